@@ -1,0 +1,63 @@
+"""The application factory: `create_app(settings)` loads content/ and wires the routes."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import json_api, pages
+from api.errors import install_error_handlers
+from api.settings import Settings
+from api.templating import STATIC_DIR
+from sites.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app on `settings` (default: from DIACHIDO_* environment variables).
+
+    The content folder is loaded now; its errors are logged and counted in /healthz, and the valid
+    sites are served. The data folder is created if it does not exist.
+    """
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    catalog = Catalog(settings.content_dir)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watcher = asyncio.create_task(_watch_content(catalog, settings.reload_interval)) if settings.reload_interval else None
+        yield
+        if watcher:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    app = FastAPI(
+        title="Địa chỉ đỏ",
+        summary="QR-coded digital heritage maps: sites, pages and open data",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.catalog = catalog
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(pages.router)
+    app.include_router(json_api.router)
+    install_error_handlers(app)
+    return app
+
+
+async def _watch_content(catalog: Catalog, interval: float) -> None:
+    """Reload the catalog whenever content/ changes, so staff edits show without a restart."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await asyncio.to_thread(catalog.reload_if_changed)
+        except Exception:
+            log.exception("reloading %s failed; still serving the previous content", catalog.content_dir)

@@ -1,0 +1,63 @@
+"""The `diachido` command line: thin verbs over the library; user mistakes print a message, not a traceback."""
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from api.settings import Settings
+from sites.loader import ContentFolderMissing, load_content
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment plus `overrides`; a bad value becomes a clear CLI error."""
+    try:
+        return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    except ValidationError as exc:
+        problems = "; ".join(f"DIACHIDO_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        raise click.ClickException(f"Cài đặt không hợp lệ / invalid settings: {problems}") from None
+
+
+@click.group()
+def main() -> None:
+    """Địa chỉ đỏ: bản đồ di tích có mã QR / QR-coded heritage maps."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on")
+@click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None) -> None:
+    """Chạy máy chủ web / run the web server."""
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = load_settings(content_dir=content_dir, data_dir=data_dir)
+    try:
+        app = create_app(settings)
+    except ContentFolderMissing as exc:
+        raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@main.command()
+@click.argument("content_dir", required=False, type=click.Path(path_type=Path))
+def check(content_dir: Path | None) -> None:
+    """Kiểm tra thư mục nội dung / validate every site of CONTENT_DIR (default: DIACHIDO_CONTENT_DIR)."""
+    folder = content_dir or load_settings().content_dir
+    try:
+        result = load_content(folder)
+    except ContentFolderMissing as exc:
+        raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
+    for error in result.errors:
+        click.echo(str(error), err=True)
+    sites = len(result.registry)
+    if result.errors:
+        click.echo(f"✗ {len(result.errors)} lỗi / problems; {sites} di tích hợp lệ / valid sites", err=True)
+        sys.exit(1)
+    click.echo(f"✓ {sites} di tích hợp lệ / {sites} sites valid in {folder}")

@@ -1,0 +1,47 @@
+"""Request dependencies: settings, the registry, the visitor's language and the site being asked for."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.i18n import choose_language
+from api.settings import Settings
+from sites.registry import Registry, SiteNotFound
+from sites.site import Site
+
+
+class SiteMoved(Exception):
+    """The key asked for is an alias or a differently-cased slug of `site`: redirect to its slug."""
+
+    def __init__(self, site: Site):
+        super().__init__(site.slug)
+        self.site = site
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_registry(request: Request) -> Registry:
+    return request.app.state.catalog.registry
+
+
+def visitor_language(request: Request) -> str:
+    """`?lang=` if valid, else Accept-Language, else Vietnamese."""
+    return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+RegistryDep = Annotated[Registry, Depends(get_registry)]
+LanguageDep = Annotated[str, Depends(visitor_language)]
+
+
+def get_site(slug: str, registry: RegistryDep) -> Site:
+    """The published site `slug`; raises SiteMoved for an alias, SiteNotFound for anything else."""
+    try:
+        return registry.get(slug)
+    except SiteNotFound:
+        raise SiteMoved(registry.resolve(slug)) from None
+
+
+SiteDep = Annotated[Site, Depends(get_site)]

@@ -1,0 +1,59 @@
+"""Every error goes through here: an HTML page in the visitor's language, or one JSON shape `{"detail": ...}`."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from api.deps import SiteMoved, visitor_language
+from api.templating import render
+from sites.registry import SiteNotFound
+
+log = logging.getLogger(__name__)
+
+JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
+
+
+def wants_json(request: Request) -> bool:
+    """JSON for the API paths; HTML pages everywhere else."""
+    return request.url.path.startswith(JSON_PREFIXES)
+
+
+def error_response(request: Request, status_code: int, detail: str, headers: dict | None = None) -> Response:
+    """The error in the shape the caller expects."""
+    if wants_json(request):
+        return JSONResponse({"detail": detail}, status_code=status_code, headers=headers)
+    lang = visitor_language(request)
+    template = "404.html" if status_code == 404 else "error.html"
+    response = render(request, template, lang, {"status_code": status_code, "detail": detail}, status_code)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    return error_response(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+
+async def _site_not_found(request: Request, exc: SiteNotFound) -> Response:
+    return error_response(request, 404, f"No site '{exc.key}'")
+
+
+async def _site_moved(request: Request, exc: SiteMoved) -> Response:
+    parent = request.url.path.rsplit("/", 1)[0]
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"{parent}/{exc.site.slug}{query}", status_code=301)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    return error_response(request, 500, "Internal server error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(SiteNotFound, _site_not_found)
+    app.add_exception_handler(SiteMoved, _site_moved)
+    app.add_exception_handler(Exception, _unexpected_error)

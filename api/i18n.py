@@ -1,0 +1,123 @@
+"""The visitor's language (Vietnamese first, English beside it) and the interface strings in each."""
+
+from sites.site import DEFAULT_LANGUAGE, LANGUAGES
+
+OPEN_GRAPH_LOCALES = {"vi": "vi_VN", "en": "en_US"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "vi": {
+        "site_title": "Địa chỉ đỏ",
+        "tagline": "Bản đồ số các di tích lịch sử, văn hóa",
+        "skip_to_content": "Bỏ qua, đến nội dung",
+        "language_name": "Tiếng Việt",
+        "search_label": "Tìm di tích",
+        "search_placeholder": "Tên, địa danh…",
+        "search_button": "Tìm",
+        "all_categories": "Mọi loại hình",
+        "all_provinces": "Mọi tỉnh, thành phố",
+        "category": "Loại hình",
+        "province": "Tỉnh, thành phố",
+        "results": "{count} di tích",
+        "no_results": "Không tìm thấy di tích nào. Hãy thử từ khóa khác.",
+        "clear_filters": "Xem tất cả",
+        "back_to_list": "← Danh sách di tích",
+        "facts": "Thông tin",
+        "other_names": "Tên gọi khác",
+        "built": "Xây dựng",
+        "recognition": "Xếp hạng",
+        "address": "Địa chỉ",
+        "address_current": "Địa chỉ hiện nay",
+        "unverified": "chưa xác minh",
+        "coordinates": "Tọa độ",
+        "precision_exact": "vị trí chính xác",
+        "precision_approximate": "vị trí gần đúng",
+        "precision_district": "gần đúng: trung tâm quận, huyện cũ",
+        "no_location": "Chưa có tọa độ trên bản đồ.",
+        "directions": "Chỉ đường",
+        "open_in_maps": "Chỉ đường bằng Google Maps",
+        "open_in_osm": "Xem trên OpenStreetMap",
+        "nearby": "Di tích lân cận",
+        "same_area": "cùng khu vực",
+        "km": "{km} km",
+        "sources": "Nguồn tư liệu",
+        "photos": "Hình ảnh",
+        "photo_credit": "Ảnh: {credit}",
+        "not_translated": "",
+        "not_found_title": "Không tìm thấy trang",
+        "not_found_text": "Không có di tích hoặc trang nào ở địa chỉ này. Có thể mã QR đã cũ hoặc đường dẫn bị gõ sai.",
+        "error_title": "Đã có lỗi",
+        "error_text": "Máy chủ gặp lỗi khi hiển thị trang này. Xin thử lại sau ít phút.",
+        "footer": "Địa chỉ đỏ: phần mềm mã nguồn mở số hóa di tích bằng mã QR.",
+    },
+    "en": {
+        "site_title": "Địa chỉ đỏ",
+        "tagline": "A digital map of historical and cultural sites",
+        "skip_to_content": "Skip to content",
+        "language_name": "English",
+        "search_label": "Find a site",
+        "search_placeholder": "Name, place…",
+        "search_button": "Search",
+        "all_categories": "All kinds",
+        "all_provinces": "All provinces",
+        "category": "Kind",
+        "province": "Province",
+        "results": "{count} sites",
+        "no_results": "No site found. Try other words.",
+        "clear_filters": "Show all",
+        "back_to_list": "← All sites",
+        "facts": "Facts",
+        "other_names": "Also known as",
+        "built": "Built",
+        "recognition": "Recognition",
+        "address": "Address",
+        "address_current": "Address today",
+        "unverified": "unverified",
+        "coordinates": "Coordinates",
+        "precision_exact": "exact position",
+        "precision_approximate": "approximate position",
+        "precision_district": "approximate: centre of the former district",
+        "no_location": "No map coordinates yet.",
+        "directions": "Directions",
+        "open_in_maps": "Directions in Google Maps",
+        "open_in_osm": "View on OpenStreetMap",
+        "nearby": "Nearby sites",
+        "same_area": "same area",
+        "km": "{km} km",
+        "sources": "Sources",
+        "photos": "Photos",
+        "photo_credit": "Photo: {credit}",
+        "not_translated": "This page has not been translated into English yet; the text below is in Vietnamese.",
+        "not_found_title": "Page not found",
+        "not_found_text": "There is no site or page at this address. The QR code may be old, or the link mistyped.",
+        "error_title": "Something went wrong",
+        "error_text": "The server failed to show this page. Please try again in a few minutes.",
+        "footer": "Địa chỉ đỏ: open-source software for QR-coded heritage sites.",
+    },
+}
+
+
+def choose_language(lang_param: str | None, accept_language: str | None) -> str:
+    """`?lang=` when it names a supported language, else the best match of Accept-Language, else Vietnamese."""
+    if lang_param in LANGUAGES:
+        return lang_param
+    for tag in _by_preference(accept_language or ""):
+        primary = tag.split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def _by_preference(header: str) -> list[str]:
+    """Language tags of an Accept-Language header, most preferred first (q=0 means 'not this one')."""
+    weighted = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            weighted.append((-quality, position, tag.strip()))
+    return [tag for _, _, tag in sorted(weighted)]

@@ -1,0 +1,59 @@
+"""The JSON API under /api, and /healthz. Response models keep /openapi.json accurate."""
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import RegistryDep, SettingsDep, SiteDep
+from api.i18n import choose_language
+from api.schemas import ErrorOut, FeatureCollection, HealthOut, SiteListOut, SiteOut
+from api.views import feature_collection, site_out, site_summary_out
+from sites.models import Category
+
+router = APIRouter()
+
+Language = Literal["vi", "en"]
+NOT_FOUND = {404: {"model": ErrorOut, "description": "No published site has this slug"}}
+MOVED = {301: {"description": "The slug is an alias or differently cased: redirects to the canonical slug"}}
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = "application/geo+json"
+
+
+def _language(request: Request, lang: Language | None) -> str:
+    return choose_language(lang, request.headers.get("accept-language"))
+
+
+@router.get("/api/sites", response_model=SiteListOut, tags=["sites"])
+def list_sites(
+    request: Request, registry: RegistryDep, settings: SettingsDep,
+    q: str = "", category: Category | None = None, province: str | None = None, lang: Language | None = None,
+) -> SiteListOut:
+    """Published sites, filtered like the home page: `q` ignores case and Vietnamese diacritics."""
+    language = _language(request, lang)
+    found = registry.search(q, category.value if category else None, province)
+    return SiteListOut(count=len(found), sites=[site_summary_out(site, language, settings.base_url) for site in found])
+
+
+@router.get("/api/sites.geojson", response_model=FeatureCollection, response_class=GeoJSONResponse, tags=["sites"])
+def sites_geojson(
+    request: Request, registry: RegistryDep, settings: SettingsDep, lang: Language | None = None
+) -> FeatureCollection:
+    """Published sites with coordinates as a GeoJSON FeatureCollection ([lon, lat], WGS 84)."""
+    return feature_collection(registry.all(), _language(request, lang), settings.base_url)
+
+
+@router.get("/api/sites/{slug}", response_model=SiteOut, responses={**NOT_FOUND, **MOVED}, tags=["sites"])
+def get_site(
+    request: Request, site: SiteDep, registry: RegistryDep, settings: SettingsDep, lang: Language | None = None
+) -> SiteOut:
+    """One published site, with its story as sanitised HTML: the same object the site page renders."""
+    return site_out(site, _language(request, lang), settings.base_url, registry)
+
+
+@router.get("/healthz", response_model=HealthOut, tags=["health"])
+def health(request: Request, registry: RegistryDep) -> HealthOut:
+    """Liveness, with the number of sites served and of problems found in content/."""
+    return HealthOut(sites=len(registry.all()), content_errors=len(request.app.state.catalog.errors))

@@ -1,0 +1,126 @@
+"""Response models of the JSON API. The HTML pages render the very same objects (one model, two renderings)."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class LocationOut(BaseModel):
+    lat: float
+    lon: float
+    precision: Literal["exact", "approximate", "district"] = Field(
+        description="exact, approximate, or district (the district centre, not the building)"
+    )
+
+
+class AddressOut(BaseModel):
+    text: str = Field(description="Address as the sources write it")
+    province: str = Field(description="Province today (after the July 2025 merger)")
+    former_province: str | None = None
+    current: str | None = Field(None, description="Address in today's administrative units")
+    current_verified: bool
+
+
+class RecognitionOut(BaseModel):
+    level: str
+    year: int | None
+    year_approximate: bool
+    kind: str | None
+    decision: str | None
+    label: str = Field(description="Human-readable, for example 'Di tích cấp thành phố, 2004'")
+
+
+class PhotoOut(BaseModel):
+    url: str = Field(description="Path of the 480 px wide variant")
+    url_large: str = Field(description="Path of the largest variant, for link previews")
+    srcset: str = Field(description="Every width variant, for the HTML srcset attribute")
+    width: int = Field(description="Width of the 480 px variant")
+    height: int = Field(description="Height of the 480 px variant")
+    caption: str
+    credit: str
+
+
+class SourceOut(BaseModel):
+    url: str
+    title: str | None
+
+
+class NearbyOut(BaseModel):
+    slug: str
+    name: str
+    url: str
+    km: float = Field(description="Distance in kilometres")
+
+
+class SiteSummaryOut(BaseModel):
+    slug: str
+    code: str = Field(description="Short id printed in the site's QR code")
+    name: str
+    category: str
+    category_label: str
+    province: str
+    place: str = Field(description="Address as written, for lists")
+    summary: str
+    url: str = Field(description="Absolute address of the site page")
+    location: LocationOut | None
+    lang: Literal["vi", "en"] = Field(description="Language of the interface labels")
+    content_lang: Literal["vi", "en"] = Field(description="Language the texts are really in")
+
+
+class SiteOut(SiteSummaryOut):
+    other_names: list[str]
+    aliases: list[str]
+    recognition: RecognitionOut | None
+    built: str | None
+    address: AddressOut
+    body_html: str = Field(description="The story, as sanitised HTML")
+    photos: list[PhotoOut]
+    sources: list[SourceOut]
+    tags: list[str]
+    languages: list[str] = Field(description="Languages the site's text exists in")
+    directions_url: str | None = Field(description="Opens directions in a maps app")
+    osm_url: str | None
+    nearby: list[NearbyOut]
+
+
+class SiteListOut(BaseModel):
+    count: int
+    sites: list[SiteSummaryOut]
+
+
+class PointGeometry(BaseModel):
+    type: Literal["Point"] = "Point"
+    coordinates: tuple[float, float] = Field(description="[longitude, latitude], as GeoJSON orders them")
+
+
+class FeatureProperties(BaseModel):
+    slug: str
+    code: str
+    name: str
+    category: str
+    category_label: str
+    summary: str
+    url: str
+    precision: str
+
+
+class Feature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: PointGeometry
+    properties: FeatureProperties
+
+
+class FeatureCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[Feature]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"] = "ok"
+    sites: int = Field(description="Published sites being served")
+    content_errors: int = Field(description="Problems found in content/; `diachido check` lists them")
+
+
+class ErrorOut(BaseModel):
+    detail: str

@@ -1,0 +1,31 @@
+"""Settings, read from `DIACHIDO_*` environment variables (pydantic-settings)."""
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of the app; each is documented in the README (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="DIACHIDO_", extra="forbid")
+
+    content_dir: Path = Field(Path("content"), description="Folder of site folders, the source of truth")
+    data_dir: Path = Field(
+        Path("data"), description="Folder for what the app writes (photo variants, visits); created on first run"
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public address of the site, used in links shared on social networks and in QR codes",
+    )
+    reload_interval: float = Field(
+        2.0, ge=0, description="Seconds between checks of content_dir for changed files; 0 turns reloading off"
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")

@@ -1,0 +1,41 @@
+"""Jinja2 templates (package-relative) and the context every page shares."""
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from api.i18n import OPEN_GRAPH_LOCALES, STRINGS
+from sites.site import LANGUAGES
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+# Readable JSON-LD: keep Vietnamese letters as they are (tojson still escapes <, >, & and quotes).
+templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+
+
+def render(request: Request, template: str, lang: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    """Render `template` in `lang` with the shared context: strings, language links, base URL."""
+    explicit_lang = request.query_params.get("lang") in LANGUAGES
+    shared = {
+        "lang": lang,
+        "t": STRINGS[lang],
+        "og_locale": OPEN_GRAPH_LOCALES[lang],
+        "lang_query": f"?lang={lang}" if explicit_lang else "",
+        "language_links": [(code, STRINGS[code]["language_name"], _with_lang(request, code)) for code in LANGUAGES],
+        "base_url": request.app.state.settings.base_url,
+    }
+    response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status_code)
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+def _with_lang(request: Request, lang: str) -> str:
+    """The current page's path and query with `lang` set, for the language switch."""
+    query = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+    return f"{request.url.path}?{urlencode([*query, ('lang', lang)])}"

@@ -1,0 +1,136 @@
+"""Build the response models from loaded sites: one function per shape, shared by HTML and JSON."""
+
+from api.schemas import (
+    AddressOut,
+    Feature,
+    FeatureCollection,
+    FeatureProperties,
+    LocationOut,
+    NearbyOut,
+    PhotoOut,
+    PointGeometry,
+    RecognitionOut,
+    SiteOut,
+    SiteSummaryOut,
+    SourceOut,
+)
+from sites.photos import scaled_size, variant_name, variant_widths
+from sites.registry import Registry
+from sites.site import PhotoFile, Site
+
+LIST_PHOTO_WIDTH = 480
+
+
+def site_path(slug: str) -> str:
+    """Path of a site's canonical page."""
+    return f"/sites/{slug}"
+
+
+def photo_variant_path(slug: str, photo: PhotoFile, width: int) -> str:
+    """Path of a resized variant of a site photo."""
+    return f"/photos/{slug}/{variant_name(photo, width)}"
+
+
+def site_summary_out(site: Site, lang: str, base_url: str) -> SiteSummaryOut:
+    """What lists, search results and the map show of a site."""
+    text = site.localized(lang)
+    location = site.meta.location
+    return SiteSummaryOut(
+        slug=site.slug,
+        code=site.code,
+        name=text.name,
+        category=site.meta.category.value,
+        category_label=text.category_label,
+        province=site.meta.address.province,
+        place=site.meta.address.text,
+        summary=text.summary,
+        url=base_url + site_path(site.slug),
+        location=LocationOut(lat=location.lat, lon=location.lon, precision=location.precision.value) if location else None,
+        lang=lang,
+        content_lang=text.content_lang,
+    )
+
+
+def site_out(site: Site, lang: str, base_url: str, registry: Registry) -> SiteOut:
+    """Everything the site page shows, in `lang`."""
+    text = site.localized(lang)
+    meta = site.meta
+    location = meta.location
+    recognition = meta.recognition
+    return SiteOut(
+        **site_summary_out(site, lang, base_url).model_dump(),
+        other_names=meta.other_names,
+        aliases=meta.aliases,
+        recognition=RecognitionOut(
+            level=recognition.level.value,
+            year=recognition.year,
+            year_approximate=recognition.year_approximate,
+            kind=recognition.kind.value if recognition.kind else None,
+            decision=recognition.decision,
+            label=text.recognition_label or "",
+        ) if recognition else None,
+        built=text.built,
+        address=AddressOut(**meta.address.model_dump()),
+        body_html=text.body_html,
+        photos=[
+            PhotoOut(
+                url=photo_variant_path(site.slug, photo, LIST_PHOTO_WIDTH),
+                url_large=photo_variant_path(site.slug, photo, variant_widths(photo)[-1]),
+                srcset=", ".join(
+                    f"{photo_variant_path(site.slug, photo, width)} {scaled_size(photo, width)[0]}w"
+                    for width in variant_widths(photo)
+                ),
+                width=scaled_size(photo, LIST_PHOTO_WIDTH)[0],
+                height=scaled_size(photo, LIST_PHOTO_WIDTH)[1],
+                caption=photo.caption_in(lang),
+                credit=photo.credit,
+            )
+            for photo in site.photos
+        ],
+        sources=[SourceOut(url=source.url, title=source.title) for source in meta.sources],
+        tags=meta.tags,
+        languages=site.languages,
+        directions_url=(
+            f"https://www.google.com/maps/dir/?api=1&destination={location.lat},{location.lon}" if location else None
+        ),
+        osm_url=(
+            f"https://www.openstreetmap.org/?mlat={location.lat}&mlon={location.lon}#map=16/{location.lat}/{location.lon}"
+            if location else None
+        ),
+        nearby=[
+            NearbyOut(
+                slug=near.site.slug,
+                name=near.site.localized(lang).name,
+                url=base_url + site_path(near.site.slug),
+                km=round(near.km, 1),
+            )
+            for near in registry.nearby(site)
+        ],
+    )
+
+
+def feature_collection(sites: list[Site], lang: str, base_url: str) -> FeatureCollection:
+    """Sites with coordinates as a GeoJSON FeatureCollection (sites without coordinates are left out)."""
+    features = []
+    for site in sites:
+        location = site.meta.location
+        if location is None:
+            continue
+        text = site.localized(lang)
+        features.append(
+            Feature(
+                id=site.slug,
+                geometry=PointGeometry(coordinates=(location.lon, location.lat)),
+                properties=FeatureProperties(
+                    slug=site.slug,
+                    code=site.code,
+                    name=text.name,
+                    category=site.meta.category.value,
+                    category_label=text.category_label,
+                    summary=text.summary,
+                    url=base_url + site_path(site.slug),
+                    precision=location.precision.value,
+                ),
+            )
+        )
+    return FeatureCollection(features=features)

@@ -1,0 +1,49 @@
+"""The live view of a content folder: the current registry and errors, reloaded when files change."""
+
+import logging
+import os
+from pathlib import Path
+
+from sites.loader import ContentError, load_content
+from sites.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+class Catalog:
+    """Holds the registry of `content_dir` and reloads it when a file there is added, removed or edited."""
+
+    def __init__(self, content_dir: Path):
+        self.content_dir = content_dir
+        self.registry = Registry([])
+        self.errors: list[ContentError] = []
+        self._fingerprint: tuple = ()
+        self.reload()
+
+    def reload(self) -> None:
+        """Load the folder again; on errors the valid sites are served and each error is logged."""
+        fingerprint = content_fingerprint(self.content_dir)
+        result = load_content(self.content_dir)
+        self.registry, self.errors, self._fingerprint = result.registry, result.errors, fingerprint
+        for error in self.errors:
+            log.error("content error: %s", error)
+        log.info("loaded %d sites from %s (%d errors)", len(self.registry), self.content_dir, len(self.errors))
+
+    def reload_if_changed(self) -> bool:
+        """Reload when the folder's files changed since the last load; True if it reloaded."""
+        if content_fingerprint(self.content_dir) == self._fingerprint:
+            return False
+        self.reload()
+        return True
+
+
+def content_fingerprint(content_dir: Path) -> tuple:
+    """Names, sizes and modification times of every site folder and file: changes when content changes."""
+    stamps = []
+    for folder in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
+        if not folder.is_dir() or folder.name.startswith((".", "_")):
+            continue
+        for entry in os.scandir(folder.path):
+            stat = entry.stat()
+            stamps.append((folder.name, entry.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(stamps))

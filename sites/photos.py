@@ -1,0 +1,72 @@
+"""Resized variants of site photos for small screens and slow networks, made with Pillow and cached.
+
+A variant is an upright (EXIF orientation applied), RGB, progressive JPEG with no metadata, so the
+location data a phone writes into a photo is never published.
+"""
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from sites.site import PhotoFile
+
+VARIANT_WIDTHS = (480, 960, 1200)
+_VARIANT_NAME = re.compile(r"^(?P<stem>[A-Za-z0-9][A-Za-z0-9_-]*)-(?P<width>\d+)\.jpg$")
+
+
+def variant_widths(photo: PhotoFile) -> list[int]:
+    """The widths worth offering for `photo`: the smallest always, larger ones up to its own width."""
+    return [width for width in VARIANT_WIDTHS if width == VARIANT_WIDTHS[0] or width <= photo.width]
+
+
+def scaled_size(photo: PhotoFile, width: int) -> tuple[int, int]:
+    """Pixel size of the variant `width` of `photo` (never larger than the original)."""
+    if photo.width <= width:
+        return photo.width, photo.height
+    return width, max(1, round(photo.height * width / photo.width))
+
+
+def variant_name(photo: PhotoFile, width: int) -> str:
+    """File name of a variant in URLs, for example `san-dinh-480.jpg`."""
+    return f"{photo.stem}-{width}.jpg"
+
+
+def parse_variant_name(name: str) -> tuple[str, int] | None:
+    """(stem, width) of a variant name, or None when `name` is not a variant of an allowed width."""
+    match = _VARIANT_NAME.match(name)
+    if not match or int(match["width"]) not in VARIANT_WIDTHS:
+        return None
+    return match["stem"], int(match["width"])
+
+
+def variant_file(photo: PhotoFile, width: int, cache_dir: Path) -> Path:
+    """The cached variant file of `photo`, made first if needed. An edited photo gets a new cache entry."""
+    stat = photo.path.stat()
+    target = cache_dir / f"{photo.stem}-{width}-{stat.st_mtime_ns}-{stat.st_size}.jpg"
+    if not target.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        _write_variant(photo.path, width, target)
+    return target
+
+
+def _write_variant(source: Path, width: int, target: Path) -> None:
+    with Image.open(source) as original:
+        image = ImageOps.exif_transpose(original)
+        if image.mode in ("RGBA", "LA", "P"):
+            image = image.convert("RGBA")
+            background = Image.new("RGB", image.size, "white")
+            background.paste(image, mask=image.getchannel("A"))
+            image = background
+        image = image.convert("RGB")
+        image.thumbnail((width, width * 10), Image.Resampling.LANCZOS)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                image.save(out, "JPEG", quality=78, optimize=True, progressive=True)
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise

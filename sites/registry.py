@@ -1,0 +1,111 @@
+"""The in-memory registry of loaded sites: lookups by slug, code and alias, search and filters."""
+
+import math
+from dataclasses import dataclass
+
+from sites.models import Category
+from sites.site import Site
+from sites.text import fold
+
+
+class SiteNotFound(LookupError):
+    """No published site answers to this slug, code or alias."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A site near another one, with the distance between them in kilometres."""
+
+    site: Site
+    km: float
+
+
+class Registry:
+    """Every valid site of content/, drafts included; visitor lookups see published sites only."""
+
+    def __init__(self, sites: list[Site]):
+        self._sites = sorted(sites, key=lambda site: (fold(site.meta.name), site.slug))
+        self._by_slug = {site.slug: site for site in self._sites}
+        self._by_key: dict[str, Site] = {}
+        for site in self._sites:
+            for key in site.keys():
+                self._by_key.setdefault(key, site)
+
+    def __len__(self) -> int:
+        return len(self._sites)
+
+    def all(self, include_drafts: bool = False) -> list[Site]:
+        """Sites sorted by name (ignoring diacritics)."""
+        return [site for site in self._sites if include_drafts or site.published]
+
+    def get(self, slug: str, include_drafts: bool = False) -> Site:
+        """The site whose slug is exactly `slug`, or SiteNotFound."""
+        site = self._by_slug.get(slug)
+        if site is None or not (include_drafts or site.published):
+            raise SiteNotFound(slug)
+        return site
+
+    def resolve(self, key: str) -> Site:
+        """The published site whose slug, code or alias is `key` (any case), or SiteNotFound."""
+        site = self._by_key.get(key.lower())
+        if site is None or not site.published:
+            raise SiteNotFound(key)
+        return site
+
+    def search(self, query: str = "", category: str | None = None, province: str | None = None) -> list[Site]:
+        """Published sites where each word of `query` begins a word of the site's texts (case and
+        diacritics ignored), and which pass the filters; sites whose name matches come first."""
+        words = [" " + word for word in fold(query).split()]
+        province_key = fold(province) if province else None
+        results = []
+        for site in self.all():
+            if category and site.meta.category.value != category:
+                continue
+            if province_key and province_key not in _province_keys(site):
+                continue
+            if all(word in site.search_text for word in words):
+                results.append(site)
+        if words:
+            in_name = {site.slug for site in results if all(word in " " + fold(site.meta.name) for word in words)}
+            results.sort(key=lambda site: site.slug not in in_name)  # stable: name matches first
+        return results
+
+    def provinces(self) -> list[str]:
+        """Today's provinces that have at least one published site, sorted."""
+        return sorted({site.meta.address.province for site in self.all()}, key=fold)
+
+    def categories(self) -> list[Category]:
+        """Categories that have at least one published site, in the order of the Category enum."""
+        used = {site.meta.category for site in self.all()}
+        return [category for category in Category if category in used]
+
+    def nearby(self, site: Site, limit: int = 4, max_km: float = 50.0) -> list[Nearby]:
+        """The published sites closest to `site` (both need coordinates), nearest first."""
+        if site.meta.location is None:
+            return []
+        found = []
+        for other in self.all():
+            if other is site or other.meta.location is None:
+                continue
+            km = distance_km(site.meta.location.lat, site.meta.location.lon,
+                             other.meta.location.lat, other.meta.location.lon)
+            if km <= max_km:
+                found.append(Nearby(other, km))
+        return sorted(found, key=lambda near: (near.km, fold(near.site.meta.name)))[:limit]
+
+
+def _province_keys(site: Site) -> set[str]:
+    address = site.meta.address
+    return {fold(address.province), fold(address.former_province or "")} - {""}
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points in kilometres (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
