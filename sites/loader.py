@@ -16,7 +16,7 @@ from frontmatter.default_handlers import YAMLHandler
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
 
-from sites.models import SLUG_PATTERN, SiteFrontMatter, Translation
+from sites.models import PATTERN_HINTS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.registry import Registry
 from sites.site import LANGUAGES, PhotoFile, Site
 
@@ -151,6 +151,9 @@ def _describe_validation_errors(file: str, model: type[BaseModel], exc: Validati
             message = "unknown field" + (f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})")
         elif error["type"] == "missing":
             message = "required field is missing"
+        elif error["type"] == "string_pattern_mismatch":
+            name = next((part for part in reversed(location) if isinstance(part, str)), "")
+            message = PATTERN_HINTS.get(name, error["msg"]) + f" (got {error.get('input')!r})"
         else:
             message = error["msg"].removeprefix("Value error, ")
             value = error.get("input")

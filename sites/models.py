@@ -21,6 +21,15 @@ RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *
 VIETNAM_LAT = (7.0, 24.0)
 VIETNAM_LON = (101.0, 118.0)
 
+# Plain-language explanations of pattern checks, keyed by field name, for the loader's messages.
+PATTERN_HINTS = {
+    "slug": "use lower-case letters a-z, digits and single hyphens, for example 'dinh-thoi-an'",
+    "code": "use 2-16 lower-case letters a-z and digits, for example 'thoian'",
+    "aliases": "use lower-case letters a-z, digits and hyphens",
+    "file": "a file name in the site folder (letters, digits, - and _) ending in .jpg, .png or .webp",
+    "url": "must be a web address starting with http:// or https://",
+}
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -1,0 +1,93 @@
+"""Fixtures: apps built by the factory on a temporary copy of content/ and a temporary data folder."""
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from api import create_app
+from api.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_CONTENT = REPO / "content"
+BASE_URL = "http://testserver.example"
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A private copy of the bundled content, safe to break."""
+    target = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT, target)
+    return target
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def make_client(content_dir: Path, data_dir: Path) -> Iterator[Callable[..., TestClient]]:
+    """Build a client on the temporary content and data folders; keyword arguments override settings."""
+    clients = []
+
+    def make(**overrides) -> TestClient:
+        defaults = {"content_dir": content_dir, "data_dir": data_dir, "base_url": BASE_URL, "reload_interval": 0}
+        settings = Settings(**{**defaults, **overrides})
+        client = TestClient(create_app(settings))
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client) -> TestClient:
+    return make_client()
+
+
+def read_front_matter(index: Path) -> tuple[dict, str]:
+    """The front matter and body of a content file."""
+    _, front, body = index.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def write_front_matter(index: Path, front: dict, body: str) -> None:
+    """Write a content file the way staff would."""
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + body
+    index.write_text(text, encoding="utf-8")
+
+
+def edit_site(content_dir: Path, folder: str, /, **changes) -> None:
+    """Change front-matter fields of the site in `folder` (None deletes a field)."""
+    index = content_dir / folder / "index.md"
+    front, body = read_front_matter(index)
+    for key, value in changes.items():
+        if value is None:
+            front.pop(key, None)
+        else:
+            front[key] = value
+    write_front_matter(index, front, body)
+
+
+def add_site(content_dir: Path, slug: str, body: str = "## Lịch sử\n\nMột đoạn.\n", **fields) -> Path:
+    """Create a minimal valid site folder; `fields` override or extend its front matter."""
+    front = {
+        "name": fields.pop("name", f"Di tích {slug}"),
+        "slug": slug,
+        "code": slug.replace("-", "")[:16],
+        "category": "dinh",
+        "address": {"text": "Xã Thử, huyện Mẫu, tỉnh Ninh Thuận", "province": "Khánh Hòa"},
+        "summary": "Một di tích để thử nghiệm.",
+        **fields,
+    }
+    folder = content_dir / slug
+    folder.mkdir()
+    write_front_matter(folder / "index.md", front, body)
+    return folder

@@ -1,0 +1,65 @@
+"""The JSON API: lists, one site, GeoJSON, health and the one error shape."""
+
+from tests.conftest import edit_site
+
+
+def test_list_sites_with_filters(client):
+    body = client.get("/api/sites").json()
+    assert body["count"] == 7 == len(body["sites"])
+    first = body["sites"][0]
+    assert set(first) >= {"slug", "code", "name", "category", "province", "summary", "url", "location"}
+    found = client.get("/api/sites", params={"q": "thoi an", "lang": "en"}).json()["sites"]
+    assert found[0]["name"] == "Thới An Communal House" and found[0]["lang"] == "en"
+    assert [s["slug"] for s in client.get("/api/sites?category=chua").json()["sites"]] == ["chua-pothi-somron"]
+
+
+def test_one_site_is_the_object_the_page_renders(client):
+    site = client.get("/api/sites/dinh-thoi-an").json()
+    assert site["name"] == "Đình Thới An"
+    assert site["code"] == "thoian"
+    assert site["url"] == "http://testserver.example/sites/dinh-thoi-an"
+    assert site["recognition"]["label"] == "Di tích cấp thành phố, 2004"
+    assert site["location"] == {"lat": 10.1244, "lon": 105.6308, "precision": "district"}
+    assert site["languages"] == ["vi", "en"]
+    assert "<h2>Lễ hội</h2>" in site["body_html"]
+    page = client.get("/sites/dinh-thoi-an").text
+    assert site["body_html"] in page and site["summary"] in page
+    english = client.get("/api/sites/dinh-thoi-an", headers={"Accept-Language": "en"}).json()
+    assert english["name"] == "Thới An Communal House" and english["content_lang"] == "en"
+
+
+def test_geojson_is_a_feature_collection_of_mapped_sites(client):
+    response = client.get("/api/sites.geojson")
+    assert response.headers["content-type"] == "application/geo+json"
+    collection = response.json()
+    assert collection["type"] == "FeatureCollection"
+    slugs = {feature["id"] for feature in collection["features"]}
+    assert len(slugs) == 6 and "tham-sat-lang-thanh-duc-1947" not in slugs
+    pothi = next(f for f in collection["features"] if f["id"] == "chua-pothi-somron")
+    assert pothi["type"] == "Feature"
+    assert pothi["geometry"] == {"type": "Point", "coordinates": [105.6169, 10.1104]}  # lon, lat
+    assert pothi["properties"]["name"] == "Chùa Pôthi Somrôn"
+
+
+def test_health_counts_sites_and_content_errors(content_dir, make_client):
+    assert make_client().get("/healthz").json() == {"status": "ok", "sites": 7, "content_errors": 0}
+    edit_site(content_dir, "dinh-thoi-an", location={"lat": 999, "lon": 105.6})
+    broken = make_client()
+    assert broken.get("/healthz").json() == {"status": "ok", "sites": 6, "content_errors": 1}
+    assert broken.get("/api/sites/dinh-thoi-an").status_code == 404
+    assert broken.get("/sites/chua-pothi-somron").status_code == 200
+
+
+def test_json_errors_have_one_shape(client):
+    response = client.get("/api/sites/khong-co")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No site 'khong-co'"}
+    assert client.get("/api/nothing-here").json() == {"detail": "Not Found"}
+    invalid = client.get("/api/sites?lang=fr")
+    assert invalid.status_code == 422 and "detail" in invalid.json()
+
+
+def test_openapi_documents_every_json_path(client):
+    schema = client.get("/openapi.json").json()
+    assert set(schema["paths"]) == {"/api/sites", "/api/sites.geojson", "/api/sites/{slug}", "/healthz"}
+    assert "404" in schema["paths"]["/api/sites/{slug}"]["get"]["responses"]
