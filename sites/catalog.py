@@ -4,7 +4,7 @@ import logging
 import os
 from pathlib import Path
 
-from sites.loader import ContentError, load_content
+from sites.loader import ContentError, ParsedFiles, load_content
 from sites.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -18,12 +18,13 @@ class Catalog:
         self.registry = Registry([])
         self.errors: list[ContentError] = []
         self._fingerprint: tuple = ()
+        self._parsed = ParsedFiles()
         self.reload()
 
     def reload(self) -> None:
         """Load the folder again; on errors the valid sites are served and each error is logged."""
         fingerprint = content_fingerprint(self.content_dir)
-        result = load_content(self.content_dir)
+        result = load_content(self.content_dir, self._parsed)
         self.registry, self.errors, self._fingerprint = result.registry, result.errors, fingerprint
         for error in self.errors:
             log.error("content error: %s", error)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sites.models import PATTERN_HINTS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.registry import Registry
 from sites.site import LANGUAGES, PhotoFile, Site
+from sites.text import nfc, nfc_deep
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
 _PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -49,6 +50,31 @@ class LoadResult:
     errors: list[ContentError]
 
 
+class ParsedFiles:
+    """Front matter already parsed, by file: reused while a file's size and modification time are
+    unchanged, so reloading after an edit parses only the edited files (YAML parsing dominates)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int], dict, str]] = {}
+        self._used: set[Path] = set()
+
+    def read(self, path: Path) -> tuple[dict, str]:
+        """The front matter and body of `path`; raises _FileProblem (not cached) when unreadable."""
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        self._used.add(path)
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != stamp:
+            entry = (stamp, *_split_front_matter(path))
+            self._entries[path] = entry
+        return entry[1], entry[2]
+
+    def forget_unused(self) -> None:
+        """Drop the entries of files not read since the last call (deleted or renamed files)."""
+        self._entries = {path: entry for path, entry in self._entries.items() if path in self._used}
+        self._used = set()
+
+
 class _FileProblem(Exception):
     """A problem that stops reading one file."""
 
@@ -57,8 +83,12 @@ class _FileProblem(Exception):
         self.message, self.field = message, field
 
 
-def load_content(content_dir: Path) -> LoadResult:
-    """Read every site folder of `content_dir` (sorted); folders starting with . or _ are skipped."""
+def load_content(content_dir: Path, parsed: ParsedFiles | None = None) -> LoadResult:
+    """Read every site folder of `content_dir` (sorted); folders starting with . or _ are skipped.
+
+    Pass the same `parsed` to successive calls to reuse the parsing of unchanged files.
+    """
+    parsed = parsed or ParsedFiles()
     if not content_dir.is_dir():
         raise ContentFolderMissing(f"{content_dir}: no such content folder")
     sites: list[Site] = []
@@ -66,21 +96,22 @@ def load_content(content_dir: Path) -> LoadResult:
     for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
         if entry.name.startswith((".", "_")) or not entry.is_dir():
             continue
-        site, site_errors = load_site(Path(entry.path))
+        site, site_errors = load_site(Path(entry.path), parsed)
         errors += site_errors
         if site is not None:
             sites.append(site)
+    parsed.forget_unused()
     sites, clash_errors = _without_clashing_keys(sites)
     return LoadResult(Registry(sites), errors + clash_errors)
 
 
-def load_site(folder: Path) -> tuple[Site | None, list[ContentError]]:
+def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[ContentError]]:
     """Load one site folder; returns the site (None if any error) and the errors found."""
     index = folder / "index.md"
     errors: list[ContentError] = []
     if not index.is_file():
         return None, [ContentError(str(folder), None, "no index.md: every site folder needs one")]
-    meta, body = _read_model(index, SiteFrontMatter, errors)
+    meta, body = _read_model(index, SiteFrontMatter, parsed, errors)
     if meta is not None:
         if not re.fullmatch(SLUG_PATTERN, folder.name):
             errors.append(ContentError(str(folder), None, "folder name must be lower-case ASCII a-z, 0-9 and -"))
@@ -88,13 +119,15 @@ def load_site(folder: Path) -> tuple[Site | None, list[ContentError]]:
             errors.append(ContentError(str(index), "slug", f"'{meta.slug}' must equal the folder name '{folder.name}'"))
     bodies = {"vi": body or ""}
     translations: dict[str, Translation] = {}
-    for path in sorted(folder.glob("index.*.md")):
-        lang = path.name.removeprefix("index.").removesuffix(".md")
+    for name in sorted(os.listdir(folder)):
+        if not (name.startswith("index.") and name.endswith(".md") and name != "index.md"):
+            continue
+        path, lang = folder / name, name.removeprefix("index.").removesuffix(".md")
         if lang not in TRANSLATION_LANGUAGES:
             supported = ", ".join(TRANSLATION_LANGUAGES)
             errors.append(ContentError(str(path), None, f"language '{lang}' is not supported (supported: {supported})"))
             continue
-        translation, translated_body = _read_model(path, Translation, errors)
+        translation, translated_body = _read_model(path, Translation, parsed, errors)
         if translation is not None:
             translations[lang], bodies[lang] = translation, translated_body or ""
     photos = _read_photos(index, folder, meta, errors) if meta is not None else []
@@ -103,9 +136,11 @@ def load_site(folder: Path) -> tuple[Site | None, list[ContentError]]:
     return Site(meta=meta, folder=folder, bodies=bodies, translations=translations, photos=photos), []
 
 
-def _read_model(path: Path, model: type[BaseModel], errors: list[ContentError]) -> tuple[Any, str | None]:
+def _read_model(
+    path: Path, model: type[BaseModel], parsed: ParsedFiles, errors: list[ContentError]
+) -> tuple[Any, str | None]:
     try:
-        data, body = _split_front_matter(path)
+        data, body = parsed.read(path)
     except _FileProblem as problem:
         errors.append(ContentError(str(path), problem.field, problem.message))
         return None, None
@@ -137,7 +172,7 @@ def _split_front_matter(path: Path) -> tuple[dict, str]:
         raise _FileProblem(f"front matter is not valid YAML{where}: {problem}") from exc
     if not isinstance(data, dict):
         raise _FileProblem("front matter must be a list of 'field: value' lines")
-    return data, body.strip() + "\n"
+    return nfc_deep(data), nfc(body.strip()) + "\n"
 
 
 def _describe_validation_errors(file: str, model: type[BaseModel], exc: ValidationError) -> list[ContentError]:

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from sites.text import nfc
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CODE_PATTERN = r"^[a-z0-9]{2,16}$"
@@ -108,24 +107,9 @@ class LocationPrecision(str, Enum):
 
 
 class StrictModel(BaseModel):
-    """Base of every content model: unknown fields are errors and all text is NFC-normalised."""
+    """Base of every content model: unknown fields are errors. Callers pass NFC text (`nfc_deep`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _normalise_text(cls, data: object) -> object:
-        return _nfc_deep(data)
-
-
-def _nfc_deep(value: object) -> object:
-    if isinstance(value, str):
-        return nfc(value)
-    if isinstance(value, dict):
-        return {key: _nfc_deep(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_nfc_deep(item) for item in value]
-    return value
 
 
 class Recognition(StrictModel):

@@ -1,6 +1,7 @@
 """A loaded site: its validated front matter, bodies per language and photo files."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from sites.markdown import render_markdown
@@ -64,9 +65,10 @@ class Site:
     photos: list[PhotoFile] = field(default_factory=list)
     source_files: tuple[Path, ...] = ()
 
-    def __post_init__(self) -> None:
-        # A leading space lets search match word beginnings with one substring test: " an" in text.
-        self.search_text = " " + fold(" ".join(self._searchable_texts()))
+    @cached_property
+    def search_text(self) -> str:
+        """Every searchable text, folded; a leading space lets search match word beginnings (" an")."""
+        return " " + fold(" ".join(self._searchable_texts()))
 
     @property
     def slug(self) -> str:

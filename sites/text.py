@@ -17,3 +17,14 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower())
     without_marks = _COMBINING_MARK.sub("", decomposed).replace("đ", "d")
     return _NON_WORD.sub(" ", without_marks).strip()
+
+
+def nfc_deep(value: object) -> object:
+    """`value` with every string inside it (dict values and keys, list items) in NFC form."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, dict):
+        return {nfc_deep(key): nfc_deep(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [nfc_deep(item) for item in value]
+    return value

@@ -1,0 +1,76 @@
+"""How long loading content/ takes: the bundled sites, and 1,000 and 5,000 synthetic ones.
+
+The baseline, measured in the same run on the same files, is reading every file and parsing its YAML
+front matter with the C loader and nothing else; the ratio shows what validation costs on top.
+"reload" is a reload after one file changed, reusing the parsing of the others (what the server does).
+Run: .venv/bin/python bench/load.py
+"""
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from sites.catalog import content_fingerprint
+from sites.loader import ParsedFiles, load_content
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATE = REPO / "content" / "dinh-thoi-an"
+
+
+def make_synthetic_content(root: Path, count: int) -> Path:
+    """`count` copies of a real site, each with its own slug, code and name."""
+    content = root / f"content-{count}"
+    index = (TEMPLATE / "index.md").read_text(encoding="utf-8")
+    english = (TEMPLATE / "index.en.md").read_text(encoding="utf-8")
+    for number in range(count):
+        slug = f"di-tich-{number:05d}"
+        folder = content / slug
+        folder.mkdir(parents=True)
+        text = (index.replace("slug: dinh-thoi-an", f"slug: {slug}")
+                .replace("code: thoian", f"code: dt{number:05d}")
+                .replace("name: Đình Thới An", f"name: Đình Thới An số {number}"))
+        (folder / "index.md").write_text(text, encoding="utf-8")
+        (folder / "index.en.md").write_text(english, encoding="utf-8")
+    return content
+
+
+def best_of(runs: int, action) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return min(timings)
+
+
+def parse_only(content: Path) -> None:
+    for path in sorted(content.glob("*/index*.md")):
+        yaml.load(path.read_text(encoding="utf-8").split("---\n", 2)[1], Loader=yaml.CSafeLoader)
+
+
+def main() -> None:
+    print(f"{'sites':>6} {'load (ms)':>10} {'per site (µs)':>14} {'baseline (ms)':>14} {'ratio':>6} "
+          f"{'reload (ms)':>12} {'fingerprint (ms)':>17}")
+    with tempfile.TemporaryDirectory() as temporary:
+        folders = [REPO / "content"] + [make_synthetic_content(Path(temporary), n) for n in (1000, 5000)]
+        for content in folders:
+            result = load_content(content)
+            assert not result.errors, result.errors[:3]
+            sites = len(result.registry)
+            load = best_of(3, lambda: load_content(content))
+            baseline = best_of(3, lambda: parse_only(content))
+            fingerprint = best_of(3, lambda: content_fingerprint(content))
+            parsed = ParsedFiles()
+            load_content(content, parsed)
+            edited = sorted(content.glob("*/index.md"))[0]
+            reload = best_of(3, lambda: (edited.touch(), load_content(content, parsed)))
+            print(f"{sites:>6} {load * 1000:>10.1f} {load / sites * 1e6:>14.0f} {baseline * 1000:>14.1f} "
+                  f"{load / baseline:>6.2f} {reload * 1000:>12.1f} {fingerprint * 1000:>17.1f}")
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Real headless Chromium (Debian's package) against a live `diachido serve`.
+
+Outside CI the tests skip when Chromium is not installed; in CI (CI=true) a missing Chromium fails.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import BUNDLED_CONTENT
+from tests.live_server import live_server
+
+pytest.importorskip("playwright")
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+
+PHONE = {"width": 360, "height": 740}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SLUGS = sorted(path.name for path in BUNDLED_CONTENT.iterdir() if path.is_dir())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(BUNDLED_CONTENT, root / "content")
+    with live_server(root / "content", root / "data") as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def horizontal_overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_site_pages_fit_a_360px_phone(browser, server, lang, tmp_path):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    foreign = []
+    page.on("request", lambda request: request.url.startswith(server) or foreign.append(request.url))
+    for slug in SLUGS:
+        response = page.goto(f"{server}/sites/{slug}?lang={lang}")
+        assert response.status == 200
+        heading = page.locator("h1")
+        assert heading.is_visible()
+        assert heading.inner_text() == page.evaluate("document.title.split(' · ')[0]")
+        assert horizontal_overflow(page) <= 0, f"{slug} scrolls sideways at 360 px"
+    page.goto(f"{server}/sites/dinh-thoi-an?lang={lang}")
+    assert page.locator("h1").inner_text() == {"vi": "Đình Thới An", "en": "Thới An Communal House"}[lang]
+    page.screenshot(path=tmp_path / f"dinh-thoi-an-{lang}.png", full_page=True)
+    assert foreign == [], "the page loaded something from another host"
+    context.close()
+
+
+def test_home_and_404_fit_a_360px_phone(browser, server):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{server}/?q=thoi an")
+    assert page.locator("ul.cards h2").first.inner_text() == "Đình Thới An"
+    assert horizontal_overflow(page) <= 0
+    response = page.goto(f"{server}/sites/khong-co")
+    assert response.status == 404 and page.locator("h1").inner_text() == "Không tìm thấy trang"
+    assert horizontal_overflow(page) <= 0
+    page.locator("main a.button").click()
+    assert page.url == f"{server}/"
+    context.close()
+
+
+def test_pages_read_without_javascript(browser, server):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{server}/sites/chua-pothi-somron")
+    assert page.locator("h1").inner_text() == "Chùa Pôthi Somrôn"
+    assert "Kiến trúc" in page.locator("article").inner_text()
+    page.goto(f"{server}/")
+    page.fill("#q", "pi nang tac")
+    page.locator("form.search button").click()
+    assert page.locator("ul.cards h2").all_inner_texts() == ["Bẫy đá Pi Năng Tắc"]
+    page.locator("header .langs a[hreflang=en]").click()
+    assert page.locator("ul.cards h2").all_inner_texts() == ["Pi Năng Tắc Stone Traps"]
+    context.close()

@@ -1,0 +1,57 @@
+"""The `diachido` command line: `check` validates content/, `serve` runs on broken content too."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from api.cli import main
+from tests.conftest import BUNDLED_CONTENT, edit_site, read_front_matter, write_front_matter
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "diachido"
+
+
+def test_check_passes_on_the_bundled_content():
+    """The real console script, as staff run it."""
+    result = subprocess.run([CONSOLE_SCRIPT, "check", BUNDLED_CONTENT], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "✓ 7 di tích hợp lệ / 7 sites valid" in result.stdout
+
+
+def test_check_reads_the_content_dir_setting(monkeypatch):
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0 and "7 sites valid" in result.output
+
+
+def test_check_names_file_and_field_of_each_problem(content_dir):
+    edit_site(content_dir, "dinh-thoi-an", location={"lat": 999, "lon": 105.6})
+    pothi = content_dir / "chua-pothi-somron" / "index.md"
+    front, body = read_front_matter(pothi)
+    front["catgory"] = front.pop("category")
+    write_front_matter(pothi, front, body)
+    shutil.copytree(content_dir / "dinh-phu-luong", content_dir / "dinh-phu-luong-moi")
+    result = CliRunner().invoke(main, ["check", str(content_dir)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.startswith(f"{content_dir}/dinh-thoi-an/index.md: location.lat: ") for line in lines)
+    assert f"{pothi}: catgory: unknown field; did you mean 'category'?" in lines
+    assert (f"{content_dir}/dinh-phu-luong-moi/index.md: slug: 'dinh-phu-luong' must equal the folder name "
+            "'dinh-phu-luong-moi'") in lines
+    assert lines[-1] == "✗ 4 lỗi / problems; 5 di tích hợp lệ / valid sites"
+
+
+def test_check_on_a_missing_folder_is_a_message_not_a_traceback(tmp_path):
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "khong-co")])
+    assert result.exit_code == 1
+    assert "no such content folder" in result.output and "Traceback" not in result.output
+
+
+def test_bad_setting_is_named(monkeypatch):
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_BASE_URL", "diachido.vn")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert "DIACHIDO_BASE_URL" in result.output and "http://" in result.output

@@ -1,0 +1,34 @@
+"""The README documents every front-matter field and every setting (as datasette's test_docs does)."""
+
+from pydantic import BaseModel
+
+from api.settings import Settings
+from sites.loader import _model_in
+from sites.models import SiteFrontMatter, Translation
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    paths = []
+    for name, field in model.model_fields.items():
+        paths.append(prefix + name)
+        if nested := _model_in(field.annotation):
+            paths += field_paths(nested, f"{prefix}{name}.")
+    return paths
+
+
+def test_every_front_matter_field_is_documented():
+    missing = [path for path in field_paths(SiteFrontMatter) + field_paths(Translation) if f"`{path}`" not in README]
+    assert missing == []
+
+
+def test_every_field_has_a_description():
+    for model in (SiteFrontMatter, Translation, Settings):
+        assert [name for name, field in model.model_fields.items() if not field.description] == []
+
+
+def test_every_setting_is_documented():
+    missing = [name for name in Settings.model_fields if f"`DIACHIDO_{name.upper()}`" not in README]
+    assert missing == []
