@@ -29,7 +29,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        watcher = asyncio.create_task(_watch_content(catalog, settings.reload_interval)) if settings.reload_interval else None
+        watcher = None
+        if settings.reload_interval:
+            watcher = asyncio.create_task(_watch_content(catalog, settings.reload_interval))
         yield
         if watcher:
             watcher.cancel()

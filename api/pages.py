@@ -7,8 +7,8 @@ from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
 from api.schemas import SiteOut
 from api.templating import render
 from api.views import site_out, site_summary_out
-from sites.photos import parse_variant_name, variant_file
 from sites.models import CATEGORY_LABELS
+from sites.photos import parse_variant_name, variant_file
 from sites.site import LANGUAGES
 
 router = APIRouter(include_in_schema=False)

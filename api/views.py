@@ -45,7 +45,9 @@ def site_summary_out(site: Site, lang: str, base_url: str) -> SiteSummaryOut:
         place=site.meta.address.text,
         summary=text.summary,
         url=base_url + site_path(site.slug),
-        location=LocationOut(lat=location.lat, lon=location.lon, precision=location.precision.value) if location else None,
+        location=(
+            LocationOut(lat=location.lat, lon=location.lon, precision=location.precision.value) if location else None
+        ),
         lang=lang,
         content_lang=text.content_lang,
     )

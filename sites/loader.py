@@ -11,18 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
 
+from sites.frontmatter import FrontMatterError, ParsedFiles
 from sites.models import PATTERN_HINTS, SLUG_PATTERN, SiteFrontMatter, Translation
+from sites.photos import PhotoError, upright_size
 from sites.registry import Registry
 from sites.site import LANGUAGES, PhotoFile, Site
-from sites.text import nfc, nfc_deep
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
-_PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 TRANSLATION_LANGUAGES = LANGUAGES[1:]
 
 
@@ -48,39 +44,6 @@ class LoadResult:
 
     registry: Registry
     errors: list[ContentError]
-
-
-class ParsedFiles:
-    """Front matter already parsed, by file: reused while a file's size and modification time are
-    unchanged, so reloading after an edit parses only the edited files (YAML parsing dominates)."""
-
-    def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int], dict, str]] = {}
-        self._used: set[Path] = set()
-
-    def read(self, path: Path) -> tuple[dict, str]:
-        """The front matter and body of `path`; raises _FileProblem (not cached) when unreadable."""
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        self._used.add(path)
-        entry = self._entries.get(path)
-        if entry is None or entry[0] != stamp:
-            entry = (stamp, *_split_front_matter(path))
-            self._entries[path] = entry
-        return entry[1], entry[2]
-
-    def forget_unused(self) -> None:
-        """Drop the entries of files not read since the last call (deleted or renamed files)."""
-        self._entries = {path: entry for path, entry in self._entries.items() if path in self._used}
-        self._used = set()
-
-
-class _FileProblem(Exception):
-    """A problem that stops reading one file."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def load_content(content_dir: Path, parsed: ParsedFiles | None = None) -> LoadResult:
@@ -141,38 +104,14 @@ def _read_model(
 ) -> tuple[Any, str | None]:
     try:
         data, body = parsed.read(path)
-    except _FileProblem as problem:
-        errors.append(ContentError(str(path), problem.field, problem.message))
+    except FrontMatterError as problem:
+        errors.append(ContentError(str(path), None, problem.message))
         return None, None
     try:
         return model.model_validate(data), body
     except ValidationError as exc:
         errors += _describe_validation_errors(str(path), model, exc)
         return None, body
-
-
-def _split_front_matter(path: Path) -> tuple[dict, str]:
-    try:
-        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise _FileProblem(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from exc
-    handler = YAMLHandler()
-    if not handler.detect(text):
-        raise _FileProblem("no front matter: the file must start with a line '---'")
-    try:
-        front, body = handler.split(text)
-    except ValueError as exc:
-        raise _FileProblem("front matter is not closed by a line '---'") from exc
-    try:
-        data = handler.load(front, Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""  # +2: 0-based, after the opening '---'
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise _FileProblem(f"front matter is not valid YAML{where}: {problem}") from exc
-    if not isinstance(data, dict):
-        raise _FileProblem("front matter must be a list of 'field: value' lines")
-    return nfc_deep(data), nfc(body.strip()) + "\n"
 
 
 def _describe_validation_errors(file: str, model: type[BaseModel], exc: ValidationError) -> list[ContentError]:
@@ -183,7 +122,8 @@ def _describe_validation_errors(file: str, model: type[BaseModel], exc: Validati
         if error["type"] == "extra_forbidden":
             allowed = _fields_at(model, location)
             close = difflib.get_close_matches(str(location[-1]), allowed, n=1)
-            message = "unknown field" + (f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})")
+            hint = f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+            message = "unknown field" + hint
         elif error["type"] == "missing":
             message = "required field is missing"
         elif error["type"] == "string_pattern_mismatch":
@@ -205,15 +145,16 @@ def _fields_at(model: type[BaseModel], location: tuple) -> list[str]:
         if isinstance(part, int) or current is None:
             continue
         field = current.model_fields.get(part)
-        current = _model_in(field.annotation) if field else None
+        current = nested_model(field.annotation) if field else None
     return list(current.model_fields) if current else []
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside a field's type (`Location | None`, `list[Photo]`), if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for argument in get_args(annotation):
-        if found := _model_in(argument):
+        if found := nested_model(argument):
             return found
     return None
 
@@ -232,25 +173,11 @@ def _read_photos(index: Path, folder: Path, meta: SiteFrontMatter, errors: list[
             continue
         try:
             width, height = upright_size(path)
-        except _FileProblem as problem:
-            errors.append(ContentError(str(index), field, problem.message))
+        except PhotoError as problem:
+            errors.append(ContentError(str(index), field, str(problem)))
             continue
         photos.append(PhotoFile(photo.file, photo.caption, photo.caption_en, photo.credit, path, width, height))
     return photos
-
-
-def upright_size(path: Path) -> tuple[int, int]:
-    """Width and height of an image as displayed, after its EXIF orientation (reads the header only)."""
-    try:
-        with Image.open(path) as image:
-            if image.format not in _PHOTO_FORMATS:
-                raise _FileProblem(f"'{path.name}' is {image.format}, not a JPEG, PNG or WebP image")
-            width, height = image.size
-            if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF Orientation: rotated by 90 degrees
-                width, height = height, width
-            return width, height
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise _FileProblem(f"'{path.name}' is not a readable JPEG, PNG or WebP image") from exc
 
 
 def _without_clashing_keys(sites: list[Site]) -> tuple[list[Site], list[ContentError]]:

@@ -4,11 +4,10 @@ The models are strict: an unknown field, a wrong type or an out-of-range value i
 silently dropped. Every field has a description; the README documents each one (a test checks).
 """
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
-
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CODE_PATTERN = r"^[a-z0-9]{2,16}$"
@@ -34,7 +33,7 @@ Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """Kinds of site, with their Vietnamese and English labels in `CATEGORY_LABELS`."""
 
     dinh = "dinh"
@@ -61,7 +60,7 @@ CATEGORY_LABELS: dict[Category, dict[str, str]] = {
 }
 
 
-class RecognitionLevel(str, Enum):
+class RecognitionLevel(StrEnum):
     """Level at which the state recognised the site as a relic."""
 
     special_national = "special-national"
@@ -78,7 +77,7 @@ RECOGNITION_LEVEL_LABELS: dict[RecognitionLevel, dict[str, str]] = {
 }
 
 
-class RelicKind(str, Enum):
+class RelicKind(StrEnum):
     """Type of relic in the sense of Vietnam's Law on Cultural Heritage."""
 
     history = "history"
@@ -98,7 +97,7 @@ RELIC_KIND_LABELS: dict[RelicKind | None, dict[str, str]] = {
 }
 
 
-class LocationPrecision(str, Enum):
+class LocationPrecision(StrEnum):
     """How exact the coordinates are; `district` means the district centre, not the building."""
 
     exact = "exact"

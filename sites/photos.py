@@ -9,12 +9,33 @@ import re
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sites.site import PhotoFile
 
 VARIANT_WIDTHS = (480, 960, 1200)
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 _VARIANT_NAME = re.compile(r"^(?P<stem>[A-Za-z0-9][A-Za-z0-9_-]*)-(?P<width>\d+)\.jpg$")
+
+
+class PhotoError(ValueError):
+    """The file is not a photo we can publish; the message says why, for staff."""
+
+
+def upright_size(path: Path) -> tuple[int, int]:
+    """Width and height of an image as displayed, after its EXIF orientation (reads the header only).
+
+    Raises PhotoError when the file is not a JPEG, PNG or WebP image."""
+    try:
+        with Image.open(path) as image:
+            if image.format not in PHOTO_FORMATS:
+                raise PhotoError(f"'{path.name}' is {image.format}, not a JPEG, PNG or WebP image")
+            width, height = image.size
+            if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF Orientation: rotated by 90 degrees
+                width, height = height, width
+            return width, height
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise PhotoError(f"'{path.name}' is not a readable JPEG, PNG or WebP image") from exc
 
 
 def variant_widths(photo: PhotoFile) -> list[int]:

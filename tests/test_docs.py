@@ -3,7 +3,7 @@
 from pydantic import BaseModel
 
 from api.settings import Settings
-from sites.loader import _model_in
+from sites.loader import nested_model
 from sites.models import SiteFrontMatter, Translation
 from tests.conftest import REPO
 
@@ -14,7 +14,7 @@ def field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
     paths = []
     for name, field in model.model_fields.items():
         paths.append(prefix + name)
-        if nested := _model_in(field.annotation):
+        if nested := nested_model(field.annotation):
             paths += field_paths(nested, f"{prefix}{name}.")
     return paths
 

@@ -17,7 +17,8 @@ from tests.conftest import BASE_URL, BUNDLED_CONTENT
 # (it reads the removed `Function._nodeid`); the folder is removed when the module's tests end.
 _ROOT = Path(tempfile.mkdtemp(prefix="diachido-schemathesis-"))
 shutil.copytree(BUNDLED_CONTENT, _ROOT / "content")
-_APP = create_app(Settings(content_dir=_ROOT / "content", data_dir=_ROOT / "data", base_url=BASE_URL, reload_interval=0))
+_SETTINGS = Settings(content_dir=_ROOT / "content", data_dir=_ROOT / "data", base_url=BASE_URL, reload_interval=0)
+_APP = create_app(_SETTINGS)
 schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
 
 

@@ -190,7 +190,8 @@ def test_drafts_are_not_served(content_dir, make_client):
 
 
 def test_hostile_markdown_is_shown_as_text(content_dir, make_client):
-    add_site(content_dir, "thu-html", body='<script>alert("x")</script>\n\n[bấm](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n')
+    hostile = '<script>alert("x")</script>\n\n[bấm](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n'
+    add_site(content_dir, "thu-html", body=hostile)
     page = make_client().get("/sites/thu-html").text
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert" in page
@@ -211,7 +212,8 @@ def test_photos_are_resized_lazy_and_free_of_location_data(content_dir, make_cli
     exif = image.getexif()
     exif[0x8825] = {1: "N", 2: (10.0, 7.0, 28.0)}  # GPS block a phone would write
     image.save(folder / "cong-dinh.jpg", exif=exif)
-    edit_site(content_dir, "dinh-thoi-an", photos=[{"file": "cong-dinh.jpg", "caption": "Cổng đình", "credit": "Đoàn phường"}])
+    photo = {"file": "cong-dinh.jpg", "caption": "Cổng đình", "credit": "Đoàn phường"}
+    edit_site(content_dir, "dinh-thoi-an", photos=[photo])
     client = make_client()
     page = PageParser(client.get("/sites/dinh-thoi-an").text)
     [img] = page.find("img")

@@ -1,0 +1,68 @@
+"""Reading content files: YAML front matter between two '---' lines, then a Markdown body."""
+
+from pathlib import Path
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from sites.text import nfc, nfc_deep
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
+
+
+class FrontMatterError(Exception):
+    """The file cannot be read as front matter plus body; `message` says why, for staff."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ParsedFiles:
+    """Front matter already parsed, by file: reused while a file's size and modification time are
+    unchanged, so reloading after an edit parses only the edited files (YAML parsing dominates)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int], dict, str]] = {}
+        self._used: set[Path] = set()
+
+    def read(self, path: Path) -> tuple[dict, str]:
+        """The front matter and body of `path`; raises FrontMatterError (not cached) when unreadable."""
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        self._used.add(path)
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != stamp:
+            entry = (stamp, *read_front_matter(path))
+            self._entries[path] = entry
+        return entry[1], entry[2]
+
+    def forget_unused(self) -> None:
+        """Drop the entries of files not read since the last call (deleted or renamed files)."""
+        self._entries = {path: entry for path, entry in self._entries.items() if path in self._used}
+        self._used = set()
+
+
+def read_front_matter(path: Path) -> tuple[dict, str]:
+    """The YAML front matter (NFC-normalised) and the Markdown body of a content file."""
+    try:
+        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise FrontMatterError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from exc
+    handler = YAMLHandler()
+    if not handler.detect(text):
+        raise FrontMatterError("no front matter: the file must start with a line '---'")
+    try:
+        front, body = handler.split(text)
+    except ValueError as exc:
+        raise FrontMatterError("front matter is not closed by a line '---'") from exc
+    try:
+        data = handler.load(front, Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""  # +2: 0-based, after the opening '---'
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrontMatterError(f"front matter is not valid YAML{where}: {problem}") from exc
+    if not isinstance(data, dict):
+        raise FrontMatterError("front matter must be a list of 'field: value' lines")
+    return nfc_deep(data), nfc(body.strip()) + "\n"
