@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import json_api, pages
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
+    # Pages shrink to about a third over slow rural connections.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.state.settings = settings
     app.state.catalog = catalog
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 PHOTO_CACHE_SECONDS = 7 * 24 * 3600
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def home(
     request: Request, registry: RegistryDep, settings: SettingsDep, lang: LanguageDep,
     q: str = "", category: str = "", province: str = "",
@@ -34,7 +34,7 @@ def home(
     })
 
 
-@router.get("/sites/{slug}", response_class=HTMLResponse)
+@router.api_route("/sites/{slug}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def site_page(
     request: Request, site: SiteDep, registry: RegistryDep, settings: SettingsDep, lang: LanguageDep
 ) -> HTMLResponse:
@@ -75,7 +75,7 @@ def structured_data(view: SiteOut, page_url: str, base_url: str) -> dict:
     return data
 
 
-@router.get("/photos/{slug}/{name}")
+@router.api_route("/photos/{slug}/{name}", methods=["GET", "HEAD"])
 def photo_variant(site: SiteDep, name: str, settings: SettingsDep) -> FileResponse:
     """A resized, metadata-free JPEG of a site photo, made on first request and cached under data_dir."""
     parsed = parse_variant_name(name)

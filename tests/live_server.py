@@ -21,14 +21,24 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def live_server(content_dir: Path, data_dir: Path, **settings: str) -> Iterator[str]:
-    """Yield the base URL of a running server; its log is printed if it fails to start."""
+    """Yield the base URL of a server on `content_dir` and `data_dir`; its log is shown if it fails to start."""
+    paths = {"content_dir": str(content_dir), "data_dir": str(data_dir)}
+    with server_process(data_dir.parent, **paths, **settings) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def server_process(cwd: Path, **settings: str) -> Iterator[str]:
+    """Run `diachido serve` in `cwd` with only the given DIACHIDO_* settings; yield its base URL."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DIACHIDO_CONTENT_DIR": str(content_dir), "DIACHIDO_DATA_DIR": str(data_dir),
-           "DIACHIDO_BASE_URL": base_url, **{f"DIACHIDO_{k.upper()}": v for k, v in settings.items()}}
-    log = data_dir.parent / f"server-{port}.log"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DIACHIDO_")}
+    env.update({f"DIACHIDO_{key.upper()}": value for key, value in {"base_url": base_url, **settings}.items()})
+    log = cwd / f"server-{port}.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([CONSOLE_SCRIPT, "serve", "--port", str(port)], env=env, stdout=out, stderr=out)
+        process = subprocess.Popen(
+            [CONSOLE_SCRIPT, "serve", "--port", str(port)], cwd=cwd, env=env, stdout=out, stderr=out
+        )
     try:
         _wait_until_up(base_url, process, log)
         yield base_url

@@ -156,6 +156,22 @@ def test_page_is_light(client):
         assert "<script src" not in response.text  # readable without JavaScript
 
 
+def test_pages_are_compressed_and_locked_down(client):
+    response = client.get("/sites/dinh-thoi-an", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert int(response.headers["content-length"]) < len(response.content) / 2
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'none'" in policy and "default-src 'self'" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_head_requests_are_answered_without_a_body(client):
+    response = client.head("/sites/dinh-thoi-an")
+    assert response.status_code == 200 and response.content == b""
+    assert client.head("/").status_code == 200
+    assert client.head("/sites/khong-co").status_code == 404
+
+
 def test_nearby_sites_are_linked(client):
     page = PageParser(client.get("/sites/dinh-thoi-an").text)
     assert "Di tích lân cận" in page.text

@@ -1,12 +1,13 @@
 """`diachido serve` as a real process: it serves the valid sites of broken content and reloads edits."""
 
 import json
+import shutil
 import time
 import urllib.error
 import urllib.request
 
-from tests.conftest import edit_site
-from tests.live_server import live_server
+from tests.conftest import BUNDLED_CONTENT, edit_site
+from tests.live_server import live_server, server_process
 
 
 def get(url: str) -> tuple[int, str]:
@@ -15,6 +16,16 @@ def get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def test_readme_serve_command_uses_content_and_data_of_the_working_folder(tmp_path):
+    """`diachido serve` with no settings, as the README runs it from a checkout."""
+    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    with server_process(tmp_path) as base:
+        status, body = get(f"{base}/healthz")
+        assert json.loads(body) == {"status": "ok", "sites": 7, "content_errors": 0}
+        assert "Đình Thới An" in get(f"{base}/sites/dinh-thoi-an")[1]
+        assert (tmp_path / "data").is_dir()
 
 
 def test_serve_creates_the_data_folder_and_survives_broken_content(content_dir, data_dir):
