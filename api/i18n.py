@@ -14,7 +14,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_placeholder": "Tên, địa danh…",
         "search_button": "Tìm",
         "all_categories": "Mọi loại hình",
-        "all_provinces": "Mọi tỉnh, thành phố",
+        "all_provinces": "Mọi địa phương",
         "category": "Loại hình",
         "province": "Tỉnh, thành phố",
         "results": "{count} di tích",

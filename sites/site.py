@@ -114,7 +114,7 @@ class Site:
             return None
         kind = RELIC_KIND_LABELS[recognition.kind][lang]
         level = RECOGNITION_LEVEL_LABELS[recognition.level][lang]
-        label = f"{kind}, {level} level" if lang == "en" else f"{kind} {level}"
+        label = f"{level.capitalize()}-level {kind.lower()}" if lang == "en" else f"{kind} {level}"
         if recognition.year:
             about = {"vi": "khoảng ", "en": "about "}[lang] if recognition.year_approximate else ""
             label += f", {about}{recognition.year}"

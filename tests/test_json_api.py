@@ -63,3 +63,11 @@ def test_openapi_documents_every_json_path(client):
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {"/api/sites", "/api/sites.geojson", "/api/sites/{slug}", "/healthz"}
     assert "404" in schema["paths"]["/api/sites/{slug}"]["get"]["responses"]
+
+
+def test_recognition_reads_naturally_in_both_languages(client):
+    vietnamese = client.get("/api/sites/dinh-phu-luong").json()["recognition"]
+    assert vietnamese["label"] == "Di tích kiến trúc nghệ thuật cấp thành phố, khoảng 2022"
+    english = client.get("/api/sites/dinh-phu-luong?lang=en").json()["recognition"]
+    assert english["label"] == "City-level architectural and artistic relic, about 2022"
+    assert client.get("/api/sites/linh-son-co-mieu").json()["recognition"] is None  # unknown: left out

@@ -146,6 +146,15 @@ def test_broken_yaml_and_missing_front_matter(content_dir):
     assert len(load_content(content_dir).registry) == 3
 
 
+def test_a_field_written_twice_is_an_error(content_dir):
+    index = content_dir / "dinh-thoi-an" / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("code: thoian\n", "code: thoian\nname: Đình khác\n"), encoding="utf-8")
+    assert errors_of(content_dir) == [
+        f"{index}: front matter is not valid YAML at line 5: field 'name' is written twice"
+    ]
+
+
 def test_every_error_is_reported_at_once(content_dir):
     edit_site(content_dir, "dinh-thoi-an", location={"lat": 999, "lon": 105.6})
     edit_site(content_dir, "chua-pothi-somron", categry="chua")
