@@ -1,18 +1,21 @@
 """The `diachido` command line: thin verbs over the library; user mistakes print a message, not a traceback."""
 
 import logging
+import os
 import sys
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
-from api.settings import Settings
+from api.settings import Settings, unknown_environment_settings
 from sites.loader import ContentFolderMissing, load_content
 
 
 def load_settings(**overrides) -> Settings:
-    """Settings from the environment plus `overrides`; a bad value becomes a clear CLI error."""
+    """Settings from the environment plus `overrides`; a bad value or unknown variable is a clear CLI error."""
+    if unknown := unknown_environment_settings(os.environ):
+        raise click.ClickException("Cài đặt không hợp lệ / invalid settings: " + "; ".join(unknown))
     try:
         return Settings(**{key: value for key, value in overrides.items() if value is not None})
     except ValidationError as exc:

@@ -1,5 +1,7 @@
 """Settings, read from `DIACHIDO_*` environment variables (pydantic-settings)."""
 
+import difflib
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -29,3 +31,17 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+
+ENV_PREFIX = "DIACHIDO_"
+
+
+def unknown_environment_settings(environ: Mapping[str, str]) -> list[str]:
+    """One message per DIACHIDO_* variable that names no setting (a typo would otherwise be ignored)."""
+    known = [ENV_PREFIX + name.upper() for name in Settings.model_fields]
+    problems = []
+    for variable in sorted(environ):
+        if variable.upper().startswith(ENV_PREFIX) and variable.upper() not in known:
+            close = difflib.get_close_matches(variable.upper(), known, n=1)
+            problems.append(f"{variable} is not a setting" + (f"; did you mean {close[0]}?" if close else ""))
+    return problems

@@ -8,12 +8,10 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.conftest import BUNDLED_CONTENT
 from tests.live_server import live_server
-
-pytest.importorskip("playwright")
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
 PHONE = {"width": 360, "height": 740}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -55,3 +55,10 @@ def test_bad_setting_is_named(monkeypatch):
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
     assert "DIACHIDO_BASE_URL" in result.output and "http://" in result.output
+
+
+def test_misspelled_setting_is_named(monkeypatch):
+    monkeypatch.setenv("DIACHIDO_CONTNET_DIR", str(BUNDLED_CONTENT))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert "DIACHIDO_CONTNET_DIR is not a setting; did you mean DIACHIDO_CONTENT_DIR?" in result.output
