@@ -16,7 +16,7 @@ from api.schemas import (
 )
 from sites.photos import scaled_size, variant_name, variant_widths
 from sites.registry import Registry
-from sites.site import PhotoFile, Site
+from sites.site import LocalizedSite, PhotoFile, Site
 
 LIST_PHOTO_WIDTH = 480
 
@@ -32,25 +32,28 @@ def photo_variant_path(slug: str, photo: PhotoFile, width: int) -> str:
 
 
 def site_summary_out(site: Site, lang: str, base_url: str) -> SiteSummaryOut:
-    """What lists, search results and the map show of a site."""
-    text = site.localized(lang)
+    """What lists and search results show of a site."""
+    return SiteSummaryOut(**_summary_fields(site, site.localized(lang), base_url))
+
+
+def _summary_fields(site: Site, text: LocalizedSite, base_url: str) -> dict:
     location = site.meta.location
-    return SiteSummaryOut(
-        slug=site.slug,
-        code=site.code,
-        name=text.name,
-        category=site.meta.category.value,
-        category_label=text.category_label,
-        province=site.meta.address.province,
-        place=site.meta.address.text,
-        summary=text.summary,
-        url=base_url + site_path(site.slug),
-        location=(
+    return {
+        "slug": site.slug,
+        "code": site.code,
+        "name": text.name,
+        "category": site.meta.category.value,
+        "category_label": text.category_label,
+        "province": site.meta.address.province,
+        "place": site.meta.address.text,
+        "summary": text.summary,
+        "url": base_url + site_path(site.slug),
+        "location": (
             LocationOut(lat=location.lat, lon=location.lon, precision=location.precision.value) if location else None
         ),
-        lang=lang,
-        content_lang=text.content_lang,
-    )
+        "lang": text.lang,
+        "content_lang": text.content_lang,
+    }
 
 
 def site_out(site: Site, lang: str, base_url: str, registry: Registry) -> SiteOut:
@@ -60,7 +63,7 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry) -> SiteOu
     location = meta.location
     recognition = meta.recognition
     return SiteOut(
-        **site_summary_out(site, lang, base_url).model_dump(),
+        **_summary_fields(site, text, base_url),
         other_names=meta.other_names,
         aliases=meta.aliases,
         recognition=RecognitionOut(
@@ -73,22 +76,8 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry) -> SiteOu
         ) if recognition else None,
         built=text.built,
         address=AddressOut(**meta.address.model_dump()),
-        body_html=text.body_html,
-        photos=[
-            PhotoOut(
-                url=photo_variant_path(site.slug, photo, LIST_PHOTO_WIDTH),
-                url_large=photo_variant_path(site.slug, photo, variant_widths(photo)[-1]),
-                srcset=", ".join(
-                    f"{photo_variant_path(site.slug, photo, width)} {scaled_size(photo, width)[0]}w"
-                    for width in variant_widths(photo)
-                ),
-                width=scaled_size(photo, LIST_PHOTO_WIDTH)[0],
-                height=scaled_size(photo, LIST_PHOTO_WIDTH)[1],
-                caption=photo.caption_in(lang),
-                credit=photo.credit,
-            )
-            for photo in site.photos
-        ],
+        body_html=site.body_html(text.content_lang),
+        photos=[photo_out(site.slug, photo, lang) for photo in site.photos],
         sources=[SourceOut(url=source.url, title=source.title) for source in meta.sources],
         tags=meta.tags,
         languages=site.languages,
@@ -108,6 +97,21 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry) -> SiteOu
             )
             for near in registry.nearby(site)
         ],
+    )
+
+
+def photo_out(slug: str, photo: PhotoFile, lang: str) -> PhotoOut:
+    """A photo with the paths of its resized variants and the size of the smallest."""
+    widths = variant_widths(photo)
+    width, height = scaled_size(photo, LIST_PHOTO_WIDTH)
+    return PhotoOut(
+        url=photo_variant_path(slug, photo, LIST_PHOTO_WIDTH),
+        url_large=photo_variant_path(slug, photo, widths[-1]),
+        srcset=", ".join(f"{photo_variant_path(slug, photo, w)} {scaled_size(photo, w)[0]}w" for w in widths),
+        width=width,
+        height=height,
+        caption=photo.caption_in(lang),
+        credit=photo.credit,
     )
 
 

@@ -176,7 +176,7 @@ def _read_photos(index: Path, folder: Path, meta: SiteFrontMatter, errors: list[
         except PhotoError as problem:
             errors.append(ContentError(str(index), field, str(problem)))
             continue
-        photos.append(PhotoFile(photo.file, photo.caption, photo.caption_en, photo.credit, path, width, height))
+        photos.append(PhotoFile(photo.caption, photo.caption_en, photo.credit, path, width, height))
     return photos
 
 

@@ -20,9 +20,8 @@ LANGUAGES = ("vi", "en")
 
 @dataclass(frozen=True)
 class PhotoFile:
-    """A photo of a site: its front-matter entry, where the file is and its upright size in pixels."""
+    """A photo of a site: caption and credit, where the file is, and its upright size in pixels."""
 
-    file: str
     caption: str
     caption_en: str | None
     credit: str
@@ -42,14 +41,13 @@ class PhotoFile:
 
 @dataclass(frozen=True)
 class LocalizedSite:
-    """The texts of a site in one language, with the language they are really in."""
+    """The short texts of a site in one language, with the language they are really in."""
 
     lang: str
     content_lang: str
     name: str
     summary: str
     built: str | None
-    body_html: str
     category_label: str
     recognition_label: str | None
 
@@ -63,7 +61,6 @@ class Site:
     bodies: dict[str, str]
     translations: dict[str, Translation] = field(default_factory=dict)
     photos: list[PhotoFile] = field(default_factory=list)
-    source_files: tuple[Path, ...] = ()
 
     @cached_property
     def search_text(self) -> str:
@@ -102,10 +99,13 @@ class Site:
             name=(translation.name if translation and translation.name else meta.name),
             summary=translation.summary if translation else meta.summary,
             built=(translation.built if translation and translation.built else meta.built),
-            body_html=render_markdown(self.bodies[content_lang]),
             category_label=CATEGORY_LABELS[meta.category][lang],
             recognition_label=self.recognition_label(lang),
         )
+
+    def body_html(self, lang: str) -> str:
+        """The story in `lang` (Vietnamese when not translated) as sanitised HTML."""
+        return render_markdown(self.bodies.get(lang, self.bodies[DEFAULT_LANGUAGE]))
 
     def recognition_label(self, lang: str) -> str | None:
         """For example "Di tích kiến trúc nghệ thuật cấp thành phố, 2022" or None when not recognised."""
@@ -124,7 +124,7 @@ class Site:
         meta = self.meta
         texts = [meta.name, *meta.other_names, meta.summary, meta.address.text, meta.address.province, *meta.tags]
         texts += [meta.address.former_province or "", meta.address.current or ""]
-        texts += [label for label in CATEGORY_LABELS[meta.category].values()]
+        texts += CATEGORY_LABELS[meta.category].values()
         for translation in self.translations.values():
             texts += [translation.name or "", translation.summary]
         return texts
