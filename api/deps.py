@@ -11,11 +11,11 @@ from sites.site import Site
 
 
 class SiteMoved(Exception):
-    """The key asked for is an alias or a differently-cased slug of `site`: redirect to its slug."""
+    """`key`, the slug asked for, is an alias or a differently-cased slug of `site`: redirect to its slug."""
 
-    def __init__(self, site: Site):
-        super().__init__(site.slug)
-        self.site = site
+    def __init__(self, key: str, site: Site):
+        super().__init__(key)
+        self.key, self.site = key, site
 
 
 def get_settings(request: Request) -> Settings:
@@ -41,7 +41,7 @@ def get_site(slug: str, registry: RegistryDep) -> Site:
     try:
         return registry.get(slug)
     except SiteNotFound:
-        raise SiteMoved(registry.resolve(slug)) from None
+        raise SiteMoved(slug, registry.resolve(slug)) from None
 
 
 SiteDep = Annotated[Site, Depends(get_site)]

@@ -41,9 +41,10 @@ async def _site_not_found(request: Request, exc: SiteNotFound) -> Response:
 
 
 async def _site_moved(request: Request, exc: SiteMoved) -> Response:
-    parent = request.url.path.rsplit("/", 1)[0]
+    segments = request.url.path.split("/")
+    segments[segments.index(exc.key)] = exc.site.slug  # keys are ASCII: the path holds them unencoded
     query = f"?{request.url.query}" if request.url.query else ""
-    return RedirectResponse(f"{parent}/{exc.site.slug}{query}", status_code=301)
+    return RedirectResponse("/".join(segments) + query, status_code=301)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

@@ -34,10 +34,10 @@ def make_client(content_dir: Path, data_dir: Path) -> Iterator[Callable[..., Tes
     """Build a client on the temporary content and data folders; keyword arguments override settings."""
     clients = []
 
-    def make(**overrides) -> TestClient:
+    def make(raise_server_exceptions: bool = True, **overrides) -> TestClient:
         defaults = {"content_dir": content_dir, "data_dir": data_dir, "base_url": BASE_URL, "reload_interval": 0}
         settings = Settings(**{**defaults, **overrides})
-        client = TestClient(create_app(settings))
+        client = TestClient(create_app(settings), raise_server_exceptions=raise_server_exceptions)
         client.__enter__()
         clients.append(client)
         return client

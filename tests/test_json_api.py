@@ -50,15 +50,6 @@ def test_health_counts_sites_and_content_errors(content_dir, make_client):
     assert broken.get("/sites/chua-pothi-somron").status_code == 200
 
 
-def test_json_errors_have_one_shape(client):
-    response = client.get("/api/sites/khong-co")
-    assert response.status_code == 404
-    assert response.json() == {"detail": "No site 'khong-co'"}
-    assert client.get("/api/nothing-here").json() == {"detail": "Not Found"}
-    invalid = client.get("/api/sites?lang=fr")
-    assert invalid.status_code == 422 and "detail" in invalid.json()
-
-
 def test_openapi_documents_every_json_path(client):
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {"/api/sites", "/api/sites.geojson", "/api/sites/{slug}", "/healthz"}
