@@ -32,3 +32,9 @@ def test_every_field_has_a_description():
 def test_every_setting_is_documented():
     missing = [name for name in Settings.model_fields if f"`DIACHIDO_{name.upper()}`" not in README]
     assert missing == []
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci_commands = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if "pytest" in line]
+    assert len(ci_commands) == 1
+    assert f"\n{ci_commands[0]}\n" in README
