@@ -76,18 +76,17 @@ def edit_site(content_dir: Path, folder: str, /, **changes) -> None:
     write_front_matter(index, front, body)
 
 
-def add_site(content_dir: Path, slug: str, body: str = "## Lịch sử\n\nMột đoạn.\n", **fields) -> Path:
-    """Create a minimal valid site folder; `fields` override or extend its front matter."""
+def add_site(content_dir: Path, folder: str, /, body: str = "## Lịch sử\n\nMột đoạn.\n", **fields) -> Path:
+    """Create a minimal valid site in `content_dir/folder`; `fields` override or extend its front matter."""
     front = {
-        "name": fields.pop("name", f"Di tích {slug}"),
-        "slug": slug,
-        "code": slug.replace("-", "")[:16],
+        "name": f"Di tích {folder}",
+        "slug": folder,
+        "code": folder.replace("-", "")[:16],
         "category": "dinh",
         "address": {"text": "Xã Thử, huyện Mẫu, tỉnh Ninh Thuận", "province": "Khánh Hòa"},
         "summary": "Một di tích để thử nghiệm.",
         **fields,
     }
-    folder = content_dir / slug
-    folder.mkdir()
-    write_front_matter(folder / "index.md", front, body)
-    return folder
+    (content_dir / folder).mkdir()
+    write_front_matter(content_dir / folder / "index.md", front, body)
+    return content_dir / folder
