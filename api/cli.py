@@ -35,7 +35,7 @@ def main() -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
 def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None) -> None:
     """Chạy máy chủ web / run the web server."""
-    import uvicorn
+    import uvicorn  # imported here so that `check` starts without loading the web stack
 
     from api.app import create_app
 

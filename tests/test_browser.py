@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.conftest import BUNDLED_CONTENT
@@ -16,6 +17,7 @@ from tests.live_server import live_server
 PHONE = {"width": 360, "height": 740}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 SLUGS = sorted(path.name for path in BUNDLED_CONTENT.iterdir() if path.is_dir())
 
 
@@ -90,4 +92,20 @@ def test_pages_read_without_javascript(browser, server):
     assert page.locator("ul.cards h2").all_inner_texts() == ["Bẫy đá Pi Năng Tắc"]
     page.locator("header .langs a[hreflang=en]").click()
     assert page.locator("ul.cards h2").all_inner_texts() == ["Pi Năng Tắc Stone Traps"]
+    context.close()
+
+
+def test_pages_pass_axe_accessibility_checks(browser, server):
+    """axe-core (WCAG 2.1 A/AA and best practices): contrast, labels, alt text, landmarks, headings."""
+    # bypass_csp lets the test inject axe-core into pages whose policy forbids every script.
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
+    page = context.new_page()
+    failures = {}
+    paths = ["/", "/?q=dinh", "/sites/khong-co", "/sites/dinh-thoi-an?lang=en", *(f"/sites/{slug}" for slug in SLUGS)]
+    for path in paths:
+        page.goto(f"{server}{path}")
+        violations = Axe().run(page, options=AXE_RULES).response["violations"]
+        if violations:
+            failures[path] = [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in violations]
+    assert failures == {}
     context.close()
