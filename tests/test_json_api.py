@@ -1,6 +1,6 @@
 """The JSON API: lists, one site, GeoJSON, health and the one error shape."""
 
-from tests.conftest import edit_site
+from tests.conftest import add_site, edit_site
 
 
 def test_list_sites_with_filters(client):
@@ -62,3 +62,18 @@ def test_recognition_reads_naturally_in_both_languages(client):
     english = client.get("/api/sites/dinh-phu-luong?lang=en").json()["recognition"]
     assert english["label"] == "City-level architectural and artistic relic, about 2022"
     assert client.get("/api/sites/linh-son-co-mieu").json()["recognition"] is None  # unknown: left out
+
+
+def test_drafts_stay_out_of_the_api(content_dir, make_client):
+    add_site(content_dir, "ban-nhap", published=False, location={"lat": 11.5, "lon": 108.9})
+    client = make_client()
+    assert "ban-nhap" not in {site["slug"] for site in client.get("/api/sites").json()["sites"]}
+    assert "ban-nhap" not in {feature["id"] for feature in client.get("/api/sites.geojson").json()["features"]}
+    assert client.get("/api/sites/ban-nhap").status_code == 404
+    assert client.get("/healthz").json()["sites"] == 7
+
+
+def test_path_tricks_find_nothing(client):
+    for path in ("/api/sites/..%2F..%2Fetc%2Fpasswd", "/api/sites/%00", "/api/sites/" + "a" * 5000):
+        response = client.get(path)
+        assert response.status_code == 404 and "detail" in response.json()
