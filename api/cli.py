@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import click
+import uvicorn
 from pydantic import ValidationError
 
+from api.app import create_app
 from api.settings import Settings, unknown_environment_settings
 from sites.loader import ContentFolderMissing, load_content
 
@@ -35,10 +37,6 @@ def main() -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
 def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None) -> None:
     """Chạy máy chủ web / run the web server."""
-    import uvicorn  # imported here so that `check` starts without loading the web stack
-
-    from api.app import create_app
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings(content_dir=content_dir, data_dir=data_dir)
     try:
