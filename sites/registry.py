@@ -28,7 +28,7 @@ class Registry:
     """Every valid site of content/, drafts included; visitor lookups see published sites only."""
 
     def __init__(self, sites: list[Site]):
-        self._sites = sorted(sites, key=lambda site: (fold(site.meta.name), site.slug))
+        self._sites = sorted(sites, key=lambda site: (site.folded_name, site.slug))
         self._by_slug = {site.slug: site for site in self._sites}
         self._by_key: dict[str, Site] = {}
         for site in self._sites:
@@ -65,12 +65,12 @@ class Registry:
         for site in self.all():
             if category and site.meta.category.value != category:
                 continue
-            if province_key and province_key not in _province_keys(site):
+            if province_key and province_key not in site.province_keys:
                 continue
             if all(word in site.search_text for word in words):
                 results.append(site)
         if words:
-            in_name = {site.slug for site in results if all(word in " " + fold(site.meta.name) for word in words)}
+            in_name = {site.slug for site in results if all(word in site.folded_name for word in words)}
             results.sort(key=lambda site: site.slug not in in_name)  # stable: name matches first
         return results
 
@@ -96,11 +96,6 @@ class Registry:
             if km <= max_km:
                 found.append(Nearby(other, km))
         return sorted(found, key=lambda near: (near.km, fold(near.site.meta.name)))[:limit]
-
-
-def _province_keys(site: Site) -> set[str]:
-    address = site.meta.address
-    return {fold(address.province), fold(address.former_province or "")} - {""}
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

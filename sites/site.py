@@ -67,6 +67,17 @@ class Site:
         """Every searchable text, folded; a leading space lets search match word beginnings (" an")."""
         return " " + fold(" ".join(self._searchable_texts()))
 
+    @cached_property
+    def folded_name(self) -> str:
+        """The Vietnamese name folded for sorting and name-first search (" dinh thoi an")."""
+        return " " + fold(self.meta.name)
+
+    @cached_property
+    def province_keys(self) -> frozenset[str]:
+        """Today's and the former province, folded, for the province filter."""
+        address = self.meta.address
+        return frozenset(fold(name) for name in (address.province, address.former_province) if name)
+
     @property
     def slug(self) -> str:
         return self.meta.slug
