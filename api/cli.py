@@ -10,7 +10,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.settings import Settings, unknown_environment_settings
+from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from sites.loader import ContentFolderMissing, load_content
 
 
@@ -21,7 +21,7 @@ def load_settings(**overrides) -> Settings:
     try:
         return Settings(**{key: value for key, value in overrides.items() if value is not None})
     except ValidationError as exc:
-        problems = "; ".join(f"DIACHIDO_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(f"{ENV_PREFIX}{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
         raise click.ClickException(f"Cài đặt không hợp lệ / invalid settings: {problems}") from None
 
 

@@ -7,11 +7,13 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ENV_PREFIX = "DIACHIDO_"
+
 
 class Settings(BaseSettings):
     """Every setting of the app; each is documented in the README (a test checks)."""
 
-    model_config = SettingsConfigDict(env_prefix="DIACHIDO_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
 
     content_dir: Path = Field(Path("content"), description="Folder of site folders, the source of truth")
     data_dir: Path = Field(
@@ -33,15 +35,13 @@ class Settings(BaseSettings):
         return value.rstrip("/")
 
 
-ENV_PREFIX = "DIACHIDO_"
-
-
 def unknown_environment_settings(environ: Mapping[str, str]) -> list[str]:
     """One message per DIACHIDO_* variable that names no setting (a typo would otherwise be ignored)."""
     known = [ENV_PREFIX + name.upper() for name in Settings.model_fields]
     problems = []
     for variable in sorted(environ):
-        if variable.upper().startswith(ENV_PREFIX) and variable.upper() not in known:
-            close = difflib.get_close_matches(variable.upper(), known, n=1)
+        name = variable.upper()
+        if name.startswith(ENV_PREFIX) and name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
             problems.append(f"{variable} is not a setting" + (f"; did you mean {close[0]}?" if close else ""))
     return problems
