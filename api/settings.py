@@ -4,7 +4,7 @@ import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "DIACHIDO_"
@@ -26,6 +26,30 @@ class Settings(BaseSettings):
     reload_interval: float = Field(
         2.0, ge=0, description="Seconds between checks of content_dir for changed files; 0 turns reloading off"
     )
+
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Key that signs staff session cookies; when unset, one is generated and kept in data_dir",
+    )
+    tile_url: str = Field(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        description="Map tile server ({z}/{x}/{y} template) for the admin's location picker and the map",
+    )
+    tile_attribution: str = Field(
+        "© OpenStreetMap contributors", description="Credit shown on maps drawn with tile_url's tiles"
+    )
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Session cookies are marked Secure when the site is served over HTTPS."""
+        return self.base_url.startswith("https://")
+
+    @field_validator("tile_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://", "/")) or not all(p in value for p in ("{z}", "{x}", "{y}")):
+            raise ValueError("must be an http(s) address (or a path) containing {z}, {x} and {y}")
+        return value
 
     @field_validator("base_url")
     @classmethod
