@@ -7,6 +7,7 @@ and returns all errors at once, together with a registry of the sites that are v
 import difflib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -110,11 +111,12 @@ def _read_model(
     try:
         return model.model_validate(data), body
     except ValidationError as exc:
-        errors += _describe_validation_errors(str(path), model, exc)
+        errors += describe_validation_errors(str(path), model, exc)
         return None, body
 
 
-def _describe_validation_errors(file: str, model: type[BaseModel], exc: ValidationError) -> list[ContentError]:
+def describe_validation_errors(file: str, model: type[BaseModel], exc: ValidationError) -> list[ContentError]:
+    """One ContentError per problem pydantic found, worded for staff (unknown fields get a suggestion)."""
     described = []
     for error in exc.errors():
         location = error["loc"]
@@ -185,12 +187,20 @@ def _without_clashing_keys(sites: list[Site]) -> tuple[list[Site], list[ContentE
     owners: dict[str, Site] = {}
     kept, errors = [], []
     for site in sites:
-        clashes = [key for key in site.keys() if key in owners]
-        for key in clashes:
-            field = "slug" if key == site.slug else "code" if key == site.code else "aliases"
-            owner = owners[key].folder / "index.md"
-            errors.append(ContentError(str(site.folder / "index.md"), field, f"'{key}' is already used by {owner}"))
+        clashes = clashing_keys(site, owners)
+        errors += clashes
         if not clashes:
             kept.append(site)
             owners.update(dict.fromkeys(site.keys(), site))
     return kept, errors
+
+
+def clashing_keys(site: Site, owners: Mapping[str, Site]) -> list[ContentError]:
+    """An error for each slug, code or alias of `site` that `owners` (key -> site) already uses."""
+    errors = []
+    for key in site.keys():
+        if key in owners:
+            field = "slug" if key == site.slug else "code" if key == site.code else "aliases"
+            owner = owners[key].folder / "index.md"
+            errors.append(ContentError(str(site.folder / "index.md"), field, f"'{key}' is already used by {owner}"))
+    return errors

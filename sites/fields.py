@@ -1,0 +1,136 @@
+"""One site as flat, named fields: the admin form's inputs and the import spreadsheet's columns.
+
+The names are the front-matter paths of the README (`name`, `location.lat`, `sources.0.url`), plus
+`body` for the Vietnamese story and `en.name`, `en.summary`, `en.built`, `en.body` for the English
+translation. Values are text (or numbers from a spreadsheet); empty ones count as not given. The
+result is validated with the same models as `diachido check`, and every problem is named by its field.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from sites.loader import TRANSLATION_LANGUAGES, describe_validation_errors
+from sites.models import SiteFrontMatter, Translation
+from sites.site import Site
+from sites.text import nfc
+
+LIST_FIELDS = ("aliases", "other_names", "tags")  # written as one text, items separated by commas
+BODY_FIELD = "body"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A problem with one field of what staff entered; `field` is the flat name (`location.lat`)."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InvalidFields(ValueError):
+    """What staff entered does not make a valid site; `errors` names each field and problem."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """A site as staff entered it, validated: front matter, translations and a body per language."""
+
+    meta: SiteFrontMatter
+    translations: dict[str, Translation]
+    bodies: dict[str, str]
+
+
+def parse_fields(flat: Mapping[str, object]) -> SiteInput:
+    """Validate flat fields into a SiteInput; raises InvalidFields listing every problem."""
+    flat = {key: _clean(value) for key, value in flat.items()}
+    flat = {key: value for key, value in flat.items() if value is not None}
+    if not {"location.lat", "location.lon"} & flat.keys():  # a precision alone is no location
+        flat = {key: value for key, value in flat.items() if not key.startswith("location.")}
+    errors: list[FieldError] = []
+    translated = tuple(f"{lang}." for lang in TRANSLATION_LANGUAGES)
+    own = {key: value for key, value in flat.items() if not key.startswith(translated)}
+    meta = _validate(SiteFrontMatter, _nest(own, ""), "", errors)
+    translations, bodies = {}, {"vi": str(flat.get(BODY_FIELD, ""))}
+    for lang in TRANSLATION_LANGUAGES:
+        given = {key: value for key, value in flat.items() if key.startswith(f"{lang}.")}
+        if not given:
+            continue
+        bodies[lang] = str(given.pop(f"{lang}.{BODY_FIELD}", ""))
+        translations[lang] = _validate(Translation, _nest(given, f"{lang}."), f"{lang}.", errors)
+    if errors:
+        raise InvalidFields(errors)
+    return SiteInput(meta, translations, bodies)
+
+
+def site_fields(site: Site) -> dict[str, str]:
+    """The flat fields of a loaded site, as the admin form shows them (inverse of `parse_fields`)."""
+    flat = _flatten(site.meta.model_dump(mode="json", exclude_none=True), "")
+    flat[BODY_FIELD] = site.bodies.get("vi", "")
+    for lang, translation in site.translations.items():
+        flat.update(_flatten(translation.model_dump(mode="json", exclude_none=True), f"{lang}."))
+        flat[f"{lang}.{BODY_FIELD}"] = site.bodies.get(lang, "")
+    return flat
+
+
+def _clean(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = nfc(value.replace("\r\n", "\n")).strip()
+        return value or None
+    return value
+
+
+def _validate(model, data: dict, prefix: str, errors: list[FieldError]):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors += [FieldError(prefix + (e.field or ""), e.message) for e in describe_validation_errors("", model, exc)]
+        return None
+
+
+def _nest(flat: Mapping[str, object], prefix: str) -> dict:
+    """{"location.lat": "10"} -> {"location": {"lat": "10"}}; "sources.0.url" makes a list."""
+    nested: dict = {}
+    for key, value in flat.items():
+        path = key.removeprefix(prefix).split(".")
+        if path == [BODY_FIELD]:
+            continue
+        if path[0] in LIST_FIELDS and len(path) == 1:
+            value = [item.strip() for item in str(value).split(",") if item.strip()]
+        node = nested
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return _lists(nested)
+
+
+def _lists(node: object) -> object:
+    """Turn dicts keyed "0", "1", ... into lists, in numeric order (gaps left by removed rows close)."""
+    if not isinstance(node, dict):
+        return node
+    node = {key: _lists(value) for key, value in node.items()}
+    if node and all(key.isdigit() for key in node):
+        return [node[key] for key in sorted(node, key=int)]
+    return node
+
+
+def _flatten(data: object, prefix: str) -> dict[str, str]:
+    if isinstance(data, dict):
+        return {k: v for key, value in data.items() for k, v in _flatten(value, f"{prefix}{key}.").items()}
+    name = prefix.rstrip(".")
+    if isinstance(data, list):
+        if name in LIST_FIELDS:
+            return {name: ", ".join(data)}
+        return {k: v for i, item in enumerate(data) for k, v in _flatten(item, f"{prefix}{i}.").items()}
+    if isinstance(data, bool):
+        return {name: "true"} if data else {}
+    return {name: str(data)}
