@@ -4,6 +4,7 @@ A variant is an upright (EXIF orientation applied), RGB, progressive JPEG with n
 location data a phone writes into a photo is never published.
 """
 
+import io
 import os
 import re
 import tempfile
@@ -91,3 +92,36 @@ def _write_variant(source: Path, width: int, target: Path) -> None:
         except BaseException:
             os.unlink(temporary)
             raise
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+_SAVE_OPTIONS = {"JPEG": {"quality": 90, "optimize": True}, "PNG": {"optimize": True}, "WEBP": {"quality": 90}}
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def clean_upload(data: bytes) -> tuple[bytes, str]:
+    """An uploaded photo made ready to publish: (bytes, extension) of an upright copy without metadata.
+
+    The format comes from decoding the bytes, never from the file name. EXIF orientation is applied
+    and EXIF (with its GPS position), XMP and comments are dropped; only the colour profile is kept.
+    Raises PhotoError when the upload is too large or not a JPEG, PNG or WebP image.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PhotoError(f"the photo is {len(data) / 1048576:.1f} MB; at most {MAX_UPLOAD_BYTES // 1048576} MB")
+    try:
+        with Image.open(io.BytesIO(data)) as original:
+            if original.format not in PHOTO_FORMATS:
+                raise PhotoError(f"the file is {original.format}, not a JPEG, PNG or WebP image")
+            image_format = original.format
+            image = ImageOps.exif_transpose(original)
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise PhotoError("the file is not a readable JPEG, PNG or WebP image") from exc
+    icc_profile = image.info.get("icc_profile")
+    image.info = {}
+    if image_format == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
+        image = image.convert("RGB")
+    out = io.BytesIO()
+    options = {**_SAVE_OPTIONS[image_format], **({"icc_profile": icc_profile} if icc_profile else {})}
+    image.save(out, image_format, **options)
+    return out.getvalue(), _EXTENSIONS[image_format]

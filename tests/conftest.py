@@ -1,5 +1,6 @@
 """Fixtures: apps built by the factory on a temporary copy of content/ and a temporary data folder."""
 
+import io
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from api import create_app
 from api.settings import Settings
@@ -90,3 +92,22 @@ def add_site(content_dir: Path, folder: str, /, body: str = "## Lịch sử\n\nM
     (content_dir / folder).mkdir()
     write_front_matter(content_dir / folder / "index.md", front, body)
     return content_dir / folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (hidden ones too) with its bytes: compare before and after a refused write."""
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def photo_bytes(size: tuple[int, int] = (40, 20), image_format: str = "JPEG", orientation: int | None = None,
+                gps: bool = False) -> bytes:
+    """An image as a phone writes it: optionally rotated by EXIF orientation and carrying a GPS position."""
+    image = Image.new("RGB", size, (164, 22, 26))
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    if gps:
+        exif[0x8825] = {1: "N", 2: (10.0, 7.0, 28.0), 3: "E", 4: (105.0, 37.0, 51.0)}
+    out = io.BytesIO()
+    image.save(out, image_format, exif=exif.tobytes())
+    return out.getvalue()
