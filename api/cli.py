@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from api.app import create_app
 from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
+from sites.accounts import ROLES, AccountError, UserStore
 from sites.loader import ContentFolderMissing, load_content
 
 
@@ -62,3 +63,25 @@ def check(content_dir: Path | None) -> None:
         click.echo(f"✗ {len(result.errors)} lỗi / problems; {sites} di tích hợp lệ / valid sites", err=True)
         sys.exit(1)
     click.echo(f"✓ {sites} di tích hợp lệ / {sites} sites valid in {folder}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="editor", show_default=True,
+              help="admin: every site; editor: the sites of --province")
+@click.option("--province", help="The province whose sites an editor may change, e.g. 'Cần Thơ'")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts)")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def adduser(name: str, role: str, province: str | None, password_stdin: bool, data_dir: Path | None) -> None:
+    """Tạo tài khoản cán bộ / create a staff account for /admin."""
+    settings = load_settings(data_dir=data_dir)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = UserStore(settings.data_dir).add(name, password, role, province)
+    except AccountError as exc:
+        raise click.ClickException(f"Không tạo được tài khoản / cannot create the account: {exc}") from None
+    where = f" ({user.province})" if user.province else ""
+    click.echo(f"✓ {user.name}: {user.role}{where}, {settings.data_dir / 'users.json'}")
