@@ -5,11 +5,12 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
 from api.schemas import SiteOut
+from api.settings import Settings
 from api.templating import render
 from api.views import site_out, site_summary_out
 from sites.models import CATEGORY_LABELS
 from sites.photos import parse_variant_name, variant_file
-from sites.site import LANGUAGES
+from sites.site import LANGUAGES, Site
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,15 +40,23 @@ def site_page(
     request: Request, site: SiteDep, registry: RegistryDep, settings: SettingsDep, lang: LanguageDep
 ) -> HTMLResponse:
     """The canonical page of a site, in the visitor's language."""
-    view = site_out(site, lang, settings.base_url, registry)
+    return render_site(request, site_out(site, lang, settings.base_url, registry), lang, settings.base_url)
+
+
+def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False) -> HTMLResponse:
+    """The site page of `view`; `preview` marks a staff preview (not indexed, not cached)."""
     page_url = f"{view.url}?lang={lang}"
-    return render(request, "site.html", lang, {
+    response = render(request, "site.html", lang, {
         "site": view,
+        "preview": preview,
         "canonical": page_url,
         "alternates": [(code, f"{view.url}?lang={code}") for code in LANGUAGES] + [("x-default", view.url)],
-        "og_image": settings.base_url + view.photos[0].url_large if view.photos else None,
-        "structured_data": structured_data(view, page_url, settings.base_url),
+        "og_image": base_url + view.photos[0].url_large if view.photos else None,
+        "structured_data": structured_data(view, page_url, base_url),
     })
+    if preview:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def structured_data(view: SiteOut, page_url: str, base_url: str) -> dict:
@@ -78,6 +87,11 @@ def structured_data(view: SiteOut, page_url: str, base_url: str) -> dict:
 @router.api_route("/photos/{slug}/{name}", methods=["GET", "HEAD"])
 def photo_variant(site: SiteDep, name: str, settings: SettingsDep) -> FileResponse:
     """A resized, metadata-free JPEG of a site photo, made on first request and cached under data_dir."""
+    return photo_response(site, name, settings)
+
+
+def photo_response(site: Site, name: str, settings: Settings) -> FileResponse:
+    """The variant `name` (e.g. `cong-480.jpg`) of a photo of `site`, or 404."""
     parsed = parse_variant_name(name)
     photo = next((p for p in site.photos if parsed and p.stem == parsed[0]), None)
     if photo is None:

@@ -26,9 +26,14 @@ def site_path(slug: str) -> str:
     return f"/sites/{slug}"
 
 
-def photo_variant_path(slug: str, photo: PhotoFile, width: int) -> str:
-    """Path of a resized variant of a site photo."""
-    return f"/photos/{slug}/{variant_name(photo, width)}"
+def photo_root(slug: str) -> str:
+    """Path of the folder of a site's resized photos."""
+    return f"/photos/{slug}"
+
+
+def photo_variant_path(root: str, photo: PhotoFile, width: int) -> str:
+    """Path of a resized variant of a site photo under `root`."""
+    return f"{root}/{variant_name(photo, width)}"
 
 
 def site_summary_out(site: Site, lang: str, base_url: str) -> SiteSummaryOut:
@@ -56,8 +61,8 @@ def _summary_fields(site: Site, text: LocalizedSite, base_url: str) -> dict:
     }
 
 
-def site_out(site: Site, lang: str, base_url: str, registry: Registry) -> SiteOut:
-    """Everything the site page shows, in `lang`."""
+def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at: str | None = None) -> SiteOut:
+    """Everything the site page shows, in `lang`; photo paths under `photos_at` (default: the public ones)."""
     text = site.localized(lang)
     meta = site.meta
     location = meta.location
@@ -77,7 +82,7 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry) -> SiteOu
         built=text.built,
         address=AddressOut(**meta.address.model_dump()),
         body_html=site.body_html(text.content_lang),
-        photos=[photo_out(site.slug, photo, lang) for photo in site.photos],
+        photos=[photo_out(photos_at or photo_root(site.slug), photo, lang) for photo in site.photos],
         sources=[SourceOut(url=source.url, title=source.title) for source in meta.sources],
         tags=meta.tags,
         languages=site.languages,
@@ -100,14 +105,14 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry) -> SiteOu
     )
 
 
-def photo_out(slug: str, photo: PhotoFile, lang: str) -> PhotoOut:
-    """A photo with the paths of its resized variants and the size of the smallest."""
+def photo_out(root: str, photo: PhotoFile, lang: str) -> PhotoOut:
+    """A photo with the paths of its resized variants (under `root`) and the size of the smallest."""
     widths = variant_widths(photo)
     width, height = scaled_size(photo, LIST_PHOTO_WIDTH)
     return PhotoOut(
-        url=photo_variant_path(slug, photo, LIST_PHOTO_WIDTH),
-        url_large=photo_variant_path(slug, photo, widths[-1]),
-        srcset=", ".join(f"{photo_variant_path(slug, photo, w)} {scaled_size(photo, w)[0]}w" for w in widths),
+        url=photo_variant_path(root, photo, LIST_PHOTO_WIDTH),
+        url_large=photo_variant_path(root, photo, widths[-1]),
+        srcset=", ".join(f"{photo_variant_path(root, photo, w)} {scaled_size(photo, w)[0]}w" for w in widths),
         width=width,
         height=height,
         caption=photo.caption_in(lang),

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 from sites.loader import ContentError, ParsedFiles, load_content
@@ -19,13 +20,15 @@ class Catalog:
         self.errors: list[ContentError] = []
         self._fingerprint: tuple = ()
         self._parsed = ParsedFiles()
+        self._lock = threading.Lock()  # the watcher and an admin save may reload at the same moment
         self.reload()
 
     def reload(self) -> None:
         """Load the folder again; on errors the valid sites are served and each error is logged."""
-        fingerprint = content_fingerprint(self.content_dir)
-        result = load_content(self.content_dir, self._parsed)
-        self.registry, self.errors, self._fingerprint = result.registry, result.errors, fingerprint
+        with self._lock:
+            fingerprint = content_fingerprint(self.content_dir)
+            result = load_content(self.content_dir, self._parsed)
+            self.registry, self.errors, self._fingerprint = result.registry, result.errors, fingerprint
         for error in self.errors:
             log.error("content error: %s", error)
         log.info("loaded %d sites from %s (%d errors)", len(self.registry), self.content_dir, len(self.errors))

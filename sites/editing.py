@@ -10,6 +10,7 @@ from collections.abc import Container, Mapping
 
 from sites.fields import FieldError, InvalidFields, SiteInput
 from sites.models import RESERVED_SLUGS
+from sites.registry import Registry
 from sites.site import Site
 from sites.text import fold
 
@@ -40,6 +41,11 @@ def with_proposed_ids(flat: Mapping[str, object], taken: Container[str]) -> dict
     if not str(flat.get("code") or "").strip() and slug:
         flat["code"] = _unique(propose_code(slug), taken, "", 16)
     return flat
+
+
+def used_keys(registry: Registry) -> set[str]:
+    """Every slug, code and alias in use, drafts included."""
+    return {key for site in registry.all(include_drafts=True) for key in site.keys()}
 
 
 def apply_editing_rules(entry: SiteInput, previous: Site | None, publish: bool = False) -> SiteInput:

@@ -1,7 +1,8 @@
 """Resized variants of site photos for small screens and slow networks, made with Pillow and cached.
 
 A variant is an upright (EXIF orientation applied), RGB, progressive JPEG with no metadata, so the
-location data a phone writes into a photo is never published.
+location data a phone writes into a photo is never published. Photos uploaded through the admin are
+cleaned the same way before they are stored (`clean_upload`).
 """
 
 import io
@@ -21,6 +22,10 @@ _VARIANT_NAME = re.compile(r"^(?P<stem>[A-Za-z0-9][A-Za-z0-9_-]*)-(?P<width>\d+)
 
 class PhotoError(ValueError):
     """The file is not a photo we can publish; the message says why, for staff."""
+
+
+class PhotoTooLarge(PhotoError):
+    """The upload is larger than MAX_UPLOAD_BYTES."""
 
 
 def upright_size(path: Path) -> tuple[int, int]:
@@ -107,7 +112,7 @@ def clean_upload(data: bytes) -> tuple[bytes, str]:
     Raises PhotoError when the upload is too large or not a JPEG, PNG or WebP image.
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        raise PhotoError(f"the photo is {len(data) / 1048576:.1f} MB; at most {MAX_UPLOAD_BYTES // 1048576} MB")
+        raise PhotoTooLarge(f"the photo is {len(data) / 1048576:.1f} MB; at most {MAX_UPLOAD_BYTES // 1048576} MB")
     try:
         with Image.open(io.BytesIO(data)) as original:
             if original.format not in PHOTO_FORMATS:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sites.editing import apply_editing_rules, propose_slug, with_proposed_ids
+from sites.editing import apply_editing_rules, propose_slug, used_keys, with_proposed_ids
 from sites.fields import InvalidFields, parse_fields, site_fields
 from sites.frontmatter import read_front_matter
 from sites.loader import load_content
@@ -42,7 +42,7 @@ def registry(content_dir: Path):
 
 
 def new_entry(content_dir: Path, **changes):
-    flat = with_proposed_ids({**NEW_SITE, **changes}, registry(content_dir)._by_key)
+    flat = with_proposed_ids({**NEW_SITE, **changes}, used_keys(registry(content_dir)))
     return apply_editing_rules(parse_fields(flat), None, publish=True)
 
 
