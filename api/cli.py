@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from api.app import create_app
 from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from sites.accounts import ROLES, AccountError, UserStore
+from sites.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
 from sites.loader import ContentFolderMissing, load_content
+from sites.writer import ContentWriter
 
 
 def load_settings(**overrides) -> Settings:
@@ -85,3 +87,31 @@ def adduser(name: str, role: str, province: str | None, password_stdin: bool, da
         raise click.ClickException(f"Không tạo được tài khoản / cannot create the account: {exc}") from None
     where = f" ({user.province})" if user.province else ""
     click.echo(f"✓ {user.name}: {user.role}{where}, {settings.data_dir / 'users.json'}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--only-valid", is_flag=True, help="Import the valid rows even when some rows are bad")
+@click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def import_(file: Path, only_valid: bool, content_dir: Path | None, data_dir: Path | None) -> None:
+    """Nhập bảng tính CSV/XLSX thành di tích nháp / import a spreadsheet's rows as draft sites."""
+    settings = load_settings(content_dir=content_dir, data_dir=data_dir)
+    try:
+        registry = load_content(settings.content_dir).registry
+        report = check_rows(read_rows(file.read_bytes()), registry, settings.content_dir)
+    except ContentFolderMissing as exc:
+        raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
+    except SpreadsheetError as exc:
+        raise click.ClickException(f"Không đọc được / cannot read {file}: {exc}") from None
+    writer = ContentWriter(settings.content_dir, settings.data_dir)
+    write_rows(report, writer, registry, only_valid=only_valid)
+    for line in report_lines(report):
+        click.echo(line, err=True)
+    for slug in report.written:
+        click.echo(f"+ {settings.content_dir / slug} (nháp / draft)")
+    bad, written = len(report.bad_rows), len(report.written)
+    if bad and not written:
+        click.echo(f"✗ {bad} dòng lỗi / bad rows; chưa ghi gì / nothing written", err=True)
+        sys.exit(1)
+    click.echo(f"✓ {written} di tích nháp / draft sites written; {bad} dòng lỗi bỏ qua / bad rows skipped")
