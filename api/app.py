@@ -8,12 +8,17 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from xstatic.pkg import leaflet
 
-from api import json_api, pages
+from api import admin_auth, admin_import, admin_sites, json_api, pages
 from api.errors import install_error_handlers
 from api.settings import Settings
 from api.templating import STATIC_DIR
+from api.uploads import BodySizeLimit
+from sites.accounts import LoginThrottle, UserStore, session_secret
 from sites.catalog import Catalog
+from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +54,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Pages shrink to about a third over slow rural connections.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else session_secret(settings.data_dir)
+    # The staff session cookie: signed, HttpOnly, SameSite=Lax, sent to /admin only, Secure over HTTPS.
+    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=admin_auth.SESSION_COOKIE,
+                       max_age=admin_auth.SESSION_SECONDS, path="/admin", same_site="lax",
+                       https_only=settings.secure_cookies)
+    app.add_middleware(BodySizeLimit)
     app.state.settings = settings
     app.state.catalog = catalog
+    app.state.users = UserStore(settings.data_dir)
+    app.state.throttle = LoginThrottle()
+    app.state.writer = ContentWriter(settings.content_dir, settings.data_dir)
+    app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")  # before /static
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(json_api.router)
+    app.include_router(admin_auth.router)
+    app.include_router(admin_sites.router)
+    app.include_router(admin_import.router)
     install_error_handlers(app)
     return app
 

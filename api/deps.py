@@ -18,6 +18,14 @@ class SiteMoved(Exception):
         self.key, self.site = key, site
 
 
+class LoginRequired(Exception):
+    """A staff page was asked for without a session: redirect to the login form, then back to `path`."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.path = path
+
+
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 

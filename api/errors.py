@@ -1,12 +1,13 @@
 """Every error goes through here: an HTML page in the visitor's language, or one JSON shape `{"detail": ...}`."""
 
 import logging
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from api.deps import SiteMoved, visitor_language
+from api.deps import LoginRequired, SiteMoved, visitor_language
 from api.templating import render
 from sites.registry import SiteNotFound
 
@@ -47,6 +48,10 @@ async def _site_moved(request: Request, exc: SiteMoved) -> Response:
     return RedirectResponse("/".join(segments) + query, status_code=301)
 
 
+async def _login_required(request: Request, exc: LoginRequired) -> Response:
+    return RedirectResponse(f"/admin/login?{urlencode({'next': exc.path})}", status_code=303)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     return error_response(request, 500, "Internal server error")
@@ -57,4 +62,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(SiteNotFound, _site_not_found)
     app.add_exception_handler(SiteMoved, _site_moved)
+    app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(Exception, _unexpected_error)

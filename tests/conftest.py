@@ -1,6 +1,7 @@
 """Fixtures: apps built by the factory on a temporary copy of content/ and a temporary data folder."""
 
 import io
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from PIL import Image
 
 from api import create_app
 from api.settings import Settings
+from sites.accounts import UserStore
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_CONTENT = REPO / "content"
@@ -111,3 +113,34 @@ def photo_bytes(size: tuple[int, int] = (40, 20), image_format: str = "JPEG", or
     out = io.BytesIO()
     image.save(out, image_format, exif=exif.tobytes())
     return out.getvalue()
+
+
+STAFF_PASSWORD = "mat-khau-dai-du"
+STAFF = {"hoa": ("admin", None), "lan": ("editor", "Cần Thơ"), "minh": ("editor", "Khánh Hòa")}
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form of an admin page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+def login(client: TestClient, name: str, password: str = STAFF_PASSWORD):
+    """Log in through the form, as a browser does; returns the response to the form's POST."""
+    token = csrf_of(client.get("/admin/login").text)
+    return client.post("/admin/login", data={"csrf_token": token, "name": name, "password": password},
+                       follow_redirects=False)
+
+
+@pytest.fixture
+def staff_client(make_client, data_dir) -> Callable[..., TestClient]:
+    """A client logged in as one of STAFF (hoa: admin; lan: editor of Cần Thơ; minh: editor of Khánh Hòa)."""
+    store = UserStore(data_dir)
+
+    def make(name: str = "hoa", **overrides) -> TestClient:
+        if store.get(name) is None:  # created on demand: each Argon2 hash costs about 0.14 s
+            store.add(name, STAFF_PASSWORD, *STAFF[name])
+        client = make_client(**overrides)
+        assert login(client, name).status_code == 303
+        return client
+
+    return make

@@ -1,0 +1,47 @@
+"""The admin's spreadsheet import: upload a CSV or XLSX file, see each bad row and field, get drafts."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import UploadFile
+
+from api.admin_auth import FormDep, StaffDep, render_admin
+from api.admin_forms import bilingual
+from api.uploads import TOO_LARGE
+from sites.importer import ImportReport, SpreadsheetError, check_rows, read_rows, write_rows
+from sites.photos import MAX_UPLOAD_BYTES
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request, user: StaffDep) -> HTMLResponse:
+    """The upload form, with the list of columns."""
+    return render_admin(request, "import.html", {"report": None, "error": None})
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_spreadsheet(request: Request, user: StaffDep, form: FormDep) -> HTMLResponse:
+    """Check every row; write them all as drafts only if all are valid (or `only_valid` is ticked)."""
+    upload = form.get("spreadsheet")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _page(request, None, "Hãy chọn một tệp CSV hoặc XLSX / choose a CSV or XLSX file", 422)
+    data = upload.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return _page(request, None, TOO_LARGE, 413)
+    state = request.app.state
+    try:
+        rows = read_rows(data)
+    except SpreadsheetError as problem:
+        return _page(request, None, f"Không đọc được tệp / {problem}", 422)
+    state.catalog.reload()  # check against the sites as they are now
+    report = check_rows(rows, state.catalog.registry, state.settings.content_dir, user.may_edit)
+    write_rows(report, state.writer, state.catalog.registry, only_valid=form.get("only_valid") == "true")
+    if report.written:
+        state.catalog.reload()
+    return _page(request, report, None, 422 if report.bad_rows and not report.written else 200)
+
+
+def _page(request: Request, report: ImportReport | None, error: str | None, status_code: int) -> HTMLResponse:
+    bad = report.bad_rows if report else []
+    bad_rows = [(row, [(error.field, bilingual(error.message)) for error in row.errors]) for row in bad]
+    return render_admin(request, "import.html", {"report": report, "bad_rows": bad_rows, "error": error}, status_code)

@@ -1,0 +1,41 @@
+"""A limit on request bodies, enforced while they arrive: a 50 MB upload is refused, not stored first."""
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import error_response
+from sites.photos import MAX_UPLOAD_BYTES
+
+MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 256 * 1024  # one photo or spreadsheet, plus the form's text fields
+TOO_LARGE = f"Tệp quá lớn (tối đa {MAX_UPLOAD_BYTES // 1048576} MB) / the upload is too large"
+
+
+class BodySizeLimit:
+    """Answer 413 to a request whose body exceeds `limit` bytes: at once when Content-Length says so,
+    else as soon as the streamed body passes the limit (the form parser then stops reading)."""
+
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.limit:
+            response = error_response(Request(scope), 413, TOO_LARGE)  # without reading a byte of the body
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise HTTPException(413, TOO_LARGE)
+            return message
+
+        await self.app(scope, limited_receive, send)

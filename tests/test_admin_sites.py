@@ -1,0 +1,300 @@
+"""The admin's site form through the real app: drafts, photos, publishing, and every kind of bad input,
+after which content/ is byte-for-byte unchanged."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from PIL import Image
+
+from sites.loader import load_content
+from tests.conftest import csrf_of, photo_bytes, snapshot
+from tests.test_pages import PageParser
+
+NEW_SITE = {
+    "name": "Đình Mỹ Khánh",
+    "category": "dinh",
+    "address.text": "Xã Mỹ Khánh, huyện Phong Điền",
+    "address.province": "Cần Thơ",
+    "summary": "Đình làng có từ thế kỷ XIX.",
+    "location.lat": "10.0",
+    "location.lon": "105.7",
+    "location.precision": "exact",
+    "body": "## Lịch sử\n\nĐình được dựng năm 1850.",
+}
+
+
+def post_form(client, path: str, fields: dict, files: dict | None = None, page: str | None = None):
+    """Submit the form of `page` (default `path`) as a browser would, with its CSRF token."""
+    token = csrf_of(client.get(page or path).text)
+    return client.post(path, data={"csrf_token": token, **fields}, files=files, follow_redirects=False)
+
+
+class FormFields(HTMLParser):
+    """What a browser would submit from a page's site form: inputs, checked boxes, textareas, selects."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._textarea = self._select = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and name != "csrf_token" and attrs.get("type") != "file":
+            if attrs.get("type") != "checkbox" or "checked" in attrs:
+                self.fields[name] = attrs.get("value", "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.fields[name] = ""
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and (self._select not in self.fields or "selected" in attrs):
+            self.fields[self._select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag in ("textarea", "select"):
+            self._textarea = self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def form_of(client, slug: str) -> dict[str, str]:
+    """The fields of a site's edit form as the browser would send them back unchanged."""
+    return FormFields(client.get(f"/admin/sites/{slug}").text).fields
+
+
+def errors_next_to(html: str, field: str) -> list[str]:
+    """The messages shown right after the input `field`."""
+    return re.findall(rf'<p class="error" id="e-{re.escape(field.replace(".", "-"))}-\d+">([^<]+)</p>', html)
+
+
+def test_a_new_site_with_a_photo_is_a_draft_until_published(staff_client, content_dir):
+    client = staff_client("lan")
+    photo = photo_bytes(size=(1200, 800), orientation=6, gps=True)
+    response = post_form(client, "/admin/new", {**NEW_SITE, "new_photo.caption": "Cổng đình",
+                                                "new_photo.credit": "Đoàn xã Mỹ Khánh, CC BY 4.0"},
+                         files={"photo_upload": ("Cổng đình.JPG", photo, "image/jpeg")})
+    assert response.status_code == 303 and response.headers["location"] == "/admin/sites/dinh-my-khanh?saved=1"
+    folder = content_dir / "dinh-my-khanh"
+    assert sorted(path.name for path in folder.iterdir()) == ["cong-dinh.jpg", "index.md"]
+    stored = Image.open(folder / "cong-dinh.jpg")
+    assert stored.size == (800, 1200) and dict(stored.getexif()) == {}, "upright, no EXIF/GPS"
+    assert "published: false" in (folder / "index.md").read_text(encoding="utf-8")
+    assert load_content(content_dir).errors == []
+    # A draft: staff see it and its preview; visitors do not.
+    assert "Đình Mỹ Khánh" in client.get("/admin").text
+    preview = client.get("/admin/sites/dinh-my-khanh/preview")
+    assert preview.status_code == 200 and "Bản xem trước" in preview.text
+    assert client.get("/admin/photos/dinh-my-khanh/cong-dinh-480.jpg").status_code == 200
+    assert client.get("/sites/dinh-my-khanh").status_code == 404
+    assert client.get("/photos/dinh-my-khanh/cong-dinh-480.jpg").status_code == 404
+    assert "dinh-my-khanh" not in client.get("/api/sites").text
+    # Publish.
+    fields = {**form_of(client, "dinh-my-khanh"), "action": "publish"}
+    response = post_form(client, "/admin/sites/dinh-my-khanh", fields)
+    assert response.status_code == 303
+    assert client.get("/sites/dinh-my-khanh").status_code == 200
+    assert "dinh-my-khanh" in [site["slug"] for site in client.get("/api/sites").json()["sites"]]
+    assert client.get("/photos/dinh-my-khanh/cong-dinh-480.jpg").status_code == 200
+
+
+def test_the_form_round_trips_a_hand_written_site_unchanged(staff_client, content_dir):
+    """Saving the form of a site as it is rewrites nothing: the files keep their hand-written bytes."""
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    for slug in ("dinh-thoi-an", "linh-son-co-mieu", "bay-da-pi-nang-tac"):
+        assert post_form(client, f"/admin/sites/{slug}", form_of(client, slug)).status_code == 303
+    assert snapshot(content_dir) == before
+
+
+def test_an_edit_is_saved_and_the_previous_version_kept(staff_client, content_dir, data_dir):
+    client = staff_client("lan")
+    before = (content_dir / "dinh-thoi-an" / "index.md").read_bytes()
+    fields = {**form_of(client, "dinh-thoi-an"), "built": "Năm 1832", "tags": "đình, ô môn"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    page = client.get("/sites/dinh-thoi-an").text
+    assert "Năm 1832" in page
+    assert [path.read_bytes() for path in (data_dir / "history" / "dinh-thoi-an").glob("*/index.md")] == [before]
+
+
+def test_the_second_of_two_editors_is_refused(staff_client, content_dir):
+    first, second = staff_client("hoa"), staff_client("lan")
+    first_form, second_form = form_of(first, "dinh-thoi-an"), form_of(second, "dinh-thoi-an")
+    assert post_form(first, "/admin/sites/dinh-thoi-an", {**first_form, "built": "Bản của Hoa"}).status_code == 303
+    saved = snapshot(content_dir)
+    response = post_form(second, "/admin/sites/dinh-thoi-an", {**second_form, "built": "Bản của Lan"})
+    assert response.status_code == 409
+    assert "Người khác vừa lưu di tích này; thay đổi của bạn chưa được lưu" in response.text
+    assert 'value="Bản của Lan"' in response.text, "the second editor's text is still in the form"
+    assert snapshot(content_dir) == saved
+
+
+def test_renaming_a_published_site_keeps_the_old_slug_working(staff_client, content_dir):
+    client = staff_client("hoa")
+    fields = form_of(client, "dinh-thoi-an")
+    response = post_form(client, "/admin/sites/dinh-thoi-an", {**fields, "code": "moi"})
+    assert response.status_code == 422 and errors_next_to(response.text, "code")
+    response = post_form(client, "/admin/sites/dinh-thoi-an", {**fields, "slug": "dinh-thoi-an-o-mon"})
+    assert response.headers["location"] == "/admin/sites/dinh-thoi-an-o-mon?saved=1"
+    assert not (content_dir / "dinh-thoi-an").exists()
+    moved = client.get("/sites/dinh-thoi-an", follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == "/sites/dinh-thoi-an-o-mon"
+
+
+def test_editors_are_refused_sites_of_another_province(staff_client, content_dir):
+    client = staff_client("minh")  # editor of Khánh Hòa
+    before = snapshot(content_dir)
+    assert client.get("/admin/sites/dinh-thoi-an").status_code == 403
+    fields = form_of(staff_client("hoa"), "dinh-thoi-an")
+    response = post_form(client, "/admin/sites/dinh-thoi-an", {**fields, "built": "x"}, page="/admin/new")
+    assert response.status_code == 403
+    response = post_form(client, "/admin/new", NEW_SITE)
+    assert response.status_code == 403
+    assert errors_next_to(response.text, "address.province") == [
+        "Bạn chỉ được thêm, sửa di tích thuộc tỉnh của mình / you may only add or change sites of Khánh Hòa"]
+    assert snapshot(content_dir) == before
+    assert client.get("/admin/sites/bay-da-pi-nang-tac").status_code == 200, "their own province is fine"
+
+
+BAD_FIELDS = [
+    ("location.lat", "999", "Giá trị quá lớn / Input should be less than or equal to 90 (got &#39;999&#39;)"),
+    ("name", "", "Bắt buộc điền / required field is missing"),
+    ("slug", "../etc", "Chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối đơn / use lower-case letters"),
+    ("slug", "con", "Tên này bị Windows dành riêng; hãy chọn tên khác / &#39;con&#39; is a reserved device name"),
+    ("slug", "nul", "Tên này bị Windows dành riêng"),
+    ("location.lon", "10.0", "Tọa độ nằm ngoài Việt Nam"),
+    ("code", "dinhthoian", None),  # free: no error
+    ("code", "thoian", "Đã được di tích khác dùng / &#39;thoian&#39; is already used by"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [bad for bad in BAD_FIELDS if bad[2]])
+def test_a_bad_field_is_named_next_to_its_input_and_nothing_is_written(staff_client, content_dir, field, value,
+                                                                        message):
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    response = post_form(client, "/admin/new", {**NEW_SITE, field: value})
+    assert response.status_code == 422
+    shown = errors_next_to(response.text, field if field != "location.lon" else "location")
+    assert len(shown) == 1 and shown[0].startswith(message), shown
+    if field != "location.lon":  # that error is about the pair of coordinates
+        marked = rf'name="{field}" type="text" value="{re.escape(value)}"[^>]*aria-invalid="true"'
+        assert re.search(marked, response.text), "the input keeps the value and is marked invalid"
+    assert snapshot(content_dir) == before
+
+
+def test_a_text_file_named_jpg_is_refused(staff_client, content_dir):
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    response = post_form(client, "/admin/new", {**NEW_SITE, "new_photo.caption": "A", "new_photo.credit": "B"},
+                         files={"photo_upload": ("cong.jpg", b"<html>this is text</html>", "image/jpeg")})
+    assert response.status_code == 422
+    assert errors_next_to(response.text, "photo_upload") == [
+        "Không phải ảnh JPEG, PNG hoặc WebP / the file is not a readable JPEG, PNG or WebP image"]
+    assert snapshot(content_dir) == before
+
+
+def test_a_photo_without_caption_or_credit_is_refused(staff_client, content_dir):
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    upload = {"photo_upload": ("a.png", photo_bytes(image_format="PNG"))}
+    response = post_form(client, "/admin/new", NEW_SITE, files=upload)
+    assert response.status_code == 422
+    assert errors_next_to(response.text, "new_photo.caption") == ["Bắt buộc điền / required field is missing"]
+    assert errors_next_to(response.text, "new_photo.credit") == ["Bắt buộc điền / required field is missing"]
+    assert errors_next_to(response.text, "photo_upload")[-1].startswith("Hãy chọn lại ảnh")
+    assert snapshot(content_dir) == before
+
+
+def test_a_50_mb_upload_is_refused_before_it_is_read(staff_client, content_dir, data_dir):
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    huge = b"\xff\xd8" + bytes(50 * 1024 * 1024)
+    response = post_form(client, "/admin/new", NEW_SITE, files={"photo_upload": ("huge.jpg", huge, "image/jpeg")})
+    assert response.status_code == 413 and "tối đa 10 MB" in response.text
+    assert snapshot(content_dir) == before
+
+
+def test_a_streamed_upload_is_cut_off_at_the_limit(staff_client, content_dir):
+    """No Content-Length (chunked): the body limit still holds while the form is being read."""
+    client = staff_client("hoa")
+    token = csrf_of(client.get("/admin/new").text)
+    boundary = "b0undary"
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photo_upload"; filename="a.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n").encode()
+    sent = []
+
+    def chunks():
+        yield head
+        for _ in range(50):
+            sent.append(1)
+            yield bytes(1024 * 1024)
+
+    before = snapshot(content_dir)
+    response = client.post("/admin/new", content=chunks(),
+                           headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 413
+    assert snapshot(content_dir) == before
+
+
+def test_a_photo_just_over_10_mb_is_named_next_to_the_upload(staff_client, content_dir):
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    response = post_form(client, "/admin/new", NEW_SITE,
+                         files={"photo_upload": ("big.jpg", bytes(10 * 1024 * 1024 + 10), "image/jpeg")})
+    assert response.status_code == 413
+    assert errors_next_to(response.text, "photo_upload")[0].startswith("Ảnh quá lớn / the photo is 10.0 MB; at most 10")
+    assert snapshot(content_dir) == before
+
+
+def test_script_in_a_body_is_stored_as_text_and_never_run(staff_client, content_dir):
+    client = staff_client("hoa")
+    body = '<script>alert("x")</script>\n\n<img src=x onerror=alert(1)> [a](javascript:alert(1))'
+    fields = {**form_of(client, "dinh-thoi-an"), "body": body}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    assert (content_dir / "dinh-thoi-an" / "index.md").read_text(encoding="utf-8").endswith(body + "\n")
+    page = client.get("/sites/dinh-thoi-an")
+    assert "&lt;script&gt;alert" in page.text and "<script>alert" not in page.text
+    tags = PageParser(page.text).tags
+    assert [tag for tag, attrs in tags if tag in ("script", "img") and "src" in attrs and attrs["src"] == "x"] == []
+    assert not any(name.startswith("on") for _, attrs in tags for name in attrs)
+    assert 'href="javascript:' not in page.text
+    assert "script-src 'none'" in page.headers["content-security-policy"]
+
+
+def test_an_unsaved_preview_renders_the_form_and_writes_nothing(staff_client, content_dir):
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    fields = {**form_of(client, "dinh-thoi-an"), "body": "## Mới\n\n<b>chưa lưu</b>", "editing": "dinh-thoi-an"}
+    response = post_form(client, "/admin/preview?lang=vi", fields, page="/admin/sites/dinh-thoi-an")
+    assert response.status_code == 200 and "<h2>Mới</h2>" in response.text and "&lt;b&gt;chưa lưu" in response.text
+    assert response.headers["cache-control"] == "no-store" and "script-src 'none'" in response.headers[
+        "content-security-policy"]
+    assert snapshot(content_dir) == before
+
+
+def test_the_form_works_without_javascript_and_proposes_ids(staff_client, content_dir):
+    """Typed coordinates and an empty slug and code: the server proposes them from the name."""
+    client = staff_client("hoa")
+    assert post_form(client, "/admin/new", {**NEW_SITE, "name": "Đình Thới An"}).headers["location"] == \
+        "/admin/sites/dinh-thoi-an-2?saved=1"
+    site = load_content(content_dir).registry.get("dinh-thoi-an-2", include_drafts=True)
+    assert (site.code, site.meta.location.lat, site.meta.location.lon) == ("dinhthoian2", 10.0, 105.7)
+
+
+def test_the_list_shows_states_and_content_errors(staff_client, content_dir):
+    (content_dir / "hong").mkdir()
+    (content_dir / "hong" / "index.md").write_text("---\nname: Hỏng\n---\n", encoding="utf-8")
+    page = staff_client("hoa").get("/admin").text
+    assert "Đã xuất bản" in page and f"{content_dir}/hong/index.md: slug: required field is missing" in page
+
+
+def test_leaflet_and_the_picker_script_are_served_by_the_app(client):
+    assert client.get("/static/leaflet/leaflet.js").status_code == 200
+    assert client.get("/static/leaflet/images/marker-icon.png").status_code == 200
+    assert "location-map" in client.get("/static/admin.js").text

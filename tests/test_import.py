@@ -1,0 +1,124 @@
+"""Importing a spreadsheet of sites, from the admin and with `diachido import`."""
+
+import csv
+import io
+import re
+import time
+
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from api.cli import main
+from api.templating import STATIC_DIR
+from sites.loader import load_content
+from tests.conftest import csrf_of, snapshot
+
+SAMPLE = STATIC_DIR / "import-sample.csv"
+COLUMNS = ["name", "category", "address.text", "address.province", "summary", "location.lat", "location.lon"]
+GOOD = ["Miếu Bà", "mieu", "Xã A, huyện B", "Cần Thơ", "Miếu thờ Bà Chúa Xứ.", "10.05", "105.7"]
+BAD = ["", "dinh", "Xã C", "Cần Thơ", "Thiếu tên.", "999", "105.7"]
+
+
+def csv_bytes(*rows: list, delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows([COLUMNS, *rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(*rows: list) -> bytes:
+    workbook = Workbook()
+    for row in [COLUMNS, *rows]:
+        workbook.active.append([float(cell) if cell.replace(".", "").isdigit() else cell for cell in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(client, data: bytes, name: str = "sites.csv", only_valid: bool = False):
+    token = csrf_of(client.get("/admin/import").text)
+    fields = {"csrf_token": token, **({"only_valid": "true"} if only_valid else {})}
+    return client.post("/admin/import", data=fields, files={"spreadsheet": (name, data)})
+
+
+def test_the_sample_file_imports_as_drafts(staff_client, content_dir):
+    client = staff_client("hoa")
+    response = upload(client, SAMPLE.read_bytes())
+    assert response.status_code == 200 and "Đã tạo 2 di tích nháp" in response.text
+    registry = load_content(content_dir).registry
+    binh_thuy = registry.get("dinh-binh-thuy", include_drafts=True)
+    assert not binh_thuy.published and binh_thuy.meta.location.lat == 10.072
+    assert binh_thuy.translations["en"].name == "Bình Thủy Communal House"
+    assert binh_thuy.meta.sources[0].title == "Wikipedia tiếng Việt"
+    assert registry.get("chua-moi", include_drafts=True).meta.location is None
+    assert client.get("/sites/dinh-binh-thuy").status_code == 404, "drafts stay hidden"
+
+
+def test_bad_rows_are_listed_by_row_and_field_and_nothing_is_written(staff_client, content_dir):
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    response = upload(client, csv_bytes(GOOD, BAD, [*GOOD[:3], "Cần Thơ", "x" * 301, "", ""]))
+    assert response.status_code == 422 and "chưa ghi gì cả" in response.text
+    rows = re.findall(r"<tr><td>(\d+)</td><td>[^<]*</td><td><code>([^<]+)</code></td><td>([^<]+)</td></tr>",
+                      response.text)
+    # Row 3 has no name, so no slug or code can be proposed from it either.
+    assert [(row, field) for row, field, _ in rows] == [
+        ("3", "name"), ("3", "slug"), ("3", "code"), ("3", "location.lat"), ("4", "summary")]
+    assert rows[-1][2] == "Tối đa 300 ký tự / String should have at most 300 characters"
+    assert snapshot(content_dir) == before
+
+
+def test_only_the_valid_rows_when_asked(staff_client, content_dir):
+    response = upload(staff_client("hoa"), csv_bytes(BAD, GOOD), only_valid=True)
+    assert response.status_code == 200 and "Đã tạo 1 di tích nháp" in response.text
+    assert (content_dir / "mieu-ba" / "index.md").is_file()
+
+
+def test_xlsx_and_semicolon_csv_read_like_csv(staff_client, content_dir):
+    client = staff_client("hoa")
+    assert upload(client, xlsx_bytes(GOOD), name="ds.xlsx").status_code == 200
+    assert upload(client, csv_bytes(GOOD, delimiter=";")).status_code == 200
+    registry = load_content(content_dir).registry
+    assert registry.get("mieu-ba", include_drafts=True).meta.location.lat == 10.05
+    assert registry.get("mieu-ba-2", include_drafts=True).code == "mieuba2"
+
+
+def test_a_file_that_is_no_spreadsheet_is_refused(staff_client, content_dir):
+    before = snapshot(content_dir)
+    response = upload(staff_client("hoa"), b"\xff\xd8\xff\xe0 a photo", name="sites.csv")
+    assert response.status_code == 422 and "Không đọc được tệp" in response.text
+    assert snapshot(content_dir) == before
+
+
+def test_an_editor_imports_only_their_province(staff_client, content_dir):
+    before = snapshot(content_dir)
+    response = upload(staff_client("minh"), csv_bytes(GOOD))  # minh edits Khánh Hòa; the row is in Cần Thơ
+    assert response.status_code == 422 and "you may only add sites of your province" in response.text
+    assert snapshot(content_dir) == before
+
+
+def test_cli_import_writes_drafts_or_names_every_bad_row(content_dir, data_dir, tmp_path):
+    sheet = tmp_path / "ds.csv"
+    sheet.write_bytes(csv_bytes(GOOD, BAD))
+    before = snapshot(content_dir)
+    arguments = ["import", str(sheet), "--content-dir", str(content_dir), "--data-dir", str(data_dir)]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 1
+    assert "row 3 (?): name: required field is missing" in result.output
+    assert "✗ 1 dòng lỗi / bad rows; chưa ghi gì / nothing written" in result.output
+    assert snapshot(content_dir) == before
+    result = CliRunner().invoke(main, [*arguments, "--only-valid"])
+    assert result.exit_code == 0 and f"+ {content_dir / 'mieu-ba'} (nháp / draft)" in result.output
+    assert load_content(content_dir).errors == []
+
+
+def test_cli_imports_a_thousand_rows_in_seconds(content_dir, data_dir, tmp_path):
+    rows = [[f"Di tích {n}", *GOOD[1:]] for n in range(1000)]
+    sheet = tmp_path / "ds.csv"
+    sheet.write_bytes(csv_bytes(*rows))
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["import", str(sheet), "--content-dir", str(content_dir),
+                                       "--data-dir", str(data_dir)])
+    elapsed = time.perf_counter() - started
+    assert result.exit_code == 0, result.output
+    assert len(load_content(content_dir).registry.all(include_drafts=True)) == 1007
+    assert elapsed < 30, f"{elapsed:.1f} s"
