@@ -6,6 +6,8 @@ import re
 from starlette.datastructures import FormData
 
 from sites.fields import FieldError
+from sites.loader import nested_model
+from sites.models import SiteFrontMatter
 from sites.text import fold
 
 CONTROL_FIELDS = {"csrf_token", "version", "action", "photo_upload", "editing", "published"}
@@ -82,6 +84,15 @@ def photo_file_name(upload_name: str, extension: str, taken_stems: set[str]) -> 
     return f"{candidate}.{extension}"
 
 
+def _inputs_of(field: str) -> list[str]:
+    """The required inputs of a missing block ("address" -> address.text, address.province)."""
+    model = nested_model(SiteFrontMatter.model_fields[field].annotation) if field in SiteFrontMatter.model_fields \
+        else None
+    if model is None:
+        return [field]
+    return [f"{field}.{name}" for name, info in model.model_fields.items() if info.is_required()]
+
+
 def form_errors(errors: list[FieldError], new_photo: int | None = None) -> dict[str, list[str]]:
     """Bilingual messages by input name; errors of the uploaded photo's row go to the upload inputs."""
     shown: dict[str, list[str]] = {}
@@ -90,7 +101,8 @@ def form_errors(errors: list[FieldError], new_photo: int | None = None) -> dict[
         if new_photo is not None and field.startswith(f"photos.{new_photo}."):
             name = field.rsplit(".", 1)[1]
             field = "photo_upload" if name == "file" else f"{NEW_PHOTO}.{name}"
-        shown.setdefault(field, []).append(bilingual(error.message))
+        for name in _inputs_of(field) if error.message == "required field is missing" else [field]:
+            shown.setdefault(name, []).append(bilingual(error.message))
     if new_photo is not None:
         shown.setdefault("photo_upload", []).append(bilingual("nothing was saved: choose the photo again"))
     return shown

@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 import pytest
 from PIL import Image
 
+from api.admin_forms import form_errors
+from sites.fields import FieldError
 from sites.loader import load_content
 from tests.conftest import csrf_of, photo_bytes, snapshot
 from tests.test_pages import PageParser
@@ -161,6 +163,7 @@ def test_editors_are_refused_sites_of_another_province(staff_client, content_dir
 
 
 BAD_FIELDS = [
+    ("address.text", "", "Bắt buộc điền / required field is missing"),
     ("location.lat", "999", "Giá trị quá lớn / Input should be less than or equal to 90 (got &#39;999&#39;)"),
     ("name", "", "Bắt buộc điền / required field is missing"),
     ("slug", "../etc", "Chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối đơn / use lower-case letters"),
@@ -298,3 +301,8 @@ def test_leaflet_and_the_picker_script_are_served_by_the_app(client):
     assert client.get("/static/leaflet/leaflet.js").status_code == 200
     assert client.get("/static/leaflet/images/marker-icon.png").status_code == 200
     assert "location-map" in client.get("/static/admin.js").text
+
+
+def test_a_missing_block_is_shown_at_its_required_inputs():
+    shown = form_errors([FieldError("address", "required field is missing"), FieldError("name", "x")])
+    assert list(shown) == ["address.text", "address.province", "name"]
