@@ -115,6 +115,18 @@ def photo_bytes(size: tuple[int, int] = (40, 20), image_format: str = "JPEG", or
     return out.getvalue()
 
 
+# A new site as staff fill in the admin form (flat field names, see sites/fields.py).
+NEW_SITE = {
+    "name": "Đình Mỹ Khánh",
+    "category": "dinh",
+    "address.text": "Xã Mỹ Khánh, huyện Phong Điền",
+    "address.province": "Cần Thơ",
+    "summary": "Đình làng có từ thế kỷ XIX.",
+    "location.lat": "10.0",
+    "location.lon": "105.7",
+    "location.precision": "exact",
+    "body": "## Lịch sử\n\nĐình được dựng năm 1850.",
+}
 STAFF_PASSWORD = "mat-khau-dai-du"
 STAFF = {"hoa": ("admin", None), "lan": ("editor", "Cần Thơ"), "minh": ("editor", "Khánh Hòa")}
 

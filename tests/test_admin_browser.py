@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import BUNDLED_CONTENT, STAFF_PASSWORD, photo_bytes, snapshot
 from tests.live_server import CONSOLE_SCRIPT, live_server
-from tests.test_browser import AXE_RULES, PHONE, browser  # noqa: F401 (the Chromium fixture)
+from tests.test_browser import PHONE, axe_failures, browser  # noqa: F401 (the Chromium fixture)
 
 LAPTOP = {"width": 1280, "height": 900}
 
@@ -113,15 +112,7 @@ def test_admin_pages_pass_axe_accessibility_checks(browser, admin_server):  # no
     base_url, _ = admin_server
     context = browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
     page = context.new_page()
-    page.goto(f"{base_url}/admin/login")
-    failures = {}
-    for path in ["/admin/login", "LOGIN", "/admin", "/admin/new", "/admin/sites/dinh-thoi-an", "/admin/import"]:
-        if path == "LOGIN":
-            log_in(page, base_url, "lan")
-            continue
-        page.goto(f"{base_url}{path}")
-        violations = Axe().run(page, options=AXE_RULES).response["violations"]
-        if violations:
-            failures[path] = [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in violations]
-    assert failures == {}
+    assert axe_failures(page, base_url, ["/admin/login"]) == {}
+    log_in(page, base_url, "lan")
+    assert axe_failures(page, base_url, ["/admin", "/admin/new", "/admin/sites/dinh-thoi-an", "/admin/import"]) == {}
     context.close()

@@ -10,20 +10,8 @@ from PIL import Image
 from api.admin_forms import form_errors
 from sites.fields import FieldError
 from sites.loader import load_content
-from tests.conftest import csrf_of, photo_bytes, snapshot
+from tests.conftest import NEW_SITE, csrf_of, photo_bytes, snapshot
 from tests.test_pages import PageParser
-
-NEW_SITE = {
-    "name": "Đình Mỹ Khánh",
-    "category": "dinh",
-    "address.text": "Xã Mỹ Khánh, huyện Phong Điền",
-    "address.province": "Cần Thơ",
-    "summary": "Đình làng có từ thế kỷ XIX.",
-    "location.lat": "10.0",
-    "location.lon": "105.7",
-    "location.precision": "exact",
-    "body": "## Lịch sử\n\nĐình được dựng năm 1850.",
-}
 
 
 def post_form(client, path: str, fields: dict, files: dict | None = None, page: str | None = None):

@@ -100,12 +100,17 @@ def test_pages_pass_axe_accessibility_checks(browser, server):
     # bypass_csp lets the test inject axe-core into pages whose policy forbids every script.
     context = browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
     page = context.new_page()
-    failures = {}
     paths = ["/", "/?q=dinh", "/sites/khong-co", "/sites/dinh-thoi-an?lang=en", *(f"/sites/{slug}" for slug in SLUGS)]
+    assert axe_failures(page, server, paths) == {}
+    context.close()
+
+
+def axe_failures(page, base_url: str, paths: list[str]) -> dict[str, list]:
+    """The axe-core violations of each page (rule and first elements), for the pages that have any."""
+    failures = {}
     for path in paths:
-        page.goto(f"{server}{path}")
+        page.goto(f"{base_url}{path}")
         violations = Axe().run(page, options=AXE_RULES).response["violations"]
         if violations:
             failures[path] = [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in violations]
-    assert failures == {}
-    context.close()
+    return failures

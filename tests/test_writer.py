@@ -14,15 +14,10 @@ from sites.photos import PhotoError, clean_upload
 from sites.serialize import content_file
 from sites.writer import ContentWriter, NewPhoto, VersionConflict, atomic_write, site_version
 from tests.conftest import BUNDLED_CONTENT, photo_bytes, snapshot
+from tests.conftest import NEW_SITE as SITE_FIELDS
 
 NEW_SITE = {
-    "name": "Đình Mỹ Khánh",
-    "category": "dinh",
-    "address.text": "Xã Mỹ Khánh, huyện Phong Điền",
-    "address.province": "Cần Thơ",
-    "summary": "Đình làng có từ thế kỷ XIX.",
-    "location.lat": "10.0",
-    "location.lon": "105.7",
+    **SITE_FIELDS,
     "tags": "đình, phong điền",
     "body": "## Lịch sử\r\n\r\nĐình được dựng năm 1850.",
     "en.summary": "A village communal house from the 19th century.",
