@@ -86,6 +86,8 @@ def preview_unsaved(request: Request, user: StaffDep, form: FormDep) -> Response
     """The site page of the form as filled in, without saving (the photo being uploaded is not shown)."""
     registry = request.app.state.catalog.registry
     previous = registry.get(str(form["editing"]), include_drafts=True) if form.get("editing") else None
+    if previous is not None:
+        require_province(user, previous)
     values = posted_fields(form)
     flat = with_proposed_ids(values, used_keys(registry)) if previous is None else values
     try:

@@ -102,6 +102,8 @@ class ContentWriter:
                 raise VersionConflict(previous.slug)
             if (previous is None or previous.folder != target) and target.exists():
                 raise InvalidFields([FieldError("slug", f"a folder '{entry.meta.slug}' already exists in content/")])
+            for leftover in self.content_dir.glob(".staging-*"):  # from a save killed midway: under the lock,
+                shutil.rmtree(leftover, ignore_errors=True)       # no other save is running
             staging = Path(tempfile.mkdtemp(dir=self.content_dir, prefix=".staging-"))
             try:
                 staged = staging / entry.meta.slug

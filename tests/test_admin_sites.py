@@ -142,6 +142,8 @@ def test_editors_are_refused_sites_of_another_province(staff_client, content_dir
     fields = form_of(staff_client("hoa"), "dinh-thoi-an")
     response = post_form(client, "/admin/sites/dinh-thoi-an", {**fields, "built": "x"}, page="/admin/new")
     assert response.status_code == 403
+    response = post_form(client, "/admin/preview", {**fields, "editing": "dinh-thoi-an"}, page="/admin/new")
+    assert response.status_code == 403
     response = post_form(client, "/admin/new", NEW_SITE)
     assert response.status_code == 403
     assert errors_next_to(response.text, "address.province") == [
