@@ -9,24 +9,29 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import json_api, pages
+from api import json_api, pages, qr_codes, stats
 from api.errors import install_error_handlers
+from api.page_cache import PageCache
 from api.settings import Settings
 from api.templating import STATIC_DIR
 from sites.catalog import Catalog
+from sites.visits import SQLiteVisitStore, VisitorHasher
 
 log = logging.getLogger(__name__)
+
+VISITS_FILE = "visits.sqlite3"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app on `settings` (default: from DIACHIDO_* environment variables).
 
     The content folder is loaded now; its errors are logged and counted in /healthz, and the valid
-    sites are served. The data folder is created if it does not exist.
+    sites are served. The data folder and the visit database in it are created if they do not exist.
     """
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     catalog = Catalog(settings.content_dir)
+    visits = SQLiteVisitStore(settings.data_dir / VISITS_FILE)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
+        await visits.close()
 
     app = FastAPI(
         title="Địa chỉ đỏ",
@@ -51,9 +57,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.state.settings = settings
     app.state.catalog = catalog
+    app.state.visits = visits
+    app.state.page_cache = PageCache()
+    app.state.visitor_hasher = VisitorHasher()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(json_api.router)
+    app.include_router(qr_codes.router)
+    app.include_router(stats.router)
     install_error_handlers(app)
     return app
 
