@@ -11,27 +11,32 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from xstatic.pkg import leaflet
 
-from api import admin_auth, admin_import, admin_sites, json_api, pages
+from api import admin_auth, admin_import, admin_sites, json_api, pages, qr_codes, stats
 from api.errors import install_error_handlers
+from api.page_cache import PageCache
 from api.settings import Settings
 from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from sites.accounts import LoginThrottle, UserStore, session_secret
 from sites.catalog import Catalog
+from sites.visits import SQLiteVisitStore, VisitorHasher
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
+
+VISITS_FILE = "visits.sqlite3"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app on `settings` (default: from DIACHIDO_* environment variables).
 
     The content folder is loaded now; its errors are logged and counted in /healthz, and the valid
-    sites are served. The data folder is created if it does not exist.
+    sites are served. The data folder and the visit database in it are created if they do not exist.
     """
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     catalog = Catalog(settings.content_dir)
+    visits = SQLiteVisitStore(settings.data_dir / VISITS_FILE)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
+        await visits.close()
 
     app = FastAPI(
         title="Địa chỉ đỏ",
@@ -62,6 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     app.state.settings = settings
     app.state.catalog = catalog
+    app.state.visits = visits
+    app.state.page_cache = PageCache()
+    app.state.visitor_hasher = VisitorHasher()
     app.state.users = UserStore(settings.data_dir)
     app.state.throttle = LoginThrottle()
     app.state.writer = ContentWriter(settings.content_dir, settings.data_dir)
@@ -69,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(json_api.router)
+    app.include_router(qr_codes.router)
+    app.include_router(stats.router)
     app.include_router(admin_auth.router)
     app.include_router(admin_sites.router)
     app.include_router(admin_import.router)

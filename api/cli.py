@@ -1,5 +1,6 @@
 """The `diachido` command line: thin verbs over the library; user mistakes print a message, not a traceback."""
 
+import copy
 import logging
 import os
 import sys
@@ -10,11 +11,20 @@ import uvicorn
 from pydantic import ValidationError
 
 from api.app import create_app
+from api.qr_codes import DEFAULT_DPI, DEFAULT_SIZE, site_scan_url, site_svg
 from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
+from qr.codes import ErrorCorrection, png, print_pixels
 from sites.accounts import ROLES, AccountError, UserStore
+from sites.files import write_bytes_atomically
 from sites.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
-from sites.loader import ContentFolderMissing, load_content
+from sites.loader import ContentFolderMissing, LoadResult, load_content
+from sites.registry import Registry, SiteNotFound
+from sites.site import Site
 from sites.writer import ContentWriter
+
+# uvicorn's logging, but the access log leaves out the client address: no raw IP is written anywhere.
+LOG_CONFIG = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+LOG_CONFIG["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
 
 
 def load_settings(**overrides) -> Settings:
@@ -46,7 +56,7 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
         app = create_app(settings)
     except ContentFolderMissing as exc:
         raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=LOG_CONFIG)
 
 
 @main.command()
@@ -54,10 +64,7 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
 def check(content_dir: Path | None) -> None:
     """Kiểm tra thư mục nội dung / validate every site of CONTENT_DIR (default: DIACHIDO_CONTENT_DIR)."""
     folder = content_dir or load_settings().content_dir
-    try:
-        result = load_content(folder)
-    except ContentFolderMissing as exc:
-        raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
+    result = _load(folder)
     for error in result.errors:
         click.echo(str(error), err=True)
     sites = len(result.registry)
@@ -97,11 +104,9 @@ def adduser(name: str, role: str, province: str | None, password_stdin: bool, da
 def import_(file: Path, only_valid: bool, content_dir: Path | None, data_dir: Path | None) -> None:
     """Nhập bảng tính CSV/XLSX thành di tích nháp / import a spreadsheet's rows as draft sites."""
     settings = load_settings(content_dir=content_dir, data_dir=data_dir)
+    registry = _load(settings.content_dir).registry
     try:
-        registry = load_content(settings.content_dir).registry
         report = check_rows(read_rows(file.read_bytes()), registry, settings.content_dir)
-    except ContentFolderMissing as exc:
-        raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
     except SpreadsheetError as exc:
         raise click.ClickException(f"Không đọc được / cannot read {file}: {exc}") from None
     writer = ContentWriter(settings.content_dir, settings.data_dir)
@@ -115,3 +120,61 @@ def import_(file: Path, only_valid: bool, content_dir: Path | None, data_dir: Pa
         click.echo(f"✗ {bad} dòng lỗi / bad rows; chưa ghi gì / nothing written", err=True)
         sys.exit(1)
     click.echo(f"✓ {written} di tích nháp / draft sites written; {bad} dòng lỗi bỏ qua / bad rows skipped")
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write SLUG.png and SLUG.svg into (created if missing)")
+@click.option("--size", type=click.IntRange(64, 8000), help=f"PNG width in pixels (default {DEFAULT_SIZE})")
+@click.option("--cm", type=click.FloatRange(1, 200), help="Printed width in centimetres (PNG and SVG)")
+@click.option("--dpi", type=click.IntRange(72, 2400), default=DEFAULT_DPI, show_default=True,
+              help="Print resolution of the PNG, with --cm")
+@click.option("--ec", type=click.Choice([level.value for level in ErrorCorrection]), default="M", show_default=True,
+              help="Error correction: L 7%, M 15%, Q 25%, H 30%")
+def qr(slugs: tuple[str, ...], out_dir: Path, size: int | None, cm: float | None, dpi: int, ec: str) -> None:
+    """Mã QR / write the QR code (PNG + SVG) of the given sites, or of every published site.
+
+    A site may be named by its slug, code or an alias; drafts only when named.
+    """
+    if size and cm:
+        raise click.BadParameter("give either --size (pixels) or --cm (print), not both", param_hint="--size")
+    settings = load_settings()
+    loaded = _load(settings.content_dir)
+    if loaded.errors:
+        click.echo(f"⚠ {len(loaded.errors)} lỗi nội dung, xem `diachido check` / content problems: those sites are "
+                   "left out", err=True)
+    registry = loaded.registry
+    sites = registry.all() if not slugs else _named_sites(registry, slugs)
+    pixels = print_pixels(cm, dpi) if cm else size or DEFAULT_SIZE
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for site in sites:
+        payload = site_scan_url(site, settings)
+        image = png(payload, pixels, ErrorCorrection(ec), dpi if cm else None)
+        write_bytes_atomically(out_dir / f"{site.slug}.png", image)
+        write_bytes_atomically(out_dir / f"{site.slug}.svg", site_svg(site, settings, ErrorCorrection(ec), cm))
+        click.echo(f"{site.slug}: {payload}")
+    click.echo(f"✓ {len(sites)} di tích, {2 * len(sites)} tệp / sites, files in {out_dir}")
+
+
+def _named_sites(registry: Registry, keys: tuple[str, ...]) -> list[Site]:
+    """The sites `keys` name (drafts included); every unknown key is reported before anything is written."""
+    found, unknown = [], []
+    for key in keys:
+        try:
+            found.append(registry.get(key, include_drafts=True))
+        except SiteNotFound:
+            try:
+                found.append(registry.resolve(key))
+            except SiteNotFound:
+                unknown.append(key)
+    if unknown:
+        raise click.BadParameter(f"không có di tích / no such site: {', '.join(unknown)}", param_hint="SLUGS")
+    return list({site.slug: site for site in found}.values())
+
+
+def _load(folder: Path) -> LoadResult:
+    try:
+        return load_content(folder)
+    except ContentFolderMissing as exc:
+        raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None

@@ -26,11 +26,15 @@ class LoginRequired(Exception):
         self.path = path
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies are `async def` although they never wait: FastAPI runs a plain `def` dependency in its
+# thread pool, and three thread hops per request cost more than the page itself (bench/scan.py).
+
+
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_registry(request: Request) -> Registry:
+async def get_registry(request: Request) -> Registry:
     return request.app.state.catalog.registry
 
 
@@ -39,12 +43,16 @@ def visitor_language(request: Request) -> str:
     return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
 
 
+async def get_language(request: Request) -> str:
+    return visitor_language(request)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
-LanguageDep = Annotated[str, Depends(visitor_language)]
+LanguageDep = Annotated[str, Depends(get_language)]
 
 
-def get_site(slug: str, registry: RegistryDep) -> Site:
+async def get_site(slug: str, registry: RegistryDep) -> Site:
     """The published site `slug`; raises SiteMoved for an alias, SiteNotFound for anything else."""
     try:
         return registry.get(slug)

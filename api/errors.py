@@ -4,6 +4,8 @@ import logging
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
@@ -13,7 +15,12 @@ from sites.registry import SiteNotFound
 
 log = logging.getLogger(__name__)
 
-JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
+JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/qr/")
+
+
+def invalid_parameter(name: str, message: str) -> RequestValidationError:
+    """A 422 for query parameter `name`, in the same documented shape as FastAPI's own validation errors."""
+    return RequestValidationError([{"type": "value_error", "loc": ("query", name), "msg": message, "input": None}])
 
 
 def wants_json(request: Request) -> bool:
@@ -22,7 +29,7 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, status_code: int, detail: str, headers: dict | None = None) -> Response:
-    """The error in the shape the caller expects."""
+    """The error in the shape the caller expects: JSON for the API and the QR images, else a page."""
     if wants_json(request):
         return JSONResponse({"detail": detail}, status_code=status_code, headers=headers)
     lang = visitor_language(request)
@@ -37,13 +44,22 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     return error_response(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
 
+async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    if wants_json(request):
+        return await request_validation_exception_handler(request, exc)  # FastAPI's documented 422 shape
+    problems = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors())
+    return error_response(request, 422, problems)
+
+
 async def _site_not_found(request: Request, exc: SiteNotFound) -> Response:
     return error_response(request, 404, f"No site '{exc.key}'")
 
 
 async def _site_moved(request: Request, exc: SiteMoved) -> Response:
     segments = request.url.path.split("/")
-    segments[segments.index(exc.key)] = exc.site.slug  # keys are ASCII: the path holds them unencoded
+    # Keys are ASCII, so the path holds them unencoded; in /qr/KEY.png the key is followed by a suffix.
+    index = next(i for i, segment in enumerate(segments) if segment == exc.key or segment.startswith(exc.key + "."))
+    segments[index] = exc.site.slug + segments[index][len(exc.key):]
     query = f"?{request.url.query}" if request.url.query else ""
     return RedirectResponse("/".join(segments) + query, status_code=301)
 
@@ -60,6 +76,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on `app`."""
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(SiteNotFound, _site_not_found)
     app.add_exception_handler(SiteMoved, _site_moved)
     app.add_exception_handler(LoginRequired, _login_required)

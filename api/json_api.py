@@ -54,6 +54,6 @@ def get_site(
 
 
 @router.get("/healthz", response_model=HealthOut, tags=["health"])
-def health(request: Request, registry: RegistryDep) -> HealthOut:
+async def health(request: Request, registry: RegistryDep) -> HealthOut:
     """Liveness, with the number of sites served and of problems found in content/."""
     return HealthOut(sites=len(registry.all()), content_errors=len(request.app.state.catalog.errors))

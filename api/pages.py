@@ -1,16 +1,19 @@
 """HTML pages for visitors: the list of sites with search and filters, and the site page."""
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
+from api.counting import count_visit
+from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep, visitor_language
 from api.schemas import SiteOut
 from api.settings import Settings
 from api.templating import render
-from api.views import site_out, site_summary_out
+from api.views import site_out, site_path, site_summary_out
 from sites.models import CATEGORY_LABELS
 from sites.photos import parse_variant_name, variant_file
+from sites.registry import Registry
 from sites.site import LANGUAGES, Site
+from sites.visits import VisitKind
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,15 +39,51 @@ def home(
 
 
 @router.api_route("/sites/{slug}", methods=["GET", "HEAD"], response_class=HTMLResponse)
-def site_page(
+async def site_page(
     request: Request, site: SiteDep, registry: RegistryDep, settings: SettingsDep, lang: LanguageDep
 ) -> HTMLResponse:
-    """The canonical page of a site, in the visitor's language."""
-    return render_site(request, site_out(site, lang, settings.base_url, registry), lang, settings.base_url)
+    """The canonical page of a site, in the visitor's language; a GET from a person counts one view."""
+    response = cached_site_page(request, site, registry, settings.base_url, lang)
+    await count_visit(request, site, VisitKind.VIEW)
+    return response
+
+
+# Upper-case QR payloads (DIACHIDO_QR_UPPERCASE) arrive as /Q/CODE.
+@router.api_route("/q/{code}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.api_route("/Q/{code}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+async def scan(request: Request, code: str) -> HTMLResponse:
+    """A plaque's QR code: the site page itself (no redirect: one round trip on 3G), counted as a scan.
+
+    `code` may be the site's code, slug or an alias, in any case. The response is answered only once
+    the scan is committed, and is never cached, so every scan reaches the server.
+    This is the hottest path, so it reads the app state itself: FastAPI's dependency solving for
+    three dependencies cost about a tenth of its time (bench/scan.py).
+    """
+    state = request.app.state
+    registry = state.catalog.registry
+    site = registry.resolve(code)
+    response = cached_site_page(request, site, registry, state.settings.base_url, visitor_language(request),
+                                {"Cache-Control": "no-store"})
+    await count_visit(request, site, VisitKind.SCAN)
+    return response
+
+
+def cached_site_page(request: Request, site: Site, registry: Registry, base_url: str, lang: str,
+                     extra_headers: dict[str, str] | None = None) -> Response:
+    """The site page, from the app's page cache when the request allows it."""
+    return request.app.state.page_cache.response(
+        request, registry, site.slug, lang, lambda: site_page_response(request, site, registry, base_url, lang),
+        extra_headers)
+
+
+def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str) -> HTMLResponse:
+    """The site page in `lang`; its canonical link and language switch point to /sites/{slug}."""
+    return render_site(request, site_out(site, lang, base_url, registry), lang, base_url)
 
 
 def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False) -> HTMLResponse:
-    """The site page of `view`; `preview` marks a staff preview (not indexed, not cached)."""
+    """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
+    stays on the preview."""
     page_url = f"{view.url}?lang={lang}"
     response = render(request, "site.html", lang, {
         "site": view,
@@ -53,7 +92,7 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
         "alternates": [(code, f"{view.url}?lang={code}") for code in LANGUAGES] + [("x-default", view.url)],
         "og_image": base_url + view.photos[0].url_large if view.photos else None,
         "structured_data": structured_data(view, page_url, base_url),
-    })
+    }, page_path=None if preview else site_path(view.slug))
     if preview:
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,6 @@
 """Response models of the JSON API. The HTML pages render the very same objects (one model, two renderings)."""
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -124,3 +125,44 @@ class HealthOut(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+class CountsOut(BaseModel):
+    scans: int = Field(description="Visits through the site's QR code (/q/CODE)")
+    views: int = Field(description="Visits of the site page (/sites/SLUG) without a scan")
+    unique_visitors: int = Field(
+        description="Distinct visitors (scans and views) per day, summed over the days: "
+        "someone who comes back on another day counts again"
+    )
+    last_visit: dt.datetime | None = Field(description="Time of the last counted visit (UTC), if any")
+
+
+class SiteStatsOut(CountsOut):
+    slug: str
+    code: str
+    name: str
+    url: str = Field(description="The site's page")
+
+
+class StatsOut(BaseModel):
+    total: CountsOut = Field(description="All sites together")
+    sites: list[SiteStatsOut] = Field(description="Every published site, most scanned first")
+
+
+class DayOut(BaseModel):
+    date: dt.date = Field(description="A day in Vietnam time (UTC+7)")
+    scans: int
+    views: int
+    unique_visitors: int
+
+
+class SiteDailyStatsOut(BaseModel):
+    slug: str
+    code: str
+    name: str
+    start: dt.date = Field(alias="from", description="First day of the series")
+    end: dt.date = Field(alias="to", description="Last day of the series (included)")
+    total: CountsOut = Field(description="The counts of the days in the series together")
+    days: list[DayOut] = Field(description="Every day from `from` to `to`, days without visits included")
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}

@@ -3,8 +3,9 @@
 import difflib
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "DIACHIDO_"
@@ -22,6 +23,11 @@ class Settings(BaseSettings):
     base_url: str = Field(
         "http://127.0.0.1:8000",
         description="Public address of the site, used in links shared on social networks and in QR codes",
+    )
+    qr_uppercase: bool = Field(
+        False,
+        description="Upper-case the QR payload (HTTP://HOST/Q/CODE) so it uses QR alphanumeric mode: "
+        "fewer, larger modules that scan from further away. BASE_URL must then have no path",
     )
     reload_interval: float = Field(
         2.0, ge=0, description="Seconds between checks of content_dir for changed files; 0 turns reloading off"
@@ -57,6 +63,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _uppercase_needs_bare_host(self) -> "Settings":
+        # Host names ignore case, paths do not: /DIACHIDO/Q/CODE would not reach /diachido/q/code.
+        if self.qr_uppercase and urlsplit(self.base_url).path not in ("", "/"):
+            raise ValueError("qr_uppercase needs a base_url without a path, e.g. https://diachido.vn")
+        return self
 
 
 def unknown_environment_settings(environ: Mapping[str, str]) -> list[str]:

@@ -23,19 +23,27 @@ PAGE_HEADERS = {
 }
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
+templates.env.auto_reload = False  # templates ship with the code: no stat() of every template on every render
 # Readable JSON-LD: keep Vietnamese letters as they are (tojson still escapes <, >, & and quotes).
 templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
 
 
-def render(request: Request, template: str, lang: str, context: dict, status_code: int = 200) -> HTMLResponse:
-    """Render `template` in `lang` with the shared context: strings, language links, base URL."""
+def render(request: Request, template: str, lang: str, context: dict, status_code: int = 200,
+           page_path: str | None = None) -> HTMLResponse:
+    """Render `template` in `lang` with the shared context: strings, language links, base URL.
+
+    The language links lead to `page_path` (default: the requested path) with the current query.
+    """
     explicit_lang = request.query_params.get("lang") in LANGUAGES
     shared = {
         "lang": lang,
         "t": STRINGS[lang],
         "og_locale": OPEN_GRAPH_LOCALES[lang],
         "lang_query": f"?lang={lang}" if explicit_lang else "",
-        "language_links": [(code, STRINGS[code]["language_name"], _with_lang(request, code)) for code in LANGUAGES],
+        "language_links": [
+            (code, STRINGS[code]["language_name"], _with_lang(request, page_path or request.url.path, code))
+            for code in LANGUAGES
+        ],
         "base_url": request.app.state.settings.base_url,
     }
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status_code)
@@ -43,7 +51,7 @@ def render(request: Request, template: str, lang: str, context: dict, status_cod
     return response
 
 
-def _with_lang(request: Request, lang: str) -> str:
-    """The current page's path and query with `lang` set, for the language switch."""
+def _with_lang(request: Request, path: str, lang: str) -> str:
+    """`path` with the current query and `lang` set, for the language switch."""
     query = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
-    return f"{request.url.path}?{urlencode([*query, ('lang', lang)])}"
+    return f"{path}?{urlencode([*query, ('lang', lang)])}"

@@ -16,8 +16,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from sites.files import write_bytes_atomically
 from sites.text import fold, nfc
-from sites.writer import atomic_write
 
 ROLES = ("admin", "editor")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"
@@ -77,7 +77,7 @@ class UserStore:
             raise AccountError(f"a user '{name}' already exists")
         users[name] = {"role": role, "province": province, "hash": _hasher.hash(password)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, json.dumps(users, ensure_ascii=False, indent=2).encode(), mode=0o600)
+        write_bytes_atomically(self.path, json.dumps(users, ensure_ascii=False, indent=2).encode())  # mode 0600
         return User(name, role, province)
 
     def get(self, name: str) -> User | None:
@@ -133,5 +133,5 @@ def session_secret(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, secrets.token_urlsafe(48).encode(), mode=0o600)
+        write_bytes_atomically(path, secrets.token_urlsafe(48).encode())  # mode 0600, as mkstemp makes it
     return path.read_text().strip()

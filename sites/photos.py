@@ -6,13 +6,12 @@ cleaned the same way before they are stored (`clean_upload`).
 """
 
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from sites.files import atomic_write
 from sites.site import PhotoFile
 
 VARIANT_WIDTHS = (480, 960, 1200)
@@ -89,14 +88,8 @@ def _write_variant(source: Path, width: int, target: Path) -> None:
             image = background
         image = image.convert("RGB")
         image.thumbnail((width, width * 10), Image.Resampling.LANCZOS)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                image.save(out, "JPEG", quality=78, optimize=True, progressive=True)
-            os.replace(temporary, target)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        with atomic_write(target) as out:
+            image.save(out, "JPEG", quality=78, optimize=True, progressive=True)
 
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -51,23 +51,6 @@ def site_version(folder: Path) -> str:
     return digest.hexdigest()[:20]
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `path` so that readers see the old file or the new one, never a part: temp + fsync + rename."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _fsync_folder(path.parent)
-
-
 class ContentWriter:
     """Writes sites into `content_dir`, keeping history and a lock under `data_dir`."""
 

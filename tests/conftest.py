@@ -1,6 +1,7 @@
 """Fixtures: apps built by the factory on a temporary copy of content/ and a temporary data folder."""
 
 import io
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -10,6 +11,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 from PIL import Image
+from playwright.sync_api import Browser, sync_playwright
 
 from api import create_app
 from api.settings import Settings
@@ -18,6 +20,13 @@ from sites.accounts import UserStore
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_CONTENT = REPO / "content"
 BASE_URL = "http://testserver.example"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# A cheap Android phone's browser: requests with it count as visits (bots, HEAD and prefetches do not).
+PHONE_BROWSER = {
+    "User-Agent": "Mozilla/5.0 (Linux; Android 11; SM-A105F) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.6099.230 Mobile Safari/537.36"
+}
 
 
 @pytest.fixture
@@ -94,6 +103,23 @@ def add_site(content_dir: Path, folder: str, /, body: str = "## Lịch sử\n\nM
     (content_dir / folder).mkdir()
     write_front_matter(content_dir / folder / "index.md", front, body)
     return content_dir / folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium; outside CI a missing Chromium skips, in CI (CI=true) it fails.
+
+    Module-scoped: Playwright's sync API keeps an event loop running while it is open.
+    """
+    executable = shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -30,6 +30,16 @@ def live_server(content_dir: Path, data_dir: Path, **settings: str) -> Iterator[
 @contextlib.contextmanager
 def server_process(cwd: Path, **settings: str) -> Iterator[str]:
     """Run `diachido serve` in `cwd` with only the given DIACHIDO_* settings; yield its base URL."""
+    base_url, process = start_server(cwd, **settings)
+    try:
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def start_server(cwd: Path, **settings: str) -> tuple[str, subprocess.Popen]:
+    """Start `diachido serve` in `cwd` and wait until it answers; the caller stops the process."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIACHIDO_")}
@@ -41,10 +51,11 @@ def server_process(cwd: Path, **settings: str) -> Iterator[str]:
         )
     try:
         _wait_until_up(base_url, process, log)
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return base_url, process
 
 
 def _wait_until_up(base_url: str, process: subprocess.Popen, log: Path, timeout: float = 20) -> None:

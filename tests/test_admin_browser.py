@@ -1,15 +1,18 @@
 """The admin in real headless Chromium against a live `diachido serve`, with accounts made by the CLI."""
 
+import io
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from tests.conftest import BUNDLED_CONTENT, STAFF_PASSWORD, photo_bytes, snapshot
 from tests.live_server import CONSOLE_SCRIPT, live_server
-from tests.test_browser import PHONE, axe_failures, browser  # noqa: F401 (the Chromium fixture)
+from tests.test_browser import PHONE, axe_failures
 
 LAPTOP = {"width": 1280, "height": 900}
 
@@ -41,7 +44,7 @@ def log_in(page, base_url: str, name: str) -> None:
     page.wait_for_url(f"{base_url}/admin")
 
 
-def test_staff_create_a_site_with_a_photo_and_publish_it(browser, admin_server, tmp_path):  # noqa: F811
+def test_staff_create_a_site_with_a_photo_publish_it_and_scan_its_qr_code(browser, admin_server, tmp_path):
     base_url, content_dir = admin_server
     context = browser.new_context(viewport=LAPTOP, locale="vi-VN")
     page = context.new_page()
@@ -85,11 +88,17 @@ def test_staff_create_a_site_with_a_photo_and_publish_it(browser, admin_server, 
     assert site["code"] == "dinhmykhanh" and site["url"] == f"{base_url}/sites/dinh-my-khanh"
     page.goto(site["url"])
     assert page.locator("article img").evaluate("img => img.complete && img.naturalWidth > 0")
+    qr = page.request.get(f"{base_url}/qr/dinh-my-khanh.png")
+    assert qr.status == 200 and qr.headers["content-type"] == "image/png"
+    scan_url = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.body())))[0].text
+    assert scan_url == f"{base_url}/q/{site['code']}"
+    page.goto(scan_url)
+    assert page.locator("h1").inner_text() == "Đình Mỹ Khánh"
     assert foreign == []
     context.close()
 
 
-def test_an_editor_of_another_province_is_refused(browser, admin_server):  # noqa: F811
+def test_an_editor_of_another_province_is_refused(browser, admin_server):
     base_url, content_dir = admin_server
     before = snapshot(content_dir)
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
@@ -108,7 +117,7 @@ def test_an_editor_of_another_province_is_refused(browser, admin_server):  # noq
     context.close()
 
 
-def test_admin_pages_pass_axe_accessibility_checks(browser, admin_server):  # noqa: F811
+def test_admin_pages_pass_axe_accessibility_checks(browser, admin_server):
     base_url, _ = admin_server
     context = browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
     page = context.new_page()

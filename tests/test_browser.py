@@ -3,20 +3,16 @@
 Outside CI the tests skip when Chromium is not installed; in CI (CI=true) a missing Chromium fails.
 """
 
-import os
 import shutil
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, sync_playwright
 
-from tests.conftest import BUNDLED_CONTENT
+from tests.conftest import BUNDLED_CONTENT, PHONE_BROWSER
 from tests.live_server import live_server
 
 PHONE = {"width": 360, "height": 740}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 SLUGS = sorted(path.name for path in BUNDLED_CONTENT.iterdir() if path.is_dir())
 
@@ -27,19 +23,6 @@ def server(tmp_path_factory) -> Iterator[str]:
     shutil.copytree(BUNDLED_CONTENT, root / "content")
     with live_server(root / "content", root / "data") as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium package")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def horizontal_overflow(page) -> int:
@@ -100,7 +83,8 @@ def test_pages_pass_axe_accessibility_checks(browser, server):
     # bypass_csp lets the test inject axe-core into pages whose policy forbids every script.
     context = browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
     page = context.new_page()
-    paths = ["/", "/?q=dinh", "/sites/khong-co", "/sites/dinh-thoi-an?lang=en", *(f"/sites/{slug}" for slug in SLUGS)]
+    paths = ["/", "/?q=dinh", "/sites/khong-co", "/sites/dinh-thoi-an?lang=en", *(f"/sites/{slug}" for slug in SLUGS),
+             "/q/pothi", "/stats", "/stats?sort=name&lang=en"]
     assert axe_failures(page, server, paths) == {}
     context.close()
 
@@ -114,3 +98,21 @@ def axe_failures(page, base_url: str, paths: list[str]) -> dict[str, list]:
         if violations:
             failures[path] = [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in violations]
     return failures
+
+
+def test_a_scan_in_a_phone_browser_opens_the_page_and_the_stats_show_it(browser, server):
+    """A phone scans a plaque; the organiser's /stats page then shows the scan, sorts, and fits the phone."""
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN", user_agent=PHONE_BROWSER["User-Agent"])
+    page = phone.new_page()
+    response = page.goto(f"{server}/q/LINHSON")
+    assert response.status == 200 and page.locator("h1").inner_text() == "Linh Sơn Cổ Miếu"
+    page.goto(f"{server}/stats?sort=scans")
+    first_row = page.locator("tbody tr").first
+    assert first_row.locator("th").inner_text() == "Linh Sơn Cổ Miếu"
+    assert int(first_row.locator("td").first.inner_text()) >= 1
+    assert first_row.locator("svg.spark path").count() == 2
+    page.locator("thead a", has_text="Di tích").click()
+    assert page.url.endswith("/stats?sort=name")
+    assert page.locator("tbody th").first.inner_text() == "Bẫy đá Pi Năng Tắc"
+    assert horizontal_overflow(page) <= 0
+    phone.close()

@@ -245,3 +245,26 @@ def test_photos_are_resized_lazy_and_free_of_location_data(content_dir, make_cli
     assert 0x8825 not in variant.getexif()
     assert client.get("/photos/dinh-thoi-an/cong-dinh-333.jpg").status_code == 404
     assert client.get("/photos/dinh-thoi-an/..%2Findex-480.jpg").status_code == 404
+
+
+def test_cached_pages_follow_content_edits(content_dir, make_client):
+    client = make_client()
+    assert "<h1>Đình Thới An</h1>" in client.get("/sites/dinh-thoi-an").text
+    edit_site(content_dir, "dinh-thoi-an", name="Đình Thới An (đã sửa)")
+    client.app.state.catalog.reload()
+    assert "<h1>Đình Thới An (đã sửa)</h1>" in client.get("/sites/dinh-thoi-an").text
+    assert "<h1>Đình Thới An (đã sửa)</h1>" in client.get("/q/thoian").text
+
+
+def test_cached_pages_are_the_same_plain_or_gzipped(client):
+    gzipped = client.get("/sites/chua-pothi-somron", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/sites/chua-pothi-somron", headers={"Accept-Encoding": "identity"})
+    assert gzipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert gzipped.text == plain.text  # httpx decodes the gzip body
+    assert "Accept-Encoding" in gzipped.headers["vary"] and "Accept-Language" in gzipped.headers["vary"]
+
+
+def test_other_query_parameters_are_kept_in_the_language_links(client):
+    page = client.get("/sites/dinh-thoi-an?utm_source=zalo").text
+    assert 'href="/sites/dinh-thoi-an?utm_source=zalo&amp;lang=en"' in page
+    assert 'href="/sites/dinh-thoi-an?lang=en"' in client.get("/sites/dinh-thoi-an").text

@@ -12,7 +12,7 @@ from sites.frontmatter import read_front_matter
 from sites.loader import load_content
 from sites.photos import PhotoError, clean_upload
 from sites.serialize import content_file
-from sites.writer import ContentWriter, NewPhoto, VersionConflict, atomic_write, site_version
+from sites.writer import ContentWriter, NewPhoto, VersionConflict, site_version
 from tests.conftest import BUNDLED_CONTENT, photo_bytes, snapshot
 from tests.conftest import NEW_SITE as SITE_FIELDS
 
@@ -169,9 +169,3 @@ def test_uploaded_photo_is_upright_and_without_location():
 def test_only_real_jpeg_png_webp_photos_are_accepted(data):
     with pytest.raises(PhotoError):
         clean_upload(data)
-
-
-def test_atomic_write_leaves_only_the_file(tmp_path):
-    atomic_write(tmp_path / "users.json", b"{}", mode=0o600)
-    assert [path.name for path in tmp_path.iterdir()] == ["users.json"]
-    assert (tmp_path / "users.json").stat().st_mode & 0o777 == 0o600

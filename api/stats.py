@@ -1,0 +1,121 @@
+"""Visit statistics for organisers: `/api/stats`, `/api/stats/{slug}` and the `/stats` page."""
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
+from api.errors import invalid_parameter
+from api.i18n import STRINGS
+from api.json_api import MOVED, NOT_FOUND
+from api.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut, StatsOut
+from api.sparkline import sparkline_svg
+from api.templating import render
+from api.views import site_path
+from sites.stats import SiteCounts, all_time_counts, daily_counts
+from sites.visits import VIETNAM_TIME, Counts, vietnam_day
+
+router = APIRouter()
+
+SERIES_DAYS = 30
+MAX_SERIES_DAYS = 731
+STATS_PAGE_SIZE = 200
+SORT_KEYS = {
+    "scans": lambda row: (-row.counts.scans, -row.counts.views),
+    "views": lambda row: (-row.counts.views, -row.counts.scans),
+    "unique": lambda row: -row.counts.unique_visitors,
+    "last": lambda row: -(row.counts.last_visit or datetime.min.replace(tzinfo=UTC)).timestamp(),
+    "name": lambda row: row.site.folded_name,
+}
+SortKey = Literal["scans", "views", "unique", "last", "name"]
+
+
+def counts_out(counts: Counts) -> CountsOut:
+    return CountsOut(scans=counts.scans, views=counts.views, unique_visitors=counts.unique_visitors,
+                     last_visit=counts.last_visit)
+
+
+def _sum(counts: list[Counts]) -> Counts:
+    return sum(counts, Counts())
+
+
+def _ranked(request: Request, registry: RegistryDep, sort: str) -> list[SiteCounts]:
+    rows = all_time_counts(request.app.state.visits, registry)
+    return sorted(rows, key=SORT_KEYS[sort])  # stable: ties stay in name order
+
+
+@router.get("/api/stats", response_model=StatsOut, tags=["stats"])
+def stats(request: Request, registry: RegistryDep, settings: SettingsDep) -> StatsOut:
+    """All-time scans, views, unique visitors and last visit of every published site, most scanned first."""
+    rows = _ranked(request, registry, "scans")
+    return StatsOut(
+        total=counts_out(_sum([row.counts for row in rows])),
+        sites=[
+            SiteStatsOut(slug=row.site.slug, code=row.site.code, name=row.site.meta.name,
+                         url=settings.base_url + site_path(row.site.slug), **counts_out(row.counts).model_dump())
+            for row in rows
+        ],
+    )
+
+
+@router.get("/api/stats/{slug}", response_model=SiteDailyStatsOut, responses={**NOT_FOUND, **MOVED}, tags=["stats"])
+def site_stats(
+    request: Request, site: SiteDep,
+    start: Annotated[date | None, Query(alias="from", description="First day (default: 29 days before `to`)")] = None,
+    end: Annotated[date | None, Query(alias="to", description="Last day, included (default: today in Vietnam)")] = None,
+) -> SiteDailyStatsOut:
+    """One site's counts per day (Vietnam time) from `from` to `to`, with their totals."""
+    end = end or vietnam_day(datetime.now(UTC))
+    start = start or end - timedelta(days=SERIES_DAYS - 1)
+    if start > end:
+        raise invalid_parameter("from", f"{start} is after to ({end})")
+    if (end - start).days + 1 > MAX_SERIES_DAYS:
+        raise invalid_parameter("from", f"at most {MAX_SERIES_DAYS} days at once; ask for shorter periods")
+    series = daily_counts(request.app.state.visits, [site], start, end)[site.slug]
+    return SiteDailyStatsOut(
+        slug=site.slug, code=site.code, name=site.meta.name, start=start, end=end,
+        total=counts_out(_sum([counts for _, counts in series])),
+        days=[DayOut(date=day, scans=c.scans, views=c.views, unique_visitors=c.unique_visitors) for day, c in series],
+    )
+
+
+@router.get("/stats", response_class=HTMLResponse, include_in_schema=False)
+def stats_page(
+    request: Request, registry: RegistryDep, lang: LanguageDep, sort: SortKey = "scans", page: int = Query(1, ge=1)
+) -> HTMLResponse:
+    """For organisers: every site's counts in a table sorted by `sort`, with its last 30 days drawn."""
+    rows = _ranked(request, registry, sort)
+    pages = max(1, -(-len(rows) // STATS_PAGE_SIZE))
+    shown = rows[(page - 1) * STATS_PAGE_SIZE: page * STATS_PAGE_SIZE]
+    end = vietnam_day(datetime.now(UTC))
+    start = end - timedelta(days=SERIES_DAYS - 1)
+    series = daily_counts(request.app.state.visits, [row.site for row in shown], start, end)
+    return render(request, "stats.html", lang, {
+        "rows": [
+            {
+                "site": row.site,
+                "name": row.site.localized(lang).name,
+                "counts": row.counts,
+                "last_visit": _local_time(row.counts.last_visit, STRINGS[lang]["date_format"]),
+                "chart": sparkline_svg(
+                    [counts.scans + counts.views for _, counts in series[row.site.slug]],
+                    STRINGS[lang]["stats_chart_label"].format(days=SERIES_DAYS),
+                ),
+            }
+            for row in shown
+        ],
+        "total": _sum([row.counts for row in rows]),
+        "sort": sort,
+        "sort_keys": list(SORT_KEYS),
+        "page": page,
+        "pages": pages,
+        "start": start,
+        "end": end,
+    })
+
+
+def _local_time(moment: datetime | None, date_format: str) -> str | None:
+    """`moment` in Vietnam time, for people reading the table."""
+    return moment.astimezone(VIETNAM_TIME).strftime(date_format) if moment else None

@@ -1,0 +1,119 @@
+"""QR codes for site plaques: the scan URL as PNG (pixels or print size) and SVG (print shops).
+
+Pure functions, bytes out; the `qrcode` library does the encoding. A code is drawn with a quiet zone of
+four modules, the minimum the QR standard asks for, in black on an opaque white background so it also
+scans when printed on a coloured plaque.
+"""
+
+import html
+import io
+import math
+from enum import StrEnum
+
+import qrcode
+import qrcode.constants
+from PIL import Image
+
+QUIET_ZONE_MODULES = 4
+CM_PER_INCH = 2.54
+
+
+class ErrorCorrection(StrEnum):
+    """How much of a code may be damaged (dirt, wear, a logo) and still scan: L 7%, M 15%, Q 25%, H 30%."""
+
+    L = "L"
+    M = "M"
+    Q = "Q"
+    H = "H"
+
+
+_LIBRARY_LEVELS = {
+    ErrorCorrection.L: qrcode.constants.ERROR_CORRECT_L,
+    ErrorCorrection.M: qrcode.constants.ERROR_CORRECT_M,
+    ErrorCorrection.Q: qrcode.constants.ERROR_CORRECT_Q,
+    ErrorCorrection.H: qrcode.constants.ERROR_CORRECT_H,
+}
+
+
+def scan_url(base_url: str, code: str, uppercase: bool = False) -> str:
+    """The payload printed on a site's plaque: `{base_url}/q/{code}`.
+
+    Upper-cased, every character is in QR alphanumeric mode (0-9, A-Z, space and $%*+-./:), which
+    needs fewer modules than byte mode, so the same code prints with larger modules. The server answers
+    `/Q/CODE` like `/q/code`.
+    """
+    url = f"{base_url.rstrip('/')}/q/{code}"
+    return url.upper() if uppercase else url
+
+
+def module_count(payload: str, ec: ErrorCorrection = ErrorCorrection.M) -> int:
+    """Modules across the whole code, quiet zone included."""
+    return _matrix_code(payload, ec).modules_count + 2 * QUIET_ZONE_MODULES
+
+
+def print_pixels(cm: float, dpi: int) -> int:
+    """Pixels across an image `cm` centimetres wide printed at `dpi` dots per inch."""
+    return round(cm / CM_PER_INCH * dpi)
+
+
+def png(payload: str, size: int, ec: ErrorCorrection = ErrorCorrection.M, dpi: int | None = None) -> bytes:
+    """A square PNG of `size` x `size` pixels (1-bit, black on white).
+
+    Every module is the same whole number of pixels, so edges stay sharp; the pixels left over widen
+    the white margin. With `dpi`, the file says its print resolution, so `size` pixels print at
+    size / dpi inches. Raises ValueError if `size` is smaller than one pixel per module.
+    """
+    code = _matrix_code(payload, ec)
+    modules = code.modules_count + 2 * QUIET_ZONE_MODULES
+    if size < modules:
+        raise ValueError(f"size {size} px is too small: this code needs at least {modules} px ({modules} modules)")
+    code.box_size = size // modules
+    drawn = code.make_image().get_image()
+    image = Image.new("1", (size, size), 1)
+    offset = (size - drawn.size[0]) // 2
+    image.paste(drawn, (offset, offset))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True, **({"dpi": (dpi, dpi)} if dpi else {}))
+    return out.getvalue()
+
+
+def svg(payload: str, ec: ErrorCorrection = ErrorCorrection.M, cm: float | None = None,
+        title: str | None = None) -> bytes:
+    """A scalable SVG: one path of black modules on a white square, one SVG unit per module.
+
+    One path leaves no seams between modules. `cm` sets the printed width (default 1 mm per module);
+    `title` is read out by screen readers and shown by design tools.
+    """
+    matrix = _matrix_code(payload, ec).get_matrix()  # quiet zone included
+    modules = len(matrix)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < modules:
+            if row[x]:
+                start = x
+                while x < modules and row[x]:
+                    x += 1
+                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            x += 1
+    width = f"{_round_mm(cm * 10)}mm" if cm else f"{modules}mm"
+    title_element = f"<title>{html.escape(title)}</title>" if title else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width}" height="{width}" '
+        f'viewBox="0 0 {modules} {modules}" shape-rendering="crispEdges">{title_element}'
+        f'<rect width="{modules}" height="{modules}" fill="#fff"/><path fill="#000" d="{"".join(runs)}"/></svg>\n'
+    ).encode()
+
+
+def _matrix_code(payload: str, ec: ErrorCorrection) -> qrcode.QRCode:
+    """The smallest QR version holding `payload` at error correction `ec`."""
+    code = qrcode.QRCode(error_correction=_LIBRARY_LEVELS[ErrorCorrection(ec)], border=QUIET_ZONE_MODULES)
+    code.add_data(payload)
+    code.make(fit=True)
+    return code
+
+
+def _round_mm(mm: float) -> str:
+    """Millimetres with at most two decimals, without trailing zeros."""
+    return f"{math.floor(mm * 100 + 0.5) / 100:g}"

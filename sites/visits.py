@@ -1,0 +1,270 @@
+"""Counting visits: scans of a plaque's QR code and views of a site page, kept in SQLite.
+
+`VisitStore` is the small interface the app uses; `SQLiteVisitStore` is the default implementation
+(a PostgreSQL one can sit beside it). Recording is group-committed: `await store.record(visit)` returns
+only once the visit is committed, but one writer commits every visit that arrived meanwhile in a single
+transaction, so a burst of scans costs a few commits, not one each.
+
+Privacy: no address is stored. A visitor is a keyed hash of (client address, User-Agent) whose key
+lives only in memory and changes every day, so hashes of different days cannot be linked, and once a
+day is over its hashes are deleted and only the count of distinct ones is kept.
+"""
+
+import asyncio
+import contextlib
+import hashlib
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+# Days are Vietnamese days: a visit at 23:30 in Cần Thơ counts for that date, whatever the server's zone.
+# Vietnam has kept UTC+7 without daylight saving since 1975.
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+
+
+class VisitKind(StrEnum):
+    """How the visitor arrived: by scanning a plaque, or by opening the page any other way."""
+
+    SCAN = "scan"
+    VIEW = "view"
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One counted visit of the site `slug`; `visitor` comes from `VisitorHasher`."""
+
+    slug: str
+    kind: VisitKind
+    visitor: bytes
+    at: datetime
+
+    @property
+    def day(self) -> date:
+        return vietnam_day(self.at)
+
+
+def vietnam_day(moment: datetime) -> date:
+    """The date in Vietnam at `moment`."""
+    return moment.astimezone(VIETNAM_TIME).date()
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Visits of one site over a day or a period.
+
+    `unique_visitors` counts distinct visitors per day; over a period it is the sum of the days.
+    """
+
+    scans: int = 0
+    views: int = 0
+    unique_visitors: int = 0
+    last_visit: datetime | None = None
+
+    def __add__(self, other: "Counts") -> "Counts":
+        lasts = [moment for moment in (self.last_visit, other.last_visit) if moment]
+        return Counts(self.scans + other.scans, self.views + other.views,
+                      self.unique_visitors + other.unique_visitors, max(lasts) if lasts else None)
+
+
+class VisitStore(Protocol):
+    """Where visits are recorded and counted; the app needs nothing more."""
+
+    async def record(self, visit: Visit) -> None:
+        """Return once `visit` is durably stored."""
+
+    def totals(self) -> dict[str, Counts]:
+        """All-time counts of every site visited at least once, by slug."""
+
+    def daily(self, start: date, end: date, slugs: list[str] | None = None) -> dict[str, dict[date, Counts]]:
+        """Counts per site (all, or `slugs`) and per day from `start` to `end` included; days without visits
+        are left out."""
+
+    async def close(self) -> None:
+        """Finish pending writes and release the store."""
+
+
+class VisitorHasher:
+    """Turns a client address and User-Agent into an 8-byte visitor id that is only stable for one day.
+
+    The key is random, kept in memory only and replaced when the day changes, so nobody (us included)
+    can recompute an id from an address afterwards. A restart also replaces it: a visitor seen before
+    and after a restart on the same day counts twice.
+    """
+
+    def __init__(self) -> None:
+        self._day: date | None = None
+        self._key = b""
+
+    def __call__(self, address: str, user_agent: str, day: date) -> bytes:
+        if day != self._day:
+            self._day, self._key = day, secrets.token_bytes(32)
+        return hashlib.blake2b(f"{address}\n{user_agent}".encode(), key=self._key, digest_size=8).digest()
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS daily_counts (
+    slug TEXT NOT NULL,
+    day TEXT NOT NULL,                -- YYYY-MM-DD, Vietnam time
+    scans INTEGER NOT NULL DEFAULT 0,
+    views INTEGER NOT NULL DEFAULT 0,
+    unique_visitors INTEGER NOT NULL DEFAULT 0,
+    last_visit TEXT NOT NULL,         -- ISO 8601, UTC
+    PRIMARY KEY (slug, day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS daily_counts_by_day ON daily_counts (day);
+CREATE TABLE IF NOT EXISTS site_totals (
+    slug TEXT PRIMARY KEY,
+    scans INTEGER NOT NULL DEFAULT 0,
+    views INTEGER NOT NULL DEFAULT 0,
+    unique_visitors INTEGER NOT NULL DEFAULT 0,
+    last_visit TEXT NOT NULL
+) WITHOUT ROWID;
+-- Today's visitor ids, to count each once per site and day; earlier days are deleted.
+CREATE TABLE IF NOT EXISTS visitors_today (
+    slug TEXT NOT NULL,
+    day TEXT NOT NULL,
+    visitor BLOB NOT NULL,
+    PRIMARY KEY (slug, day, visitor)
+) WITHOUT ROWID;
+"""
+
+_ADD_DAILY = """
+INSERT INTO daily_counts (slug, day, scans, views, unique_visitors, last_visit) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (slug, day) DO UPDATE SET scans = scans + excluded.scans, views = views + excluded.views,
+    unique_visitors = unique_visitors + excluded.unique_visitors, last_visit = max(last_visit, excluded.last_visit)
+"""
+_ADD_TOTALS = """
+INSERT INTO site_totals (slug, scans, views, unique_visitors, last_visit) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (slug) DO UPDATE SET scans = scans + excluded.scans, views = views + excluded.views,
+    unique_visitors = unique_visitors + excluded.unique_visitors, last_visit = max(last_visit, excluded.last_visit)
+"""
+
+
+class SQLiteVisitStore:
+    """Visit counts in an SQLite file (WAL); visits recorded together are committed together.
+
+    With WAL and synchronous=NORMAL a committed transaction survives the process being killed (kill -9);
+    only an OS crash or power cut can lose the last commits. `synchronous="FULL"` closes that too, at the
+    cost of an fsync per commit (still one per batch, not per visit).
+    """
+
+    def __init__(self, path: Path, synchronous: str = "NORMAL"):
+        self.path = path
+        self._synchronous = synchronous
+        self._writer = self._connect()
+        self._writer.executescript(SCHEMA)
+        self._pending: list[tuple[Visit, asyncio.Future]] = []
+        self._pruned_before: date | None = None
+        self._closed = False
+
+    def _connect(self) -> sqlite3.Connection:
+        # Opened where the app is built, used on the event loop's thread (one at a time).
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute(f"PRAGMA synchronous = {self._synchronous}")
+        connection.execute("PRAGMA busy_timeout = 10000")  # other processes may hold the write lock
+        return connection
+
+    async def record(self, visit: Visit) -> None:
+        if self._closed:
+            raise RuntimeError("the visit store is closed")
+        loop = asyncio.get_running_loop()
+        if not self._pending:
+            loop.call_soon(self._commit_pending)
+        committed = loop.create_future()
+        self._pending.append((visit, committed))
+        await committed
+
+    def _commit_pending(self) -> None:
+        """Commit every visit recorded since the last commit, then release the requests waiting for them.
+
+        Scheduled by the first visit of a batch, it runs after the requests the event loop is already
+        handling, so under load one commit carries the visits of all of them (group commit). It runs on
+        the loop itself: a commit in WAL mode takes a fraction of a millisecond, less than handing it
+        to a thread and back.
+        """
+        pending, self._pending = self._pending, []
+        try:
+            self._commit([visit for visit, _ in pending])
+        except Exception as exc:
+            outcome = exc
+        else:
+            outcome = None
+        for _, committed in pending:
+            if committed.done():  # the request was cancelled; its visit is committed all the same
+                continue
+            if outcome is None:
+                committed.set_result(None)
+            else:
+                committed.set_exception(outcome)
+
+    def _commit(self, visits: list[Visit]) -> None:
+        """Add `visits` to the counts in one transaction."""
+        groups: dict[tuple[str, str], list[Visit]] = {}
+        for visit in visits:
+            groups.setdefault((visit.slug, visit.day.isoformat()), []).append(visit)
+        daily_rows = []
+        with self._transaction() as db:
+            for (slug, day), group in groups.items():
+                before = db.total_changes
+                db.executemany("INSERT OR IGNORE INTO visitors_today VALUES (?, ?, ?)",
+                               [(slug, day, visit.visitor) for visit in group])
+                new_visitors = db.total_changes - before
+                scans = sum(visit.kind is VisitKind.SCAN for visit in group)
+                last = max(visit.at for visit in group).astimezone(UTC).isoformat()
+                daily_rows.append((slug, day, scans, len(group) - scans, new_visitors, last))
+            db.executemany(_ADD_DAILY, daily_rows)
+            db.executemany(_ADD_TOTALS, [(slug, *counts) for slug, _, *counts in daily_rows])
+            today = vietnam_day(datetime.now(UTC))
+            if self._pruned_before != today:
+                db.execute("DELETE FROM visitors_today WHERE day < ?", (today.isoformat(),))
+                self._pruned_before = today
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._writer.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._writer
+        except BaseException:
+            self._writer.execute("ROLLBACK")
+            raise
+        self._writer.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        connection = sqlite3.connect(self.path)
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+    def totals(self) -> dict[str, Counts]:
+        with self._reader() as db:
+            rows = db.execute("SELECT slug, scans, views, unique_visitors, last_visit FROM site_totals").fetchall()
+        return {slug: Counts(scans, views, uniques, datetime.fromisoformat(last))
+                for slug, scans, views, uniques, last in rows}
+
+    def daily(self, start: date, end: date, slugs: list[str] | None = None) -> dict[str, dict[date, Counts]]:
+        query = ("SELECT slug, day, scans, views, unique_visitors, last_visit FROM daily_counts"
+                 " WHERE day BETWEEN ? AND ?")
+        parameters: list = [start.isoformat(), end.isoformat()]
+        if slugs is not None:
+            query += f" AND slug IN ({', '.join('?' * len(slugs))})"
+            parameters += slugs
+        series: dict[str, dict[date, Counts]] = {}
+        with self._reader() as db:
+            for slug, day, scans, views, uniques, last in db.execute(query, parameters):
+                series.setdefault(slug, {})[date.fromisoformat(day)] = Counts(
+                    scans, views, uniques, datetime.fromisoformat(last))
+        return series
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._pending:
+            self._commit_pending()
+        self._writer.close()

@@ -1,0 +1,140 @@
+"""Scanning a plaque (`/q/CODE`) and opening a page (`/sites/SLUG`): what is counted and what is not."""
+
+import sqlite3
+
+import pytest
+
+from tests.conftest import BASE_URL, PHONE_BROWSER, edit_site
+
+IPHONE = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"}
+
+
+def counts(client, slug: str) -> dict:
+    """The all-time counts of `slug` from /api/stats."""
+    site = next(site for site in client.get("/api/stats").json()["sites"] if site["slug"] == slug)
+    return {key: site[key] for key in ("scans", "views", "unique_visitors")}
+
+
+def test_a_scan_answers_the_site_page_itself_and_counts_once(client):
+    response = client.get("/q/thoian", headers=PHONE_BROWSER, follow_redirects=False)
+    assert response.status_code == 200
+    assert "<h1>Đình Thới An</h1>" in response.text
+    assert f'<link rel="canonical" href="{BASE_URL}/sites/dinh-thoi-an?lang=vi">' in response.text
+    assert response.headers["cache-control"] == "no-store"
+    assert counts(client, "dinh-thoi-an") == {"scans": 1, "views": 0, "unique_visitors": 1}
+
+
+def test_n_scans_count_n(client):
+    for _ in range(25):
+        assert client.get("/q/pothi", headers=PHONE_BROWSER).status_code == 200
+    assert counts(client, "chua-pothi-somron")["scans"] == 25
+
+
+@pytest.mark.parametrize("key", ["THOIAN", "ThoiAn", "dinh-thoi-an", "DINH-THOI-AN", "dinh-cu"])
+def test_codes_work_in_any_case_and_as_slugs_or_aliases(content_dir, make_client, key):
+    edit_site(content_dir, "dinh-thoi-an", aliases=["dinh-cu"])
+    client = make_client()
+    for prefix in ("/q/", "/Q/"):
+        assert client.get(prefix + key, headers=PHONE_BROWSER).status_code == 200
+    assert counts(client, "dinh-thoi-an")["scans"] == 2
+
+
+def test_the_language_switch_of_a_scanned_page_leads_to_the_canonical_page(client):
+    page = client.get("/q/thoian?lang=en", headers=PHONE_BROWSER).text
+    assert '<a href="/sites/dinh-thoi-an?lang=vi" hreflang="vi"' in page
+    assert "<h1>Thoi An Communal House</h1>" in page or 'lang="en"' in page
+
+
+def test_an_unknown_code_is_the_404_page_and_counts_nothing(client):
+    response = client.get("/q/khongco", headers=PHONE_BROWSER)
+    assert response.status_code == 404 and "Không tìm thấy trang" in response.text
+    assert client.get("/api/stats").json()["total"]["scans"] == 0
+
+
+def test_a_draft_cannot_be_scanned(content_dir, make_client):
+    edit_site(content_dir, "dinh-phu-luong", published=False)
+    client = make_client()
+    assert client.get("/q/phuluong", headers=PHONE_BROWSER).status_code == 404
+    assert client.get("/api/stats").json()["total"]["scans"] == 0
+
+
+def test_a_page_view_counts_a_view_not_a_scan(client):
+    client.get("/sites/chua-pothi-somron", headers=PHONE_BROWSER)
+    client.get("/sites/chua-pothi-somron?lang=en", headers=PHONE_BROWSER)
+    assert counts(client, "chua-pothi-somron") == {"scans": 0, "views": 2, "unique_visitors": 1}
+
+
+NOT_COUNTED = [
+    ("HEAD", {}),
+    ("GET", {"Sec-Purpose": "prefetch"}),
+    ("GET", {"Sec-Purpose": "prefetch;prerender"}),
+    ("GET", {"Purpose": "prefetch"}),
+    ("GET", {"X-Moz": "prefetch"}),
+    ("GET", {"X-Purpose": "preview"}),
+    ("GET", {"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}),
+    ("GET", {"User-Agent": "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"}),
+    ("GET", {"User-Agent": "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"}),
+    ("GET", {"User-Agent": "WhatsApp/2.23.20.0 A"}),
+    ("GET", {"User-Agent": "TelegramBot (like TwitterBot)"}),
+    ("GET", {"User-Agent": "curl/8.5.0"}),
+    ("GET", {"User-Agent": "python-requests/2.32.3"}),
+    ("GET", {"User-Agent": ""}),
+]
+
+
+@pytest.mark.parametrize(("method", "headers"), NOT_COUNTED)
+@pytest.mark.parametrize("path", ["/q/thoian", "/sites/dinh-thoi-an"])
+def test_head_prefetch_and_bots_are_served_but_not_counted(client, method, headers, path):
+    response = client.request(method, path, headers={**PHONE_BROWSER, **headers})
+    assert response.status_code == 200
+    assert counts(client, "dinh-thoi-an") == {"scans": 0, "views": 0, "unique_visitors": 0}
+
+
+REAL_BROWSERS = [
+    # Zalo's in-app browser: how many Vietnamese open a shared link or a scanned code
+    "Mozilla/5.0 (Linux; Android 12; SM-A125F Build/SP1A.210812.016; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Version/4.0 Chrome/119.0.6045.163 Mobile Safari/537.36 Zalo android/12100638 ZaloTheme/light ZaloLanguage/vi",
+    # Cốc Cốc, the Vietnamese browser
+    "Mozilla/5.0 (Linux; Android 10; Redmi Note 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
+    "Mobile Safari/537.36 coc_coc_browser/133.0",
+    # a Cubot phone: "bot" inside a brand name is not a bot
+    "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
+    "Mobile Safari/537.36",
+    IPHONE["User-Agent"],
+]
+
+
+@pytest.mark.parametrize("user_agent", REAL_BROWSERS)
+def test_real_phone_browsers_are_counted(client, user_agent):
+    client.get("/q/thoian", headers={"User-Agent": user_agent})
+    assert counts(client, "dinh-thoi-an")["scans"] == 1
+
+
+def test_unique_visitors_are_per_person_per_day(client):
+    for headers in (PHONE_BROWSER, PHONE_BROWSER, IPHONE):
+        client.get("/q/linhson", headers=headers)
+    client.get("/sites/linh-son-co-mieu", headers=IPHONE)
+    assert counts(client, "linh-son-co-mieu") == {"scans": 3, "views": 1, "unique_visitors": 2}
+
+
+def test_counts_survive_a_restart(make_client, data_dir):
+    first = make_client()
+    for _ in range(3):
+        first.get("/q/camthien", headers=PHONE_BROWSER)
+    first.__exit__(None, None, None)
+    second = make_client()
+    assert counts(second, "chua-cam-thien-dai-de")["scans"] == 3
+    second.get("/q/camthien", headers=PHONE_BROWSER)
+    assert counts(second, "chua-cam-thien-dai-de")["scans"] == 4
+
+
+def test_no_client_address_is_written_anywhere(make_client, data_dir):
+    client = make_client()
+    client.get("/q/thoian", headers=PHONE_BROWSER)  # the TestClient's address is "testclient"
+    client.__exit__(None, None, None)
+    files = [path for path in data_dir.rglob("*") if path.is_file()]
+    assert files and not any(b"testclient" in path.read_bytes() for path in files)
+    tables = sqlite3.connect(data_dir / "visits.sqlite3").execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert sorted(name for (name,) in tables) == ["daily_counts", "site_totals", "visitors_today"]

@@ -1,0 +1,111 @@
+"""The SQLite visit store on its own: group commit, days in Vietnam time, unique visitors, privacy."""
+
+import asyncio
+import sqlite3
+from datetime import UTC, date, datetime
+
+import pytest
+
+from sites.visits import SQLiteVisitStore, Visit, VisitKind, VisitorHasher, vietnam_day
+
+NOON = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # 12:00 in Vietnam
+
+
+def scan(slug: str = "dinh-thoi-an", visitor: bytes = b"v1", at: datetime = NOON) -> Visit:
+    return Visit(slug, VisitKind.SCAN, visitor, at)
+
+
+def run(store: SQLiteVisitStore, *visits: Visit) -> None:
+    """Record `visits` concurrently, as simultaneous requests would, then close the store."""
+    async def main() -> None:
+        await asyncio.gather(*(store.record(visit) for visit in visits))
+        await store.close()
+    asyncio.run(main())
+
+
+def test_concurrent_visits_are_committed_together(tmp_path, monkeypatch):
+    store = SQLiteVisitStore(tmp_path / "visits.sqlite3")
+    commits = []
+    commit = store._commit
+    monkeypatch.setattr(store, "_commit", lambda visits: (commits.append(len(visits)), commit(visits)))
+    run(store, *(scan(visitor=bytes([n % 256, n // 256])) for n in range(1000)))
+    assert sum(commits) == 1000
+    assert len(commits) <= 3, f"1000 simultaneous visits took {len(commits)} commits"
+    reopened = SQLiteVisitStore(tmp_path / "visits.sqlite3")
+    assert reopened.totals()["dinh-thoi-an"].scans == 1000
+    assert reopened.totals()["dinh-thoi-an"].unique_visitors == 1000
+
+
+def test_record_returns_only_after_the_commit(tmp_path):
+    path = tmp_path / "visits.sqlite3"
+
+    async def main() -> int:
+        store = SQLiteVisitStore(path)
+        await store.record(scan())
+        seen_by_another_connection = sqlite3.connect(path).execute("SELECT scans FROM site_totals").fetchone()[0]
+        await store.close()
+        return seen_by_another_connection
+
+    assert asyncio.run(main()) == 1
+
+
+def test_days_are_vietnamese_days(tmp_path):
+    late_evening_utc = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)  # 00:30 on the 25th in Vietnam
+    assert vietnam_day(late_evening_utc) == date(2026, 11, 25)
+    store = SQLiteVisitStore(tmp_path / "visits.sqlite3")
+    run(store, scan(at=late_evening_utc), scan(at=datetime(2026, 11, 24, 16, 59, tzinfo=UTC)))
+    days = SQLiteVisitStore(tmp_path / "visits.sqlite3").daily(date(2026, 11, 1), date(2026, 11, 30))
+    assert {day: counts.scans for day, counts in days["dinh-thoi-an"].items()} == {
+        date(2026, 11, 24): 1, date(2026, 11, 25): 1}
+
+
+def test_a_visitor_counts_once_per_site_and_day(tmp_path):
+    store = SQLiteVisitStore(tmp_path / "visits.sqlite3")
+    run(store,
+        scan(visitor=b"a"), scan(visitor=b"a"), Visit("dinh-thoi-an", VisitKind.VIEW, b"a", NOON),
+        scan(visitor=b"b"), scan("chua-pothi-somron", visitor=b"a"),
+        scan(visitor=b"a", at=datetime(2026, 11, 26, 5, tzinfo=UTC)))
+    totals = SQLiteVisitStore(tmp_path / "visits.sqlite3").totals()
+    assert (totals["dinh-thoi-an"].scans, totals["dinh-thoi-an"].views) == (4, 1)
+    assert totals["dinh-thoi-an"].unique_visitors == 3  # a and b on the 25th, a again on the 26th
+    assert totals["chua-pothi-somron"].unique_visitors == 1
+    assert totals["dinh-thoi-an"].last_visit == datetime(2026, 11, 26, 5, tzinfo=UTC)
+
+
+def test_visitor_ids_of_past_days_are_deleted(tmp_path):
+    path = tmp_path / "visits.sqlite3"
+    run(SQLiteVisitStore(path), scan(visitor=b"old", at=datetime(2025, 1, 1, tzinfo=UTC)))
+    run(SQLiteVisitStore(path), scan(visitor=b"new", at=datetime.now(UTC)))
+    rows = sqlite3.connect(path).execute("SELECT visitor FROM visitors_today").fetchall()
+    assert rows == [(b"new",)]
+    assert SQLiteVisitStore(path).totals()["dinh-thoi-an"].unique_visitors == 2  # the count stays
+
+
+def test_visitor_ids_change_every_day_and_hide_the_address():
+    hasher = VisitorHasher()
+    today = hasher("203.0.113.7", "Mozilla/5.0", date(2026, 11, 25))
+    assert hasher("203.0.113.7", "Mozilla/5.0", date(2026, 11, 25)) == today
+    assert hasher("203.0.113.8", "Mozilla/5.0", date(2026, 11, 25)) != today
+    assert hasher("203.0.113.7", "Mozilla/5.0", date(2026, 11, 26)) != today
+    assert len(today) == 8 and b"203.0.113.7" not in today
+    assert VisitorHasher()("203.0.113.7", "Mozilla/5.0", date(2026, 11, 25)) != today  # the key is random
+
+
+def test_a_failed_commit_fails_the_waiting_visits_and_the_store_goes_on(tmp_path):
+    store = SQLiteVisitStore(tmp_path / "visits.sqlite3")
+
+    async def main() -> None:
+        store._writer.execute("DROP TABLE site_totals")
+        with pytest.raises(sqlite3.OperationalError, match="site_totals"):
+            await store.record(scan())
+        store._writer.executescript("CREATE TABLE site_totals (slug TEXT PRIMARY KEY, scans INTEGER NOT NULL "
+                                    "DEFAULT 0, views INTEGER NOT NULL DEFAULT 0, unique_visitors INTEGER NOT NULL "
+                                    "DEFAULT 0, last_visit TEXT NOT NULL) WITHOUT ROWID")
+        await store.record(scan(visitor=b"later"))
+        await store.close()
+
+    asyncio.run(main())
+    totals = SQLiteVisitStore(tmp_path / "visits.sqlite3").totals()
+    assert totals["dinh-thoi-an"].scans == 1  # the failed batch was rolled back as a whole
+    daily = SQLiteVisitStore(tmp_path / "visits.sqlite3").daily(date(2026, 11, 25), date(2026, 11, 25))
+    assert daily["dinh-thoi-an"][date(2026, 11, 25)].scans == 1
