@@ -1,6 +1,7 @@
 """The `diachido` command line: thin verbs over the library; user mistakes print a message, not a traceback."""
 
 import copy
+import gc
 import logging
 import os
 import sys
@@ -56,6 +57,11 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
         app = create_app(settings)
     except ContentFolderMissing as exc:
         raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
+    # What is loaded now (sites, templates, the bot patterns) lives as long as the process: keep it out
+    # of the garbage collector's passes. A request waiting for its scan's commit keeps its objects alive
+    # across turns of the event loop, which starts collections; measured in-process, collecting took
+    # about 35 µs per scan, 15 µs with the startup objects frozen.
+    gc.freeze()
     uvicorn.run(app, host=host, port=port, log_level="info", log_config=LOG_CONFIG)
 
 
