@@ -285,6 +285,8 @@ def test_the_list_shows_states_and_content_errors(staff_client, content_dir):
     (content_dir / "hong" / "index.md").write_text("---\nname: Hỏng\n---\n", encoding="utf-8")
     page = staff_client("hoa").get("/admin").text
     assert "Đã xuất bản" in page and f"{content_dir}/hong/index.md: slug: required field is missing" in page
+    assert '<a href="/qr/dinh-thoi-an.png" download>PNG</a>' in page  # staff download the QR codes here
+    assert '<a href="/stats">Thống kê' in page
 
 
 def test_leaflet_and_the_picker_script_are_served_by_the_app(client):
