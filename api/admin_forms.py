@@ -35,7 +35,7 @@ VIETNAMESE = [
     ("JPEG, PNG or WebP", "Không phải ảnh JPEG, PNG hoặc WebP"),
     ("cannot change", "Mã QR của di tích đã xuất bản không được đổi"),
     ("you may only", "Bạn chỉ được thêm, sửa di tích thuộc tỉnh của mình"),
-    ("changed since you opened", "Người khác vừa lưu di tích này; thay đổi của bạn chưa được lưu"),
+    ("saved this site since you opened", "Người khác vừa lưu di tích này; thay đổi của bạn chưa được lưu"),
     ("choose the photo again", "Hãy chọn lại ảnh"),
     ("unknown field", "Trường không tồn tại"),
     ("Input should be", "Hãy chọn một giá trị trong danh sách"),

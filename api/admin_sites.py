@@ -23,7 +23,7 @@ from sites.writer import NewPhoto, VersionConflict, site_version
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
-CONFLICT = "someone else saved this site since you opened it (changed since you opened it); open it again"
+CONFLICT = "someone else saved this site since you opened it; open it again"
 
 
 def staff_site(slug: str, request: Request, user: StaffDep) -> Site:

@@ -14,6 +14,7 @@ from api.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut, Stat
 from api.sparkline import sparkline_svg
 from api.templating import render
 from api.views import site_path
+from sites.registry import Registry
 from sites.stats import SiteCounts, all_time_counts, daily_counts
 from sites.visits import VIETNAM_TIME, Counts, vietnam_day
 
@@ -41,7 +42,7 @@ def _sum(counts: list[Counts]) -> Counts:
     return sum(counts, Counts())
 
 
-def _ranked(request: Request, registry: RegistryDep, sort: str) -> list[SiteCounts]:
+def _ranked(request: Request, registry: Registry, sort: str) -> list[SiteCounts]:
     rows = all_time_counts(request.app.state.visits, registry)
     return sorted(rows, key=SORT_KEYS[sort])  # stable: ties stay in name order
 

@@ -149,13 +149,12 @@ class SQLiteVisitStore:
     """Visit counts in an SQLite file (WAL); visits recorded together are committed together.
 
     With WAL and synchronous=NORMAL a committed transaction survives the process being killed (kill -9);
-    only an OS crash or power cut can lose the last commits. `synchronous="FULL"` closes that too, at the
-    cost of an fsync per commit (still one per batch, not per visit).
+    only an OS crash or power cut can lose the last commits (synchronous=FULL would close that at the
+    cost of an fsync per commit, on the event loop).
     """
 
-    def __init__(self, path: Path, synchronous: str = "NORMAL"):
+    def __init__(self, path: Path):
         self.path = path
-        self._synchronous = synchronous
         self._writer = self._connect()
         self._writer.executescript(SCHEMA)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
@@ -166,8 +165,10 @@ class SQLiteVisitStore:
         # Opened where the app is built, used on the event loop's thread (one at a time).
         connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute(f"PRAGMA synchronous = {self._synchronous}")
-        connection.execute("PRAGMA busy_timeout = 10000")  # other processes may hold the write lock
+        connection.execute("PRAGMA synchronous = NORMAL")
+        # Commits run on the event loop: if another process holds the write lock (a sqlite3 shell), wait
+        # briefly, then fail that batch (logged) rather than stall every request.
+        connection.execute("PRAGMA busy_timeout = 1000")
         return connection
 
     async def record(self, visit: Visit) -> None:
@@ -196,7 +197,7 @@ class SQLiteVisitStore:
         else:
             outcome = None
         for _, committed in pending:
-            if committed.done():  # the request was cancelled; its visit is committed all the same
+            if committed.done():  # the request was cancelled; its visit was in the batch all the same
                 continue
             if outcome is None:
                 committed.set_result(None)
