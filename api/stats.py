@@ -1,5 +1,6 @@
 """Visit statistics for organisers: `/api/stats`, `/api/stats/{slug}` and the `/stats` page."""
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
@@ -34,8 +35,7 @@ SortKey = Literal["scans", "views", "unique", "last", "name"]
 
 
 def counts_out(counts: Counts) -> CountsOut:
-    return CountsOut(scans=counts.scans, views=counts.views, unique_visitors=counts.unique_visitors,
-                     last_visit=counts.last_visit)
+    return CountsOut(**asdict(counts))  # the same four fields
 
 
 def _sum(counts: list[Counts]) -> Counts:
@@ -55,7 +55,7 @@ def stats(request: Request, registry: RegistryDep, settings: SettingsDep) -> Sta
         total=counts_out(_sum([row.counts for row in rows])),
         sites=[
             SiteStatsOut(slug=row.site.slug, code=row.site.code, name=row.site.meta.name,
-                         url=settings.base_url + site_path(row.site.slug), **counts_out(row.counts).model_dump())
+                         url=settings.base_url + site_path(row.site.slug), **asdict(row.counts))
             for row in rows
         ],
     )
