@@ -11,6 +11,8 @@ from sites.registry import Registry, SiteNotFound
 from sites.site import Site
 from sites.visits import Counts, VisitStore
 
+RECENT_DAYS = 30  # "visits in the last 30 days" on the map
+
 
 @dataclass(frozen=True)
 class SiteCounts:
@@ -22,12 +24,18 @@ class SiteCounts:
 
 def all_time_counts(store: VisitStore, registry: Registry) -> list[SiteCounts]:
     """Every published site with its all-time counts (zero when never visited), in registry order."""
-    gathered: dict[str, Counts] = {}
-    for stored_slug, counts in store.totals().items():
-        site = _site_for(registry, stored_slug)
-        if site is not None:
-            gathered[site.slug] = gathered.get(site.slug, Counts()) + counts
+    gathered = site_totals(store, registry)
     return [SiteCounts(site, gathered.get(site.slug, Counts())) for site in registry.all()]
+
+
+def site_totals(store: VisitStore, registry: Registry) -> dict[str, Counts]:
+    """All-time counts of the published sites visited at least once, by site slug."""
+    return _by_site(store.totals(), registry)
+
+
+def recent_counts(store: VisitStore, registry: Registry, days: int, today: date) -> dict[str, Counts]:
+    """Counts of the published sites visited in the `days` days up to `today` included, by site slug."""
+    return _by_site(store.period_totals(today - timedelta(days=days - 1), today), registry)
 
 
 def daily_counts(store: VisitStore, sites: list[Site], start: date, end: date) -> dict[str, list[tuple[date, Counts]]]:
@@ -40,6 +48,16 @@ def daily_counts(store: VisitStore, sites: list[Site], start: date, end: date) -
             series[day] = series.get(day, Counts()) + counts
     every_day = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     return {slug: [(day, series.get(day, Counts())) for day in every_day] for slug, series in gathered.items()}
+
+
+def _by_site(stored: dict[str, Counts], registry: Registry) -> dict[str, Counts]:
+    """`stored` counts (keyed by the slug a site had when visited) gathered under each site's current slug."""
+    gathered: dict[str, Counts] = {}
+    for stored_slug, counts in stored.items():
+        site = _site_for(registry, stored_slug)
+        if site is not None:
+            gathered[site.slug] = gathered.get(site.slug, Counts()) + counts
+    return gathered
 
 
 def _site_for(registry: Registry, stored_slug: str) -> Site | None:

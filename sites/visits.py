@@ -84,6 +84,9 @@ class VisitStore(Protocol):
         """Counts per site (all, or `slugs`) and per day from `start` to `end` included; days without visits
         are left out."""
 
+    def period_totals(self, start: date, end: date) -> dict[str, Counts]:
+        """Counts of every site visited from `start` to `end` included, by slug, summed over the days."""
+
     async def close(self) -> None:
         """Finish pending writes and release the store."""
 
@@ -263,6 +266,14 @@ class SQLiteVisitStore:
                 series.setdefault(slug, {})[date.fromisoformat(day)] = Counts(
                     scans, views, uniques, datetime.fromisoformat(last))
         return series
+
+    def period_totals(self, start: date, end: date) -> dict[str, Counts]:
+        query = ("SELECT slug, sum(scans), sum(views), sum(unique_visitors), max(last_visit) FROM daily_counts"
+                 " WHERE day BETWEEN ? AND ? GROUP BY slug")
+        with self._reader() as db:
+            rows = db.execute(query, (start.isoformat(), end.isoformat())).fetchall()
+        return {slug: Counts(scans, views, uniques, datetime.fromisoformat(last))
+                for slug, scans, views, uniques, last in rows}
 
     async def close(self) -> None:
         self._closed = True

@@ -65,6 +65,12 @@ def client(make_client) -> TestClient:
     return make_client()
 
 
+def visit(client: TestClient, path: str, times: int = 1) -> None:
+    """Open `path` `times` times as a visitor's phone does (a scan or a view that counts)."""
+    for _ in range(times):
+        assert client.get(path, headers=PHONE_BROWSER).status_code == 200
+
+
 def read_front_matter(index: Path) -> tuple[dict, str]:
     """The front matter and body of a content file."""
     _, front, body = index.read_text(encoding="utf-8").split("---\n", 2)

@@ -6,14 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sites.visits import vietnam_day
-from tests.conftest import BASE_URL, PHONE_BROWSER, edit_site
+from tests.conftest import BASE_URL, edit_site, visit
 
 TODAY = vietnam_day(datetime.now(UTC))
-
-
-def visit(client, path: str, times: int = 1) -> None:
-    for _ in range(times):
-        assert client.get(path, headers=PHONE_BROWSER).status_code == 200
 
 
 def test_api_stats_lists_every_published_site_most_scanned_first(client):

@@ -72,6 +72,17 @@ def test_a_visitor_counts_once_per_site_and_day(tmp_path):
     assert totals["dinh-thoi-an"].last_visit == datetime(2026, 11, 26, 5, tzinfo=UTC)
 
 
+def test_period_totals_sum_the_days_of_the_period_only(tmp_path):
+    store = SQLiteVisitStore(tmp_path / "visits.sqlite3")
+    run(store, scan(at=datetime(2026, 10, 26, 5, tzinfo=UTC)), scan(at=datetime(2026, 10, 27, 5, tzinfo=UTC)),
+        scan(visitor=b"b"), Visit("dinh-thoi-an", VisitKind.VIEW, b"b", NOON), scan("chua-pothi-somron"))
+    period = SQLiteVisitStore(tmp_path / "visits.sqlite3").period_totals(date(2026, 10, 27), date(2026, 11, 25))
+    assert (period["dinh-thoi-an"].scans, period["dinh-thoi-an"].views) == (2, 1)
+    assert period["dinh-thoi-an"].unique_visitors == 2  # one on the 27th, one on the 25th: days are summed
+    assert period["dinh-thoi-an"].last_visit == NOON
+    assert period["chua-pothi-somron"].scans == 1
+
+
 def test_visitor_ids_of_past_days_are_deleted(tmp_path):
     path = tmp_path / "visits.sqlite3"
     run(SQLiteVisitStore(path), scan(visitor=b"old", at=datetime(2025, 1, 1, tzinfo=UTC)))
