@@ -9,14 +9,15 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
-from xstatic.pkg import leaflet
 
-from api import admin_auth, admin_import, admin_sites, json_api, pages, qr_codes, stats
+from api import admin_auth, admin_import, admin_sites, json_api, map_pages, pages, qr_codes, stats
 from api.errors import install_error_handlers
+from api.map_pages import BaseMapCache
 from api.page_cache import PageCache
 from api.settings import Settings
 from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
+from map.assets import SERVED_PACKAGES
 from sites.accounts import LoginThrottle, UserStore, session_secret
 from sites.catalog import Catalog
 from sites.visits import SQLiteVisitStore, VisitorHasher
@@ -70,16 +71,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = catalog
     app.state.visits = visits
     app.state.page_cache = PageCache()
+    app.state.base_maps = BaseMapCache()
     app.state.visitor_hasher = VisitorHasher()
     app.state.users = UserStore(settings.data_dir)
     app.state.throttle = LoginThrottle()
     app.state.writer = ContentWriter(settings.content_dir, settings.data_dir)
-    app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")  # before /static
+    for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
+        app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(json_api.router)
     app.include_router(qr_codes.router)
     app.include_router(stats.router)
+    app.include_router(map_pages.router)
     app.include_router(admin_auth.router)
     app.include_router(admin_sites.router)
     app.include_router(admin_import.router)

@@ -1,8 +1,9 @@
 """The JSON API under /api, and /healthz. Response models keep /openapi.json accurate."""
 
+from datetime import UTC, datetime
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import RegistryDep, SettingsDep, SiteDep
@@ -10,6 +11,8 @@ from api.i18n import choose_language
 from api.schemas import ErrorOut, FeatureCollection, HealthOut, SiteListOut, SiteOut
 from api.views import feature_collection, site_out, site_summary_out
 from sites.models import Category
+from sites.stats import RECENT_DAYS, recent_counts, site_totals
+from sites.visits import vietnam_day
 
 router = APIRouter()
 
@@ -39,10 +42,16 @@ def list_sites(
 
 @router.get("/api/sites.geojson", response_model=FeatureCollection, response_class=GeoJSONResponse, tags=["sites"])
 def sites_geojson(
-    request: Request, registry: RegistryDep, settings: SettingsDep, lang: Language | None = None
+    request: Request, response: Response, registry: RegistryDep, settings: SettingsDep,
+    category: Category | None = None, province: str | None = None, lang: Language | None = None,
 ) -> FeatureCollection:
-    """Published sites with coordinates as a GeoJSON FeatureCollection ([lon, lat], WGS 84)."""
-    return feature_collection(registry.all(), _language(request, lang), settings.base_url)
+    """Published sites with coordinates and their visit counts as a GeoJSON FeatureCollection ([lon, lat],
+    WGS 84), filtered like /api/sites. The map draws its markers from it."""
+    found = registry.search("", category.value if category else None, province)
+    store = request.app.state.visits
+    recent = recent_counts(store, registry, RECENT_DAYS, vietnam_day(datetime.now(UTC)))
+    response.headers["Cache-Control"] = "no-cache"  # counts change with every scan
+    return feature_collection(found, _language(request, lang), settings.base_url, site_totals(store, registry), recent)
 
 
 @router.get("/api/sites/{slug}", response_model=SiteOut, responses={**NOT_FOUND, **MOVED}, tags=["sites"])

@@ -103,6 +103,9 @@ class FeatureProperties(BaseModel):
     summary: str
     url: str
     precision: str
+    scans: int = Field(description="QR scans, all time")
+    views: int = Field(description="Page views, all time")
+    visits_30_days: int = Field(description="Scans and views in the last 30 days (Vietnam time), today included")
 
 
 class Feature(BaseModel):

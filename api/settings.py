@@ -42,13 +42,25 @@ class Settings(BaseSettings):
         description="Map tile server ({z}/{x}/{y} template) for the admin's location picker and the map",
     )
     tile_attribution: str = Field(
-        "© OpenStreetMap contributors", description="Credit shown on maps drawn with tile_url's tiles"
+        "© OpenStreetMap contributors", min_length=1,
+        description="Credit shown on maps drawn with tile_url's tiles (tile licences require one)",
+    )
+    map_assets_from_cdn: bool = Field(
+        False,
+        description="Load Leaflet and Leaflet.markercluster for /map from jsDelivr (same versions) instead of "
+        "this app; by default map pages load nothing from another host except the tiles",
     )
 
     @property
     def secure_cookies(self) -> bool:
         """Session cookies are marked Secure when the site is served over HTTPS."""
         return self.base_url.startswith("https://")
+
+    @property
+    def tile_origin(self) -> str:
+        """The scheme and host the map tiles come from, for Content-Security-Policy (`*.` for `{s}.`)."""
+        tiles = urlsplit(self.tile_url.replace("{s}.", "*."))
+        return f"{tiles.scheme}://{tiles.netloc}" if tiles.netloc else ""
 
     @field_validator("tile_url")
     @classmethod

@@ -17,6 +17,7 @@ from api.schemas import (
 from sites.photos import scaled_size, variant_name, variant_widths
 from sites.registry import Registry
 from sites.site import LocalizedSite, PhotoFile, Site
+from sites.visits import Counts
 
 LIST_PHOTO_WIDTH = 480
 
@@ -120,14 +121,18 @@ def photo_out(root: str, photo: PhotoFile, lang: str) -> PhotoOut:
     )
 
 
-def feature_collection(sites: list[Site], lang: str, base_url: str) -> FeatureCollection:
-    """Sites with coordinates as a GeoJSON FeatureCollection (sites without coordinates are left out)."""
+def feature_collection(sites: list[Site], lang: str, base_url: str,
+                       totals: dict[str, Counts], recent: dict[str, Counts]) -> FeatureCollection:
+    """Sites with coordinates and their visits (`totals` all time, `recent` in the last 30 days, by slug) as
+    a GeoJSON FeatureCollection; sites without coordinates are left out."""
+    nothing = Counts()
     features = []
     for site in sites:
         location = site.meta.location
         if location is None:
             continue
         text = site.localized(lang)
+        total, latest = totals.get(site.slug, nothing), recent.get(site.slug, nothing)
         features.append(
             Feature(
                 id=site.slug,
@@ -141,6 +146,9 @@ def feature_collection(sites: list[Site], lang: str, base_url: str) -> FeatureCo
                     summary=text.summary,
                     url=base_url + site_path(site.slug),
                     precision=location.precision.value,
+                    scans=total.scans,
+                    views=total.views,
+                    visits_30_days=latest.scans + latest.views,
                 ),
             )
         )

@@ -1,1 +1,1 @@
-"""The Folium map of sites and their visit counts. Filled by the map issue."""
+"""The Folium map of sites and their visit counts: the base map is built once, the counts are fetched."""

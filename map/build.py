@@ -1,0 +1,135 @@
+"""The base map, built with Folium: tiles, a cluster layer, a layer control of categories, fitted bounds.
+
+It holds no site data, so it is built once per filter and language and kept: the markers come from the
+GeoJSON at `data_url` (sites with their visit counts), fetched and drawn by `visit_markers.js` in the
+browser, so a new scan shows on the next load and the page does not grow by a Folium marker per site.
+"""
+
+import base64
+import hashlib
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+from folium.plugins import MarkerCluster
+from folium.template import Template
+
+from map.assets import MapAssets
+from map.scale import VISIT_STEPS, step_label
+
+# Vietnam, mainland and islands: shown when no site has coordinates.
+VIETNAM_BOUNDS = ((8.2, 102.1), (23.4, 109.5))
+MAX_FIT_ZOOM = 15  # a single site is shown with its streets around it, not at building level
+MARKER_SCRIPT = (Path(__file__).parent / "visit_markers.js").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """One category of sites: its key in the GeoJSON (`category`) and its name in the layer control,
+    where it shows or hides the category's markers."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class MarkerTexts:
+    """What the popups and the legend say, in the page's language."""
+
+    scans: str
+    views: str
+    recent: str
+    open_page: str
+    legend_title: str
+    cluster: str
+    load_failed: str
+    thousands: str  # digit group separator: "." in Vietnamese, "," in English
+
+
+@dataclass(frozen=True)
+class BaseMap:
+    """A built map: the element to place in a page, its inline script, and what the page must load first."""
+
+    html: str
+    script: str
+    assets: MapAssets
+
+    @property
+    def script_hash(self) -> str:
+        """The inline script's CSP source (`'sha256-…'`), so the page needs no 'unsafe-inline' scripts."""
+        digest = hashlib.sha256(self.script.encode()).digest()
+        return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+class _VisitMarkers(folium.MacroElement):
+    """Fetches the sites' GeoJSON and draws each site as a circle marker in the cluster layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.code }}({{ this._parent.get_name() }}, {{ this.cluster }}, {{ this.categories }}, {{ this.config }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, cluster: MarkerCluster, categories: dict[str, folium.FeatureGroup], config: dict):
+        super().__init__()
+        self.code = MARKER_SCRIPT.strip().rstrip(";")
+        self.cluster = cluster.get_name()
+        pairs = (f"{_json(key)}: {group.get_name()}" for key, group in categories.items())
+        self.categories = "{" + ", ".join(pairs) + "}"
+        self.config = _json(config)
+
+
+def build_base_map(
+    points: Iterable[tuple[float, float]],
+    layers: list[MapLayer],
+    *,
+    data_url: str,
+    tile_url: str,
+    tile_attribution: str,
+    assets: MapAssets,
+    texts: MarkerTexts,
+    link_target: str = "_self",
+) -> BaseMap:
+    """A map fitted to `points` (lat, lon), with a layer control entry for each of `layers` (categories).
+
+    The browser draws the sites from `data_url`; popup links open in `link_target` ("_blank" in an iframe).
+    """
+    figure_map = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
+    folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution), max_zoom=19, control=False).add_to(figure_map)
+    # One cluster layer for every category, so sites of different kinds in one place make one cluster;
+    # each category's (empty) feature group is its switch in the layer control.
+    cluster = MarkerCluster(control=False, options={"showCoverageOnHover": False}).add_to(figure_map)
+    categories = {layer.key: folium.FeatureGroup(name=layer.label).add_to(figure_map) for layer in layers}
+    if len(layers) > 1:
+        folium.LayerControl(collapsed=True).add_to(figure_map)
+    figure_map.fit_bounds(_bounds(points), max_zoom=MAX_FIT_ZOOM, padding=(24, 24))
+    _VisitMarkers(cluster, categories, {
+        "data_url": data_url,
+        "link_target": link_target,
+        "texts": vars(texts),
+        "steps": [{"least": step.least, "color": step.color, "radius": step.radius,
+                   "label": step_label(index, texts.thousands)} for index, step in enumerate(VISIT_STEPS)],
+    }).add_to(figure_map)
+
+    figure = figure_map.get_root()
+    figure_map.render()  # fills the figure's html and script parts; its header (CDN links, viewport) is not used
+    return BaseMap(html=figure.html.render().strip(), script=figure.script.render().strip(), assets=assets)
+
+
+def _bounds(points: Iterable[tuple[float, float]]) -> list[list[float]]:
+    """South-west and north-east corners around `points`, or Vietnam's when there are none."""
+    lats, lons = [], []
+    for lat, lon in points:
+        lats.append(lat)
+        lons.append(lon)
+    if not lats:
+        return [list(corner) for corner in VIETNAM_BOUNDS]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _json(value: object) -> str:
+    """`value` as JSON that is safe inside an HTML <script> element."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

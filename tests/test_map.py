@@ -1,0 +1,172 @@
+"""The map pages over HTTP: the table of sites with counts, filters, the GeoJSON with counts, the kept base
+map, assets served by the app, and the embed's framing policy. Chromium drawing it: test_map_browser.py."""
+
+import base64
+import hashlib
+import re
+
+import pytest
+
+from map.assets import map_assets
+from map.build import VIETNAM_BOUNDS, MarkerTexts, build_base_map
+from map.scale import VISIT_STEPS, step_label
+from tests.conftest import BASE_URL, add_site, visit
+
+MAPPED = {"bay-da-pi-nang-tac", "chua-cam-thien-dai-de", "chua-pothi-somron", "dinh-phu-luong", "dinh-thoi-an",
+          "linh-son-co-mieu"}
+UNMAPPED = "tham-sat-lang-thanh-duc-1947"
+TEXTS = MarkerTexts(scans="Lượt quét QR", views="Lượt xem trang", recent="30 ngày qua", open_page="Xem",
+                    legend_title="Lượt truy cập", cluster="cụm", load_failed="Lỗi", thousands=".")
+
+
+def table_rows(html: str) -> list[tuple[str, int, int, int]]:
+    """(slug, scans, views, last 30 days) of each line of the table under the map."""
+    return [(slug, int(scans), int(views), int(recent)) for slug, scans, views, recent in re.findall(
+        r'<th scope="row"><a href="/sites/([a-z0-9-]+)[^"]*">.*?</a></th>\s*<td>.*?</td>\s*<td>.*?</td>\s*'
+        r'<td class="n">(\d+)</td>\s*<td class="n">(\d+)</td>\s*<td class="n">(\d+)</td>', html)]
+
+
+def inline_script(html: str) -> str:
+    return re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+
+
+def test_map_page_lists_the_mapped_sites_with_their_counts_most_visited_first(client):
+    visit(client, "/q/pinangtac", 3)
+    visit(client, "/sites/dinh-thoi-an", 2)
+    visit(client, "/q/thoian")
+    page = client.get("/map")
+    assert page.status_code == 200 and page.headers["content-language"] == "vi"
+    rows = table_rows(page.text)
+    assert {slug for slug, *_ in rows} == MAPPED
+    assert rows[:2] == [("bay-da-pi-nang-tac", 3, 0, 3), ("dinh-thoi-an", 1, 2, 3)]
+    assert "<h1 class=\"page\">Bản đồ di tích</h1>" in page.text
+    # Thạnh Đức has no coordinates: named under the table, not in it.
+    assert UNMAPPED not in {slug for slug, *_ in rows}
+    assert re.search(r"Chưa có tọa độ.*?/sites/" + UNMAPPED, page.text, re.S)
+
+
+def test_the_geojson_carries_fresh_counts_and_the_map_filters(client):
+    visit(client, "/q/pinangtac", 2)
+    visit(client, "/sites/bay-da-pi-nang-tac")
+    features = {f["id"]: f["properties"] for f in client.get("/api/sites.geojson").json()["features"]}
+    assert set(features) == MAPPED
+    trap = features["bay-da-pi-nang-tac"]
+    assert trap | {"scans": 2, "views": 1, "visits_30_days": 3} == trap
+    assert features["dinh-thoi-an"]["scans"] == features["dinh-thoi-an"]["views"] == 0
+    visit(client, "/q/pinangtac")
+    response = client.get("/api/sites.geojson?category=revolutionary-relic")
+    assert response.headers["cache-control"] == "no-cache"
+    assert [(f["id"], f["properties"]["scans"]) for f in response.json()["features"]] == [("bay-da-pi-nang-tac", 3)]
+    assert {f["id"] for f in client.get("/api/sites.geojson?province=Cần Thơ").json()["features"]} == MAPPED - {
+        "bay-da-pi-nang-tac"}
+    refused = client.get("/api/sites.geojson?category=castle")
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "category"]
+
+
+def test_filters_narrow_the_table_and_the_map_data(client):
+    page = client.get("/map?category=dinh&lang=en")
+    assert {slug for slug, *_ in table_rows(page.text)} == {"dinh-phu-luong", "dinh-thoi-an"}
+    assert '"data_url": "/api/sites.geojson?lang=en\\u0026category=dinh"' in page.text
+    assert 'value="dinh" selected' in page.text
+    province = client.get("/map", params={"province": "Khánh Hòa"})
+    assert {slug for slug, *_ in table_rows(province.text)} == {"bay-da-pi-nang-tac"}
+    assert "Không có di tích nào" in client.get("/map?province=Hà Nội").text
+
+
+@pytest.mark.parametrize(("query", "parameter"), [("category=castle", "category"), ("page=2", "page"),
+                                                  ("page=0", "page")])
+def test_bad_map_parameters_get_an_error_page_naming_them(client, query, parameter):
+    response = client.get(f"/map?{query}")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html") and parameter in response.text
+
+
+def test_the_base_map_is_kept_but_counts_are_not(client, content_dir):
+    first = client.get("/map")
+    visit(client, "/q/pothi")
+    second = client.get("/map")
+    assert inline_script(second.text) == inline_script(first.text)  # the same built map, from memory
+    assert ("chua-pothi-somron", 1, 0, 1) in table_rows(second.text)
+
+
+def test_a_content_change_rebuilds_the_base_map(content_dir, make_client):
+    client = make_client(reload_interval=0)
+    before = inline_script(client.get("/map").text)
+    add_site(content_dir, "dinh-ha-noi", location={"lat": 21.03, "lon": 105.85})
+    client.app.state.catalog.reload_if_changed()
+    after = client.get("/map").text
+    assert "21.03" in inline_script(after) and "21.03" not in before  # the bounds now reach Hà Nội
+    assert "dinh-ha-noi" in {slug for slug, *_ in table_rows(after)}
+
+
+def test_the_inline_script_is_allowed_by_its_hash_and_nothing_else_inline(client):
+    for path in ("/map", "/map/embed"):
+        page = client.get(path)
+        digest = base64.b64encode(hashlib.sha256(inline_script(page.text).encode()).digest()).decode()
+        policy = page.headers["content-security-policy"]
+        assert f"script-src 'self' 'sha256-{digest}'" in policy
+        assert "unsafe-inline' " not in policy.split("script-src")[1].split(";")[0]
+        assert len(re.findall(r"<script>", page.text)) == 1
+
+
+def test_map_pages_load_scripts_and_styles_from_the_app_by_default(client):
+    for path in ("/map", "/map/embed"):
+        html = client.get(path).text
+        assets = re.findall(r'<script src="([^"]+)"', html) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+        assert len(assets) == 4
+        for url in assets:
+            assert url.startswith("/static/"), url
+            assert client.get(url).status_code == 200, url
+
+
+def test_a_setting_loads_them_from_a_cdn_at_the_same_versions(make_client):
+    client = make_client(map_assets_from_cdn=True)
+    page = client.get("/map")
+    assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in page.text
+    assert "leaflet.markercluster@1.4.1/dist/leaflet.markercluster.js" in page.text
+    assert "script-src 'self' 'sha256-" in page.headers["content-security-policy"]
+    assert "https://cdn.jsdelivr.net" in page.headers["content-security-policy"]
+
+
+def test_tiles_and_attribution_come_from_the_settings(make_client):
+    client = make_client(tile_url="https://{s}.tiles.example.vn/{z}/{x}/{y}.png",
+                         tile_attribution="© Sở <b>Văn hóa</b>")
+    page = client.get("/map")
+    assert "https://{s}.tiles.example.vn/{z}/{x}/{y}.png" in page.text
+    assert r"\u0026lt;b\u0026gt;V\u0103n h\u00f3a" in inline_script(page.text)  # shown as text, not markup
+    assert "img-src 'self' data: https://*.tiles.example.vn;" in page.headers["content-security-policy"]
+
+
+def test_the_embed_is_the_map_alone_and_may_be_framed(client):
+    embed = client.get("/map/embed?category=chua")
+    assert embed.status_code == 200
+    assert 'class="top"' not in embed.text and "<footer>" not in embed.text and "<table>" not in embed.text
+    assert embed.headers["content-security-policy"].endswith("frame-ancestors *")
+    assert '"link_target": "_blank"' in embed.text
+    assert f'href="{BASE_URL}/map?category=chua&amp;lang=vi" target="_blank"' in embed.text
+    page = client.get("/map")
+    assert page.headers["content-security-policy"].endswith("frame-ancestors 'none'")
+    assert f"{BASE_URL}/map/embed?lang=vi" in page.text  # the code to paste into another site
+
+
+def test_the_home_page_and_every_site_page_link_to_the_map(client):
+    assert 'href="/map"' in client.get("/").text
+    for slug in MAPPED | {UNMAPPED}:
+        assert 'href="/map"' in client.get(f"/sites/{slug}").text
+    assert 'href="/map?lang=en"' in client.get("/sites/dinh-thoi-an?lang=en").text
+
+
+def test_a_map_without_sites_shows_vietnam():
+    built = build_base_map([], [], data_url="/d", tile_url="/t/{z}/{x}/{y}.png", tile_attribution="©",
+                           assets=map_assets(False), texts=TEXTS)
+    (south, west), (north, east) = VIETNAM_BOUNDS
+    assert f"[[{south}, {west}], [{north}, {east}]]" in built.script
+    assert "L.control.layers" not in built.script  # nothing to switch
+
+
+def test_marker_steps_follow_powers_of_ten():
+    assert [step_label(i, ".") for i in range(len(VISIT_STEPS))] == [
+        "0", "1–9", "10–99", "100–999", "1.000–9.999", "≥ 10.000"]
+    assert step_label(4, ",") == "1,000–9,999"
+    radii = [step.radius for step in VISIT_STEPS]
+    assert radii == sorted(set(radii))
