@@ -5,7 +5,9 @@ never kept: the page's table reads them on every request, and the markers fetch 
 """
 
 import math
+import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -44,22 +46,33 @@ class MapRow:
 
 
 class BaseMapCache:
-    """Built base maps by (language, province, category, embed), emptied when the catalog reloads."""
+    """Built base maps by (language, province, category, embed), emptied when the catalog reloads.
+
+    Shared by the threads that serve requests: a lock guards the dict, not the building, so two requests
+    may build the same map once each (harmless) but never wait on each other's build.
+    """
 
     def __init__(self) -> None:
         self._maps: OrderedDict[tuple, BaseMap] = OrderedDict()
         self._registry: Registry | None = None
+        self._lock = threading.Lock()
 
-    def get(self, registry: Registry, key: tuple, build) -> BaseMap:
+    def get(self, registry: Registry, key: tuple, build: Callable[[], BaseMap]) -> BaseMap:
         """The map kept for `key`, else `build()` (then kept)."""
-        if registry is not self._registry:
-            self._maps.clear()
-            self._registry = registry
-        if key not in self._maps:
-            self._maps[key] = build()
-            if len(self._maps) > MAX_KEPT_MAPS:
-                self._maps.popitem(last=False)
-        return self._maps[key]
+        with self._lock:
+            if registry is not self._registry:
+                self._maps.clear()
+                self._registry = registry
+            kept = self._maps.get(key)
+        if kept is not None:
+            return kept
+        built = build()
+        with self._lock:
+            if registry is self._registry:
+                self._maps[key] = built
+                if len(self._maps) > MAX_KEPT_MAPS:
+                    self._maps.popitem(last=False)
+        return built
 
 
 @router.get("/map", response_class=HTMLResponse)
