@@ -1,0 +1,190 @@
+"""Posters as a print shop and a visitor get them: each page is rasterised and its QR code decoded (zxing-cpp),
+its text extracted with the diacritics, its fonts checked for embedding and its text kept inside the page."""
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import fontpkg
+import pypdf
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from PIL import Image
+
+from qr.codes import QUIET_ZONE_MODULES, module_count
+from qr.posters import LAYOUTS, Branding, PosterFormat, PosterText, poster, posters, qr_symbol_mm
+from tests.conftest import BASE_URL
+
+DPI = 200
+MM_PER_INCH = 25.4
+POINTS_PER_MM = 72 / MM_PER_INCH
+PAGE_POINTS = {  # 210 x 297 mm, 148 x 210 mm, 200 x 150 mm
+    PosterFormat.a4: (595.28, 841.89), PosterFormat.a5: (419.53, 595.28), PosterFormat.plaque: (566.93, 425.2),
+}
+THOI_AN = PosterText(
+    name="Đình Thới An",
+    category="Đình",
+    recognition="Di tích lịch sử - văn hóa cấp thành phố, 2004",
+    summary="Đình làng ở Ô Môn, có từ năm 1832.",
+    url=f"{BASE_URL}/q/thoian",
+)
+BRANDING = Branding("Đoàn TNCS Hồ Chí Minh")
+# 150 characters, with the hardest Vietnamese letters in it.
+LONG_NAME = ("Khu di tích lịch sử cách mạng Đình Thới An, nhà bia tưởng niệm các anh hùng liệt sĩ và "
+             "khu căn cứ Tỉnh ủy Cần Thơ thời kỳ kháng chiến: ẩ ặ ỗ ơ ư Đ ữ ỹ ")[:150]
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace (line breaks of wrapped text) as one space."""
+    return " ".join(text.split())
+
+
+def page_image(data: bytes, index: int = 0) -> Image.Image:
+    """Page `index` of the PDF rendered at DPI, grey-scale."""
+    return pdfium.PdfDocument(data)[index].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
+
+
+def decode_page(data: bytes, index: int = 0) -> zxingcpp.Barcode:
+    """The one QR code printed on page `index`."""
+    found = zxingcpp.read_barcodes(page_image(data, index))
+    assert len(found) == 1, f"expected one QR code on page {index}, found {len(found)}"
+    assert found[0].format == zxingcpp.BarcodeFormat.QRCode
+    return found[0]
+
+
+def page_text(data: bytes, index: int = 0) -> str:
+    return pdfium.PdfDocument(data)[index].get_textpage().get_text_range()
+
+
+def char_boxes(data: bytes, index: int = 0) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each printed character with its box (left, bottom, right, top) in points."""
+    textpage = pdfium.PdfDocument(data)[index].get_textpage()
+    chars = textpage.get_text_range()
+    return [(chars[i], textpage.get_charbox(i)) for i in range(textpage.count_chars()) if not chars[i].isspace()]
+
+
+def fonts(data: bytes) -> dict[str, int]:
+    """Every font the pages use, with the size in bytes of its embedded font program (0: not embedded)."""
+    found = {}
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant.get("/FontDescriptor", {})
+            programs = [descriptor[key].get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                        if key in descriptor]
+            found[str(font["/BaseFont"]).lstrip("/")] = len(programs[0].get_data()) if programs else 0
+    return found
+
+
+def symbol_box(image: Image.Image, barcode: zxingcpp.Barcode) -> tuple[int, int, int, int]:
+    """The QR symbol's dark bounding box in pixels, found around the position zxing reports."""
+    corners = [barcode.position.top_left, barcode.position.top_right,
+               barcode.position.bottom_right, barcode.position.bottom_left]
+    xs, ys = [c.x for c in corners], [c.y for c in corners]
+    pad = (max(xs) - min(xs)) // 20
+    area = (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
+    left, top, right, bottom = image.crop(area).point(lambda v: 255 if v < 128 else 0).getbbox()
+    return area[0] + left, area[1] + top, area[0] + right, area[1] + bottom
+
+
+@pytest.mark.parametrize("fmt", list(PosterFormat))
+def test_each_format_scans_to_the_exact_url_and_shows_the_name(fmt):
+    data = poster(THOI_AN, fmt, BRANDING)
+    assert decode_page(data).text == f"{BASE_URL}/q/thoian"
+    text = one_line(page_text(data))
+    for expected in ("Đình Thới An", "Di tích lịch sử - văn hóa cấp thành phố, 2004", "Đình làng ở Ô Môn",
+                     "Quét mã để tìm hiểu", "Scan to learn more", f"{BASE_URL}/q/thoian", "Đoàn TNCS Hồ Chí Minh"):
+        assert expected in text
+
+
+@pytest.mark.parametrize("fmt", list(PosterFormat))
+def test_page_size_fonts_and_metadata_are_print_ready(fmt):
+    data = poster(THOI_AN, fmt, BRANDING)
+    document = pdfium.PdfDocument(data)
+    assert len(document) == 1
+    assert document[0].get_size() == pytest.approx(PAGE_POINTS[fmt], abs=0.1)
+    used = fonts(data)
+    assert set(used) == {"MPDFAA+BeVietnamPro", "MPDFAA+BeVietnamProBold"}  # the tag marks a subset
+    full_font = Path(fontpkg.path("Be Vietnam Pro", 400)).stat().st_size
+    assert all(0 < size < full_font / 3 for size in used.values()), used  # embedded, and only the glyphs used
+    info = pypdf.PdfReader(io.BytesIO(data)).metadata
+    assert info.title == f"Đình Thới An – {LAYOUTS[fmt].label}"
+    assert info.author == "Đoàn TNCS Hồ Chí Minh"
+
+
+def test_text_and_code_are_grey_scale_black_never_rgb():
+    reader = pypdf.PdfReader(io.BytesIO(poster(THOI_AN, PosterFormat.a4, BRANDING)))
+    operators = reader.pages[0].get_contents().get_data().decode("latin-1")
+    assert re.search(r"\b0 g\b", operators)  # DeviceGray black for text and modules
+    assert not re.search(r"\b(rg|RG|k|K)\b", operators)  # no RGB or CMYK colour anywhere
+
+
+@pytest.mark.parametrize("fmt", list(PosterFormat))
+def test_code_size_follows_the_scanning_distance_and_keeps_its_quiet_zone(fmt):
+    data = poster(THOI_AN, fmt, BRANDING)
+    image = page_image(data)
+    left, top, right, bottom = symbol_box(image, decode_page(data))
+    symbol_modules = module_count(THOI_AN.url) - 2 * QUIET_ZONE_MODULES
+    width_mm = (right - left) / DPI * MM_PER_INCH
+    assert width_mm == pytest.approx(qr_symbol_mm(LAYOUTS[fmt].scan_distance_m), rel=0.02)
+    assert width_mm >= 25 - 0.5
+    quiet = round((right - left) / symbol_modules * QUIET_ZONE_MODULES) - 1
+    ring = image.crop((left - quiet, top - quiet, right + quiet, bottom + quiet))
+    dark_in_ring = sum(ring.point(lambda v: 1 if v < 128 else 0).histogram()[1:])
+    dark_in_symbol = sum(image.crop((left, top, right, bottom)).point(lambda v: 1 if v < 128 else 0).histogram()[1:])
+    assert dark_in_ring == dark_in_symbol  # nothing printed in the four white modules around the code
+
+
+@pytest.mark.parametrize("fmt", list(PosterFormat))
+def test_a_150_character_name_wraps_and_stays_inside_the_margins(fmt):
+    assert len(LONG_NAME) == 150
+    site = PosterText(LONG_NAME, "Di tích cách mạng", "Di tích lịch sử cấp quốc gia đặc biệt, 2012", "Tóm tắt. " * 33,
+                      f"{BASE_URL}/q/thoian")
+    data = poster(site, fmt, BRANDING)
+    assert LONG_NAME.strip() in one_line(page_text(data))
+    width, height = PAGE_POINTS[fmt]
+    margin = LAYOUTS[fmt].margin * POINTS_PER_MM - 1  # a point of tolerance for rounding
+    boxes = char_boxes(data)
+    outside = [char for char, (left, bottom, right, top) in boxes
+               if left < margin or bottom < margin or right > width - margin or top > height - margin]
+    assert boxes and outside == []
+    assert decode_page(data).text == site.url
+
+
+def test_decomposed_input_is_printed_precomposed():
+    decomposed = unicodedata.normalize("NFD", "Đình Thới An")
+    assert decomposed != "Đình Thới An"
+    site = PosterText(decomposed, "Đình", None, unicodedata.normalize("NFD", "Có từ năm 1832."), THOI_AN.url)
+    assert "Đình Thới An" in page_text(poster(site, PosterFormat.a5, Branding(unicodedata.normalize("NFD", "Đoàn"))))
+
+
+def test_batch_has_one_page_per_site_in_order_and_one_embedded_font_program_per_weight():
+    sites = [PosterText(f"Di tích số {i}", "Đình", None, "Tóm tắt.", f"{BASE_URL}/q/site{i}") for i in range(5)]
+    data = posters(sites, PosterFormat.plaque, BRANDING)
+    assert len(pdfium.PdfDocument(data)) == 5
+    for i in range(5):
+        assert f"Di tích số {i}" in page_text(data, i)
+        assert decode_page(data, i).text == f"{BASE_URL}/q/site{i}"
+    assert len(fonts(data)) == 2  # regular and bold, shared by every page
+
+
+def test_logo_is_printed_beside_the_organisation(tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 120), (164, 22, 26)).save(logo)
+    data = poster(THOI_AN, PosterFormat.a4, Branding("Đoàn phường Thới An", logo))
+    page = pdfium.PdfDocument(data)[0]
+    images = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]))
+    assert len(images) == 1
+    assert "Đoàn phường Thới An" in page_text(data)
+    assert decode_page(data).text == THOI_AN.url
+
+
+def test_nothing_to_print_or_text_that_cannot_fit_is_refused():
+    with pytest.raises(ValueError, match="no site"):
+        posters([], PosterFormat.a4, BRANDING)
+    huge = PosterText("Đình", "Đình", None, "Rất dài. " * 2000, THOI_AN.url)
+    with pytest.raises(ValueError, match="does not fit"):
+        poster(huge, PosterFormat.plaque, BRANDING)
