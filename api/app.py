@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from xstatic.pkg import leaflet
 
-from api import admin_auth, admin_import, admin_sites, json_api, pages, qr_codes, stats
+from api import admin_auth, admin_import, admin_sites, json_api, pages, posters, qr_codes, stats
 from api.errors import install_error_handlers
 from api.page_cache import PageCache
 from api.settings import Settings
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(json_api.router)
     app.include_router(qr_codes.router)
+    app.include_router(posters.router)
     app.include_router(stats.router)
     app.include_router(admin_auth.router)
     app.include_router(admin_sites.router)

@@ -12,10 +12,12 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 from PIL import Image
+from pydantic import ValidationError
 
+from api.settings import Settings
 from qr.codes import QUIET_ZONE_MODULES, module_count
 from qr.posters import LAYOUTS, Branding, PosterFormat, PosterText, poster, posters, qr_symbol_mm
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, add_site
 
 DPI = 200
 MM_PER_INCH = 25.4
@@ -188,3 +190,85 @@ def test_nothing_to_print_or_text_that_cannot_fit_is_refused():
     huge = PosterText("Đình", "Đình", None, "Rất dài. " * 2000, THOI_AN.url)
     with pytest.raises(ValueError, match="does not fit"):
         poster(huge, PosterFormat.plaque, BRANDING)
+
+
+# The web routes, on a temporary copy of the bundled content.
+
+def test_site_poster_route_prints_the_site_in_each_format(client):
+    for fmt in PosterFormat:
+        response = client.get(f"/posters/dinh-thoi-an.pdf?format={fmt.value}")
+        assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+        assert response.headers["content-disposition"] == f'inline; filename="dinh-thoi-an-{fmt.value}.pdf"'
+        assert pdfium.PdfDocument(response.content)[0].get_size() == pytest.approx(PAGE_POINTS[fmt], abs=0.1)
+        assert decode_page(response.content).text == f"{BASE_URL}/q/thoian"  # the scan URL of /qr/dinh-thoi-an.png
+        text = one_line(page_text(response.content))
+        assert "Đình Thới An" in text and f"{BASE_URL}/q/thoian" in text
+        assert "Đình · Di tích cấp thành phố, 2004" in text
+
+
+def test_site_poster_defaults_to_a4_and_uses_the_organisation_setting(make_client, tmp_path):
+    logo = tmp_path / "doan.jpg"
+    Image.new("RGB", (200, 100), (164, 22, 26)).save(logo)
+    client = make_client(organisation="Đoàn phường Thới An", organisation_logo=logo, qr_uppercase=True)
+    data = client.get("/posters/chua-pothi-somron.pdf").content
+    assert pdfium.PdfDocument(data)[0].get_size() == pytest.approx(PAGE_POINTS[PosterFormat.a4], abs=0.1)
+    assert decode_page(data).text == "HTTP://TESTSERVER.EXAMPLE/Q/POTHI"
+    assert "Đoàn phường Thới An" in page_text(data) and "Chùa Pôthi Somrôn" in page_text(data)
+    assert pypdf.PdfReader(io.BytesIO(data)).metadata.author == "Đoàn phường Thới An"
+
+
+def test_a_bad_format_is_a_422_naming_format(client):
+    for path in ("/posters/dinh-thoi-an.pdf?format=a3", "/posters.pdf?format=A4"):
+        response = client.get(path)
+        assert response.status_code == 422
+        assert [error["loc"] for error in response.json()["detail"]] == [["query", "format"]]
+
+
+def test_unknown_or_draft_site_is_404_and_an_alias_redirects(client, content_dir):
+    response = client.get("/posters/khong-co.pdf")
+    assert response.status_code == 404 and response.json() == {"detail": "No site 'khong-co'"}
+    moved = client.get("/posters/THOIAN.pdf?format=a5", follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == "/posters/dinh-thoi-an.pdf?format=a5"
+
+
+def test_batch_route_has_one_page_per_published_site(content_dir, make_client):
+    add_site(content_dir, "dinh-nhap", name="Đình Nháp", published=False)
+    client = make_client()
+    response = client.get("/posters.pdf?format=plaque")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == 'inline; filename="posters-plaque.pdf"'
+    published = client.get("/api/sites").json()["sites"]
+    assert len(pdfium.PdfDocument(response.content)) == len(published) == 7
+    for index, site in enumerate(published):  # sorted by name, like the list
+        assert site["name"] in one_line(page_text(response.content, index))
+        assert decode_page(response.content, index).text == f"{BASE_URL}/q/{site['code']}"
+    assert "Đình Nháp" not in "".join(page_text(response.content, index) for index in range(7))
+
+
+@pytest.mark.parametrize(("query", "pages"), [
+    ("province=Cần Thơ", 5), ("province=ninh thuan", 2), ("category=dinh", 2), ("category=mieu&province=Cần Thơ", 2),
+])
+def test_batch_route_filters_by_province_and_category(client, query, pages):
+    response = client.get(f"/posters.pdf?format=a5&{query}")
+    assert response.status_code == 200
+    assert len(pdfium.PdfDocument(response.content)) == pages
+
+
+def test_batch_route_with_no_match_or_a_bad_category(client):
+    empty = client.get("/posters.pdf?province=Hà Giang")
+    assert empty.status_code == 404 and "No published site" in empty.json()["detail"]
+    bad = client.get("/posters.pdf?category=castle")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "category"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "does not exist"), (b"not an image", "is not an image"), ("GIF", "use a PNG or JPEG"),
+])
+def test_logo_setting_must_be_an_existing_png_or_jpeg(tmp_path, content, message):
+    logo = tmp_path / "logo"
+    if content == "GIF":
+        Image.new("RGB", (10, 10)).save(logo, "GIF")
+    elif content is not None:
+        logo.write_bytes(content)
+    with pytest.raises(ValidationError, match=message):
+        Settings(organisation_logo=logo)
