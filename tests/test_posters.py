@@ -11,13 +11,15 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+from click.testing import CliRunner
 from PIL import Image
 from pydantic import ValidationError
 
+from api.cli import main
 from api.settings import Settings
 from qr.codes import QUIET_ZONE_MODULES, module_count
 from qr.posters import LAYOUTS, Branding, PosterFormat, PosterText, poster, posters, qr_symbol_mm
-from tests.conftest import BASE_URL, add_site
+from tests.conftest import BASE_URL, BUNDLED_CONTENT, add_site
 
 DPI = 200
 MM_PER_INCH = 25.4
@@ -272,3 +274,50 @@ def test_logo_setting_must_be_an_existing_png_or_jpeg(tmp_path, content, message
         logo.write_bytes(content)
     with pytest.raises(ValidationError, match=message):
         Settings(organisation_logo=logo)
+
+
+# The command line.
+
+def test_cli_writes_one_page_per_published_site_with_a_progress_bar(content_dir, tmp_path, monkeypatch):
+    for i in range(5):
+        add_site(content_dir, f"dinh-so-{i}", name=f"Đình số {i}")
+    add_site(content_dir, "dinh-nhap", name="Đình Nháp", published=False)
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(content_dir))
+    monkeypatch.setenv("DIACHIDO_ORGANISATION", "Đoàn quận Ô Môn")
+    out = tmp_path / "in" / "quan-o-mon.pdf"
+    result = CliRunner().invoke(main, ["posters", "--out", str(out), "--format", "a5"])
+    assert result.exit_code == 0, result.output
+    assert "Áp phích / posters" in result.stderr  # the progress bar, for 12 sites
+    assert "✓ 12 trang / pages" in result.stdout and str(out) in result.stdout
+    data = out.read_bytes()
+    document = pdfium.PdfDocument(data)
+    assert len(document) == 12
+    assert document[0].get_size() == pytest.approx(PAGE_POINTS[PosterFormat.a5], abs=0.1)
+    assert pypdf.PdfReader(io.BytesIO(data)).metadata.author == "Đoàn quận Ô Môn"
+    assert "Đình Nháp" not in "".join(page_text(data, index) for index in range(12))
+    assert [path.name for path in out.parent.iterdir()] == ["quan-o-mon.pdf"]  # no temporary file left
+
+
+def test_cli_prints_named_sites_in_the_given_order_drafts_too(content_dir, tmp_path, monkeypatch):
+    add_site(content_dir, "dinh-nhap", name="Đình Nháp", published=False)
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(content_dir))
+    out = tmp_path / "hai.pdf"
+    result = CliRunner().invoke(main, ["posters", "--out", str(out), "--format", "plaque", "POTHI", "dinh-nhap"])
+    assert result.exit_code == 0, result.output
+    assert "Áp phích / posters" not in result.stderr  # no progress bar for two
+    data = out.read_bytes()
+    assert len(pdfium.PdfDocument(data)) == 2
+    assert "Chùa Pôthi Somrôn" in one_line(page_text(data, 0)) and "Đình Nháp" in one_line(page_text(data, 1))
+    assert decode_page(data, 0).text.endswith("/q/pothi")
+
+
+def test_cli_names_unknown_sites_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    out = tmp_path / "posters.pdf"
+    out.write_bytes(b"the previous file")
+    result = CliRunner().invoke(main, ["posters", "--out", str(out), "thoian", "khong-co"])
+    assert result.exit_code == 2
+    assert "no such site: khong-co" in result.output
+    assert out.read_bytes() == b"the previous file"
+    bad_format = CliRunner().invoke(main, ["posters", "--out", str(out), "--format", "a3"])
+    assert bad_format.exit_code == 2 and "a3" in bad_format.output
