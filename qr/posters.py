@@ -133,6 +133,7 @@ def _document(layout: Layout, branding: Branding, title: str) -> FPDF:
     pdf = FPDF(unit="mm", format=(layout.width, layout.height))
     pdf.set_margins(layout.margin, layout.margin, layout.margin)
     pdf.set_auto_page_break(False)  # a page that overflowed would silently start a new one
+    pdf.c_margin = 0  # no padding inside text cells: the boxes of the layout are the text's bounds
     pdf.add_font(FONT_FAMILY, "", fontpkg.path(FONT_FAMILY, 400))
     pdf.add_font(FONT_FAMILY, "B", fontpkg.path(FONT_FAMILY, 700))
     pdf.set_title(_nfc(title))
@@ -231,23 +232,66 @@ def _fit(pdf: FPDF, text: str, style: str, box: _Box, max_pt: float, align: str,
 
     Sizes step down by half a point. Raises ValueError if it fits at no size down to SMALLEST_PT.
     """
+    pdf.set_font(FONT_FAMILY, style, max_pt)
+    words = text.split()
+    # A text's width is proportional to its size: measured once per point, every size is one multiplication.
+    per_pt = {piece: pdf.get_string_width(piece) / max_pt for piece in {*words, " "}}
     size = max_pt
     while True:
-        pdf.set_font(FONT_FAMILY, style, size)
-        line_h = size * PT_TO_MM * LINE_HEIGHT
-        lines = pdf.multi_cell(box.w, line_h, text, align=align, dry_run=True, output="LINES")
+        lines = _wrap(words, per_pt, box.w / size, lambda piece: pdf.get_string_width(piece) / max_pt)
         height = _text_height(size, len(lines))
         if height <= box.h:
             break
         size -= 0.5
         if size < SMALLEST_PT:
             raise ValueError(f"text does not fit in {box.w:.0f} x {box.h:.0f} mm: {text[:40]}…")
+    pdf.set_font(FONT_FAMILY, style, size)
+    line_h = size * PT_TO_MM * LINE_HEIGHT
     y = box.y + ((box.h - height) / 2 if middle else 0) + MARK_ROOM * size * PT_TO_MM
-    for line in lines:  # the lines as wrapped above: breaking them again would double the cost
+    for line in lines:
         pdf.set_xy(box.x, y)
         pdf.cell(box.w, line_h, line, align=align)
         y += line_h
     return height
+
+
+def _wrap(words: list[str], per_pt: dict[str, float], width: float, measure) -> list[str]:
+    """Greedy line breaking of `words` into lines at most `width` wide (all widths per point of size).
+
+    A word wider than a line is broken between letters, as a last resort (a very long name in a narrow box).
+    fpdf2's own `multi_cell` breaks lines the same way but measures each line again at every letter, which
+    made wrapping most of a poster's time.
+    """
+    lines, current, used = [], [], 0.0
+    space = per_pt[" "]
+    for word in words:
+        word_width = per_pt[word]
+        if word_width > width:
+            if current:
+                lines.append(" ".join(current))
+            pieces = _break_word(word, width, measure)
+            lines += pieces[:-1]
+            current, used = [pieces[-1]], measure(pieces[-1])
+        elif current and used + space + word_width > width:
+            lines.append(" ".join(current))
+            current, used = [word], word_width
+        else:
+            used += (space if current else 0) + word_width
+            current.append(word)
+    if current:
+        lines.append(" ".join(current))
+    return lines or [""]
+
+
+def _break_word(word: str, width: float, measure) -> list[str]:
+    """`word` cut into pieces at most `width` wide, at least one letter each."""
+    pieces, piece = [], ""
+    for letter in word:
+        if piece and measure(piece + letter) > width:
+            pieces.append(piece)
+            piece = ""
+        piece += letter
+    return pieces + [piece]
 
 
 def _text_height(size_pt: float, lines: int) -> float:

@@ -158,6 +158,16 @@ def test_a_150_character_name_wraps_and_stays_inside_the_margins(fmt):
     assert decode_page(data).text == site.url
 
 
+def test_a_word_longer_than_a_line_is_broken_between_letters_not_cut():
+    word = "Thớiẩnặỗơư" * 15
+    data = poster(PosterText(word, "Đình", None, word, THOI_AN.url), PosterFormat.plaque, BRANDING)
+    printed = "".join(page_text(data).split())
+    assert printed.count(word) == 2  # the name and the summary, every letter of both
+    width, height = PAGE_POINTS[PosterFormat.plaque]
+    assert all(0 < left and right < width and 0 < bottom and top < height
+               for _, (left, bottom, right, top) in char_boxes(data))
+
+
 def test_decomposed_input_is_printed_precomposed():
     decomposed = unicodedata.normalize("NFD", "Đình Thới An")
     assert decomposed != "Đình Thới An"
