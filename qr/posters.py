@@ -17,7 +17,7 @@ Print details:
 
 import dataclasses
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import TypeVar
 
 import fontpkg
 from fpdf import FPDF
+from PIL import Image
 
 from qr.codes import QUIET_ZONE_MODULES, ErrorCorrection, dark_runs, matrix
 
@@ -111,9 +112,10 @@ def posters(sites: Iterable[PosterText], fmt: PosterFormat, branding: Branding,
     """
     layout = LAYOUTS[PosterFormat(fmt)]
     pdf = _document(layout, branding, title or layout.label)
+    branding = _normalised(branding)
     for site in sites:
         pdf.add_page()
-        _draw_page(pdf, layout, _normalised(site), _normalised(branding), ec)
+        _draw_page(pdf, layout, _normalised(site), branding, ec)
     if pdf.page == 0:
         raise ValueError("no site to print")
     return bytes(pdf.output())
@@ -174,8 +176,11 @@ def _draw_header(pdf: FPDF, branding: Branding, box: _Box, size_pt: float) -> fl
     """The logo and, beside it, the organisation's name, over a rule; returns the height used."""
     x, height = box.x, 0.0
     if branding.logo:
-        info = pdf.image(branding.logo, x=box.x, y=box.y, h=box.h)
-        x += info.rendered_width + 3
+        with Image.open(branding.logo) as image:  # reads the header only
+            aspect = image.width / image.height
+        width = min(box.h * aspect, box.w / 3)  # a wide logo leaves room for the name
+        pdf.image(branding.logo, x=box.x, y=box.y + (box.h - width / aspect) / 2, w=width, h=width / aspect)
+        x += width + 3
         height = box.h
     text_box = _Box(x, box.y, box.x + box.w - x, box.h)
     height = max(height, _fit(pdf, branding.organisation, "B", text_box, size_pt, "L", middle=bool(branding.logo)))
@@ -255,7 +260,8 @@ def _fit(pdf: FPDF, text: str, style: str, box: _Box, max_pt: float, align: str,
     return height
 
 
-def _wrap(words: list[str], per_pt: dict[str, float], width: float, measure) -> list[str]:
+def _wrap(words: list[str], per_pt: dict[str, float], width: float, measure: Callable[[str], float]
+          ) -> list[str]:
     """Greedy line breaking of `words` into lines at most `width` wide (all widths per point of size).
 
     A word wider than a line is broken between letters, as a last resort (a very long name in a narrow box).
@@ -283,7 +289,7 @@ def _wrap(words: list[str], per_pt: dict[str, float], width: float, measure) -> 
     return lines or [""]
 
 
-def _break_word(word: str, width: float, measure) -> list[str]:
+def _break_word(word: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """`word` cut into pieces at most `width` wide, at least one letter each."""
     pieces, piece = [], ""
     for letter in word:

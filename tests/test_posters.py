@@ -185,14 +185,19 @@ def test_batch_has_one_page_per_site_in_order_and_one_embedded_font_program_per_
     assert len(fonts(data)) == 2  # regular and bold, shared by every page
 
 
-def test_logo_is_printed_beside_the_organisation(tmp_path):
+@pytest.mark.parametrize("size", [(120, 120), (2000, 100)])  # square, and very wide
+def test_logo_is_printed_beside_the_organisation(tmp_path, size):
     logo = tmp_path / "logo.png"
-    Image.new("RGB", (120, 120), (164, 22, 26)).save(logo)
+    Image.new("RGB", size, (164, 22, 26)).save(logo)
     data = poster(THOI_AN, PosterFormat.a4, Branding("Đoàn phường Thới An", logo))
     page = pdfium.PdfDocument(data)[0]
     images = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]))
     assert len(images) == 1
+    left, bottom, right, top = images[0].get_bounds()
+    assert (right - left) / (top - bottom) == pytest.approx(size[0] / size[1], rel=0.01)  # not distorted
     assert "Đoàn phường Thới An" in page_text(data)
+    name_left = min(box[0] for _, box in char_boxes(data)[:len("ĐoànphườngThớiAn")])
+    assert name_left > right  # beside the logo, not over it
     assert decode_page(data).text == THOI_AN.url
 
 
