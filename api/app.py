@@ -10,7 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from api import admin_auth, admin_import, admin_sites, json_api, map_pages, pages, qr_codes, stats
+from api import admin_auth, admin_import, admin_sites, json_api, map_pages, pages, posters, qr_codes, stats
 from api.errors import install_error_handlers
 from api.map_pages import BaseMapCache
 from api.page_cache import PageCache
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(json_api.router)
     app.include_router(qr_codes.router)
+    app.include_router(posters.router)
     app.include_router(stats.router)
     app.include_router(map_pages.router)
     app.include_router(admin_auth.router)

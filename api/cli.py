@@ -12,9 +12,12 @@ import uvicorn
 from pydantic import ValidationError
 
 from api.app import create_app
+from api.posters import branding, poster_text
 from api.qr_codes import DEFAULT_DPI, DEFAULT_SIZE, site_scan_url, site_svg
 from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from qr.codes import ErrorCorrection, png, print_pixels
+from qr.posters import PosterFormat
+from qr.posters import posters as make_posters
 from sites.accounts import ROLES, AccountError, UserStore
 from sites.files import write_bytes_atomically
 from sites.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
@@ -26,6 +29,7 @@ from sites.writer import ContentWriter
 # uvicorn's logging, but the access log leaves out the client address: no raw IP is written anywhere.
 LOG_CONFIG = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
 LOG_CONFIG["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
+PROGRESS_FROM = 10  # sites: fewer are done before a progress bar would be seen
 
 
 def load_settings(**overrides) -> Settings:
@@ -161,6 +165,37 @@ def qr(slugs: tuple[str, ...], out_dir: Path, size: int | None, cm: float | None
         write_bytes_atomically(out_dir / f"{site.slug}.svg", site_svg(site, settings, ErrorCorrection(ec), cm))
         click.echo(f"{site.slug}: {payload}")
     click.echo(f"✓ {len(sites)} di tích, {2 * len(sites)} tệp / sites, files in {out_dir}")
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF file to write (replaced only once complete)")
+@click.option("--format", "fmt", type=click.Choice([fmt.value for fmt in PosterFormat]), default="a4",
+              show_default=True, help="a4: A4 poster; a5: A5 flyer; plaque: 20 x 15 cm plaque card")
+def posters(slugs: tuple[str, ...], out_file: Path, fmt: str) -> None:
+    """Áp phích PDF / write one PDF with a page per given site, or per published site.
+
+    A site may be named by its slug, code or an alias; drafts only when named.
+    """
+    settings = load_settings()
+    loaded = _load(settings.content_dir)
+    if loaded.errors:
+        click.echo(f"⚠ {len(loaded.errors)} lỗi nội dung, xem `diachido check` / content problems: those sites are "
+                   "left out", err=True)
+    sites = loaded.registry.all() if not slugs else _named_sites(loaded.registry, slugs)
+    if not sites:
+        raise click.ClickException("Không có di tích nào để in / no site to print")
+    texts = (poster_text(site, settings) for site in sites)
+    with click.progressbar(texts, length=len(sites), label="Áp phích / posters", file=sys.stderr,
+                           hidden=len(sites) < PROGRESS_FROM) as progress:
+        try:
+            body = make_posters(progress, PosterFormat(fmt), branding(settings))
+        except ValueError as exc:  # a text too long to fit even at the smallest size
+            raise click.ClickException(f"Không in được / cannot print: {exc}") from None
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomically(out_file, body)
+    click.echo(f"✓ {len(sites)} trang / pages, {len(body) // 1024} KB: {out_file}")
 
 
 def _named_sites(registry: Registry, keys: tuple[str, ...]) -> list[Site]:

@@ -15,7 +15,7 @@ from sites.registry import SiteNotFound
 
 log = logging.getLogger(__name__)
 
-JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/qr/")
+JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/qr/", "/posters")
 
 
 def invalid_parameter(name: str, message: str) -> RequestValidationError:
@@ -29,7 +29,7 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, status_code: int, detail: str, headers: dict | None = None) -> Response:
-    """The error in the shape the caller expects: JSON for the API and the QR images, else a page."""
+    """The error in the shape the caller expects: JSON for the API and the QR and poster files, else a page."""
     if wants_json(request):
         return JSONResponse({"detail": detail}, status_code=status_code, headers=headers)
     lang = visitor_language(request)

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from PIL import Image
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -50,6 +51,14 @@ class Settings(BaseSettings):
         description="Load Leaflet and Leaflet.markercluster for /map from jsDelivr (same versions) instead of "
         "this app; by default map pages load nothing from another host except the tiles",
     )
+    organisation: str = Field(
+        "Đoàn TNCS Hồ Chí Minh",
+        min_length=1,
+        description="The organising unit printed at the top of every poster and plaque, and the PDF's author",
+    )
+    organisation_logo: Path | None = Field(
+        None, description="A PNG or JPEG file printed beside the organisation's name on posters; none when unset"
+    )
 
     @property
     def secure_cookies(self) -> bool:
@@ -75,6 +84,23 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("organisation_logo")
+    @classmethod
+    def _png_or_jpeg(cls, value: Path | None) -> Path | None:
+        # Checked at startup: a wrong path would otherwise first show as a failed print job.
+        if value is None:
+            return None
+        try:
+            with Image.open(value) as image:
+                kind = image.format
+        except FileNotFoundError:
+            raise ValueError(f"{value} does not exist") from None
+        except (OSError, Image.UnidentifiedImageError):
+            raise ValueError(f"{value} is not an image") from None
+        if kind not in ("PNG", "JPEG"):
+            raise ValueError(f"{value} is {kind}; use a PNG or JPEG file")
+        return value
 
     @model_validator(mode="after")
     def _uppercase_needs_bare_host(self) -> "Settings":

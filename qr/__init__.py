@@ -1,1 +1,1 @@
-"""QR codes (PNG/SVG) and printable posters (PDF): pure functions from text to bytes. Filled by the QR issue."""
+"""QR codes (PNG/SVG, `codes`) and printable posters (PDF, `posters`): pure functions from text to bytes."""

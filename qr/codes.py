@@ -8,6 +8,7 @@ scans when printed on a coloured plaque.
 import html
 import io
 import math
+from collections.abc import Iterator
 from enum import StrEnum
 
 import qrcode
@@ -84,18 +85,9 @@ def svg(payload: str, ec: ErrorCorrection = ErrorCorrection.M, cm: float | None 
     One path leaves no seams between modules. `cm` sets the printed width (default 1 mm per module);
     `title` is read out by screen readers and shown by design tools.
     """
-    matrix = _matrix_code(payload, ec).get_matrix()  # quiet zone included
-    modules = len(matrix)
-    runs = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < modules:
-            if row[x]:
-                start = x
-                while x < modules and row[x]:
-                    x += 1
-                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-            x += 1
+    grid = matrix(payload, ec)
+    modules = len(grid)
+    runs = [f"M{x} {y}h{length}v1h-{length}z" for x, y, length in dark_runs(grid)]
     width = f"{_round_mm(cm * 10)}mm" if cm else f"{modules}mm"
     title_element = f"<title>{html.escape(title)}</title>" if title else ""
     return (
@@ -104,6 +96,28 @@ def svg(payload: str, ec: ErrorCorrection = ErrorCorrection.M, cm: float | None 
         f'viewBox="0 0 {modules} {modules}" shape-rendering="crispEdges">{title_element}'
         f'<rect width="{modules}" height="{modules}" fill="#fff"/><path fill="#000" d="{"".join(runs)}"/></svg>\n'
     ).encode()
+
+
+def matrix(payload: str, ec: ErrorCorrection = ErrorCorrection.M) -> list[list[bool]]:
+    """The code's modules row by row, True for dark, quiet zone included."""
+    return _matrix_code(payload, ec).get_matrix()
+
+
+def dark_runs(grid: list[list[bool]]) -> Iterator[tuple[int, int, int]]:
+    """Each horizontal run of dark modules as (x, y, length): one rectangle each draws the code.
+
+    Drawing runs rather than single modules makes SVG and PDF output several times smaller and leaves no
+    seams between neighbouring modules of a row.
+    """
+    for y, row in enumerate(grid):
+        x, width = 0, len(row)
+        while x < width:
+            if row[x]:
+                start = x
+                while x < width and row[x]:
+                    x += 1
+                yield start, y, x - start
+            x += 1
 
 
 def _matrix_code(payload: str, ec: ErrorCorrection) -> qrcode.QRCode:

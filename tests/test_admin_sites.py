@@ -286,6 +286,8 @@ def test_the_list_shows_states_and_content_errors(staff_client, content_dir):
     page = staff_client("hoa").get("/admin").text
     assert "Đã xuất bản" in page and f"{content_dir}/hong/index.md: slug: required field is missing" in page
     assert '<a href="/qr/dinh-thoi-an.png" download>PNG</a>' in page  # staff download the QR codes here
+    assert '<a href="/posters/dinh-thoi-an.pdf?format=plaque">' in page  # and print its poster or plaque
+    assert '<a href="/posters.pdf?format=a4">' in page  # or every site's, for a print shop
     assert '<a href="/stats">Thống kê' in page
 
 

@@ -53,7 +53,8 @@ def test_health_counts_sites_and_content_errors(content_dir, make_client):
 def test_openapi_documents_every_json_path(client):
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {"/api/sites", "/api/sites.geojson", "/api/sites/{slug}", "/healthz",
-                                    "/api/stats", "/api/stats/{slug}", "/qr/{slug}.png", "/qr/{slug}.svg"}
+                                    "/api/stats", "/api/stats/{slug}", "/qr/{slug}.png", "/qr/{slug}.svg",
+                                    "/posters/{slug}.pdf", "/posters.pdf"}
     assert "404" in schema["paths"]["/api/sites/{slug}"]["get"]["responses"]
 
 

@@ -1,0 +1,338 @@
+"""Posters as a print shop and a visitor get them: each page is rasterised and its QR code decoded (zxing-cpp),
+its text extracted with the diacritics, its fonts checked for embedding and its text kept inside the page."""
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import fontpkg
+import pypdf
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from click.testing import CliRunner
+from PIL import Image
+from pydantic import ValidationError
+
+from api.cli import main
+from api.settings import Settings
+from qr.codes import QUIET_ZONE_MODULES, module_count
+from qr.posters import LAYOUTS, Branding, PosterFormat, PosterText, poster, posters, qr_symbol_mm
+from tests.conftest import BASE_URL, BUNDLED_CONTENT, add_site
+
+DPI = 200
+MM_PER_INCH = 25.4
+POINTS_PER_MM = 72 / MM_PER_INCH
+PAGE_POINTS = {  # 210 x 297 mm, 148 x 210 mm, 200 x 150 mm
+    PosterFormat.a4: (595.28, 841.89), PosterFormat.a5: (419.53, 595.28), PosterFormat.plaque: (566.93, 425.2),
+}
+THOI_AN = PosterText(
+    name="Đình Thới An",
+    category="Đình",
+    recognition="Di tích lịch sử - văn hóa cấp thành phố, 2004",
+    summary="Đình làng ở Ô Môn, có từ năm 1832.",
+    url=f"{BASE_URL}/q/thoian",
+)
+BRANDING = Branding("Đoàn TNCS Hồ Chí Minh")
+# 150 characters, with the hardest Vietnamese letters in it.
+LONG_NAME = ("Khu di tích lịch sử cách mạng Đình Thới An, nhà bia tưởng niệm các anh hùng liệt sĩ và "
+             "khu căn cứ Tỉnh ủy Cần Thơ thời kỳ kháng chiến: ẩ ặ ỗ ơ ư Đ ữ ỹ ")[:150]
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace (line breaks of wrapped text) as one space."""
+    return " ".join(text.split())
+
+
+def page_image(data: bytes, index: int = 0) -> Image.Image:
+    """Page `index` of the PDF rendered at DPI, grey-scale."""
+    return pdfium.PdfDocument(data)[index].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
+
+
+def decode_page(data: bytes, index: int = 0) -> zxingcpp.Barcode:
+    """The one QR code printed on page `index`."""
+    found = zxingcpp.read_barcodes(page_image(data, index))
+    assert len(found) == 1, f"expected one QR code on page {index}, found {len(found)}"
+    assert found[0].format == zxingcpp.BarcodeFormat.QRCode
+    return found[0]
+
+
+def page_text(data: bytes, index: int = 0) -> str:
+    return pdfium.PdfDocument(data)[index].get_textpage().get_text_range()
+
+
+def char_boxes(data: bytes, index: int = 0) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each printed character with its box (left, bottom, right, top) in points."""
+    textpage = pdfium.PdfDocument(data)[index].get_textpage()
+    chars = textpage.get_text_range()
+    return [(chars[i], textpage.get_charbox(i)) for i in range(textpage.count_chars()) if not chars[i].isspace()]
+
+
+def fonts(data: bytes) -> dict[str, int]:
+    """Every font the pages use, with the size in bytes of its embedded font program (0: not embedded)."""
+    found = {}
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant.get("/FontDescriptor", {})
+            programs = [descriptor[key].get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                        if key in descriptor]
+            found[str(font["/BaseFont"]).lstrip("/")] = len(programs[0].get_data()) if programs else 0
+    return found
+
+
+def symbol_box(image: Image.Image, barcode: zxingcpp.Barcode) -> tuple[int, int, int, int]:
+    """The QR symbol's dark bounding box in pixels, found around the position zxing reports."""
+    corners = [barcode.position.top_left, barcode.position.top_right,
+               barcode.position.bottom_right, barcode.position.bottom_left]
+    xs, ys = [c.x for c in corners], [c.y for c in corners]
+    pad = (max(xs) - min(xs)) // 20
+    area = (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
+    left, top, right, bottom = image.crop(area).point(lambda v: 255 if v < 128 else 0).getbbox()
+    return area[0] + left, area[1] + top, area[0] + right, area[1] + bottom
+
+
+@pytest.mark.parametrize("fmt", list(PosterFormat))
+def test_each_format_scans_to_the_exact_url_and_shows_the_name(fmt):
+    data = poster(THOI_AN, fmt, BRANDING)
+    assert decode_page(data).text == f"{BASE_URL}/q/thoian"
+    text = one_line(page_text(data))
+    for expected in ("Đình Thới An", "Di tích lịch sử - văn hóa cấp thành phố, 2004", "Đình làng ở Ô Môn",
+                     "Quét mã để tìm hiểu", "Scan to learn more", f"{BASE_URL}/q/thoian", "Đoàn TNCS Hồ Chí Minh"):
+        assert expected in text
+
+
+@pytest.mark.parametrize("fmt", list(PosterFormat))
+def test_page_size_fonts_and_metadata_are_print_ready(fmt):
+    data = poster(THOI_AN, fmt, BRANDING)
+    document = pdfium.PdfDocument(data)
+    assert len(document) == 1
+    assert document[0].get_size() == pytest.approx(PAGE_POINTS[fmt], abs=0.1)
+    used = fonts(data)
+    assert set(used) == {"MPDFAA+BeVietnamPro", "MPDFAA+BeVietnamProBold"}  # the tag marks a subset
+    full_font = Path(fontpkg.path("Be Vietnam Pro", 400)).stat().st_size
+    assert all(0 < size < full_font / 3 for size in used.values()), used  # embedded, and only the glyphs used
+    info = pypdf.PdfReader(io.BytesIO(data)).metadata
+    assert info.title == f"Đình Thới An – {LAYOUTS[fmt].label}"
+    assert info.author == "Đoàn TNCS Hồ Chí Minh"
+
+
+def test_text_and_code_are_grey_scale_black_never_rgb():
+    reader = pypdf.PdfReader(io.BytesIO(poster(THOI_AN, PosterFormat.a4, BRANDING)))
+    operators = reader.pages[0].get_contents().get_data().decode("latin-1")
+    assert re.search(r"\b0 g\b", operators)  # DeviceGray black for text and modules
+    assert not re.search(r"\b(rg|RG|k|K)\b", operators)  # no RGB or CMYK colour anywhere
+
+
+@pytest.mark.parametrize("fmt", list(PosterFormat))
+def test_code_size_follows_the_scanning_distance_and_keeps_its_quiet_zone(fmt):
+    data = poster(THOI_AN, fmt, BRANDING)
+    image = page_image(data)
+    left, top, right, bottom = symbol_box(image, decode_page(data))
+    symbol_modules = module_count(THOI_AN.url) - 2 * QUIET_ZONE_MODULES
+    width_mm = (right - left) / DPI * MM_PER_INCH
+    assert width_mm == pytest.approx(qr_symbol_mm(LAYOUTS[fmt].scan_distance_m), rel=0.02)
+    assert width_mm >= 25 - 0.5
+    quiet = round((right - left) / symbol_modules * QUIET_ZONE_MODULES) - 1
+    ring = image.crop((left - quiet, top - quiet, right + quiet, bottom + quiet))
+    dark_in_ring = sum(ring.point(lambda v: 1 if v < 128 else 0).histogram()[1:])
+    dark_in_symbol = sum(image.crop((left, top, right, bottom)).point(lambda v: 1 if v < 128 else 0).histogram()[1:])
+    assert dark_in_ring == dark_in_symbol  # nothing printed in the four white modules around the code
+
+
+@pytest.mark.parametrize("fmt", list(PosterFormat))
+def test_a_150_character_name_wraps_and_stays_inside_the_margins(fmt):
+    assert len(LONG_NAME) == 150
+    site = PosterText(LONG_NAME, "Di tích cách mạng", "Di tích lịch sử cấp quốc gia đặc biệt, 2012", "Tóm tắt. " * 33,
+                      f"{BASE_URL}/q/thoian")
+    data = poster(site, fmt, BRANDING)
+    assert LONG_NAME.strip() in one_line(page_text(data))
+    width, height = PAGE_POINTS[fmt]
+    margin = LAYOUTS[fmt].margin * POINTS_PER_MM - 1  # a point of tolerance for rounding
+    boxes = char_boxes(data)
+    outside = [char for char, (left, bottom, right, top) in boxes
+               if left < margin or bottom < margin or right > width - margin or top > height - margin]
+    assert boxes and outside == []
+    assert decode_page(data).text == site.url
+
+
+def test_a_word_longer_than_a_line_is_broken_between_letters_not_cut():
+    word = "Thớiẩnặỗơư" * 15
+    data = poster(PosterText(word, "Đình", None, word, THOI_AN.url), PosterFormat.plaque, BRANDING)
+    printed = "".join(page_text(data).split())
+    assert printed.count(word) == 2  # the name and the summary, every letter of both
+    width, height = PAGE_POINTS[PosterFormat.plaque]
+    assert all(0 < left and right < width and 0 < bottom and top < height
+               for _, (left, bottom, right, top) in char_boxes(data))
+
+
+def test_decomposed_input_is_printed_precomposed():
+    decomposed = unicodedata.normalize("NFD", "Đình Thới An")
+    assert decomposed != "Đình Thới An"
+    site = PosterText(decomposed, "Đình", None, unicodedata.normalize("NFD", "Có từ năm 1832."), THOI_AN.url)
+    assert "Đình Thới An" in page_text(poster(site, PosterFormat.a5, Branding(unicodedata.normalize("NFD", "Đoàn"))))
+
+
+def test_batch_has_one_page_per_site_in_order_and_one_embedded_font_program_per_weight():
+    sites = [PosterText(f"Di tích số {i}", "Đình", None, "Tóm tắt.", f"{BASE_URL}/q/site{i}") for i in range(5)]
+    data = posters(sites, PosterFormat.plaque, BRANDING)
+    assert len(pdfium.PdfDocument(data)) == 5
+    for i in range(5):
+        assert f"Di tích số {i}" in page_text(data, i)
+        assert decode_page(data, i).text == f"{BASE_URL}/q/site{i}"
+    assert len(fonts(data)) == 2  # regular and bold, shared by every page
+
+
+@pytest.mark.parametrize("size", [(120, 120), (2000, 100)])  # square, and very wide
+def test_logo_is_printed_beside_the_organisation(tmp_path, size):
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", size, (164, 22, 26)).save(logo)
+    data = poster(THOI_AN, PosterFormat.a4, Branding("Đoàn phường Thới An", logo))
+    page = pdfium.PdfDocument(data)[0]
+    images = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]))
+    assert len(images) == 1
+    left, bottom, right, top = images[0].get_bounds()
+    assert (right - left) / (top - bottom) == pytest.approx(size[0] / size[1], rel=0.01)  # not distorted
+    assert "Đoàn phường Thới An" in page_text(data)
+    name_left = min(box[0] for _, box in char_boxes(data)[:len("ĐoànphườngThớiAn")])
+    assert name_left > right  # beside the logo, not over it
+    assert decode_page(data).text == THOI_AN.url
+
+
+def test_nothing_to_print_or_text_that_cannot_fit_is_refused():
+    with pytest.raises(ValueError, match="no site"):
+        posters([], PosterFormat.a4, BRANDING)
+    huge = PosterText("Đình", "Đình", None, "Rất dài. " * 2000, THOI_AN.url)
+    with pytest.raises(ValueError, match="does not fit"):
+        poster(huge, PosterFormat.plaque, BRANDING)
+
+
+# The web routes, on a temporary copy of the bundled content.
+
+def test_site_poster_route_prints_the_site_in_each_format(client):
+    for fmt in PosterFormat:
+        response = client.get(f"/posters/dinh-thoi-an.pdf?format={fmt.value}")
+        assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+        assert response.headers["content-disposition"] == f'inline; filename="dinh-thoi-an-{fmt.value}.pdf"'
+        assert pdfium.PdfDocument(response.content)[0].get_size() == pytest.approx(PAGE_POINTS[fmt], abs=0.1)
+        assert decode_page(response.content).text == f"{BASE_URL}/q/thoian"  # the scan URL of /qr/dinh-thoi-an.png
+        text = one_line(page_text(response.content))
+        assert "Đình Thới An" in text and f"{BASE_URL}/q/thoian" in text
+        assert "Đình · Di tích cấp thành phố, 2004" in text
+
+
+def test_site_poster_defaults_to_a4_and_uses_the_organisation_setting(make_client, tmp_path):
+    logo = tmp_path / "doan.jpg"
+    Image.new("RGB", (200, 100), (164, 22, 26)).save(logo)
+    client = make_client(organisation="Đoàn phường Thới An", organisation_logo=logo, qr_uppercase=True)
+    data = client.get("/posters/chua-pothi-somron.pdf").content
+    assert pdfium.PdfDocument(data)[0].get_size() == pytest.approx(PAGE_POINTS[PosterFormat.a4], abs=0.1)
+    assert decode_page(data).text == "HTTP://TESTSERVER.EXAMPLE/Q/POTHI"
+    assert "Đoàn phường Thới An" in page_text(data) and "Chùa Pôthi Somrôn" in page_text(data)
+    assert pypdf.PdfReader(io.BytesIO(data)).metadata.author == "Đoàn phường Thới An"
+
+
+def test_a_bad_format_is_a_422_naming_format(client):
+    for path in ("/posters/dinh-thoi-an.pdf?format=a3", "/posters.pdf?format=A4"):
+        response = client.get(path)
+        assert response.status_code == 422
+        assert [error["loc"] for error in response.json()["detail"]] == [["query", "format"]]
+
+
+def test_unknown_or_draft_site_is_404_and_an_alias_redirects(client, content_dir):
+    response = client.get("/posters/khong-co.pdf")
+    assert response.status_code == 404 and response.json() == {"detail": "No site 'khong-co'"}
+    moved = client.get("/posters/THOIAN.pdf?format=a5", follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == "/posters/dinh-thoi-an.pdf?format=a5"
+
+
+def test_batch_route_has_one_page_per_published_site(content_dir, make_client):
+    add_site(content_dir, "dinh-nhap", name="Đình Nháp", published=False)
+    client = make_client()
+    response = client.get("/posters.pdf?format=plaque")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == 'inline; filename="posters-plaque.pdf"'
+    published = client.get("/api/sites").json()["sites"]
+    assert len(pdfium.PdfDocument(response.content)) == len(published) == 7
+    for index, site in enumerate(published):  # sorted by name, like the list
+        assert site["name"] in one_line(page_text(response.content, index))
+        assert decode_page(response.content, index).text == f"{BASE_URL}/q/{site['code']}"
+    assert "Đình Nháp" not in "".join(page_text(response.content, index) for index in range(7))
+
+
+@pytest.mark.parametrize(("query", "pages"), [
+    ("province=Cần Thơ", 5), ("province=ninh thuan", 2), ("category=dinh", 2), ("category=mieu&province=Cần Thơ", 2),
+])
+def test_batch_route_filters_by_province_and_category(client, query, pages):
+    response = client.get(f"/posters.pdf?format=a5&{query}")
+    assert response.status_code == 200
+    assert len(pdfium.PdfDocument(response.content)) == pages
+
+
+def test_batch_route_with_no_match_or_a_bad_category(client):
+    empty = client.get("/posters.pdf?province=Hà Giang")
+    assert empty.status_code == 404 and "No published site" in empty.json()["detail"]
+    bad = client.get("/posters.pdf?category=castle")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "category"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "does not exist"), (b"not an image", "is not an image"), ("GIF", "use a PNG or JPEG"),
+])
+def test_logo_setting_must_be_an_existing_png_or_jpeg(tmp_path, content, message):
+    logo = tmp_path / "logo"
+    if content == "GIF":
+        Image.new("RGB", (10, 10)).save(logo, "GIF")
+    elif content is not None:
+        logo.write_bytes(content)
+    with pytest.raises(ValidationError, match=message):
+        Settings(organisation_logo=logo)
+
+
+# The command line.
+
+def test_cli_writes_one_page_per_published_site_with_a_progress_bar(content_dir, tmp_path, monkeypatch):
+    for i in range(5):
+        add_site(content_dir, f"dinh-so-{i}", name=f"Đình số {i}")
+    add_site(content_dir, "dinh-nhap", name="Đình Nháp", published=False)
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(content_dir))
+    monkeypatch.setenv("DIACHIDO_ORGANISATION", "Đoàn quận Ô Môn")
+    out = tmp_path / "in" / "quan-o-mon.pdf"
+    result = CliRunner().invoke(main, ["posters", "--out", str(out), "--format", "a5"])
+    assert result.exit_code == 0, result.output
+    assert "Áp phích / posters" in result.stderr  # the progress bar, for 12 sites
+    assert "✓ 12 trang / pages" in result.stdout and str(out) in result.stdout
+    data = out.read_bytes()
+    document = pdfium.PdfDocument(data)
+    assert len(document) == 12
+    assert document[0].get_size() == pytest.approx(PAGE_POINTS[PosterFormat.a5], abs=0.1)
+    assert pypdf.PdfReader(io.BytesIO(data)).metadata.author == "Đoàn quận Ô Môn"
+    assert "Đình Nháp" not in "".join(page_text(data, index) for index in range(12))
+    assert [path.name for path in out.parent.iterdir()] == ["quan-o-mon.pdf"]  # no temporary file left
+
+
+def test_cli_prints_named_sites_in_the_given_order_drafts_too(content_dir, tmp_path, monkeypatch):
+    add_site(content_dir, "dinh-nhap", name="Đình Nháp", published=False)
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(content_dir))
+    out = tmp_path / "hai.pdf"
+    result = CliRunner().invoke(main, ["posters", "--out", str(out), "--format", "plaque", "POTHI", "dinh-nhap"])
+    assert result.exit_code == 0, result.output
+    assert "Áp phích / posters" not in result.stderr  # no progress bar for two
+    data = out.read_bytes()
+    assert len(pdfium.PdfDocument(data)) == 2
+    assert "Chùa Pôthi Somrôn" in one_line(page_text(data, 0)) and "Đình Nháp" in one_line(page_text(data, 1))
+    assert decode_page(data, 0).text.endswith("/q/pothi")
+
+
+def test_cli_names_unknown_sites_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    out = tmp_path / "posters.pdf"
+    out.write_bytes(b"the previous file")
+    result = CliRunner().invoke(main, ["posters", "--out", str(out), "thoian", "khong-co"])
+    assert result.exit_code == 2
+    assert "no such site: khong-co" in result.output
+    assert out.read_bytes() == b"the previous file"
+    bad_format = CliRunner().invoke(main, ["posters", "--out", str(out), "--format", "a3"])
+    assert bad_format.exit_code == 2 and "a3" in bad_format.output
