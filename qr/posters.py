@@ -76,7 +76,8 @@ NAME_PT, DETAILS_PT, SUMMARY_PT, CTA_PT, CTA_EN_PT, URL_PT, ORGANISATION_PT = 44
 
 @dataclass(frozen=True)
 class PosterText:
-    """What a poster says about one site; `url` is both encoded in the QR code and printed under it."""
+    """What a poster says about one site; `url` is encoded in the QR code and printed under it (without
+    `https://`)."""
 
     name: str
     category: str
@@ -201,6 +202,11 @@ def _draw_texts(pdf: FPDF, site: PosterText, box: _Box, s: float, align: str) ->
     _fit(pdf, site.summary, "", _Box(box.x, y, box.w, box.y + box.h - y), SUMMARY_PT * s, align)
 
 
+def printed_url(url: str) -> str:
+    """The address printed under the code, for people who type it: without `https://`, which browsers add."""
+    return url.split("://", 1)[-1]
+
+
 def _draw_code_block(pdf: FPDF, url: str, grid: list[list[bool]], box: _Box, side: float, s: float) -> None:
     """The call to action, the QR code `side` mm wide (quiet zone included) and the URL under it."""
     y = box.y
@@ -208,7 +214,7 @@ def _draw_code_block(pdf: FPDF, url: str, grid: list[list[bool]], box: _Box, sid
     y += _fit(pdf, CALL_TO_ACTION[1], "", _Box(box.x, y, box.w, _text_height(CTA_EN_PT * s, 1)), CTA_EN_PT * s, "C")
     _draw_qr(pdf, grid, box.x + (box.w - side) / 2, y, side)
     y += side
-    _fit(pdf, url, "", _Box(box.x, y, box.w, box.y + box.h - y), URL_PT * s, "C")
+    _fit(pdf, printed_url(url), "", _Box(box.x, y, box.w, box.y + box.h - y), URL_PT * s, "C")
 
 
 def _qr_side(grid: list[list[bool]], scan_distance_m: float, max_w: float, max_h: float) -> float:
