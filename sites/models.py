@@ -31,6 +31,9 @@ PATTERN_HINTS = {
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Long enough for any real site's full name (150 characters fit every poster format); a longer one is a
+# mistake, such as a pasted paragraph, that no plaque could print legibly.
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class Category(StrEnum):
@@ -177,7 +180,7 @@ class Source(StrictModel):
 class SiteFrontMatter(StrictModel):
     """Front matter of `content/<slug>/index.md`, in Vietnamese."""
 
-    name: Text = Field(description="Name of the site in Vietnamese")
+    name: Name = Field(description="Name of the site in Vietnamese (at most 200 characters)")
     slug: Slug = Field(description="Lower-case ASCII `a-z0-9-`; equal to the folder name; never changes once printed")
     code: Code = Field(description="Short, stable id printed in the QR code (`a-z0-9`, 2-16 characters)")
     aliases: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{2,80}$")]] = Field(
@@ -217,7 +220,7 @@ class SiteFrontMatter(StrictModel):
 class Translation(StrictModel):
     """Front matter of `content/<slug>/index.<lang>.md`: the translated fields of a site."""
 
-    name: Text | None = Field(None, description="Name in this language; the Vietnamese name when omitted")
+    name: Name | None = Field(None, description="Name in this language; the Vietnamese name when omitted")
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] = Field(
         description="Summary in this language"
     )

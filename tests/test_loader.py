@@ -115,6 +115,7 @@ def test_alias_clashing_with_another_sites_slug(content_dir):
         ({"name": ""}, "name", "at least 1"),
         ({"sources": [{"url": "javascript:alert(1)"}]}, "sources.0.url", "http:// or https://"),
         ({"summary": "x" * 301}, "summary", "300"),
+        ({"name": "Đình " * 41}, "name", "200"),
     ],
 )
 def test_wrong_values_name_their_field(content_dir, changes, field, words):
