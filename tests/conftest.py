@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, sync_playwright
 from api import create_app
 from api.settings import Settings
 from sites.accounts import UserStore
+from tests.live_server import live_server
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_CONTENT = REPO / "content"
@@ -109,6 +110,15 @@ def add_site(content_dir: Path, folder: str, /, body: str = "## Lịch sử\n\nM
     (content_dir / folder).mkdir()
     write_front_matter(content_dir / folder / "index.md", front, body)
     return content_dir / folder
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """The base URL of a real `diachido serve` on a copy of the bundled content, one per test module."""
+    root = tmp_path_factory.mktemp("live")
+    shutil.copytree(BUNDLED_CONTENT, root / "content")
+    with live_server(root / "content", root / "data") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")

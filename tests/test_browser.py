@@ -3,26 +3,15 @@
 Outside CI the tests skip when Chromium is not installed; in CI (CI=true) a missing Chromium fails.
 """
 
-import shutil
-from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import BUNDLED_CONTENT, PHONE_BROWSER
-from tests.live_server import live_server
 
 PHONE = {"width": 360, "height": 740}
 AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 SLUGS = sorted(path.name for path in BUNDLED_CONTENT.iterdir() if path.is_dir())
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser")
-    shutil.copytree(BUNDLED_CONTENT, root / "content")
-    with live_server(root / "content", root / "data") as base_url:
-        yield base_url
 
 
 def horizontal_overflow(page) -> int:

@@ -2,18 +2,14 @@
 hosts are refused. Map tiles may fail that way; nothing else may (no script, style or data from a CDN)."""
 
 import contextlib
-import shutil
 import threading
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-import pytest
-
 from map.scale import VISIT_STEPS
-from tests.conftest import BUNDLED_CONTENT, PHONE_BROWSER
-from tests.live_server import live_server
+from tests.conftest import PHONE_BROWSER
 from tests.test_browser import PHONE, axe_failures, horizontal_overflow
 from tests.test_map import MAPPED, UNMAPPED
 
@@ -65,14 +61,6 @@ MARKER_POSITION_JS = """slug => new Promise((resolve, reject) => {
     if (map.hasLayer(marker)) position(); else cluster.zoomToShowLayer(marker, position);
     setTimeout(() => reject(new Error('the marker of ' + slug + ' never stood alone')), 5000);
 })"""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("map")
-    shutil.copytree(BUNDLED_CONTENT, root / "content")
-    with live_server(root / "content", root / "data") as base_url:
-        yield base_url
 
 
 @contextlib.contextmanager
