@@ -8,6 +8,7 @@ Run: .venv/bin/python bench/load.py
 
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -19,8 +20,9 @@ REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "content" / "dinh-thoi-an"
 
 
-def make_synthetic_content(root: Path, count: int) -> Path:
-    """`count` copies of a real site, each with its own slug, code and name."""
+def make_synthetic_content(root: Path, count: int, vary: Callable[[int, str], str] | None = None) -> Path:
+    """`count` copies of a real site, each with its own slug, code and name; `vary(number, text)` may change
+    more of each copy's front matter."""
     content = root / f"content-{count}"
     index = (TEMPLATE / "index.md").read_text(encoding="utf-8")
     english = (TEMPLATE / "index.en.md").read_text(encoding="utf-8")
@@ -31,6 +33,8 @@ def make_synthetic_content(root: Path, count: int) -> Path:
         text = (index.replace("slug: dinh-thoi-an", f"slug: {slug}")
                 .replace("code: thoian", f"code: dt{number:05d}")
                 .replace("name: Đình Thới An", f"name: Đình Thới An số {number}"))
+        if vary:
+            text = vary(number, text)
         (folder / "index.md").write_text(text, encoding="utf-8")
         (folder / "index.en.md").write_text(english, encoding="utf-8")
     return content

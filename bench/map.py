@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import folium
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.load import best_of  # noqa: E402
+from bench.load import best_of, make_synthetic_content  # noqa: E402
 from map.assets import map_assets  # noqa: E402
 from map.build import MapLayer, MarkerTexts, build_base_map  # noqa: E402
 from sites.loader import load_content  # noqa: E402
@@ -32,28 +33,20 @@ from sites.visits import SQLiteVisitStore, Visit, VisitKind  # noqa: E402
 from tests.conftest import CHROMIUM_ARGS  # noqa: E402
 from tests.live_server import start_server  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-TEMPLATE = REPO / "content" / "dinh-thoi-an"
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TEXTS = MarkerTexts(scans="Lượt quét QR", views="Lượt xem", recent="30 ngày qua", open_page="Xem trang",
                     legend_title="Lượt truy cập", cluster="Nhóm di tích", load_failed="Lỗi", thousands=".")
 
 
-def make_sites(content: Path, count: int, rng: random.Random) -> None:
-    """`count` copies of a real site spread over the Mekong delta, of every category."""
-    index = (TEMPLATE / "index.md").read_text(encoding="utf-8")
+def spread(rng: random.Random) -> Callable[[int, str], str]:
+    """Moves each synthetic site to a random place in the Mekong delta and gives it a category in turn."""
     categories = list(Category)
-    for number in range(count):
-        slug = f"di-tich-{number:05d}"
-        folder = content / slug
-        folder.mkdir(parents=True)
-        text = (index.replace("slug: dinh-thoi-an", f"slug: {slug}")
-                .replace("code: thoian", f"code: dt{number:05d}")
-                .replace("name: Đình Thới An", f"name: Đình Thới An số {number}")
-                .replace("category: dinh", f"category: {categories[number % len(categories)].value}")
+
+    def vary(number: int, text: str) -> str:
+        return (text.replace("category: dinh", f"category: {categories[number % len(categories)].value}")
                 .replace("lat: 10.1244", f"lat: {rng.uniform(8.8, 11.2):.5f}")
                 .replace("lon: 105.6308", f"lon: {rng.uniform(104.6, 106.8):.5f}"))
-        (folder / "index.md").write_text(text, encoding="utf-8")
+    return vary
 
 
 async def add_visits(database: Path, slugs: list[str], rng: random.Random) -> int:
@@ -103,8 +96,8 @@ def main(count: int) -> None:
     rng = random.Random(2026)
     root = Path(tempfile.mkdtemp(prefix="bench-map-"))
     try:
-        make_sites(root / "content", count, rng)
-        registry = load_content(root / "content").registry
+        content = make_synthetic_content(root, count, spread(rng))
+        registry = load_content(content).registry
         sites = registry.all()
         (root / "data").mkdir()
         visits = asyncio.run(add_visits(root / "data" / "visits.sqlite3", [s.slug for s in sites[::10]], rng))
@@ -120,7 +113,7 @@ def main(count: int) -> None:
         print(f"base map build        {build * 1000:8.1f} ms   naive Folium {naive * 1000:8.0f} ms   "
               f"ratio {naive / build:6.0f}x faster  (target < 300 ms)")
 
-        base_url, server = start_server(root, content_dir=str(root / "content"), data_dir=str(root / "data"))
+        base_url, server = start_server(root, content_dir=str(content), data_dir=str(root / "data"))
         try:
             first_map, first = fetch(f"{base_url}/map")
             map_html, map_time = best_fetch(f"{base_url}/map")
