@@ -170,3 +170,24 @@ def test_marker_steps_follow_powers_of_ten():
     assert step_label(4, ",") == "1,000–9,999"
     radii = [step.radius for step in VISIT_STEPS]
     assert radii == sorted(set(radii))
+
+
+def test_the_table_pages_keep_the_filters_and_language(client, monkeypatch):
+    monkeypatch.setattr("api.map_pages.TABLE_PAGE_SIZE", 2)
+    first = client.get("/map?lang=en")
+    pages = -(-len(MAPPED) // 2)
+    assert f"Page 1 of {pages}" in first.text and "← Previous" not in first.text
+    second = client.get(re.search(r'<a href="([^"]+)">Next →</a>', first.text).group(1).replace("&amp;", "&"))
+    assert second.status_code == 200 and f"Page 2 of {pages}" in second.text and "Next" in second.text
+    assert len(table_rows(second.text)) == 2 and set(table_rows(second.text)).isdisjoint(table_rows(first.text))
+    monkeypatch.setattr("api.map_pages.TABLE_PAGE_SIZE", 1)  # two communal houses: two pages
+    filtered = client.get("/map?category=dinh&lang=en")
+    assert 'href="/map?category=dinh&amp;lang=en&amp;page=2"' in filtered.text
+
+
+def test_the_stats_pages_keep_the_sort_and_language(client, monkeypatch):
+    monkeypatch.setattr("api.stats.STATS_PAGE_SIZE", 2)
+    first = client.get("/stats?sort=views&lang=en")
+    assert 'href="/stats?sort=views&amp;lang=en&amp;page=2"' in first.text
+    second = client.get("/stats?sort=views&lang=en&page=2")
+    assert 'href="/stats?sort=views&amp;lang=en&amp;page=1"' in second.text
