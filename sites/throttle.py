@@ -72,8 +72,9 @@ class SQLiteThrottleStore:
                 return wait
             for key, limit in keys:
                 count = (rows[key][0] if rows[key] else 0) + 1
+                delay = limit.delay(count)  # 0 means "not locked", whatever `now` a parallel request saw
                 db.execute("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?)",
-                           (key, count, now + limit.delay(count), now))
+                           (key, count, now + delay if delay else 0, now))
             db.execute("DELETE FROM attempts WHERE touched < ? AND locked_until < ?", (now - FORGET_AFTER, now))
         return 0.0
 

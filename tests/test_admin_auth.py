@@ -249,7 +249,7 @@ def test_a_forwarded_address_from_an_untrusted_client_is_not_believed(tmp_path, 
         statuses += post_logins_at_once(base_url, [("ten-moi", "sai-mat-khau", "198.18.1.99")])
     finally:
         stop(process)
-    assert statuses == [401] * 20 + [429], "all came from this one address, whatever the header says"
+    assert statuses == [401] * 20 + [429], f"all came from this one address, whatever the header says: {statuses}"
 
 
 def test_forty_parallel_logins_with_random_names_stay_within_bounded_memory(tmp_path, content_dir, data_dir):
