@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import admin_auth, admin_import, admin_sites, json_api, map_pages, pages, posters, qr_codes, stats
 from api.errors import install_error_handlers
@@ -18,8 +18,10 @@ from api.settings import Settings
 from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
-from sites.accounts import LoginThrottle, UserStore, session_secret
+from sites.accounts import UserStore, session_secret
 from sites.catalog import Catalog
+from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
+from sites.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
 from sites.visits import SQLiteVisitStore, VisitorHasher
 from sites.writer import ContentWriter
 
@@ -61,20 +63,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Pages shrink to about a third over slow rural connections.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    secret = settings.secret_key.get_secret_value() if settings.secret_key else session_secret(settings.data_dir)
-    # The staff session cookie: signed, HttpOnly, SameSite=Lax, sent to /admin only, Secure over HTTPS.
-    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=admin_auth.SESSION_COOKIE,
-                       max_age=admin_auth.SESSION_SECONDS, path="/admin", same_site="lax",
-                       https_only=settings.secure_cookies)
     app.add_middleware(BodySizeLimit)
+    if settings.trusted_proxies:  # outermost: throttling and counting see the visitor, not the proxy
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.state.settings = settings
     app.state.catalog = catalog
     app.state.visits = visits
     app.state.page_cache = PageCache()
     app.state.base_maps = BaseMapCache()
     app.state.visitor_hasher = VisitorHasher()
-    app.state.users = UserStore(settings.data_dir)
-    app.state.throttle = LoginThrottle()
+    app.state.staff_auth = _staff_auth(settings)
     app.state.writer = ContentWriter(settings.content_dir, settings.data_dir)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
@@ -90,6 +88,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_import.router)
     install_error_handlers(app)
     return app
+
+
+def _staff_auth(settings: Settings) -> admin_auth.StaffAuth:
+    """Accounts, sessions and the login throttle, kept in the data folder."""
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else session_secret(settings.data_dir)
+    sessions = Sessions(SQLiteSessionStore(settings.data_dir / SESSIONS_FILE))
+    throttle = LoginThrottle(SQLiteThrottleStore(settings.data_dir / THROTTLE_FILE), secret)
+    return admin_auth.StaffAuth(UserStore(settings.data_dir, sessions), sessions, throttle,
+                                admin_auth.PasswordCheckSlots(), secret)
 
 
 async def _watch_content(catalog: Catalog, interval: float) -> None:

@@ -1,13 +1,15 @@
 """Settings, read from `DIACHIDO_*` environment variables (pydantic-settings)."""
 
 import difflib
+import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from PIL import Image
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "DIACHIDO_"
 
@@ -36,7 +38,8 @@ class Settings(BaseSettings):
 
     secret_key: SecretStr | None = Field(
         None,
-        description="Key that signs staff session cookies; when unset, one is generated and kept in data_dir",
+        description="Key behind the admin's CSRF tokens and the login throttle's hashed keys; when unset, one "
+        "is generated and kept in data_dir",
     )
     tile_url: str = Field(
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -58,6 +61,11 @@ class Settings(BaseSettings):
     )
     organisation_logo: Path | None = Field(
         None, description="A PNG or JPEG file printed beside the organisation's name on posters; none when unset"
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        [],
+        description="Addresses or networks (CIDR) of reverse proxies, comma-separated: only requests from "
+        "them may name the visitor's address and scheme in X-Forwarded-For / X-Forwarded-Proto",
     )
 
     @property
@@ -84,6 +92,20 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        # uvicorn would take a mistyped entry as a host name that never matches: refuse it instead.
+        try:
+            return [str(ipaddress.ip_network(entry, strict=False)) for entry in value]
+        except ValueError as exc:
+            raise ValueError(f"{exc}; give IP addresses or networks such as 10.0.0.0/8") from None
 
     @field_validator("organisation_logo")
     @classmethod

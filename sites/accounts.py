@@ -1,15 +1,13 @@
-"""Staff accounts: a JSON file of users with Argon2id password hashes, roles, and login throttling.
+"""Staff accounts: a JSON file of users with Argon2id password hashes and roles.
 
 Admins may change every site; editors only the sites of their province. The file lives in DATA_DIR
 (mode 0600) and is rewritten atomically; it holds no password, only argon2-cffi hashes.
 """
 
-import functools
+import base64
 import json
 import re
 import secrets
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from sites.files import write_bytes_atomically
+from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
 from sites.text import fold, nfc
 
 ROLES = ("admin", "editor")
@@ -26,10 +25,13 @@ MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's recommended Argon2id parameters
 
 
-@functools.cache
 def _dummy_hash() -> str:
-    """Checked for an unknown name, so that a login takes as long whether the name exists or not."""
-    return _hasher.hash(secrets.token_hex(16))
+    """Checked for an unknown name, so that a login takes as long whether the name exists or not: a
+    well-formed hash with the hasher's cost parameters and random bytes, made without hashing anything."""
+    def b64(size: int) -> str:
+        return base64.b64encode(secrets.token_bytes(size)).decode().rstrip("=")
+    return (f"$argon2id$v=19$m={_hasher.memory_cost},t={_hasher.time_cost},p={_hasher.parallelism}"
+            f"${b64(_hasher.salt_len)}${b64(_hasher.hash_len)}")
 
 
 class AccountError(ValueError):
@@ -50,10 +52,19 @@ class User:
 
 
 class UserStore:
-    """The users of one data folder (`users.json`)."""
+    """The users of one data folder (`users.json`), and the sessions to end when a password changes
+    (by default the data folder's session store)."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, sessions: Sessions | None = None):
         self.path = data_dir / "users.json"
+        self._sessions = sessions
+        self._data_dir = data_dir
+
+    @property
+    def sessions(self) -> Sessions:
+        if self._sessions is None:  # opened on first use: `diachido adduser` never needs it
+            self._sessions = Sessions(SQLiteSessionStore(self._data_dir / SESSIONS_FILE))
+        return self._sessions
 
     def _read(self) -> dict[str, dict]:
         if not self.path.exists():
@@ -70,15 +81,27 @@ class UserStore:
         province = nfc(province).strip() if province else None
         if role == "editor" and not province:
             raise AccountError("an editor needs --province: the province whose sites they may change")
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        _check_password(password)
         users = self._read()
         if name in users:
             raise AccountError(f"a user '{name}' already exists")
         users[name] = {"role": role, "province": province, "hash": _hasher.hash(password)}
+        self._write(users)
+        return User(name, role, province)
+
+    def set_password(self, name: str, password: str) -> None:
+        """Give `name` a new password and end all of their sessions (a stolen cookie stops working)."""
+        _check_password(password)
+        users = self._read()
+        if name not in users:
+            raise AccountError(f"there is no user '{name}'")
+        users[name]["hash"] = _hasher.hash(password)
+        self._write(users)
+        self.sessions.end_all(name)
+
+    def _write(self, users: dict[str, dict]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(self.path, json.dumps(users, ensure_ascii=False, indent=2).encode())  # mode 0600
-        return User(name, role, province)
 
     def get(self, name: str) -> User | None:
         """The user called `name`, or None."""
@@ -95,41 +118,13 @@ class UserStore:
         return User(name, entry["role"], entry["province"]) if entry else None
 
 
-class LoginThrottle:
-    """Slows down password guessing: after `free` failures for a key (a name or a client address),
-    every further attempt must wait `base_delay` seconds, doubling with each failure up to `max_delay`.
-    A success clears the key. Counts live in memory, per server process."""
-
-    MAX_KEYS = 10_000
-
-    def __init__(self, free: int = 5, base_delay: float = 30.0, max_delay: float = 3600.0,
-                 clock: Callable[[], float] = time.monotonic):
-        self.free, self.base_delay, self.max_delay, self.clock = free, base_delay, max_delay, clock
-        self._failures: dict[str, tuple[int, float]] = {}  # key -> (failures, locked until)
-
-    def wait(self, *keys: str) -> float:
-        """Seconds before any of `keys` may try again; 0 when they may try now."""
-        now = self.clock()
-        return max([0.0, *(self._failures.get(key, (0, now))[1] - now for key in keys)])
-
-    def failed(self, *keys: str) -> None:
-        """Count a failed login for each key."""
-        now = self.clock()
-        if len(self._failures) > self.MAX_KEYS:  # forget keys idle for a day, so memory stays bounded
-            self._failures = {key: entry for key, entry in self._failures.items() if entry[1] > now - 86400}
-        for key in keys:
-            count = self._failures.get(key, (0, now))[0] + 1
-            delay = 0.0 if count < self.free else min(self.base_delay * 2 ** (count - self.free), self.max_delay)
-            self._failures[key] = (count, now + delay)
-
-    def succeeded(self, *keys: str) -> None:
-        """Forget the failures of each key."""
-        for key in keys:
-            self._failures.pop(key, None)
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def session_secret(data_dir: Path) -> str:
-    """The key signing session cookies when none is configured: made once, kept in DATA_DIR (0600)."""
+    """The key behind CSRF tokens and throttle keys when none is configured: made once, kept in DATA_DIR (0600)."""
     path = data_dir / "secret_key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""Staff accounts: `diachido adduser`, password hashes, roles, login throttling, the session key."""
+"""Staff accounts: `diachido adduser`, password hashes, roles, password changes, the session and
+throttle stores, the key."""
 
 import json
 import subprocess
@@ -7,7 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from sites.accounts import AccountError, LoginThrottle, User, UserStore, session_secret
+from sites.accounts import AccountError, User, UserStore, session_secret
+from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
+from sites.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
 from tests.live_server import CONSOLE_SCRIPT
 
 PASSWORD = "mat-khau-dai-du"
@@ -69,24 +72,77 @@ def test_editors_change_only_their_province():
     assert User("hoa", "admin", None).may_edit("Khánh Hòa")
 
 
-def test_throttle_locks_after_five_failures_for_a_growing_delay():
+def test_throttle_locks_a_name_at_one_address_after_five_attempts_for_a_growing_delay(data_dir):
     now = [0.0]
-    throttle = LoginThrottle(free=5, base_delay=30, max_delay=3600, clock=lambda: now[0])
-    for _ in range(4):
-        throttle.failed("name:lan", "client:1.2.3.4")
-    assert throttle.wait("name:lan") == 0
-    throttle.failed("name:lan", "client:1.2.3.4")
-    assert throttle.wait("name:lan") == 30 and throttle.wait("client:1.2.3.4") == 30
-    assert throttle.wait("name:other", "client:1.2.3.4") == 30, "another name from the same client waits too"
+    throttle = LoginThrottle(SQLiteThrottleStore(data_dir / THROTTLE_FILE), "key", clock=lambda: now[0])
+    for _ in range(5):
+        assert throttle.reserve("lan", "1.2.3.4") == 0  # each attempt counts as a failure until it succeeds
+    assert throttle.reserve("lan", "1.2.3.4") == 30
+    assert throttle.reserve("lan", "5.6.7.8") == 0, "the owner elsewhere is not locked out"
+    assert throttle.reserve("hoa", "1.2.3.4") == 0, "another name from that address may still try"
     now[0] = 31
-    assert throttle.wait("name:lan") == 0
-    throttle.failed("name:lan")
-    assert throttle.wait("name:lan") == 60
+    assert throttle.reserve("lan", "1.2.3.4") == 0
+    assert throttle.reserve("lan", "1.2.3.4") == 60
     for _ in range(10):
-        throttle.failed("name:lan")
-    assert throttle.wait("name:lan") == 3600
-    throttle.succeeded("name:lan")
-    assert throttle.wait("name:lan") == 0
+        now[0] += 4000
+        throttle.reserve("lan", "1.2.3.4")
+    assert throttle.reserve("lan", "1.2.3.4") == 3600
+    now[0] += 3600
+    throttle.succeeded("lan", "1.2.3.4")
+    assert throttle.reserve("lan", "1.2.3.4") == 0
+
+
+def test_throttle_counts_survive_a_restart_and_hold_no_address(data_dir):
+    throttle = LoginThrottle(SQLiteThrottleStore(data_dir / THROTTLE_FILE), "key")
+    for _ in range(5):
+        throttle.reserve("lan", "203.0.113.9")
+    again = LoginThrottle(SQLiteThrottleStore(data_dir / THROTTLE_FILE), "key")
+    assert 29 < again.reserve("lan", "203.0.113.9") <= 30
+    stored = b"".join(path.read_bytes() for path in data_dir.glob(THROTTLE_FILE + "*"))
+    assert b"203.0.113.9" not in stored and b"lan" not in stored
+    assert (data_dir / THROTTLE_FILE).stat().st_mode & 0o777 == 0o600
+
+
+def test_one_address_slows_down_only_after_twenty_names_and_a_refused_check_is_given_back(data_dir):
+    throttle = LoginThrottle(SQLiteThrottleStore(data_dir / THROTTLE_FILE), "key")
+    for number in range(19):
+        assert throttle.reserve(f"name{number}", "100.64.0.1") == 0  # a school or a carrier NAT
+    assert throttle.reserve("lan", "100.64.0.1") == 0  # the twentieth
+    throttle.give_back("lan", "100.64.0.1")  # the server was too busy to check it
+    assert throttle.reserve("lan", "100.64.0.1") == 0
+    assert 29 < throttle.reserve("hoa", "100.64.0.1") <= 30
+    assert throttle.reserve("hoa", "100.64.0.2") == 0
+
+
+def test_sessions_end_at_logout_and_after_their_lifetime_however_busy(data_dir):
+    now = [0.0]
+    sessions = Sessions(SQLiteSessionStore(data_dir / SESSIONS_FILE), lifetime=100, clock=lambda: now[0])
+    token, other = sessions.start("lan"), sessions.start("lan")
+    assert token != other and sessions.user(token) == "lan"
+    sessions.end(other)
+    assert sessions.user(other) is None and sessions.user(token) == "lan"
+    for now[0] in (30, 60, 99):
+        assert sessions.user(token) == "lan"
+    now[0] = 100
+    assert sessions.user(token) is None
+    stored = (data_dir / SESSIONS_FILE).read_bytes()
+    assert token.encode() not in stored, "only a hash of the token is kept"
+
+
+def test_a_new_password_ends_every_session_of_that_user_only(data_dir):
+    store = UserStore(data_dir)
+    store.add("lan", PASSWORD, "editor", "Cần Thơ")
+    store.add("hoa", PASSWORD, "admin")
+    lan, lan_phone, hoa = store.sessions.start("lan"), store.sessions.start("lan"), store.sessions.start("hoa")
+    store.set_password("lan", "mat-khau-moi-dai")
+    assert store.sessions.user(lan) is None and store.sessions.user(lan_phone) is None
+    assert store.sessions.user(hoa) == "hoa"
+    assert store.authenticate("lan", PASSWORD) is None
+    assert store.authenticate("lan", "mat-khau-moi-dai") == User("lan", "editor", "Cần Thơ")
+    with pytest.raises(AccountError, match="at least 10 characters"):
+        store.set_password("lan", "ngan")
+    with pytest.raises(AccountError, match="no user 'khong-co'"):
+        store.set_password("khong-co", PASSWORD)
 
 
 def test_session_key_is_made_once_and_private(data_dir):

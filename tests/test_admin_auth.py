@@ -1,12 +1,28 @@
-"""Staff sign-in: anonymous requests change nothing, every form needs its CSRF token, cookies, lockout."""
+"""Staff sign-in: anonymous requests change nothing, every form needs its CSRF token, cookies, server-side
+sessions, login throttling, trusted proxies and the memory of parallel logins."""
 
+import http.client
 import re
+import secrets
+import statistics
+import subprocess
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
-from api import admin_auth, admin_import, admin_sites
-from tests.conftest import csrf_of, login, snapshot
+from api import admin_auth, admin_import, admin_sites, create_app
+from api.settings import Settings
+from sites.accounts import UserStore
+from tests.conftest import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
+from tests.live_server import start_server
 
 PATH_VALUES = {"slug": "dinh-thoi-an", "name": "x-480.jpg"}
 
@@ -107,3 +123,185 @@ def test_admin_pages_have_their_own_policy(staff_client, path):
     assert "script-src 'self';" in policy and "img-src 'self' data: https://tile.openstreetmap.org;" in policy
     assert response.headers["cache-control"] == "no-store"
     assert "<script>" not in response.text, "no inline script"
+
+
+# --- Issue 11: sessions end on the server, guesses are counted before checking, proxies, memory ---
+
+ELSEWHERE = "198.51.100.7"  # the owner's address
+GUESSER = "203.0.113.9"
+
+
+@pytest.fixture
+def client_at(content_dir, data_dir):
+    """A client whose requests come from `address`; clients share the data folder, as processes would."""
+    clients = []
+
+    def make(address: str, app: FastAPI | None = None, **overrides) -> TestClient:
+        """With `app`, another address on that running app; else a new app."""
+        if app:
+            return TestClient(app, client=(address, 40000))
+        settings = Settings(content_dir=content_dir, data_dir=data_dir, base_url=BASE_URL, reload_interval=0,
+                            **overrides)
+        client = TestClient(create_app(settings), client=(address, 40000))
+        clients.append(client.__enter__())
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def login_from(client: TestClient, name: str, password: str = STAFF_PASSWORD, *, forwarded_for: str):
+    """`login` through a proxy that says the request comes from `forwarded_for`."""
+    headers = {"X-Forwarded-For": forwarded_for}
+    token = csrf_of(client.get("/admin/login", headers=headers).text)
+    return client.post("/admin/login", data={"csrf_token": token, "name": name, "password": password},
+                       headers=headers, follow_redirects=False)
+
+
+def test_a_copied_cookie_stops_working_at_logout(staff_client, make_client):
+    client = staff_client("hoa")
+    copied = client.cookies["diachido_admin"]
+    client.post("/admin/logout", data={"csrf_token": csrf_of(client.get("/admin").text)})
+    thief = make_client()
+    thief.cookies.set("diachido_admin", copied, domain="testserver.local", path="/admin")
+    assert thief.get("/admin", follow_redirects=False).status_code == 303
+
+
+def test_a_session_ends_twelve_hours_after_login_however_busy(staff_client):
+    client = staff_client("hoa")
+    sessions = client.app.state.staff_auth.sessions
+    started = time.time()
+    sessions.clock = lambda: started + 11.9 * 3600
+    page = client.get("/admin", follow_redirects=False)
+    assert page.status_code == 200 and "set-cookie" not in page.headers, "the cookie is not renewed"
+    sessions.clock = lambda: started + 12 * 3600 + 1
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+
+
+def test_a_new_password_ends_the_users_sessions_everywhere(staff_client, data_dir):
+    laptop, phone, other = staff_client("hoa"), staff_client("hoa"), staff_client("lan")
+    UserStore(data_dir).set_password("hoa", "mat-khau-moi-dai")  # as `diachido passwd` will
+    assert laptop.get("/admin", follow_redirects=False).status_code == 303
+    assert phone.get("/admin", follow_redirects=False).status_code == 303
+    assert other.get("/admin", follow_redirects=False).status_code == 200
+    assert login(laptop, "hoa").status_code == 401
+    assert login(laptop, "hoa", "mat-khau-moi-dai").status_code == 303
+
+
+def test_a_guesser_elsewhere_never_locks_the_owner_out(staff_client, client_at):
+    staff_client("lan")  # creates the user
+    guesser = client_at(GUESSER)
+    assert [login(guesser, "lan", "sai-mat-khau").status_code for _ in range(7)] == [401] * 5 + [429] * 2
+    assert login(client_at(ELSEWHERE, app=guesser.app), "lan").status_code == 303
+    assert login(client_at(ELSEWHERE), "lan").status_code == 303, "nor does the next process (shared store)"
+
+
+def test_forwarded_addresses_are_believed_from_trusted_proxies_only(staff_client, client_at):
+    staff_client("lan")
+    proxy = client_at("10.0.0.2", trusted_proxies="10.0.0.0/8, 192.168.1.5")
+    for _ in range(5):
+        assert login_from(proxy, "lan", "sai-mat-khau", forwarded_for=GUESSER).status_code == 401
+    assert login_from(proxy, "lan", forwarded_for=GUESSER).status_code == 429
+    assert login_from(proxy, "lan", forwarded_for=ELSEWHERE).status_code == 303, "each visitor has their own address"
+    stranger = client_at("192.0.2.1", trusted_proxies="10.0.0.0/8")
+    for number in range(5):
+        assert login_from(stranger, "lan", "sai-mat-khau", forwarded_for=f"198.18.0.{number}").status_code == 401
+    assert login_from(stranger, "lan", forwarded_for=ELSEWHERE).status_code == 429, "a made-up address is not believed"
+
+
+@pytest.mark.parametrize("value", ["proxy.local", "10.0.0.0/33", "*"])
+def test_a_trusted_proxy_must_be_an_address_or_network(value):
+    with pytest.raises(ValidationError, match="trusted_proxies"):
+        Settings(trusted_proxies=value)
+    assert Settings(trusted_proxies=" 10.0.0.1,fd00::/8 ").trusted_proxies == ["10.0.0.1/32", "fd00::/8"]
+
+
+def test_a_login_takes_as_long_for_an_unknown_name(staff_client, make_client):
+    staff_client("lan")
+    client, known, unknown = make_client(), [], []
+    for number in range(4):  # interleaved, so a slower moment of the machine hits both alike
+        for name, times in (("lan", known), (f"khong-co-{number}", unknown)):
+            started = time.perf_counter()
+            assert login(client, name, "sai-mat-khau").status_code == 401
+            times.append(time.perf_counter() - started)
+    ratio = statistics.median(known) / statistics.median(unknown)
+    assert 0.5 < ratio < 2, (known, unknown)
+
+
+# Real servers in subprocesses: parallel requests, and the server process's peak memory.
+
+def test_parallel_guesses_from_one_address_are_counted_before_they_are_checked(tmp_path, content_dir, data_dir):
+    UserStore(data_dir).add("lan", STAFF_PASSWORD, "editor", "Cần Thơ")
+    base_url, process = start_server(tmp_path, content_dir=str(content_dir), data_dir=str(data_dir))
+    try:
+        statuses = post_logins_at_once(base_url, [("lan", "sai-mat-khau", None)] * 40)
+    finally:
+        stop(process)
+    assert statuses.count(401) <= 5 and statuses.count(401) + statuses.count(429) == 40, statuses
+
+
+def test_a_forwarded_address_from_an_untrusted_client_is_not_believed(tmp_path, content_dir, data_dir):
+    base_url, process = start_server(tmp_path, content_dir=str(content_dir), data_dir=str(data_dir))
+    try:  # 20 names from "20 addresses", in batches the server checks without refusing any as busy
+        guesses = [(f"ten-{number}", "sai-mat-khau", f"198.18.1.{number}") for number in range(20)]
+        statuses = post_logins_at_once(base_url, guesses[:10]) + post_logins_at_once(base_url, guesses[10:])
+        statuses += post_logins_at_once(base_url, [("ten-moi", "sai-mat-khau", "198.18.1.99")])
+    finally:
+        stop(process)
+    assert statuses == [401] * 20 + [429], f"all came from this one address, whatever the header says: {statuses}"
+
+
+def test_forty_parallel_logins_with_random_names_stay_within_bounded_memory(tmp_path, content_dir, data_dir):
+    base_url, process = start_server(tmp_path, content_dir=str(content_dir), data_dir=str(data_dir))
+    try:
+        post_logins_at_once(base_url, [("khong-co", "sai-mat-khau", None)])
+        idle = peak_rss_mb(process.pid)
+        statuses = post_logins_at_once(base_url, [(secrets.token_hex(6), "sai-mat-khau", None) for _ in range(40)])
+        peak = peak_rss_mb(process.pid)
+    finally:
+        stop(process)
+    # 20 are checked or queued (the address's free attempts), of which 2 run at once and 8 wait;
+    # the rest are refused at once: 429 (slow down) or 503 (busy), both without a password check.
+    assert set(statuses) <= {401, 429, 503} and statuses.count(401) >= 2, statuses
+    assert peak - idle < 250, f"idle {idle:.0f} MB, peak {peak:.0f} MB"
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024
+
+
+def post_logins_at_once(base_url: str, attempts: list[tuple[str, str, str | None]]) -> list[int]:
+    """Open the login form once per (name, password, X-Forwarded-For), then post all forms at the same
+    moment, each on its own connection; the statuses in the order of `attempts`."""
+    address = urlsplit(base_url)
+    forms = []
+    for name, password, forwarded_for in attempts:
+        headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
+        connection.request("GET", "/admin/login", headers=headers)
+        response = connection.getresponse()
+        token, cookie = csrf_of(response.read().decode()), response.getheader("set-cookie").split(";")[0]
+        body = urlencode({"csrf_token": token, "name": name, "password": password})
+        forms.append((connection, body, {**headers, "Cookie": cookie,
+                                         "Content-Type": "application/x-www-form-urlencoded"}))
+    start = threading.Barrier(len(forms))
+
+    def post(form) -> int:
+        connection, body, headers = form
+        start.wait()
+        connection.request("POST", "/admin/login", body, headers)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status
+
+    with ThreadPoolExecutor(len(forms)) as pool:
+        return list(pool.map(post, forms))
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=10)
