@@ -20,7 +20,8 @@ from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
 from sites.accounts import LoginThrottle, UserStore, session_secret
 from sites.catalog import Catalog
-from sites.visits import SQLiteVisitStore, VisitorHasher
+from sites.visit_gate import VisitGate
+from sites.visits import SQLiteVisitStore, VisitorHasher, VisitStoreUnavailable
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.page_cache = PageCache()
     app.state.base_maps = BaseMapCache()
     app.state.visitor_hasher = VisitorHasher()
+    app.state.visit_gate = VisitGate(settings.counted_per_address)
     app.state.users = UserStore(settings.data_dir)
     app.state.throttle = LoginThrottle()
     app.state.writer = ContentWriter(settings.content_dir, settings.data_dir)
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_sites.router)
     app.include_router(admin_import.router)
     install_error_handlers(app)
+    app.add_exception_handler(VisitStoreUnavailable, stats.store_unavailable)
     return app
 
 

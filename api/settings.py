@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     organisation_logo: Path | None = Field(
         None, description="A PNG or JPEG file printed beside the organisation's name on posters; none when unset"
     )
+    counted_per_address: int = Field(
+        600, ge=1,
+        description="Counted visits (scans and views) per client address per hour; more from one address are "
+        "served but not counted. Generous, since a class or a mobile carrier puts many phones behind one address",
+    )
 
     @property
     def secure_cookies(self) -> bool:
