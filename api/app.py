@@ -22,7 +22,8 @@ from sites.accounts import UserStore, session_secret
 from sites.catalog import Catalog
 from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
 from sites.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
-from sites.visits import SQLiteVisitStore, VisitorHasher
+from sites.visit_gate import VisitGate
+from sites.visits import SQLiteVisitStore, VisitorHasher, VisitStoreUnavailable
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.base_maps = BaseMapCache()
     app.state.visitor_hasher = VisitorHasher()
     app.state.staff_auth = _staff_auth(settings)
+    app.state.visit_gate = VisitGate(settings.counted_per_address)
     app.state.writer = ContentWriter(settings.content_dir, settings.data_dir)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_sites.router)
     app.include_router(admin_import.router)
     install_error_handlers(app)
+    app.add_exception_handler(VisitStoreUnavailable, stats.store_unavailable)
     return app
 
 

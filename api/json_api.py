@@ -62,7 +62,10 @@ def get_site(
     return site_out(site, _language(request, lang), settings.base_url, registry)
 
 
-@router.get("/healthz", response_model=HealthOut, tags=["health"])
+@router.get("/healthz", response_model=HealthOut, response_model_exclude_none=True, tags=["health"])
 async def health(request: Request, registry: RegistryDep) -> HealthOut:
-    """Liveness, with the number of sites served and of problems found in content/."""
-    return HealthOut(sites=len(registry.all()), content_errors=len(request.app.state.catalog.errors))
+    """Liveness, with the number of sites served and of problems found in content/; `degraded`, with the
+    reason, while pages are served but visits cannot be counted (a damaged visit store)."""
+    problem = request.app.state.visits.problem
+    return HealthOut(status="degraded" if problem else "ok", reason=problem, sites=len(registry.all()),
+                     content_errors=len(request.app.state.catalog.errors))

@@ -121,7 +121,8 @@ class FeatureCollection(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"] = "ok"
+    status: Literal["ok", "degraded"] = Field("ok", description="`degraded`: pages are served, visits not counted")
+    reason: str | None = Field(None, description="Why the status is degraded (absent when ok)")
     sites: int = Field(description="Published sites being served")
     content_errors: int = Field(description="Problems found in content/; `diachido check` lists them")
 

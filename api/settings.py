@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         description="Addresses or networks (CIDR) of reverse proxies, comma-separated: only requests from "
         "them may name the visitor's address and scheme in X-Forwarded-For / X-Forwarded-Proto",
     )
+    counted_per_address: int = Field(
+        600, ge=1,
+        description="Counted visits (scans and views) per client address per hour; more from one address are "
+        "served but not counted. Generous, since a class or a mobile carrier puts many phones behind one address",
+    )
 
     @property
     def secure_cookies(self) -> bool:

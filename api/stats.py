@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
-from api.errors import invalid_parameter
+from api.errors import error_response, invalid_parameter
 from api.i18n import STRINGS
 from api.json_api import MOVED, NOT_FOUND
 from api.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut, StatsOut
@@ -17,12 +17,14 @@ from api.templating import render
 from api.views import site_path
 from sites.registry import Registry
 from sites.stats import SiteCounts, all_time_counts, daily_counts
-from sites.visits import VIETNAM_TIME, Counts, vietnam_day
+from sites.visits import VIETNAM_TIME, Counts, VisitStoreUnavailable, vietnam_day
 
 router = APIRouter()
 
 SERIES_DAYS = 30
 MAX_SERIES_DAYS = 731
+FIRST_DAY = date(2000, 1, 1)  # no count is older; bounds keep date arithmetic away from year 1 and 9999
+FUTURE_DAYS = 366
 STATS_PAGE_SIZE = 200
 SORT_KEYS = {
     "scans": lambda row: (-row.counts.scans, -row.counts.views),
@@ -67,8 +69,14 @@ def site_stats(
     start: Annotated[date | None, Query(alias="from", description="First day (default: 29 days before `to`)")] = None,
     end: Annotated[date | None, Query(alias="to", description="Last day, included (default: today in Vietnam)")] = None,
 ) -> SiteDailyStatsOut:
-    """One site's counts per day (Vietnam time) from `from` to `to`, with their totals."""
-    end = end or vietnam_day(datetime.now(UTC))
+    """One site's counts per day (Vietnam time) from `from` to `to`, with their totals.
+
+    Days run from 2000-01-01 to a year after today."""
+    today = vietnam_day(datetime.now(UTC))
+    for name, day in (("to", end), ("from", start)):
+        if day and not FIRST_DAY <= day <= today + timedelta(days=FUTURE_DAYS):
+            raise invalid_parameter(name, f"{day} is outside {FIRST_DAY} to {today + timedelta(days=FUTURE_DAYS)}")
+    end = end or today
     start = start or end - timedelta(days=SERIES_DAYS - 1)
     if start > end:
         raise invalid_parameter("from", f"{start} is after to ({end})")
@@ -120,3 +128,10 @@ def stats_page(
 def _local_time(moment: datetime | None, date_format: str) -> str | None:
     """`moment` in Vietnam time, for people reading the table."""
     return moment.astimezone(VIETNAM_TIME).strftime(date_format) if moment else None
+
+
+async def store_unavailable(request: Request, exc: VisitStoreUnavailable) -> Response:
+    """503 for anything that reads counts from a damaged store: the reason is in /healthz and the log."""
+    return error_response(request, 503, "Số liệu lượt truy cập tạm thời không có vì dữ liệu bị hỏng; cán bộ cần "
+                          f"khôi phục. / Visit counts are unavailable: the visit store is damaged ({exc}); staff "
+                          "must restore it.", {"Retry-After": "3600"})

@@ -13,6 +13,8 @@ day is over its hashes are deleted and only the count of distinct ones is kept.
 import asyncio
 import contextlib
 import hashlib
+import ipaddress
+import logging
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -21,6 +23,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
+
+from sites.store_file import StoreDamaged, StoreFile
+
+log = logging.getLogger(__name__)
 
 # Days are Vietnamese days: a visit at 23:30 in Cần Thơ counts for that date, whatever the server's zone.
 # Vietnam has kept UTC+7 without daylight saving since 1975.
@@ -71,8 +77,18 @@ class Counts:
                       self.unique_visitors + other.unique_visitors, max(lasts) if lasts else None)
 
 
+class VisitStoreUnavailable(Exception):
+    """The visit store is damaged: nothing is counted or read until staff restore it (the message says why)."""
+
+
 class VisitStore(Protocol):
-    """Where visits are recorded and counted; the app needs nothing more."""
+    """Where visits are recorded and counted; the app needs nothing more.
+
+    A damaged store does not stop the app: `problem` says why, `record` and the queries raise
+    VisitStoreUnavailable, and the stored data is left as it is for staff to restore.
+    """
+
+    problem: str | None
 
     async def record(self, visit: Visit) -> None:
         """Return once `visit` is durably stored."""
@@ -104,9 +120,21 @@ class VisitorHasher:
         self._key = b""
 
     def __call__(self, address: str, user_agent: str, day: date) -> bytes:
+        return self._hash(f"{address}\n{user_agent}", day)
+
+    def address(self, address: str, day: date) -> bytes:
+        """The id of the network `address` is in, for limits per address: the address itself for IPv4, its /64
+        for IPv6 (one subscriber's block, whose every address a single phone may use)."""
+        if ":" in address:
+            with contextlib.suppress(ValueError):
+                ip = ipaddress.IPv6Address(address)
+                address = str(ip.ipv4_mapped or ipaddress.IPv6Network((ip, 64), strict=False).network_address)
+        return self._hash(address, day)
+
+    def _hash(self, text: str, day: date) -> bytes:
         if day != self._day:
             self._day, self._key = day, secrets.token_bytes(32)
-        return hashlib.blake2b(f"{address}\n{user_agent}".encode(), key=self._key, digest_size=8).digest()
+        return hashlib.blake2b(text.encode(), key=self._key, digest_size=8).digest()
 
 
 SCHEMA = """
@@ -158,25 +186,61 @@ class SQLiteVisitStore:
 
     def __init__(self, path: Path):
         self.path = path
-        self._writer = self._connect()
-        self._writer.executescript(SCHEMA)
+        self.problem: str | None = None
+        self._file = StoreFile(path)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
         self._pruned_before: date | None = None
         self._closed = False
+        self._writer: sqlite3.Connection | None = None
+        try:
+            self._writer = self._open()
+        except StoreDamaged as exc:
+            self._damaged(str(exc))
+        except sqlite3.DatabaseError as exc:
+            self._damaged(f"{path.name}: {exc}")
 
-    def _connect(self) -> sqlite3.Connection:
+    def _open(self) -> sqlite3.Connection:
+        """The write connection to a checked store: a new one is created, a damaged one is left untouched."""
+        new = self._file.is_new()
         # Opened where the app is built, used on the event loop's thread (one at a time).
         connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        # Commits run on the event loop: if another process holds the write lock (a sqlite3 shell), wait
-        # briefly, then fail that batch (logged) rather than stall every request.
-        connection.execute("PRAGMA busy_timeout = 1000")
+        try:
+            if not new:  # before anything writes to it; reads every page (a fraction of a second for 10 MB)
+                found = [problem for (problem,) in connection.execute("PRAGMA quick_check(5)")]
+                if found != ["ok"]:
+                    raise StoreDamaged(f"{self.path.name}: " + "; ".join(found))
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            # Commits run on the event loop: if another process holds the write lock (a sqlite3 shell), wait
+            # briefly, then fail that batch (logged) rather than stall every request.
+            connection.execute("PRAGMA busy_timeout = 1000")
+            connection.executescript(SCHEMA)
+            connection.execute("PRAGMA wal_checkpoint")  # a new file gets its header now, for StoreFile's checks
+            self._file.opened()
+        except BaseException:
+            connection.close()
+            raise
         return connection
+
+    def _damaged(self, reason: str) -> None:
+        """Stop counting and reading: the file is kept as it is, for staff to restore."""
+        if self.problem is None:
+            self.problem = reason
+            log.error("Dữ liệu lượt truy cập bị hỏng / The visit store is damaged: %s. Pages are still served; "
+                      "visits are not counted and statistics answer 503 until it is restored. %s",
+                      reason, self._file.advice())
+
+    def _damage_in(self, error: Exception) -> str | None:
+        """Why `error` means the file is damaged, or None for a passing failure (a lock held too long)."""
+        if getattr(error, "sqlite_errorname", None) in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            return f"{self.path.name}: {error}"
+        return self._file.changed()
 
     async def record(self, visit: Visit) -> None:
         if self._closed:
             raise RuntimeError("the visit store is closed")
+        if self.problem:
+            raise VisitStoreUnavailable(self.problem)
         loop = asyncio.get_running_loop()
         if not self._pending:
             loop.call_soon(self._commit_pending)
@@ -193,12 +257,18 @@ class SQLiteVisitStore:
         to a thread and back.
         """
         pending, self._pending = self._pending, []
+        outcome: Exception | None = None
         try:
+            changed = self._file.changed()  # a stat and a 16-byte read: the write cache would hide the damage
+            if changed:
+                raise StoreDamaged(changed)
             self._commit([visit for visit, _ in pending])
         except Exception as exc:
+            damage = str(exc) if isinstance(exc, StoreDamaged) else self._damage_in(exc)
+            if damage:
+                self._damaged(damage)
+                exc = VisitStoreUnavailable(self.problem)
             outcome = exc
-        else:
-            outcome = None
         for _, committed in pending:
             if committed.done():  # the request was cancelled; its visit was in the batch all the same
                 continue
@@ -241,9 +311,18 @@ class SQLiteVisitStore:
 
     @contextlib.contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection]:
+        """A read connection; a damaged store raises VisitStoreUnavailable instead of its SQLite error."""
+        if self.problem:
+            raise VisitStoreUnavailable(self.problem)
         connection = sqlite3.connect(self.path)
         try:
             yield connection
+        except sqlite3.DatabaseError as exc:
+            damage = self._damage_in(exc)
+            if not damage:
+                raise
+            self._damaged(damage)
+            raise VisitStoreUnavailable(self.problem) from exc
         finally:
             connection.close()
 
@@ -279,4 +358,6 @@ class SQLiteVisitStore:
         self._closed = True
         if self._pending:
             self._commit_pending()
-        self._writer.close()
+        if self._writer:
+            self._writer.close()
+        self._file.close()

@@ -1,6 +1,7 @@
 """Fixtures: apps built by the factory on a temporary copy of content/ and a temporary data folder."""
 
 import io
+import itertools
 import os
 import re
 import shutil
@@ -66,10 +67,18 @@ def client(make_client) -> TestClient:
     return make_client()
 
 
+def phone(number: int) -> dict[str, str]:
+    """The headers of phone `number`: each number is another visitor (a person counts once per site in 30 min)."""
+    return {"User-Agent": PHONE_BROWSER["User-Agent"].replace("SM-A105F", f"SM-A{number}F")}
+
+
+_phones = itertools.count(1000)
+
+
 def visit(client: TestClient, path: str, times: int = 1) -> None:
-    """Open `path` `times` times as a visitor's phone does (a scan or a view that counts)."""
+    """Open `path` `times` times, each from another visitor's phone (a scan or a view that counts)."""
     for _ in range(times):
-        assert client.get(path, headers=PHONE_BROWSER).status_code == 200
+        assert client.get(path, headers=phone(next(_phones))).status_code == 200
 
 
 def read_front_matter(index: Path) -> tuple[dict, str]:

@@ -2,6 +2,7 @@
 hosts are refused. Map tiles may fail that way; nothing else may (no script, style or data from a CDN)."""
 
 import contextlib
+import itertools
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -9,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from map.scale import VISIT_STEPS
-from tests.conftest import PHONE_BROWSER
+from tests.conftest import phone
 from tests.test_browser import PHONE, axe_failures, horizontal_overflow
 from tests.test_map import MAPPED, UNMAPPED
 
@@ -103,9 +104,12 @@ def offline_page(context, *allowed: str):
     return page
 
 
+_phones = itertools.count()
+
+
 def scan(server: str, code: str) -> None:
-    """Scan a plaque's QR code from a phone (outside the map's browser)."""
-    request = urllib.request.Request(f"{server}/q/{code}", headers=PHONE_BROWSER)
+    """Scan a plaque's QR code from another phone each time (outside the map's browser): each scan counts."""
+    request = urllib.request.Request(f"{server}/q/{code}", headers=phone(next(_phones)))
     with urllib.request.urlopen(request) as response:
         assert response.status == 200
 

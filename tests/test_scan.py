@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import BASE_URL, PHONE_BROWSER, edit_site
+from tests.conftest import BASE_URL, PHONE_BROWSER, edit_site, phone
 
 IPHONE = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
           "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"}
@@ -25,18 +25,51 @@ def test_a_scan_answers_the_site_page_itself_and_counts_once(client):
     assert counts(client, "dinh-thoi-an") == {"scans": 1, "views": 0, "unique_visitors": 1}
 
 
-def test_n_scans_count_n(client):
-    for _ in range(25):
-        assert client.get("/q/pothi", headers=PHONE_BROWSER).status_code == 200
-    assert counts(client, "chua-pothi-somron")["scans"] == 25
+def test_n_phones_scanning_count_n(client):
+    for number in range(25):
+        assert client.get("/q/pothi", headers=phone(number)).status_code == 200
+    assert counts(client, "chua-pothi-somron") == {"scans": 25, "views": 0, "unique_visitors": 25}
+
+
+def test_one_phone_scanning_again_and_again_counts_one_scan_and_is_served_every_time(client):
+    for _ in range(2000):
+        response = client.get("/q/pothi", headers=PHONE_BROWSER)
+        assert response.status_code == 200 and "<h1>Chùa Pôthi Somrôn</h1>" in response.text
+    assert counts(client, "chua-pothi-somron") == {"scans": 1, "views": 0, "unique_visitors": 1}
+    client.get("/q/thoian", headers=PHONE_BROWSER)  # another plaque is another scan
+    assert counts(client, "dinh-thoi-an")["scans"] == 1
+
+
+def test_a_class_of_40_phones_behind_one_school_router_counts_40(client):
+    # The TestClient's requests all come from one address, as a class's phones behind one router do.
+    for number in range(40):
+        client.get("/q/linhson", headers=phone(number))
+        client.get("/q/linhson", headers=phone(number))  # and each scans twice
+    assert counts(client, "linh-son-co-mieu") == {"scans": 40, "views": 0, "unique_visitors": 40}
+
+
+def test_one_address_rotating_its_user_agent_stops_counting_at_the_ceiling(client):
+    for number in range(2000):
+        assert client.get("/q/thoian", headers=phone(number)).status_code == 200
+    assert counts(client, "dinh-thoi-an") == {"scans": 600, "views": 0, "unique_visitors": 600}
+    above = client.get("/q/pothi", headers=phone(99999))
+    assert above.status_code == 200 and "<h1>Chùa Pôthi Somrôn</h1>" in above.text  # served, not counted
+    assert counts(client, "chua-pothi-somron")["scans"] == 0
+
+
+def test_the_ceiling_per_address_is_a_setting(make_client):
+    client = make_client(counted_per_address=5)
+    for number in range(8):
+        client.get("/sites/dinh-thoi-an", headers=phone(number))
+    assert counts(client, "dinh-thoi-an") == {"scans": 0, "views": 5, "unique_visitors": 5}
 
 
 @pytest.mark.parametrize("key", ["THOIAN", "ThoiAn", "dinh-thoi-an", "DINH-THOI-AN", "dinh-cu"])
 def test_codes_work_in_any_case_and_as_slugs_or_aliases(content_dir, make_client, key):
     edit_site(content_dir, "dinh-thoi-an", aliases=["dinh-cu"])
     client = make_client()
-    for prefix in ("/q/", "/Q/"):
-        assert client.get(prefix + key, headers=PHONE_BROWSER).status_code == 200
+    for number, prefix in enumerate(("/q/", "/Q/")):
+        assert client.get(prefix + key, headers=phone(number)).status_code == 200
     assert counts(client, "dinh-thoi-an")["scans"] == 2
 
 
@@ -61,8 +94,18 @@ def test_a_draft_cannot_be_scanned(content_dir, make_client):
 
 def test_a_page_view_counts_a_view_not_a_scan(client):
     client.get("/sites/chua-pothi-somron", headers=PHONE_BROWSER)
-    client.get("/sites/chua-pothi-somron?lang=en", headers=PHONE_BROWSER)
-    assert counts(client, "chua-pothi-somron") == {"scans": 0, "views": 2, "unique_visitors": 1}
+    client.get("/sites/chua-pothi-somron?lang=en", headers=PHONE_BROWSER)  # the same visit, in English
+    client.get("/sites/chua-pothi-somron", headers=IPHONE)
+    assert counts(client, "chua-pothi-somron") == {"scans": 0, "views": 2, "unique_visitors": 2}
+
+
+def test_reading_on_after_a_scan_is_the_scan_but_a_scan_after_reading_counts(client):
+    client.get("/q/pothi", headers=PHONE_BROWSER)
+    client.get("/sites/chua-pothi-somron?lang=en", headers=PHONE_BROWSER)  # the language switch of the page
+    assert counts(client, "chua-pothi-somron") == {"scans": 1, "views": 0, "unique_visitors": 1}
+    client.get("/sites/dinh-thoi-an", headers=PHONE_BROWSER)  # read at home, then at the plaque
+    client.get("/q/thoian", headers=PHONE_BROWSER)
+    assert counts(client, "dinh-thoi-an") == {"scans": 1, "views": 1, "unique_visitors": 1}
 
 
 NOT_COUNTED = [
@@ -79,6 +122,18 @@ NOT_COUNTED = [
     ("GET", {"User-Agent": "TelegramBot (like TwitterBot)"}),
     ("GET", {"User-Agent": "curl/8.5.0"}),
     ("GET", {"User-Agent": "python-requests/2.32.3"}),
+    # bots in any case, and HTTP tools and load generators
+    ("GET", {"User-Agent": "Mozilla/5.0 (compatible; GOOGLEBOT/2.1; +http://www.google.com/bot.html)"}),
+    ("GET", {"User-Agent": "FACEBOOKEXTERNALHIT/1.1"}),
+    ("GET", {"User-Agent": "k6/0.47.0 (https://k6.io/)"}),
+    ("GET", {"User-Agent": "Wget/1.21.4"}),
+    ("GET", {"User-Agent": "Go-http-client/1.1"}),
+    ("GET", {"User-Agent": "Apache-HttpClient/4.5.14 (Java/17.0.8)"}),
+    ("GET", {"User-Agent": "okhttp/4.12.0"}),
+    ("GET", {"User-Agent": "PostmanRuntime/7.36.0"}),
+    ("GET", {"User-Agent": "Java/17.0.2"}),
+    ("GET", {"User-Agent": "node"}),
+    ("GET", {"User-Agent": "Dalvik/2.1.0 (Linux; U; Android 11; SM-A105F Build/RP1A.200720.012)"}),
     ("GET", {"User-Agent": ""}),
 ]
 
@@ -98,6 +153,9 @@ REAL_BROWSERS = [
     # Cốc Cốc, the Vietnamese browser
     "Mozilla/5.0 (Linux; Android 10; Redmi Note 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
     "Mobile Safari/537.36 coc_coc_browser/133.0",
+    # Facebook's in-app browser
+    "Mozilla/5.0 (Linux; Android 13; moto g) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+    " [FB_IAB/FB4A;FBAV/440.0.0.33.118;]",
     # a Cubot phone: "bot" inside a brand name is not a bot
     "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
     "Mobile Safari/537.36",
@@ -115,17 +173,19 @@ def test_unique_visitors_are_per_person_per_day(client):
     for headers in (PHONE_BROWSER, PHONE_BROWSER, IPHONE):
         client.get("/q/linhson", headers=headers)
     client.get("/sites/linh-son-co-mieu", headers=IPHONE)
-    assert counts(client, "linh-son-co-mieu") == {"scans": 3, "views": 1, "unique_visitors": 2}
+    client.get("/q/pothi", headers=IPHONE)
+    assert counts(client, "linh-son-co-mieu") == {"scans": 2, "views": 0, "unique_visitors": 2}
+    assert counts(client, "chua-pothi-somron") == {"scans": 1, "views": 0, "unique_visitors": 1}
 
 
 def test_counts_survive_a_restart(make_client, data_dir):
     first = make_client()
-    for _ in range(3):
-        first.get("/q/camthien", headers=PHONE_BROWSER)
+    for number in range(3):
+        first.get("/q/camthien", headers=phone(number))
     first.__exit__(None, None, None)
     second = make_client()
     assert counts(second, "chua-cam-thien-dai-de")["scans"] == 3
-    second.get("/q/camthien", headers=PHONE_BROWSER)
+    second.get("/q/camthien", headers=phone(3))
     assert counts(second, "chua-cam-thien-dai-de")["scans"] == 4
 
 

@@ -19,10 +19,10 @@ def test_api_stats_lists_every_published_site_most_scanned_first(client):
     assert [site["slug"] for site in stats["sites"][:2]] == ["chua-pothi-somron", "dinh-thoi-an"]
     assert len(stats["sites"]) == 7
     thoi_an = stats["sites"][1]
-    assert thoi_an | {"scans": 1, "views": 2, "unique_visitors": 1, "code": "thoian", "name": "Đình Thới An",
+    assert thoi_an | {"scans": 1, "views": 2, "unique_visitors": 3, "code": "thoian", "name": "Đình Thới An",
                       "url": f"{BASE_URL}/sites/dinh-thoi-an"} == thoi_an
     assert datetime.fromisoformat(thoi_an["last_visit"]) > datetime.now(UTC) - timedelta(minutes=1)
-    assert stats["total"] | {"scans": 4, "views": 2, "unique_visitors": 2} == stats["total"]
+    assert stats["total"] | {"scans": 4, "views": 2, "unique_visitors": 6} == stats["total"]  # each a phone
     never = stats["sites"][-1]
     assert never["scans"] == never["views"] == 0 and never["last_visit"] is None
 
@@ -32,7 +32,7 @@ def test_api_site_stats_gives_every_day_of_the_period(client):
     stats = client.get(f"/api/stats/linh-son-co-mieu?from={TODAY - timedelta(days=6)}&to={TODAY}").json()
     assert (stats["from"], stats["to"]) == (str(TODAY - timedelta(days=6)), str(TODAY))
     assert [day["date"] for day in stats["days"]] == [str(TODAY - timedelta(days=n)) for n in range(6, -1, -1)]
-    assert stats["days"][-1] == {"date": str(TODAY), "scans": 2, "views": 0, "unique_visitors": 1}
+    assert stats["days"][-1] == {"date": str(TODAY), "scans": 2, "views": 0, "unique_visitors": 2}
     assert all(day["scans"] == 0 for day in stats["days"][:-1])
     assert stats["total"]["scans"] == 2
 
@@ -51,6 +51,26 @@ def test_api_site_stats_refuses_bad_periods(client, query, message):
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["loc"] == ["query", "from"] and error["msg"].startswith(message)
+
+
+@pytest.mark.parametrize(("query", "parameter"), [
+    ("to=0001-01-01", "to"),
+    ("to=9999-12-31", "to"),
+    ("from=0001-01-01&to=2026-01-30", "from"),
+    ("from=9999-12-01", "from"),
+    ("from=1999-12-31&to=2000-01-05", "from"),
+])
+def test_api_site_stats_refuses_dates_out_of_range_naming_the_parameter(client, query, parameter):
+    response = client.get(f"/api/stats/dinh-thoi-an?{query}")
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["query", parameter] and "is outside 2000-01-01 to" in error["msg"]
+
+
+def test_api_site_stats_accepts_a_month_that_is_not_over_yet(client):
+    end = TODAY + timedelta(days=20)
+    response = client.get(f"/api/stats/dinh-thoi-an?from={TODAY}&to={end}")
+    assert response.status_code == 200 and len(response.json()["days"]) == 21
 
 
 def test_api_site_stats_names_a_malformed_date(client):

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from sites.visit_gate import ADDRESS_PERIOD_SECONDS, WINDOW_SECONDS, VisitGate
 from sites.visits import SQLiteVisitStore, Visit, VisitKind, VisitorHasher, vietnam_day
 
 NOON = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # 12:00 in Vietnam
@@ -120,3 +121,63 @@ def test_a_failed_commit_fails_the_waiting_visits_and_the_store_goes_on(tmp_path
     assert totals["dinh-thoi-an"].scans == 1  # the failed batch was rolled back as a whole
     daily = SQLiteVisitStore(tmp_path / "visits.sqlite3").daily(date(2026, 11, 25), date(2026, 11, 25))
     assert daily["dinh-thoi-an"][date(2026, 11, 25)].scans == 1
+
+
+def test_a_failed_commit_that_is_not_damage_leaves_the_store_working(tmp_path):
+    path = tmp_path / "visits.sqlite3"
+    store = SQLiteVisitStore(path)
+
+    async def main() -> None:
+        shell = sqlite3.connect(path, isolation_level=None)
+        shell.execute("BEGIN IMMEDIATE")  # someone's sqlite3 shell holds the write lock past busy_timeout
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await store.record(scan())
+        shell.execute("ROLLBACK")
+        await store.record(scan(visitor=b"later"))
+        await store.close()
+
+    asyncio.run(main())
+    assert store.problem is None and SQLiteVisitStore(path).totals()["dinh-thoi-an"].scans == 1
+
+
+def test_a_visitor_counts_one_scan_per_site_in_30_minutes(tmp_path):
+    gate = VisitGate(per_address=600)
+    assert gate.admit(b"phone", b"addr", "a", VisitKind.SCAN, now=0)
+    assert not gate.admit(b"phone", b"addr", "a", VisitKind.SCAN, now=WINDOW_SECONDS - 1)
+    assert not gate.admit(b"phone", b"addr", "a", VisitKind.VIEW, now=60)  # reading on after the scan
+    assert gate.admit(b"phone", b"addr", "b", VisitKind.SCAN, now=60)  # another site
+    assert gate.admit(b"other", b"addr", "a", VisitKind.SCAN, now=60)  # another phone
+    assert gate.admit(b"phone", b"addr", "a", VisitKind.SCAN, now=WINDOW_SECONDS)  # the window is over
+
+
+def test_a_scan_after_a_view_counts_but_a_view_after_a_view_does_not():
+    gate = VisitGate(per_address=600)
+    assert gate.admit(b"phone", b"addr", "a", VisitKind.VIEW, now=0)
+    assert not gate.admit(b"phone", b"addr", "a", VisitKind.VIEW, now=10)
+    assert gate.admit(b"phone", b"addr", "a", VisitKind.SCAN, now=20)
+    assert not gate.admit(b"phone", b"addr", "a", VisitKind.SCAN, now=30)
+
+
+def test_the_ceiling_is_per_address_and_per_hour():
+    gate = VisitGate(per_address=3)
+    assert [gate.admit(bytes([n]), b"school", "a", VisitKind.SCAN, now=n) for n in range(5)] == [
+        True, True, True, False, False]
+    assert gate.admit(b"x", b"home", "a", VisitKind.SCAN, now=10)  # another address has its own
+    assert gate.admit(b"y", b"school", "a", VisitKind.SCAN, now=ADDRESS_PERIOD_SECONDS)  # a new hour
+
+
+def test_the_gate_stays_bounded_under_a_flood_of_distinct_visitors():
+    gate = VisitGate(per_address=10**9, max_entries=1000)
+    for n in range(50_000):
+        gate.admit(n.to_bytes(8), (n % 5000).to_bytes(4), "a", VisitKind.SCAN, now=n / 1000)
+    assert len(gate) <= 2000
+    assert not gate.admit((49_999).to_bytes(8), b"x", "a", VisitKind.SCAN, now=50)  # the latest are remembered
+
+
+def test_ipv6_addresses_of_one_subscriber_share_a_ceiling():
+    hasher, day = VisitorHasher(), date(2026, 11, 25)
+    assert hasher.address("2001:db8:1:2::1", day) == hasher.address("2001:db8:1:2:aaaa::7", day)
+    assert hasher.address("2001:db8:1:3::1", day) != hasher.address("2001:db8:1:2::1", day)
+    assert hasher.address("::ffff:203.0.113.7", day) == hasher.address("203.0.113.7", day)
+    assert hasher.address("203.0.113.7", day) != hasher.address("203.0.113.8", day)
+    assert hasher.address("testclient", day)  # not an address: kept as it is
