@@ -294,7 +294,7 @@ def _needs_shaping(text: str) -> bool:
 
 def _add_shaped_fonts(pdf: FPDF) -> None:
     """Register the fallback font for shaped scripts once per document (parsing it costs time)."""
-    if f"{SHAPED_FONT_FAMILY.lower()}b" in pdf.fonts:
+    if SHAPED_FONT_FAMILY.lower() in pdf.fonts:
         return
     pdf.add_font(SHAPED_FONT_FAMILY, "", fontpkg.path(SHAPED_FONT_FAMILY, 400))
     pdf.add_font(SHAPED_FONT_FAMILY, "B", fontpkg.path(SHAPED_FONT_FAMILY, 700), variations={"wght": 700})

@@ -20,12 +20,16 @@ class InvalidLanguageTag(ValueError):
 @cache
 def language_tag(tag: str) -> str:
     """`tag` in its canonical spelling (`zh-hant` -> `zh-Hant`); raises InvalidLanguageTag."""
+    written = tag.replace("_", "-")
     try:
-        locale = Locale.parse(tag.replace("_", "-"), sep="-")
+        locale = Locale.parse(written, sep="-")
     except (UnknownLocaleError, ValueError, TypeError):
-        raise InvalidLanguageTag(f"'{tag}' is not a BCP 47 language tag that CLDR knows (e.g. km, en, zh-Hant)") from None
-    parts = [locale.language, locale.script, locale.territory, locale.variant]
-    return "-".join(part for part in parts if part)
+        locale = None
+    canonical = "-".join(part for part in (locale.language, locale.script, locale.territory, locale.variant)
+                         if part) if locale else ""
+    if not canonical or canonical.lower() != written.lower():  # Babel drops subtags it does not know ("no-such" -> "no")
+        raise InvalidLanguageTag(f"'{tag}' is not a BCP 47 language tag that CLDR knows (e.g. km, en, zh-Hant)")
+    return canonical
 
 
 def valid_language_tag(tag: str | None) -> str | None:
