@@ -45,7 +45,9 @@ CATALOGUES = _read_catalogues()
 INTERFACE_LANGUAGES = source_first(CATALOGUES)
 # Languages whose catalogue has every string: offered on every page. A partial one (Khmer) is offered
 # only on pages whose text exists in it.
-COMPLETE_LANGUAGES = [tag for tag in INTERFACE_LANGUAGES if CATALOGUES[tag].keys() >= CATALOGUES[SOURCE_LANGUAGE].keys()]
+COMPLETE_LANGUAGES = [
+    tag for tag in INTERFACE_LANGUAGES if CATALOGUES[tag].keys() >= CATALOGUES[SOURCE_LANGUAGE].keys()
+]
 
 
 @cache

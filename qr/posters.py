@@ -173,7 +173,8 @@ def _draw_page(pdf: FPDF, layout: Layout, site: PosterText, branding: Branding, 
         text_col = _Box(content.x, top, content.w - code_w - 6 * s, bottom - top)
         side = _qr_side(grid, layout.scan_distance_m, code_col.w, code_col.h - cta_h - url_h)
         y = code_col.y + (code_col.h - cta_h - side - url_h) / 2
-        _draw_code_block(pdf, site.url, site.call_to_action, grid, _Box(code_col.x, y, code_col.w, code_col.h), side, s)
+        _draw_code_block(pdf, site.url, site.call_to_action, grid, _Box(code_col.x, y, code_col.w, code_col.h),
+                         side, s)
         _draw_texts(pdf, site, text_col, s, "L")
     else:
         side = _qr_side(grid, layout.scan_distance_m, content.w, (bottom - top) * CODE_SHARE - cta_h - url_h)

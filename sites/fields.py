@@ -2,7 +2,8 @@
 
 The names are the front-matter paths of the README (`name`, `location.lat`, `sources.0.url`), plus
 `body` for the Vietnamese story and `<tag>.name`, `<tag>.summary`, `<tag>.built`, `<tag>.body` for a
-translation into the language of BCP 47 tag `<tag>` (`en.summary`, `km.body`). Values are text (or numbers from a spreadsheet); empty ones count as not given. The
+translation into the language of BCP 47 tag `<tag>` (`en.summary`, `km.body`). Values are text (or
+numbers from a spreadsheet); empty ones count as not given. The
 result is validated with the same models as `diachido check`, and every problem is named by its field.
 """
 

@@ -44,9 +44,8 @@ def drawn_glyph_names(data: bytes) -> set[str]:
     for font in pypdf.PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"].values():
         descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         program = TTFont(io.BytesIO(descriptor["/FontFile2"].get_data()))
-        names |= {name for name in program.getGlyphOrder()
-                  if DOTTED_CIRCLE in "".join(chr(code) for code, glyph in program.getBestCmap().items() if glyph == name)
-                  or name in ("uni25CC", "dottedcircle")}
+        circles = {glyph for code, glyph in program.getBestCmap().items() if chr(code) == DOTTED_CIRCLE}
+        names |= {name for name in program.getGlyphOrder() if name in circles or name in ("uni25CC", "dottedcircle")}
     return names
 
 
