@@ -10,19 +10,22 @@ from starlette.datastructures import UploadFile
 from api.admin_auth import FormDep, StaffDep, render_admin
 from api.admin_forms import form_errors, new_photo_fields, photo_file_name, posted_fields, row_count
 from api.deps import LanguageDep, visitor_language
-from api.i18n import STRINGS
+from api.i18n import category_label, kind_label, level_label, staff_label, strings
 from api.pages import photo_response, render_site
 from api.views import site_out
 from sites.accounts import User
 from sites.editing import apply_editing_rules, used_keys, with_proposed_ids
-from sites.fields import FieldError, InvalidFields, parse_fields, site_fields
-from sites.models import CATEGORY_LABELS, RECOGNITION_LEVEL_LABELS, RELIC_KIND_LABELS, LocationPrecision
+from sites.fields import FieldError, InvalidFields, parse_fields, site_fields, translation_language
+from sites.models import Category, LocationPrecision, RecognitionLevel, RelicKind
 from sites.photos import MAX_UPLOAD_BYTES, PhotoError, PhotoTooLarge, clean_upload
 from sites.site import PhotoFile, Site
 from sites.writer import NewPhoto, VersionConflict, site_version
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
+# Translations the form has a fieldset for; the fields of any other (Khmer…) pass through as hidden inputs,
+# so that saving the form keeps them.
+FORM_TRANSLATIONS = ("en",)
 CONFLICT = "someone else saved this site since you opened it; open it again"
 
 
@@ -124,18 +127,16 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
         "site": site,
         "values": values,
         "errors": errors,
-        "categories": _options(CATEGORY_LABELS),
-        "levels": _options(RECOGNITION_LEVEL_LABELS),
-        "kinds": _options({kind: labels for kind, labels in RELIC_KIND_LABELS.items() if kind}),
-        "precisions": [(p.value, f"{STRINGS['vi'][f'precision_{p.value}']} / {STRINGS['en'][f'precision_{p.value}']}")
+        "categories": [(c.value, staff_label(lambda lang, c=c: category_label(c, lang))) for c in Category],
+        "levels": [(v.value, staff_label(lambda lang, v=v: level_label(v.value, lang))) for v in RecognitionLevel],
+        "kinds": [(k.value, staff_label(lambda lang, k=k: kind_label(k.value, lang))) for k in RelicKind],
+        "precisions": [(p.value, staff_label(lambda lang, p=p: strings(lang)[f"precision_{p.value}"]))
                        for p in LocationPrecision],
+        "hidden_translations": {name: value for name, value in values.items()
+                                if translation_language(name) not in (None, *FORM_TRANSLATIONS)},
         "source_rows": range(row_count(values, "sources") + 2),
         "photo_rows": range(row_count(values, "photos")),
     }, status_code)
-
-
-def _options(labels: dict) -> list[tuple[str, str]]:
-    return [(value.value, f"{label['vi']} / {label['en']}") for value, label in labels.items()]
 
 
 def save(request: Request, user: User, form, previous: Site | None) -> Response:

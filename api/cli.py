@@ -21,6 +21,7 @@ from qr.posters import posters as make_posters
 from sites.accounts import ROLES, AccountError, UserStore
 from sites.files import write_bytes_atomically
 from sites.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
+from sites.languages import SOURCE_LANGUAGE, InvalidLanguageTag, language_tag
 from sites.loader import ContentFolderMissing, LoadResult, load_content
 from sites.registry import Registry, SiteNotFound
 from sites.site import Site
@@ -169,13 +170,23 @@ def qr(slugs: tuple[str, ...], out_dir: Path, size: int | None, cm: float | None
     click.echo(f"✓ {len(sites)} di tích, {2 * len(sites)} tệp / sites, files in {out_dir}")
 
 
+def _language_option(context: click.Context, parameter: click.Parameter, value: str) -> str:
+    """The --lang value as a canonical language tag, or a usage error naming the option."""
+    try:
+        return language_tag(value)
+    except InvalidLanguageTag as problem:
+        raise click.BadParameter(str(problem)) from None
+
+
 @main.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The PDF file to write (replaced only once complete)")
 @click.option("--format", "fmt", type=click.Choice([fmt.value for fmt in PosterFormat]), default="a4",
               show_default=True, help="a4: A4 poster; a5: A5 flyer; plaque: 20 x 15 cm plaque card")
-def posters(slugs: tuple[str, ...], out_file: Path, fmt: str) -> None:
+@click.option("--lang", "lang", default=SOURCE_LANGUAGE, show_default=True, callback=_language_option,
+              help="BCP 47 tag of the posters' language (vi, en, km…); a site without text in it prints in Vietnamese")
+def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str) -> None:
     """Áp phích PDF / write one PDF with a page per given site, or per published site.
 
     A site may be named by its slug, code or an alias; drafts only when named.
@@ -188,7 +199,7 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str) -> None:
     sites = loaded.registry.all() if not slugs else _named_sites(loaded.registry, slugs)
     if not sites:
         raise click.ClickException("Không có di tích nào để in / no site to print")
-    texts = (poster_text(site, settings) for site in sites)
+    texts = (poster_text(site, settings, lang) for site in sites)
     with click.progressbar(texts, length=len(sites), label="Áp phích / posters", file=sys.stderr,
                            hidden=len(sites) < PROGRESS_FROM) as progress:
         try:

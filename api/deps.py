@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.i18n import choose_language
+from api.i18n import INTERFACE_LANGUAGES, LANG_COOKIE, choose_language
 from api.settings import Settings
 from sites.registry import Registry, SiteNotFound
 from sites.site import Site
@@ -39,8 +39,16 @@ async def get_registry(request: Request) -> Registry:
 
 
 def visitor_language(request: Request) -> str:
-    """`?lang=` if valid, else Accept-Language, else Vietnamese."""
-    return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    """`?lang=` if valid, else the language the visitor picked before (cookie), else Accept-Language, else
+    Vietnamese; among the interface languages and the languages of the sites' texts."""
+    return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"),
+                           request.cookies.get(LANG_COOKIE), available_languages(request))
+
+
+def available_languages(request: Request) -> list[str]:
+    """Languages a visitor may choose: those of the interface catalogues and those of the content."""
+    content = request.app.state.catalog.registry.languages()
+    return INTERFACE_LANGUAGES + [lang for lang in content if lang not in INTERFACE_LANGUAGES]
 
 
 async def get_language(request: Request) -> str:

@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep
 from api.errors import invalid_parameter
-from api.i18n import STRINGS
+from api.i18n import category_label, strings, thousands_separator
 from api.settings import Settings
 from api.templating import render
 from map.assets import map_assets
 from map.build import BaseMap, MapLayer, MarkerTexts, build_base_map
-from sites.models import CATEGORY_LABELS, Category
+from sites.models import Category
 from sites.registry import Registry
 from sites.site import Site
 from sites.stats import RECENT_DAYS, recent_counts, site_totals
@@ -97,7 +97,7 @@ def map_page(
         "unmapped": [(site, site.localized(lang).name) for site in sites if site.meta.location is None],
         "province": province,
         "category": category,
-        "categories": [(c.value, CATEGORY_LABELS[c][lang]) for c in registry.categories()],
+        "categories": [(c.value, category_label(c, lang)) for c in registry.categories()],
         "provinces": registry.provinces(),
         "filter_query": urlencode(filters),
         "embed_url": f"{settings.base_url}/map/embed?{urlencode({**filters, 'lang': lang})}",
@@ -162,7 +162,7 @@ def _rows(request: Request, registry: Registry, sites: list[Site], lang: str) ->
     for site in sites:
         text = site.localized(lang)
         latest = recent.get(site.slug, nothing)
-        rows.append(MapRow(site, text.name, text.category_label, totals.get(site.slug, nothing),
+        rows.append(MapRow(site, text.name, category_label(site.meta.category, lang), totals.get(site.slug, nothing),
                            latest.scans + latest.views))
     return sorted(rows, key=lambda row: -(row.counts.scans + row.counts.views))  # stable: ties stay by name
 
@@ -172,19 +172,19 @@ def _base_map(request: Request, registry: Registry, settings: Settings, lang: st
     """The kept base map for these filters, built on first use."""
     def build() -> BaseMap:
         sites = [site for site in registry.search("", category or None, province or None) if site.meta.location]
-        strings = STRINGS[lang]
+        texts = strings(lang)
         query = urlencode({"lang": lang, **_filters(province, category)})
         return build_base_map(
             [(site.meta.location.lat, site.meta.location.lon) for site in sites],
-            [MapLayer(c.value, CATEGORY_LABELS[c][lang]) for c in Category if any(s.meta.category == c for s in sites)],
+            [MapLayer(c.value, category_label(c, lang)) for c in Category if any(s.meta.category == c for s in sites)],
             data_url=f"/api/sites.geojson?{query}",
             tile_url=settings.tile_url,
             tile_attribution=settings.tile_attribution,
             assets=map_assets(settings.map_assets_from_cdn),
             texts=MarkerTexts(
-                scans=strings["stats_scans"], views=strings["stats_views"], recent=strings["map_recent"],
-                open_page=strings["map_open_page"], legend_title=strings["map_legend_title"],
-                cluster=strings["map_cluster"], load_failed=strings["map_load_failed"], thousands=strings["thousands"],
+                scans=texts["stats_scans"], views=texts["stats_views"], recent=texts["map_recent"],
+                open_page=texts["map_open_page"], legend_title=texts["map_legend_title"],
+                cluster=texts["map_cluster"], load_failed=texts["map_load_failed"], thousands=thousands_separator(lang),
             ),
             link_target="_blank" if embed else "_self",
         )

@@ -5,14 +5,15 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.counting import count_visit
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep, visitor_language
+from api.i18n import COMPLETE_LANGUAGES, category_label, category_search_words, strings
 from api.schemas import SiteOut
 from api.settings import Settings
 from api.templating import render
 from api.views import site_out, site_path, site_summary_out
-from sites.models import CATEGORY_LABELS
 from sites.photos import parse_variant_name, variant_file
 from sites.registry import Registry
-from sites.site import LANGUAGES, Site
+from sites.languages import SOURCE_LANGUAGE, source_first
+from sites.site import Site
 from sites.visits import VisitKind
 
 router = APIRouter(include_in_schema=False)
@@ -26,13 +27,13 @@ def home(
     q: str = "", category: str = "", province: str = "",
 ) -> HTMLResponse:
     """The list of published sites, searchable (case and diacritics ignored) and filterable."""
-    found = registry.search(q, category or None, province or None)
+    found = registry.search(q, category or None, province or None, category_search_words())
     return render(request, "index.html", lang, {
         "sites": [site_summary_out(site, lang, settings.base_url) for site in found],
         "q": q,
         "category": category,
         "province": province,
-        "categories": [(c.value, CATEGORY_LABELS[c][lang]) for c in registry.categories()],
+        "categories": [(c.value, category_label(c, lang)) for c in registry.categories()],
         "provinces": registry.provinces(),
         "filtered": bool(q or category or province),
     })
@@ -83,16 +84,20 @@ def site_page_response(request: Request, site: Site, registry: Registry, base_ur
 
 def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False) -> HTMLResponse:
     """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
-    stays on the preview."""
+    stays on the preview. Its picker offers the languages of the site's text and of the whole interface."""
     page_url = f"{view.url}?lang={lang}"
+    languages = source_first([*view.languages, *COMPLETE_LANGUAGES])
     response = render(request, "site.html", lang, {
         "site": view,
         "preview": preview,
         "canonical": page_url,
-        "alternates": [(code, f"{view.url}?lang={code}") for code in LANGUAGES] + [("x-default", view.url)],
+        "alternates": [(code, f"{view.url}?lang={code}") for code in languages] + [("x-default", view.url)],
         "og_image": base_url + view.photos[0].url_large if view.photos else None,
         "structured_data": structured_data(view, page_url, base_url),
-    }, page_path=None if preview else site_path(view.slug))
+        "review_notices": [] if view.translation_reviewed else [
+            (code, strings(code)["review_notice"]) for code in dict.fromkeys([view.content_lang, SOURCE_LANGUAGE])
+        ],
+    }, page_path=None if preview else site_path(view.slug), languages=languages)
     if preview:
         response.headers["Cache-Control"] = "no-store"
     return response

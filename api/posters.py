@@ -7,30 +7,52 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import RegistryDep, SettingsDep, SiteDep
+from api.i18n import COMPLETE_LANGUAGES, category_label, recognition_label, strings
 from api.json_api import MOVED, NOT_FOUND
 from api.qr_codes import site_scan_url
 from api.settings import Settings
 from qr.posters import Branding, PosterFormat, PosterText, poster, posters
-from sites.models import CATEGORY_LABELS, Category
-from sites.site import DEFAULT_LANGUAGE, Site
+from sites.languages import SOURCE_LANGUAGE, valid_language_tag
+from sites.models import Category
+from sites.site import Site
 
 router = APIRouter(tags=["posters"])
 
 PDF = {200: {"content": {"application/pdf": {}}, "description": "A print-ready PDF, one page per site"}}
+LangQuery = Annotated[str | None, Query(
+    description="BCP 47 tag of the poster's language (default vi); a site without text in it prints in Vietnamese"
+)]
 FormatQuery = Annotated[
     PosterFormat, Query(description="a4: A4 poster; a5: A5 flyer; plaque: 20 x 15 cm plaque card (default a4)")
 ]
 
 
-def poster_text(site: Site, settings: Settings) -> PosterText:
-    """What the site's poster says, in Vietnamese; the URL is the one its QR code encodes."""
+def poster_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> PosterText:
+    """What the site's poster says in `lang` (Vietnamese where the site has no text in it), with the call to
+    action in `lang` and then in Vietnamese (English under a Vietnamese one). The URL is the one its QR code
+    encodes, the same in every language: a phone opens the page in its own language, with a picker."""
+    text = site.localized(lang)
+    lang = text.content_lang
+    second = SOURCE_LANGUAGE if lang != SOURCE_LANGUAGE else next(
+        (tag for tag in COMPLETE_LANGUAGES if tag != SOURCE_LANGUAGE), SOURCE_LANGUAGE)
     return PosterText(
-        name=site.meta.name,
-        category=CATEGORY_LABELS[site.meta.category][DEFAULT_LANGUAGE],
-        recognition=site.recognition_label(DEFAULT_LANGUAGE),
-        summary=site.meta.summary,
+        name=text.name,
+        category=category_label(site.meta.category, lang),
+        recognition=recognition_label(site.meta.recognition, lang),
+        summary=text.summary,
         url=site_scan_url(site, settings),
+        lang=lang,
+        call_to_action=(strings(lang)["call_to_action"], strings(second)["call_to_action"]),
     )
+
+
+def poster_language(lang: str | None) -> str:
+    """The `lang` asked for, checked: a clear 422 naming the parameter when it is not a language tag."""
+    if lang is None:
+        return SOURCE_LANGUAGE
+    if (tag := valid_language_tag(lang)) is None:
+        raise HTTPException(422, f"lang: '{lang}' is not a BCP 47 language tag (for example vi, en, km)")
+    return tag
 
 
 def branding(settings: Settings) -> Branding:
@@ -39,10 +61,12 @@ def branding(settings: Settings) -> Branding:
 
 
 @router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED})
-async def site_poster(site: SiteDep, settings: SettingsDep, format: FormatQuery = PosterFormat.a4) -> Response:
+async def site_poster(site: SiteDep, settings: SettingsDep, format: FormatQuery = PosterFormat.a4,
+                      lang: LangQuery = None) -> Response:
     """The published site's poster, flyer or plaque card as a one-page PDF."""
     # About 30 ms of CPU: in the thread pool, so scans keep being answered meanwhile.
-    body = await run_in_threadpool(poster, poster_text(site, settings), format, branding(settings))
+    texts = poster_text(site, settings, poster_language(lang))
+    body = await run_in_threadpool(poster, texts, format, branding(settings))
     return _pdf(body, f"{site.slug}-{format.value}.pdf")
 
 

@@ -1,9 +1,14 @@
 """Response models of the JSON API. The HTML pages render the very same objects (one model, two renderings)."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from sites.languages import language_tag
+
+# A BCP 47 tag of a language CLDR knows, in its canonical spelling (km, en, zh-Hant).
+LanguageTag = Annotated[str, AfterValidator(language_tag), Field(examples=["vi", "en", "km"])]
 
 
 class LocationOut(BaseModel):
@@ -64,8 +69,13 @@ class SiteSummaryOut(BaseModel):
     summary: str
     url: str = Field(description="Absolute address of the site page")
     location: LocationOut | None
-    lang: Literal["vi", "en"] = Field(description="Language of the interface labels")
-    content_lang: Literal["vi", "en"] = Field(description="Language the texts are really in")
+    lang: LanguageTag = Field(description="Language of the interface labels (BCP 47)")
+    content_lang: LanguageTag = Field(
+        description="Language the texts are really in (BCP 47): Vietnamese when the site has no text in `lang`"
+    )
+    translation_reviewed: bool = Field(
+        description="False while a translation awaits review by a native speaker; the Vietnamese text is always true"
+    )
 
 
 class SiteOut(SiteSummaryOut):

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
 from api.errors import error_response, invalid_parameter
-from api.i18n import STRINGS
+from api.i18n import format_moment, strings
 from api.json_api import MOVED, NOT_FOUND
 from api.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut, StatsOut
 from api.sparkline import sparkline_svg
@@ -107,10 +107,10 @@ def stats_page(
                 "site": row.site,
                 "name": row.site.localized(lang).name,
                 "counts": row.counts,
-                "last_visit": _local_time(row.counts.last_visit, STRINGS[lang]["date_format"]),
+                "last_visit": _local_time(row.counts.last_visit, lang),
                 "chart": sparkline_svg(
                     [counts.scans + counts.views for _, counts in series[row.site.slug]],
-                    STRINGS[lang]["stats_chart_label"].format(days=SERIES_DAYS),
+                    strings(lang)["stats_chart_label"].format(days=SERIES_DAYS),
                 ),
             }
             for row in shown
@@ -125,9 +125,9 @@ def stats_page(
     })
 
 
-def _local_time(moment: datetime | None, date_format: str) -> str | None:
-    """`moment` in Vietnam time, for people reading the table."""
-    return moment.astimezone(VIETNAM_TIME).strftime(date_format) if moment else None
+def _local_time(moment: datetime | None, lang: str) -> str | None:
+    """`moment` in Vietnam time, written as people of `lang` write dates, for people reading the table."""
+    return format_moment(moment.astimezone(VIETNAM_TIME), lang) if moment else None
 
 
 async def store_unavailable(request: Request, exc: VisitStoreUnavailable) -> Response:

@@ -7,8 +7,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from api.i18n import OPEN_GRAPH_LOCALES, STRINGS
-from sites.site import LANGUAGES
+from api.i18n import COMPLETE_LANGUAGES, LANG_COOKIE, language_links, strings
+from sites.languages import valid_language_tag
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -19,8 +19,9 @@ PAGE_HEADERS = {
     "script-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Vary": "Accept-Language",
+    "Vary": "Accept-Language, Cookie",  # the language comes from either (api/deps.py visitor_language)
 }
+LANG_COOKIE_SECONDS = 365 * 24 * 3600  # a visitor's choice of language is remembered for a year
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.auto_reload = False  # templates ship with the code: no stat() of every template on every render
@@ -29,25 +30,32 @@ templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii
 
 
 def render(request: Request, template: str, lang: str, context: dict, status_code: int = 200,
-           page_path: str | None = None) -> HTMLResponse:
+           page_path: str | None = None, languages: list[str] | None = None) -> HTMLResponse:
     """Render `template` in `lang` with the shared context: strings, language links, base URL.
 
-    The language links lead to `page_path` (default: the requested path) with the current query.
+    The language picker offers `languages` (default: the languages the interface is complete in) and
+    `lang`, Vietnamese first; its links lead to `page_path` (default: the requested path) with the
+    current query. A page asked for with `?lang=` in the language it is shown in remembers that choice
+    in a cookie, so the visitor's next pages (and plaque scans) come in it too.
     """
-    explicit_lang = request.query_params.get("lang") in LANGUAGES
+    explicit_lang = valid_language_tag(request.query_params.get("lang")) == lang
+    texts = strings(lang)
     shared = {
         "lang": lang,
-        "t": STRINGS[lang],
-        "og_locale": OPEN_GRAPH_LOCALES[lang],
+        "t": texts,
+        "og_locale": texts["og_locale"],
         "lang_query": f"?lang={lang}" if explicit_lang else "",
         "language_links": [
-            (code, STRINGS[code]["language_name"], _with_lang(request, page_path or request.url.path, code))
-            for code in LANGUAGES
+            (code, name, _with_lang(request, page_path or request.url.path, code))
+            for code, name in language_links([*(languages or COMPLETE_LANGUAGES), lang])
         ],
         "base_url": request.app.state.settings.base_url,
     }
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status_code)
     response.headers.update({**PAGE_HEADERS, "Content-Language": lang})
+    if explicit_lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_SECONDS, path="/", samesite="lax",
+                            httponly=True, secure=request.app.state.settings.secure_cookies)
     return response
 
 

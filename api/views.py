@@ -1,5 +1,6 @@
 """Build the response models from loaded sites: one function per shape, shared by HTML and JSON."""
 
+from api.i18n import category_label, recognition_label
 from api.schemas import (
     AddressOut,
     Feature,
@@ -49,7 +50,7 @@ def _summary_fields(site: Site, text: LocalizedSite, base_url: str) -> dict:
         "code": site.code,
         "name": text.name,
         "category": site.meta.category.value,
-        "category_label": text.category_label,
+        "category_label": category_label(site.meta.category, text.lang),
         "province": site.meta.address.province,
         "place": site.meta.address.text,
         "summary": text.summary,
@@ -59,6 +60,7 @@ def _summary_fields(site: Site, text: LocalizedSite, base_url: str) -> dict:
         ),
         "lang": text.lang,
         "content_lang": text.content_lang,
+        "translation_reviewed": text.reviewed,
     }
 
 
@@ -78,7 +80,7 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at
             year_approximate=recognition.year_approximate,
             kind=recognition.kind.value if recognition.kind else None,
             decision=recognition.decision,
-            label=text.recognition_label or "",
+            label=recognition_label(recognition, lang) or "",
         ) if recognition else None,
         built=text.built,
         address=AddressOut(**meta.address.model_dump()),
@@ -142,7 +144,7 @@ def feature_collection(sites: list[Site], lang: str, base_url: str,
                     code=site.code,
                     name=text.name,
                     category=site.meta.category.value,
-                    category_label=text.category_label,
+                    category_label=category_label(site.meta.category, lang),
                     summary=text.summary,
                     url=base_url + site_path(site.slug),
                     precision=location.precision.value,

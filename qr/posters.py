@@ -11,6 +11,11 @@ Print details:
   (`qr.codes`), on white with its quiet zone of four modules kept clear.
 - Its printed size follows the scanning distance, about a tenth of it and never under 2.5 cm (the
   symbol, without the quiet zone), shrunk only if the page has no room for it.
+- Scripts that need complex shaping (Khmer) are set with a real shaper: fpdf2's text shaping through
+  HarfBuzz (`uharfbuzz`), with Noto Sans Khmer (`fontpkg-noto-sans-khmer`) as the fallback font for
+  the letters Be Vietnam Pro lacks. Shaped lines carry their text as /ActualText (PDF 32000-1, 14.9.4):
+  fpdf2's ToUnicode map leaves the second glyph of a split vowel unmapped, so copy and search would
+  otherwise get stray codes. Vietnamese needs no shaping and is set as before, as fast as before.
 - Text and code are pure grey-scale black (`0 g`), never an RGB black that a printer would mix from
   four inks. Long texts wrap and shrink until they fit their box: nothing overflows or is cut.
 """
@@ -30,12 +35,14 @@ from PIL import Image
 from qr.codes import QUIET_ZONE_MODULES, ErrorCorrection, dark_runs, matrix
 
 FONT_FAMILY = "Be Vietnam Pro"
+SHAPED_FONT_FAMILY = "Noto Sans Khmer"  # a variable font: its bold is the wght=700 instance
 MIN_SYMBOL_MM = 25.0  # the smallest code that phone cameras read reliably
 CALL_TO_ACTION = ("Quét mã để tìm hiểu", "Scan to learn more")
 CREATOR = "Địa chỉ đỏ"
 PT_TO_MM = 25.4 / 72
 LINE_HEIGHT = 1.3  # in em: room for the stacked marks of Vietnamese (ẩ, ặ, ỗ) between lines
 MARK_ROOM = 0.35  # in em: how far a stacked mark rises above the first line's cell
+COENG = "\u17d2"  # the Khmer sign that puts the next consonant below the previous one
 SMALLEST_PT = 4.0  # text is never set smaller; past it, `posters` refuses rather than overflow
 
 
@@ -84,6 +91,8 @@ class PosterText:
     recognition: str | None
     summary: str
     url: str
+    lang: str = "vi"  # BCP 47 tag of the texts, recorded in the PDF for screen readers and search
+    call_to_action: tuple[str, str] = CALL_TO_ACTION  # in the poster's language, then in another
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,7 @@ def posters(sites: Iterable[PosterText], fmt: PosterFormat, branding: Branding,
     pdf = _document(layout, branding, title or layout.label)
     branding = _normalised(branding)
     for site in sites:
+        pdf.set_lang(site.lang)
         pdf.add_page()
         _draw_page(pdf, layout, _normalised(site), branding, ec)
     if pdf.page == 0:
@@ -143,7 +153,6 @@ def _document(layout: Layout, branding: Branding, title: str) -> FPDF:
     pdf.set_author(_nfc(branding.organisation))
     pdf.set_subject(" / ".join(CALL_TO_ACTION))
     pdf.set_creator(CREATOR)
-    pdf.set_lang("vi")
     pdf.set_text_color(0)
     pdf.set_draw_color(0)
     return pdf
@@ -164,12 +173,14 @@ def _draw_page(pdf: FPDF, layout: Layout, site: PosterText, branding: Branding, 
         text_col = _Box(content.x, top, content.w - code_w - 6 * s, bottom - top)
         side = _qr_side(grid, layout.scan_distance_m, code_col.w, code_col.h - cta_h - url_h)
         y = code_col.y + (code_col.h - cta_h - side - url_h) / 2
-        _draw_code_block(pdf, site.url, grid, _Box(code_col.x, y, code_col.w, code_col.h), side, s)
+        _draw_code_block(pdf, site.url, site.call_to_action, grid, _Box(code_col.x, y, code_col.w, code_col.h),
+                         side, s)
         _draw_texts(pdf, site, text_col, s, "L")
     else:
         side = _qr_side(grid, layout.scan_distance_m, content.w, (bottom - top) * CODE_SHARE - cta_h - url_h)
         block_h = cta_h + side + url_h
-        _draw_code_block(pdf, site.url, grid, _Box(content.x, bottom - block_h, content.w, block_h), side, s)
+        _draw_code_block(pdf, site.url, site.call_to_action, grid, _Box(content.x, bottom - block_h, content.w, block_h),
+                         side, s)
         _draw_texts(pdf, site, _Box(content.x, top, content.w, bottom - block_h - top - 4 * s), s, "C")
 
 
@@ -207,11 +218,13 @@ def printed_url(url: str) -> str:
     return url.split("://", 1)[-1]
 
 
-def _draw_code_block(pdf: FPDF, url: str, grid: list[list[bool]], box: _Box, side: float, s: float) -> None:
+def _draw_code_block(pdf: FPDF, url: str, call_to_action: tuple[str, str], grid: list[list[bool]], box: _Box,
+                     side: float, s: float) -> None:
     """The call to action, the QR code `side` mm wide (quiet zone included) and the URL under it."""
     y = box.y
-    y += _fit(pdf, CALL_TO_ACTION[0], "B", _Box(box.x, y, box.w, _text_height(CTA_PT * s, 1)), CTA_PT * s, "C")
-    y += _fit(pdf, CALL_TO_ACTION[1], "", _Box(box.x, y, box.w, _text_height(CTA_EN_PT * s, 1)), CTA_EN_PT * s, "C")
+    first, second = call_to_action
+    y += _fit(pdf, first, "B", _Box(box.x, y, box.w, _text_height(CTA_PT * s, 1)), CTA_PT * s, "C")
+    y += _fit(pdf, second, "", _Box(box.x, y, box.w, _text_height(CTA_EN_PT * s, 1)), CTA_EN_PT * s, "C")
     _draw_qr(pdf, grid, box.x + (box.w - side) / 2, y, side)
     y += side
     _fit(pdf, printed_url(url), "", _Box(box.x, y, box.w, box.y + box.h - y), URL_PT * s, "C")
@@ -243,6 +256,10 @@ def _fit(pdf: FPDF, text: str, style: str, box: _Box, max_pt: float, align: str,
 
     Sizes step down by half a point. Raises ValueError if it fits at no size down to SMALLEST_PT.
     """
+    shaped = _needs_shaping(text)
+    if shaped:
+        _add_shaped_fonts(pdf)
+    pdf.set_text_shaping(shaped)
     pdf.set_font(FONT_FAMILY, style, max_pt)
     words = text.split()
     # A text's width is proportional to its size: measured once per point, every size is one multiplication.
@@ -261,9 +278,33 @@ def _fit(pdf: FPDF, text: str, style: str, box: _Box, max_pt: float, align: str,
     y = box.y + ((box.h - height) / 2 if middle else 0) + MARK_ROOM * size * PT_TO_MM
     for line in lines:
         pdf.set_xy(box.x, y)
+        if shaped:
+            _out_actual_text(pdf, line)
         pdf.cell(box.w, line_h, line, align=align)
+        if shaped:
+            pdf._out("EMC")
         y += line_h
     return height
+
+
+def _needs_shaping(text: str) -> bool:
+    """True when `text` has letters of a script that must be shaped (Khmer): beyond the Latin, Vietnamese
+    and punctuation blocks that Be Vietnam Pro draws one code point per glyph."""
+    return any(ord(char) >= 0x0590 and not 0x1E00 <= ord(char) <= 0x20CF for char in text)
+
+
+def _add_shaped_fonts(pdf: FPDF) -> None:
+    """Register the fallback font for shaped scripts once per document (parsing it costs time)."""
+    if SHAPED_FONT_FAMILY.lower() in pdf.fonts:
+        return
+    pdf.add_font(SHAPED_FONT_FAMILY, "", fontpkg.path(SHAPED_FONT_FAMILY, 400))
+    pdf.add_font(SHAPED_FONT_FAMILY, "B", fontpkg.path(SHAPED_FONT_FAMILY, 700), variations={"wght": 700})
+    pdf.set_fallback_fonts([SHAPED_FONT_FAMILY], exact_match=False)
+
+
+def _out_actual_text(pdf: FPDF, text: str) -> None:
+    """Open a marked-content span whose /ActualText is `text` (closed by EMC after the line is drawn)."""
+    pdf._out(f"/Span <</ActualText <FEFF{text.encode('utf-16-be').hex().upper()}>>> BDC")
 
 
 def _wrap(words: list[str], per_pt: dict[str, float], width: float, measure: Callable[[str], float]
@@ -296,14 +337,26 @@ def _wrap(words: list[str], per_pt: dict[str, float], width: float, measure: Cal
 
 
 def _break_word(word: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """`word` cut into pieces at most `width` wide, at least one letter each."""
+    """`word` cut into pieces at most `width` wide, at least one letter each; a Khmer consonant stays with
+    its marks and subscripts (a mark alone at the start of a line would print as a dotted circle)."""
     pieces, piece = [], ""
-    for letter in word:
+    for letter in _clusters(word):
         if piece and measure(piece + letter) > width:
             pieces.append(piece)
             piece = ""
         piece += letter
     return pieces + [piece]
+
+
+def _clusters(word: str) -> list[str]:
+    """`word` split into letters with their combining marks, and Khmer subscripts (coeng + consonant)."""
+    clusters: list[str] = []
+    for char in word:
+        if clusters and (unicodedata.category(char).startswith("M") or clusters[-1].endswith(COENG) or char == COENG):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
 
 
 def _text_height(size_pt: float, lines: int) -> float:

@@ -1,8 +1,9 @@
 """One site as flat, named fields: the admin form's inputs and the import spreadsheet's columns.
 
 The names are the front-matter paths of the README (`name`, `location.lat`, `sources.0.url`), plus
-`body` for the Vietnamese story and `en.name`, `en.summary`, `en.built`, `en.body` for the English
-translation. Values are text (or numbers from a spreadsheet); empty ones count as not given. The
+`body` for the Vietnamese story and `<tag>.name`, `<tag>.summary`, `<tag>.built`, `<tag>.body` for a
+translation into the language of BCP 47 tag `<tag>` (`en.summary`, `km.body`). Values are text (or
+numbers from a spreadsheet); empty ones count as not given. The
 result is validated with the same models as `diachido check`, and every problem is named by its field.
 """
 
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from sites.loader import TRANSLATION_LANGUAGES, describe_validation_errors
+from sites.languages import SOURCE_LANGUAGE, valid_language_tag
+from sites.loader import describe_validation_errors
 from sites.models import SiteFrontMatter, Translation
 from sites.site import Site
 from sites.text import nfc
@@ -55,14 +57,12 @@ def parse_fields(flat: Mapping[str, object]) -> SiteInput:
     if not {"location.lat", "location.lon"} & flat.keys():  # a precision alone is no location
         flat = {key: value for key, value in flat.items() if not key.startswith("location.")}
     errors: list[FieldError] = []
-    translated = tuple(f"{lang}." for lang in TRANSLATION_LANGUAGES)
-    own = {key: value for key, value in flat.items() if not key.startswith(translated)}
+    languages = {key: translation_language(key) for key in flat}
+    own = {key: value for key, value in flat.items() if languages[key] is None}
     meta = _validate(SiteFrontMatter, _nest(own, ""), "", errors)
-    translations, bodies = {}, {"vi": str(flat.get(BODY_FIELD, ""))}
-    for lang in TRANSLATION_LANGUAGES:
-        given = {key: value for key, value in flat.items() if key.startswith(f"{lang}.")}
-        if not given:
-            continue
+    translations, bodies = {}, {SOURCE_LANGUAGE: str(flat.get(BODY_FIELD, ""))}
+    for lang in sorted({lang for lang in languages.values() if lang}):
+        given = {key: value for key, value in flat.items() if languages[key] == lang}
         bodies[lang] = str(given.pop(f"{lang}.{BODY_FIELD}", ""))
         translations[lang] = _validate(Translation, _nest(given, f"{lang}."), f"{lang}.", errors)
     if errors:
@@ -73,11 +73,19 @@ def parse_fields(flat: Mapping[str, object]) -> SiteInput:
 def site_fields(site: Site) -> dict[str, str]:
     """The flat fields of a loaded site, as the admin form shows them (inverse of `parse_fields`)."""
     flat = _flatten(site.meta.model_dump(mode="json", exclude_none=True), "")
-    flat[BODY_FIELD] = site.bodies.get("vi", "")
+    flat[BODY_FIELD] = site.bodies.get(SOURCE_LANGUAGE, "")
     for lang, translation in site.translations.items():
         flat.update(_flatten(translation.model_dump(mode="json", exclude_none=True), f"{lang}."))
         flat[f"{lang}.{BODY_FIELD}"] = site.bodies.get(lang, "")
     return flat
+
+
+def translation_language(key: str) -> str | None:
+    """The language of a translated field (`km.summary` -> `km`), None for the site's own fields."""
+    head, dot, _ = key.partition(".")
+    if not dot or head in SiteFrontMatter.model_fields or valid_language_tag(head) != head:
+        return None
+    return head
 
 
 def _clean(value: object) -> object:

@@ -15,12 +15,11 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from sites.frontmatter import FrontMatterError, ParsedFiles
+from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, file_language, language_tag
 from sites.models import PATTERN_HINTS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.photos import PhotoError, upright_size
 from sites.registry import Registry
-from sites.site import LANGUAGES, PhotoFile, Site
-
-TRANSLATION_LANGUAGES = LANGUAGES[1:]
+from sites.site import PhotoFile, Site
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def load_content(content_dir: Path, parsed: ParsedFiles | None = None) -> LoadRe
 
 def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[ContentError]]:
     """Load one site folder; returns the site (None if any error) and the errors found."""
-    index = folder / "index.md"
+    index = folder / SOURCE_FILE
     errors: list[ContentError] = []
     if not index.is_file():
         return None, [ContentError(str(folder), None, "no index.md: every site folder needs one")]
@@ -81,15 +80,20 @@ def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[Cont
             errors.append(ContentError(str(folder), None, "folder name must be lower-case ASCII a-z, 0-9 and -"))
         elif meta.slug != folder.name:
             errors.append(ContentError(str(index), "slug", f"'{meta.slug}' must equal the folder name '{folder.name}'"))
-    bodies = {"vi": body or ""}
+    bodies = {SOURCE_LANGUAGE: body or ""}
     translations: dict[str, Translation] = {}
     for name in sorted(os.listdir(folder)):
-        if not (name.startswith("index.") and name.endswith(".md") and name != "index.md"):
+        if (written := file_language(name)) is None:
             continue
-        path, lang = folder / name, name.removeprefix("index.").removesuffix(".md")
-        if lang not in TRANSLATION_LANGUAGES:
-            supported = ", ".join(TRANSLATION_LANGUAGES)
-            errors.append(ContentError(str(path), None, f"language '{lang}' is not supported (supported: {supported})"))
+        path = folder / name
+        try:
+            lang = language_tag(written)
+        except InvalidLanguageTag as problem:
+            errors.append(ContentError(str(path), None, f"{problem}; name the file index.<tag>.md"))
+            continue
+        if lang == SOURCE_LANGUAGE or lang != written:
+            expected = SOURCE_FILE if lang == SOURCE_LANGUAGE else f"index.{lang}.md"
+            errors.append(ContentError(str(path), None, f"rename this file to {expected}"))
             continue
         translation, translated_body = _read_model(path, Translation, parsed, errors)
         if translation is not None:

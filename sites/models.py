@@ -37,7 +37,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 
 class Category(StrEnum):
-    """Kinds of site, with their Vietnamese and English labels in `CATEGORY_LABELS`."""
+    """Kinds of site; their labels in each language are interface strings (`category.<value>` in api/locales)."""
 
     dinh = "dinh"
     chua = "chua"
@@ -50,19 +50,6 @@ class Category(StrEnum):
     other = "other"
 
 
-CATEGORY_LABELS: dict[Category, dict[str, str]] = {
-    Category.dinh: {"vi": "Đình", "en": "Communal house"},
-    Category.chua: {"vi": "Chùa", "en": "Pagoda"},
-    Category.mieu: {"vi": "Miếu", "en": "Temple"},
-    Category.den: {"vi": "Đền", "en": "Shrine"},
-    Category.lang: {"vi": "Lăng", "en": "Mausoleum"},
-    Category.nha_tho: {"vi": "Nhà thờ", "en": "Church"},
-    Category.revolutionary_relic: {"vi": "Di tích cách mạng", "en": "Revolutionary relic"},
-    Category.landscape: {"vi": "Danh lam thắng cảnh", "en": "Scenic site"},
-    Category.other: {"vi": "Khác", "en": "Other"},
-}
-
-
 class RecognitionLevel(StrEnum):
     """Level at which the state recognised the site as a relic."""
 
@@ -70,14 +57,6 @@ class RecognitionLevel(StrEnum):
     national = "national"
     provincial = "provincial"
     city = "city"
-
-
-RECOGNITION_LEVEL_LABELS: dict[RecognitionLevel, dict[str, str]] = {
-    RecognitionLevel.special_national: {"vi": "cấp quốc gia đặc biệt", "en": "special national"},
-    RecognitionLevel.national: {"vi": "cấp quốc gia", "en": "national"},
-    RecognitionLevel.provincial: {"vi": "cấp tỉnh", "en": "provincial"},
-    RecognitionLevel.city: {"vi": "cấp thành phố", "en": "city"},
-}
 
 
 class RelicKind(StrEnum):
@@ -88,16 +67,6 @@ class RelicKind(StrEnum):
     architecture_art = "architecture-art"
     archaeology = "archaeology"
     landscape = "landscape"
-
-
-RELIC_KIND_LABELS: dict[RelicKind | None, dict[str, str]] = {
-    None: {"vi": "Di tích", "en": "Relic"},
-    RelicKind.history: {"vi": "Di tích lịch sử", "en": "Historical relic"},
-    RelicKind.history_culture: {"vi": "Di tích lịch sử - văn hóa", "en": "Historical and cultural relic"},
-    RelicKind.architecture_art: {"vi": "Di tích kiến trúc nghệ thuật", "en": "Architectural and artistic relic"},
-    RelicKind.archaeology: {"vi": "Di tích khảo cổ", "en": "Archaeological relic"},
-    RelicKind.landscape: {"vi": "Danh lam thắng cảnh", "en": "Scenic landscape"},
-}
 
 
 class LocationPrecision(StrEnum):
@@ -155,6 +124,9 @@ class Address(StrictModel):
     current: Text | None = Field(None, description="Address in the administrative units in force since 2025")
     current_verified: bool = Field(False, description="False while the old-to-new mapping is unverified")
 
+
+# The one language a photo caption can be translated into, through the `caption_en` field.
+CAPTION_LANGUAGE = "en"
 
 PHOTO_FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(?:jpg|jpeg|png|webp|JPG|JPEG|PNG|WEBP)$"
 
@@ -218,10 +190,14 @@ class SiteFrontMatter(StrictModel):
 
 
 class Translation(StrictModel):
-    """Front matter of `content/<slug>/index.<lang>.md`: the translated fields of a site."""
+    """Front matter of `content/<slug>/index.<tag>.md` (any BCP 47 tag): the translated fields of a site."""
 
     name: Name | None = Field(None, description="Name in this language; the Vietnamese name when omitted")
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] = Field(
         description="Summary in this language"
     )
     built: Text | None = Field(None, description="`built` in this language")
+    translation_reviewed: bool = Field(
+        False, description="True once a native speaker has checked the translation; until then the page says it "
+        "awaits review"
+    )

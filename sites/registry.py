@@ -1,8 +1,10 @@
 """The in-memory registry of loaded sites: lookups by slug, code and alias, search and filters."""
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sites.languages import source_first
 from sites.models import Category
 from sites.site import Site
 from sites.text import fold
@@ -34,6 +36,7 @@ class Registry:
         for site in self._sites:
             for key in site.keys():
                 self._by_key.setdefault(key, site)
+        self._languages = source_first(lang for site in self.all() for lang in site.languages)
 
     def __len__(self) -> int:
         return len(self._sites)
@@ -56,9 +59,15 @@ class Registry:
             raise SiteNotFound(key)
         return site
 
-    def search(self, query: str = "", category: str | None = None, province: str | None = None) -> list[Site]:
+    def search(self, query: str = "", category: str | None = None, province: str | None = None,
+               category_words: Mapping[str, str] | None = None) -> list[Site]:
         """Published sites where each word of `query` begins a word of the site's texts (case and
-        diacritics ignored), and which pass the filters; sites whose name matches come first."""
+        diacritics ignored), and which pass the filters; sites whose name matches come first.
+
+        `category_words` (category value -> folded words such as " chua pagoda") also count as texts of a
+        site of that category: the labels are interface strings, which sites/ does not hold.
+        """
+        category_words = category_words or {}
         words = [" " + word for word in fold(query).split()]
         province_key = fold(province) if province else None
         results = []
@@ -67,12 +76,17 @@ class Registry:
                 continue
             if province_key and province_key not in site.province_keys:
                 continue
-            if all(word in site.search_text for word in words):
+            text = site.search_text + category_words.get(site.meta.category.value, "")
+            if all(word in text for word in words):
                 results.append(site)
         if words:
             in_name = {site.slug for site in results if all(word in site.folded_name for word in words)}
             results.sort(key=lambda site: site.slug not in in_name)  # stable: name matches first
         return results
+
+    def languages(self) -> list[str]:
+        """Every language some published site's text exists in, Vietnamese first."""
+        return self._languages
 
     def provinces(self) -> list[str]:
         """Today's provinces that have at least one published site, sorted."""

@@ -5,17 +5,9 @@ from functools import cached_property
 from pathlib import Path
 
 from sites.markdown import render_markdown
-from sites.models import (
-    CATEGORY_LABELS,
-    RECOGNITION_LEVEL_LABELS,
-    RELIC_KIND_LABELS,
-    SiteFrontMatter,
-    Translation,
-)
+from sites.languages import SOURCE_LANGUAGE, base_language, source_first
+from sites.models import CAPTION_LANGUAGE, SiteFrontMatter, Translation
 from sites.text import fold
-
-DEFAULT_LANGUAGE = "vi"
-LANGUAGES = ("vi", "en")
 
 
 @dataclass(frozen=True)
@@ -35,21 +27,21 @@ class PhotoFile:
         return self.path.stem
 
     def caption_in(self, lang: str) -> str:
-        """Caption in `lang`, falling back to Vietnamese."""
-        return self.caption_en if lang == "en" and self.caption_en else self.caption
+        """Caption in `lang`, falling back to Vietnamese (only one translated caption exists, `caption_en`)."""
+        return self.caption_en if base_language(lang) == CAPTION_LANGUAGE and self.caption_en else self.caption
 
 
 @dataclass(frozen=True)
 class LocalizedSite:
-    """The short texts of a site in one language, with the language they are really in."""
+    """The short texts of a site in one language, with the language they are really in and whether a
+    translation was reviewed (the source text always counts as reviewed)."""
 
     lang: str
     content_lang: str
     name: str
     summary: str
     built: str | None
-    category_label: str
-    recognition_label: str | None
+    reviewed: bool
 
 
 @dataclass
@@ -93,7 +85,7 @@ class Site:
     @property
     def languages(self) -> list[str]:
         """Languages the site's text exists in, Vietnamese first."""
-        return [DEFAULT_LANGUAGE, *sorted(self.translations)]
+        return source_first(self.translations)
 
     def keys(self) -> list[str]:
         """Every identifier that leads to this site: slug, code and aliases."""
@@ -101,8 +93,8 @@ class Site:
 
     def localized(self, lang: str) -> LocalizedSite:
         """The site's texts in `lang`; fields without a translation fall back to Vietnamese."""
-        translation = self.translations.get(lang)
-        content_lang = lang if translation else DEFAULT_LANGUAGE
+        content_lang = self.content_language(lang)
+        translation = self.translations.get(content_lang)
         meta = self.meta
         return LocalizedSite(
             lang=lang,
@@ -110,32 +102,25 @@ class Site:
             name=(translation.name if translation and translation.name else meta.name),
             summary=translation.summary if translation else meta.summary,
             built=(translation.built if translation and translation.built else meta.built),
-            category_label=CATEGORY_LABELS[meta.category][lang],
-            recognition_label=self.recognition_label(lang),
+            reviewed=translation.translation_reviewed if translation else True,
         )
+
+    def content_language(self, lang: str) -> str:
+        """The language the site's text is shown in for a visitor of `lang`: `lang` itself when translated,
+        else a translation into its base language (`zh` for `zh-Hant`), else Vietnamese."""
+        for candidate in (lang, base_language(lang)):
+            if candidate in self.translations:
+                return candidate
+        return SOURCE_LANGUAGE
 
     def body_html(self, lang: str) -> str:
         """The story in `lang` (Vietnamese when not translated) as sanitised HTML."""
-        return render_markdown(self.bodies.get(lang, self.bodies[DEFAULT_LANGUAGE]))
-
-    def recognition_label(self, lang: str) -> str | None:
-        """For example "Di tích kiến trúc nghệ thuật cấp thành phố, 2022" or None when not recognised."""
-        recognition = self.meta.recognition
-        if recognition is None:
-            return None
-        kind = RELIC_KIND_LABELS[recognition.kind][lang]
-        level = RECOGNITION_LEVEL_LABELS[recognition.level][lang]
-        label = f"{level.capitalize()}-level {kind.lower()}" if lang == "en" else f"{kind} {level}"
-        if recognition.year:
-            about = {"vi": "khoảng ", "en": "about "}[lang] if recognition.year_approximate else ""
-            label += f", {about}{recognition.year}"
-        return label
+        return render_markdown(self.bodies.get(lang, self.bodies[SOURCE_LANGUAGE]))
 
     def _searchable_texts(self) -> list[str]:
         meta = self.meta
         texts = [meta.name, *meta.other_names, meta.summary, meta.address.text, meta.address.province, *meta.tags]
         texts += [meta.address.former_province or "", meta.address.current or ""]
-        texts += CATEGORY_LABELS[meta.category].values()
         for translation in self.translations.values():
             texts += [translation.name or "", translation.summary]
         return texts

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from sites.fields import FieldError, InvalidFields, SiteInput
 from sites.frontmatter import ParsedFiles
+from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, content_file_name, file_language
 from sites.loader import ContentError, clashing_keys, load_site
 from sites.registry import Registry
 from sites.serialize import content_file
@@ -102,8 +103,8 @@ class ContentWriter:
     def _stage(self, staged: Path, entry: SiteInput, previous: Site | None, photos: tuple[NewPhoto, ...]) -> None:
         staged.mkdir()
         written, kept = {}, set()
-        for lang, model in [("vi", entry.meta), *entry.translations.items()]:
-            name, body = "index.md" if lang == "vi" else f"index.{lang}.md", entry.bodies.get(lang, "")
+        for lang, model in [(SOURCE_LANGUAGE, entry.meta), *entry.translations.items()]:
+            name, body = content_file_name(lang), entry.bodies.get(lang, "")
             if previous is not None and _unchanged(previous, lang, model, body):
                 kept.add(name)  # a hand-written file whose content did not change keeps its own style
             else:
@@ -145,7 +146,7 @@ class ContentWriter:
         changed = [name for name, path in new.items() if not _same_file(path, target / name)]
         removed = [path for path in target.iterdir() if path.is_file() and path.name not in new]
         self._keep_history(previous.slug, [target / name for name in changed if (target / name).exists()] + removed)
-        for name in sorted(changed, key=lambda name: (name == "index.md", _is_content_file(name), name)):
+        for name in sorted(changed, key=lambda name: (name == SOURCE_FILE, _is_content_file(name), name)):
             os.replace(new[name], target / name)
         for path in removed:
             path.unlink()
@@ -162,7 +163,7 @@ class ContentWriter:
 
 
 def _unchanged(previous: Site, lang: str, model: BaseModel, body: str) -> bool:
-    stored = previous.meta if lang == "vi" else previous.translations.get(lang)
+    stored = previous.meta if lang == SOURCE_LANGUAGE else previous.translations.get(lang)
     return stored == model and previous.bodies.get(lang, "").strip() == body.strip()
 
 
@@ -185,8 +186,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 def _field_error(error: ContentError) -> FieldError:
     """A loader error on a staged file, named by the flat field (`en.summary` for index.en.md)."""
-    name = Path(error.file).name
-    lang = name.removeprefix("index.").removesuffix(".md") if _is_content_file(name) and name != "index.md" else ""
+    lang = file_language(Path(error.file).name)
     prefix = f"{lang}." if lang else ""
     return FieldError(prefix + (error.field or ""), error.message)
 

@@ -1,8 +1,15 @@
-"""Choosing the visitor's language: ?lang= first, then Accept-Language by preference, else Vietnamese."""
+"""Languages as data: the catalogues, the visitor's choice (?lang=, then the remembered choice, then
+Accept-Language, else Vietnamese), and the formats of numbers and dates."""
+
+import re
+from datetime import datetime
 
 import pytest
 
-from api.i18n import STRINGS, choose_language
+from api.i18n import CATALOGUES, COMPLETE_LANGUAGES, INTERFACE_LANGUAGES, choose_language, format_moment, \
+    format_number, strings
+from api.templating import TEMPLATES_DIR
+from sites.languages import InvalidLanguageTag, language_tag, native_name
 
 
 @pytest.mark.parametrize(
@@ -16,14 +23,73 @@ from api.i18n import STRINGS, choose_language
         (None, "vi;q=0,en", "en"),
         (None, "fr, de", "vi"),
         (None, "en;q=abc, vi;q=0.2", "vi"),
+        (None, "km-KH,km;q=0.9,vi;q=0.8", "km"),
         ("en", "vi", "en"),
         ("vi", "en", "vi"),
         ("xx", "en", "en"),
+        ("KM", "en", "km"),
     ],
 )
 def test_choose_language(lang_param, accept_language, expected):
     assert choose_language(lang_param, accept_language) == expected
 
 
-def test_every_string_exists_in_both_languages():
-    assert STRINGS["vi"].keys() == STRINGS["en"].keys()
+def test_the_remembered_choice_comes_after_the_query_and_before_the_phone():
+    assert choose_language(None, "en-US", cookie="km") == "km"
+    assert choose_language("vi", "en-US", cookie="km") == "vi"
+    assert choose_language(None, "en-US", cookie="not a tag") == "en"
+
+
+def test_interface_languages_are_the_catalogues_present():
+    folders = sorted(path.name for path in (TEMPLATES_DIR.parent / "locales").iterdir() if path.is_dir())
+    assert sorted(INTERFACE_LANGUAGES) == folders
+    assert INTERFACE_LANGUAGES[0] == "vi" and {"en", "km"} <= set(INTERFACE_LANGUAGES)
+
+
+def test_every_vietnamese_msgid_is_in_english():
+    assert CATALOGUES["vi"].keys() - CATALOGUES["en"].keys() == set()
+    assert CATALOGUES["en"].keys() - CATALOGUES["vi"].keys() == set()
+    assert COMPLETE_LANGUAGES == ["vi", "en"]
+
+
+def test_no_template_uses_a_missing_string():
+    used = set()
+    for template in TEMPLATES_DIR.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bt\.(\w+)", text))
+        used |= {f"precision_{value}" for value in ("exact", "approximate", "district")
+                 if 't["precision_" ~' in text}
+    assert used and used - CATALOGUES["vi"].keys() == set()
+
+
+def test_a_partial_catalogue_falls_back_to_vietnamese():
+    assert "stats_title" not in CATALOGUES["km"]
+    assert strings("km")["stats_title"] == strings("vi")["stats_title"]
+    assert strings("km")["review_notice"] != strings("vi")["review_notice"]
+
+
+def test_khmer_catalogue_is_marked_as_awaiting_review():
+    header = (TEMPLATES_DIR.parent / "locales/km/LC_MESSAGES/messages.po").read_text(encoding="utf-8")[:600]
+    assert "AWAITING REVIEW BY A NATIVE KHMER SPEAKER" in header
+
+
+@pytest.mark.parametrize(("tag", "canonical"), [("km", "km"), ("EN", "en"), ("zh-hant", "zh-Hant"), ("pt_BR", "pt-BR")])
+def test_language_tags_are_checked_and_canonical(tag, canonical):
+    assert language_tag(tag) == canonical
+
+
+@pytest.mark.parametrize("tag", ["xx", "location", "", "en--US", "../etc"])
+def test_unknown_language_tags_are_refused(tag):
+    with pytest.raises(InvalidLanguageTag):
+        language_tag(tag)
+
+
+def test_languages_are_named_in_themselves():
+    assert [native_name(tag) for tag in ("vi", "en", "km")] == ["Tiếng Việt", "English", "ខ្មែរ"]
+
+
+def test_numbers_and_dates_in_each_language():
+    assert (format_number(12345, "vi"), format_number(12345, "en")) == ("12.345", "12,345")
+    moment = datetime(2025, 3, 4, 13, 5)
+    assert format_moment(moment, "vi") == "4/3/2025 13:05"
+    assert format_moment(moment, "en") == "3/4/2025 13:05"

@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from api.i18n import INTERFACE_LANGUAGES
 from api.views import site_out
 from sites.loader import load_content
 from sites.models import SiteFrontMatter
-from sites.site import LANGUAGES
 from tests.conftest import BASE_URL, add_site
 
 TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40)
@@ -37,7 +37,7 @@ def test_any_value_in_any_field_gives_a_site_or_errors_naming_the_field(field, v
                 assert error.field is not None and error.field.split(".")[0] == field, str(error)
         else:
             site = result.registry.get("di-tich-thu", include_drafts=True)
-            for lang in LANGUAGES:
+            for lang in INTERFACE_LANGUAGES:
                 site_out(site, lang, BASE_URL, result.registry).model_dump_json()
 
 

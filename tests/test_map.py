@@ -70,6 +70,7 @@ def test_filters_narrow_the_table_and_the_map_data(client):
     assert 'value="dinh" selected' in page.text
     province = client.get("/map", params={"province": "Khánh Hòa"})
     assert {slug for slug, *_ in table_rows(province.text)} == {"bay-da-pi-nang-tac"}
+    client.cookies.clear()  # the ?lang=en above is remembered, as a visitor's choice is
     assert "Không có di tích nào" in client.get("/map?province=Hà Nội").text
 
 
