@@ -32,6 +32,7 @@ VIETNAMESE = [
     ("at most 300 characters", "Tối đa 300 ký tự"),
     ("web address", "Phải là địa chỉ web bắt đầu bằng http:// hoặc https://"),
     ("MB; at most", "Ảnh quá lớn"),
+    ("megapixels", "Ảnh quá nhiều điểm ảnh (tối đa 40 megapixel), hãy thu nhỏ"),
     ("JPEG, PNG or WebP", "Không phải ảnh JPEG, PNG hoặc WebP"),
     ("cannot change", "Mã QR của di tích đã xuất bản không được đổi"),
     ("you may only", "Bạn chỉ được thêm, sửa di tích thuộc tỉnh của mình"),

@@ -49,7 +49,7 @@ def site_list(request: Request, user: StaffDep) -> HTMLResponse:
     """Every site with its state (draft or published), and every problem found in content/."""
     catalog = request.app.state.catalog
     return render_admin(request, "sites.html", {"sites": catalog.registry.all(include_drafts=True),
-                                                "content_errors": catalog.errors})
+                                                "content_errors": catalog.errors, "kept": catalog.kept})
 
 
 @router.get("/new", response_class=HTMLResponse)
@@ -122,9 +122,11 @@ def preview(request: Request, site: Site, lang: str, photos_of: str | None) -> H
 
 
 def form_page(request: Request, site: Site | None, values: dict, errors: dict, status_code: int = 200) -> HTMLResponse:
-    """The site form showing `values` (flat fields) and `errors` next to their inputs."""
+    """The site form showing `values` (flat fields) and `errors` next to their inputs; a site served in
+    its last valid version shows why (the errors of its files)."""
     return render_admin(request, "edit.html", {
         "site": site,
+        "kept_errors": request.app.state.catalog.kept.get(site.slug, []) if site else [],
         "values": values,
         "errors": errors,
         "categories": [(c.value, staff_label(lambda lang, c=c: category_label(c, lang))) for c in Category],

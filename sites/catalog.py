@@ -1,12 +1,16 @@
 """The live view of a content folder: the current registry and errors, reloaded when files change."""
 
+import contextlib
 import logging
 import os
 import threading
 from pathlib import Path
 
 from sites.loader import ContentError, ParsedFiles, load_content
+from sites.markdown import render_markdown
 from sites.registry import Registry
+
+LONG_BODY_CHARACTERS = 8_000  # renders in about 30 ms; the bundled stories are under 3,000
 
 log = logging.getLogger(__name__)
 
@@ -18,19 +22,28 @@ class Catalog:
         self.content_dir = content_dir
         self.registry = Registry([])
         self.errors: list[ContentError] = []
+        self.kept: dict[str, list[ContentError]] = {}  # slug -> errors of sites served in their last valid version
         self._fingerprint: tuple = ()
         self._parsed = ParsedFiles()
         self._lock = threading.Lock()  # the watcher and an admin save may reload at the same moment
         self.reload()
 
     def reload(self) -> None:
-        """Load the folder again; on errors the valid sites are served and each error is logged."""
+        """Load the folder again; on errors the valid sites are served and each error is logged.
+
+        A site whose folder has errors now is served as it was last loaded (`kept`); after a restart
+        there is no such version, and the site is not served until its files are fixed.
+        """
         with self._lock:
             fingerprint = content_fingerprint(self.content_dir)
-            result = load_content(self.content_dir, self._parsed)
-            self.registry, self.errors, self._fingerprint = result.registry, result.errors, fingerprint
+            result = load_content(self.content_dir, self._parsed, last_good=self.registry)
+            self.registry, self.errors, self.kept = result.registry, result.errors, result.kept
+            self._fingerprint = fingerprint
+        _render_long_bodies(self.registry)
         for error in self.errors:
             log.error("content error: %s", error)
+        for slug in self.kept:
+            log.warning("serving the last valid version of %s until its files are fixed", slug)
         log.info("loaded %d sites from %s (%d errors)", len(self.registry), self.content_dir, len(self.errors))
 
     def reload_if_changed(self) -> bool:
@@ -41,13 +54,28 @@ class Catalog:
         return True
 
 
+def _render_long_bodies(registry: Registry) -> None:
+    """Render long stories now, in the thread that reloads, so that the first visitor's request does
+    not render them on the server's event loop (the HTML is kept by render_markdown's cache)."""
+    for site in registry.all(include_drafts=True):
+        for body in site.bodies.values():
+            if len(body) > LONG_BODY_CHARACTERS:
+                render_markdown(body)
+
+
 def content_fingerprint(content_dir: Path) -> tuple:
-    """Names, sizes and modification times of every site folder and file: changes when content changes."""
+    """Names, sizes and modification times of every site folder and file: changes when content changes.
+
+    Entries are looked at themselves, links not followed: Emacs' lock `.#index.md` is a dangling link.
+    A file or folder removed while it is listed is left out (the next check sees the change).
+    """
     stamps = []
     for folder in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
         if not folder.is_dir() or folder.name.startswith((".", "_")):
             continue
-        for entry in os.scandir(folder.path):
-            stat = entry.stat()
-            stamps.append((folder.name, entry.name, stat.st_size, stat.st_mtime_ns))
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(folder.path):
+                with contextlib.suppress(FileNotFoundError):
+                    stat = entry.stat(follow_symlinks=False)
+                    stamps.append((folder.name, entry.name, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(stamps))

@@ -5,11 +5,21 @@ from pathlib import Path
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from sites.reading import UnreadableFile, read_regular_file, regular_file_status
 from sites.text import nfc, nfc_deep
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser is ~10x faster
-    """The safe YAML loader, refusing a field written twice (PyYAML would silently keep the last)."""
+    """The safe YAML loader, refusing a field written twice (PyYAML would silently keep the last) and
+    aliases: `*name` repeats a value without its cost, so 500 bytes of nested aliases expand to
+    hundreds of megabytes ("billion laughs"). Front matter never needs them."""
+
+    def get_single_data(self) -> object:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _refuse_aliases(node)
+        return self.construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen = set()
@@ -21,6 +31,23 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    """Raise when a node is reached twice: the composer gives an alias the very node it names."""
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not allowed; write the value out in full", node.start_mark
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            pending += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
 
 
 class FrontMatterError(Exception):
@@ -41,7 +68,10 @@ class ParsedFiles:
 
     def read(self, path: Path) -> tuple[dict, str]:
         """The front matter and body of `path`; raises FrontMatterError (not cached) when unreadable."""
-        stat = path.stat()
+        try:
+            stat = regular_file_status(path)
+        except UnreadableFile as problem:
+            raise FrontMatterError(str(problem)) from problem
         stamp = (stat.st_mtime_ns, stat.st_size)
         self._used.add(path)
         entry = self._entries.get(path)
@@ -57,9 +87,13 @@ class ParsedFiles:
 
 
 def read_front_matter(path: Path) -> tuple[dict, str]:
-    """The YAML front matter (NFC-normalised) and the Markdown body of a content file."""
+    """The YAML front matter (NFC-normalised) and the Markdown body of a content file.
+
+    The file must be a regular file of at most MAX_TEXT_BYTES (sites/reading.py)."""
     try:
-        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+        text = read_regular_file(path).decode("utf-8").removeprefix("\ufeff")
+    except UnreadableFile as problem:
+        raise FrontMatterError(str(problem)) from problem
     except UnicodeDecodeError as exc:
         raise FrontMatterError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from exc
     handler = YAMLHandler()

@@ -8,7 +8,7 @@ import difflib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
@@ -18,7 +18,7 @@ from sites.frontmatter import FrontMatterError, ParsedFiles
 from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, file_language, language_tag
 from sites.models import PATTERN_HINTS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.photos import PhotoError, upright_size
-from sites.registry import Registry
+from sites.registry import Registry, SiteNotFound
 from sites.site import PhotoFile, Site
 
 
@@ -40,39 +40,58 @@ class ContentFolderMissing(Exception):
 
 @dataclass
 class LoadResult:
-    """What loading content/ gives: the valid sites and every error found."""
+    """What loading content/ gives: the valid sites, every error found, and the sites served in their
+    last valid version because their folder has errors now (slug -> those errors)."""
 
     registry: Registry
     errors: list[ContentError]
+    kept: dict[str, list[ContentError]] = field(default_factory=dict)
 
 
-def load_content(content_dir: Path, parsed: ParsedFiles | None = None) -> LoadResult:
+def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good: Registry | None = None) -> LoadResult:
     """Read every site folder of `content_dir` (sorted); folders starting with . or _ are skipped.
 
-    Pass the same `parsed` to successive calls to reuse the parsing of unchanged files.
+    Pass the same `parsed` to successive calls to reuse the parsing of unchanged files. With
+    `last_good` (the registry loaded before), a folder that has errors now keeps its previous site:
+    a typo in a published site never takes its page and printed QR code offline. Errors are reported
+    either way.
     """
     parsed = parsed or ParsedFiles()
     if not content_dir.is_dir():
         raise ContentFolderMissing(f"{content_dir}: no such content folder")
     sites: list[Site] = []
     errors: list[ContentError] = []
+    kept: dict[str, list[ContentError]] = {}
     for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
         if entry.name.startswith((".", "_")) or not entry.is_dir():
             continue
         site, site_errors = load_site(Path(entry.path), parsed)
         errors += site_errors
+        if site is None and (site := _previous(last_good, entry.name)) is not None:
+            kept[site.slug] = site_errors
         if site is not None:
             sites.append(site)
     parsed.forget_unused()
-    sites, clash_errors = _without_clashing_keys(sites)
-    return LoadResult(Registry(sites), errors + clash_errors)
+    sites, clash_errors = _without_clashing_keys(sites, last_good, kept)
+    served = {site.slug for site in sites}
+    return LoadResult(Registry(sites), errors + clash_errors, {slug: kept[slug] for slug in kept if slug in served})
+
+
+def _previous(last_good: Registry | None, slug: str) -> Site | None:
+    """The site loaded from folder `slug` before, if any."""
+    if last_good is None:
+        return None
+    try:
+        return last_good.get(slug, include_drafts=True)
+    except SiteNotFound:
+        return None
 
 
 def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[ContentError]]:
     """Load one site folder; returns the site (None if any error) and the errors found."""
     index = folder / SOURCE_FILE
     errors: list[ContentError] = []
-    if not index.is_file():
+    if not os.path.lexists(index):
         return None, [ContentError(str(folder), None, "no index.md: every site folder needs one")]
     meta, body = _read_model(index, SiteFrontMatter, parsed, errors)
     if meta is not None:
@@ -174,7 +193,7 @@ def _read_photos(index: Path, folder: Path, meta: SiteFrontMatter, errors: list[
             errors.append(ContentError(str(index), field, f"two photos are named '{path.stem}'; rename one"))
             continue
         stems.add(path.stem)
-        if not path.is_file():
+        if not os.path.lexists(path):
             errors.append(ContentError(str(index), field, f"no file '{photo.file}' in {folder}"))
             continue
         try:
@@ -186,17 +205,23 @@ def _read_photos(index: Path, folder: Path, meta: SiteFrontMatter, errors: list[
     return photos
 
 
-def _without_clashing_keys(sites: list[Site]) -> tuple[list[Site], list[ContentError]]:
-    """Drop every site whose slug, code or alias is already taken by a site loaded before it."""
+def _without_clashing_keys(
+    sites: list[Site], last_good: Registry | None, kept: dict[str, list[ContentError]]
+) -> tuple[list[Site], list[ContentError]]:
+    """Drop every site whose slug, code or alias is already taken by a site loaded before it; its
+    previous version in `last_good` stays if that one clashes with nothing (recorded in `kept`)."""
     owners: dict[str, Site] = {}
-    kept, errors = [], []
+    kept_sites, errors = [], []
     for site in sites:
         clashes = clashing_keys(site, owners)
         errors += clashes
+        if clashes and (previous := _previous(last_good, site.slug)) is not None \
+                and previous is not site and not clashing_keys(previous, owners):
+            site, clashes, kept[previous.slug] = previous, [], clashes
         if not clashes:
-            kept.append(site)
+            kept_sites.append(site)
             owners.update(dict.fromkeys(site.keys(), site))
-    return kept, errors
+    return kept_sites, errors
 
 
 def clashing_keys(site: Site, owners: Mapping[str, Site]) -> list[ContentError]:

@@ -7,14 +7,18 @@ cleaned the same way before they are stored (`clean_upload`).
 
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sites.files import atomic_write
+from sites.reading import UnreadableFile, regular_file_status
 from sites.site import PhotoFile
 
 VARIANT_WIDTHS = (480, 960, 1200)
+MAX_PHOTO_PIXELS = 40_000_000  # decoded: 120-160 MB; phones save 12 MP by default
+_VARIANT_MAKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photo-variants")
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 _VARIANT_NAME = re.compile(r"^(?P<stem>[A-Za-z0-9][A-Za-z0-9_-]*)-(?P<width>\d+)\.jpg$")
 
@@ -28,19 +32,39 @@ class PhotoTooLarge(PhotoError):
 
 
 def upright_size(path: Path) -> tuple[int, int]:
-    """Width and height of an image as displayed, after its EXIF orientation (reads the header only).
+    """Width and height of an image as displayed, after its EXIF orientation, read from the header only:
+    a reload never decodes a photo.
 
-    Raises PhotoError when the file is not a JPEG, PNG or WebP image."""
+    Raises PhotoError when the file is not a regular file holding a JPEG, PNG or WebP image of at most
+    MAX_PHOTO_PIXELS."""
     try:
+        regular_file_status(path)
         with Image.open(path) as image:
             if image.format not in PHOTO_FORMATS:
                 raise PhotoError(f"'{path.name}' is {image.format}, not a JPEG, PNG or WebP image")
+            check_pixels(image, f"'{path.name}'")
             width, height = image.size
-            if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF Orientation: rotated by 90 degrees
-                width, height = height, width
-            return width, height
+            return (height, width) if _turned(image) else (width, height)
+    except UnreadableFile as problem:
+        raise PhotoError(f"'{path.name}' {problem}") from problem
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise PhotoError(f"'{path.name}' is not a readable JPEG, PNG or WebP image") from exc
+
+
+def check_pixels(image: Image.Image, name: str) -> None:
+    """PhotoError when `image` has more than MAX_PHOTO_PIXELS (its header says; nothing is decoded)."""
+    width, height = image.size
+    if width * height > MAX_PHOTO_PIXELS:
+        raise PhotoError(f"{name} is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); "
+                         f"at most {MAX_PHOTO_PIXELS // 1_000_000} megapixels: make it smaller")
+
+
+def _turned(image: Image.Image) -> bool:
+    """Whether the EXIF orientation turns `image` by 90 degrees. Read from the header: Pillow decodes a
+    whole PNG to look for EXIF after the pixels, so a PNG without EXIF in its header is upright."""
+    if image.format == "PNG" and "exif" not in image.info:
+        return False
+    return image.getexif().get(0x0112) in (5, 6, 7, 8)
 
 
 def variant_widths(photo: PhotoFile) -> list[int]:
@@ -69,25 +93,41 @@ def parse_variant_name(name: str) -> tuple[str, int] | None:
 
 
 def variant_file(photo: PhotoFile, width: int, cache_dir: Path) -> Path:
-    """The cached variant file of `photo`, made first if needed. An edited photo gets a new cache entry."""
+    """The cached variant file of `photo`, made first if needed. An edited photo gets a new cache entry.
+
+    Variants are made one at a time, by one thread: a 40-megapixel PNG takes about 200 MB while it
+    is resized, and memory freed by many threads stays with each thread's malloc arena, so the first
+    views of a page of large photos on several phones would add up to gigabytes.
+    """
     stat = photo.path.stat()
     target = cache_dir / f"{photo.stem}-{width}-{stat.st_mtime_ns}-{stat.st_size}.jpg"
     if not target.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        _write_variant(photo.path, width, target)
+        _VARIANT_MAKER.submit(_make_variant, photo.path, width, target).result()
     return target
 
 
-def _write_variant(source: Path, width: int, target: Path) -> None:
-    with Image.open(source) as original:
-        image = ImageOps.exif_transpose(original)
-        if image.mode in ("RGBA", "LA", "P"):
-            image = image.convert("RGBA")
-            background = Image.new("RGB", image.size, "white")
-            background.paste(image, mask=image.getchannel("A"))
-            image = background
+def _make_variant(source: Path, width: int, target: Path) -> None:
+    if target.exists():  # made for another request while this one waited
+        return
+    with Image.open(source) as image:
+        check_pixels(image, f"'{source.name}'")  # the file may have been replaced since it was loaded
+        turned = _turned(image)
+        stored_width, stored_height = image.size
+        upright_width = stored_height if turned else stored_width
+        scale = min(1.0, width / upright_width)
+        size = (max(1, round(stored_width * scale)), max(1, round(stored_height * scale)))
+        image.draft("RGB", size)  # a JPEG is decoded at 1/2, 1/4 or 1/8 of its size when that is enough
+        if image.mode in ("1", "P"):
+            image = image.convert("RGBA")  # a palette image would be resized by its nearest pixels
+        image.thumbnail(size, Image.Resampling.LANCZOS)  # before anything else copies the full image
+        image = ImageOps.exif_transpose(image)
+        if image.mode in ("RGBA", "LA", "PA"):
+            rgba = image.convert("RGBA")
+            image = Image.new("RGB", image.size, "white")
+            image.paste(rgba, mask=rgba.getchannel("A"))
         image = image.convert("RGB")
-        image.thumbnail((width, width * 10), Image.Resampling.LANCZOS)
+        cache_dir = target.parent
+        cache_dir.mkdir(parents=True, exist_ok=True)
         with atomic_write(target) as out:
             image.save(out, "JPEG", quality=78, optimize=True, progressive=True)
 
@@ -102,7 +142,7 @@ def clean_upload(data: bytes) -> tuple[bytes, str]:
 
     The format comes from decoding the bytes, never from the file name. EXIF orientation is applied
     and EXIF (with its GPS position), XMP and comments are dropped; only the colour profile is kept.
-    Raises PhotoError when the upload is too large or not a JPEG, PNG or WebP image.
+    Raises PhotoError when the upload is too large (bytes or pixels) or not a JPEG, PNG or WebP image.
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise PhotoTooLarge(f"the photo is {len(data) / 1048576:.1f} MB; at most {MAX_UPLOAD_BYTES // 1048576} MB")
@@ -111,6 +151,7 @@ def clean_upload(data: bytes) -> tuple[bytes, str]:
             if original.format not in PHOTO_FORMATS:
                 raise PhotoError(f"the file is {original.format}, not a JPEG, PNG or WebP image")
             image_format = original.format
+            check_pixels(original, "the photo")
             image = ImageOps.exif_transpose(original)
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:

@@ -1,6 +1,8 @@
 """The admin's site form through the real app: drafts, photos, publishing, and every kind of bad input,
 after which content/ is byte-for-byte unchanged."""
 
+import io
+import os
 import re
 from html.parser import HTMLParser
 
@@ -300,3 +302,46 @@ def test_leaflet_and_the_picker_script_are_served_by_the_app(client):
 def test_a_missing_block_is_shown_at_its_required_inputs():
     shown = form_errors([FieldError("address", "required field is missing"), FieldError("name", "x")])
     assert list(shown) == ["address.text", "address.province", "name"]
+
+
+def test_a_save_beside_an_editors_lock_link_succeeds(staff_client, content_dir):
+    """Emacs keeps a dangling link `.#index.md` in the folder while the file is open (issue 11, item 5)."""
+    client = staff_client("hoa")
+    os.symlink("hoa@may.4242:1700000000", content_dir / "dinh-thoi-an" / ".#index.md")
+    fields = {**form_of(client, "dinh-thoi-an"), "built": "Năm 1832"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    assert "Năm 1832" in client.get("/sites/dinh-thoi-an").text
+    assert os.path.islink(content_dir / "dinh-thoi-an" / ".#index.md"), "the editor's lock is left alone"
+
+
+def test_a_broken_published_site_is_served_as_before_and_flagged_to_staff(staff_client, content_dir):
+    """An unclosed quote keeps the page and its QR code; staff see why (issue 11, item 6)."""
+    client = staff_client("hoa")
+    index = content_dir / "dinh-thoi-an" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("name: Đình Thới An", 'name: "Đình Thới An'),
+                     encoding="utf-8")
+    client.app.state.catalog.reload()
+    assert "Đình Thới An" in client.get("/q/thoian").text
+    assert client.get("/healthz").json()["content_errors"] == 1
+    warning = 'Đang phục vụ bản hợp lệ trước đó / <span lang="en">Serving the last valid version</span>'
+    listing = client.get("/admin").text
+    assert warning in listing and f"{index}: front matter is not valid YAML" in listing
+    edit_page = client.get("/admin/sites/dinh-thoi-an").text
+    assert warning in edit_page and f"{index}: front matter is not valid YAML" in edit_page
+    assert warning not in client.get("/admin/sites/dinh-phu-luong").text
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_a_photo_over_40_megapixels_is_refused_at_upload(staff_client, content_dir):
+    """A 13000 x 13000 PNG is a few kilobytes but 7.5 GB once its variants are made (issue 11, item 7)."""
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    out = io.BytesIO()
+    Image.new("1", (13_000, 13_000)).save(out, "PNG")
+    response = post_form(client, "/admin/new", {**NEW_SITE, "new_photo.caption": "A", "new_photo.credit": "B"},
+                         files={"photo_upload": ("lon.png", out.getvalue(), "image/png")})
+    assert response.status_code == 422
+    assert errors_next_to(response.text, "photo_upload")[0] == (
+        "Ảnh quá nhiều điểm ảnh (tối đa 40 megapixel), hãy thu nhỏ / the photo is 13000 x 13000 pixels "
+        "(169 megapixels); at most 40 megapixels: make it smaller")
+    assert snapshot(content_dir) == before
