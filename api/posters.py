@@ -1,56 +1,48 @@
-"""Printable PDFs for staff and print shops: `/posters/{slug}.pdf` (one site) and `/posters.pdf` (every site)."""
+"""Printable PDFs for staff and print shops: `/posters/{slug}.pdf` (one site) and `/posters.pdf` (every site).
+
+Anonymous and costly (about 5 s of CPU for 1,000 sites), so each PDF is made once per content version,
+in a separate process, a few at a time (api/printing.py); a matching If-None-Match gets a 304.
+"""
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import RegistryDep, SettingsDep, SiteDep
 from api.json_api import MOVED, NOT_FOUND
-from api.qr_codes import site_scan_url
 from api.settings import Settings
-from qr.posters import Branding, PosterFormat, PosterText, poster, posters
-from sites.models import CATEGORY_LABELS, Category
-from sites.site import DEFAULT_LANGUAGE, Site
+from api.printing import PrintShop, branding, get_print_shop, poster_key, poster_text, reachable_base_url
+from qr.posters import PosterFormat, PosterText
+from sites.models import Category
 
-router = APIRouter(tags=["posters"])
+router = APIRouter(tags=["posters"], dependencies=[Depends(reachable_base_url)])
 
 PDF = {200: {"content": {"application/pdf": {}}, "description": "A print-ready PDF, one page per site"}}
+REFUSED = {
+    304: {"description": "Not modified: the ETag in If-None-Match is still current"},
+    409: {"description": "DIACHIDO_BASE_URL is a loopback address that phones cannot open (see the README)"},
+    503: {"description": "Too many PDFs are being made; try again after Retry-After seconds"},
+}
 FormatQuery = Annotated[
     PosterFormat, Query(description="a4: A4 poster; a5: A5 flyer; plaque: 20 x 15 cm plaque card (default a4)")
 ]
+PrintShopDep = Annotated[PrintShop, Depends(get_print_shop)]
 
 
-def poster_text(site: Site, settings: Settings) -> PosterText:
-    """What the site's poster says, in Vietnamese; the URL is the one its QR code encodes."""
-    return PosterText(
-        name=site.meta.name,
-        category=CATEGORY_LABELS[site.meta.category][DEFAULT_LANGUAGE],
-        recognition=site.recognition_label(DEFAULT_LANGUAGE),
-        summary=site.meta.summary,
-        url=site_scan_url(site, settings),
-    )
-
-
-def branding(settings: Settings) -> Branding:
-    """The organising unit and its logo, from the settings."""
-    return Branding(settings.organisation, settings.organisation_logo)
-
-
-@router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED})
-async def site_poster(site: SiteDep, settings: SettingsDep, format: FormatQuery = PosterFormat.a4) -> Response:
+@router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED, **REFUSED})
+async def site_poster(request: Request, site: SiteDep, settings: SettingsDep, shop: PrintShopDep,
+                      format: FormatQuery = PosterFormat.a4) -> Response:
     """The published site's poster, flyer or plaque card as a one-page PDF."""
-    # About 30 ms of CPU: in the thread pool, so scans keep being answered meanwhile.
-    body = await run_in_threadpool(poster, poster_text(site, settings), format, branding(settings))
-    return _pdf(body, f"{site.slug}-{format.value}.pdf")
+    return await _pdf(request, shop, [poster_text(site, settings)], format, settings, f"{site.slug}-{format.value}.pdf")
 
 
 @router.get("/posters.pdf", response_class=Response, responses={
-    **PDF, 404: {"description": "No published site matches the filters"},
+    **PDF, 404: {"description": "No published site matches the filters"}, **REFUSED,
 })
 async def all_posters(
-    registry: RegistryDep, settings: SettingsDep, format: FormatQuery = PosterFormat.a4,
+    request: Request, registry: RegistryDep, settings: SettingsDep, shop: PrintShopDep,
+    format: FormatQuery = PosterFormat.a4,
     province: Annotated[str | None, Query(description="Only this province (today's or the former one)")] = None,
     category: Annotated[Category | None, Query(description="Only this kind of site")] = None,
 ) -> Response:
@@ -59,11 +51,19 @@ async def all_posters(
     if not sites:
         raise HTTPException(404, "No published site matches these filters")
     texts = [poster_text(site, settings) for site in sites]
-    body = await run_in_threadpool(posters, texts, format, branding(settings))
-    return _pdf(body, f"posters-{format.value}.pdf")
+    return await _pdf(request, shop, texts, format, settings, f"posters-{format.value}.pdf")
 
 
-def _pdf(body: bytes, filename: str) -> Response:
-    """`body` as a PDF that browsers show and save under `filename`."""
-    headers = {"Content-Disposition": f'inline; filename="{filename}"'}
+async def _pdf(request: Request, shop: PrintShop, texts: list[PosterText], fmt: PosterFormat, settings: Settings,
+               filename: str) -> Response:
+    """The PDF of `texts` that browsers show and save under `filename`, validated by its content version."""
+    brand = branding(settings)
+    key = poster_key(texts, fmt, brand)
+    headers = {"Content-Disposition": f'inline; filename="{filename}"', "ETag": f'"{key}"', "Cache-Control": "no-cache"}
+    if headers["ETag"] in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    try:
+        body = await shop.posters(key, texts, fmt, brand)
+    except ValueError as exc:  # a text too long to fit even at the smallest size
+        raise HTTPException(422, f"Không in được / cannot print: {exc}") from None
     return Response(body, media_type="application/pdf", headers=headers)
