@@ -4,7 +4,10 @@ files (issue 11: caches by content, a limit on concurrent work, nothing on the e
 
 import hashlib
 import multiprocessing
+import os
 import pickle
+import sys
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -20,10 +23,12 @@ from sites.site import DEFAULT_LANGUAGE, Site
 # A PNG of the largest size is about 100 KB and a 1,000-page poster batch about 2 MB (bench/posters.py).
 PNG_CACHE_BYTES = 8 * 2**20
 POSTER_CACHE_BYTES = 48 * 2**20
-# Two cores: PNGs (zlib, which releases the GIL) on two threads; posters (pure Python in fpdf2) in one
-# separate process, so they never hold the GIL against the event loop that answers scans.
-PNG_WORKERS, PNG_QUEUE = 2, 32
+# On two cores one is left to the event loop that answers scans: PNGs (mostly zlib, which releases the GIL)
+# on one thread; posters (pure Python in fpdf2, which would hold the GIL) in one separate process. Both run
+# at a lower CPU priority, so a scan is answered first.
+PNG_WORKERS, PNG_QUEUE = 1, 32
 POSTER_WORKERS, POSTER_QUEUE = 1, 4
+WORKER_NICENESS = 5
 
 
 def site_scan_url(site: Site, settings: Settings) -> str:
@@ -83,7 +88,7 @@ class PrintShop:
     def __init__(self) -> None:
         self.pngs = ByteCache(PNG_CACHE_BYTES)
         self.pdfs = ByteCache(POSTER_CACHE_BYTES)
-        self._png_pool = WorkPool("QR codes", lambda n: ThreadPoolExecutor(n, "qr-png"), PNG_WORKERS, PNG_QUEUE)
+        self._png_pool = WorkPool("QR codes", _png_threads, PNG_WORKERS, PNG_QUEUE)
         self._pdf_pool = WorkPool("posters", _poster_process, POSTER_WORKERS, POSTER_QUEUE)
 
     async def png(self, payload: str, size: int, ec: ErrorCorrection, dpi: int | None) -> bytes:
@@ -105,9 +110,19 @@ def poster_key(texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding) 
     return hashlib.blake2b(pickle.dumps((list(texts), fmt.value, brand)), digest_size=16).hexdigest()
 
 
+def _png_threads(workers: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(workers, "qr-png", initializer=_lower_thread_priority)
+
+
+def _lower_thread_priority() -> None:
+    if sys.platform == "linux":  # Linux gives each thread its own niceness, set through its thread id
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+
+
 def _poster_process(workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: the server has threads, and a forked child may inherit a lock held by one of them.
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=os.nice, initargs=(WORKER_NICENESS,))
 
 
 async def get_print_shop(request: Request) -> PrintShop:
