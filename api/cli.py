@@ -57,7 +57,7 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
     """Chạy máy chủ web / run the web server."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
-    if settings.base_url_unreachable:
+    if settings.base_url_unreachable():
         _warn_loopback(settings, "Mã QR và áp phích bị từ chối cho đến khi sửa / QR codes and posters are refused "
                                  "until this is fixed.")
     try:

@@ -74,11 +74,12 @@ def loopback_warning(settings: Settings) -> str:
 async def reachable_base_url(request: Request) -> None:
     """Refuse (409) a QR code or poster that would encode a loopback address nobody else can open.
 
-    Allowed when the server itself listens on loopback only (DIACHIDO_LISTEN_HOST, set by `diachido serve`):
-    then whoever downloads the file is on this machine, testing.
+    Allowed when the server itself listens on loopback only (DIACHIDO_LISTEN_HOST, set by `diachido serve`)
+    and the request came to a loopback address (not through a reverse proxy): then whoever downloads the file
+    is on this machine, testing.
     """
     settings: Settings = request.app.state.settings
-    if settings.base_url_unreachable:
+    if settings.base_url_unreachable(request.url.hostname):
         raise HTTPException(409, loopback_warning(settings))
 
 

@@ -76,10 +76,11 @@ class Settings(BaseSettings):
         """The base URL names this machine (127.0.0.1, localhost): no phone can open the QR codes."""
         return is_loopback(urlsplit(self.base_url).hostname)
 
-    @property
-    def base_url_unreachable(self) -> bool:
-        """QR codes would send phones to this machine's loopback address, though others may reach the server."""
-        return self.base_url_is_loopback and not is_loopback(self.listen_host)
+    def base_url_unreachable(self, request_host: str | None = "localhost") -> bool:
+        """QR codes would send phones to this machine's loopback address, though others may reach the server:
+        it listens on a public address, or `request_host` (the Host a request came with) is not loopback,
+        as behind a reverse proxy on the same machine."""
+        return self.base_url_is_loopback and not (is_loopback(self.listen_host) and is_loopback(request_host))
 
     @property
     def tile_origin(self) -> str:

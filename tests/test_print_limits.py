@@ -97,7 +97,10 @@ def test_a_loopback_base_url_is_refused_naming_the_setting(make_client, path):
 @pytest.mark.parametrize("path", PRINTED)
 def test_a_loopback_base_url_is_fine_on_a_server_listening_on_loopback(make_client, path):
     for host in ("127.0.0.1", "localhost", "::1"):
-        assert make_client(base_url=LOOPBACK, listen_host=host).get(path).status_code == 200
+        client = make_client(base_url=LOOPBACK, listen_host=host)
+        assert client.get(path, headers={"Host": "127.0.0.1:8000"}).status_code == 200
+        # Through a reverse proxy on the same machine: the request names the public host.
+        assert client.get(path, headers={"Host": "diachido.example.vn"}).status_code == 409
 
 
 def test_admin_shows_a_banner_for_a_loopback_base_url(staff_client):
