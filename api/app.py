@@ -14,6 +14,7 @@ from api import admin_auth, admin_import, admin_sites, json_api, map_pages, page
 from api.errors import install_error_handlers
 from api.map_pages import BaseMapCache
 from api.page_cache import PageCache
+from api.printing import PrintShop
 from api.settings import Settings
 from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     catalog = Catalog(settings.content_dir)
     visits = SQLiteVisitStore(settings.data_dir / VISITS_FILE)
+    print_shop = PrintShop()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
         await visits.close()
+        print_shop.close()
 
     app = FastAPI(
         title="Địa chỉ đỏ",
@@ -71,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = catalog
     app.state.visits = visits
     app.state.page_cache = PageCache()
+    app.state.print_shop = print_shop
     app.state.base_maps = BaseMapCache()
     app.state.visitor_hasher = VisitorHasher()
     app.state.staff_auth = _staff_auth(settings)

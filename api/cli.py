@@ -12,8 +12,8 @@ import uvicorn
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.posters import branding, poster_text
-from api.qr_codes import DEFAULT_DPI, DEFAULT_SIZE, site_scan_url, site_svg
+from api.printing import branding, loopback_warning, poster_text, site_scan_url, site_svg
+from api.qr_codes import DEFAULT_DPI, DEFAULT_SIZE
 from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from qr.codes import ErrorCorrection, png, print_pixels
 from qr.posters import PosterFormat
@@ -57,7 +57,10 @@ def main() -> None:
 def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None) -> None:
     """Chạy máy chủ web / run the web server."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = load_settings(content_dir=content_dir, data_dir=data_dir)
+    settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
+    if settings.base_url_unreachable():
+        _warn_loopback(settings, "Mã QR và áp phích bị từ chối cho đến khi sửa / QR codes and posters are refused "
+                                 "until this is fixed.")
     try:
         app = create_app(settings)
     except ContentFolderMissing as exc:
@@ -159,6 +162,7 @@ def qr(slugs: tuple[str, ...], out_dir: Path, size: int | None, cm: float | None
                    "left out", err=True)
     registry = loaded.registry
     sites = registry.all() if not slugs else _named_sites(registry, slugs)
+    _warn_if_loopback(settings)
     pixels = print_pixels(cm, dpi) if cm else size or DEFAULT_SIZE
     out_dir.mkdir(parents=True, exist_ok=True)
     for site in sites:
@@ -199,6 +203,7 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str) -> None
     sites = loaded.registry.all() if not slugs else _named_sites(loaded.registry, slugs)
     if not sites:
         raise click.ClickException("Không có di tích nào để in / no site to print")
+    _warn_if_loopback(settings)
     texts = (poster_text(site, settings, lang) for site in sites)
     with click.progressbar(texts, length=len(sites), label="Áp phích / posters", file=sys.stderr,
                            hidden=len(sites) < PROGRESS_FROM) as progress:
@@ -209,6 +214,18 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str) -> None
     out_file.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomically(out_file, body)
     click.echo(f"✓ {len(sites)} trang / pages, {len(body) // 1024} KB: {out_file}")
+
+
+def _warn_if_loopback(settings: Settings) -> None:
+    """Files made for print with a loopback base URL are written (tests, trials), but never silently."""
+    if settings.base_url_is_loopback:
+        _warn_loopback(settings, "Đừng in các tệp này / do not print these files.")
+
+
+def _warn_loopback(settings: Settings, consequence: str) -> None:
+    """A warning on standard error that nobody scrolling past the log can miss."""
+    rule = "!" * 78
+    click.secho(f"{rule}\n{loopback_warning(settings)}\n{consequence}\n{rule}", fg="red", bold=True, err=True)
 
 
 def _named_sites(registry: Registry, keys: tuple[str, ...]) -> list[Site]:

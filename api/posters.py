@@ -1,49 +1,37 @@
-"""Printable PDFs for staff and print shops: `/posters/{slug}.pdf` (one site) and `/posters.pdf` (every site)."""
+"""Printable PDFs for staff and print shops: `/posters/{slug}.pdf` (one site) and `/posters.pdf` (every site).
+
+Anonymous and costly (about 5 s of CPU for 1,000 sites), so each PDF is made once per content version,
+in a separate process, a few at a time (api/printing.py); a matching If-None-Match gets a 304.
+"""
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import RegistryDep, SettingsDep, SiteDep
-from api.i18n import COMPLETE_LANGUAGES, category_label, recognition_label, strings
 from api.json_api import MOVED, NOT_FOUND
-from api.qr_codes import site_scan_url
+from api.printing import PrintShop, branding, get_print_shop, poster_key, poster_text, reachable_base_url
 from api.settings import Settings
-from qr.posters import Branding, PosterFormat, PosterText, poster, posters
+from qr.posters import PosterFormat, PosterText
 from sites.languages import SOURCE_LANGUAGE, valid_language_tag
 from sites.models import Category
-from sites.site import Site
 
-router = APIRouter(tags=["posters"])
+router = APIRouter(tags=["posters"], dependencies=[Depends(reachable_base_url)])
 
 PDF = {200: {"content": {"application/pdf": {}}, "description": "A print-ready PDF, one page per site"}}
 LangQuery = Annotated[str | None, Query(
     description="BCP 47 tag of the poster's language (default vi); a site without text in it prints in Vietnamese"
 )]
+REFUSED = {
+    304: {"description": "Not modified: the ETag in If-None-Match is still current"},
+    409: {"description": "DIACHIDO_BASE_URL is a loopback address that phones cannot open (see the README)"},
+    503: {"description": "Too many PDFs are being made; try again after Retry-After seconds"},
+}
 FormatQuery = Annotated[
     PosterFormat, Query(description="a4: A4 poster; a5: A5 flyer; plaque: 20 x 15 cm plaque card (default a4)")
 ]
-
-
-def poster_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> PosterText:
-    """What the site's poster says in `lang` (Vietnamese where the site has no text in it), with the call to
-    action in `lang` and then in Vietnamese (English under a Vietnamese one). The URL is the one its QR code
-    encodes, the same in every language: a phone opens the page in its own language, with a picker."""
-    text = site.localized(lang)
-    lang = text.content_lang
-    second = SOURCE_LANGUAGE if lang != SOURCE_LANGUAGE else next(
-        (tag for tag in COMPLETE_LANGUAGES if tag != SOURCE_LANGUAGE), SOURCE_LANGUAGE)
-    return PosterText(
-        name=text.name,
-        category=category_label(site.meta.category, lang),
-        recognition=recognition_label(site.meta.recognition, lang),
-        summary=text.summary,
-        url=site_scan_url(site, settings),
-        lang=lang,
-        call_to_action=(strings(lang)["call_to_action"], strings(second)["call_to_action"]),
-    )
+PrintShopDep = Annotated[PrintShop, Depends(get_print_shop)]
 
 
 def poster_language(lang: str | None) -> str:
@@ -55,26 +43,20 @@ def poster_language(lang: str | None) -> str:
     return tag
 
 
-def branding(settings: Settings) -> Branding:
-    """The organising unit and its logo, from the settings."""
-    return Branding(settings.organisation, settings.organisation_logo)
-
-
-@router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED})
-async def site_poster(site: SiteDep, settings: SettingsDep, format: FormatQuery = PosterFormat.a4,
-                      lang: LangQuery = None) -> Response:
+@router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED, **REFUSED})
+async def site_poster(request: Request, site: SiteDep, settings: SettingsDep, shop: PrintShopDep,
+                      format: FormatQuery = PosterFormat.a4, lang: LangQuery = None) -> Response:
     """The published site's poster, flyer or plaque card as a one-page PDF."""
-    # About 30 ms of CPU: in the thread pool, so scans keep being answered meanwhile.
-    texts = poster_text(site, settings, poster_language(lang))
-    body = await run_in_threadpool(poster, texts, format, branding(settings))
-    return _pdf(body, f"{site.slug}-{format.value}.pdf")
+    texts = [poster_text(site, settings, poster_language(lang))]
+    return await _pdf(request, shop, texts, format, settings, f"{site.slug}-{format.value}.pdf")
 
 
 @router.get("/posters.pdf", response_class=Response, responses={
-    **PDF, 404: {"description": "No published site matches the filters"},
+    **PDF, 404: {"description": "No published site matches the filters"}, **REFUSED,
 })
 async def all_posters(
-    registry: RegistryDep, settings: SettingsDep, format: FormatQuery = PosterFormat.a4,
+    request: Request, registry: RegistryDep, settings: SettingsDep, shop: PrintShopDep,
+    format: FormatQuery = PosterFormat.a4,
     province: Annotated[str | None, Query(description="Only this province (today's or the former one)")] = None,
     category: Annotated[Category | None, Query(description="Only this kind of site")] = None,
 ) -> Response:
@@ -83,11 +65,19 @@ async def all_posters(
     if not sites:
         raise HTTPException(404, "No published site matches these filters")
     texts = [poster_text(site, settings) for site in sites]
-    body = await run_in_threadpool(posters, texts, format, branding(settings))
-    return _pdf(body, f"posters-{format.value}.pdf")
+    return await _pdf(request, shop, texts, format, settings, f"posters-{format.value}.pdf")
 
 
-def _pdf(body: bytes, filename: str) -> Response:
-    """`body` as a PDF that browsers show and save under `filename`."""
-    headers = {"Content-Disposition": f'inline; filename="{filename}"'}
+async def _pdf(request: Request, shop: PrintShop, texts: list[PosterText], fmt: PosterFormat, settings: Settings,
+               filename: str) -> Response:
+    """The PDF of `texts` that browsers show and save under `filename`, validated by its content version."""
+    brand = branding(settings)
+    key = poster_key(texts, fmt, brand)
+    headers = {"Content-Disposition": f'inline; filename="{filename}"', "ETag": f'"{key}"', "Cache-Control": "no-cache"}
+    if headers["ETag"] in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    try:
+        body = await shop.posters(key, texts, fmt, brand)
+    except ValueError as exc:  # a text too long to fit even at the smallest size
+        raise HTTPException(422, f"Không in được / cannot print: {exc}") from None
     return Response(body, media_type="application/pdf", headers=headers)

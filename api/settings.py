@@ -72,11 +72,27 @@ class Settings(BaseSettings):
         description="Counted visits (scans and views) per client address per hour; more from one address are "
         "served but not counted. Generous, since a class or a mobile carrier puts many phones behind one address",
     )
+    listen_host: str | None = Field(
+        None,
+        description="The address the server listens on; `diachido serve --host` sets it. With a loopback base_url, "
+        "QR codes and posters are refused unless this is a loopback address too (unset: refused)",
+    )
 
     @property
     def secure_cookies(self) -> bool:
         """Session cookies are marked Secure when the site is served over HTTPS."""
         return self.base_url.startswith("https://")
+
+    @property
+    def base_url_is_loopback(self) -> bool:
+        """The base URL names this machine (127.0.0.1, localhost): no phone can open the QR codes."""
+        return is_loopback(urlsplit(self.base_url).hostname)
+
+    def base_url_unreachable(self, request_host: str | None = "localhost") -> bool:
+        """QR codes would send phones to this machine's loopback address, though others may reach the server:
+        it listens on a public address, or `request_host` (the Host a request came with) is not loopback,
+        as behind a reverse proxy on the same machine."""
+        return self.base_url_is_loopback and not (is_loopback(self.listen_host) and is_loopback(request_host))
 
     @property
     def tile_origin(self) -> str:
@@ -135,6 +151,19 @@ class Settings(BaseSettings):
         if self.qr_uppercase and urlsplit(self.base_url).path not in ("", "/"):
             raise ValueError("qr_uppercase needs a base_url without a path, e.g. https://diachido.vn")
         return self
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether `host` (a name or an address) is this machine's loopback: 127.0.0.0/8, ::1 or localhost."""
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def unknown_environment_settings(environ: Mapping[str, str]) -> list[str]:

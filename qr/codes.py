@@ -6,14 +6,14 @@ scans when printed on a coloured plaque.
 """
 
 import html
-import io
 import math
+import struct
+import zlib
 from collections.abc import Iterator
 from enum import StrEnum
 
 import qrcode
 import qrcode.constants
-from PIL import Image
 
 QUIET_ZONE_MODULES = 4
 CM_PER_INCH = 2.54
@@ -64,18 +64,19 @@ def png(payload: str, size: int, ec: ErrorCorrection = ErrorCorrection.M, dpi: i
     the white margin. With `dpi`, the file says its print resolution, so `size` pixels print at
     size / dpi inches. Raises ValueError if `size` is smaller than one pixel per module.
     """
-    code = _matrix_code(payload, ec)
-    modules = code.modules_count + 2 * QUIET_ZONE_MODULES
+    grid = matrix(payload, ec)
+    modules = len(grid)
     if size < modules:
         raise ValueError(f"size {size} px is too small: this code needs at least {modules} px ({modules} modules)")
-    code.box_size = size // modules
-    drawn = code.make_image().get_image()
-    image = Image.new("1", (size, size), 1)
-    offset = (size - drawn.size[0]) // 2
-    image.paste(drawn, (offset, offset))
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True, **({"dpi": (dpi, dpi)} if dpi else {}))
-    return out.getvalue()
+    module_px = size // modules
+    offset = (size - modules * module_px) // 2
+    white = _packed_row("1" * size)
+    rows = [white] * offset
+    for modules_row in grid:
+        bits = "1" * offset + "".join("0" * module_px if dark else "1" * module_px for dark in modules_row)
+        rows += [_packed_row(bits.ljust(size, "1"))] * module_px
+    rows += [white] * (size - len(rows))
+    return _png_1bit(rows, size, dpi)
 
 
 def svg(payload: str, ec: ErrorCorrection = ErrorCorrection.M, cm: float | None = None,
@@ -118,6 +119,31 @@ def dark_runs(grid: list[list[bool]]) -> Iterator[tuple[int, int, int]]:
                     x += 1
                 yield start, y, x - start
             x += 1
+
+
+def _packed_row(bits: str) -> bytes:
+    """A PNG scanline of 1-bit pixels ("1" white, "0" black), eight to a byte, with its filter byte (none)."""
+    bits = bits.ljust(-(-len(bits) // 8) * 8, "1")
+    return b"\0" + int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+def _png_1bit(rows: list[bytes], size: int, dpi: int | None) -> bytes:
+    """A grey-scale 1-bit PNG of `size` x `size` from its scanlines, written directly.
+
+    Pillow keeps a 1-bit image at a byte per pixel and draws the code module by module: 100 MB and
+    0.1 s at 7000 px (issue 11). Here a pixel is a bit, and the rows of one module row are the same
+    object until they are joined for compression (6 MB at 7000 px).
+    """
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    data = zlib.compress(b"".join(rows), 9)  # one call: zlib lets other threads run meanwhile
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0))  # 1 bit, grey, no interlace
+    resolution = b""
+    if dpi:
+        per_metre = round(dpi / CM_PER_INCH * 100)
+        resolution = chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+    return b"\x89PNG\r\n\x1a\n" + header + resolution + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
 def _matrix_code(payload: str, ec: ErrorCorrection) -> qrcode.QRCode:
