@@ -7,11 +7,13 @@ result is validated with the same models as `diachido check`, and every problem 
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
-from sites.loader import TRANSLATION_LANGUAGES, describe_validation_errors
+from sites.loader import TRANSLATION_LANGUAGES, ContentError, describe_validation_errors
+from sites.messages import english
 from sites.models import SiteFrontMatter, Translation
 from sites.site import Site
 from sites.text import nfc
@@ -22,10 +24,23 @@ BODY_FIELD = "body"
 
 @dataclass(frozen=True)
 class FieldError:
-    """A problem with one field of what staff entered; `field` is the flat name (`location.lat`)."""
+    """A problem with one field of what staff entered; `field` is the flat name (`location.lat`), `message`
+    the English, `type` and `ctx` what `sites.messages` words it from for staff."""
 
     field: str
     message: str
+    type: str = "value_error"
+    ctx: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, name: str, type_: str, **ctx: Any) -> "FieldError":
+        """A problem of one of our own types (`sites.messages.ENGLISH`) with the input `name`."""
+        return cls(name, english(type_, ctx), type_, ctx)
+
+    @classmethod
+    def from_content(cls, error: ContentError, prefix: str = "") -> "FieldError":
+        """The loader's `error`, named by the flat field (`prefix` "en." for index.en.md)."""
+        return cls(prefix + (error.field or ""), error.message, error.type, error.ctx)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -80,6 +95,11 @@ def site_fields(site: Site) -> dict[str, str]:
     return flat
 
 
+def row_count(flat: Mapping[str, object], group: str) -> int:
+    """How many rows of `group` (sources, photos) the flat fields hold."""
+    return len({key.split(".")[1] for key in flat if key.startswith(f"{group}.")})
+
+
 def _clean(value: object) -> object:
     if value is None:
         return None
@@ -93,7 +113,7 @@ def _validate(model, data: dict, prefix: str, errors: list[FieldError]):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors += [FieldError(prefix + (e.field or ""), e.message) for e in describe_validation_errors("", model, exc)]
+        errors += [FieldError.from_content(error, prefix) for error in describe_validation_errors("", model, exc)]
         return None
 
 
