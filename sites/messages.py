@@ -120,8 +120,8 @@ def vietnamese(type_: str, ctx: Mapping[str, object]) -> str:
         return FALLBACK
     try:
         return template.format_map({key: _number(value) for key, value in ctx.items()})
-    except (KeyError, IndexError, ValueError):  # a context without the value the template names
-        return template.split("{")[0].rstrip(" :(")
+    except (KeyError, IndexError, ValueError):  # a ctx without the value the template names
+        return FALLBACK
 
 
 def _number(value: object) -> object:

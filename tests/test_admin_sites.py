@@ -156,6 +156,7 @@ BAD_FIELDS = [
     ("address.text", "", "Bắt buộc điền / required field is missing"),
     ("location.lat", "999", "Giá trị tối đa là 90 / Input should be less than or equal to 90 (got &#39;999&#39;)"),
     ("name", "", "Bắt buộc điền / required field is missing"),
+    ("name", "Đình " * 41, "Tối đa 200 ký tự / String should have at most 200 characters"),
     ("slug", "../etc", "Chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối đơn / use lower-case letters"),
     ("slug", "con", "Tên này bị Windows dành riêng; hãy chọn tên khác / &#39;con&#39; is a reserved device name"),
     ("slug", "nul", "Tên này bị Windows dành riêng"),
