@@ -1,9 +1,9 @@
 """Import a spreadsheet of sites (CSV or XLSX), one row per site, as drafts.
 
 Columns are the flat field names of `sites.fields` (`name`, `address.province`, `location.lat`, ...;
-see the README and api/static/import-sample.csv). Every row is checked first, with the same models as
-`diachido check`, and against the existing sites and the other rows; nothing is written unless every
-row is valid, or the caller asks to import only the valid rows.
+see the README and api/static/import-sample.csv). Every row is prepared first by `sites.editing.SiteEditor`,
+as a save from the admin form is, so against the existing sites and the other rows; nothing is written
+unless every row is valid, or the caller asks to import only the valid rows.
 """
 
 import csv
@@ -87,7 +87,7 @@ def write_rows(report: ImportReport, editor: SiteEditor, only_valid: bool = Fals
     if report.bad_rows and not only_valid:
         return
     for row in report.rows:
-        if row.edit.ok and editor.write(row.edit):
+        if editor.write(row.edit):
             report.written.append(row.edit.entry.meta.slug)
 
 
