@@ -5,8 +5,9 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from api.admin_auth import FormDep, StaffDep, render_admin
-from api.admin_forms import bilingual
+from api.admin_forms import staff_message
 from api.uploads import TOO_LARGE
+from sites.editing import SiteEditor
 from sites.importer import ImportReport, SpreadsheetError, check_rows, read_rows, write_rows
 from sites.photos import MAX_UPLOAD_BYTES
 
@@ -34,8 +35,9 @@ def import_spreadsheet(request: Request, user: StaffDep, form: FormDep) -> HTMLR
     except SpreadsheetError as problem:
         return _page(request, None, f"Không đọc được tệp / {problem}", 422)
     state.catalog.reload()  # check against the sites as they are now
-    report = check_rows(rows, state.catalog.registry, state.settings.content_dir, user.may_edit)
-    write_rows(report, state.writer, state.catalog.registry, only_valid=form.get("only_valid") == "true")
+    editor = SiteEditor(state.writer, state.catalog.registry, user)
+    report = check_rows(rows, editor)
+    write_rows(report, editor, only_valid=form.get("only_valid") == "true")
     if report.written:
         state.catalog.reload()
     return _page(request, report, None, 422 if report.bad_rows and not report.written else 200)
@@ -43,5 +45,5 @@ def import_spreadsheet(request: Request, user: StaffDep, form: FormDep) -> HTMLR
 
 def _page(request: Request, report: ImportReport | None, error: str | None, status_code: int) -> HTMLResponse:
     bad = report.bad_rows if report else []
-    bad_rows = [(row, [(error.field, bilingual(error.message)) for error in row.errors]) for row in bad]
+    bad_rows = [(row, [(error.field, staff_message(error)) for error in row.errors]) for row in bad]
     return render_admin(request, "import.html", {"report": report, "bad_rows": bad_rows, "error": error}, status_code)

@@ -5,28 +5,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
 
 from api.admin_auth import FormDep, StaffDep, render_admin
-from api.admin_forms import form_errors, new_photo_fields, photo_file_name, posted_fields, row_count
+from api.admin_forms import form_errors, photo_upload, posted_fields
 from api.deps import LanguageDep, visitor_language
 from api.i18n import category_label, kind_label, level_label, staff_label, strings
 from api.pages import photo_response, render_site
 from api.views import site_out
 from sites.accounts import User
-from sites.editing import apply_editing_rules, used_keys, with_proposed_ids
-from sites.fields import FieldError, InvalidFields, parse_fields, site_fields, translation_language
+from sites.editing import SiteEditor
+from sites.fields import row_count, site_fields, translation_language
 from sites.models import Category, LocationPrecision, RecognitionLevel, RelicKind
-from sites.photos import MAX_UPLOAD_BYTES, PhotoError, PhotoTooLarge, clean_upload
 from sites.site import PhotoFile, Site
-from sites.writer import NewPhoto, VersionConflict, site_version
+from sites.writer import site_version
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 # Translations the form has a fieldset for; the fields of any other (Khmer…) pass through as hidden inputs,
 # so that saving the form keeps them.
 FORM_TRANSLATIONS = ("en",)
-CONFLICT = "someone else saved this site since you opened it; open it again"
+# The answer to a refused save: the status of the first of these problem types it holds, else 422.
+STATUS_BY_PROBLEM = {"version_conflict": 409, "photo_too_large": 413, "province_denied": 403}
 
 
 def staff_site(slug: str, request: Request, user: StaffDep) -> Site:
@@ -87,17 +86,17 @@ def preview_saved(request: Request, user: StaffDep, site: StaffSiteDep, lang: La
 @router.post("/preview", response_class=HTMLResponse)
 def preview_unsaved(request: Request, user: StaffDep, form: FormDep) -> Response:
     """The site page of the form as filled in, without saving (the photo being uploaded is not shown)."""
-    registry = request.app.state.catalog.registry
+    state = request.app.state
+    registry = state.catalog.registry
     previous = registry.get(str(form["editing"]), include_drafts=True) if form.get("editing") else None
     if previous is not None:
         require_province(user, previous)
     values = posted_fields(form)
-    flat = with_proposed_ids(values, used_keys(registry)) if previous is None else values
-    try:
-        entry = parse_fields(flat)
-    except InvalidFields as exc:
+    edit = SiteEditor(state.writer, registry, user).parse(values, previous)
+    if edit.errors:
         return form_page(request, previous, {**values, "version": form.get("version", "")},
-                         form_errors(exc.errors), 422)
+                         form_errors(edit.errors), 422)
+    entry = edit.entry
     stored = {photo.path.name: photo for photo in previous.photos} if previous else {}
     photos = [PhotoFile(photo.caption, photo.caption_en, photo.credit, stored[photo.file].path,
                         stored[photo.file].width, stored[photo.file].height)
@@ -142,47 +141,20 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
 
 
 def save(request: Request, user: User, form, previous: Site | None) -> Response:
-    """Validate the posted form with the content models and write it; on any problem, show the form
-    again with each message next to its input, and write nothing."""
+    """Save the posted form through the editing service; on any problem, show the form again with
+    each message next to its input, and write nothing."""
     state = request.app.state
-    registry = state.catalog.registry
     values = posted_fields(form)
-    shown = {**values, **{key: value for key, value in form.multi_items() if key.startswith("new_photo.")},
-             "version": str(form.get("version", ""))}
-    flat, photos, new_row, errors, status = dict(values), (), None, [], 422
-    upload = form.get("photo_upload")
-    if isinstance(upload, UploadFile) and upload.filename:
-        try:
-            data, extension = clean_upload(upload.file.read(MAX_UPLOAD_BYTES + 1))
-        except PhotoError as problem:
-            errors.append(FieldError("photo_upload", str(problem)))
-            status = 413 if isinstance(problem, PhotoTooLarge) else 422
-        else:
-            new_row = row_count(values, "photos")
-            taken = {name.rsplit(".", 1)[0] for key, name in values.items() if key.endswith(".file")}
-            if previous:
-                taken |= {path.stem for path in previous.folder.iterdir()}
-            name = photo_file_name(upload.filename, extension, taken)
-            flat.update({f"photos.{new_row}.file": name, **new_photo_fields(form, new_row)})
-            photos = (NewPhoto(name, data),)
-    if previous is None:
-        flat = with_proposed_ids(flat, used_keys(registry))
-        shown.update(slug=flat.get("slug", ""), code=flat.get("code", ""))
-    entry = None
-    try:
-        entry = apply_editing_rules(parse_fields(flat), previous, publish=form.get("action") == "publish")
-    except InvalidFields as exc:
-        errors += exc.errors
-    if entry and not user.may_edit(entry.meta.address.province):
-        errors.append(FieldError("address.province", f"you may only add or change sites of {user.province}"))
-        status = 403 if status == 422 else status
-    try:
-        if errors:
-            raise InvalidFields(errors)
-        state.writer.save(entry, registry, previous, str(form.get("version", "")), photos)
-    except InvalidFields as exc:
-        return form_page(request, previous, shown, form_errors(exc.errors, new_row), status)
-    except VersionConflict:
-        return form_page(request, previous, shown, form_errors([FieldError("", CONFLICT)], new_row), 409)
+    version = str(form.get("version", ""))
+    edit = SiteEditor(state.writer, state.catalog.registry, user).save(
+        values, previous, version, publish=form.get("action") == "publish", upload=photo_upload(form))
+    if edit.errors:
+        shown = {**values, **{key: value for key, value in form.multi_items() if key.startswith("new_photo.")},
+                 "version": version}
+        if previous is None:
+            shown.update(slug=edit.fields.get("slug", ""), code=edit.fields.get("code", ""))
+        found = {error.type for error in edit.errors}
+        status = next((status for kind, status in STATUS_BY_PROBLEM.items() if kind in found), 422)
+        return form_page(request, previous, shown, form_errors(edit.errors, edit.photo_row), status)
     state.catalog.reload()
-    return RedirectResponse(f"/admin/sites/{entry.meta.slug}?saved=1", status_code=303)
+    return RedirectResponse(f"/admin/sites/{edit.entry.meta.slug}?saved=1", status_code=303)

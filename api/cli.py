@@ -19,6 +19,7 @@ from qr.codes import ErrorCorrection, png, print_pixels
 from qr.posters import PosterFormat
 from qr.posters import posters as make_posters
 from sites.accounts import ROLES, AccountError, UserStore
+from sites.editing import SiteEditor
 from sites.files import write_bytes_atomically
 from sites.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
 from sites.languages import SOURCE_LANGUAGE, InvalidLanguageTag, language_tag
@@ -120,13 +121,12 @@ def adduser(name: str, role: str, province: str | None, password_stdin: bool, da
 def import_(file: Path, only_valid: bool, content_dir: Path | None, data_dir: Path | None) -> None:
     """Nhập bảng tính CSV/XLSX thành di tích nháp / import a spreadsheet's rows as draft sites."""
     settings = load_settings(content_dir=content_dir, data_dir=data_dir)
-    registry = _load(settings.content_dir).registry
+    editor = SiteEditor(ContentWriter(settings.content_dir, settings.data_dir), _load(settings.content_dir).registry)
     try:
-        report = check_rows(read_rows(file.read_bytes()), registry, settings.content_dir)
+        report = check_rows(read_rows(file.read_bytes()), editor)
     except SpreadsheetError as exc:
         raise click.ClickException(f"Không đọc được / cannot read {file}: {exc}") from None
-    writer = ContentWriter(settings.content_dir, settings.data_dir)
-    write_rows(report, writer, registry, only_valid=only_valid)
+    write_rows(report, editor, only_valid=only_valid)
     for line in report_lines(report):
         click.echo(line, err=True)
     for slug in report.written:

@@ -8,12 +8,14 @@ result is validated with the same models as `diachido check`, and every problem 
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
 from sites.languages import SOURCE_LANGUAGE, valid_language_tag
-from sites.loader import describe_validation_errors
+from sites.loader import ContentError, describe_validation_errors
+from sites.messages import english
 from sites.models import SiteFrontMatter, Translation
 from sites.site import Site
 from sites.text import nfc
@@ -24,10 +26,23 @@ BODY_FIELD = "body"
 
 @dataclass(frozen=True)
 class FieldError:
-    """A problem with one field of what staff entered; `field` is the flat name (`location.lat`)."""
+    """A problem with one field of what staff entered; `field` is the flat name (`location.lat`), `message`
+    the English, `type` and `ctx` what `sites.messages` words it from for staff."""
 
     field: str
     message: str
+    type: str = "value_error"
+    ctx: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, name: str, type_: str, **ctx: Any) -> "FieldError":
+        """A problem of one of our own types (`sites.messages.ENGLISH`) with the input `name`."""
+        return cls(name, english(type_, ctx), type_, ctx)
+
+    @classmethod
+    def from_content(cls, error: ContentError, prefix: str = "") -> "FieldError":
+        """The loader's `error`, named by the flat field (`prefix` "en." for index.en.md)."""
+        return cls(prefix + (error.field or ""), error.message, error.type, error.ctx)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -88,6 +103,11 @@ def translation_language(key: str) -> str | None:
     return head
 
 
+def row_count(flat: Mapping[str, object], group: str) -> int:
+    """How many rows of `group` (sources, photos) the flat fields hold."""
+    return len({key.split(".")[1] for key in flat if key.startswith(f"{group}.")})
+
+
 def _clean(value: object) -> object:
     if value is None:
         return None
@@ -101,7 +121,7 @@ def _validate(model, data: dict, prefix: str, errors: list[FieldError]):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors += [FieldError(prefix + (e.field or ""), e.message) for e in describe_validation_errors("", model, exc)]
+        errors += [FieldError.from_content(error, prefix) for error in describe_validation_errors("", model, exc)]
         return None
 
 

@@ -1,23 +1,19 @@
 """Import a spreadsheet of sites (CSV or XLSX), one row per site, as drafts.
 
 Columns are the flat field names of `sites.fields` (`name`, `address.province`, `location.lat`, ...;
-see the README and api/static/import-sample.csv). Every row is checked first, with the same models as
-`diachido check`, and against the existing sites and the other rows; nothing is written unless every
-row is valid, or the caller asks to import only the valid rows.
+see the README and api/static/import-sample.csv). Every row is prepared first by `sites.editing.SiteEditor`,
+as a save from the admin form is, so against the existing sites and the other rows; nothing is written
+unless every row is valid, or the caller asks to import only the valid rows.
 """
 
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sites.editing import apply_editing_rules, used_keys, with_proposed_ids
-from sites.fields import FieldError, InvalidFields, SiteInput, parse_fields
-from sites.loader import clashing_keys
-from sites.registry import Registry
-from sites.site import Site
-from sites.writer import ContentWriter
+from sites.editing import Edit, SiteEditor
+from sites.fields import FieldError
 
 FIRST_ROW = 2  # the header is row 1, as spreadsheets number rows
 
@@ -28,12 +24,15 @@ class SpreadsheetError(ValueError):
 
 @dataclass
 class RowResult:
-    """One data row: its spreadsheet row number, the site it makes, or its problems."""
+    """One data row: its spreadsheet row number, and the edit it makes (with its problems)."""
 
     row: int
     name: str
-    entry: SiteInput | None = None
-    errors: list[FieldError] = field(default_factory=list)
+    edit: Edit
+
+    @property
+    def errors(self) -> list[FieldError]:
+        return self.edit.errors
 
 
 @dataclass
@@ -73,43 +72,23 @@ def read_rows(data: bytes) -> list[dict[str, object]]:
     return rows
 
 
-def check_rows(rows: list[dict[str, object]], registry: Registry, content_dir,
-               may_edit: Callable[[str], bool] = lambda province: True) -> ImportReport:
-    """Check every row as a new draft site; `may_edit(province)` limits an editor to their province."""
-    taken = used_keys(registry)
-    owners = {key: site for site in registry.all(include_drafts=True) for key in site.keys()}
+def check_rows(rows: list[dict[str, object]], editor: SiteEditor) -> ImportReport:
+    """Prepare every row as a new draft site with `editor` (whose user limits the provinces); rows
+    are checked against the sites and the rows before them, and nothing is written."""
     results = []
     for number, row in enumerate(rows, start=FIRST_ROW):
-        if not any(str(value or "").strip() for value in row.values()):
-            continue
-        result = RowResult(number, str(row.get("name") or "").strip())
-        try:
-            entry = apply_editing_rules(parse_fields(with_proposed_ids(row, taken)), None)
-        except InvalidFields as exc:
-            result.errors = exc.errors
-        else:
-            site = Site(meta=entry.meta, folder=content_dir / entry.meta.slug, bodies=entry.bodies)
-            result.errors = [FieldError(e.field or "", e.message) for e in clashing_keys(site, owners)]
-            if not result.errors and site.folder.exists():
-                result.errors = [FieldError("slug", f"a folder '{site.slug}' already exists in content/")]
-            if not may_edit(entry.meta.address.province):
-                result.errors.append(FieldError("address.province", "you may only add sites of your province"))
-            if not result.errors:
-                result.entry = entry
-                owners.update(dict.fromkeys(site.keys(), site))
-                taken.update(site.keys())
-        results.append(result)
+        if any(str(value or "").strip() for value in row.values()):
+            results.append(RowResult(number, str(row.get("name") or "").strip(), editor.prepare(row)))
     return ImportReport(results)
 
 
-def write_rows(report: ImportReport, writer: ContentWriter, registry: Registry, only_valid: bool = False) -> None:
+def write_rows(report: ImportReport, editor: SiteEditor, only_valid: bool = False) -> None:
     """Write the valid rows of `report` as drafts, unless a row is bad and `only_valid` is False."""
     if report.bad_rows and not only_valid:
         return
     for row in report.rows:
-        if row.entry is not None:
-            writer.save(row.entry, registry)
-            report.written.append(row.entry.meta.slug)
+        if editor.write(row.edit):
+            report.written.append(row.edit.entry.meta.slug)
 
 
 def report_lines(report: ImportReport) -> Iterable[str]:

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from sites.frontmatter import FrontMatterError, ParsedFiles
 from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, file_language, language_tag
-from sites.models import PATTERN_HINTS, SLUG_PATTERN, SiteFrontMatter, Translation
+from sites.messages import PATTERN_HINTS, english
+from sites.models import PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.photos import PhotoError, upright_size
 from sites.registry import Registry, SiteNotFound
 from sites.site import PhotoFile, Site
@@ -24,11 +25,19 @@ from sites.site import PhotoFile, Site
 
 @dataclass(frozen=True)
 class ContentError:
-    """One problem in content/: the file, the field (when there is one) and what is wrong."""
+    """One problem in content/: the file, the field (when there is one) and what is wrong, in English,
+    with its `type` and `ctx` (pydantic's, or ours from `sites.messages`) to word it for staff."""
 
     file: str
     field: str | None
     message: str
+    type: str = "value_error"
+    ctx: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, file: str, field: str | None, type_: str, **ctx: Any) -> "ContentError":
+        """A problem of one of our own types, its message worded from `ctx`."""
+        return cls(file, field, english(type_, ctx), type_, ctx)
 
     def __str__(self) -> str:
         return f"{self.file}: {self.field}: {self.message}" if self.field else f"{self.file}: {self.message}"
@@ -92,13 +101,13 @@ def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[Cont
     index = folder / SOURCE_FILE
     errors: list[ContentError] = []
     if not os.path.lexists(index):
-        return None, [ContentError(str(folder), None, "no index.md: every site folder needs one")]
+        return None, [ContentError.of(str(folder), None, "no_index")]
     meta, body = _read_model(index, SiteFrontMatter, parsed, errors)
     if meta is not None:
         if not re.fullmatch(SLUG_PATTERN, folder.name):
-            errors.append(ContentError(str(folder), None, "folder name must be lower-case ASCII a-z, 0-9 and -"))
+            errors.append(ContentError.of(str(folder), None, "folder_name"))
         elif meta.slug != folder.name:
-            errors.append(ContentError(str(index), "slug", f"'{meta.slug}' must equal the folder name '{folder.name}'"))
+            errors.append(ContentError.of(str(index), "slug", "slug_not_folder", slug=meta.slug, folder=folder.name))
     bodies = {SOURCE_LANGUAGE: body or ""}
     translations: dict[str, Translation] = {}
     for name in sorted(os.listdir(folder)):
@@ -108,11 +117,11 @@ def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[Cont
         try:
             lang = language_tag(written)
         except InvalidLanguageTag as problem:
-            errors.append(ContentError(str(path), None, f"{problem}; name the file index.<tag>.md"))
+            errors.append(ContentError.of(str(path), None, "invalid_language_tag", problem=str(problem)))
             continue
         if lang == SOURCE_LANGUAGE or lang != written:
             expected = SOURCE_FILE if lang == SOURCE_LANGUAGE else f"index.{lang}.md"
-            errors.append(ContentError(str(path), None, f"rename this file to {expected}"))
+            errors.append(ContentError.of(str(path), None, "rename_translation", expected=expected))
             continue
         translation, translated_body = _read_model(path, Translation, parsed, errors)
         if translation is not None:
@@ -129,7 +138,7 @@ def _read_model(
     try:
         data, body = parsed.read(path)
     except FrontMatterError as problem:
-        errors.append(ContentError(str(path), None, problem.message))
+        errors.append(ContentError.of(str(path), None, "front_matter", reason=problem.message))
         return None, None
     try:
         return model.model_validate(data), body
@@ -139,27 +148,29 @@ def _read_model(
 
 
 def describe_validation_errors(file: str, model: type[BaseModel], exc: ValidationError) -> list[ContentError]:
-    """One ContentError per problem pydantic found, worded for staff (unknown fields get a suggestion)."""
+    """One ContentError per problem pydantic found, worded for staff (unknown fields get a suggestion),
+    with pydantic's type and ctx (plus `suggestion`/`allowed` and a pattern's `format`)."""
     described = []
     for error in exc.errors():
-        location = error["loc"]
+        location, ctx = error["loc"], dict(error.get("ctx") or {})
         field = ".".join(str(part) for part in location) or None
         if error["type"] == "extra_forbidden":
             allowed = _fields_at(model, location)
             close = difflib.get_close_matches(str(location[-1]), allowed, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+            ctx.update(suggestion=close[0] if close else "", allowed=", ".join(allowed))
+            hint = f"; did you mean '{close[0]}'?" if close else f" (allowed: {ctx['allowed']})"
             message = "unknown field" + hint
         elif error["type"] == "missing":
             message = "required field is missing"
-        elif error["type"] == "string_pattern_mismatch":
-            name = next((part for part in reversed(location) if isinstance(part, str)), "")
-            message = PATTERN_HINTS.get(name, error["msg"]) + f" (got {error.get('input')!r})"
+        elif error["type"] == "string_pattern_mismatch" and ctx.get("pattern") in PATTERN_FORMATS:
+            ctx["format"] = PATTERN_FORMATS[ctx["pattern"]]
+            message = PATTERN_HINTS[ctx["format"]][1] + f" (got {error.get('input')!r})"
         else:
             message = error["msg"].removeprefix("Value error, ")
             value = error.get("input")
             if isinstance(value, (str, int, float)) and len(repr(value)) <= 60:
                 message += f" (got {value!r})"
-        described.append(ContentError(file, field, message))
+        described.append(ContentError(file, field, message, error["type"], ctx))
     return described
 
 
@@ -190,16 +201,16 @@ def _read_photos(index: Path, folder: Path, meta: SiteFrontMatter, errors: list[
         field = f"photos.{number}.file"
         path = folder / photo.file
         if path.stem in stems:
-            errors.append(ContentError(str(index), field, f"two photos are named '{path.stem}'; rename one"))
+            errors.append(ContentError.of(str(index), field, "photo_name_twice", stem=path.stem))
             continue
         stems.add(path.stem)
         if not os.path.lexists(path):
-            errors.append(ContentError(str(index), field, f"no file '{photo.file}' in {folder}"))
+            errors.append(ContentError.of(str(index), field, "photo_missing", photo=photo.file, folder=str(folder)))
             continue
         try:
             width, height = upright_size(path)
         except PhotoError as problem:
-            errors.append(ContentError(str(index), field, str(problem)))
+            errors.append(ContentError.of(str(index), field, "photo_unreadable", reason=str(problem)))
             continue
         photos.append(PhotoFile(photo.caption, photo.caption_en, photo.credit, path, width, height))
     return photos
@@ -231,5 +242,5 @@ def clashing_keys(site: Site, owners: Mapping[str, Site]) -> list[ContentError]:
         if key in owners:
             field = "slug" if key == site.slug else "code" if key == site.code else "aliases"
             owner = owners[key].folder / "index.md"
-            errors.append(ContentError(str(site.folder / "index.md"), field, f"'{key}' is already used by {owner}"))
+            errors.append(ContentError.of(str(site.folder / "index.md"), field, "key_taken", key=key, owner=str(owner)))
     return errors

@@ -8,6 +8,9 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from sites.messages import ENGLISH
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CODE_PATTERN = r"^[a-z0-9]{2,16}$"
@@ -19,14 +22,13 @@ RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *
 VIETNAM_LAT = (7.0, 24.0)
 VIETNAM_LON = (101.0, 118.0)
 
-# Plain-language explanations of pattern checks, keyed by field name, for the loader's messages.
-PATTERN_HINTS = {
-    "slug": "use lower-case letters a-z, digits and single hyphens, for example 'dinh-thoi-an'",
-    "code": "use 2-16 lower-case letters a-z and digits, for example 'thoian'",
-    "aliases": "use lower-case letters a-z, digits and hyphens",
-    "file": "a file name in the site folder (letters, digits, - and _) ending in .jpg, .png or .webp",
-    "url": "must be a web address starting with http:// or https://",
-}
+ALIAS_PATTERN = r"^[a-z0-9-]{2,80}$"
+URL_PATTERN = r"^https?://\S+$"
+PHOTO_FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(?:jpg|jpeg|png|webp|JPG|JPEG|PNG|WEBP)$"
+
+# The name of the format each pattern checks, by which `sites.messages.PATTERN_HINTS` explains it.
+PATTERN_FORMATS = {SLUG_PATTERN: "slug", CODE_PATTERN: "code", ALIAS_PATTERN: "alias",
+                   PHOTO_FILE_PATTERN: "photo_file", URL_PATTERN: "url"}
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
@@ -107,11 +109,9 @@ class Location(StrictModel):
     @model_validator(mode="after")
     def _inside_vietnam(self) -> "Location":
         if not (VIETNAM_LAT[0] <= self.lat <= VIETNAM_LAT[1] and VIETNAM_LON[0] <= self.lon <= VIETNAM_LON[1]):
-            raise ValueError(
-                f"({self.lat}, {self.lon}) is far outside Vietnam "
-                f"(expected lat {VIETNAM_LAT[0]}..{VIETNAM_LAT[1]}, lon {VIETNAM_LON[0]}..{VIETNAM_LON[1]}); "
-                "are lat and lon swapped?"
-            )
+            raise PydanticCustomError("outside_vietnam", ENGLISH["outside_vietnam"], {
+                "lat": self.lat, "lon": self.lon, "lat_range": "{}..{}".format(*VIETNAM_LAT),
+                "lon_range": "{}..{}".format(*VIETNAM_LON)})
         return self
 
 
@@ -128,8 +128,6 @@ class Address(StrictModel):
 # The one language a photo caption can be translated into, through the `caption_en` field.
 CAPTION_LANGUAGE = "en"
 
-PHOTO_FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(?:jpg|jpeg|png|webp|JPG|JPEG|PNG|WEBP)$"
-
 
 class Photo(StrictModel):
     """A photo stored in the site's folder."""
@@ -145,7 +143,7 @@ class Photo(StrictModel):
 class Source(StrictModel):
     """Where the facts on the page come from."""
 
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = Field(description="Address of the source")
+    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] = Field(description="Address of the source")
     title: Text | None = Field(None, description="Publisher or title of the source")
 
 
@@ -155,7 +153,7 @@ class SiteFrontMatter(StrictModel):
     name: Name = Field(description="Name of the site in Vietnamese (at most 200 characters)")
     slug: Slug = Field(description="Lower-case ASCII `a-z0-9-`; equal to the folder name; never changes once printed")
     code: Code = Field(description="Short, stable id printed in the QR code (`a-z0-9`, 2-16 characters)")
-    aliases: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{2,80}$")]] = Field(
+    aliases: list[Annotated[str, StringConstraints(pattern=ALIAS_PATTERN)]] = Field(
         default_factory=list, description="Old slugs or codes that must keep working"
     )
     other_names: list[Text] = Field(default_factory=list, description="Other names the site is known by")
@@ -176,7 +174,7 @@ class SiteFrontMatter(StrictModel):
     @classmethod
     def _not_reserved(cls, slug: str) -> str:
         if slug in RESERVED_SLUGS:
-            raise ValueError(f"'{slug}' is a reserved device name on Windows; choose another slug")
+            raise PydanticCustomError("reserved_slug", ENGLISH["reserved_slug"], {"slug": slug})
         return slug
 
     @field_validator("code", "aliases", mode="before")

@@ -31,6 +31,10 @@ class PhotoTooLarge(PhotoError):
     """The upload is larger than MAX_UPLOAD_BYTES."""
 
 
+class PhotoTooManyPixels(PhotoError):
+    """The image has more than MAX_PHOTO_PIXELS (its header says so; it was never decoded)."""
+
+
 def upright_size(path: Path) -> tuple[int, int]:
     """Width and height of an image as displayed, after its EXIF orientation, read from the header only:
     a reload never decodes a photo.
@@ -52,10 +56,10 @@ def upright_size(path: Path) -> tuple[int, int]:
 
 
 def check_pixels(image: Image.Image, name: str) -> None:
-    """PhotoError when `image` has more than MAX_PHOTO_PIXELS (its header says; nothing is decoded)."""
+    """PhotoTooManyPixels when `image` has more than MAX_PHOTO_PIXELS (its header says; nothing is decoded)."""
     width, height = image.size
     if width * height > MAX_PHOTO_PIXELS:
-        raise PhotoError(f"{name} is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); "
+        raise PhotoTooManyPixels(f"{name} is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); "
                          f"at most {MAX_PHOTO_PIXELS // 1_000_000} megapixels: make it smaller")
 
 

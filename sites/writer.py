@@ -85,7 +85,7 @@ class ContentWriter:
             if previous is not None and site_version(previous.folder) != version:
                 raise VersionConflict(previous.slug)
             if (previous is None or previous.folder != target) and target.exists():
-                raise InvalidFields([FieldError("slug", f"a folder '{entry.meta.slug}' already exists in content/")])
+                raise InvalidFields([FieldError.of("slug", "folder_exists", slug=entry.meta.slug)])
             for leftover in self.content_dir.glob(".staging-*"):  # from a save killed midway: under the lock,
                 shutil.rmtree(leftover, ignore_errors=True)       # no other save is running
             staging = Path(tempfile.mkdtemp(dir=self.content_dir, prefix=".staging-"))
@@ -188,7 +188,7 @@ def _field_error(error: ContentError) -> FieldError:
     """A loader error on a staged file, named by the flat field (`en.summary` for index.en.md)."""
     lang = file_language(Path(error.file).name)
     prefix = f"{lang}." if lang else ""
-    return FieldError(prefix + (error.field or ""), error.message)
+    return FieldError.from_content(error, prefix)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -156,8 +156,9 @@ def test_editors_are_refused_sites_of_another_province(staff_client, content_dir
 
 BAD_FIELDS = [
     ("address.text", "", "Bắt buộc điền / required field is missing"),
-    ("location.lat", "999", "Giá trị quá lớn / Input should be less than or equal to 90 (got &#39;999&#39;)"),
+    ("location.lat", "999", "Giá trị tối đa là 90 / Input should be less than or equal to 90 (got &#39;999&#39;)"),
     ("name", "", "Bắt buộc điền / required field is missing"),
+    ("name", "Đình " * 41, "Tối đa 200 ký tự / String should have at most 200 characters"),
     ("slug", "../etc", "Chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối đơn / use lower-case letters"),
     ("slug", "con", "Tên này bị Windows dành riêng; hãy chọn tên khác / &#39;con&#39; is a reserved device name"),
     ("slug", "nul", "Tên này bị Windows dành riêng"),
@@ -300,7 +301,7 @@ def test_leaflet_and_the_picker_script_are_served_by_the_app(client):
 
 
 def test_a_missing_block_is_shown_at_its_required_inputs():
-    shown = form_errors([FieldError("address", "required field is missing"), FieldError("name", "x")])
+    shown = form_errors([FieldError("address", "required field is missing", "missing"), FieldError("name", "x")])
     assert list(shown) == ["address.text", "address.province", "name"]
 
 

@@ -92,7 +92,7 @@ def test_a_file_that_is_no_spreadsheet_is_refused(staff_client, content_dir):
 def test_an_editor_imports_only_their_province(staff_client, content_dir):
     before = snapshot(content_dir)
     response = upload(staff_client("minh"), csv_bytes(GOOD))  # minh edits Khánh Hòa; the row is in Cần Thơ
-    assert response.status_code == 422 and "you may only add sites of your province" in response.text
+    assert response.status_code == 422 and "you may only add or change sites of Khánh Hòa" in response.text
     assert snapshot(content_dir) == before
 
 

@@ -1,0 +1,139 @@
+"""Staff-facing words for every problem a site can have, chosen by the problem's type and context.
+
+A problem has a `type` and a `ctx` (values such as `max_length`), as pydantic errors do. pydantic
+words its own types in English; our own types (the loader's, the writer's, the editing rules') get
+their English here. Vietnamese comes first for every type, pydantic's included, so a new constraint
+on a model is worded by its type and limit, never by matching English text.
+"""
+
+from collections.abc import Mapping
+
+FALLBACK = "Giá trị chưa hợp lệ"
+
+# Vietnamese by type; `{name}` is filled from the problem's ctx.
+VIETNAMESE = {
+    # pydantic's types (https://docs.pydantic.dev/latest/errors/validation_errors/)
+    "missing": "Bắt buộc điền",
+    "extra_forbidden": "Trường không tồn tại",
+    "extra_forbidden_suggestion": "Trường không tồn tại; có phải là '{suggestion}'?",
+    "string_type": "Phải là chữ (văn bản)",
+    "string_empty": "Bắt buộc điền",
+    "string_too_short": "Tối thiểu {min_length} ký tự",
+    "string_too_long": "Tối đa {max_length} ký tự",
+    "string_pattern_mismatch": "Sai định dạng",
+    "float_type": "Phải là một số",
+    "float_parsing": "Phải là một số",
+    "finite_number": "Phải là một số hữu hạn",
+    "int_type": "Phải là một số nguyên",
+    "int_parsing": "Phải là một số nguyên",
+    "int_from_float": "Phải là một số nguyên, không có phần thập phân",
+    "greater_than_equal": "Giá trị tối thiểu là {ge}",
+    "greater_than": "Giá trị phải lớn hơn {gt}",
+    "less_than_equal": "Giá trị tối đa là {le}",
+    "less_than": "Giá trị phải nhỏ hơn {lt}",
+    "bool_type": "Chọn có hoặc không (true/false)",
+    "bool_parsing": "Chọn có hoặc không (true/false)",
+    "enum": "Hãy chọn một giá trị trong danh sách: {expected}",
+    "literal_error": "Hãy chọn một giá trị trong danh sách: {expected}",
+    "list_type": "Phải là một danh sách",
+    "too_long": "Tối đa {max_length} mục",
+    "too_short": "Tối thiểu {min_length} mục",
+    "dict_type": "Phải là một nhóm trường (tên: giá trị)",
+    "model_type": "Phải là một nhóm trường (tên: giá trị)",
+    "model_attributes_type": "Phải là một nhóm trường (tên: giá trị)",
+    "url_type": "Phải là địa chỉ web bắt đầu bằng http:// hoặc https://",
+    "url_parsing": "Phải là địa chỉ web bắt đầu bằng http:// hoặc https://",
+    "url_scheme": "Phải là địa chỉ web bắt đầu bằng http:// hoặc https://",
+    # raised by our models' validators (PydanticCustomError)
+    "outside_vietnam": "Tọa độ nằm ngoài Việt Nam (có thể đã đảo vĩ độ và kinh độ)",
+    "reserved_slug": "Tên này bị Windows dành riêng; hãy chọn tên khác",
+    # ours, outside pydantic (English in ENGLISH below)
+    "key_taken": "Đã được di tích khác dùng",
+    "folder_exists": "Đã có thư mục trùng tên",
+    "code_fixed": "Mã QR của di tích đã xuất bản không được đổi",
+    "province_denied": "Bạn chỉ được thêm, sửa di tích thuộc tỉnh của mình",
+    "version_conflict": "Người khác vừa lưu di tích này; thay đổi của bạn chưa được lưu",
+    "photo_too_large": "Ảnh quá lớn",
+    "photo_unreadable": "Không phải ảnh JPEG, PNG hoặc WebP",
+    "photo_too_many_pixels": "Ảnh quá nhiều điểm ảnh (tối đa 40 megapixel), hãy thu nhỏ",
+    "photo_missing": "Không có tệp ảnh này trong thư mục di tích",
+    "photo_name_twice": "Hai ảnh trùng tên; hãy đổi tên một ảnh",
+    "photo_again": "Hãy chọn lại ảnh",
+    "no_index": "Thư mục di tích thiếu tệp index.md",
+    "folder_name": "Tên thư mục chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối",
+    "slug_not_folder": "Phải trùng với tên thư mục",
+    "invalid_language_tag": "Tên tệp bản dịch phải là index.<mã ngôn ngữ>.md (ví dụ index.en.md, index.km.md)",
+    "rename_translation": "Hãy đổi tên tệp thành {expected}",
+    "front_matter": "Phần đầu tệp (front matter) bị lỗi",
+}
+
+# English of our own types; pydantic's come with their errors.
+ENGLISH = {
+    "outside_vietnam": "({lat}, {lon}) is far outside Vietnam (expected lat {lat_range}, lon {lon_range}); "
+                       "are lat and lon swapped?",
+    "reserved_slug": "'{slug}' is a reserved device name on Windows; choose another slug",
+    "key_taken": "'{key}' is already used by {owner}",
+    "folder_exists": "a folder '{slug}' already exists in content/",
+    "code_fixed": "the code of a published site cannot change (it is '{code}')",
+    "province_denied": "you may only add or change sites of {province}",
+    "version_conflict": "someone else saved this site since you opened it; open it again",
+    "photo_too_large": "{reason}",
+    "photo_unreadable": "{reason}",
+    "photo_too_many_pixels": "{reason}",
+    "photo_missing": "no file '{photo}' in {folder}",
+    "photo_name_twice": "two photos are named '{stem}'; rename one",
+    "photo_again": "nothing was saved: choose the photo again",
+    "no_index": "no index.md: every site folder needs one",
+    "folder_name": "folder name must be lower-case ASCII a-z, 0-9 and -",
+    "slug_not_folder": "'{slug}' must equal the folder name '{folder}'",
+    "invalid_language_tag": "{problem}; name the file index.<tag>.md",
+    "rename_translation": "rename this file to {expected}",
+    "front_matter": "{reason}",
+}
+
+# What a format checked by a pattern means, by the format's name (`models.PATTERN_FORMATS`).
+PATTERN_HINTS = {
+    "slug": ("Chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối đơn",
+             "use lower-case letters a-z, digits and single hyphens, for example 'dinh-thoi-an'"),
+    "code": ("Dùng 2-16 chữ thường không dấu a-z và chữ số",
+             "use 2-16 lower-case letters a-z and digits, for example 'thoian'"),
+    "alias": ("Chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối",
+              "use lower-case letters a-z, digits and hyphens"),
+    "photo_file": ("Tên tệp ảnh (chữ, số, - và _) có đuôi .jpg, .png hoặc .webp",
+                   "a file name in the site folder (letters, digits, - and _) ending in .jpg, .png or .webp"),
+    "url": ("Phải là địa chỉ web bắt đầu bằng http:// hoặc https://",
+            "must be a web address starting with http:// or https://"),
+}
+
+
+def english(type_: str, ctx: Mapping[str, object]) -> str:
+    """The English of one of our own problem types, filled from `ctx`."""
+    return ENGLISH[type_].format_map(ctx)
+
+
+def vietnamese(type_: str, ctx: Mapping[str, object]) -> str:
+    """The Vietnamese of a problem of `type_`, chosen with its `ctx`; FALLBACK for an unknown type."""
+    if type_ == "string_pattern_mismatch" and ctx.get("format") in PATTERN_HINTS:
+        return PATTERN_HINTS[str(ctx["format"])][0]
+    if type_ == "string_too_short" and ctx.get("min_length") == 1:
+        type_ = "string_empty"
+    if type_ == "extra_forbidden" and ctx.get("suggestion"):
+        type_ = "extra_forbidden_suggestion"
+    template = VIETNAMESE.get(type_)
+    if template is None:
+        return FALLBACK
+    try:
+        return template.format_map({key: _number(value) for key, value in ctx.items()})
+    except (KeyError, IndexError, ValueError):  # a ctx without the value the template names
+        return FALLBACK
+
+
+def _number(value: object) -> object:
+    """90.0 as 90, as pydantic's English writes a limit."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def bilingual(type_: str, ctx: Mapping[str, object], message: str) -> str:
+    """"Giá trị tối đa là 90 / Input should be less than or equal to 90 (got '999')": the
+    Vietnamese first, then the English `message` the loader or pydantic gave."""
+    return f"{vietnamese(type_, ctx)} / {message}"
