@@ -5,18 +5,22 @@ import os
 import threading
 from pathlib import Path
 
-from sites.loader import ContentError, ParsedFiles, load_content
+from sites.journey_loader import load_all
+from sites.journeys import JourneyRegistry
+from sites.loader import ContentError, ParsedFiles
+from sites.models import JOURNEYS_FOLDER
 from sites.registry import Registry
 
 log = logging.getLogger(__name__)
 
 
 class Catalog:
-    """Holds the registry of `content_dir` and reloads it when a file there is added, removed or edited."""
+    """Holds the sites and journeys of `content_dir` and reloads them when a file there is added, removed or edited."""
 
     def __init__(self, content_dir: Path):
         self.content_dir = content_dir
         self.registry = Registry([])
+        self.journeys = JourneyRegistry([])
         self.errors: list[ContentError] = []
         self._fingerprint: tuple = ()
         self._parsed = ParsedFiles()
@@ -27,11 +31,13 @@ class Catalog:
         """Load the folder again; on errors the valid sites are served and each error is logged."""
         with self._lock:
             fingerprint = content_fingerprint(self.content_dir)
-            result = load_content(self.content_dir, self._parsed)
-            self.registry, self.errors, self._fingerprint = result.registry, result.errors, fingerprint
+            result = load_all(self.content_dir, self._parsed)
+            self.registry, self.journeys, self.errors = result.registry, result.journeys, result.errors
+            self._fingerprint = fingerprint
         for error in self.errors:
             log.error("content error: %s", error)
-        log.info("loaded %d sites from %s (%d errors)", len(self.registry), self.content_dir, len(self.errors))
+        log.info("loaded %d sites and %d journeys from %s (%d errors)", len(self.registry), len(self.journeys),
+                 self.content_dir, len(self.errors))
 
     def reload_if_changed(self) -> bool:
         """Reload when the folder's files changed since the last load; True if it reloaded."""
@@ -42,12 +48,18 @@ class Catalog:
 
 
 def content_fingerprint(content_dir: Path) -> tuple:
-    """Names, sizes and modification times of every site folder and file: changes when content changes."""
+    """Names, sizes and modification times of every site and journey folder and file: change with content."""
     stamps = []
     for folder in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
         if not folder.is_dir() or folder.name.startswith((".", "_")):
             continue
-        for entry in os.scandir(folder.path):
-            stat = entry.stat()
-            stamps.append((folder.name, entry.name, stat.st_size, stat.st_mtime_ns))
+        stamps += _folder_stamps(folder.path, folder.name)
+        if folder.name == JOURNEYS_FOLDER:  # one level deeper: content/journeys/<slug>/index.md
+            for journey in os.scandir(folder.path):
+                if journey.is_dir() and not journey.name.startswith((".", "_")):
+                    stamps += _folder_stamps(journey.path, f"{folder.name}/{journey.name}")
     return tuple(sorted(stamps))
+
+
+def _folder_stamps(path: str, name: str) -> list[tuple]:
+    return [(name, entry.name, (stat := entry.stat()).st_size, stat.st_mtime_ns) for entry in os.scandir(path)]

@@ -15,7 +15,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from sites.frontmatter import FrontMatterError, ParsedFiles
-from sites.models import PATTERN_HINTS, SLUG_PATTERN, SiteFrontMatter, Translation
+from sites.models import JOURNEYS_FOLDER, PATTERN_HINTS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.photos import PhotoError, upright_size
 from sites.registry import Registry
 from sites.site import LANGUAGES, PhotoFile, Site
@@ -48,7 +48,7 @@ class LoadResult:
 
 
 def load_content(content_dir: Path, parsed: ParsedFiles | None = None) -> LoadResult:
-    """Read every site folder of `content_dir` (sorted); folders starting with . or _ are skipped.
+    """Read every site folder of `content_dir` (sorted); folders starting with . or _ and `journeys/` are skipped.
 
     Pass the same `parsed` to successive calls to reuse the parsing of unchanged files.
     """
@@ -58,7 +58,7 @@ def load_content(content_dir: Path, parsed: ParsedFiles | None = None) -> LoadRe
     sites: list[Site] = []
     errors: list[ContentError] = []
     for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
-        if entry.name.startswith((".", "_")) or not entry.is_dir():
+        if entry.name.startswith((".", "_")) or entry.name == JOURNEYS_FOLDER or not entry.is_dir():
             continue
         site, site_errors = load_site(Path(entry.path), parsed)
         errors += site_errors
