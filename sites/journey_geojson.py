@@ -53,7 +53,9 @@ def journey_geojson(journey: Journey, lang: str, url: Callable[[str], str] = sit
                 "approximate": True,
                 "known_km": _rounded(plan.itinerary.known_km),
                 "complete": plan.itinerary.complete,
-                "stops_not_placed": [stop.number for stop, point in zip(journey.stops, plan.points, strict=True) if not point],
+                "stops_not_placed": [
+                    stop.number for stop, point in zip(journey.stops, plan.points, strict=True) if not point
+                ],
             },
         })
     return {"type": "FeatureCollection", "features": features}

@@ -100,7 +100,8 @@ def _stops(index: Path, meta: JourneyFrontMatter, sites: Mapping[str, Site], err
         field = f"stops.{number - 1}.site"
         site = sites.get(stop.site)
         if site is None:
-            errors.append(ContentError(str(index), field, f"no site '{stop.site}' (see `diachido check` for broken sites)"))
+            message = f"no site '{stop.site}' (see `diachido check` for broken sites)"
+            errors.append(ContentError(str(index), field, message))
         elif meta.published and not site.published:
             errors.append(ContentError(str(index), field, f"'{stop.site}' is a draft; publish it or the journey "
                                                           "(published: false) first"))
@@ -127,5 +128,6 @@ def _clashes(journey: Journey, owners: Mapping[str, Path]) -> list[ContentError]
     for key in journey.keys():
         if key in owners:
             field = "slug" if key == journey.slug else "code" if key == journey.code else "aliases"
-            errors.append(ContentError(str(journey.folder / "index.md"), field, f"'{key}' is already used by {owners[key]}"))
+            message = f"'{key}' is already used by {owners[key]}"
+            errors.append(ContentError(str(journey.folder / "index.md"), field, message))
     return errors
