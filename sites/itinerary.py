@@ -45,9 +45,12 @@ KNOWN_PRECISIONS = {LocationPrecision.exact, LocationPrecision.approximate}
 
 LABELS: dict[str, dict[str, str]] = {
     "vi": {"unknown": "chưa rõ", "at_least": "ít nhất", "legs_unknown": "{n} chặng chưa rõ",
-           "distance_unknown": "chưa rõ quãng đường", "hours": "{h} giờ", "minutes": "{m} phút"},
+           "distance_unknown": "chưa rõ quãng đường", "hours": "{h} giờ", "minutes": "{m} phút",
+           "from_previous": "Từ điểm trước: {km}", "from_start": "Từ nơi tập trung: {km}", "first": "Điểm đầu tiên"},
     "en": {"unknown": "unknown", "at_least": "at least", "legs_unknown": "{n} legs unknown",
-           "distance_unknown": "distance unknown", "hours": "{h} h", "minutes": "{m} min"},
+           "distance_unknown": "distance unknown", "hours": "{h} h", "minutes": "{m} min",
+           "from_previous": "From the previous stop: {km}", "from_start": "From the meeting place: {km}",
+           "first": "First stop"},
 }
 DECIMAL_SEPARATOR = {"vi": ",", "en": "."}
 
@@ -171,3 +174,11 @@ def total_label(plan: Itinerary, lang: str) -> str:
     if plan.complete:
         return figures
     return f"{words['at_least']} {figures}; {words['legs_unknown'].format(n=plan.unknown_legs)}"
+
+
+def arrival_label(number: int, arrival: Leg | None, lang: str) -> str:
+    """How far stop `number` (from 1) is from the one before: "Từ điểm trước: ≈ 2,3 km", "... chưa rõ"."""
+    if arrival is None:
+        return LABELS[lang]["first"]
+    key = "from_start" if number == 1 else "from_previous"
+    return LABELS[lang][key].format(km=km_label(arrival.km, lang))

@@ -1,6 +1,7 @@
 """A loaded journey: its validated front matter, its stops resolved to sites, texts per language,
 and the registry of every journey with lookups by slug, code and alias."""
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,12 @@ class JourneyStop:
     def note(self, lang: str) -> str | None:
         """The note in `lang`, else the Vietnamese one, else None."""
         return self.notes.get(lang) or self.notes.get(DEFAULT_LANGUAGE)
+
+    def short_summary(self, lang: str) -> str:
+        """The site's summary up to its first ";" or full stop, for one line on a leaflet or a list."""
+        summary = self.site.localized(lang).summary
+        clause = re.split(r";|\.\s", summary, maxsplit=1)[0].strip().rstrip(".")
+        return clause + "."
 
 
 @dataclass(frozen=True)
