@@ -5,8 +5,9 @@ schematic route drawing (the placed stops numbered and joined in order, a scale 
 drawn as vectors: no map tiles, so it prints offline), then a card per stop with its number, name,
 one-line summary, distance from the previous stop and its own QR code (the symbol at least 2 cm, read
 from a hand-held leaflet). Cards fill one to three columns (two on A5), the fewest that fit on the
-page; a journey with more stops than fit (more than 15 on A4, 6 on A5) continues its cards on further
-pages, 27 a page on A4 and 12 on A5. Same font, grey-scale black and fitting rules as the posters
+page; a journey with more stops than fit under the drawing (12 on A4, 6 on A5, with a 2 cm code each)
+continues its cards on further pages, 27 a page on A4 and 14 on A5. Close stops' markers may overlap on
+the sketch; the cards are the list that counts. Same font, grey-scale black and fitting rules as the posters
 (qr/printing.py).
 """
 
@@ -60,7 +61,7 @@ class _Page:
 
 PAGES = {
     LeafletFormat.a4: _Page(210, 297, 12, 1.0, 72, 3),
-    LeafletFormat.a5: _Page(148, 210, 9, 0.8, 52, 2),
+    LeafletFormat.a5: _Page(148, 210, 9, 0.8, 40, 2),
 }
 TITLE_PT, SUMMARY_PT, FACTS_PT, ORGANISATION_PT, CALL_PT = 22, 11, 9.5, 11, 8
 NAME_PT, STOP_SUMMARY_PT, DISTANCE_PT, MIN_STOP_PT = 10, 8, 7.5, 5.5
