@@ -12,15 +12,19 @@ import uvicorn
 from pydantic import ValidationError
 
 from api.app import create_app
+from api.journey_leaflets import journey_leaflet
 from api.printing import branding, loopback_warning, poster_text, site_scan_url, site_svg
 from api.qr_codes import DEFAULT_DPI, DEFAULT_SIZE
 from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from qr.codes import ErrorCorrection, png, print_pixels
+from qr.leaflets import LeafletFormat
 from qr.posters import PosterFormat
 from qr.posters import posters as make_posters
 from sites.accounts import ROLES, AccountError, UserStore
 from sites.editing import SiteEditor
 from sites.files import write_bytes_atomically
+from sites.journey_loader import load_all
+from sites.journeys import JourneyNotFound
 from sites.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
 from sites.languages import SOURCE_LANGUAGE, InvalidLanguageTag, language_tag
 from sites.loader import ContentFolderMissing, LoadResult, load_content
@@ -81,14 +85,18 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
 def check(content_dir: Path | None) -> None:
     """Kiểm tra thư mục nội dung / validate every site of CONTENT_DIR (default: DIACHIDO_CONTENT_DIR)."""
     folder = content_dir or load_settings().content_dir
-    result = _load(folder)
+    try:
+        result = load_all(folder)
+    except ContentFolderMissing as exc:
+        raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
     for error in result.errors:
         click.echo(str(error), err=True)
     sites = len(result.registry)
     if result.errors:
         click.echo(f"✗ {len(result.errors)} lỗi / problems; {sites} di tích hợp lệ / valid sites", err=True)
         sys.exit(1)
-    click.echo(f"✓ {sites} di tích hợp lệ / {sites} sites valid in {folder}")
+    journeys = len(result.journeys)
+    click.echo(f"✓ {sites} di tích hợp lệ / {sites} sites valid in {folder}; {journeys} hành trình / journeys")
 
 
 @main.command()
@@ -190,12 +198,17 @@ def _language_option(context: click.Context, parameter: click.Parameter, value: 
               show_default=True, help="a4: A4 poster; a5: A5 flyer; plaque: 20 x 15 cm plaque card")
 @click.option("--lang", "lang", default=SOURCE_LANGUAGE, show_default=True, callback=_language_option,
               help="BCP 47 tag of the posters' language (vi, en, km…); a site without text in it prints in Vietnamese")
-def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str) -> None:
+@click.option("--journey", help="Write the leaflet of this journey (slug, code or alias; a draft too) instead")
+def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey: str | None) -> None:
     """Áp phích PDF / write one PDF with a page per given site, or per published site.
 
-    A site may be named by its slug, code or an alias; drafts only when named.
+    A site may be named by its slug, code or an alias; drafts only when named. With --journey, the
+    journey's leaflet (--format a4 or a5).
     """
     settings = load_settings()
+    if journey:
+        _write_leaflet(journey, slugs, out_file, fmt, lang, settings)
+        return
     loaded = _load(settings.content_dir)
     if loaded.errors:
         click.echo(f"⚠ {len(loaded.errors)} lỗi nội dung, xem `diachido check` / content problems: those sites are "
@@ -226,6 +239,30 @@ def _warn_loopback(settings: Settings, consequence: str) -> None:
     """A warning on standard error that nobody scrolling past the log can miss."""
     rule = "!" * 78
     click.secho(f"{rule}\n{loopback_warning(settings)}\n{consequence}\n{rule}", fg="red", bold=True, err=True)
+
+
+def _write_leaflet(key: str, slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, settings: Settings) -> None:
+    """The journey's leaflet into `out_file`; unknown journeys and wrong options are named, nothing is written."""
+    if slugs:
+        raise click.BadParameter("give either --journey or site slugs, not both", param_hint="--journey")
+    if fmt not in {f.value for f in LeafletFormat}:
+        raise click.BadParameter(f"a journey's leaflet is a4 or a5, not {fmt}", param_hint="--format")
+    try:
+        content = load_all(settings.content_dir)
+    except ContentFolderMissing as exc:
+        raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
+    try:
+        found = content.journeys.get(key, include_drafts=True)
+    except JourneyNotFound:
+        try:
+            found = content.journeys.resolve(key)
+        except JourneyNotFound:
+            raise click.BadParameter(f"không có hành trình / no such journey: {key}", param_hint="--journey") from None
+    _warn_if_loopback(settings)
+    body = journey_leaflet(found, settings, LeafletFormat(fmt), lang)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomically(out_file, body)
+    click.echo(f"✓ {found.slug}: {len(found.stops)} điểm / stops, {len(body) // 1024} KB: {out_file}")
 
 
 def _named_sites(registry: Registry, keys: tuple[str, ...]) -> list[Site]:

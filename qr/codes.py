@@ -36,14 +36,14 @@ _LIBRARY_LEVELS = {
 }
 
 
-def scan_url(base_url: str, code: str, uppercase: bool = False) -> str:
-    """The payload printed on a site's plaque: `{base_url}/q/{code}`.
+def scan_url(base_url: str, code: str, uppercase: bool = False, prefix: str = "q") -> str:
+    """The payload printed on a site's plaque: `{base_url}/q/{code}` (a journey's: `prefix="j"`, `/j/{code}`).
 
     Upper-cased, every character is in QR alphanumeric mode (0-9, A-Z, space and $%*+-./:), which
     needs fewer modules than byte mode, so the same code prints with larger modules. The server answers
     `/Q/CODE` like `/q/code`.
     """
-    url = f"{base_url.rstrip('/')}/q/{code}"
+    url = f"{base_url.rstrip('/')}/{prefix}/{code}"
     return url.upper() if uppercase else url
 
 

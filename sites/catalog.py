@@ -6,8 +6,11 @@ import os
 import threading
 from pathlib import Path
 
-from sites.loader import ContentError, ParsedFiles, load_content
+from sites.journey_loader import load_all
+from sites.journeys import JourneyRegistry
+from sites.loader import ContentError, ParsedFiles
 from sites.markdown import render_markdown
+from sites.models import JOURNEYS_FOLDER
 from sites.registry import Registry
 
 LONG_BODY_CHARACTERS = 8_000  # renders in about 30 ms; the bundled stories are under 3,000
@@ -16,11 +19,12 @@ log = logging.getLogger(__name__)
 
 
 class Catalog:
-    """Holds the registry of `content_dir` and reloads it when a file there is added, removed or edited."""
+    """Holds the sites and journeys of `content_dir` and reloads them when a file there is added, removed or edited."""
 
     def __init__(self, content_dir: Path):
         self.content_dir = content_dir
         self.registry = Registry([])
+        self.journeys = JourneyRegistry([])
         self.errors: list[ContentError] = []
         self.kept: dict[str, list[ContentError]] = {}  # slug -> errors of sites served in their last valid version
         self._fingerprint: tuple = ()
@@ -36,15 +40,17 @@ class Catalog:
         """
         with self._lock:
             fingerprint = content_fingerprint(self.content_dir)
-            result = load_content(self.content_dir, self._parsed, last_good=self.registry)
-            self.registry, self.errors, self.kept = result.registry, result.errors, result.kept
+            result = load_all(self.content_dir, self._parsed, last_good=self.registry)
+            self.registry, self.journeys = result.registry, result.journeys
+            self.errors, self.kept = result.errors, result.kept
             self._fingerprint = fingerprint
         _render_long_bodies(self.registry)
         for error in self.errors:
             log.error("content error: %s", error)
         for slug in self.kept:
             log.warning("serving the last valid version of %s until its files are fixed", slug)
-        log.info("loaded %d sites from %s (%d errors)", len(self.registry), self.content_dir, len(self.errors))
+        log.info("loaded %d sites and %d journeys from %s (%d errors)", len(self.registry), len(self.journeys),
+                 self.content_dir, len(self.errors))
 
     def reload_if_changed(self) -> bool:
         """Reload when the folder's files changed since the last load; True if it reloaded."""
@@ -64,7 +70,7 @@ def _render_long_bodies(registry: Registry) -> None:
 
 
 def content_fingerprint(content_dir: Path) -> tuple:
-    """Names, sizes and modification times of every site folder and file: changes when content changes.
+    """Names, sizes and modification times of every site and journey folder and file: change with content.
 
     Entries are looked at themselves, links not followed: Emacs' lock `.#index.md` is a dangling link.
     A file or folder removed while it is listed is left out (the next check sees the change).
@@ -73,9 +79,19 @@ def content_fingerprint(content_dir: Path) -> tuple:
     for folder in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
         if not folder.is_dir() or folder.name.startswith((".", "_")):
             continue
-        with contextlib.suppress(FileNotFoundError):
-            for entry in os.scandir(folder.path):
-                with contextlib.suppress(FileNotFoundError):
-                    stat = entry.stat(follow_symlinks=False)
-                    stamps.append((folder.name, entry.name, stat.st_size, stat.st_mtime_ns))
+        stamps += _folder_stamps(folder.path, folder.name)
+        if folder.name == JOURNEYS_FOLDER:  # one level deeper: content/journeys/<slug>/index.md
+            for journey in os.scandir(folder.path):
+                if journey.is_dir() and not journey.name.startswith((".", "_")):
+                    stamps += _folder_stamps(journey.path, f"{folder.name}/{journey.name}")
     return tuple(sorted(stamps))
+
+
+def _folder_stamps(path: str, name: str) -> list[tuple]:
+    stamps = []
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(path):
+            with contextlib.suppress(FileNotFoundError):
+                stat = entry.stat(follow_symlinks=False)
+                stamps.append((name, entry.name, stat.st_size, stat.st_mtime_ns))
+    return stamps

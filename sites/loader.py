@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from sites.frontmatter import FrontMatterError, ParsedFiles
 from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, file_language, language_tag
 from sites.messages import PATTERN_HINTS, english
-from sites.models import PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
+from sites.models import JOURNEYS_FOLDER, PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.photos import PhotoError, upright_size
 from sites.registry import Registry, SiteNotFound
 from sites.site import PhotoFile, Site
@@ -58,7 +58,7 @@ class LoadResult:
 
 
 def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good: Registry | None = None) -> LoadResult:
-    """Read every site folder of `content_dir` (sorted); folders starting with . or _ are skipped.
+    """Read every site folder of `content_dir` (sorted); folders starting with . or _ and `journeys/` are skipped.
 
     Pass the same `parsed` to successive calls to reuse the parsing of unchanged files. With
     `last_good` (the registry loaded before), a folder that has errors now keeps its previous site:
@@ -72,7 +72,7 @@ def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good
     errors: list[ContentError] = []
     kept: dict[str, list[ContentError]] = {}
     for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
-        if entry.name.startswith((".", "_")) or not entry.is_dir():
+        if entry.name.startswith((".", "_")) or entry.name == JOURNEYS_FOLDER or not entry.is_dir():
             continue
         site, site_errors = load_site(Path(entry.path), parsed)
         errors += site_errors
@@ -110,6 +110,20 @@ def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[Cont
             errors.append(ContentError.of(str(index), "slug", "slug_not_folder", slug=meta.slug, folder=folder.name))
     bodies = {SOURCE_LANGUAGE: body or ""}
     translations: dict[str, Translation] = {}
+    for lang, path in translation_files(folder, errors):
+        translation, translated_body = _read_model(path, Translation, parsed, errors)
+        if translation is not None:
+            translations[lang], bodies[lang] = translation, translated_body or ""
+    photos = _read_photos(index, folder, meta, errors) if meta is not None else []
+    if errors or meta is None:
+        return None, errors
+    return Site(meta=meta, folder=folder, bodies=bodies, translations=translations, photos=photos), []
+
+
+def translation_files(folder: Path, errors: list[ContentError]) -> list[tuple[str, Path]]:
+    """The translation files `index.<tag>.md` of `folder` with their language, sorted; a file whose tag is
+    not a known language, or is not written canonically, is an error and left out."""
+    found = []
     for name in sorted(os.listdir(folder)):
         if (written := file_language(name)) is None:
             continue
@@ -123,13 +137,8 @@ def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[Cont
             expected = SOURCE_FILE if lang == SOURCE_LANGUAGE else f"index.{lang}.md"
             errors.append(ContentError.of(str(path), None, "rename_translation", expected=expected))
             continue
-        translation, translated_body = _read_model(path, Translation, parsed, errors)
-        if translation is not None:
-            translations[lang], bodies[lang] = translation, translated_body or ""
-    photos = _read_photos(index, folder, meta, errors) if meta is not None else []
-    if errors or meta is None:
-        return None, errors
-    return Site(meta=meta, folder=folder, bodies=bodies, translations=translations, photos=photos), []
+        found.append((lang, path))
+    return found
 
 
 def _read_model(

@@ -47,6 +47,7 @@ VIETNAMESE = {
     # raised by our models' validators (PydanticCustomError)
     "outside_vietnam": "Tọa độ nằm ngoài Việt Nam (có thể đã đảo vĩ độ và kinh độ)",
     "reserved_slug": "Tên này bị Windows dành riêng; hãy chọn tên khác",
+    "journeys_slug": "Tên này là thư mục của các hành trình (content/journeys/); hãy chọn tên khác",
     # ours, outside pydantic (English in ENGLISH below)
     "key_taken": "Đã được di tích khác dùng",
     "folder_exists": "Đã có thư mục trùng tên",
@@ -72,6 +73,7 @@ ENGLISH = {
     "outside_vietnam": "({lat}, {lon}) is far outside Vietnam (expected lat {lat_range}, lon {lon_range}); "
                        "are lat and lon swapped?",
     "reserved_slug": "'{slug}' is a reserved device name on Windows; choose another slug",
+    "journeys_slug": "'{slug}' is the folder of the journeys (content/{slug}/); choose another slug",
     "key_taken": "'{key}' is already used by {owner}",
     "folder_exists": "a folder '{slug}' already exists in content/",
     "code_fixed": "the code of a published site cannot change (it is '{code}')",

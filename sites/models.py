@@ -17,6 +17,7 @@ CODE_PATTERN = r"^[a-z0-9]{2,16}$"
 
 # Windows device names: a folder with such a name cannot be checked out there.
 RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+JOURNEYS_FOLDER = "journeys"  # content/journeys/ holds the journeys, so no site may take this slug
 
 # Bounding box of Vietnam with a margin (mainland, Phú Quốc, Hoàng Sa, Trường Sa).
 VIETNAM_LAT = (7.0, 24.0)
@@ -175,6 +176,8 @@ class SiteFrontMatter(StrictModel):
     def _not_reserved(cls, slug: str) -> str:
         if slug in RESERVED_SLUGS:
             raise PydanticCustomError("reserved_slug", ENGLISH["reserved_slug"], {"slug": slug})
+        if slug == JOURNEYS_FOLDER:
+            raise PydanticCustomError("journeys_slug", ENGLISH["journeys_slug"], {"slug": slug})
         return slug
 
     @field_validator("code", "aliases", mode="before")

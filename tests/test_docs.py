@@ -4,6 +4,7 @@ from pydantic import BaseModel
 
 from api.settings import Settings
 from sites.loader import nested_model
+from sites.journey_models import JourneyFrontMatter, JourneyTranslation
 from sites.models import SiteFrontMatter, Translation
 from tests.conftest import REPO
 
@@ -24,8 +25,13 @@ def test_every_front_matter_field_is_documented():
     assert missing == []
 
 
+def test_every_journey_field_is_documented():
+    paths = field_paths(JourneyFrontMatter) + field_paths(JourneyTranslation)
+    assert [path for path in paths if f"`{path}`" not in README] == []
+
+
 def test_every_field_has_a_description():
-    for model in (SiteFrontMatter, Translation, Settings):
+    for model in (SiteFrontMatter, Translation, JourneyFrontMatter, JourneyTranslation, Settings):
         assert [name for name, field in model.model_fields.items() if not field.description] == []
 
 

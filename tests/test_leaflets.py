@@ -1,0 +1,99 @@
+"""Journey leaflets as a class gets them: every QR code decodes (zxing-cpp) to its exact payload, every stop
+name is in the text with its diacritics, the font is embedded, and 30 stops still fit their cards."""
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from click.testing import CliRunner
+
+from api.cli import main
+from api.journey_leaflets import journey_leaflet, journey_scan_url, leaflet_text
+from api.settings import Settings
+from qr.leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
+from sites.journey_loader import load_all
+from tests.conftest import BASE_URL, BUNDLED_CONTENT, edit_site
+from tests.test_posters import fonts, one_line, page_image, page_text
+
+HARD_NAMES = ["Đình Thới An", "Chùa Pôthi Somrôn", "Miếu Bà Chúa Xứ ẩ ặ ỗ ữ ỹ", "Đền thờ Liệt sĩ Ấp Rạch Ông Đụng"]
+
+
+def settings(content_dir: Path = BUNDLED_CONTENT) -> Settings:
+    return Settings(content_dir=content_dir, data_dir=content_dir.parent / "data", base_url=BASE_URL)
+
+
+def codes_in(data: bytes) -> list[str]:
+    """Every QR payload printed in the PDF, page by page."""
+    found = []
+    for index in range(len(pdfium.PdfDocument(data))):
+        found += [code.text for code in zxingcpp.read_barcodes(page_image(data, index))
+                  if code.format == zxingcpp.BarcodeFormat.QRCode]
+    return found
+
+
+def all_text(data: bytes) -> str:
+    return one_line(" ".join(page_text(data, index) for index in range(len(pdfium.PdfDocument(data)))))
+
+
+def synthetic(count: int) -> LeafletText:
+    """A journey of `count` stops along a road, every fourth without a known place, long names among them."""
+    stops = tuple(LeafletStop(
+        number=number,
+        name=f"{HARD_NAMES[number % len(HARD_NAMES)]} số {number}",
+        summary="Ngôi đình làng bên rạch, có từ thế kỷ XIX, thờ Thành hoàng và các vị tiền hiền khai khẩn. " * 2,
+        distance="Từ điểm trước: ≈ 2,3 km" if number > 1 else "Điểm đầu tiên",
+        url=f"{BASE_URL}/q/dt{number:03d}",
+        point=None if number % 4 == 0 else (10.1 + number * 0.01, 105.6 + (number % 5) * 0.01),
+    ) for number in range(1, count + 1))
+    return LeafletText("Hành trình về địa chỉ đỏ: ba mươi di tích của Ô Môn và Phong Điền", "Một hành trình thử.",
+                       "Xe đạp · 30 điểm", f"{BASE_URL}/j/thu", "Đoàn TNCS Hồ Chí Minh quận Ô Môn", stops)
+
+
+@pytest.mark.parametrize("fmt", list(LeafletFormat))
+@pytest.mark.parametrize("slug", ["ve-nguon-o-mon", "dia-chi-do-ninh-thuan"])
+def test_every_code_on_a_bundled_leaflet_decodes_and_every_stop_is_named(slug, fmt):
+    journey = load_all(BUNDLED_CONTENT).journeys.get(slug)
+    data = journey_leaflet(journey, settings(), fmt)
+    expected = [f"{BASE_URL}/j/{journey.code}"] + [f"{BASE_URL}/q/{stop.site.code}" for stop in journey.stops]
+    assert sorted(codes_in(data)) == sorted(expected)
+    assert len(pdfium.PdfDocument(data)) == 1
+    text = all_text(data)
+    for stop in journey.stops:
+        assert stop.site.meta.name in text
+    assert journey.meta.name in text and "chưa rõ" in text  # no leg of the seed journeys can be measured
+    assert all(size > 0 for size in fonts(data).values())
+
+
+def test_thirty_stops_fit_with_every_code_readable():
+    text = synthetic(30)
+    data = leaflet(text, LeafletFormat.a4)
+    assert sorted(codes_in(data)) == sorted([text.url] + [stop.url for stop in text.stops])
+    printed = all_text(data)
+    for stop in text.stops:
+        assert stop.name in printed
+    assert "Exact place not yet known: stops 4, 8, 12" in printed
+    assert len(pdfium.PdfDocument(data)) == 2  # 15 cards under the drawing, 15 on the next page
+
+
+def test_the_leaflet_uses_a_known_distance_and_the_english_texts(tmp_path, content_dir):
+    edit_site(content_dir, "dinh-thoi-an", location={"lat": 10.13, "lon": 105.62})
+    journey = load_all(content_dir).journeys.get("ve-nguon-o-mon")
+    text = leaflet_text(journey, settings(content_dir), "en")
+    assert text.title.startswith("Back to the roots") and text.url == journey_scan_url(journey, settings(content_dir))
+    assert [stop.point is not None for stop in text.stops] == [True, False, False, True, False]
+    assert text.stops[0].distance == "First stop" and text.stops[1].distance == "From the previous stop: unknown"
+
+
+def test_cli_writes_a_journeys_leaflet_and_names_an_unknown_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_BASE_URL", BASE_URL)
+    out = tmp_path / "omon.pdf"
+    result = CliRunner().invoke(main, ["posters", "--journey", "OMON", "--format", "a5", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{BASE_URL}/j/omon" in codes_in(out.read_bytes())
+    missing = tmp_path / "none.pdf"
+    result = CliRunner().invoke(main, ["posters", "--journey", "khong-co", "--out", str(missing)])
+    assert result.exit_code == 2 and "no such journey: khong-co" in result.output and not missing.exists()
+    result = CliRunner().invoke(main, ["posters", "--journey", "omon", "--format", "plaque", "--out", str(missing)])
+    assert result.exit_code == 2 and "a4 or a5" in result.output and not missing.exists()
