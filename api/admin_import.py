@@ -6,10 +6,8 @@ from starlette.datastructures import UploadFile
 
 from api.admin_auth import FormDep, StaffDep, render_admin
 from api.admin_forms import staff_message
-from api.uploads import TOO_LARGE
 from sites.editing import SiteEditor
-from sites.importer import ImportReport, SpreadsheetError, check_rows, read_rows, write_rows
-from sites.photos import MAX_UPLOAD_BYTES
+from sites.importer import MAX_FILE_BYTES, MAX_ROWS, ImportReport, SpreadsheetError, check_rows, read_rows, write_rows
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -17,7 +15,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 @router.get("/import", response_class=HTMLResponse)
 def import_form(request: Request, user: StaffDep) -> HTMLResponse:
     """The upload form, with the list of columns."""
-    return render_admin(request, "import.html", {"report": None, "error": None})
+    return _page(request, None, None, 200)
 
 
 @router.post("/import", response_class=HTMLResponse)
@@ -26,14 +24,13 @@ def import_spreadsheet(request: Request, user: StaffDep, form: FormDep) -> HTMLR
     upload = form.get("spreadsheet")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _page(request, None, "Hãy chọn một tệp CSV hoặc XLSX / choose a CSV or XLSX file", 422)
-    data = upload.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        return _page(request, None, TOO_LARGE, 413)
+    data = upload.file.read(MAX_FILE_BYTES + 1)  # one byte more than read_rows accepts, so it can say so
     state = request.app.state
     try:
         rows = read_rows(data)
     except SpreadsheetError as problem:
-        return _page(request, None, f"Không đọc được tệp / {problem}", 422)
+        status_code = 413 if len(data) > MAX_FILE_BYTES else 422
+        return _page(request, None, f"Không đọc được tệp / cannot read the file: {problem}", status_code)
     state.catalog.reload()  # check against the sites as they are now
     editor = SiteEditor(state.writer, state.catalog.registry, user)
     report = check_rows(rows, editor)
@@ -46,4 +43,5 @@ def import_spreadsheet(request: Request, user: StaffDep, form: FormDep) -> HTMLR
 def _page(request: Request, report: ImportReport | None, error: str | None, status_code: int) -> HTMLResponse:
     bad = report.bad_rows if report else []
     bad_rows = [(row, [(error.field, staff_message(error)) for error in row.errors]) for row in bad]
-    return render_admin(request, "import.html", {"report": report, "bad_rows": bad_rows, "error": error}, status_code)
+    return render_admin(request, "import.html", {"report": report, "bad_rows": bad_rows, "error": error,
+                                                 "max_mb": MAX_FILE_BYTES // 1048576, "max_rows": MAX_ROWS}, status_code)

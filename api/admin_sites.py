@@ -79,7 +79,8 @@ def save_site(request: Request, user: StaffDep, site: StaffSiteDep, form: FormDe
 
 @router.get("/sites/{slug}/preview", response_class=HTMLResponse)
 def preview_saved(request: Request, user: StaffDep, site: StaffSiteDep, lang: LanguageDep) -> HTMLResponse:
-    """The site page of a site as saved, drafts included."""
+    """The site page of a site as saved, drafts included (editors: of their province only)."""
+    require_province(user, site)
     return preview(request, site, lang, site.slug)
 
 
@@ -107,9 +108,12 @@ def preview_unsaved(request: Request, user: StaffDep, form: FormDep) -> Response
 
 
 @router.get("/photos/{slug}/{name}")
-def staff_photo(request: Request, site: StaffSiteDep, name: str) -> FileResponse:
-    """A resized photo of any site, drafts included, for previews and the form."""
-    return photo_response(site, name, request.app.state.settings)
+def staff_photo(request: Request, user: StaffDep, site: StaffSiteDep, name: str) -> FileResponse:
+    """A resized photo of a site the user may change, drafts included, for previews and the form.
+
+    Never kept by a shared cache: a draft's photos are for staff only."""
+    require_province(user, site)
+    return photo_response(site, name, request.app.state.settings, cache_control="private, no-store")
 
 
 def preview(request: Request, site: Site, lang: str, photos_of: str | None) -> HTMLResponse:

@@ -11,7 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import admin_auth, admin_import, admin_sites, json_api, map_pages, pages, posters, qr_codes, stats
+from api.api_docs import install_api_docs
 from api.errors import install_error_handlers
+from api.headers import SecurityHeaders
 from api.map_pages import BaseMapCache
 from api.page_cache import PageCache
 from api.printing import PrintShop
@@ -21,6 +23,7 @@ from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
 from sites.accounts import UserStore, session_secret
 from sites.catalog import Catalog
+from sites.files import make_private, private_folder
 from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
 from sites.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
 from sites.visit_gate import VisitGate
@@ -39,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sites are served. The data folder and the visit database in it are created if they do not exist.
     """
     settings = settings or Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     catalog = Catalog(settings.content_dir)
     visits = SQLiteVisitStore(settings.data_dir / VISITS_FILE)
     print_shop = PrintShop()
@@ -61,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Địa chỉ đỏ",
         summary="QR-coded digital heritage maps: sites, pages and open data",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # install_api_docs: Swagger UI from a package, not from a CDN
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     if settings.trusted_proxies:  # outermost: throttling and counting see the visitor, not the proxy
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so every response gets nosniff
     app.state.settings = settings
     app.state.catalog = catalog
     app.state.visits = visits
@@ -80,8 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.staff_auth = _staff_auth(settings)
     app.state.visit_gate = VisitGate(settings.counted_per_address)
     app.state.writer = ContentWriter(settings.content_dir, settings.data_dir)
+    make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
+    install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(json_api.router)

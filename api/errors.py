@@ -16,11 +16,17 @@ from sites.registry import SiteNotFound
 log = logging.getLogger(__name__)
 
 JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/qr/", "/posters")
+MAX_ECHOED_CHARS = 80  # of a key asked for, in an error message: a 65 KB slug is not sent back
 
 
 def invalid_parameter(name: str, message: str) -> RequestValidationError:
     """A 422 for query parameter `name`, in the same documented shape as FastAPI's own validation errors."""
     return RequestValidationError([{"type": "value_error", "loc": ("query", name), "msg": message, "input": None}])
+
+
+def shorten(text: str, limit: int = MAX_ECHOED_CHARS) -> str:
+    """`text`, cut to `limit` characters with an ellipsis, for echoing what a request asked for."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def wants_json(request: Request) -> bool:
@@ -52,7 +58,7 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
 
 
 async def _site_not_found(request: Request, exc: SiteNotFound) -> Response:
-    return error_response(request, 404, f"No site '{exc.key}'")
+    return error_response(request, 404, f"No site '{shorten(exc.key)}'")
 
 
 async def _site_moved(request: Request, exc: SiteMoved) -> Response:

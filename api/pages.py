@@ -134,7 +134,8 @@ def photo_variant(site: SiteDep, name: str, settings: SettingsDep) -> FileRespon
     return photo_response(site, name, settings)
 
 
-def photo_response(site: Site, name: str, settings: Settings) -> FileResponse:
+def photo_response(site: Site, name: str, settings: Settings,
+                   cache_control: str = f"public, max-age={PHOTO_CACHE_SECONDS}") -> FileResponse:
     """The variant `name` (e.g. `cong-480.jpg`) of a photo of `site`, or 404."""
     parsed = parse_variant_name(name)
     photo = next((p for p in site.photos if parsed and p.stem == parsed[0]), None)
@@ -142,4 +143,4 @@ def photo_response(site: Site, name: str, settings: Settings) -> FileResponse:
         raise HTTPException(404, f"No photo '{name}' for site '{site.slug}'")
     path = variant_file(photo, parsed[1], settings.data_dir / "photo-cache" / site.slug)
     return FileResponse(path, media_type="image/jpeg",
-                        headers={"Cache-Control": f"public, max-age={PHOTO_CACHE_SECONDS}"})
+                        headers={"Cache-Control": cache_control})

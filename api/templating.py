@@ -23,6 +23,8 @@ PAGE_HEADERS = {
 }
 LANG_COOKIE_SECONDS = 365 * 24 * 3600  # a visitor's choice of language is remembered for a year
 
+MAX_LINK_CHARS = 2000  # longer addresses are not real pages of the app
+
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.auto_reload = False  # templates ship with the code: no stat() of every template on every render
 # Readable JSON-LD: keep Vietnamese letters as they are (tojson still escapes <, >, & and quotes).
@@ -62,4 +64,5 @@ def render(request: Request, template: str, lang: str, context: dict, status_cod
 def _with_lang(request: Request, path: str, lang: str) -> str:
     """`path` with the current query and `lang` set, for the language switch."""
     query = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
-    return f"{path}?{urlencode([*query, ('lang', lang)])}"
+    link = f"{path}?{urlencode([*query, ('lang', lang)])}"
+    return link if len(link) <= MAX_LINK_CHARS else f"/?lang={lang}"  # no page echoes a huge URL per language

@@ -31,3 +31,23 @@ def write_bytes_atomically(target: Path, data: bytes) -> None:
     """Replace `target` with `data` in one step."""
     with atomic_write(target) as out:
         out.write(data)
+
+
+def private_folder(folder: Path) -> None:
+    """Create `folder` if needed and let only this user enter it (0700): the data folder holds drafts
+    in its history, the accounts and the session key."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+
+
+def make_private(folder: Path) -> None:
+    """`private_folder`, and every folder below it 0700 and every file 0600 (symbolic links untouched),
+    for a data folder made before these modes (or by a copy with the umask's 0644)."""
+    private_folder(folder)
+    for root, folders, files in os.walk(folder):
+        for name in folders:
+            if not os.path.islink(os.path.join(root, name)):
+                os.chmod(os.path.join(root, name), 0o700)
+        for name in files:
+            if not os.path.islink(os.path.join(root, name)):
+                os.chmod(os.path.join(root, name), 0o600)

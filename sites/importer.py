@@ -6,20 +6,33 @@ as a save from the admin form is, so against the existing sites and the other ro
 unless every row is valid, or the caller asks to import only the valid rows.
 """
 
+import contextlib
 import csv
 import io
+import itertools
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sites.editing import Edit, SiteEditor
 from sites.fields import FieldError
 
 FIRST_ROW = 2  # the header is row 1, as spreadsheets number rows
+# Limits that keep a bad or hostile file from costing more than a few seconds and MB (README,
+# "Spreadsheet limits"); a file over any of them is refused whole.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000  # data rows, empty ones included
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024  # an XLSX file is a ZIP archive of XML
+MAX_XLSX_RATIO = 100  # unpacked size / file size; real sheets unpack to 5-20 times their size
 
 
 class SpreadsheetError(ValueError):
-    """The file cannot be read as a spreadsheet of sites; the message says why."""
+    """The file cannot be read as a spreadsheet of sites; the message says why, in Vietnamese and English."""
+
+    def __init__(self, vietnamese: str, english: str):
+        super().__init__(f"{vietnamese} / {english}")
 
 
 @dataclass
@@ -50,25 +63,20 @@ class ImportReport:
 def read_rows(data: bytes) -> list[dict[str, object]]:
     """The data rows of a CSV (UTF-8, comma or semicolon) or XLSX file, keyed by the header row.
 
-    The format is told from the bytes (an XLSX file is a ZIP archive), not from the file name."""
-    if data.startswith(b"PK\x03\x04"):
-        table = _xlsx_table(data)
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SpreadsheetError("not UTF-8 CSV nor XLSX; save the sheet as 'CSV UTF-8' or as .xlsx") from exc
-        try:  # Excel writes ';' where the decimal separator is ','
-            dialect = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;")
-        except csv.Error:
-            dialect = csv.excel
-        table = list(csv.reader(io.StringIO(text), dialect))
-    if not table or not any(str(cell or "").strip() for cell in table[0]):
-        raise SpreadsheetError("the first row must name the columns (name, category, address.text, ...)")
-    header = [str(cell or "").strip() for cell in table[0]]
-    rows = []
-    for cells in table[1:]:
-        rows.append({name: value for name, value in zip(header, cells, strict=False) if name})
+    The format is told from the bytes (an XLSX file is a ZIP archive), not from the file name. The
+    file is read row by row and refused at the first row, column or cell over the limits above, or
+    (CSV) at the first row that does not parse; the message names the row and the column."""
+    if len(data) > MAX_FILE_BYTES:
+        raise SpreadsheetError(f"tệp lớn hơn {MAX_FILE_BYTES // 1048576} MB",
+                               f"the file is larger than {MAX_FILE_BYTES // 1048576} MB")
+    with contextlib.closing(_xlsx_table(data) if data.startswith(b"PK\x03\x04") else _csv_table(data)) as table:
+        header = _header(next(table, []))
+        rows = []
+        for number, cells in enumerate(table, start=FIRST_ROW):
+            if number > MAX_ROWS + 1:
+                raise SpreadsheetError(f"có hơn {MAX_ROWS} dòng dữ liệu (kể cả dòng trống); hãy chia thành nhiều tệp",
+                                       f"more than {MAX_ROWS} data rows (empty rows count too); split the file")
+            rows.append(_row(number, header, cells))
     return rows
 
 
@@ -98,14 +106,129 @@ def report_lines(report: ImportReport) -> Iterable[str]:
             yield f"row {row.row} ({row.name or '?'}): {error}"
 
 
-def _xlsx_table(data: bytes) -> list[list[object]]:
+def _header(cells: list[object]) -> list[str]:
+    """The column names of row 1: at least one, at most MAX_COLUMNS, none twice."""
+    header = [str(cell or "").strip() for cell in cells]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise SpreadsheetError("dòng đầu tiên phải ghi tên các cột (name, category, address.text, ...)",
+                               "the first row must name the columns (name, category, address.text, ...)")
+    if len(header) > MAX_COLUMNS:
+        raise SpreadsheetError(f"có hơn {MAX_COLUMNS} cột", f"more than {MAX_COLUMNS} columns")
+    for index, name in enumerate(header):
+        if name and name in header[:index]:
+            raise SpreadsheetError(f"dòng 1, cột {_letter(index)}: cột '{name}' có hai lần",
+                                   f"row 1, column {_letter(index)}: the column '{name}' appears twice")
+    return header
+
+
+def _row(number: int, header: list[str], cells: list[object]) -> dict[str, object]:
+    """Row `number` keyed by column name; refused if a cell is too long or lies in a column without a name."""
+    row = {}
+    for index, value in enumerate(cells):
+        name = header[index] if index < len(header) else ""
+        if value is None or value == "":
+            if name:
+                row[name] = value
+            continue
+        where_vi, where_en = f"dòng {number}, cột {_letter(index)}", f"row {number}, column {_letter(index)}"
+        if not name:
+            raise SpreadsheetError(f"{where_vi}: ô có giá trị nhưng cột không có tên ở dòng 1",
+                                   f"{where_en}: a value in a column that row 1 does not name")
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise SpreadsheetError(f"{where_vi} ({name}): ô dài hơn {MAX_CELL_CHARS} ký tự",
+                                   f"{where_en} ({name}): the cell is longer than {MAX_CELL_CHARS} characters")
+        row[name] = value
+    return row
+
+
+def _letter(index: int) -> str:
+    """The spreadsheet name of column `index` (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _csv_table(data: bytes) -> Iterator[list[str]]:
+    """The rows of a CSV file in Excel's dialect, with ';' as separator if the header row uses it.
+
+    A row that does not parse (a stray quote, a cell over csv's field size limit) is an error."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError("không phải CSV UTF-8 hay XLSX; hãy lưu bảng tính dạng 'CSV UTF-8' hoặc .xlsx",
+                               "not UTF-8 CSV nor XLSX; save the sheet as 'CSV UTF-8' or as .xlsx") from exc
+    first_line = text.partition("\n")[0]
+    # Excel writes ';' where the decimal separator is ','
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), dialect="excel", delimiter=delimiter, strict=True)
+    number, line = 0, 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            line = reader.line_num
+            yield cells
+    except csv.Error as exc:
+        record = "".join(itertools.islice(io.StringIO(text, newline=""), line, reader.line_num))
+        cell = _faulty_cell(record, delimiter)
+        where_vi = f"dòng {number + 1}" + (f", cột {_letter(cell)}" if cell is not None else "")
+        where_en = f"row {number + 1}" + (f", column {_letter(cell)}" if cell is not None else "")
+        raise SpreadsheetError(f"{where_vi}: không đọc được theo CSV ({exc}); ô có dấu \" phải nằm trọn trong \"...\" "
+                               f"và viết \"\" cho mỗi dấu \" bên trong",
+                               f"{where_en}: not valid CSV ({exc}); a cell with a \" must be wholly inside \"...\", "
+                               f"with \"\" for each \" in it") from None
+
+
+def _faulty_cell(record: str, delimiter: str) -> int | None:
+    """The index of the cell of `record` where strict CSV fails: text after a closing quote, or a quote
+    never closed; None if neither (another csv error, such as its field size limit)."""
+    cell, state = 0, "start"  # start, plain, quoted, or closed (just after a closing quote)
+    for char in record:
+        if state == "quoted":
+            state = "closed" if char == '"' else state
+        elif state == "closed" and char == '"':
+            state = "quoted"  # "" inside quotes
+        elif char == delimiter:
+            cell, state = cell + 1, "start"
+        elif state == "closed" and char not in "\r\n":
+            return cell
+        elif state == "start" and char == '"':
+            state = "quoted"
+        elif state != "closed":
+            state = "plain"
+    return cell if state == "quoted" else None
+
+
+def _xlsx_table(data: bytes) -> Iterator[list[object]]:
+    """The rows of the first sheet of an XLSX file, streamed, whatever its (untrusted) dimension says.
+
+    The ZIP's declared sizes are checked before openpyxl opens it (Python's zipfile never inflates a
+    member beyond its declared size), and at most MAX_ROWS + 2 rows of MAX_COLUMNS + 1 cells are read."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile as exc:
+        raise SpreadsheetError("tệp trông như XLSX nhưng không đọc được",
+                               "the file looks like XLSX but cannot be read") from exc
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_XLSX_UNPACKED_BYTES or unpacked > MAX_XLSX_RATIO * len(data):
+        raise SpreadsheetError(f"tệp XLSX giải nén ra {unpacked // 1048576} MB, quá lớn "
+                               f"(tối đa {MAX_XLSX_UNPACKED_BYTES // 1048576} MB, gấp {MAX_XLSX_RATIO} lần tệp)",
+                               f"the XLSX file unpacks to {unpacked // 1048576} MB, too much "
+                               f"(at most {MAX_XLSX_UNPACKED_BYTES // 1048576} MB and {MAX_XLSX_RATIO} times the file)")
     from openpyxl import load_workbook  # imported here: only XLSX imports pay for it
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SpreadsheetError("the file looks like XLSX but cannot be read") from exc
+        raise SpreadsheetError("tệp trông như XLSX nhưng không đọc được",
+                               "the file looks like XLSX but cannot be read") from exc
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the <dimension> element is written by the file's maker: never trust it
+        for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True):
+            yield list(cells)
     finally:
         workbook.close()

@@ -23,6 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from sites.fields import FieldError, InvalidFields, SiteInput
+from sites.files import private_folder
 from sites.frontmatter import ParsedFiles
 from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, content_file_name, file_language
 from sites.loader import ContentError, clashing_keys, load_site
@@ -63,8 +64,8 @@ class ContentWriter:
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the content lock: one save at a time, across processes."""
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a") as lock:
+        private_folder(self.lock_path.parent)
+        with open(os.open(self.lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -157,9 +158,11 @@ class ContentWriter:
             return
         stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"
         folder = self.history_dir / slug / stamp
-        folder.mkdir(parents=True)
+        for private in (self.history_dir, folder.parent, folder):
+            private_folder(private)
         for path in paths:
             shutil.copy2(path, folder / path.name)
+            (folder / path.name).chmod(0o600)  # copy2 copies the content file's 0644: history holds drafts
 
 
 def _unchanged(previous: Site, lang: str, model: BaseModel, body: str) -> bool:

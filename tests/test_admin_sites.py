@@ -12,7 +12,7 @@ from PIL import Image
 from api.admin_forms import form_errors
 from sites.fields import FieldError
 from sites.loader import load_content
-from tests.conftest import NEW_SITE, csrf_of, photo_bytes, snapshot
+from tests.conftest import NEW_SITE, csrf_of, edit_site, photo_bytes, snapshot
 from tests.test_pages import PageParser
 
 
@@ -346,3 +346,28 @@ def test_a_photo_over_40_megapixels_is_refused_at_upload(staff_client, content_d
         "Ảnh quá nhiều điểm ảnh (tối đa 40 megapixel), hãy thu nhỏ / the photo is 13000 x 13000 pixels "
         "(169 megapixels); at most 40 megapixels: make it smaller")
     assert snapshot(content_dir) == before
+
+
+def give_photo(content_dir, slug: str = "dinh-thoi-an", **changes) -> None:
+    """Put a photo `cong.jpg` in the site's folder and front matter (plus other front-matter `changes`)."""
+    (content_dir / slug / "cong.jpg").write_bytes(photo_bytes((800, 600)))
+    edit_site(content_dir, slug, photos=[{"file": "cong.jpg", "caption": "Cổng", "credit": "Đoàn phường"}], **changes)
+
+
+def test_editors_cannot_preview_another_provinces_draft(staff_client, content_dir):
+    give_photo(content_dir, published=False)  # a draft of Cần Thơ
+    minh = staff_client("minh")  # editor of Khánh Hòa
+    assert minh.get("/admin/sites/dinh-thoi-an/preview").status_code == 403
+    assert minh.get("/admin/photos/dinh-thoi-an/cong-480.jpg").status_code == 403
+    lan = staff_client("lan")  # editor of Cần Thơ
+    assert lan.get("/admin/sites/dinh-thoi-an/preview").status_code == 200
+    assert lan.get("/admin/photos/dinh-thoi-an/cong-480.jpg").status_code == 200
+
+
+def test_a_drafts_photos_are_for_staff_and_never_cached(staff_client, make_client, content_dir):
+    give_photo(content_dir, published=False)
+    client = make_client()
+    assert client.get("/photos/dinh-thoi-an/cong-480.jpg").status_code == 404
+    assert client.get("/admin/photos/dinh-thoi-an/cong-480.jpg", follow_redirects=False).status_code == 303
+    response = staff_client("lan").get("/admin/photos/dinh-thoi-an/cong-480.jpg")
+    assert response.status_code == 200 and response.headers["cache-control"] == "private, no-store"

@@ -55,3 +55,12 @@ def test_alias_redirects_keep_the_rest_of_the_path(content_dir, make_client):
     assert response.headers["location"] == "/photos/dinh-thoi-an/cong-480.jpg"
     response = client.get("/api/sites/dinh-cu?lang=en", follow_redirects=False)
     assert response.status_code == 301 and response.headers["location"] == "/api/sites/dinh-thoi-an?lang=en"
+
+
+def test_a_huge_unknown_address_is_not_echoed(client):
+    slug = "a" * 30_000  # the test client refuses addresses over 64 KB; the issue had 65 KB
+    page = client.get(f"/sites/{slug}?ref={slug}")
+    assert page.status_code == 404 and "Không tìm thấy trang" in page.text
+    assert len(page.content) < 20_000, f"{len(page.content)} bytes"
+    api = client.get(f"/api/sites/{slug}")
+    assert api.status_code == 404 and api.json() == {"detail": f"No site '{'a' * 79}…'"}

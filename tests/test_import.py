@@ -3,13 +3,19 @@
 import csv
 import io
 import re
+import subprocess
+import sys
 import time
+import zipfile
+
+import pytest
 
 from click.testing import CliRunner
 from openpyxl import Workbook
 
 from api.cli import main
 from api.templating import STATIC_DIR
+from sites.importer import MAX_ROWS, read_rows
 from sites.loader import load_content
 from tests.conftest import csrf_of, snapshot
 
@@ -31,6 +37,21 @@ def xlsx_bytes(*rows: list) -> bytes:
         workbook.active.append([float(cell) if cell.replace(".", "").isdigit() else cell for cell in row])
     out = io.BytesIO()
     workbook.save(out)
+    return out.getvalue()
+
+
+def with_sheet_xml(xlsx: bytes, rows: bytes = b"", dimension: bytes | None = None) -> bytes:
+    """`xlsx` with `rows` (<row> elements) added to its first sheet and its <dimension> replaced,
+    as a hand-made or hostile file could have them."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            body = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                if dimension is not None:
+                    body = re.sub(rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="%s"/>' % dimension, body)
+                body = body.replace(b"</sheetData>", rows + b"</sheetData>")
+            target.writestr(member.filename, body)
     return out.getvalue()
 
 
@@ -122,3 +143,90 @@ def test_cli_imports_hundreds_of_rows_in_seconds(content_dir, data_dir, tmp_path
     assert result.exit_code == 0, result.output
     assert len(load_content(content_dir).registry.all(include_drafts=True)) == 207
     assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+def test_an_excel_quoted_cell_is_read_whole(staff_client, content_dir):
+    summary = 'Đình thờ "Thành hoàng bổn cảnh", xây 1852.'
+    data = csv_bytes([*GOOD[:4], summary, *GOOD[5:]])
+    assert '"Đình thờ ""Thành hoàng bổn cảnh"", xây 1852."'.encode() in data  # as Excel writes it
+    assert upload(staff_client("hoa"), data).status_code == 200
+    assert load_content(content_dir).registry.get("mieu-ba", include_drafts=True).meta.summary == summary
+
+
+HEADER = ",".join(COLUMNS).encode()
+GOOD_LINE = ",".join(f'"{cell}"' for cell in GOOD).encode()
+UNPARSABLE = [
+    ('"Miếu Bà" cổ,mieu,Xã A,Cần Thơ,Miếu.,10.05,105.7', "dòng 3, cột A: không đọc được theo CSV"),
+    ('Miếu Bà,mieu,"Xã A, huyện B" x,Cần Thơ,Miếu.,10.05,105.7', "dòng 3, cột C: không đọc được theo CSV"),
+    ('Miếu Bà,mieu,Xã A,Cần Thơ,"Miếu thờ Bà.,10.05,105.7', "dòng 3, cột E: không đọc được theo CSV"),
+    ("Miếu Bà,mieu,Xã A,Cần Thơ,Miếu.,10.05,105.7,thừa", "dòng 3, cột H: ô có giá trị nhưng cột không có tên"),
+    ("Miếu Bà,mieu,Xã A,Cần Thơ," + "x" * 40_000 + ",10.05,105.7", "dòng 3, cột E (summary): ô dài hơn 32767"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), UNPARSABLE,
+                         ids=["text-after-quote", "text-after-quoted-cell", "unclosed-quote", "extra-cell", "long-cell"])
+def test_a_row_that_does_not_parse_is_refused_by_row_and_column(staff_client, content_dir, line, message):
+    before = snapshot(content_dir)
+    response = upload(staff_client("hoa"), b"\n".join([HEADER, GOOD_LINE, line.encode(), GOOD_LINE]) + b"\n")
+    assert response.status_code == 422 and message in response.text
+    assert " / row 3, column " in response.text, "English beside the Vietnamese"
+    assert snapshot(content_dir) == before
+
+
+def test_a_column_named_twice_is_refused(staff_client):
+    response = upload(staff_client("hoa"), HEADER + b",name\n" + GOOD_LINE + b",x\n")
+    assert response.status_code == 422 and "dòng 1, cột H: cột &#39;name&#39; có hai lần" in response.text
+
+
+def test_more_than_the_row_limit_is_refused_whole(staff_client, content_dir):
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    rows = [[f"Di tích {n}", *GOOD[1:]] for n in range(MAX_ROWS + 1)]
+    response = upload(client, csv_bytes(*rows))
+    assert response.status_code == 422 and f"có hơn {MAX_ROWS} dòng dữ liệu" in response.text
+    far_row = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    response = upload(client, with_sheet_xml(xlsx_bytes(GOOD), far_row), name="ds.xlsx")
+    assert response.status_code == 422 and f"có hơn {MAX_ROWS} dòng dữ liệu" in response.text
+    assert snapshot(content_dir) == before
+    assert len(read_rows(csv_bytes(*rows[:MAX_ROWS]))) == MAX_ROWS, "the limit itself is fine"
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_opened(staff_client):
+    rows = b"<row><c><v>1</v></c></row>" * 2_500_000  # 65 MB of XML, about 130 KB zipped
+    data = with_sheet_xml(xlsx_bytes(GOOD), rows)
+    response = upload(staff_client("hoa"), data, name="ds.xlsx")
+    assert response.status_code == 422 and "tệp XLSX giải nén ra 62 MB, quá lớn" in response.text
+
+
+def test_a_spreadsheet_over_the_size_limit_is_refused(staff_client):
+    response = upload(staff_client("hoa"), HEADER + b"\n" + b"x" * (5 * 1024 * 1024))
+    assert response.status_code == 413 and "tệp lớn hơn 5 MB" in response.text
+
+
+PEAK_RSS = """
+import sys
+from sites.importer import SpreadsheetError, read_rows
+try:
+    read_rows(open(sys.argv[1], "rb").read())
+except SpreadsheetError:
+    pass
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
+"""
+
+
+def peak_rss_kib(path) -> int:
+    """The peak resident memory of a fresh process that reads the spreadsheet at `path`."""
+    result = subprocess.run([sys.executable, "-c", PEAK_RSS, str(path)], capture_output=True, text=True, check=True)
+    return int(result.stdout)
+
+
+def test_a_fake_dimension_costs_no_memory(tmp_path):
+    # The issue's 1.5 KB file: <dimension ref="A1:XFD10000"> and a row far down made openpyxl fill
+    # 10,000 rows of 16,384 cells (1.3 GB). Compared with a good file read by the same code.
+    good, fake = tmp_path / "good.xlsx", tmp_path / "fake.xlsx"
+    good.write_bytes(xlsx_bytes(GOOD))
+    far_row = b'<row r="10000"><c r="XFD10000"><v>1</v></c></row>'
+    fake.write_bytes(with_sheet_xml(xlsx_bytes(GOOD), far_row, dimension=b"A1:XFD10000"))
+    extra = peak_rss_kib(fake) - peak_rss_kib(good)
+    assert extra < 30 * 1024, f"{extra // 1024} MB more than for a good file"
