@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from api.deps import LoginRequired
 from api.settings import Settings
 from api.templating import templates
+from api.workpool import low_priority_threads
 from sites.accounts import User, UserStore
 from sites.sessions import Sessions
 from sites.throttle import LoginThrottle
@@ -39,6 +40,7 @@ class PasswordCheckSlots:
     once, so 40 parallel logins cost 2 x 64 MiB, not 40 x 64 MiB (issue 11)."""
 
     def __init__(self, slots: int = 2, queue: int = 8):
+        self._threads = low_priority_threads(slots, "password-check")  # scans come before logins
         self._slots = asyncio.Semaphore(slots)
         self._admitted, self._limit = 0, slots + queue
 
@@ -49,7 +51,7 @@ class PasswordCheckSlots:
         self._admitted += 1
         try:
             async with self._slots:
-                work = asyncio.ensure_future(asyncio.to_thread(check, *args))
+                work = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(self._threads, check, *args))
                 try:
                     return await asyncio.shield(work)
                 except asyncio.CancelledError:  # keep the slot until the thread is done with its memory

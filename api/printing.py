@@ -6,8 +6,6 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-import sys
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -15,7 +13,7 @@ from fastapi import HTTPException, Request
 
 from api.i18n import COMPLETE_LANGUAGES, category_label, recognition_label, strings
 from api.settings import Settings
-from api.workpool import ByteCache, WorkPool
+from api.workpool import WORKER_NICENESS, ByteCache, WorkPool, low_priority_threads
 from qr.codes import ErrorCorrection, png, scan_url, svg
 from qr.posters import Branding, PosterFormat, PosterText, posters
 from sites.languages import SOURCE_LANGUAGE
@@ -29,7 +27,6 @@ POSTER_CACHE_BYTES = 48 * 2**20
 # at a lower CPU priority, so a scan is answered first.
 PNG_WORKERS, PNG_QUEUE = 1, 32
 POSTER_WORKERS, POSTER_QUEUE = 1, 4
-WORKER_NICENESS = 5
 
 
 def site_scan_url(site: Site, settings: Settings) -> str:
@@ -121,12 +118,7 @@ def poster_key(texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding) 
 
 
 def _png_threads(workers: int) -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(workers, "qr-png", initializer=_lower_thread_priority)
-
-
-def _lower_thread_priority() -> None:
-    if sys.platform == "linux":  # Linux gives each thread its own niceness, set through its thread id
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+    return low_priority_threads(workers, "qr-png")
 
 
 def _poster_process(workers: int) -> ProcessPoolExecutor:
