@@ -9,7 +9,10 @@ Targets: peak < idle + 300 MB; scan p99 during an attack < 5x idle p99.
 
 To add an attack: write `def name(target: Target) -> Counter` that sends a bounded number of requests and
 returns their status codes, and decorate it with `@attack("label")`.
-Run: .venv/bin/python bench/abuse.py [--only posters] [--sites 1000]
+Run: .venv/bin/python bench/abuse.py [--only posters] [--sites 1000] [--one-core]
+`--one-core` pins the server (every thread, and the processes it starts later) to CPU 0 and this script,
+the attackers and the scanning probe to CPU 1: the server then has one core, as on a 1-vCPU VPS, and the
+load generator does not take its CPU time.
 """
 
 import argparse
@@ -258,11 +261,15 @@ def idle_scans(target: Target, code: str, count: int = IDLE_SCANS) -> list[float
 
 
 @contextlib.contextmanager
-def abuse_server(root: Path, sites: int) -> Iterator[Target]:
+def abuse_server(root: Path, sites: int, one_core: bool) -> Iterator[Target]:
     """`diachido serve` on loopback with `sites` synthetic sites, until the block ends."""
     content = make_synthetic_content(root, sites)
     base_url, process = start_server(root, content_dir=str(content), data_dir=str(root / "data"),
                                      reload_interval="0")
+    if one_core:
+        for thread in os.listdir(f"/proc/{process.pid}/task"):
+            os.sched_setaffinity(int(thread), {0})
+        os.sched_setaffinity(0, {1})
     try:
         yield Target(base_url, process.pid, "di-tich-00001", "dt00001")
     finally:
@@ -274,9 +281,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=1000)
     parser.add_argument("--only", help="run only the attacks whose label contains this text")
+    parser.add_argument("--one-core", action="store_true", help="the server on CPU 0, the load generator on CPU 1")
     arguments = parser.parse_args()
     chosen = {label: run for label, run in ATTACKS.items() if not arguments.only or arguments.only in label}
-    with tempfile.TemporaryDirectory() as temporary, abuse_server(Path(temporary), arguments.sites) as target:
+    with (tempfile.TemporaryDirectory() as temporary,
+          abuse_server(Path(temporary), arguments.sites, arguments.one_core) as target):
         scanned = "dt00002"
         idle_scans(target, scanned, 50)  # warm up: page cache, connections
         idle_rss = status_kb(target.pid)["VmRSS"] / 1024
