@@ -23,7 +23,6 @@ import os
 import queue
 import random
 import re
-import statistics
 import string
 import sys
 import tempfile
