@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from api.admin_forms import form_errors
+from api.state import app_state
 from sites.fields import FieldError
 from sites.loader import load_content
 from tests.conftest import NEW_SITE, csrf_of, edit_site, photo_bytes, snapshot
@@ -321,7 +322,7 @@ def test_a_broken_published_site_is_served_as_before_and_flagged_to_staff(staff_
     index = content_dir / "dinh-thoi-an" / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("name: Đình Thới An", 'name: "Đình Thới An'),
                      encoding="utf-8")
-    client.app.state.catalog.reload()
+    app_state(client.app).catalog.reload()
     assert "Đình Thới An" in client.get("/q/thoian").text
     assert client.get("/healthz").json()["content_errors"] == 1
     warning = 'Đang phục vụ bản hợp lệ trước đó / <span lang="en">Serving the last valid version</span>'

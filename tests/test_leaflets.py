@@ -9,7 +9,7 @@ import zxingcpp
 from click.testing import CliRunner
 
 from api.cli import main
-from api.journey_leaflets import journey_leaflet, journey_scan_url, leaflet_text
+from api.print_texts import journey_leaflet, journey_scan_url, leaflet_text
 from api.settings import Settings
 from qr.leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from sites.journey_loader import load_all

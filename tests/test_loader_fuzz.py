@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.i18n import INTERFACE_LANGUAGES
-from api.views import site_out
+from api.view_models import site_out
 from sites.loader import load_content
 from sites.models import SiteFrontMatter
 from tests.conftest import BASE_URL, add_site

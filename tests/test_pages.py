@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 from PIL import Image
 
+from api.state import app_state
 from tests.conftest import add_site, edit_site
 
 
@@ -251,7 +252,7 @@ def test_cached_pages_follow_content_edits(content_dir, make_client):
     client = make_client()
     assert "<h1>Đình Thới An</h1>" in client.get("/sites/dinh-thoi-an").text
     edit_site(content_dir, "dinh-thoi-an", name="Đình Thới An (đã sửa)")
-    client.app.state.catalog.reload()
+    app_state(client.app).catalog.reload()
     assert "<h1>Đình Thới An (đã sửa)</h1>" in client.get("/sites/dinh-thoi-an").text
     assert "<h1>Đình Thới An (đã sửa)</h1>" in client.get("/q/thoian").text
 
