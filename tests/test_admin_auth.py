@@ -26,8 +26,8 @@ from api.routes.admin import sites as admin_sites
 from api.settings import Settings
 from api.state import app_state
 from sites.accounts import UserStore
-from tests.conftest import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
-from tests.live_server import start_server
+from tests.support import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
+from bench._support import start_server
 
 PATH_VALUES = {"slug": "dinh-thoi-an", "name": "x-480.jpg"}
 

@@ -4,7 +4,7 @@ the visitor's language with a way back to the list (as datasette's test_error_sh
 import pytest
 
 from api.state import app_state
-from tests.conftest import edit_site
+from tests.support import edit_site
 
 PAGE_ERRORS = [
     ("get", "/sites/khong-co", 404, "Không tìm thấy trang"),

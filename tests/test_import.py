@@ -16,7 +16,7 @@ from api.cli import main
 from api.templating import STATIC_DIR
 from sites.importer import MAX_ROWS, read_rows
 from sites.loader import load_content
-from tests.conftest import csrf_of, snapshot
+from tests.support import csrf_of, snapshot
 
 SAMPLE = STATIC_DIR / "import-sample.csv"
 COLUMNS = ["name", "category", "address.text", "address.province", "summary", "location.lat", "location.lon"]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import BASE_URL, REPO, visit
+from tests.support import BASE_URL, REPO, visit
 
 API = REPO / "api"
 ROUTES = API / "routes"

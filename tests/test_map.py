@@ -11,11 +11,8 @@ from map.assets import map_assets
 from map.build import VIETNAM_BOUNDS, MarkerTexts, build_base_map
 from map.scale import VISIT_STEPS, step_label
 from api.state import app_state
-from tests.conftest import BASE_URL, add_site, visit
+from tests.support import BASE_URL, MAPPED, UNMAPPED, add_site, visit
 
-MAPPED = {"bay-da-pi-nang-tac", "chua-cam-thien-dai-de", "chua-pothi-somron", "dinh-phu-luong", "dinh-thoi-an",
-          "linh-son-co-mieu"}
-UNMAPPED = "tham-sat-lang-thanh-duc-1947"
 TEXTS = MarkerTexts(scans="Lượt quét QR", views="Lượt xem trang", recent="30 ngày qua", open_page="Xem",
                     legend_title="Lượt truy cập", cluster="cụm", load_failed="Lỗi", thousands=".")
 

@@ -16,8 +16,8 @@ from api.workpool import ENTRY_OVERHEAD, ByteCache
 from api.state import app_state
 from bench.abuse import abuse_server, idle_scans, peak_rss, percentile, qr_flood, qr_flood_allowed, scanning, status_kb
 from bench.abuse import posters as poster_attack
-from tests.conftest import BUNDLED_CONTENT, edit_site
-from tests.live_server import CONSOLE_SCRIPT, _wait_until_up, free_port, live_server
+from tests.support import BUNDLED_CONTENT, edit_site
+from bench._support import CONSOLE_SCRIPT, _wait_until_up, free_port, live_server
 
 LOOPBACK = "http://127.0.0.1:8000"
 PRINTED = ["/qr/dinh-thoi-an.png", "/qr/dinh-thoi-an.svg", "/posters/dinh-thoi-an.pdf", "/posters.pdf"]

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import BASE_URL, PHONE_BROWSER, edit_site, phone
+from tests.support import BASE_URL, PHONE_BROWSER, edit_site, phone
 
 IPHONE = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
           "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"}
