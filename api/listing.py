@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
-from pydantic import BeforeValidator
+from pydantic import AfterValidator
 
 from api.errors import invalid_parameter
 from sites.models import Category
@@ -34,17 +34,23 @@ class SiteFilters:
                                               ("category", self.category.value if self.category else "")) if value}
 
 
-def _empty_is_any(value: object) -> object:
-    """A form's "all" choice sends `category=`: the same as no category."""
-    return value or None
+def _category(value: str | None) -> Category | None:
+    """The category asked for; a form's "all" choice sends `category=`, the same as none."""
+    if not value:
+        return None
+    try:
+        return Category(value)
+    except ValueError:
+        raise ValueError(f"unknown category {value!r}; one of: {', '.join(c.value for c in Category)}") from None
 
 
 async def site_filters(
-    category: Annotated[Category | None, BeforeValidator(_empty_is_any), Query(
-        description="Only this kind of site; empty or absent: every kind")] = None,
+    category: Annotated[str | None, AfterValidator(_category), Query(
+        description="Only this kind of site; empty or absent: every kind",
+        json_schema_extra={"enum": ["", *(c.value for c in Category)]})] = None,
     province: Annotated[str | None, Query(description="Only this province (today's or the former one)")] = None,
 ) -> SiteFilters:
-    """The filters of a request; a form's empty choice means any, an unknown category is a 422."""
+    """The filters of a request: the same rule on every page, the API and the posters."""
     return SiteFilters(category, province or None)
 
 
