@@ -1,5 +1,13 @@
 """The web app: HTML pages, JSON API and the `diachido` command line."""
 
-from api.app import create_app
+
+def __getattr__(name: str):
+    """`from api import create_app`, without loading the web framework for `import api.cli` (`diachido check`)."""
+    if name == "create_app":
+        from api.app import create_app
+
+        return create_app
+    raise AttributeError(name)
+
 
 __all__ = ["create_app"]

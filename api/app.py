@@ -10,24 +10,28 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import admin_auth, admin_import, admin_sites, json_api, map_pages, pages, posters, qr_codes, stats
-from api.api_docs import install_api_docs
+from api.base_maps import BaseMapCache
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
-from api.map_pages import BaseMapCache
 from api.page_cache import PageCache
-from api.printing import PrintShop
+from api.print_shop import PrintShop
+from api.routes import health, home, photos, posters, qr, scan, sites, stats
+from api.routes import map as site_map
+from api.routes.admin import auth as admin_auth
+from api.routes.admin import imports as admin_imports
+from api.routes.admin import photos as admin_photos
+from api.routes.admin import sites as admin_sites
+from api.routes.docs import install_api_docs
 from api.settings import Settings
+from api.staff_auth import open_staff_auth
+from api.state import AppState, install_state
 from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
-from sites.accounts import UserStore, session_secret
 from sites.catalog import Catalog
 from sites.files import make_private, private_folder
-from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
-from sites.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
 from sites.visit_gate import VisitGate
-from sites.visits import SQLiteVisitStore, VisitorHasher, VisitStoreUnavailable
+from sites.visits import SQLiteVisitStore, VisitorHasher
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
@@ -74,42 +78,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.trusted_proxies:  # outermost: throttling and counting see the visitor, not the proxy
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so every response gets nosniff
-    app.state.settings = settings
-    app.state.catalog = catalog
-    app.state.visits = visits
-    app.state.page_cache = PageCache()
-    app.state.print_shop = print_shop
-    app.state.base_maps = BaseMapCache()
-    app.state.visitor_hasher = VisitorHasher()
-    app.state.staff_auth = _staff_auth(settings)
-    app.state.visit_gate = VisitGate(settings.counted_per_address)
-    app.state.writer = ContentWriter(settings.content_dir, settings.data_dir)
+    install_state(app, AppState(
+        settings=settings,
+        catalog=catalog,
+        visits=visits,
+        visit_gate=VisitGate(settings.counted_per_address),
+        visitor_hasher=VisitorHasher(),
+        page_cache=PageCache(),
+        print_shop=print_shop,
+        base_maps=BaseMapCache(),
+        staff_auth=open_staff_auth(settings),
+        writer=ContentWriter(settings.content_dir, settings.data_dir),
+    ))
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(pages.router)
-    app.include_router(json_api.router)
-    app.include_router(qr_codes.router)
-    app.include_router(posters.router)
-    app.include_router(stats.router)
-    app.include_router(map_pages.router)
-    app.include_router(admin_auth.router)
-    app.include_router(admin_sites.router)
-    app.include_router(admin_import.router)
+    for routes in (home, sites, scan, photos, health, qr, posters, stats, site_map,
+                   admin_auth, admin_sites, admin_photos, admin_imports):
+        app.include_router(routes.router)
     install_error_handlers(app)
-    app.add_exception_handler(VisitStoreUnavailable, stats.store_unavailable)
     return app
-
-
-def _staff_auth(settings: Settings) -> admin_auth.StaffAuth:
-    """Accounts, sessions and the login throttle, kept in the data folder."""
-    secret = settings.secret_key.get_secret_value() if settings.secret_key else session_secret(settings.data_dir)
-    sessions = Sessions(SQLiteSessionStore(settings.data_dir / SESSIONS_FILE))
-    throttle = LoginThrottle(SQLiteThrottleStore(settings.data_dir / THROTTLE_FILE), secret)
-    return admin_auth.StaffAuth(UserStore(settings.data_dir, sessions), sessions, throttle,
-                                admin_auth.PasswordCheckSlots(), secret)
 
 
 async def _watch_content(catalog: Catalog, interval: float) -> None:

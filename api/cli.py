@@ -1,4 +1,8 @@
-"""The `diachido` command line: thin verbs over the library; user mistakes print a message, not a traceback."""
+"""The `diachido` command line: thin verbs over the library; user mistakes print a message, not a traceback.
+
+The web server (FastAPI, uvicorn) and the PDF and QR drawing are imported by the verbs that use them, so
+`diachido check` loads only the content loader.
+"""
 
 import copy
 import gc
@@ -8,18 +12,11 @@ import sys
 from pathlib import Path
 
 import click
-import uvicorn
 from pydantic import ValidationError
 
-from api.app import create_app
-from api.journey_leaflets import journey_leaflet
-from api.printing import branding, loopback_warning, poster_text, site_scan_url, site_svg
-from api.qr_codes import DEFAULT_DPI, DEFAULT_SIZE
 from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from qr.codes import ErrorCorrection, png, print_pixels
-from qr.leaflets import LeafletFormat
-from qr.posters import PosterFormat
-from qr.posters import posters as make_posters
+from qr.formats import DEFAULT_DPI, DEFAULT_SIZE, LeafletFormat, PosterFormat
 from sites.accounts import ROLES, AccountError, UserStore
 from sites.editing import SiteEditor
 from sites.files import write_bytes_atomically
@@ -32,9 +29,6 @@ from sites.registry import Registry, SiteNotFound
 from sites.site import Site
 from sites.writer import ContentWriter
 
-# uvicorn's logging, but the access log leaves out the client address: no raw IP is written anywhere.
-LOG_CONFIG = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-LOG_CONFIG["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
 PROGRESS_FROM = 10  # sites: fewer are done before a progress bar would be seen
 
 
@@ -61,6 +55,10 @@ def main() -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
 def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None) -> None:
     """Chạy máy chủ web / run the web server."""
+    import uvicorn
+
+    from api.app import create_app
+
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
     if settings.base_url_unreachable():
@@ -77,7 +75,15 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
     gc.freeze()
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app decides
     # whom to believe (DIACHIDO_TRUSTED_PROXIES).
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=LOG_CONFIG, proxy_headers=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=_log_config(uvicorn.config.LOGGING_CONFIG),
+                proxy_headers=False)
+
+
+def _log_config(uvicorn_config: dict) -> dict:
+    """uvicorn's logging, but the access log leaves out the client address: no raw IP is written anywhere."""
+    config = copy.deepcopy(uvicorn_config)
+    config["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
+    return config
 
 
 @main.command()
@@ -163,6 +169,8 @@ def qr(slugs: tuple[str, ...], out_dir: Path, size: int | None, cm: float | None
     """
     if size and cm:
         raise click.BadParameter("give either --size (pixels) or --cm (print), not both", param_hint="--size")
+    from api.print_texts import site_scan_url, site_svg
+
     settings = load_settings()
     loaded = _load(settings.content_dir)
     if loaded.errors:
@@ -205,6 +213,9 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey
     A site may be named by its slug, code or an alias; drafts only when named. With --journey, the
     journey's leaflet (--format a4 or a5).
     """
+    from api.print_texts import branding, poster_text
+    from qr.posters import posters as make_posters
+
     settings = load_settings()
     if journey:
         _write_leaflet(journey, slugs, out_file, fmt, lang, settings)
@@ -237,6 +248,8 @@ def _warn_if_loopback(settings: Settings) -> None:
 
 def _warn_loopback(settings: Settings, consequence: str) -> None:
     """A warning on standard error that nobody scrolling past the log can miss."""
+    from api.print_texts import loopback_warning
+
     rule = "!" * 78
     click.secho(f"{rule}\n{loopback_warning(settings)}\n{consequence}\n{rule}", fg="red", bold=True, err=True)
 
@@ -258,6 +271,8 @@ def _write_leaflet(key: str, slugs: tuple[str, ...], out_file: Path, fmt: str, l
             found = content.journeys.resolve(key)
         except JourneyNotFound:
             raise click.BadParameter(f"không có hành trình / no such journey: {key}", param_hint="--journey") from None
+    from api.print_texts import journey_leaflet
+
     _warn_if_loopback(settings)
     body = journey_leaflet(found, settings, LeafletFormat(fmt), lang)
     out_file.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 from fastapi import Request
 
+from api.state import AppState
 from sites.site import Site
 from sites.visits import Visit, VisitKind, VisitStoreUnavailable, vietnam_day
 
@@ -71,14 +72,13 @@ def _is_machine(user_agent: str) -> bool:
 _is_machine("warm-up")  # compiles the patterns (about 50 ms) now, not during a visitor's scan
 
 
-async def count_visit(request: Request, site: Site, kind: VisitKind) -> None:
+async def count_visit(request: Request, state: AppState, site: Site, kind: VisitKind) -> None:
     """Record a visit of `site` if the request counts; returns once the visit is committed.
 
     A failing or damaged store is logged (by the store, once) and reported by /healthz, not shown to the
     visitor: the person at the plaque still gets the page.
     """
     user_agent = countable_user_agent(request)
-    state = request.app.state
     if user_agent is None or state.visits.problem:
         return
     now = datetime.now(UTC)

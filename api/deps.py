@@ -1,11 +1,15 @@
-"""Request dependencies: settings, the registry, the visitor's language and the site being asked for."""
+"""Request dependencies: settings, the registry, the visitor's language, the site being asked for, and the
+check that a printed code can be opened by a phone."""
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
 from api.i18n import INTERFACE_LANGUAGES, LANG_COOKIE, choose_language
+from api.print_shop import PrintShop
+from api.print_texts import loopback_warning
 from api.settings import Settings
+from api.state import StateDep, app_state
 from sites.registry import Registry, SiteNotFound
 from sites.site import Site
 
@@ -30,12 +34,16 @@ class LoginRequired(Exception):
 # thread pool, and three thread hops per request cost more than the page itself (bench/scan.py).
 
 
-async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+async def get_settings(state: StateDep) -> Settings:
+    return state.settings
 
 
-async def get_registry(request: Request) -> Registry:
-    return request.app.state.catalog.registry
+async def get_registry(state: StateDep) -> Registry:
+    return state.catalog.registry
+
+
+async def get_print_shop(state: StateDep) -> PrintShop:
+    return state.print_shop
 
 
 def visitor_language(request: Request) -> str:
@@ -47,7 +55,7 @@ def visitor_language(request: Request) -> str:
 
 def available_languages(request: Request) -> list[str]:
     """Languages a visitor may choose: those of the interface catalogues and those of the content."""
-    content = request.app.state.catalog.registry.languages()
+    content = app_state(request.app).catalog.registry.languages()
     return INTERFACE_LANGUAGES + [lang for lang in content if lang not in INTERFACE_LANGUAGES]
 
 
@@ -58,6 +66,7 @@ async def get_language(request: Request) -> str:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 LanguageDep = Annotated[str, Depends(get_language)]
+PrintShopDep = Annotated[PrintShop, Depends(get_print_shop)]
 
 
 async def get_site(slug: str, registry: RegistryDep) -> Site:
@@ -69,3 +78,14 @@ async def get_site(slug: str, registry: RegistryDep) -> Site:
 
 
 SiteDep = Annotated[Site, Depends(get_site)]
+
+
+async def reachable_base_url(request: Request, settings: SettingsDep) -> None:
+    """Refuse (409) a QR code or poster that would encode a loopback address nobody else can open.
+
+    Allowed when the server itself listens on loopback only (DIACHIDO_LISTEN_HOST, set by `diachido serve`)
+    and the request came to a loopback address (not through a reverse proxy): then whoever downloads the file
+    is on this machine, testing.
+    """
+    if settings.base_url_unreachable(request.url.hostname):
+        raise HTTPException(409, loopback_warning(settings))

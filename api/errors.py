@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from api.deps import LoginRequired, SiteMoved, visitor_language
 from api.templating import render
 from sites.registry import SiteNotFound
+from sites.visits import VisitStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,13 @@ async def _login_required(request: Request, exc: LoginRequired) -> Response:
     return RedirectResponse(f"/admin/login?{urlencode({'next': exc.path})}", status_code=303)
 
 
+async def _store_unavailable(request: Request, exc: VisitStoreUnavailable) -> Response:
+    """503 for anything that reads counts from a damaged store: the reason is in /healthz and the log."""
+    return error_response(request, 503, "Số liệu lượt truy cập tạm thời không có vì dữ liệu bị hỏng; cán bộ cần "
+                          f"khôi phục. / Visit counts are unavailable: the visit store is damaged ({exc}); staff "
+                          "must restore it.", {"Retry-After": "3600"})
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     return error_response(request, 500, "Internal server error")
@@ -86,4 +94,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SiteNotFound, _site_not_found)
     app.add_exception_handler(SiteMoved, _site_moved)
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(VisitStoreUnavailable, _store_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

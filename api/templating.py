@@ -7,7 +7,10 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from api.csp import page_policy
 from api.i18n import COMPLETE_LANGUAGES, LANG_COOKIE, language_links, strings
+from api.state import app_state
+from api.view_models import site_path
 from sites.languages import valid_language_tag
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -15,8 +18,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 # Pages run no script and load nothing from other hosts; the policy makes that a rule for browsers.
 PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy": page_policy(),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Vary": "Accept-Language, Cookie",  # the language comes from either (api/deps.py visitor_language)
@@ -29,6 +31,7 @@ templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.auto_reload = False  # templates ship with the code: no stat() of every template on every render
 # Readable JSON-LD: keep Vietnamese letters as they are (tojson still escapes <, >, & and quotes).
 templates.env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+templates.env.globals["site_path"] = site_path  # templates link to a site as the API does
 
 
 def render(request: Request, template: str, lang: str, context: dict, status_code: int = 200,
@@ -40,6 +43,7 @@ def render(request: Request, template: str, lang: str, context: dict, status_cod
     current query. A page asked for with `?lang=` in the language it is shown in remembers that choice
     in a cookie, so the visitor's next pages (and plaque scans) come in it too.
     """
+    settings = app_state(request.app).settings
     explicit_lang = valid_language_tag(request.query_params.get("lang")) == lang
     texts = strings(lang)
     shared = {
@@ -51,13 +55,13 @@ def render(request: Request, template: str, lang: str, context: dict, status_cod
             (code, name, _with_lang(request, page_path or request.url.path, code))
             for code, name in language_links([*(languages or COMPLETE_LANGUAGES), lang])
         ],
-        "base_url": request.app.state.settings.base_url,
+        "base_url": settings.base_url,
     }
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status_code)
     response.headers.update({**PAGE_HEADERS, "Content-Language": lang})
     if explicit_lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_SECONDS, path="/", samesite="lax",
-                            httponly=True, secure=request.app.state.settings.secure_cookies)
+                            httponly=True, secure=settings.secure_cookies)
     return response
 
 

@@ -30,8 +30,8 @@ from map.build import MapLayer, MarkerTexts, build_base_map  # noqa: E402
 from sites.loader import load_content  # noqa: E402
 from sites.models import Category  # noqa: E402
 from sites.visits import SQLiteVisitStore, Visit, VisitKind  # noqa: E402
-from tests.conftest import CHROMIUM_ARGS  # noqa: E402
-from tests.live_server import start_server  # noqa: E402
+from bench._support import CHROMIUM_ARGS  # noqa: E402
+from bench._support import start_server  # noqa: E402
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TEXTS = MarkerTexts(scans="Lượt quét QR", views="Lượt xem", recent="30 ngày qua", open_page="Xem trang",

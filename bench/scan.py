@@ -32,8 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.load import make_synthetic_content  # noqa: E402
-from tests.conftest import PHONE_BROWSER  # noqa: E402
-from tests.live_server import start_server  # noqa: E402
+from bench._support import PHONE_BROWSER  # noqa: E402
+from bench._support import start_server  # noqa: E402
 
 SITES, PHONES = 200, 1000
 # What a phone's browser sends with every request.

@@ -13,12 +13,12 @@ the sketch; the cards are the list that counts. Same font, grey-scale black and 
 
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from fpdf import FPDF
 
 from qr.codes import ErrorCorrection, matrix
+from qr.formats import LeafletFormat
 from qr.printing import (
     PT_TO_MM,
     Box,
@@ -40,13 +40,6 @@ SCHEMATIC = "Sơ đồ, không phải bản đồ / a sketch, not a map"
 STOP_SYMBOL_MM = 20.0  # a leaflet is held in the hand (about 20 cm away): 2 cm read easily
 JOURNEY_SYMBOL_MM = {"a4": 30.0, "a5": 25.0}
 NICE_STEPS = (1, 2, 5)
-
-
-class LeafletFormat(StrEnum):
-    """An A4 leaflet for a class, or an A5 flyer."""
-
-    a4 = "a4"
-    a5 = "a5"
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ symbol, without the quiet zone), shrunk only if the page has no room for it.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from fpdf import FPDF
 
 from qr.codes import ErrorCorrection, matrix
+from qr.formats import PosterFormat
 from qr.printing import (
     MIN_SYMBOL_MM,
     Box,
@@ -31,14 +31,6 @@ from qr.printing import (
 )
 
 CALL_TO_ACTION = ("Quét mã để tìm hiểu", "Scan to learn more")
-
-
-class PosterFormat(StrEnum):
-    """What is printed: an A4 poster for a notice board, an A5 flyer or a 20 x 15 cm plaque card."""
-
-    a4 = "a4"
-    a5 = "a5"
-    plaque = "plaque"
 
 
 @dataclass(frozen=True)

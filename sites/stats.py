@@ -11,7 +11,7 @@ from sites.registry import Registry, SiteNotFound
 from sites.site import Site
 from sites.visits import Counts, VisitStore
 
-RECENT_DAYS = 30  # "visits in the last 30 days" on the map
+RECENT_DAYS = 30  # "the last 30 days": the map's recent visits, the /stats charts, /api/stats/{slug} by default
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,14 @@ def site_totals(store: VisitStore, registry: Registry) -> dict[str, Counts]:
     return _by_site(store.totals(), registry)
 
 
-def recent_counts(store: VisitStore, registry: Registry, days: int, today: date) -> dict[str, Counts]:
-    """Counts of the published sites visited in the `days` days up to `today` included, by site slug."""
-    return _by_site(store.period_totals(today - timedelta(days=days - 1), today), registry)
+def recent_period(end: date, days: int = RECENT_DAYS) -> tuple[date, date]:
+    """The first and last day of the `days` days up to `end` included."""
+    return end - timedelta(days=days - 1), end
+
+
+def recent_counts(store: VisitStore, registry: Registry, today: date) -> dict[str, Counts]:
+    """Counts of the published sites visited in the recent period up to `today` included, by site slug."""
+    return _by_site(store.period_totals(*recent_period(today)), registry)
 
 
 def daily_counts(store: VisitStore, sites: list[Site], start: date, end: date) -> dict[str, list[tuple[date, Counts]]]:

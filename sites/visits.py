@@ -71,6 +71,11 @@ class Counts:
     unique_visitors: int = 0
     last_visit: datetime | None = None
 
+    @property
+    def visits(self) -> int:
+        """What the app calls visits: scans and page views together."""
+        return self.scans + self.views
+
     def __add__(self, other: "Counts") -> "Counts":
         lasts = [moment for moment in (self.last_visit, other.last_visit) if moment]
         return Counts(self.scans + other.scans, self.views + other.views,

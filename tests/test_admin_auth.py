@@ -18,18 +18,24 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from api import admin_auth, admin_import, admin_sites, create_app
+from api import create_app
+from api.routes.admin import auth as admin_auth
+from api.routes.admin import imports as admin_imports
+from api.routes.admin import photos as admin_photos
+from api.routes.admin import sites as admin_sites
 from api.settings import Settings
+from api.state import app_state
 from sites.accounts import UserStore
-from tests.conftest import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
-from tests.live_server import start_server
+from tests.support import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
+from bench._support import start_server
 
 PATH_VALUES = {"slug": "dinh-thoi-an", "name": "x-480.jpg"}
 
 
 def admin_routes(client, method: str) -> list[str]:
     """Every admin path answering `method`, with example path parameters."""
-    routes = admin_auth.router.routes + admin_sites.router.routes + admin_import.router.routes
+    routes = (admin_auth.router.routes + admin_sites.router.routes + admin_photos.router.routes
+              + admin_imports.router.routes)
     return [re.sub(r"\{(\w+)\}", lambda match: PATH_VALUES[match[1]], route.path)
             for route in routes if isinstance(route, APIRoute) and method in route.methods]
 
@@ -170,7 +176,7 @@ def test_a_copied_cookie_stops_working_at_logout(staff_client, make_client):
 
 def test_a_session_ends_twelve_hours_after_login_however_busy(staff_client):
     client = staff_client("hoa")
-    sessions = client.app.state.staff_auth.sessions
+    sessions = app_state(client.app).staff_auth.sessions
     started = time.time()
     sessions.clock = lambda: started + 11.9 * 3600
     page = client.get("/admin", follow_redirects=False)

@@ -10,9 +10,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.conftest import BUNDLED_CONTENT, STAFF_PASSWORD, photo_bytes, snapshot
-from tests.live_server import CONSOLE_SCRIPT, live_server
-from tests.test_browser import PHONE, axe_failures
+from tests.support import BUNDLED_CONTENT, PHONE, STAFF_PASSWORD, axe_failures, photo_bytes, snapshot
+from bench._support import CONSOLE_SCRIPT, live_server
 
 LAPTOP = {"width": 1280, "height": 900}
 

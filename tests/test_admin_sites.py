@@ -4,59 +4,16 @@ after which content/ is byte-for-byte unchanged."""
 import io
 import os
 import re
-from html.parser import HTMLParser
 
 import pytest
 from PIL import Image
 
 from api.admin_forms import form_errors
+from api.state import app_state
 from sites.fields import FieldError
 from sites.loader import load_content
-from tests.conftest import NEW_SITE, csrf_of, edit_site, photo_bytes, snapshot
-from tests.test_pages import PageParser
-
-
-def post_form(client, path: str, fields: dict, files: dict | None = None, page: str | None = None):
-    """Submit the form of `page` (default `path`) as a browser would, with its CSRF token."""
-    token = csrf_of(client.get(page or path).text)
-    return client.post(path, data={"csrf_token": token, **fields}, files=files, follow_redirects=False)
-
-
-class FormFields(HTMLParser):
-    """What a browser would submit from a page's site form: inputs, checked boxes, textareas, selects."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._textarea = self._select = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and name != "csrf_token" and attrs.get("type") != "file":
-            if attrs.get("type") != "checkbox" or "checked" in attrs:
-                self.fields[name] = attrs.get("value", "")
-        elif tag == "textarea":
-            self._textarea = name
-            self.fields[name] = ""
-        elif tag == "select":
-            self._select = name
-        elif tag == "option" and self._select and (self._select not in self.fields or "selected" in attrs):
-            self.fields[self._select] = attrs.get("value", "")
-
-    def handle_endtag(self, tag):
-        if tag in ("textarea", "select"):
-            self._textarea = self._select = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
-
-
-def form_of(client, slug: str) -> dict[str, str]:
-    """The fields of a site's edit form as the browser would send them back unchanged."""
-    return FormFields(client.get(f"/admin/sites/{slug}").text).fields
+from tests.support import NEW_SITE, PageParser, csrf_of, photo_bytes, snapshot
+from tests.support import form_of, give_photo, post_form
 
 
 def errors_next_to(html: str, field: str) -> list[str]:
@@ -321,7 +278,7 @@ def test_a_broken_published_site_is_served_as_before_and_flagged_to_staff(staff_
     index = content_dir / "dinh-thoi-an" / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("name: Đình Thới An", 'name: "Đình Thới An'),
                      encoding="utf-8")
-    client.app.state.catalog.reload()
+    app_state(client.app).catalog.reload()
     assert "Đình Thới An" in client.get("/q/thoian").text
     assert client.get("/healthz").json()["content_errors"] == 1
     warning = 'Đang phục vụ bản hợp lệ trước đó / <span lang="en">Serving the last valid version</span>'
@@ -346,12 +303,6 @@ def test_a_photo_over_40_megapixels_is_refused_at_upload(staff_client, content_d
         "Ảnh quá nhiều điểm ảnh (tối đa 40 megapixel), hãy thu nhỏ / the photo is 13000 x 13000 pixels "
         "(169 megapixels); at most 40 megapixels: make it smaller")
     assert snapshot(content_dir) == before
-
-
-def give_photo(content_dir, slug: str = "dinh-thoi-an", **changes) -> None:
-    """Put a photo `cong.jpg` in the site's folder and front matter (plus other front-matter `changes`)."""
-    (content_dir / slug / "cong.jpg").write_bytes(photo_bytes((800, 600)))
-    edit_site(content_dir, slug, photos=[{"file": "cong.jpg", "caption": "Cổng", "credit": "Đoàn phường"}], **changes)
 
 
 def test_editors_cannot_preview_another_provinces_draft(staff_client, content_dir):

@@ -5,17 +5,11 @@ Outside CI the tests skip when Chromium is not installed; in CI (CI=true) a miss
 
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import BUNDLED_CONTENT, PHONE_BROWSER
+from tests.support import BUNDLED_CONTENT, PHONE_BROWSER
+from tests.support import PHONE, axe_failures, horizontal_overflow
 
-PHONE = {"width": 360, "height": 740}
-AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 SLUGS = sorted(path.parent.name for path in BUNDLED_CONTENT.glob("*/index.md"))  # site folders, not journeys/
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -76,17 +70,6 @@ def test_pages_pass_axe_accessibility_checks(browser, server):
              "/q/pothi", "/stats", "/stats?sort=name&lang=en"]
     assert axe_failures(page, server, paths) == {}
     context.close()
-
-
-def axe_failures(page, base_url: str, paths: list[str]) -> dict[str, list]:
-    """The axe-core violations of each page (rule and first elements), for the pages that have any."""
-    failures = {}
-    for path in paths:
-        page.goto(f"{base_url}{path}")
-        violations = Axe().run(page, options=AXE_RULES).response["violations"]
-        if violations:
-            failures[path] = [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in violations]
-    return failures
 
 
 def test_a_scan_in_a_phone_browser_opens_the_page_and_the_stats_show_it(browser, server):

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from api.cli import main
-from tests.conftest import BUNDLED_CONTENT, edit_site, read_front_matter, write_front_matter
+from tests.support import BUNDLED_CONTENT, edit_site, read_front_matter, write_front_matter
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "diachido"
 

@@ -13,7 +13,7 @@ from api.settings import Settings
 from sites.loader import nested_model
 from sites.journey_models import JourneyFrontMatter, JourneyTranslation
 from sites.models import SiteFrontMatter, Translation
-from tests.conftest import REPO
+from tests.support import REPO
 
 README_PATH = REPO / "README.md"
 DOCS_DIR = REPO / "docs"

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import BUNDLED_CONTENT, PHONE_BROWSER, phone
-from tests.live_server import live_server, server_process, start_server
+from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, phone
+from bench._support import live_server, server_process, start_server
 
 CLIENTS = 8
 

@@ -11,7 +11,7 @@ from sites.fields import site_fields
 from sites.loader import load_content
 from sites.photos import MAX_UPLOAD_BYTES
 from sites.writer import ContentWriter, site_version
-from tests.conftest import NEW_SITE, photo_bytes, snapshot
+from tests.support import NEW_SITE, photo_bytes, snapshot
 
 ADMIN = User("hoa", "admin", None)
 KHANH_HOA = User("minh", "editor", "Khánh Hòa")

@@ -3,7 +3,8 @@ the visitor's language with a way back to the list (as datasette's test_error_sh
 
 import pytest
 
-from tests.conftest import edit_site
+from api.state import app_state
+from tests.support import edit_site
 
 PAGE_ERRORS = [
     ("get", "/sites/khong-co", 404, "Không tìm thấy trang"),
@@ -40,7 +41,7 @@ def test_json_not_found_says_what_was_not_found(client):
 
 def test_unexpected_errors_are_500_in_both_shapes(make_client, monkeypatch):
     client = make_client(raise_server_exceptions=False)
-    registry = client.app.state.catalog.registry
+    registry = app_state(client.app).catalog.registry
     monkeypatch.setattr(registry, "search", lambda *args, **kwargs: 1 / 0)
     page = client.get("/", headers={"Accept-Language": "en"})
     assert page.status_code == 500 and "Something went wrong" in page.text and "ZeroDivision" not in page.text

@@ -5,7 +5,6 @@ import io
 import re
 import subprocess
 import sys
-import time
 import zipfile
 
 import pytest
@@ -17,7 +16,7 @@ from api.cli import main
 from api.templating import STATIC_DIR
 from sites.importer import MAX_ROWS, read_rows
 from sites.loader import load_content
-from tests.conftest import csrf_of, snapshot
+from tests.support import csrf_of, snapshot
 
 SAMPLE = STATIC_DIR / "import-sample.csv"
 COLUMNS = ["name", "category", "address.text", "address.province", "summary", "location.lat", "location.lon"]
@@ -132,17 +131,16 @@ def test_cli_import_writes_drafts_or_names_every_bad_row(content_dir, data_dir, 
     assert load_content(content_dir).errors == []
 
 
-def test_cli_imports_hundreds_of_rows_in_seconds(content_dir, data_dir, tmp_path):
+def test_cli_imports_hundreds_of_rows(content_dir, data_dir, tmp_path):
+    # No wall-clock bound here (the project's rule: no absolute times in tests): every row becomes a draft.
     rows = [[f"Di tích {n}", *GOOD[1:]] for n in range(200)]
     sheet = tmp_path / "ds.csv"
     sheet.write_bytes(csv_bytes(*rows))
-    started = time.perf_counter()
     result = CliRunner().invoke(main, ["import", str(sheet), "--content-dir", str(content_dir),
                                        "--data-dir", str(data_dir)])
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.output
+    assert result.output.count("(nháp / draft)") == 200
     assert len(load_content(content_dir).registry.all(include_drafts=True)) == 207
-    assert elapsed < 10, f"{elapsed:.1f} s"
 
 
 def test_an_excel_quoted_cell_is_read_whole(staff_client, content_dir):

@@ -13,7 +13,7 @@ from sites.journey_geojson import journey_geojson
 from sites.journey_loader import load_all
 from sites.journey_models import TravelMode
 from sites.registry import distance_km
-from tests.conftest import BUNDLED_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
+from tests.support import BUNDLED_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
 
 OMON = ["dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron", "chua-cam-thien-dai-de"]
 

@@ -1,6 +1,6 @@
 """The JSON API: lists, one site, GeoJSON, health and the one error shape."""
 
-from tests.conftest import add_site, edit_site
+from tests.support import add_site, edit_site
 
 
 def test_list_sites_with_filters(client):

@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 
 from api.cli import main
 from qr.posters import Branding, PosterFormat, PosterText, poster
-from tests.conftest import BASE_URL, BUNDLED_CONTENT, PHONE_BROWSER
+from tests.support import BASE_URL, BUNDLED_CONTENT, PHONE_BROWSER
 
 KHMER_NAME = unicodedata.normalize("NFC", "វត្តពោធិសំរោង")
 DOTTED_CIRCLE = "\u25cc"  # what a shaper draws for a mark it could not attach: a broken Khmer cluster

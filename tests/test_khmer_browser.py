@@ -2,7 +2,7 @@
 
 import os
 
-from tests.conftest import PHONE_BROWSER
+from tests.support import PHONE_BROWSER
 
 PHONE = {"width": 360, "height": 740}
 REVIEW_VI = "Bản dịch này đang chờ người bản ngữ duyệt lại."

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from sites.loader import ContentFolderMissing, load_content
-from tests.conftest import BUNDLED_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
+from tests.support import BUNDLED_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
 
 SEED_SLUGS = {
     "dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron",

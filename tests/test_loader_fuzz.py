@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.i18n import INTERFACE_LANGUAGES
-from api.views import site_out
+from api.view_models import site_out
 from sites.loader import load_content
 from sites.models import SiteFrontMatter
-from tests.conftest import BASE_URL, add_site
+from tests.support import BASE_URL, add_site
 
 TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40)
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | TEXT

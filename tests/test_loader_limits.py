@@ -15,7 +15,7 @@ from sites.catalog import Catalog
 from sites.loader import load_content
 from sites.markdown import render_markdown
 from sites.reading import MAX_TEXT_BYTES
-from tests.conftest import REPO, edit_site
+from tests.support import REPO, edit_site
 
 THOI_AN = "dinh-thoi-an"
 # 447 bytes of nested aliases: each level repeats the one before nine times (9^9 strings in all).

@@ -10,11 +10,9 @@ import pytest
 from map.assets import map_assets
 from map.build import VIETNAM_BOUNDS, MarkerTexts, build_base_map
 from map.scale import VISIT_STEPS, step_label
-from tests.conftest import BASE_URL, add_site, visit
+from api.state import app_state
+from tests.support import BASE_URL, MAPPED, UNMAPPED, add_site, visit
 
-MAPPED = {"bay-da-pi-nang-tac", "chua-cam-thien-dai-de", "chua-pothi-somron", "dinh-phu-luong", "dinh-thoi-an",
-          "linh-son-co-mieu"}
-UNMAPPED = "tham-sat-lang-thanh-duc-1947"
 TEXTS = MarkerTexts(scans="Lượt quét QR", views="Lượt xem trang", recent="30 ngày qua", open_page="Xem",
                     legend_title="Lượt truy cập", cluster="cụm", load_failed="Lỗi", thousands=".")
 
@@ -94,7 +92,7 @@ def test_a_content_change_rebuilds_the_base_map(content_dir, make_client):
     client = make_client(reload_interval=0)
     before = inline_script(client.get("/map").text)
     add_site(content_dir, "dinh-ha-noi", location={"lat": 21.03, "lon": 105.85})
-    client.app.state.catalog.reload_if_changed()
+    app_state(client.app).catalog.reload_if_changed()
     after = client.get("/map").text
     assert "21.03" in inline_script(after) and "21.03" not in before  # the bounds now reach Hà Nội
     assert "dinh-ha-noi" in {slug for slug, *_ in table_rows(after)}
@@ -174,20 +172,20 @@ def test_marker_steps_follow_powers_of_ten():
 
 
 def test_the_table_pages_keep_the_filters_and_language(client, monkeypatch):
-    monkeypatch.setattr("api.map_pages.TABLE_PAGE_SIZE", 2)
+    monkeypatch.setattr("api.routes.map.TABLE_PAGE_SIZE", 2)
     first = client.get("/map?lang=en")
     pages = -(-len(MAPPED) // 2)
     assert f"Page 1 of {pages}" in first.text and "← Previous" not in first.text
     second = client.get(re.search(r'<a href="([^"]+)">Next →</a>', first.text).group(1).replace("&amp;", "&"))
     assert second.status_code == 200 and f"Page 2 of {pages}" in second.text and "Next" in second.text
     assert len(table_rows(second.text)) == 2 and set(table_rows(second.text)).isdisjoint(table_rows(first.text))
-    monkeypatch.setattr("api.map_pages.TABLE_PAGE_SIZE", 1)  # two communal houses: two pages
+    monkeypatch.setattr("api.routes.map.TABLE_PAGE_SIZE", 1)  # two communal houses: two pages
     filtered = client.get("/map?category=dinh&lang=en")
     assert 'href="/map?category=dinh&amp;lang=en&amp;page=2"' in filtered.text
 
 
 def test_the_stats_pages_keep_the_sort_and_language(client, monkeypatch):
-    monkeypatch.setattr("api.stats.STATS_PAGE_SIZE", 2)
+    monkeypatch.setattr("api.routes.stats.STATS_PAGE_SIZE", 2)
     first = client.get("/stats?sort=views&lang=en")
     assert 'href="/stats?sort=views&amp;lang=en&amp;page=2"' in first.text
     second = client.get("/stats?sort=views&lang=en&page=2")

@@ -10,9 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from map.scale import VISIT_STEPS
-from tests.conftest import phone
-from tests.test_browser import PHONE, axe_failures, horizontal_overflow
-from tests.test_map import MAPPED, UNMAPPED
+from tests.support import MAPPED, PHONE, UNMAPPED, axe_failures, horizontal_overflow, phone
 
 TILE_HOST = "tile.openstreetmap.org"
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 
 from api import create_app
 from api.settings import Settings
-from tests.conftest import BASE_URL, BUNDLED_CONTENT
+from tests.support import BASE_URL, BUNDLED_CONTENT
 
 # Built at collection time because schemathesis' lazy `from_fixture` does not work with pytest 9.2
 # (it reads the removed `Function._nodeid`); the folder is removed when the module's tests end.

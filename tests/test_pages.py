@@ -3,40 +3,11 @@
 import io
 import json
 import re
-from html.parser import HTMLParser
 
 from PIL import Image
 
-from tests.conftest import add_site, edit_site
-
-
-class PageParser(HTMLParser):
-    """Collects the tags of a page with their attributes, and its visible text."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self.scripts: list[str] = []
-        self._in_script = False
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
-
-    def handle_endtag(self, tag):
-        self._in_script = False
-
-    def handle_data(self, data):
-        (self.scripts if self._in_script else self.text).append(data)
-
-    def find(self, tag: str, **attrs) -> list[dict]:
-        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
-
-    def meta(self, prop: str) -> str | None:
-        found = self.find("meta", property=prop) or self.find("meta", name=prop)
-        return found[0]["content"] if found else None
+from api.state import app_state
+from tests.support import add_site, edit_site
 
 
 def site_names(html: str) -> list[str]:
@@ -113,6 +84,7 @@ def test_language_switch_and_hreflang_links(client):
         "en": "http://testserver.example/sites/dinh-thoi-an?lang=en",
         "x-default": "http://testserver.example/sites/dinh-thoi-an",
     }
+from tests.support import PageParser
 
 
 def test_chosen_language_is_kept_in_links(client):
@@ -251,7 +223,7 @@ def test_cached_pages_follow_content_edits(content_dir, make_client):
     client = make_client()
     assert "<h1>Đình Thới An</h1>" in client.get("/sites/dinh-thoi-an").text
     edit_site(content_dir, "dinh-thoi-an", name="Đình Thới An (đã sửa)")
-    client.app.state.catalog.reload()
+    app_state(client.app).catalog.reload()
     assert "<h1>Đình Thới An (đã sửa)</h1>" in client.get("/sites/dinh-thoi-an").text
     assert "<h1>Đình Thới An (đã sửa)</h1>" in client.get("/q/thoian").text
 

@@ -19,9 +19,9 @@ from api.cli import main
 from api.settings import Settings
 from qr.codes import QUIET_ZONE_MODULES, module_count
 from qr.posters import LAYOUTS, Branding, PosterFormat, PosterText, poster, posters, qr_symbol_mm
-from tests.conftest import BASE_URL, BUNDLED_CONTENT, add_site
+from tests.support import BASE_URL, BUNDLED_CONTENT, add_site
+from tests.support import DPI, fonts, one_line, page_image, page_text
 
-DPI = 200
 MM_PER_INCH = 25.4
 POINTS_PER_MM = 72 / MM_PER_INCH
 PAGE_POINTS = {  # 210 x 297 mm, 148 x 210 mm, 200 x 150 mm
@@ -40,16 +40,6 @@ LONG_NAME = ("Khu di tích lịch sử cách mạng Đình Thới An, nhà bia t
              "khu căn cứ Tỉnh ủy Cần Thơ thời kỳ kháng chiến: ẩ ặ ỗ ơ ư Đ ữ ỹ ")[:150]
 
 
-def one_line(text: str) -> str:
-    """`text` with every run of whitespace (line breaks of wrapped text) as one space."""
-    return " ".join(text.split())
-
-
-def page_image(data: bytes, index: int = 0) -> Image.Image:
-    """Page `index` of the PDF rendered at DPI, grey-scale."""
-    return pdfium.PdfDocument(data)[index].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
-
-
 def decode_page(data: bytes, index: int = 0) -> zxingcpp.Barcode:
     """The one QR code printed on page `index`."""
     found = zxingcpp.read_barcodes(page_image(data, index))
@@ -58,29 +48,11 @@ def decode_page(data: bytes, index: int = 0) -> zxingcpp.Barcode:
     return found[0]
 
 
-def page_text(data: bytes, index: int = 0) -> str:
-    return pdfium.PdfDocument(data)[index].get_textpage().get_text_range()
-
-
 def char_boxes(data: bytes, index: int = 0) -> list[tuple[str, tuple[float, float, float, float]]]:
     """Each printed character with its box (left, bottom, right, top) in points."""
     textpage = pdfium.PdfDocument(data)[index].get_textpage()
     chars = textpage.get_text_range()
     return [(chars[i], textpage.get_charbox(i)) for i in range(textpage.count_chars()) if not chars[i].isspace()]
-
-
-def fonts(data: bytes) -> dict[str, int]:
-    """Every font the pages use, with the size in bytes of its embedded font program (0: not embedded)."""
-    found = {}
-    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            descriptor = descendant.get("/FontDescriptor", {})
-            programs = [descriptor[key].get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
-                        if key in descriptor]
-            found[str(font["/BaseFont"]).lstrip("/")] = len(programs[0].get_data()) if programs else 0
-    return found
 
 
 def symbol_box(image: Image.Image, barcode: zxingcpp.Barcode) -> tuple[int, int, int, int]:

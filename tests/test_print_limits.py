@@ -13,10 +13,11 @@ from click.testing import CliRunner
 
 from api.cli import main
 from api.workpool import ENTRY_OVERHEAD, ByteCache
+from api.state import app_state
 from bench.abuse import abuse_server, idle_scans, peak_rss, percentile, qr_flood, qr_flood_allowed, scanning, status_kb
 from bench.abuse import posters as poster_attack
-from tests.conftest import BUNDLED_CONTENT, edit_site
-from tests.live_server import CONSOLE_SCRIPT, _wait_until_up, free_port, live_server
+from tests.support import BUNDLED_CONTENT, edit_site
+from bench._support import CONSOLE_SCRIPT, _wait_until_up, free_port, live_server
 
 LOOPBACK = "http://127.0.0.1:8000"
 PRINTED = ["/qr/dinh-thoi-an.png", "/qr/dinh-thoi-an.svg", "/posters/dinh-thoi-an.pdf", "/posters.pdf"]
@@ -62,14 +63,14 @@ def test_a_poster_batch_is_made_once_per_content_version(make_client, content_di
     for thread in threads:
         thread.join()
     again = client.get("/posters.pdf")
-    shop = client.app.state.print_shop
+    shop = app_state(client.app).print_shop
     assert [r.status_code for r in results] == [200] * 6 and again.status_code == 200
     assert len({r.content for r in [*results, again]}) == 1 and shop.pdfs.made == 1
     etag = again.headers["etag"]
     assert client.get("/posters.pdf", headers={"If-None-Match": etag}).status_code == 304
 
     edit_site(content_dir, "dinh-thoi-an", summary="Một bản tóm tắt mới cho áp phích.")
-    client.app.state.catalog.reload()
+    app_state(client.app).catalog.reload()
     edited = client.get("/posters.pdf")
     assert edited.status_code == 200 and edited.headers["etag"] != etag and shop.pdfs.made == 2
     assert client.get("/posters.pdf?format=a5").status_code == 200 and shop.pdfs.made == 3

@@ -10,7 +10,7 @@ from PIL import Image
 
 from api.cli import main
 from qr.codes import ErrorCorrection, module_count, png, print_pixels, scan_url, svg
-from tests.conftest import BASE_URL, BUNDLED_CONTENT, PHONE_BROWSER, edit_site
+from tests.support import BASE_URL, BUNDLED_CONTENT, PHONE_BROWSER, edit_site
 
 SEED_CODES = ["thoian", "phuluong", "linhson", "pothi", "camthien", "pinangtac", "thanhduc"]
 

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
-from tests.conftest import BUNDLED_CONTENT, edit_site
-from tests.live_server import CONSOLE_SCRIPT, live_server, server_process, start_server
+from tests.support import BUNDLED_CONTENT, edit_site
+from bench._support import CONSOLE_SCRIPT, live_server, server_process, start_server
 
 
 def get(url: str) -> tuple[int, str]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sites.visits import vietnam_day
-from tests.conftest import BASE_URL, edit_site, visit
+from tests.support import BASE_URL, edit_site, visit
 
 TODAY = vietnam_day(datetime.now(UTC))
 

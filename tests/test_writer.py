@@ -13,8 +13,8 @@ from sites.loader import load_content
 from sites.photos import PhotoError, clean_upload
 from sites.serialize import content_file
 from sites.writer import ContentWriter, NewPhoto, VersionConflict, site_version
-from tests.conftest import BUNDLED_CONTENT, photo_bytes, snapshot
-from tests.conftest import NEW_SITE as SITE_FIELDS
+from tests.support import BUNDLED_CONTENT, photo_bytes, snapshot
+from tests.support import NEW_SITE as SITE_FIELDS
 
 NEW_SITE = {
     **SITE_FIELDS,

@@ -1,11 +1,12 @@
-"""The admin's spreadsheet import: upload a CSV or XLSX file, see each bad row and field, get drafts."""
+"""The admin's spreadsheet import at `/admin/import`: upload a CSV or XLSX file, see each bad row and field, get drafts."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
-from api.admin_auth import FormDep, StaffDep, render_admin
 from api.admin_forms import staff_message
+from api.staff import FormDep, StaffDep, render_admin
+from api.state import StateDep
 from sites.editing import SiteEditor
 from sites.importer import MAX_FILE_BYTES, MAX_ROWS, ImportReport, SpreadsheetError, check_rows, read_rows, write_rows
 
@@ -19,13 +20,12 @@ def import_form(request: Request, user: StaffDep) -> HTMLResponse:
 
 
 @router.post("/import", response_class=HTMLResponse)
-def import_spreadsheet(request: Request, user: StaffDep, form: FormDep) -> HTMLResponse:
+def import_spreadsheet(request: Request, state: StateDep, user: StaffDep, form: FormDep) -> HTMLResponse:
     """Check every row; write them all as drafts only if all are valid (or `only_valid` is ticked)."""
     upload = form.get("spreadsheet")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _page(request, None, "Hãy chọn một tệp CSV hoặc XLSX / choose a CSV or XLSX file", 422)
     data = upload.file.read(MAX_FILE_BYTES + 1)  # one byte more than read_rows accepts, so it can say so
-    state = request.app.state
     try:
         rows = read_rows(data)
     except SpreadsheetError as problem:

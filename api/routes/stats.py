@@ -5,23 +5,24 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
-from api.errors import error_response, invalid_parameter
+from api.errors import invalid_parameter
 from api.i18n import format_moment, strings
-from api.json_api import MOVED, NOT_FOUND
+from api.listing import PagerDep
+from api.responses import MOVED, NOT_FOUND
 from api.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut, StatsOut
 from api.sparkline import sparkline_svg
+from api.state import StateDep
 from api.templating import render
-from api.views import site_path
+from api.view_models import site_path
 from sites.registry import Registry
-from sites.stats import SiteCounts, all_time_counts, daily_counts
-from sites.visits import VIETNAM_TIME, Counts, VisitStoreUnavailable, vietnam_day
+from sites.stats import RECENT_DAYS, SiteCounts, all_time_counts, daily_counts, recent_period
+from sites.visits import VIETNAM_TIME, Counts, VisitStore, vietnam_day
 
 router = APIRouter()
 
-SERIES_DAYS = 30
 MAX_SERIES_DAYS = 731
 FIRST_DAY = date(2000, 1, 1)  # no count is older; bounds keep date arithmetic away from year 1 and 9999
 FUTURE_DAYS = 366
@@ -44,15 +45,15 @@ def _sum(counts: list[Counts]) -> Counts:
     return sum(counts, Counts())
 
 
-def _ranked(request: Request, registry: Registry, sort: str) -> list[SiteCounts]:
-    rows = all_time_counts(request.app.state.visits, registry)
+def _ranked(visits: VisitStore, registry: Registry, sort: str) -> list[SiteCounts]:
+    rows = all_time_counts(visits, registry)
     return sorted(rows, key=SORT_KEYS[sort])  # stable: ties stay in name order
 
 
 @router.get("/api/stats", response_model=StatsOut, tags=["stats"])
-def stats(request: Request, registry: RegistryDep, settings: SettingsDep) -> StatsOut:
+def stats(state: StateDep, registry: RegistryDep, settings: SettingsDep) -> StatsOut:
     """All-time scans, views, unique visitors and last visit of every published site, most scanned first."""
-    rows = _ranked(request, registry, "scans")
+    rows = _ranked(state.visits, registry, "scans")
     return StatsOut(
         total=counts_out(_sum([row.counts for row in rows])),
         sites=[
@@ -65,7 +66,7 @@ def stats(request: Request, registry: RegistryDep, settings: SettingsDep) -> Sta
 
 @router.get("/api/stats/{slug}", response_model=SiteDailyStatsOut, responses={**NOT_FOUND, **MOVED}, tags=["stats"])
 def site_stats(
-    request: Request, site: SiteDep,
+    state: StateDep, site: SiteDep,
     start: Annotated[date | None, Query(alias="from", description="First day (default: 29 days before `to`)")] = None,
     end: Annotated[date | None, Query(alias="to", description="Last day, included (default: today in Vietnam)")] = None,
 ) -> SiteDailyStatsOut:
@@ -77,12 +78,12 @@ def site_stats(
         if day and not FIRST_DAY <= day <= today + timedelta(days=FUTURE_DAYS):
             raise invalid_parameter(name, f"{day} is outside {FIRST_DAY} to {today + timedelta(days=FUTURE_DAYS)}")
     end = end or today
-    start = start or end - timedelta(days=SERIES_DAYS - 1)
+    start = start or recent_period(end)[0]
     if start > end:
         raise invalid_parameter("from", f"{start} is after to ({end})")
     if (end - start).days + 1 > MAX_SERIES_DAYS:
         raise invalid_parameter("from", f"at most {MAX_SERIES_DAYS} days at once; ask for shorter periods")
-    series = daily_counts(request.app.state.visits, [site], start, end)[site.slug]
+    series = daily_counts(state.visits, [site], start, end)[site.slug]
     return SiteDailyStatsOut(
         slug=site.slug, code=site.code, name=site.meta.name, start=start, end=end,
         total=counts_out(_sum([counts for _, counts in series])),
@@ -92,15 +93,14 @@ def site_stats(
 
 @router.get("/stats", response_class=HTMLResponse, include_in_schema=False)
 def stats_page(
-    request: Request, registry: RegistryDep, lang: LanguageDep, sort: SortKey = "scans", page: int = Query(1, ge=1)
+    request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, pager: PagerDep,
+    sort: SortKey = "scans",
 ) -> HTMLResponse:
-    """For organisers: every site's counts in a table sorted by `sort`, with its last 30 days drawn."""
-    rows = _ranked(request, registry, sort)
-    pages = max(1, -(-len(rows) // STATS_PAGE_SIZE))
-    shown = rows[(page - 1) * STATS_PAGE_SIZE: page * STATS_PAGE_SIZE]
-    end = vietnam_day(datetime.now(UTC))
-    start = end - timedelta(days=SERIES_DAYS - 1)
-    series = daily_counts(request.app.state.visits, [row.site for row in shown], start, end)
+    """For organisers: every site's counts in a table sorted by `sort`, with its recent days drawn."""
+    rows = _ranked(state.visits, registry, sort)
+    shown = pager.page(rows, STATS_PAGE_SIZE)
+    start, end = recent_period(vietnam_day(datetime.now(UTC)))
+    series = daily_counts(state.visits, [row.site for row in shown.rows], start, end)
     return render(request, "stats.html", lang, {
         "rows": [
             {
@@ -109,17 +109,17 @@ def stats_page(
                 "counts": row.counts,
                 "last_visit": _local_time(row.counts.last_visit, lang),
                 "chart": sparkline_svg(
-                    [counts.scans + counts.views for _, counts in series[row.site.slug]],
-                    strings(lang)["stats_chart_label"].format(days=SERIES_DAYS),
+                    [counts.visits for _, counts in series[row.site.slug]],
+                    strings(lang)["stats_chart_label"].format(days=RECENT_DAYS),
                 ),
             }
-            for row in shown
+            for row in shown.rows
         ],
         "total": _sum([row.counts for row in rows]),
         "sort": sort,
         "sort_keys": list(SORT_KEYS),
-        "page": page,
-        "pages": pages,
+        "page": shown.number,
+        "pages": shown.pages,
         "start": start,
         "end": end,
     })
@@ -129,9 +129,3 @@ def _local_time(moment: datetime | None, lang: str) -> str | None:
     """`moment` in Vietnam time, written as people of `lang` write dates, for people reading the table."""
     return format_moment(moment.astimezone(VIETNAM_TIME), lang) if moment else None
 
-
-async def store_unavailable(request: Request, exc: VisitStoreUnavailable) -> Response:
-    """503 for anything that reads counts from a damaged store: the reason is in /healthz and the log."""
-    return error_response(request, 503, "Số liệu lượt truy cập tạm thời không có vì dữ liệu bị hỏng; cán bộ cần "
-                          f"khôi phục. / Visit counts are unavailable: the visit store is damaged ({exc}); staff "
-                          "must restore it.", {"Retry-After": "3600"})

@@ -1,4 +1,5 @@
-"""Start the real `diachido serve` in a subprocess on a free port, and stop it afterwards."""
+"""What the tests and the benchmarks share: the real `diachido serve` started in a subprocess on a free port
+(and stopped afterwards), a phone browser's headers and Chromium's options. bench/ never imports tests/."""
 
 import contextlib
 import os
@@ -11,6 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "diachido"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# A cheap Android phone's browser: requests with it count as visits (bots, HEAD and prefetches do not).
+PHONE_BROWSER = {
+    "User-Agent": "Mozilla/5.0 (Linux; Android 11; SM-A105F) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.6099.230 Mobile Safari/537.36"
+}
 
 
 def free_port() -> int:

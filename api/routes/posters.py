@@ -1,7 +1,7 @@
 """Printable PDFs for staff and print shops: `/posters/{slug}.pdf` (one site) and `/posters.pdf` (every site).
 
 Anonymous and costly (about 5 s of CPU for 1,000 sites), so each PDF is made once per content version,
-in a separate process, a few at a time (api/printing.py); a matching If-None-Match gets a 304.
+in a separate process, a few at a time (api/print_shop.py); a matching If-None-Match gets a 304.
 """
 
 from typing import Annotated
@@ -9,29 +9,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from api.deps import RegistryDep, SettingsDep, SiteDep
-from api.json_api import MOVED, NOT_FOUND
-from api.printing import PrintShop, branding, get_print_shop, poster_key, poster_text, reachable_base_url
+from api.deps import PrintShopDep, RegistryDep, SettingsDep, SiteDep, reachable_base_url
+from api.listing import FiltersDep
+from api.print_shop import PrintShop, poster_key
+from api.print_texts import branding, poster_text
+from api.responses import BUSY, MOVED, NOT_FOUND, NOT_MODIFIED, PDF, REFUSED
 from api.settings import Settings
 from qr.posters import PosterFormat, PosterText
 from sites.languages import SOURCE_LANGUAGE, valid_language_tag
-from sites.models import Category
 
 router = APIRouter(tags=["posters"], dependencies=[Depends(reachable_base_url)])
 
-PDF = {200: {"content": {"application/pdf": {}}, "description": "A print-ready PDF, one page per site"}}
 LangQuery = Annotated[str | None, Query(
     description="BCP 47 tag of the poster's language (default vi); a site without text in it prints in Vietnamese"
 )]
-REFUSED = {
-    304: {"description": "Not modified: the ETag in If-None-Match is still current"},
-    409: {"description": "DIACHIDO_BASE_URL is a loopback address that phones cannot open (see the README)"},
-    503: {"description": "Too many PDFs are being made; try again after Retry-After seconds"},
-}
 FormatQuery = Annotated[
     PosterFormat, Query(description="a4: A4 poster; a5: A5 flyer; plaque: 20 x 15 cm plaque card (default a4)")
 ]
-PrintShopDep = Annotated[PrintShop, Depends(get_print_shop)]
 
 
 def poster_language(lang: str | None) -> str:
@@ -43,7 +37,7 @@ def poster_language(lang: str | None) -> str:
     return tag
 
 
-@router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED, **REFUSED})
+@router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED, **NOT_MODIFIED, **REFUSED, **BUSY})
 async def site_poster(request: Request, site: SiteDep, settings: SettingsDep, shop: PrintShopDep,
                       format: FormatQuery = PosterFormat.a4, lang: LangQuery = None) -> Response:
     """The published site's poster, flyer or plaque card as a one-page PDF."""
@@ -52,16 +46,14 @@ async def site_poster(request: Request, site: SiteDep, settings: SettingsDep, sh
 
 
 @router.get("/posters.pdf", response_class=Response, responses={
-    **PDF, 404: {"description": "No published site matches the filters"}, **REFUSED,
+    **PDF, 404: {"description": "No published site matches the filters"}, **NOT_MODIFIED, **REFUSED, **BUSY,
 })
 async def all_posters(
     request: Request, registry: RegistryDep, settings: SettingsDep, shop: PrintShopDep,
-    format: FormatQuery = PosterFormat.a4,
-    province: Annotated[str | None, Query(description="Only this province (today's or the former one)")] = None,
-    category: Annotated[Category | None, Query(description="Only this kind of site")] = None,
+    filters: FiltersDep, format: FormatQuery = PosterFormat.a4,
 ) -> Response:
     """Every published site (sorted by name, optionally filtered) in one PDF, one page per site, for a print shop."""
-    sites = registry.search(category=category.value if category else None, province=province)
+    sites = filters.search(registry)
     if not sites:
         raise HTTPException(404, "No published site matches these filters")
     texts = [poster_text(site, settings) for site in sites]

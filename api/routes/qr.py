@@ -7,16 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.deps import SettingsDep, SiteDep
+from api.deps import PrintShopDep, SettingsDep, SiteDep, reachable_base_url
 from api.errors import invalid_parameter
-from api.json_api import MOVED, NOT_FOUND
-from api.printing import PrintShop, get_print_shop, reachable_base_url, site_scan_url, site_svg
+from api.print_texts import site_scan_url, site_svg
+from api.responses import BUSY, MOVED, NOT_FOUND, NOT_MODIFIED, REFUSED
 from qr.codes import ErrorCorrection, print_pixels
+from qr.formats import DEFAULT_DPI, DEFAULT_SIZE
 
 router = APIRouter(tags=["qr"], dependencies=[Depends(reachable_base_url)])
 
-DEFAULT_SIZE = 600
-DEFAULT_DPI = 300
 # Made on request, so bounded (issue 11): 4000 px prints 34 cm wide at 300 dpi. Larger: the SVG (any
 # size), or `diachido qr` (up to 8000 px).
 MAX_PIXELS = 4000
@@ -24,19 +23,15 @@ CACHE_SECONDS = 24 * 3600
 # Part of every ETag, so a new qrcode release or drawing change is never served from a stale cache.
 _DRAWING = f"qrcode {version('qrcode')}, drawing 2"
 
-CACHED = {304: {"description": "Not modified: the ETag in If-None-Match is still current"}}
-REFUSED = {409: {"description": "DIACHIDO_BASE_URL is a loopback address that phones cannot open (see the README)"}}
-BUSY = {503: {"description": "Too many files are being made; try again after Retry-After seconds"}}
 ErrorCorrectionQuery = Annotated[
     ErrorCorrection, Query(description="Error correction: L 7%, M 15% (default), Q 25%, H 30% of the code may be lost")
 ]
-PrintShopDep = Annotated[PrintShop, Depends(get_print_shop)]
 
 
 @router.get(
     "/qr/{slug}.png",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}, "description": "The QR code as a 1-bit PNG"}, **CACHED,
+    responses={200: {"content": {"image/png": {}}, "description": "The QR code as a 1-bit PNG"}, **NOT_MODIFIED,
                **NOT_FOUND, **MOVED, **REFUSED, **BUSY},
 )
 async def qr_png(
@@ -73,7 +68,7 @@ async def qr_png(
     "/qr/{slug}.svg",
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}, "description": "The QR code as SVG, for print shops"},
-               **CACHED, **NOT_FOUND, **MOVED, **REFUSED},
+               **NOT_MODIFIED, **NOT_FOUND, **MOVED, **REFUSED},
 )
 def qr_svg(
     request: Request, site: SiteDep, settings: SettingsDep,

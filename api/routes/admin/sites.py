@@ -1,17 +1,17 @@
-"""The admin's site pages: the list with states and errors, the form to add or edit a site with a
-photo upload, previews of drafts and of unsaved edits, and publishing."""
+"""The admin's site pages: `/admin` (the list with states and errors), `/admin/new` and `/admin/sites/{slug}`
+(the form to add or edit a site, with a photo upload), previews of drafts and of unsaved edits, publishing."""
 
-from typing import Annotated
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-
-from api.admin_auth import FormDep, StaffDep, render_admin
 from api.admin_forms import form_errors, photo_upload, posted_fields
 from api.deps import LanguageDep, visitor_language
 from api.i18n import category_label, kind_label, level_label, staff_label, strings
-from api.pages import photo_response, render_site
-from api.views import site_out
+from api.site_page import render_site
+from api.staff import FormDep, StaffDep, StaffSiteDep, render_admin, require_province
+from api.state import AppState, StateDep, app_state
+from api.view_models import site_out
 from sites.accounts import User
 from sites.editing import SiteEditor
 from sites.fields import row_count, site_fields, translation_language
@@ -28,25 +28,10 @@ FORM_TRANSLATIONS = ("en",)
 STATUS_BY_PROBLEM = {"version_conflict": 409, "photo_too_large": 413, "province_denied": 403}
 
 
-def staff_site(slug: str, request: Request, user: StaffDep) -> Site:
-    """The site `slug`, drafts included, for a signed-in staff member (404 when there is none)."""
-    return request.app.state.catalog.registry.get(slug, include_drafts=True)
-
-
-StaffSiteDep = Annotated[Site, Depends(staff_site)]
-
-
-def require_province(user: User, site: Site) -> None:
-    """403 unless `user` may change `site` (editors: the sites of their province only)."""
-    if not user.may_edit(site.meta.address.province):
-        raise HTTPException(403, f"Bạn chỉ được sửa di tích của tỉnh {user.province} / "
-                                 f"you may only change sites of {user.province}")
-
-
 @router.get("", response_class=HTMLResponse)
-def site_list(request: Request, user: StaffDep) -> HTMLResponse:
+def site_list(request: Request, state: StateDep, user: StaffDep) -> HTMLResponse:
     """Every site with its state (draft or published), and every problem found in content/."""
-    catalog = request.app.state.catalog
+    catalog = state.catalog
     return render_admin(request, "sites.html", {"sites": catalog.registry.all(include_drafts=True),
                                                 "content_errors": catalog.errors, "kept": catalog.kept})
 
@@ -58,9 +43,9 @@ def new_site_form(request: Request, user: StaffDep) -> HTMLResponse:
 
 
 @router.post("/new", response_class=HTMLResponse)
-def create_site(request: Request, user: StaffDep, form: FormDep) -> Response:
+def create_site(request: Request, state: StateDep, user: StaffDep, form: FormDep) -> Response:
     """Save a new site as a draft."""
-    return save(request, user, form, None)
+    return save(request, state, user, form, None)
 
 
 @router.get("/sites/{slug}", response_class=HTMLResponse)
@@ -71,10 +56,10 @@ def edit_site_form(request: Request, user: StaffDep, site: StaffSiteDep) -> HTML
 
 
 @router.post("/sites/{slug}", response_class=HTMLResponse)
-def save_site(request: Request, user: StaffDep, site: StaffSiteDep, form: FormDep) -> Response:
+def save_site(request: Request, state: StateDep, user: StaffDep, site: StaffSiteDep, form: FormDep) -> Response:
     """Save an edit (`action=publish` also publishes a draft)."""
     require_province(user, site)
-    return save(request, user, form, site)
+    return save(request, state, user, form, site)
 
 
 @router.get("/sites/{slug}/preview", response_class=HTMLResponse)
@@ -85,9 +70,8 @@ def preview_saved(request: Request, user: StaffDep, site: StaffSiteDep, lang: La
 
 
 @router.post("/preview", response_class=HTMLResponse)
-def preview_unsaved(request: Request, user: StaffDep, form: FormDep) -> Response:
+def preview_unsaved(request: Request, state: StateDep, user: StaffDep, form: FormDep) -> Response:
     """The site page of the form as filled in, without saving (the photo being uploaded is not shown)."""
-    state = request.app.state
     registry = state.catalog.registry
     previous = registry.get(str(form["editing"]), include_drafts=True) if form.get("editing") else None
     if previous is not None:
@@ -102,25 +86,17 @@ def preview_unsaved(request: Request, user: StaffDep, form: FormDep) -> Response
     photos = [PhotoFile(photo.caption, photo.caption_en, photo.credit, stored[photo.file].path,
                         stored[photo.file].width, stored[photo.file].height)
               for photo in entry.meta.photos if photo.file in stored]
-    folder = previous.folder if previous else request.app.state.settings.content_dir / entry.meta.slug
+    folder = previous.folder if previous else state.settings.content_dir / entry.meta.slug
     site = Site(meta=entry.meta, folder=folder, bodies=entry.bodies, translations=entry.translations, photos=photos)
     return preview(request, site, visitor_language(request), previous.slug if previous else None)
 
 
-@router.get("/photos/{slug}/{name}")
-def staff_photo(request: Request, user: StaffDep, site: StaffSiteDep, name: str) -> FileResponse:
-    """A resized photo of a site the user may change, drafts included, for previews and the form.
-
-    Never kept by a shared cache: a draft's photos are for staff only."""
-    require_province(user, site)
-    return photo_response(site, name, request.app.state.settings, cache_control="private, no-store")
-
-
 def preview(request: Request, site: Site, lang: str, photos_of: str | None) -> HTMLResponse:
     """The visitor's site page for `site`, marked as a preview, with photos served to staff."""
-    settings = request.app.state.settings
+    state = app_state(request.app)
+    settings = state.settings
     photos_at = f"/admin/photos/{photos_of}" if photos_of else None
-    view = site_out(site, lang, settings.base_url, request.app.state.catalog.registry, photos_at)
+    view = site_out(site, lang, settings.base_url, state.catalog.registry, photos_at)
     return render_site(request, view, lang, settings.base_url, preview=True)
 
 
@@ -129,7 +105,7 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
     its last valid version shows why (the errors of its files)."""
     return render_admin(request, "edit.html", {
         "site": site,
-        "kept_errors": request.app.state.catalog.kept.get(site.slug, []) if site else [],
+        "kept_errors": app_state(request.app).catalog.kept.get(site.slug, []) if site else [],
         "values": values,
         "errors": errors,
         "categories": [(c.value, staff_label(lambda lang, c=c: category_label(c, lang))) for c in Category],
@@ -144,10 +120,9 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
     }, status_code)
 
 
-def save(request: Request, user: User, form, previous: Site | None) -> Response:
+def save(request: Request, state: AppState, user: User, form: FormData, previous: Site | None) -> Response:
     """Save the posted form through the editing service; on any problem, show the form again with
     each message next to its input, and write nothing."""
-    state = request.app.state
     values = posted_fields(form)
     version = str(form.get("version", ""))
     edit = SiteEditor(state.writer, state.catalog.registry, user).save(

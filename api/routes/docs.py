@@ -1,4 +1,4 @@
-"""The interactive API documentation at /api/docs: Swagger UI served by this app from the
+"""The interactive API documentation at `/api/docs`: Swagger UI served by this app from the
 fastapi-offline package, never from a CDN, under a Content-Security-Policy that allows only this
 origin and the page's own inline script (by its hash)."""
 
@@ -13,6 +13,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.csp import docs_policy
+
 ASSETS_PATH = "/static/swagger-ui"  # mounted before /static, which would otherwise answer it
 ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
 
@@ -24,9 +26,7 @@ def install_api_docs(app: FastAPI, path: str = "/api/docs") -> None:
                                swagger_css_url=f"{ASSETS_PATH}/swagger-ui.css",
                                swagger_favicon_url="/static/favicon.svg").body
     inline = [_csp_hash(script) for script in re.findall(rb"<script>(.*?)</script>", page, re.DOTALL)]
-    headers = {"Content-Security-Policy": f"default-src 'self'; script-src 'self' {' '.join(inline)}; "
-               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
-               "form-action 'self'; frame-ancestors 'none'"}
+    headers = {"Content-Security-Policy": docs_policy(inline)}
     app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS_DIR), name="swagger-ui")
 
     @app.get(path, include_in_schema=False)

@@ -125,7 +125,7 @@ def photo_out(root: str, photo: PhotoFile, lang: str) -> PhotoOut:
 
 def feature_collection(sites: list[Site], lang: str, base_url: str,
                        totals: dict[str, Counts], recent: dict[str, Counts]) -> FeatureCollection:
-    """Sites with coordinates and their visits (`totals` all time, `recent` in the last 30 days, by slug) as
+    """Sites with coordinates and their visits (`totals` all time, `recent` in the recent period (sites/stats.py), by slug) as
     a GeoJSON FeatureCollection; sites without coordinates are left out."""
     nothing = Counts()
     features = []
@@ -150,7 +150,7 @@ def feature_collection(sites: list[Site], lang: str, base_url: str,
                     precision=location.precision.value,
                     scans=total.scans,
                     views=total.views,
-                    visits_30_days=latest.scans + latest.views,
+                    visits_30_days=latest.visits,
                 ),
             )
         )

@@ -1,0 +1,87 @@
+"""How lists of sites are narrowed and paged, the same way on every page and in the API: one filter
+dependency (category, province) and one pager (a page past the end is a 422 naming `page`)."""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import AfterValidator
+
+from api.errors import invalid_parameter
+from sites.models import Category
+from sites.registry import Registry
+from sites.site import Site
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SiteFilters:
+    """The category and province asked for (None: any)."""
+
+    category: Category | None = None
+    province: str | None = None
+
+    def search(self, registry: Registry, q: str = "", category_words: Mapping[str, str] | None = None) -> list[Site]:
+        """The published sites that match; `q` and `category_words` as in `Registry.search`."""
+        return registry.search(q, self.category.value if self.category else None, self.province, category_words)
+
+    def query(self) -> dict[str, str]:
+        """The filters in use, as query parameters (province first)."""
+        return {key: value for key, value in (("province", self.province or ""),
+                                              ("category", self.category.value if self.category else "")) if value}
+
+
+def _category(value: str | None) -> Category | None:
+    """The category asked for; a form's "all" choice sends `category=`, the same as none."""
+    if not value:
+        return None
+    try:
+        return Category(value)
+    except ValueError:
+        raise ValueError(f"unknown category {value!r}; one of: {', '.join(c.value for c in Category)}") from None
+
+
+async def site_filters(
+    category: Annotated[str | None, AfterValidator(_category), Query(
+        description="Only this kind of site; empty or absent: every kind",
+        json_schema_extra={"enum": ["", *(c.value for c in Category)]})] = None,
+    province: Annotated[str | None, Query(description="Only this province (today's or the former one)")] = None,
+) -> SiteFilters:
+    """The filters of a request: the same rule on every page, the API and the posters."""
+    return SiteFilters(category, province or None)
+
+
+FiltersDep = Annotated[SiteFilters, Depends(site_filters)]
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """The rows of one page, its number and the number of pages (at least 1)."""
+
+    rows: list[T]
+    number: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class Pager:
+    """The page asked for, from 1."""
+
+    number: int = 1
+
+    def page(self, rows: list[T], size: int) -> Page[T]:
+        """The `size` rows of this page; a 422 naming `page` past the last page (an empty list has one)."""
+        pages = max(1, math.ceil(len(rows) / size))
+        if self.number > pages:
+            raise invalid_parameter("page", f"there are {pages} pages")
+        return Page(rows[(self.number - 1) * size:self.number * size], self.number, pages)
+
+
+async def get_pager(page: Annotated[int, Query(ge=1, description="Page of the table, from 1")] = 1) -> Pager:
+    return Pager(page)
+
+
+PagerDep = Annotated[Pager, Depends(get_pager)]

@@ -1,0 +1,60 @@
+"""The bounded work that makes the server's QR PNGs and poster PDFs (issue 11: caches by content, a limit on
+concurrent work, nothing on the event loop). What they say comes from api/print_texts.py."""
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+from api.workpool import WORKER_NICENESS, ByteCache, WorkPool, low_priority_threads
+from qr.codes import ErrorCorrection, png
+from qr.posters import Branding, PosterFormat, PosterText, posters
+
+# A 4000 px PNG is about 25 KB, a 1,000-page poster batch about 2 MB (bench/posters.py): room for many.
+PNG_CACHE_BYTES = 8 * 2**20
+POSTER_CACHE_BYTES = 48 * 2**20
+# On two cores one is left to the event loop that answers scans: PNGs (mostly zlib, which releases the GIL)
+# on one thread; posters (pure Python in fpdf2, which would hold the GIL) in one separate process. Both run
+# at a lower CPU priority, so a scan is answered first.
+PNG_WORKERS, PNG_QUEUE = 1, 32
+POSTER_WORKERS, POSTER_QUEUE = 1, 4
+
+
+class PrintShop:
+    """Makes QR PNGs and poster PDFs: each once per content (cached by bytes), a few at a time, off the loop."""
+
+    def __init__(self) -> None:
+        self.pngs = ByteCache(PNG_CACHE_BYTES)
+        self.pdfs = ByteCache(POSTER_CACHE_BYTES)
+        self._png_pool = WorkPool("QR codes", _png_threads, PNG_WORKERS, PNG_QUEUE)
+        self._pdf_pool = WorkPool("posters", _poster_process, POSTER_WORKERS, POSTER_QUEUE)
+
+    async def png(self, payload: str, size: int, ec: ErrorCorrection, dpi: int | None) -> bytes:
+        """The QR code PNG (see `qr.codes.png`); raises ValueError for a size too small for the code."""
+        return await self.pngs.get((payload, size, ec, dpi),
+                                   lambda: self._png_pool.run(png, payload, size, ec, dpi))
+
+    async def posters(self, key: str, texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding) -> bytes:
+        """One PDF with a page per text (see `qr.posters.posters`); `key` is its `poster_key`."""
+        return await self.pdfs.get(key, lambda: self._pdf_pool.run(posters, list(texts), fmt, brand))
+
+    def close(self) -> None:
+        self._png_pool.close()
+        self._pdf_pool.close()
+
+
+def poster_key(texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding) -> str:
+    """The version of a poster PDF: a digest of everything printed on it, so an edit makes a new one."""
+    return hashlib.blake2b(pickle.dumps((list(texts), fmt.value, brand)), digest_size=16).hexdigest()
+
+
+def _png_threads(workers: int) -> ThreadPoolExecutor:
+    return low_priority_threads(workers, "qr-png")
+
+
+def _poster_process(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the server has threads, and a forked child may inherit a lock held by one of them.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=os.nice, initargs=(WORKER_NICENESS,))

@@ -1,0 +1,134 @@
+"""The map of sites: `/map` (with the list of sites and their counts under it) and `/map/embed` (for iframes).
+
+The Folium base map is built once per filter and language and kept until content changes (api/base_maps.py);
+the counts are never kept: the page's table reads them on every request, and the markers fetch
+/api/sites.geojson.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.csp import map_policy
+from api.deps import LanguageDep, RegistryDep
+from api.i18n import category_label, strings, thousands_separator
+from api.listing import FiltersDep, PagerDep, SiteFilters
+from api.state import AppState, StateDep
+from api.templating import render
+from map.assets import map_assets
+from map.build import BaseMap, MapLayer, MarkerTexts, build_base_map
+from sites.models import Category
+from sites.registry import Registry
+from sites.site import Site
+from sites.stats import recent_counts, site_totals
+from sites.visits import Counts, vietnam_day
+
+router = APIRouter(include_in_schema=False)
+
+TABLE_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class MapRow:
+    """A line of the table under the map."""
+
+    site: Site
+    name: str
+    category_label: str
+    counts: Counts
+    recent_visits: int
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(
+    request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep, pager: PagerDep,
+) -> HTMLResponse:
+    """Every published site with coordinates on a map, and the same sites with their counts in a table."""
+    sites = filters.search(registry)
+    mapped = [site for site in sites if site.meta.location is not None]
+    shown = pager.page(_rows(state, registry, mapped, lang), TABLE_PAGE_SIZE)
+    base = _base_map(state, registry, lang, filters, embed=False)
+    settings = state.settings
+    response = render(request, "map.html", lang, {
+        "base": base,
+        "rows": shown.rows,
+        "page": shown.number,
+        "pages": shown.pages,
+        "unmapped": [(site, site.localized(lang).name) for site in sites if site.meta.location is None],
+        **_filter_choices(registry, filters, lang),
+        "filter_query": urlencode(filters.query()),
+        "embed_url": f"{settings.base_url}/map/embed?{urlencode({**filters.query(), 'lang': lang})}",
+    })
+    response.headers["Content-Security-Policy"] = _policy(state, base, framed_by="'none'")
+    return response
+
+
+@router.get("/map/embed", response_class=HTMLResponse)
+def map_embed(
+    request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep,
+) -> HTMLResponse:
+    """The same map alone, filling its frame, for an iframe on a Youth Union website."""
+    base = _base_map(state, registry, lang, filters, embed=True)
+    response = render(request, "map_embed.html", lang, {
+        "base": base, "list_url": f"{state.settings.base_url}/map?{urlencode({**filters.query(), 'lang': lang})}",
+    })
+    # Any website may frame the embed; the popups' links open in a new tab rather than inside the frame.
+    response.headers["Content-Security-Policy"] = _policy(state, base, framed_by="*")
+    return response
+
+
+def _policy(state: AppState, base: BaseMap, framed_by: str) -> str:
+    return map_policy(state.settings.tile_origin, base.script_hash, base.assets.origins, framed_by)
+
+
+def _filter_choices(registry: Registry, filters: SiteFilters, lang: str) -> dict:
+    """What the filter form shows: the choices and the chosen values ("" for any)."""
+    return {
+        "province": filters.province or "",
+        "category": filters.category.value if filters.category else "",
+        "categories": [(c.value, category_label(c, lang)) for c in registry.categories()],
+        "provinces": registry.provinces(),
+    }
+
+
+def _rows(state: AppState, registry: Registry, sites: list[Site], lang: str) -> list[MapRow]:
+    """`sites` with their all-time and recent counts, most visited first (then by name)."""
+    totals = site_totals(state.visits, registry)
+    recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
+    nothing = Counts()
+    rows = []
+    for site in sites:
+        text = site.localized(lang)
+        rows.append(MapRow(site, text.name, category_label(site.meta.category, lang), totals.get(site.slug, nothing),
+                           recent.get(site.slug, nothing).visits))
+    return sorted(rows, key=lambda row: -row.counts.visits)  # stable: ties stay by name
+
+
+def _base_map(state: AppState, registry: Registry, lang: str, filters: SiteFilters, embed: bool) -> BaseMap:
+    """The kept base map for these filters, built on first use."""
+    settings = state.settings
+
+    def build() -> BaseMap:
+        sites = [site for site in filters.search(registry) if site.meta.location]
+        texts = strings(lang)
+        query = urlencode({"lang": lang, **filters.query()})
+        return build_base_map(
+            [(site.meta.location.lat, site.meta.location.lon) for site in sites],
+            [MapLayer(c.value, category_label(c, lang)) for c in Category if any(s.meta.category == c for s in sites)],
+            data_url=f"/api/sites.geojson?{query}",
+            tile_url=settings.tile_url,
+            tile_attribution=settings.tile_attribution,
+            assets=map_assets(settings.map_assets_from_cdn),
+            texts=MarkerTexts(
+                scans=texts["stats_scans"], views=texts["stats_views"], recent=texts["map_recent"],
+                open_page=texts["map_open_page"], legend_title=texts["map_legend_title"],
+                cluster=texts["map_cluster"], load_failed=texts["map_load_failed"], thousands=thousands_separator(lang),
+            ),
+            link_target="_blank" if embed else "_self",
+        )
+
+    key = (lang, filters.province or "", filters.category.value if filters.category else "", embed)
+    return state.base_maps.get(registry, key, build)

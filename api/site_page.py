@@ -1,0 +1,74 @@
+"""The HTML site page, rendered from its view model (api/view_models.py), for the public page, a plaque
+scan and a staff preview alike."""
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.i18n import COMPLETE_LANGUAGES, strings
+from api.schemas import SiteOut
+from api.state import AppState
+from api.templating import render
+from api.view_models import site_out, site_path
+from sites.languages import SOURCE_LANGUAGE, source_first
+from sites.registry import Registry
+from sites.site import Site
+
+
+def cached_site_page(request: Request, state: AppState, site: Site, registry: Registry, lang: str,
+                     extra_headers: dict[str, str] | None = None) -> Response:
+    """The site page, from the app's page cache when the request allows it."""
+    base_url = state.settings.base_url
+    return state.page_cache.response(
+        request, registry, site.slug, lang, lambda: site_page_response(request, site, registry, base_url, lang),
+        extra_headers)
+
+
+def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str) -> HTMLResponse:
+    """The site page in `lang`; its canonical link and language switch point to /sites/{slug}."""
+    return render_site(request, site_out(site, lang, base_url, registry), lang, base_url)
+
+
+def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False) -> HTMLResponse:
+    """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
+    stays on the preview. Its picker offers the languages of the site's text and of the whole interface."""
+    page_url = f"{view.url}?lang={lang}"
+    languages = source_first([*view.languages, *COMPLETE_LANGUAGES])
+    response = render(request, "site.html", lang, {
+        "site": view,
+        "preview": preview,
+        "canonical": page_url,
+        "alternates": [(code, f"{view.url}?lang={code}") for code in languages] + [("x-default", view.url)],
+        "og_image": base_url + view.photos[0].url_large if view.photos else None,
+        "structured_data": structured_data(view, page_url, base_url),
+        "review_notices": [] if view.translation_reviewed else [
+            (code, strings(code)["review_notice"]) for code in dict.fromkeys([view.content_lang, SOURCE_LANGUAGE])
+        ],
+    }, page_path=None if preview else site_path(view.slug), languages=languages)
+    if preview:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def structured_data(view: SiteOut, page_url: str, base_url: str) -> dict:
+    """schema.org JSON-LD for search engines and link previews."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LandmarksOrHistoricalBuildings",
+        "name": view.name,
+        "description": view.summary,
+        "url": page_url,
+        "inLanguage": view.content_lang,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": view.address.text,
+            "addressRegion": view.address.province,
+            "addressCountry": "VN",
+        },
+    }
+    if view.other_names:
+        data["alternateName"] = view.other_names
+    if view.location:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": view.location.lat, "longitude": view.location.lon}
+    if view.photos:
+        data["image"] = [base_url + photo.url_large for photo in view.photos]
+    return data

@@ -1,0 +1,50 @@
+"""The application's shared services, typed: built once by `create_app`, handed to routes by `StateDep`."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+
+from api.base_maps import BaseMapCache
+from api.page_cache import PageCache
+from api.print_shop import PrintShop
+from api.settings import Settings
+from api.staff_auth import StaffAuth
+from sites.catalog import Catalog
+from sites.visit_gate import VisitGate
+from sites.visits import VisitorHasher, VisitStore
+from sites.writer import ContentWriter
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Everything a request may need beyond itself; one instance per app."""
+
+    settings: Settings
+    catalog: Catalog
+    visits: VisitStore
+    visit_gate: VisitGate
+    visitor_hasher: VisitorHasher
+    page_cache: PageCache
+    print_shop: PrintShop
+    base_maps: BaseMapCache
+    staff_auth: StaffAuth
+    writer: ContentWriter
+
+
+def install_state(app: FastAPI, state: AppState) -> None:
+    """Put `state` on `app`: the one attribute of `app.state` the app uses."""
+    app.state.services = state
+
+
+def app_state(app: FastAPI) -> AppState:
+    """The state `install_state` put on `app` (for middleware, error handlers and tests)."""
+    return app.state.services
+
+
+# async: FastAPI runs a plain `def` dependency in its thread pool (see api/deps.py).
+async def get_state(request: Request) -> AppState:
+    return request.app.state.services
+
+
+StateDep = Annotated[AppState, Depends(get_state)]

@@ -1,0 +1,272 @@
+"""What the tests share that is not a fixture: example data, request helpers, content editing, PDF and
+page readers. A plain module (no tests in it), so test modules import it and never each other."""
+
+import io
+import itertools
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pypdfium2 as pdfium
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from bench._support import CHROMIUM_ARGS, PHONE_BROWSER  # noqa: F401 (shared with bench/: the tests' names too)
+
+
+class FormFields(HTMLParser):
+    """What a browser would submit from a page's site form: inputs, checked boxes, textareas, selects."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._textarea = self._select = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and name != "csrf_token" and attrs.get("type") != "file":
+            if attrs.get("type") != "checkbox" or "checked" in attrs:
+                self.fields[name] = attrs.get("value", "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.fields[name] = ""
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and (self._select not in self.fields or "selected" in attrs):
+            self.fields[self._select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag in ("textarea", "select"):
+            self._textarea = self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+DPI = 200
+
+
+AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+BUNDLED_CONTENT = REPO / "content"
+
+
+BASE_URL = "http://testserver.example"
+
+
+
+
+
+
+def phone(number: int) -> dict[str, str]:
+    """The headers of phone `number`: each number is another visitor (a person counts once per site in 30 min)."""
+    return {"User-Agent": PHONE_BROWSER["User-Agent"].replace("SM-A105F", f"SM-A{number}F")}
+
+
+_phones = itertools.count(1000)
+
+
+def visit(client: TestClient, path: str, times: int = 1) -> None:
+    """Open `path` `times` times, each from another visitor's phone (a scan or a view that counts)."""
+    for _ in range(times):
+        assert client.get(path, headers=phone(next(_phones))).status_code == 200
+
+
+def read_front_matter(index: Path) -> tuple[dict, str]:
+    """The front matter and body of a content file."""
+    _, front, body = index.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def write_front_matter(index: Path, front: dict, body: str) -> None:
+    """Write a content file the way staff would."""
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + body
+    index.write_text(text, encoding="utf-8")
+
+
+def edit_site(content_dir: Path, folder: str, /, **changes) -> None:
+    """Change front-matter fields of the site in `folder` (None deletes a field)."""
+    index = content_dir / folder / "index.md"
+    front, body = read_front_matter(index)
+    for key, value in changes.items():
+        if value is None:
+            front.pop(key, None)
+        else:
+            front[key] = value
+    write_front_matter(index, front, body)
+
+
+def add_site(content_dir: Path, folder: str, /, body: str = "## Lịch sử\n\nMột đoạn.\n", **fields) -> Path:
+    """Create a minimal valid site in `content_dir/folder`; `fields` override or extend its front matter."""
+    front = {
+        "name": f"Di tích {folder}",
+        "slug": folder,
+        "code": folder.replace("-", "")[:16],
+        "category": "dinh",
+        "address": {"text": "Xã Thử, huyện Mẫu, tỉnh Ninh Thuận", "province": "Khánh Hòa"},
+        "summary": "Một di tích để thử nghiệm.",
+        **fields,
+    }
+    (content_dir / folder).mkdir()
+    write_front_matter(content_dir / folder / "index.md", front, body)
+    return content_dir / folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (hidden ones too) with its bytes: compare before and after a refused write."""
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def photo_bytes(size: tuple[int, int] = (40, 20), image_format: str = "JPEG", orientation: int | None = None,
+                gps: bool = False) -> bytes:
+    """An image as a phone writes it: optionally rotated by EXIF orientation and carrying a GPS position."""
+    image = Image.new("RGB", size, (164, 22, 26))
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    if gps:
+        exif[0x8825] = {1: "N", 2: (10.0, 7.0, 28.0), 3: "E", 4: (105.0, 37.0, 51.0)}
+    out = io.BytesIO()
+    image.save(out, image_format, exif=exif.tobytes())
+    return out.getvalue()
+
+
+# A new site as staff fill in the admin form (flat field names, see sites/fields.py).
+NEW_SITE = {
+    "name": "Đình Mỹ Khánh",
+    "category": "dinh",
+    "address.text": "Xã Mỹ Khánh, huyện Phong Điền",
+    "address.province": "Cần Thơ",
+    "summary": "Đình làng có từ thế kỷ XIX.",
+    "location.lat": "10.0",
+    "location.lon": "105.7",
+    "location.precision": "exact",
+    "body": "## Lịch sử\n\nĐình được dựng năm 1850.",
+}
+
+
+STAFF_PASSWORD = "mat-khau-dai-du"
+
+
+STAFF = {"hoa": ("admin", None), "lan": ("editor", "Cần Thơ"), "minh": ("editor", "Khánh Hòa")}
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form of an admin page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+def login(client: TestClient, name: str, password: str = STAFF_PASSWORD):
+    """Log in through the form, as a browser does; returns the response to the form's POST."""
+    token = csrf_of(client.get("/admin/login").text)
+    return client.post("/admin/login", data={"csrf_token": token, "name": name, "password": password},
+                       follow_redirects=False)
+
+
+class PageParser(HTMLParser):
+    """Collects the tags of a page with their attributes, and its visible text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+    def find(self, tag: str, **attrs) -> list[dict]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+    def meta(self, prop: str) -> str | None:
+        found = self.find("meta", property=prop) or self.find("meta", name=prop)
+        return found[0]["content"] if found else None
+
+
+def post_form(client, path: str, fields: dict, files: dict | None = None, page: str | None = None):
+    """Submit the form of `page` (default `path`) as a browser would, with its CSRF token."""
+    token = csrf_of(client.get(page or path).text)
+    return client.post(path, data={"csrf_token": token, **fields}, files=files, follow_redirects=False)
+
+
+def form_of(client, slug: str) -> dict[str, str]:
+    """The fields of a site's edit form as the browser would send them back unchanged."""
+    return FormFields(client.get(f"/admin/sites/{slug}").text).fields
+
+
+def give_photo(content_dir, slug: str = "dinh-thoi-an", **changes) -> None:
+    """Put a photo `cong.jpg` in the site's folder and front matter (plus other front-matter `changes`)."""
+    (content_dir / slug / "cong.jpg").write_bytes(photo_bytes((800, 600)))
+    edit_site(content_dir, slug, photos=[{"file": "cong.jpg", "caption": "Cổng", "credit": "Đoàn phường"}], **changes)
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace (line breaks of wrapped text) as one space."""
+    return " ".join(text.split())
+
+
+def page_image(data: bytes, index: int = 0) -> Image.Image:
+    """Page `index` of the PDF rendered at DPI, grey-scale."""
+    return pdfium.PdfDocument(data)[index].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
+
+
+def page_text(data: bytes, index: int = 0) -> str:
+    return pdfium.PdfDocument(data)[index].get_textpage().get_text_range()
+
+
+def fonts(data: bytes) -> dict[str, int]:
+    """Every font the pages use, with the size in bytes of its embedded font program (0: not embedded)."""
+    found = {}
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant.get("/FontDescriptor", {})
+            programs = [descriptor[key].get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                        if key in descriptor]
+            found[str(font["/BaseFont"]).lstrip("/")] = len(programs[0].get_data()) if programs else 0
+    return found
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def horizontal_overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def axe_failures(page, base_url: str, paths: list[str]) -> dict[str, list]:
+    """The axe-core violations of each page (rule and first elements), for the pages that have any."""
+    failures = {}
+    for path in paths:
+        page.goto(f"{base_url}{path}")
+        violations = Axe().run(page, options=AXE_RULES).response["violations"]
+        if violations:
+            failures[path] = [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in violations]
+    return failures
+
+
+MAPPED = {"bay-da-pi-nang-tac", "chua-cam-thien-dai-de", "chua-pothi-somron", "dinh-phu-luong", "dinh-thoi-an",
+          "linh-son-co-mieu"}
+
+
+UNMAPPED = "tham-sat-lang-thanh-duc-1947"

@@ -1,0 +1,80 @@
+"""The shape of api/ (issue 12): routes by resource, no router importing another, typed state only, one
+way per shared concern, and a `diachido check` that loads no web framework."""
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support import BASE_URL, REPO, visit
+
+API = REPO / "api"
+ROUTES = API / "routes"
+
+
+def api_imports(path: Path) -> set[str]:
+    """The api.* modules `path` imports (top level or inside functions)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("api"):
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("api")}
+    return found
+
+
+def test_no_router_imports_another_router():
+    for path in ROUTES.rglob("*.py"):
+        routers = {name for name in api_imports(path) if name.startswith("api.routes")}
+        assert routers == set(), f"{path.relative_to(REPO)} imports {routers}"
+
+
+def test_the_command_line_imports_no_router():
+    assert not {name for name in api_imports(API / "cli.py") if name.startswith(("api.routes", "api.app"))} - {
+        "api.app", "api.app.create_app"}  # `serve` alone builds the app, inside the command
+
+
+def test_nothing_reads_the_app_state_by_hand():
+    """Routes, helpers and templates get the typed AppState (api/state.py), never `app.state.<name>`."""
+    files = [*API.rglob("*.py"), *(API / "templates").rglob("*.html")]
+    by_hand = [f"{path.relative_to(REPO)}: {line.strip()}" for path in files if path.name != "state.py"
+               for line in path.read_text(encoding="utf-8").splitlines() if re.search(r"app\.state\.\w", line)]
+    assert by_hand == []
+
+
+def test_templates_link_to_sites_with_the_helper():
+    hand_made = [path.name for path in (API / "templates").rglob("*.html")
+                 if re.search(r'href="/sites/\{\{', path.read_text(encoding="utf-8"))]
+    assert hand_made == []
+
+
+def test_check_loads_no_web_framework_nor_pdf_or_map_library():
+    script = ("import sys; from click.testing import CliRunner; from api.cli import main; "
+              f"result = CliRunner().invoke(main, ['check', {str(REPO / 'content')!r}]); "
+              "assert result.exit_code == 0, result.output; "
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'fastapi', 'starlette', 'folium', 'fpdf', 'uvicorn'}))")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
+    assert loaded.stdout.strip() == "[]", loaded.stderr
+
+
+def test_a_page_past_the_end_is_a_422_on_every_table(client):
+    for path in ("/map?page=2", "/stats?page=2"):
+        response = client.get(path)
+        assert response.status_code == 422 and "page" in response.text, path
+    assert client.get("/stats?page=1").status_code == 200
+
+
+def test_an_unknown_category_is_refused_everywhere_and_an_empty_one_means_all(client):
+    for path in ("/", "/map", "/api/sites", "/api/sites.geojson", "/posters.pdf"):
+        assert client.get(f"{path}?category=castle").status_code == 422, path
+    everything = client.get("/").text.count("<h2>")
+    assert client.get("/?category=&province=").text.count("<h2>") == everything > 1
+
+
+def test_the_map_and_the_geojson_count_visits_alike(client):
+    visit(client, "/q/pinangtac", 2)
+    visit(client, "/sites/bay-da-pi-nang-tac")
+    feature = next(f for f in client.get("/api/sites.geojson").json()["features"] if f["id"] == "bay-da-pi-nang-tac")
+    assert feature["properties"]["visits_30_days"] == 3
+    assert f'{BASE_URL}/sites/bay-da-pi-nang-tac' == feature["properties"]["url"]
