@@ -238,7 +238,7 @@ def _read_recordings(index: Path, folder: Path, meta: SiteFrontMatter, languages
         if lang not in languages:
             errors.append(ContentError.of(str(index), f"narration.{lang}", "narration_language", lang=lang))
         elif not file_exists(path):
-            errors.append(ContentError.of(str(index), field, "narration_missing", file=narration.file,
+            errors.append(ContentError.of(str(index), field, "narration_missing", recording=narration.file,
                                           folder=str(folder)))
         else:
             try:

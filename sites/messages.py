@@ -98,7 +98,7 @@ ENGLISH = {
     "invalid_language_tag": "{problem}; name the file index.<tag>.md",
     "rename_translation": "rename this file to {expected}",
     "front_matter": "{reason}",
-    "narration_missing": "no file '{file}' in {folder}",
+    "narration_missing": "no file '{recording}' in {folder}",
     "narration_language": "the site has no '{lang}' text (add index.{lang}.md first)",
     "narration_too_large": "{reason}",
     "narration_too_long": "{reason}",

@@ -85,15 +85,15 @@ def probe_mp3(data_path: str, max_seconds: float = MAX_RECORDING_SECONDS) -> flo
     try:
         with soundfile.SoundFile(data_path) as sound:
             if sound.format != "MP3":
-                raise RecordingNotAudio(f"'{name}' is {sound.format}, not MP3", file=name)
+                raise RecordingNotAudio(f"'{name}' is {sound.format}, not MP3", recording=name)
             seconds = sound.frames / sound.samplerate
             if seconds > max_seconds:
                 raise RecordingTooLong(f"'{name}' lasts {seconds / 60:.0f} min; at most {max_seconds / 60:.0f} min",
-                                       file=name, max_minutes=round(max_seconds / 60))
+                                       recording=name, max_minutes=round(max_seconds / 60))
             if seconds <= 0 or len(sound.read(min(sound.frames, sound.samplerate), dtype="int16")) == 0:
-                raise RecordingCorrupt(f"'{name}' holds no audio", file=name)
+                raise RecordingCorrupt(f"'{name}' holds no audio", recording=name)
     except soundfile.LibsndfileError as exc:
-        raise RecordingNotAudio(f"'{name}' is not a readable MP3 ({exc.error_string})", file=name) from exc
+        raise RecordingNotAudio(f"'{name}' is not a readable MP3 ({exc.error_string})", recording=name) from exc
     return seconds
 
 
@@ -103,23 +103,23 @@ def reencode_recording(data: bytes, name: str, max_bytes: int = MAX_RECORDING_BY
     served format; RecordingError (a subclass per problem) when it is not one we accept."""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in RECORDING_SUFFIXES:
-        raise RecordingNotAudio(f"'{name}' is not an MP3, M4A/AAC, OGG or WAV file", file=name)
+        raise RecordingNotAudio(f"'{name}' is not an MP3, M4A/AAC, OGG or WAV file", recording=name)
     if len(data) > max_bytes:
         raise RecordingTooLarge(f"'{name}' is {len(data) / 2**20:.1f} MB; at most {max_bytes / 2**20:.0f} MB",
-                                file=name, size=len(data), max_mb=max_bytes // 2**20)
+                                recording=name, size=len(data), max_mb=max_bytes // 2**20)
     try:
         container = av.open(io.BytesIO(data), mode="r", metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
         raise RecordingNotAudio(f"'{name}' is not audio that can be read ({exc.__class__.__name__})",
-                                file=name) from exc
+                                recording=name) from exc
     with container:
         if not set(container.format.name.split(",")) & _CONTAINERS or not container.streams.audio:
-            raise RecordingNotAudio(f"'{name}' holds no MP3, AAC, Ogg or WAV audio", file=name)
+            raise RecordingNotAudio(f"'{name}' holds no MP3, AAC, Ogg or WAV audio", recording=name)
         stream = container.streams.audio[0]
         declared = _declared_seconds(container, stream)
         if declared > max_seconds:
             raise RecordingTooLong(f"'{name}' says it lasts {declared / 60:.0f} min; at most "
-                                   f"{max_seconds / 60:.0f} min", file=name, minutes=round(declared / 60),
+                                   f"{max_seconds / 60:.0f} min", recording=name, minutes=round(declared / 60),
                                    max_minutes=round(max_seconds / 60))
         return _transcode(container, stream, name, declared, max_seconds)
 
@@ -146,15 +146,15 @@ def _transcode(container, stream, name: str, declared: float, max_seconds: float
                     frames += len(samples)
                     if frames > limit:
                         raise RecordingTooLong(f"'{name}' lasts more than {max_seconds / 60:.0f} min",
-                                               file=name, minutes=round(frames / SAMPLE_RATE / 60),
+                                               recording=name, minutes=round(frames / SAMPLE_RATE / 60),
                                                max_minutes=round(max_seconds / 60))
                     sink.write(samples)
                 if time.monotonic() > deadline:
-                    raise RecordingCorrupt(f"'{name}' took too long to decode", file=name)
+                    raise RecordingCorrupt(f"'{name}' took too long to decode", recording=name)
     except av.error.FFmpegError as exc:
-        raise RecordingCorrupt(f"'{name}' is damaged: {exc.strerror or exc}", file=name) from exc
+        raise RecordingCorrupt(f"'{name}' is damaged: {exc.strerror or exc}", recording=name) from exc
     seconds = frames / SAMPLE_RATE
     if seconds < 0.5 or (declared and seconds < 0.9 * declared):
         raise RecordingCorrupt(f"'{name}' is damaged: {seconds:.1f} s of audio could be read "
-                               f"of {declared:.1f} s", file=name)
+                               f"of {declared:.1f} s", recording=name)
     return Audio(out.getvalue(), seconds)

@@ -85,3 +85,10 @@ def synthesize(text: str, voice: str, rate: int = DEFAULT_RATE) -> tuple[np.ndar
         raise SpeechError(f"eSpeak NG failed to speak (status {status})")
     samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
     return samples, engine.rate
+
+
+@cache
+def has_voice(voice: str) -> bool:
+    """True when eSpeak NG has a voice called `voice` (a language tag such as vi or en)."""
+    with _lock:
+        return _engine().library.espeak_SetVoiceByName(voice.encode()) == 0
