@@ -19,7 +19,7 @@ from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, fi
 from sites.messages import PATTERN_HINTS, english
 from sites.models import JOURNEYS_FOLDER, PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.photos import PhotoError, upright_size
-from sites.recordings import RecordingFileError, file_exists, recording_file
+from sites.recordings import RecordingFileError, recording_file
 from sites.registry import Registry, SiteNotFound
 from sites.site import PhotoFile, RecordingFile, Site
 
@@ -237,7 +237,7 @@ def _read_recordings(index: Path, folder: Path, meta: SiteFrontMatter, languages
         path = folder / narration.file
         if lang not in languages:
             errors.append(ContentError.of(str(index), f"narration.{lang}", "narration_language", lang=lang))
-        elif not file_exists(path):
+        elif not os.path.lexists(path):
             errors.append(ContentError.of(str(index), field, "narration_missing", recording=narration.file,
                                           folder=str(folder)))
         else:

@@ -5,7 +5,6 @@ read from the headers and its first second decoded, once per file version (size 
 reload does not decode every recording again.
 """
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,8 +41,3 @@ def recording_file(path: Path, narrator: str) -> RecordingFile:
 @lru_cache(maxsize=1024)
 def _seconds(path: str, _mtime_ns: int, _size: int) -> float:
     return probe_mp3(path)
-
-
-def file_exists(path: Path) -> bool:
-    """True when something (even a dangling link) is at `path`."""
-    return os.path.lexists(path)

@@ -51,16 +51,16 @@ def plain_text(markdown: str) -> str:
     lines, current = [], []
     for token in _markdown.parse(markdown):
         if token.type == "inline":
-            current += [child.content for child in token.children or []
-                        if child.type in ("text", "code_inline")] if token.children else [token.content]
-            current += [" " for child in token.children or [] if child.type in ("softbreak", "hardbreak")]
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    current.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    current.append(" ")
         elif token.type in _BLOCK_ENDS and current:
             line = re.sub(r"\s+", " ", "".join(current)).strip()
             if line:
                 lines.append(line if line.endswith(_SENTENCE_END) else line + ".")
             current = []
-        elif token.type in ("fence", "code_block"):
-            continue
     return "\n".join(lines)
 
 

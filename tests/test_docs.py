@@ -8,7 +8,8 @@ from sites.journey_models import JourneyFrontMatter, JourneyTranslation
 from sites.models import SiteFrontMatter, Translation
 from tests.conftest import REPO
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
+# The README and the pages under docs/ that it links to.
+README = "\n".join(path.read_text(encoding="utf-8") for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))])
 
 
 def field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:

@@ -5,7 +5,6 @@ the loader, uploads refused for each kind of bad file, and generation that leave
 import asyncio
 import io
 import re
-import shutil
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -83,11 +82,10 @@ def test_no_digit_reaches_the_vietnamese_voice():
         assert not re.search(r"\d", spoken_text(site, "vi")), site.slug
 
 
-def test_a_long_number_is_spoken_without_hanging():
-    started = time.process_time()
-    samples, rate = synthesize(speakable_vietnamese("Mã số 9" * 1 + "9" * 400), "vi")
-    assert len(samples) / rate > 10
-    assert time.process_time() - started < 60
+def test_a_long_number_is_spoken_digit_by_digit():
+    """espeak-ng #2442: long numbers can hang the Vietnamese voice; normalised, 400 digits are read."""
+    samples, rate = synthesize(speakable_vietnamese("Mã số " + "9" * 400), "vi")
+    assert len(samples) / rate > 60
 
 
 @pytest.fixture(scope="module")
@@ -235,14 +233,12 @@ def test_an_upload_in_each_accepted_format_is_reencoded_to_mp3(name):
     ("bom.m4a", lambda: _m4a(np.zeros(22050, dtype=np.int16), 22050, gap_seconds=10 * 3600), RecordingTooLong),
 ])
 def test_each_bad_upload_is_refused_with_its_own_error(name, make, error):
-    data = make()
-    started = time.process_time()
     with pytest.raises(error) as refused:
-        reencode_recording(data, name)
+        reencode_recording(make(), name)
     assert name in str(refused.value)
     assert refused.value.type.startswith("narration_")
     if error is RecordingTooLong:  # refused from the declared length, before decoding hours of audio
-        assert time.process_time() - started < audio_seconds(_speech_mp3()) / 10
+        assert "says it lasts" in str(refused.value)
 
 
 def test_generation_leaves_the_event_loop_responsive(content_dir, tmp_path):
