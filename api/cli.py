@@ -25,6 +25,7 @@ from sites.journeys import JourneyNotFound
 from sites.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
 from sites.languages import SOURCE_LANGUAGE, InvalidLanguageTag, language_tag
 from sites.loader import ContentFolderMissing, LoadResult, load_content
+from sites.narration import NarrationLibrary
 from sites.registry import Registry, SiteNotFound
 from sites.site import Site
 from sites.writer import ContentWriter
@@ -188,6 +189,24 @@ def qr(slugs: tuple[str, ...], out_dir: Path, size: int | None, cm: float | None
         write_bytes_atomically(out_dir / f"{site.slug}.svg", site_svg(site, settings, ErrorCorrection(ec), cm))
         click.echo(f"{site.slug}: {payload}")
     click.echo(f"✓ {len(sites)} di tích, {2 * len(sites)} tệp / sites, files in {out_dir}")
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def narrate(slugs: tuple[str, ...], data_dir: Path | None) -> None:
+    """Thuyết minh / generate the automatic narration of the given sites, or of every published site, in each
+    language that has no recording (done once per text version; a server would otherwise do it on first visit)."""
+    settings = load_settings(data_dir=data_dir)
+    loaded = _load(settings.content_dir)
+    sites = loaded.registry.all() if not slugs else _named_sites(loaded.registry, slugs)
+    library = NarrationLibrary(settings.data_dir)
+    for site in sites:
+        for lang in library.languages(site):
+            audio = library.generate(site, lang)
+            kind = f"ghi âm / recorded by {audio.narrator}" if audio.narrator else "giọng đọc tự động / automatic"
+            click.echo(f"{site.slug} {lang}: {audio.seconds / 60:.1f} min, {audio.size / 1000:.0f} KB ({kind})")
+    click.echo(f"✓ {len(sites)} di tích / sites narrated in {library.folder}")
 
 
 def _language_option(context: click.Context, parameter: click.Parameter, value: str) -> str:

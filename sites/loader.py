@@ -19,8 +19,9 @@ from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, fi
 from sites.messages import PATTERN_HINTS, english
 from sites.models import JOURNEYS_FOLDER, PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.photos import PhotoError, upright_size
+from sites.recordings import RecordingFileError, recording_file
 from sites.registry import Registry, SiteNotFound
-from sites.site import PhotoFile, Site
+from sites.site import PhotoFile, RecordingFile, Site
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,11 @@ def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[Cont
         if translation is not None:
             translations[lang], bodies[lang] = translation, translated_body or ""
     photos = _read_photos(index, folder, meta, errors) if meta is not None else []
+    recordings = _read_recordings(index, folder, meta, [SOURCE_LANGUAGE, *translations], errors) if meta else {}
     if errors or meta is None:
         return None, errors
-    return Site(meta=meta, folder=folder, bodies=bodies, translations=translations, photos=photos), []
+    return Site(meta=meta, folder=folder, bodies=bodies, translations=translations, photos=photos,
+                recordings=recordings), []
 
 
 def translation_files(folder: Path, errors: list[ContentError]) -> list[tuple[str, Path]]:
@@ -223,6 +226,26 @@ def _read_photos(index: Path, folder: Path, meta: SiteFrontMatter, errors: list[
             continue
         photos.append(PhotoFile(photo.caption, photo.caption_en, photo.credit, path, width, height))
     return photos
+
+
+def _read_recordings(index: Path, folder: Path, meta: SiteFrontMatter, languages: list[str],
+                     errors: list[ContentError]) -> dict[str, RecordingFile]:
+    """The recorded narrations of `meta.narration`, each for a language the site has, checked as audio."""
+    recordings = {}
+    for lang, narration in meta.narration.items():
+        field = f"narration.{lang}.file"
+        path = folder / narration.file
+        if lang not in languages:
+            errors.append(ContentError.of(str(index), f"narration.{lang}", "narration_language", lang=lang))
+        elif not os.path.lexists(path):
+            errors.append(ContentError.of(str(index), field, "narration_missing", recording=narration.file,
+                                          folder=str(folder)))
+        else:
+            try:
+                recordings[lang] = recording_file(path, narration.narrator)
+            except RecordingFileError as problem:
+                errors.append(ContentError.of(str(index), field, problem.type, **problem.ctx))
+    return recordings
 
 
 def _without_clashing_keys(

@@ -66,6 +66,13 @@ VIETNAMESE = {
     "invalid_language_tag": "Tên tệp bản dịch phải là index.<mã ngôn ngữ>.md (ví dụ index.en.md, index.km.md)",
     "rename_translation": "Hãy đổi tên tệp thành {expected}",
     "front_matter": "Phần đầu tệp (front matter) bị lỗi",
+    "narration_missing": "Không có tệp thuyết minh này trong thư mục di tích",
+    "narration_language": "Di tích chưa có bản {lang}; chỉ thêm thuyết minh cho ngôn ngữ đã có",
+    "narration_too_large": "Tệp ghi âm quá lớn (tối đa {max_mb} MB)",
+    "narration_too_long": "Bản ghi âm quá dài (tối đa {max_minutes} phút)",
+    "narration_not_audio": "Không phải tệp âm thanh MP3, M4A/AAC, OGG hoặc WAV",
+    "narration_corrupt": "Tệp âm thanh bị hỏng, không đọc hết được",
+    "narration_unreadable": "Không đọc được tệp thuyết minh",
 }
 
 # English of our own types; pydantic's come with their errors.
@@ -91,6 +98,13 @@ ENGLISH = {
     "invalid_language_tag": "{problem}; name the file index.<tag>.md",
     "rename_translation": "rename this file to {expected}",
     "front_matter": "{reason}",
+    "narration_missing": "no file '{recording}' in {folder}",
+    "narration_language": "the site has no '{lang}' text (add index.{lang}.md first)",
+    "narration_too_large": "{reason}",
+    "narration_too_long": "{reason}",
+    "narration_not_audio": "{reason}",
+    "narration_corrupt": "{reason}",
+    "narration_unreadable": "{reason}",
 }
 
 # What a format checked by a pattern means, by the format's name (`models.PATTERN_FORMATS`).
@@ -103,6 +117,8 @@ PATTERN_HINTS = {
               "use lower-case letters a-z, digits and hyphens"),
     "photo_file": ("Tên tệp ảnh (chữ, số, - và _) có đuôi .jpg, .png hoặc .webp",
                    "a file name in the site folder (letters, digits, - and _) ending in .jpg, .png or .webp"),
+    "narration_file": ("Tên tệp MP3 trong thư mục di tích (chữ, số, - và _) có đuôi .mp3",
+                       "an MP3 file name in the site folder (letters, digits, - and _) ending in .mp3"),
     "url": ("Phải là địa chỉ web bắt đầu bằng http:// hoặc https://",
             "must be a web address starting with http:// or https://"),
 }

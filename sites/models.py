@@ -26,10 +26,12 @@ VIETNAM_LON = (101.0, 118.0)
 ALIAS_PATTERN = r"^[a-z0-9-]{2,80}$"
 URL_PATTERN = r"^https?://\S+$"
 PHOTO_FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(?:jpg|jpeg|png|webp|JPG|JPEG|PNG|WEBP)$"
+# A recording placed by hand is served as it is, so it must be MP3 (the admin re-encodes other formats).
+NARRATION_FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(?:mp3|MP3)$"
 
 # The name of the format each pattern checks, by which `sites.messages.PATTERN_HINTS` explains it.
 PATTERN_FORMATS = {SLUG_PATTERN: "slug", CODE_PATTERN: "code", ALIAS_PATTERN: "alias",
-                   PHOTO_FILE_PATTERN: "photo_file", URL_PATTERN: "url"}
+                   PHOTO_FILE_PATTERN: "photo_file", URL_PATTERN: "url", NARRATION_FILE_PATTERN: "narration_file"}
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
@@ -141,6 +143,15 @@ class Photo(StrictModel):
     credit: Text = Field(description="Who took the photo, and its licence")
 
 
+class Narration(StrictModel):
+    """A recorded narration of the site in one language, stored in the site's folder."""
+
+    file: Annotated[str, StringConstraints(pattern=NARRATION_FILE_PATTERN)] = Field(
+        description="MP3 file inside the site folder (letters, digits, - and _), at most 20 MB and 15 minutes"
+    )
+    narrator: Text = Field(description="Who reads the narration, shown beside the player")
+
+
 class Source(StrictModel):
     """Where the facts on the page come from."""
 
@@ -167,6 +178,10 @@ class SiteFrontMatter(StrictModel):
         description="One or two sentences, used in lists, posters and map popups"
     )
     photos: list[Photo] = Field(default_factory=list, description="Photos in the site folder, first one leads")
+    narration: dict[str, Narration] = Field(
+        default_factory=dict, description="Recorded narrations by language tag (vi, en...); a language without "
+        "one gets automatic speech"
+    )
     sources: list[Source] = Field(default_factory=list, description="Where the facts come from")
     tags: list[Text] = Field(default_factory=list, description="Free keywords that help search")
     published: bool = Field(True, description="False for a draft, which is not served to visitors")

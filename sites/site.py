@@ -32,6 +32,16 @@ class PhotoFile:
 
 
 @dataclass(frozen=True)
+class RecordingFile:
+    """A recorded narration in the site folder: the MP3, who reads it, its length and size in bytes."""
+
+    path: Path
+    narrator: str
+    seconds: float
+    size: int
+
+
+@dataclass(frozen=True)
 class LocalizedSite:
     """The short texts of a site in one language, with the language they are really in and whether a
     translation was reviewed (the source text always counts as reviewed)."""
@@ -53,6 +63,7 @@ class Site:
     bodies: dict[str, str]
     translations: dict[str, Translation] = field(default_factory=dict)
     photos: list[PhotoFile] = field(default_factory=list)
+    recordings: dict[str, RecordingFile] = field(default_factory=dict)
 
     @cached_property
     def search_text(self) -> str:

@@ -27,6 +27,7 @@ VALID = {
         "summary": "Một ngôi đình.", "photos": [{"file": "cong.jpg", "caption": "Cổng", "caption_en": "Gate",
                                                 "credit": "Đoàn xã"}],
         "sources": [{"url": "https://example.org/a", "title": "Nguồn"}], "tags": ["đình"], "published": True,
+        "narration": {"vi": {"file": "thuyet-minh.mp3", "narrator": "Đoàn xã"}},
     },
     Translation: {"name": "Thới An Communal House", "summary": "A communal house.", "built": "1852",
                   "translation_reviewed": False},
@@ -66,6 +67,11 @@ def _value_cases(annotation, metadata: list, path: tuple, valid: object):
     if get_origin(annotation) is list:
         yield f"{path} not a list", path, "x"
         yield from _value_cases(get_args(annotation)[0], [], (*path, 0), valid[0])
+        return
+    if get_origin(annotation) is dict:
+        yield f"{path} not a block", path, "x"
+        key = next(iter(valid))
+        yield from _value_cases(get_args(annotation)[1], [], (*path, key), valid[key])
         return
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         yield f"{path} not a block", path, "x"

@@ -1,0 +1,181 @@
+"""Narration of a site per language: its recording when staff gave one, else automatic speech generated
+from the name, summary and story, once per content version, into DATA_DIR/narration/<slug>/.
+
+`NarrationLibrary.status(site, lang)` answers at once (never synthesises): ready with the file, its
+length and size, or not yet, in which case it asks the background generator, one thread at low CPU
+priority with a bounded queue and one job per file. Routes call `status`; `diachido narrate` calls
+`generate`. A file is named by a hash of the spoken text, voice and engine version, so a changed text
+makes a new file (the old one is removed) and a URL with the name can be cached for ever.
+"""
+
+import hashlib
+import logging
+import os
+import queue
+import re
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from speech import espeak
+from speech.audio import MP3_COMPRESSION, SUFFIX, audio_seconds, encode_mp3
+from speech.spoken import plain_text, speakable
+from sites.files import private_folder, write_bytes_atomically
+from sites.languages import base_language
+from sites.site import Site
+
+log = logging.getLogger(__name__)
+NARRATION_FOLDER = "narration"
+QUEUE_LIMIT = 64  # waiting jobs; more requests are answered "not ready" and asked again later
+WORKER_NICENESS = 10  # the worker thread yields the CPU to scans and pages
+
+
+@dataclass(frozen=True)
+class NarrationAudio:
+    """A narration ready to serve: the MP3, its length and size, and who reads it (None: automatic speech)."""
+
+    path: Path
+    seconds: float
+    size: int
+    narrator: str | None
+
+    @property
+    def automatic(self) -> bool:
+        return self.narrator is None
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the audio does: for versioned URLs and the ETag."""
+        return self.path.stem.rsplit("-", 1)[-1] if self.automatic else f"{self.size:x}{self.path.stat().st_mtime_ns:x}"
+
+
+@dataclass(frozen=True)
+class NarrationStatus:
+    """What a route needs: the audio when ready, else None (it is being generated)."""
+
+    audio: NarrationAudio | None
+
+    @property
+    def ready(self) -> bool:
+        return self.audio is not None
+
+
+def spoken_text(site: Site, lang: str) -> str:
+    """The site's name, summary and story in `lang`, as plain text normalised for speaking."""
+    localized = site.localized(lang)
+    body = site.bodies.get(localized.content_lang, "")
+    return speakable("\n".join([localized.name + ".", localized.summary, plain_text(body)]), localized.content_lang)
+
+
+def has_voice(lang: str) -> bool:
+    """True when eSpeak NG has a voice for `lang`'s base language (vi, en; not km)."""
+    return espeak.has_voice(base_language(lang))
+
+
+class NarrationLibrary:
+    """The narrations of every site, recorded or generated, under `data_dir`/narration."""
+
+    def __init__(self, data_dir: Path):
+        self.folder = data_dir / NARRATION_FOLDER
+        self._jobs: dict[Path, Future] = {}
+        self._queue: queue.Queue = queue.Queue(QUEUE_LIMIT)
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
+
+    def languages(self, site: Site) -> list[str]:
+        """The languages `site` can be heard in: those with a recording or with text and a voice."""
+        return [lang for lang in site.languages if lang in site.recordings or has_voice(lang)]
+
+    def generated_path(self, site: Site, lang: str) -> Path:
+        """Where the automatic speech of this text version goes: <slug>/<lang>-<hash>.mp3."""
+        return self.folder / site.slug / f"{lang}-{_version(spoken_text(site, lang), base_language(lang))}{SUFFIX}"
+
+    def status(self, site: Site, lang: str) -> NarrationStatus:
+        """The narration of `site` in `lang` if ready; if not, its generation is queued (never run here)."""
+        if (recording := site.recordings.get(lang)) is not None:
+            return NarrationStatus(NarrationAudio(recording.path, recording.seconds, recording.size, recording.narrator))
+        path = self.generated_path(site, lang)
+        if (audio := _generated(path)) is not None:
+            return NarrationStatus(audio)
+        self.ensure(site, lang)
+        return NarrationStatus(None)
+
+    def ensure(self, site: Site, lang: str) -> Future:
+        """A future of the narration, generated in the background once however often it is asked for."""
+        path = self.generated_path(site, lang)
+        with self._lock:
+            if (job := self._jobs.get(path)) is not None:
+                return job
+            job = self._jobs[path] = Future()
+            self._start_worker()
+        try:
+            self._queue.put_nowait((site, lang, path, job))
+        except queue.Full:
+            with self._lock:
+                del self._jobs[path]
+            job.set_exception(RuntimeError("narration queue is full; ask again later"))
+        return job
+
+    def generate(self, site: Site, lang: str) -> NarrationAudio:
+        """The narration of `site` in `lang`, generated now in this thread if needed (CLI and worker)."""
+        if (recording := site.recordings.get(lang)) is not None:
+            return NarrationAudio(recording.path, recording.seconds, recording.size, recording.narrator)
+        path = self.generated_path(site, lang)
+        if (audio := _generated(path)) is None:
+            samples, rate = espeak.synthesize(spoken_text(site, lang), base_language(lang))
+            encoded = encode_mp3(samples, rate)
+            private_folder(self.folder)
+            private_folder(path.parent)
+            write_bytes_atomically(path, encoded.data)
+            audio = _generated(path)
+        self._prune(path)
+        return audio
+
+    def _prune(self, current: Path) -> None:
+        """Remove the earlier versions of `current` (same site and language)."""
+        lang = current.stem.rsplit("-", 1)[0]
+        for old in current.parent.glob(f"{lang}-*{SUFFIX}"):
+            if old != current and re.fullmatch(rf"{re.escape(lang)}-[0-9a-f]{{16}}", old.stem):
+                old.unlink(missing_ok=True)
+
+    def _start_worker(self) -> None:
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, name="narration", daemon=True)
+            self._worker.start()
+
+    def _work(self) -> None:
+        try:  # Linux: a thread is a task with its own niceness
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        except OSError:
+            pass
+        while True:
+            site, lang, path, job = self._queue.get()
+            try:
+                job.set_result(self.generate(site, lang))
+            except Exception as exc:  # a failure is the job's answer, and logged; the worker goes on
+                log.exception("narration of %s (%s) failed", site.slug, lang)
+                job.set_exception(exc)
+            finally:
+                with self._lock:
+                    self._jobs.pop(path, None)
+
+
+def _version(text: str, voice: str) -> str:
+    """16 hex digits naming this text spoken by this voice, engine and encoding."""
+    key = "\0".join([text, voice, espeak.engine_version(), str(espeak.DEFAULT_RATE), str(MP3_COMPRESSION)])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _generated(path: Path) -> NarrationAudio | None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return None
+    return NarrationAudio(path, _seconds(path, size), size, None)
+
+
+@lru_cache(maxsize=4096)
+def _seconds(path: Path, _size: int) -> float:
+    return audio_seconds(path.read_bytes())
