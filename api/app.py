@@ -24,16 +24,13 @@ from map.assets import SERVED_PACKAGES
 from sites.accounts import UserStore, session_secret
 from sites.catalog import Catalog
 from sites.files import make_private, private_folder
-from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
-from sites.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
-from sites.visit_gate import VisitGate
-from sites.visits import SQLiteVisitStore, VisitorHasher, VisitStoreUnavailable
+from sites.sessions import Sessions
+from sites.stores import Stores, open_stores
+from sites.throttle import LoginThrottle
+from sites.visits import VisitStoreUnavailable
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
-
-VISITS_FILE = "visits.sqlite3"
-
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app on `settings` (default: from DIACHIDO_* environment variables).
@@ -44,7 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     private_folder(settings.data_dir)
     catalog = Catalog(settings.content_dir)
-    visits = SQLiteVisitStore(settings.data_dir / VISITS_FILE)
+    database_url = settings.database_url.get_secret_value() if settings.database_url else None
+    stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
+    visits = stores.visits
     print_shop = PrintShop()
 
     @contextlib.asynccontextmanager
@@ -57,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-        await visits.close()
+        await stores.close()
         print_shop.close()
 
     app = FastAPI(
@@ -80,9 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.page_cache = PageCache()
     app.state.print_shop = print_shop
     app.state.base_maps = BaseMapCache()
-    app.state.visitor_hasher = VisitorHasher()
-    app.state.staff_auth = _staff_auth(settings)
-    app.state.visit_gate = VisitGate(settings.counted_per_address)
+    app.state.visitor_hasher = stores.hasher
+    app.state.staff_auth = _staff_auth(settings, stores)
     app.state.writer = ContentWriter(settings.content_dir, settings.data_dir)
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
@@ -103,11 +101,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _staff_auth(settings: Settings) -> admin_auth.StaffAuth:
-    """Accounts, sessions and the login throttle, kept in the data folder."""
+def _staff_auth(settings: Settings, stores: Stores) -> admin_auth.StaffAuth:
+    """Accounts (in the data folder), sessions and the login throttle (in `stores`)."""
     secret = settings.secret_key.get_secret_value() if settings.secret_key else session_secret(settings.data_dir)
-    sessions = Sessions(SQLiteSessionStore(settings.data_dir / SESSIONS_FILE))
-    throttle = LoginThrottle(SQLiteThrottleStore(settings.data_dir / THROTTLE_FILE), secret)
+    sessions = Sessions(stores.sessions)
+    throttle = LoginThrottle(stores.throttle, secret)
     return admin_auth.StaffAuth(UserStore(settings.data_dir, sessions), sessions, throttle,
                                 admin_auth.PasswordCheckSlots(), secret)
 
