@@ -30,14 +30,10 @@ from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
 from sites.catalog import Catalog
 from sites.files import make_private, private_folder
-from sites.visit_gate import VisitGate
-from sites.visits import SQLiteVisitStore, VisitorHasher
+from sites.stores import open_stores
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
-
-VISITS_FILE = "visits.sqlite3"
-
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app on `settings` (default: from DIACHIDO_* environment variables).
@@ -48,7 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     private_folder(settings.data_dir)
     catalog = Catalog(settings.content_dir)
-    visits = SQLiteVisitStore(settings.data_dir / VISITS_FILE)
+    database_url = settings.database_url.get_secret_value() if settings.database_url else None
+    stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
+    visits = stores.visits
     print_shop = PrintShop()
 
     @contextlib.asynccontextmanager
@@ -61,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-        await visits.close()
+        await stores.close()
         print_shop.close()
 
     app = FastAPI(
@@ -82,12 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         catalog=catalog,
         visits=visits,
-        visit_gate=VisitGate(settings.counted_per_address),
-        visitor_hasher=VisitorHasher(),
+        visitor_hasher=stores.hasher,
         page_cache=PageCache(),
         print_shop=print_shop,
         base_maps=BaseMapCache(),
-        staff_auth=open_staff_auth(settings),
+        staff_auth=open_staff_auth(settings, stores),
         writer=ContentWriter(settings.content_dir, settings.data_dir),
     ))
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)

@@ -85,11 +85,9 @@ async def count_visit(request: Request, state: AppState, site: Site, kind: Visit
     day = vietnam_day(now)
     address = request.client.host if request.client else ""
     hasher = state.visitor_hasher
-    visitor = hasher(address, user_agent, day)
-    if not state.visit_gate.admit(visitor, hasher.address(address, day), site.slug, kind):
-        return
-    try:
-        await state.visits.record(Visit(site.slug, kind, visitor, now))
+    try:  # the store decides whether it counts (sites.visit_gate), and reports its own failures
+        await state.visits.record(Visit(site.slug, kind, hasher(address, user_agent, day), now,
+                                        hasher.address(address, day)))
     except VisitStoreUnavailable:
         pass  # the store logged and reports the damage
     except Exception:

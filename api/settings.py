@@ -77,6 +77,12 @@ class Settings(BaseSettings):
         description="The address the server listens on; `diachido serve --host` sets it. With a loopback base_url, "
         "QR codes and posters are refused unless this is a loopback address too (unset: refused)",
     )
+    database_url: SecretStr | None = Field(
+        None,
+        description="postgresql://user:password@host/dbname: keep visits, the visit window, the daily visitor key, "
+        "sessions and login throttling in PostgreSQL, shared by several processes and servers; unset: SQLite "
+        "files in data_dir (one process)",
+    )
 
     @property
     def secure_cookies(self) -> bool:
@@ -105,6 +111,13 @@ class Settings(BaseSettings):
     def _tile_template(cls, value: str) -> str:
         if not value.startswith(("http://", "https://", "/")) or not all(p in value for p in ("{z}", "{x}", "{y}")):
             raise ValueError("must be an http(s) address (or a path) containing {z}, {x} and {y}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (unset it to keep the SQLite files in data_dir)")
         return value
 
     @field_validator("base_url")

@@ -9,8 +9,9 @@ from typing import TypeVar
 from api.settings import Settings
 from api.workpool import low_priority_threads
 from sites.accounts import UserStore, session_secret
-from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
-from sites.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
+from sites.sessions import Sessions
+from sites.stores import Stores
+from sites.throttle import LoginThrottle
 
 T = TypeVar("T")
 
@@ -58,9 +59,9 @@ class StaffAuth:
     secret: str
 
 
-def open_staff_auth(settings: Settings) -> StaffAuth:
-    """Accounts, sessions and the login throttle, kept in the data folder."""
+def open_staff_auth(settings: Settings, stores: Stores) -> StaffAuth:
+    """Accounts (in the data folder), sessions and the login throttle (in `stores`: SQLite or PostgreSQL)."""
     secret = settings.secret_key.get_secret_value() if settings.secret_key else session_secret(settings.data_dir)
-    sessions = Sessions(SQLiteSessionStore(settings.data_dir / SESSIONS_FILE))
-    throttle = LoginThrottle(SQLiteThrottleStore(settings.data_dir / THROTTLE_FILE), secret)
+    sessions = Sessions(stores.sessions)
+    throttle = LoginThrottle(stores.throttle, secret)
     return StaffAuth(UserStore(settings.data_dir, sessions), sessions, throttle, PasswordCheckSlots(), secret)

@@ -11,7 +11,6 @@ from api.print_shop import PrintShop
 from api.settings import Settings
 from api.staff_auth import StaffAuth
 from sites.catalog import Catalog
-from sites.visit_gate import VisitGate
 from sites.visits import VisitorHasher, VisitStore
 from sites.writer import ContentWriter
 
@@ -23,7 +22,6 @@ class AppState:
     settings: Settings
     catalog: Catalog
     visits: VisitStore
-    visit_gate: VisitGate
     visitor_hasher: VisitorHasher
     page_cache: PageCache
     print_shop: PrintShop

@@ -1,5 +1,5 @@
 """A small SQLite file in the data folder shared by threads (and processes): the embedded default
-behind the session and login-throttle stores. PostgreSQL versions of those stores come later (issue 17)."""
+behind the session and login-throttle stores. Their PostgreSQL versions run the same statements (sites/postgres.py)."""
 
 import contextlib
 import os

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sites.local_db import LocalDatabase
+from sites.postgres import PostgresDatabase
 
 SESSIONS_FILE = "sessions.sqlite3"
 LIFETIME = 12 * 3600  # seconds from login, however busy the session is (it never slides)
@@ -29,24 +30,20 @@ class SessionStore(Protocol):
         """End every session of `user`."""
 
 
-class SQLiteSessionStore:
-    """Sessions in an SQLite file in the data folder (the default, one machine)."""
+class SessionTable:
+    """Sessions in the `sessions` table of `db`: the same statements on SQLite and PostgreSQL."""
 
-    SCHEMA = """CREATE TABLE IF NOT EXISTS sessions (
-        key TEXT PRIMARY KEY, user TEXT NOT NULL, expires REAL NOT NULL);
-        CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user);"""
-
-    def __init__(self, path: Path):
-        self.db = LocalDatabase(path, self.SCHEMA)
+    def __init__(self, db: LocalDatabase | PostgresDatabase):
+        self.db = db
 
     def add(self, key: str, user: str, expires: float, now: float) -> None:
         with self.db.transaction() as db:
             db.execute("DELETE FROM sessions WHERE expires <= ?", (now,))  # keeps the file small
-            db.execute("INSERT INTO sessions VALUES (?, ?, ?)", (key, user, expires))
+            db.execute("INSERT INTO sessions (key, \"user\", expires) VALUES (?, ?, ?)", (key, user, expires))
 
     def user(self, key: str, now: float) -> str | None:
         with self.db.transaction() as db:
-            row = db.execute("SELECT user FROM sessions WHERE key = ? AND expires > ?", (key, now)).fetchone()
+            row = db.execute("SELECT \"user\" FROM sessions WHERE key = ? AND expires > ?", (key, now)).fetchone()
         return row[0] if row else None
 
     def remove(self, key: str) -> None:
@@ -55,7 +52,22 @@ class SQLiteSessionStore:
 
     def remove_user(self, user: str) -> None:
         with self.db.transaction() as db:
-            db.execute("DELETE FROM sessions WHERE user = ?", (user,))
+            db.execute('DELETE FROM sessions WHERE "user" = ?', (user,))
+
+
+class SQLiteSessionStore(SessionTable):
+    """Sessions in an SQLite file in the data folder (the default, one machine)."""
+
+    SCHEMA = """CREATE TABLE IF NOT EXISTS sessions (
+        key TEXT PRIMARY KEY, user TEXT NOT NULL, expires REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user);"""
+
+    def __init__(self, path: Path):
+        super().__init__(LocalDatabase(path, self.SCHEMA))
+
+
+class PostgresSessionStore(SessionTable):
+    """Sessions in PostgreSQL, shared by every process and server (the table is in sites/migrations)."""
 
 
 class Sessions:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sites.local_db import LocalDatabase
+from sites.postgres import PostgresDatabase
 
 THROTTLE_FILE = "login-throttle.sqlite3"
 FORGET_AFTER = 86400  # seconds: an idle, unlocked key is dropped after a day
@@ -53,15 +54,14 @@ class ThrottleStore(Protocol):
     def clear(self, key: str) -> None: ...
 
 
-class SQLiteThrottleStore:
-    """Attempt counts in an SQLite file in the data folder: they survive a restart."""
+class ThrottleTable:
+    """Attempt counts in the `attempts` table of `db`: the same statements on SQLite and PostgreSQL.
 
-    SCHEMA = """CREATE TABLE IF NOT EXISTS attempts (
-        key TEXT PRIMARY KEY, count INTEGER NOT NULL, locked_until REAL NOT NULL, touched REAL NOT NULL);
-        CREATE INDEX IF NOT EXISTS attempts_touched ON attempts (touched);"""
+    Every transaction is exclusive (SQLite's BEGIN IMMEDIATE; a PostgreSQL advisory lock), so `reserve`'s
+    read-modify-write is atomic across processes."""
 
-    def __init__(self, path: Path):
-        self.db = LocalDatabase(path, self.SCHEMA)
+    def __init__(self, db: LocalDatabase | PostgresDatabase):
+        self.db = db
 
     def reserve(self, keys: Sequence[tuple[str, Limit]], now: float) -> float:
         with self.db.transaction() as db:
@@ -73,7 +73,8 @@ class SQLiteThrottleStore:
             for key, limit in keys:
                 count = (rows[key][0] if rows[key] else 0) + 1
                 delay = limit.delay(count)  # 0 means "not locked", whatever `now` a parallel request saw
-                db.execute("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?)",
+                db.execute("INSERT INTO attempts VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET count ="
+                           " excluded.count, locked_until = excluded.locked_until, touched = excluded.touched",
                            (key, count, now + delay if delay else 0, now))
             db.execute("DELETE FROM attempts WHERE touched < ? AND locked_until < ?", (now - FORGET_AFTER, now))
         return 0.0
@@ -90,6 +91,24 @@ class SQLiteThrottleStore:
     def clear(self, key: str) -> None:
         with self.db.transaction() as db:
             db.execute("DELETE FROM attempts WHERE key = ?", (key,))
+
+
+class SQLiteThrottleStore(ThrottleTable):
+    """Attempt counts in an SQLite file in the data folder: they survive a restart."""
+
+    SCHEMA = """CREATE TABLE IF NOT EXISTS attempts (
+        key TEXT PRIMARY KEY, count INTEGER NOT NULL, locked_until REAL NOT NULL, touched REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS attempts_touched ON attempts (touched);"""
+
+    def __init__(self, path: Path):
+        super().__init__(LocalDatabase(path, self.SCHEMA))
+
+
+class PostgresThrottleStore(ThrottleTable):
+    """Attempt counts in PostgreSQL, shared by every process and server (the table is in sites/migrations)."""
+
+    def __init__(self, db: PostgresDatabase):
+        super().__init__(db.exclusive("attempts"))
 
 
 class LoginThrottle:

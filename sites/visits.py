@@ -6,7 +6,7 @@ only once the visit is committed, but one writer commits every visit that arrive
 transaction, so a burst of scans costs a few commits, not one each.
 
 Privacy: no address is stored. A visitor is a keyed hash of (client address, User-Agent) whose key
-lives only in memory and changes every day, so hashes of different days cannot be linked, and once a
+is random and changes every day (sites/visitor_keys.py), so hashes of different days cannot be linked, and once a
 day is over its hashes are deleted and only the count of distinct ones is kept.
 """
 
@@ -22,9 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sites.store_file import StoreDamaged, StoreFile
+
+if TYPE_CHECKING:
+    from sites.visit_gate import VisitGate  # which imports VisitKind from here
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +45,14 @@ class VisitKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Visit:
-    """One counted visit of the site `slug`; `visitor` comes from `VisitorHasher`."""
+    """One visit of the site `slug`; `visitor` and `address` (for the ceiling per address) come from
+    `VisitorHasher`."""
 
     slug: str
     kind: VisitKind
     visitor: bytes
     at: datetime
+    address: bytes = b""
 
     @property
     def day(self) -> date:
@@ -89,14 +94,15 @@ class VisitStoreUnavailable(Exception):
 class VisitStore(Protocol):
     """Where visits are recorded and counted; the app needs nothing more.
 
-    A damaged store does not stop the app: `problem` says why, `record` and the queries raise
-    VisitStoreUnavailable, and the stored data is left as it is for staff to restore.
+    A damaged (or unreachable) store does not stop the app: `problem` says why, `record` and the queries
+    raise VisitStoreUnavailable, and the stored data is left as it is for staff to restore.
     """
 
     problem: str | None
 
-    async def record(self, visit: Visit) -> None:
-        """Return once `visit` is durably stored."""
+    async def record(self, visit: Visit) -> bool:
+        """Whether `visit` is counted (one per visitor and site in a window, within the ceiling per address,
+        see sites/visit_gate.py); a counted visit is durably stored when this returns."""
 
     def totals(self) -> dict[str, Counts]:
         """All-time counts of every site visited at least once, by slug."""
@@ -112,15 +118,22 @@ class VisitStore(Protocol):
         """Finish pending writes and release the store."""
 
 
+class DailyKeys(Protocol):
+    """Where the day's key comes from (sites/visitor_keys.py); the same for every process of a deployment."""
+
+    def key(self, day: date) -> bytes: ...
+
+
 class VisitorHasher:
     """Turns a client address and User-Agent into an 8-byte visitor id that is only stable for one day.
 
-    The key is random, kept in memory only and replaced when the day changes, so nobody (us included)
-    can recompute an id from an address afterwards. A restart also replaces it: a visitor seen before
-    and after a restart on the same day counts twice.
+    The key is random and replaced every day, so nobody (us included) can recompute an id from an address
+    afterwards. It comes from `keys` (the store), so a visitor seen before and after a restart, or by
+    another process, on the same day counts once; without `keys`, it lives in this object only.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keys: DailyKeys | None = None) -> None:
+        self.keys = keys
         self._day: date | None = None
         self._key = b""
 
@@ -137,8 +150,9 @@ class VisitorHasher:
         return self._hash(address, day)
 
     def _hash(self, text: str, day: date) -> bytes:
-        if day != self._day:
-            self._day, self._key = day, secrets.token_bytes(32)
+        if day != self._day:  # once a day per process: a blocking call to the store
+            self._key = self.keys.key(day) if self.keys else secrets.token_bytes(32)
+            self._day = day
         return hashlib.blake2b(text.encode(), key=self._key, digest_size=8).digest()
 
 
@@ -189,8 +203,9 @@ class SQLiteVisitStore:
     cost of an fsync per commit, on the event loop).
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, gate: "VisitGate | None" = None):
         self.path = path
+        self.gate = gate  # None: every visit is counted (tests of the store alone)
         self.problem: str | None = None
         self._file = StoreFile(path)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
@@ -241,17 +256,21 @@ class SQLiteVisitStore:
             return f"{self.path.name}: {error}"
         return self._file.changed()
 
-    async def record(self, visit: Visit) -> None:
+    async def record(self, visit: Visit) -> bool:
         if self._closed:
             raise RuntimeError("the visit store is closed")
         if self.problem:
             raise VisitStoreUnavailable(self.problem)
+        # On the event loop with no await before the queueing: each decision is atomic in this process.
+        if self.gate is not None and not self.gate.admit(visit.visitor, visit.address, visit.slug, visit.kind):
+            return False
         loop = asyncio.get_running_loop()
         if not self._pending:
             loop.call_soon(self._commit_pending)
         committed = loop.create_future()
         self._pending.append((visit, committed))
         await committed
+        return True
 
     def _commit_pending(self) -> None:
         """Commit every visit recorded since the last commit, then release the requests waiting for them.

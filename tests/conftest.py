@@ -14,6 +14,7 @@ from api.settings import Settings
 from bench._support import live_server
 from sites.accounts import UserStore
 from tests.support import BASE_URL, BUNDLED_CONTENT, CHROMIUM_ARGS, STAFF, STAFF_PASSWORD, login
+from tests.postgres_server import Cluster, binaries, postgres_cluster
 
 
 @pytest.fixture
@@ -29,13 +30,38 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the whole run; outside CI a missing PostgreSQL skips, in CI it fails."""
+    if binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is missing in CI: .ci/run must install Debian's postgresql package")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with postgres_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str | None:
+    """The store back end under test, as DIACHIDO_DATABASE_URL: None for SQLite in the data folder, or a new,
+    empty PostgreSQL database. Tests that take it run once on each."""
+    return request.getfixturevalue("postgres").database() if request.param == "postgresql" else None
+
+
 @pytest.fixture
-def make_client(content_dir: Path, data_dir: Path) -> Iterator[Callable[..., TestClient]]:
+def database_url(request) -> str | None:
+    """The database of apps built by `make_client`: the test's `backend` if it has one, else SQLite."""
+    return request.getfixturevalue("backend") if "backend" in request.fixturenames else None
+
+
+@pytest.fixture
+def make_client(content_dir: Path, data_dir: Path, database_url: str | None) -> Iterator[Callable[..., TestClient]]:
     """Build a client on the temporary content and data folders; keyword arguments override settings."""
     clients = []
 
     def make(raise_server_exceptions: bool = True, **overrides) -> TestClient:
-        defaults = {"content_dir": content_dir, "data_dir": data_dir, "base_url": BASE_URL, "reload_interval": 0}
+        defaults = {"content_dir": content_dir, "data_dir": data_dir, "base_url": BASE_URL, "reload_interval": 0,
+                    "database_url": database_url}
         settings = Settings(**{**defaults, **overrides})
         client = TestClient(create_app(settings), raise_server_exceptions=raise_server_exceptions)
         client.__enter__()

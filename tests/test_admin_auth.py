@@ -26,6 +26,8 @@ from api.routes.admin import sites as admin_sites
 from api.settings import Settings
 from api.state import app_state
 from sites.accounts import UserStore
+from sites.sessions import Sessions
+from sites.stores import session_store
 from tests.support import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
 from bench._support import start_server
 
@@ -101,7 +103,7 @@ def test_login_returns_to_the_page_asked_for_but_never_elsewhere(staff_client):
         client.post("/admin/logout", data={"csrf_token": csrf_of(client.get("/admin").text)})
 
 
-def test_logout_ends_the_session(staff_client):
+def test_logout_ends_the_session(backend, staff_client):
     client = staff_client("hoa")
     response = client.post("/admin/logout", data={"csrf_token": csrf_of(client.get("/admin").text)},
                            follow_redirects=False)
@@ -109,7 +111,7 @@ def test_logout_ends_the_session(staff_client):
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
-def test_five_wrong_passwords_lock_the_name_for_a_while(staff_client, make_client):
+def test_five_wrong_passwords_lock_the_name_for_a_while(backend, staff_client, make_client):
     staff_client("lan")  # creates the user
     client = make_client()
     for _ in range(5):
@@ -165,7 +167,7 @@ def login_from(client: TestClient, name: str, password: str = STAFF_PASSWORD, *,
                        headers=headers, follow_redirects=False)
 
 
-def test_a_copied_cookie_stops_working_at_logout(staff_client, make_client):
+def test_a_copied_cookie_stops_working_at_logout(backend, staff_client, make_client):
     client = staff_client("hoa")
     copied = client.cookies["diachido_admin"]
     client.post("/admin/logout", data={"csrf_token": csrf_of(client.get("/admin").text)})
@@ -185,9 +187,10 @@ def test_a_session_ends_twelve_hours_after_login_however_busy(staff_client):
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
-def test_a_new_password_ends_the_users_sessions_everywhere(staff_client, data_dir):
+def test_a_new_password_ends_the_users_sessions_everywhere(backend, staff_client, data_dir):
     laptop, phone, other = staff_client("hoa"), staff_client("hoa"), staff_client("lan")
-    UserStore(data_dir).set_password("hoa", "mat-khau-moi-dai")  # as `diachido passwd` will
+    # As `diachido passwd` will: on the deployment's session store (PostgreSQL's, when it is set).
+    UserStore(data_dir, Sessions(session_store(data_dir, backend))).set_password("hoa", "mat-khau-moi-dai")
     assert laptop.get("/admin", follow_redirects=False).status_code == 303
     assert phone.get("/admin", follow_redirects=False).status_code == 303
     assert other.get("/admin", follow_redirects=False).status_code == 200
@@ -195,7 +198,7 @@ def test_a_new_password_ends_the_users_sessions_everywhere(staff_client, data_di
     assert login(laptop, "hoa", "mat-khau-moi-dai").status_code == 303
 
 
-def test_a_guesser_elsewhere_never_locks_the_owner_out(staff_client, client_at):
+def test_a_guesser_elsewhere_never_locks_the_owner_out(backend, staff_client, client_at):
     staff_client("lan")  # creates the user
     guesser = client_at(GUESSER)
     assert [login(guesser, "lan", "sai-mat-khau").status_code for _ in range(7)] == [401] * 5 + [429] * 2

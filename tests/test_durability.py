@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 
 from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, phone
@@ -40,11 +41,20 @@ def scan_until_refused(base_url: str, answered: list[int], stop: threading.Event
             answered.append(1)
 
 
-def test_sigkill_during_a_burst_loses_no_answered_scan(tmp_path):
+def stored_scans(backend: str | None, data_dir: Path) -> int:
+    """The all-time scans of Đình Thới An, read from the store itself."""
+    query = "SELECT scans FROM site_totals WHERE slug = 'dinh-thoi-an'"
+    if backend:
+        with psycopg.connect(backend) as connection:
+            return connection.execute(query).fetchone()[0]
+    return sqlite3.connect(data_dir / "visits.sqlite3").execute(query).fetchone()[0]
+
+
+def test_sigkill_during_a_burst_loses_no_answered_scan(backend, tmp_path):
     shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
     # All from 127.0.0.1: the ceiling per address is lifted, as if they came from many addresses.
     settings = {"content_dir": str(tmp_path / "content"), "data_dir": str(tmp_path / "data"),
-                "counted_per_address": "1000000"}
+                "counted_per_address": "1000000", **({"database_url": backend} if backend else {})}
     base_url, process = start_server(tmp_path, **settings)
     answered: list[int] = []
     stop = threading.Event()
@@ -59,8 +69,7 @@ def test_sigkill_during_a_burst_loses_no_answered_scan(tmp_path):
     for client in clients:
         client.join()
 
-    stored = sqlite3.connect(tmp_path / "data" / "visits.sqlite3").execute(
-        "SELECT scans FROM site_totals WHERE slug = 'dinh-thoi-an'").fetchone()[0]
+    stored = stored_scans(backend, tmp_path / "data")
     assert stored >= len(answered) >= 300
     assert stored <= len(answered) + CLIENTS  # at most the scans in flight when it died were counted unanswered
     access_log = [line for log in tmp_path.glob("server-*.log") for line in log.read_text().splitlines()
@@ -71,6 +80,19 @@ def test_sigkill_during_a_burst_loses_no_answered_scan(tmp_path):
         connection = http.client.HTTPConnection(urlsplit(restarted).hostname, urlsplit(restarted).port)
         connection.request("GET", "/api/stats/dinh-thoi-an")
         assert f'"scans":{stored},' in connection.getresponse().read().decode()
+
+
+def test_an_unreachable_database_is_reported_while_pages_and_scans_are_served(make_client, tmp_path, caplog):
+    # No server listens on this socket: as when PostgreSQL is down or its host unreachable.
+    client = make_client(database_url=f"postgresql://diachido@/diachido?host={tmp_path}&port=9")
+    for _ in range(3):
+        scan = client.get("/q/thoian", headers=PHONE_BROWSER)
+        assert scan.status_code == 200 and "<h1>Đình Thới An</h1>" in scan.text
+    assert client.get("/sites/dinh-thoi-an", headers=PHONE_BROWSER).status_code == 200
+    health = client.get("/healthz").json()
+    assert health["status"] == "degraded" and health["reason"].startswith("PostgreSQL: ")
+    assert client.get("/api/stats").status_code == 503
+    assert "Visits cannot be counted" in caplog.text
 
 
 def damage(path: Path, kind: str) -> bytes:

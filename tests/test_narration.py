@@ -23,7 +23,7 @@ from speech.audio import (MAX_RECORDING_BYTES, RecordingCorrupt, RecordingNotAud
                           RecordingTooLong, audio_seconds, encode_mp3, reencode_recording)
 from speech.espeak import synthesize
 from speech.spoken import plain_text, speakable_english, speakable_vietnamese
-from tests.conftest import BUNDLED_CONTENT
+from tests.support import BUNDLED_CONTENT
 
 # Effective speaking rates, pauses included: Vietnamese words are syllables (about 230 a minute at
 # eSpeak NG's 160), English words are longer (about 120 a minute). Outside this range the audio is cut

@@ -1,0 +1,51 @@
+"""Every shared store of a deployment, from one setting: SQLite files in the data folder (the default, one
+process), or PostgreSQL when a database URL is given (many processes and servers)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sites.postgres import PostgresDatabase
+from sites.sessions import SESSIONS_FILE, PostgresSessionStore, SessionStore, SQLiteSessionStore
+from sites.throttle import THROTTLE_FILE, PostgresThrottleStore, SQLiteThrottleStore, ThrottleStore
+from sites.visit_gate import VisitGate
+from sites.visitor_keys import KEYS_FILE, PostgresKeyStore, SQLiteKeyStore
+from sites.visits import SQLiteVisitStore, VisitorHasher, VisitStore
+from sites.visits_pg import PostgresVisitStore
+
+VISITS_FILE = "visits.sqlite3"
+
+
+@dataclass
+class Stores:
+    """The visit store, the visitor hasher (with its daily key), sessions and login throttling."""
+
+    visits: VisitStore
+    hasher: VisitorHasher
+    sessions: SessionStore
+    throttle: ThrottleStore
+    database: PostgresDatabase | None = None
+
+    async def close(self) -> None:
+        await self.visits.close()
+        if self.database:
+            self.database.close()
+
+
+def session_store(data_dir: Path, database_url: str | None) -> SessionStore:
+    """The deployment's session store alone, for commands that end sessions (a password changed outside the
+    server) without opening the others."""
+    if database_url:
+        return PostgresSessionStore(PostgresDatabase(database_url, max_connections=1))
+    return SQLiteSessionStore(data_dir / SESSIONS_FILE)
+
+
+def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> Stores:
+    """The stores in `data_dir`, or in PostgreSQL at `database_url`; `per_address` is the hourly ceiling of
+    counted visits per address. Opening never fails for an unreachable database: the visit store reports it."""
+    if database_url:
+        database = PostgresDatabase(database_url)
+        return Stores(PostgresVisitStore(database, per_address), VisitorHasher(PostgresKeyStore(database)),
+                      PostgresSessionStore(database), PostgresThrottleStore(database), database)
+    return Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)),
+                  VisitorHasher(SQLiteKeyStore(data_dir / KEYS_FILE)),
+                  SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE))

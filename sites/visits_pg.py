@@ -1,0 +1,196 @@
+"""Counting visits in PostgreSQL (`DIACHIDO_DATABASE_URL`): the same counts as SQLiteVisitStore, shared by every
+process and server.
+
+Group commit as with SQLite: `record` returns once its visit is committed, and one writer per process sends
+every visit queued meanwhile in one transaction, as one call of the `record_visits` function
+(sites/migrations): the visit gate (window per visitor and site, ceiling per address) is decided there, in
+the same transaction as the counts, so several processes count a visitor once.
+
+An unreachable database is not damage: `problem` says why, visits are served and not counted (logged),
+statistics answer 503, and a probe tries the database every `RETRY_AFTER` seconds until it answers again.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import psycopg
+
+from sites.postgres import CONNECTION_OPTIONS, DatabaseUnavailable, PostgresDatabase, describe
+from sites.visit_gate import ADDRESS_PERIOD_SECONDS, WINDOW_SECONDS
+from sites.visits import Counts, Visit, VisitKind, VisitStoreUnavailable, vietnam_day
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = 5.0  # seconds between attempts while the database is unreachable
+PRUNE_EVERY = 300.0  # seconds between deletions of expired gate rows and past days' visitor ids
+_RECORD = ("SELECT record_visits(%s::bytea[], %s::bytea[], %s::text[], %s::date[], %s::boolean[],"
+           " %s::timestamptz[], %s, %s, %s)")
+
+
+class PostgresVisitStore:
+    """Visit counts in PostgreSQL; `per_address` is the ceiling of counted visits per address per hour."""
+
+    def __init__(self, db: PostgresDatabase, per_address: int):
+        self.db, self.per_address = db, per_address
+        self._pending: list[tuple[Visit, asyncio.Future]] = []
+        self._writer: asyncio.Task | None = None
+        self._connection: psycopg.AsyncConnection | None = None
+        self._failed: str | None = None  # why the database cannot be used, until the probe reaches it again
+        self._probe: asyncio.Task | None = None
+        self._pruned_at = 0.0
+        self._closed = False
+        try:
+            db.ensure_schema()
+        except DatabaseUnavailable as exc:
+            self._unavailable(str(exc))
+
+    @property
+    def problem(self) -> str | None:
+        """Why visits cannot be counted now, or None. Read on the event loop (by counting and /healthz) while
+        failing, it makes sure the probe runs (a failure at start happens before the loop exists)."""
+        if self._failed and not self._closed and (self._probe is None or self._probe.done()):
+            with contextlib.suppress(RuntimeError):  # no running loop: the next reader on the loop starts it
+                self._probe = asyncio.get_running_loop().create_task(self._probe_until_back())
+        return self._failed
+
+    def _unavailable(self, reason: str) -> None:
+        if self._failed is None:
+            log.error("Không ghi được lượt truy cập / Visits cannot be counted: %s. Pages are still served; "
+                      "visits are not counted and statistics answer 503 until the database answers again.", reason)
+        self._failed = reason
+
+    async def _probe_until_back(self) -> None:
+        while self._failed and not self._closed:
+            await asyncio.sleep(RETRY_AFTER)
+            try:
+                await self._disconnect()
+                await (await self._connect()).execute("SELECT 1")
+            except (psycopg.Error, DatabaseUnavailable) as exc:
+                self._failed = describe(exc) if isinstance(exc, psycopg.Error) else str(exc)
+                continue
+            self._failed = None
+            log.warning("PostgreSQL trả lời trở lại / PostgreSQL answers again: visits are counted again")
+
+    async def record(self, visit: Visit) -> bool:
+        if self._closed:
+            raise RuntimeError("the visit store is closed")
+        if self._failed:
+            raise VisitStoreUnavailable(self._failed)
+        committed = asyncio.get_running_loop().create_future()
+        self._pending.append((visit, committed))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_pending())
+        return await committed
+
+    async def _write_pending(self) -> None:
+        """Commit the queued visits, batch after batch: visits queued while one batch commits form the next."""
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                counted = await self._commit([visit for visit, _ in batch])
+            except Exception as exc:
+                counted, outcome = None, exc
+                if isinstance(exc, (psycopg.OperationalError, DatabaseUnavailable)):
+                    await self._disconnect()
+                    self._unavailable(describe(exc) if isinstance(exc, psycopg.Error) else str(exc))
+                    outcome = VisitStoreUnavailable(self._failed)
+            for index, (_, future) in enumerate(batch):
+                if future.done():  # the request was cancelled; its visit was in the batch all the same
+                    continue
+                if counted is None:
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(counted[index])
+            if counted is not None and time.monotonic() - self._pruned_at > PRUNE_EVERY:
+                await self._prune()
+
+    async def _commit(self, visits: list[Visit]) -> list[bool]:
+        """Record `visits` in one transaction; returns whether each was counted (in the order given)."""
+        connection = await self._connect()
+        # One lock order for every batch of every process: address, then visitor and site (see record_visits).
+        order = sorted(range(len(visits)), key=lambda i: (visits[i].address, visits[i].visitor, visits[i].slug,
+                                                           visits[i].at))
+        ordered = [visits[i] for i in order]
+        arguments = ([v.address for v in ordered], [v.visitor for v in ordered], [v.slug for v in ordered],
+                     [v.day for v in ordered], [v.kind is VisitKind.SCAN for v in ordered], [v.at for v in ordered],
+                     timedelta(seconds=WINDOW_SECONDS), timedelta(seconds=ADDRESS_PERIOD_SECONDS), self.per_address)
+        for attempt in range(3):
+            try:
+                async with connection.transaction():
+                    (admitted,) = await (await connection.execute(_RECORD, arguments)).fetchone()
+                break
+            except psycopg.errors.DeadlockDetected:  # should not happen with the lock order; retried if it does
+                if attempt == 2:
+                    raise
+        counted = [False] * len(visits)
+        for position, index in enumerate(order):
+            counted[index] = admitted[position]
+        return counted
+
+    async def _connect(self) -> psycopg.AsyncConnection:
+        if self._connection is None or self._connection.closed:
+            if not self.db.schema_ready:
+                await asyncio.to_thread(self.db.ensure_schema)
+            self._connection = await psycopg.AsyncConnection.connect(self.db.url, **CONNECTION_OPTIONS)
+        return self._connection
+
+    async def _disconnect(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    async def _prune(self) -> None:
+        """Forget gate rows whose window or period is over, and visitor ids of past days (counts stay)."""
+        self._pruned_at = time.monotonic()
+        try:
+            connection = await self._connect()
+            async with connection.transaction():
+                await connection.execute("DELETE FROM visit_windows WHERE coalesce(last_visit, '-infinity') < %s",
+                                         (datetime.now(UTC) - timedelta(seconds=WINDOW_SECONDS),))
+                await connection.execute("DELETE FROM address_periods WHERE started < %s",
+                                         (datetime.now(UTC) - timedelta(seconds=ADDRESS_PERIOD_SECONDS),))
+                await connection.execute("DELETE FROM visitors_today WHERE day < %s", (vietnam_day(datetime.now(UTC)),))
+        except psycopg.Error:
+            log.exception("pruning the visit gate's rows failed; tried again later")
+
+    def _read(self, sql: str, parameters: tuple | list = ()) -> list[tuple]:
+        if self._failed:
+            raise VisitStoreUnavailable(self._failed)
+        try:
+            with self.db.transaction() as db:
+                return db.execute(sql, parameters).fetchall()
+        except DatabaseUnavailable as exc:
+            self._unavailable(str(exc))
+            raise VisitStoreUnavailable(self._failed) from exc
+
+    def totals(self) -> dict[str, Counts]:
+        rows = self._read("SELECT slug, scans, views, unique_visitors, last_visit FROM site_totals")
+        return {slug: Counts(scans, views, uniques, last) for slug, scans, views, uniques, last in rows}
+
+    def daily(self, start: date, end: date, slugs: list[str] | None = None) -> dict[str, dict[date, Counts]]:
+        query = ("SELECT slug, day, scans, views, unique_visitors, last_visit FROM daily_counts"
+                 " WHERE day BETWEEN ? AND ?")
+        parameters: list = [start, end]
+        if slugs is not None:
+            query += " AND slug = ANY(?)"
+            parameters.append(slugs)
+        series: dict[str, dict[date, Counts]] = {}
+        for slug, day, scans, views, uniques, last in self._read(query, parameters):
+            series.setdefault(slug, {})[day] = Counts(scans, views, uniques, last)
+        return series
+
+    def period_totals(self, start: date, end: date) -> dict[str, Counts]:
+        rows = self._read("SELECT slug, sum(scans), sum(views), sum(unique_visitors), max(last_visit) FROM daily_counts"
+                          " WHERE day BETWEEN ? AND ? GROUP BY slug", (start, end))
+        return {slug: Counts(int(scans), int(views), int(uniques), last) for slug, scans, views, uniques, last in rows}
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._probe is not None:
+            self._probe.cancel()
+        if self._writer is not None:
+            await self._writer
+        await self._disconnect()
