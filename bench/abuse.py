@@ -260,7 +260,7 @@ def idle_scans(target: Target, code: str, count: int = IDLE_SCANS) -> list[float
 
 
 @contextlib.contextmanager
-def abuse_server(root: Path, sites: int, one_core: bool) -> Iterator[Target]:
+def abuse_server(root: Path, sites: int, one_core: bool = False) -> Iterator[Target]:
     """`diachido serve` on loopback with `sites` synthetic sites, until the block ends."""
     content = make_synthetic_content(root, sites)
     base_url, process = start_server(root, content_dir=str(content), data_dir=str(root / "data"),
