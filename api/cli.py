@@ -226,7 +226,8 @@ def _language_option(context: click.Context, parameter: click.Parameter, value: 
 @click.option("--lang", "lang", default=SOURCE_LANGUAGE, show_default=True, callback=_language_option,
               help="BCP 47 tag of the posters' language (vi, en, km…); a site without text in it prints in Vietnamese")
 @click.option("--journey", help="Write the leaflet of this journey (slug, code or alias; a draft too) instead")
-def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey: str | None) -> None:
+@click.option("--bleed", is_flag=True, help="A 3 mm bleed and crop marks around each page, for a print shop that trims")
+def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey: str | None, bleed: bool) -> None:
     """Áp phích PDF / write one PDF with a page per given site, or per published site.
 
     A site may be named by its slug, code or an alias; drafts only when named. With --journey, the
@@ -251,7 +252,7 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey
     with click.progressbar(texts, length=len(sites), label="Áp phích / posters", file=sys.stderr,
                            hidden=len(sites) < PROGRESS_FROM) as progress:
         try:
-            body = make_posters(progress, PosterFormat(fmt), branding(settings))
+            body = make_posters(progress, PosterFormat(fmt), branding(settings), bleed=bleed)
         except ValueError as exc:  # a text too long to fit even at the smallest size
             raise click.ClickException(f"Không in được / cannot print: {exc}") from None
     out_file.parent.mkdir(parents=True, exist_ok=True)

@@ -86,6 +86,28 @@ def fit_text(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, align: s
 
     Sizes step down by half a point. Raises ValueError if it fits at no size down to SMALLEST_PT (or `min_pt`).
     """
+    shaped, size, lines, height = _fit(pdf, text, style, box, max_pt, min_pt)
+    line_h = size * PT_TO_MM * LINE_HEIGHT
+    y = box.y + ((box.h - height) / 2 if middle else 0) + MARK_ROOM * size * PT_TO_MM
+    for line in lines:
+        pdf.set_xy(box.x, y)
+        if shaped:
+            _out_actual_text(pdf, line)
+        pdf.cell(box.w, line_h, line, align=align)
+        if shaped:
+            pdf._out("EMC")
+        y += line_h
+    return height
+
+
+def measure_text(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, min_pt: float = SMALLEST_PT) -> float:
+    """The height `fit_text` would use for `text` in `box`, without writing it (for layouts that share out room)."""
+    return _fit(pdf, text, style, box, max_pt, min_pt)[3]
+
+
+def _fit(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, min_pt: float
+         ) -> tuple[bool, float, list[str], float]:
+    """(shaped, size, lines, height) of `text` at the largest size that fits `box`; leaves the font set to it."""
     shaped = _needs_shaping(text)
     if shaped:
         _add_shaped_fonts(pdf)
@@ -104,17 +126,7 @@ def fit_text(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, align: s
         if size < min_pt:
             raise ValueError(f"text does not fit in {box.w:.0f} x {box.h:.0f} mm: {text[:40]}…")
     pdf.set_font(FONT_FAMILY, style, size)
-    line_h = size * PT_TO_MM * LINE_HEIGHT
-    y = box.y + ((box.h - height) / 2 if middle else 0) + MARK_ROOM * size * PT_TO_MM
-    for line in lines:
-        pdf.set_xy(box.x, y)
-        if shaped:
-            _out_actual_text(pdf, line)
-        pdf.cell(box.w, line_h, line, align=align)
-        if shaped:
-            pdf._out("EMC")
-        y += line_h
-    return height
+    return shaped, size, lines, height
 
 
 def _needs_shaping(text: str) -> bool:
@@ -220,6 +232,15 @@ def draw_header(pdf: FPDF, organisation: str, logo: Path | None, box: Box, size_
     pdf.set_line_width(0.3)
     pdf.line(box.x, rule_y, box.x + box.w, rule_y)
     return rule_y - box.y
+
+
+def draw_photo(pdf: FPDF, photo: Path, box: Box) -> None:
+    """A JPEG photo filling `box`, centred and cropped to its aspect (embedded as it is: no re-encoding)."""
+    with Image.open(photo) as image:  # reads the header only
+        aspect = image.width / image.height
+    width, height = (box.h * aspect, box.h) if aspect > box.w / box.h else (box.w, box.w / aspect)
+    with pdf.rect_clip(box.x, box.y, box.w, box.h):
+        pdf.image(photo, x=box.x + (box.w - width) / 2, y=box.y + (box.h - height) / 2, w=width, h=height)
 
 
 def qr_side(grid: list[list[bool]], symbol_mm: float, max_w: float, max_h: float, min_symbol_mm: float) -> float:
