@@ -19,6 +19,7 @@ from qr.formats import PosterFormat
 from qr.printing import (
     MIN_SYMBOL_MM,
     Box,
+    draw_fitted,
     draw_header,
     draw_photo,
     draw_qr,
@@ -197,50 +198,49 @@ def _draw_texts(pdf: FPDF, site: PosterText, box: Box, s: float, align: str) -> 
     the photo beside the summary; the plaque's text column puts it above.
     """
     beside = align == "C"
-    name_h = measure_text(pdf, site.name, "B", Box(box.x, 0, box.w, box.h * 0.4), NAME_PT * s)
-    en_h = measure_text(pdf, site.name_en, "", Box(box.x, 0, box.w, box.h * 0.12), NAME_EN_PT * s) if site.name_en else 0
+    name = measure_text(pdf, site.name, "B", Box(box.x, 0, box.w, box.h * 0.4), NAME_PT * s)
+    name_en = measure_text(pdf, site.name_en, "", Box(box.x, 0, box.w, box.h * 0.12), NAME_EN_PT * s) \
+        if site.name_en else None
     rule_h = 1.2 * s
-    details = " · ".join(part for part in (site.category, site.recognition) if part)
-    details_h = measure_text(pdf, details, "", Box(box.x, 0, box.w, box.h * 0.15), DETAILS_PT * s)
+    details_text = " · ".join(part for part in (site.category, site.recognition) if part)
+    details = measure_text(pdf, details_text, "", Box(box.x, 0, box.w, box.h * 0.15), DETAILS_PT * s)
     gap = 3 * s
-    fixed = name_h + en_h + rule_h + details_h + 4 * gap
+    fixed = name.height + (name_en.height if name_en else 0) + rule_h + details.height + 4 * gap
     body = Box(box.x, 0, box.w, box.h - fixed)
-    photo_box = credit_h = None
-    if site.photo:
-        credit_h = text_height(CREDIT_PT * s, 1) if site.photo_credit else 0
-        if beside:
-            photo_w = box.w * 0.45
-            photo_box = Box(box.x, 0, photo_w, min(photo_w / PHOTO_ASPECT, body.h - credit_h))
-            summary_box = Box(box.x + photo_w + 5 * s, 0, box.w - photo_w - 5 * s, body.h)
-        else:
-            photo_box = Box(box.x, 0, box.w, min(box.w / 2, body.h * 0.45))  # wider than tall in a narrow column
-            summary_box = Box(box.x, 0, box.w, body.h - photo_box.h - credit_h - gap)
+    photo_box = None
+    credit_h = text_height(CREDIT_PT * s, 1) if site.photo_credit else 0
+    if site.photo and beside:
+        photo_w = box.w * 0.45
+        photo_box = Box(box.x, 0, photo_w, min(photo_w / PHOTO_ASPECT, body.h - credit_h))
+        summary_box = Box(box.x + photo_w + 5 * s, 0, box.w - photo_w - 5 * s, body.h)
+    elif site.photo:
+        photo_box = Box(box.x, 0, box.w, min(box.w / 2, body.h * 0.45))  # wider than tall in a narrow column
+        summary_box = Box(box.x, 0, box.w, body.h - photo_box.h - credit_h - gap)
     else:
         summary_box = body
-    summary_h = measure_text(pdf, site.summary, "", summary_box, SUMMARY_PT * s)
+    summary = measure_text(pdf, site.summary, "", summary_box, SUMMARY_PT * s)
     photo_total = photo_box.h + credit_h if photo_box else 0
-    body_h = max(summary_h, photo_total) if beside else summary_h + (photo_total + gap if photo_box else 0)
+    body_h = max(summary.height, photo_total) if beside else summary.height + (photo_total + gap if photo_box else 0)
     spare = max(0.0, body.h - body_h) / 4  # shared between the four gaps below the name
-    y = box.y
-    y += fit_text(pdf, site.name, "B", Box(box.x, y, box.w, name_h), NAME_PT * s, align) + gap
-    if site.name_en:
-        y += fit_text(pdf, site.name_en, "", Box(box.x, y, box.w, en_h), NAME_EN_PT * s, align)
+    y = box.y + draw_fitted(pdf, name, Box(box.x, box.y, box.w, name.height), align) + gap
+    if name_en:
+        y += draw_fitted(pdf, name_en, Box(box.x, y, box.w, name_en.height), align)
     y += gap + spare
     rule_w = 40 * s
     pdf.set_fill_color(*ACCENT_RGB)
     pdf.rect(box.x + (box.w - rule_w) / 2 if beside else box.x, y, rule_w, rule_h, style="F")
     pdf.set_fill_color(0)
     y += rule_h + gap + spare
-    y += fit_text(pdf, details, "", Box(box.x, y, box.w, details_h), DETAILS_PT * s, align) + gap + spare
-    if photo_box and not beside:
-        _draw_photo(pdf, site, Box(box.x, y, photo_box.w, photo_box.h), s, align)
-        y += photo_total + gap
+    y += draw_fitted(pdf, details, Box(box.x, y, box.w, details.height), align) + gap + spare
     if photo_box and beside:
         _draw_photo(pdf, site, Box(box.x, y + (body_h - photo_total) / 2, photo_box.w, photo_box.h), s, "L")
-        summary_box = Box(summary_box.x, y + (body_h - summary_h) / 2, summary_box.w, summary_h)
-        fit_text(pdf, site.summary, "", summary_box, SUMMARY_PT * s, "L")
-    else:
-        fit_text(pdf, site.summary, "", Box(box.x, y, box.w, summary_h), SUMMARY_PT * s, align)
+        draw_fitted(pdf, summary, Box(summary_box.x, y + (body_h - summary.height) / 2, summary_box.w,
+                                      summary.height), "L")
+        return
+    if photo_box:
+        _draw_photo(pdf, site, Box(box.x, y, photo_box.w, photo_box.h), s, align)
+        y += photo_total + gap
+    draw_fitted(pdf, summary, Box(box.x, y, box.w, summary.height), align)
 
 
 def _draw_photo(pdf: FPDF, site: PosterText, box: Box, s: float, align: str) -> None:

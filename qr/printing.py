@@ -80,34 +80,30 @@ def draw_qr(pdf: FPDF, grid: list[list[bool]], x: float, y: float, side: float) 
         pdf.rect(x + column * module, y + row * module, length * module, module, style="F")
 
 
+@dataclass(frozen=True)
+class FittedText:
+    """A text broken into lines at the largest size that fits its box (see `measure_text`)."""
+
+    style: str
+    shaped: bool
+    size: float
+    lines: list[str]
+    height: float  # millimetres
+
+
 def fit_text(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, align: str, middle: bool = False,
              min_pt: float = SMALLEST_PT) -> float:
     """Write `text` in `box` at the largest size up to `max_pt` at which it fits wrapped; returns the height used.
 
     Sizes step down by half a point. Raises ValueError if it fits at no size down to SMALLEST_PT (or `min_pt`).
     """
-    shaped, size, lines, height = _fit(pdf, text, style, box, max_pt, min_pt)
-    line_h = size * PT_TO_MM * LINE_HEIGHT
-    y = box.y + ((box.h - height) / 2 if middle else 0) + MARK_ROOM * size * PT_TO_MM
-    for line in lines:
-        pdf.set_xy(box.x, y)
-        if shaped:
-            _out_actual_text(pdf, line)
-        pdf.cell(box.w, line_h, line, align=align)
-        if shaped:
-            pdf._out("EMC")
-        y += line_h
-    return height
+    return draw_fitted(pdf, measure_text(pdf, text, style, box, max_pt, min_pt), box, align, middle)
 
 
-def measure_text(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, min_pt: float = SMALLEST_PT) -> float:
-    """The height `fit_text` would use for `text` in `box`, without writing it (for layouts that share out room)."""
-    return _fit(pdf, text, style, box, max_pt, min_pt)[3]
-
-
-def _fit(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, min_pt: float
-         ) -> tuple[bool, float, list[str], float]:
-    """(shaped, size, lines, height) of `text` at the largest size that fits `box`; leaves the font set to it."""
+def measure_text(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, min_pt: float = SMALLEST_PT
+                 ) -> FittedText:
+    """`text` fitted to `box` as `fit_text` would, without writing it: layouts share out the room by its
+    height, then write it with `draw_fitted` (at the same width) without fitting it again."""
     shaped = _needs_shaping(text)
     if shaped:
         _add_shaped_fonts(pdf)
@@ -121,12 +117,27 @@ def _fit(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, min_pt: floa
         lines = _wrap(words, per_pt, box.w / size, lambda piece: pdf.get_string_width(piece) / max_pt)
         height = text_height(size, len(lines))
         if height <= box.h:
-            break
+            return FittedText(style, shaped, size, lines, height)
         size -= 0.5
         if size < min_pt:
             raise ValueError(f"text does not fit in {box.w:.0f} x {box.h:.0f} mm: {text[:40]}…")
-    pdf.set_font(FONT_FAMILY, style, size)
-    return shaped, size, lines, height
+
+
+def draw_fitted(pdf: FPDF, fitted: FittedText, box: Box, align: str, middle: bool = False) -> float:
+    """Write a measured text in `box` (as wide as the one it was measured in); returns its height."""
+    pdf.set_text_shaping(fitted.shaped)
+    pdf.set_font(FONT_FAMILY, fitted.style, fitted.size)
+    line_h = fitted.size * PT_TO_MM * LINE_HEIGHT
+    y = box.y + ((box.h - fitted.height) / 2 if middle else 0) + MARK_ROOM * fitted.size * PT_TO_MM
+    for line in fitted.lines:
+        pdf.set_xy(box.x, y)
+        if fitted.shaped:
+            _out_actual_text(pdf, line)
+        pdf.cell(box.w, line_h, line, align=align)
+        if fitted.shaped:
+            pdf._out("EMC")
+        y += line_h
+    return fitted.height
 
 
 def _needs_shaping(text: str) -> bool:

@@ -411,3 +411,16 @@ def test_bleed_route_and_cli(client, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert pdfium.PdfDocument(out.read_bytes())[0].get_size() == pytest.approx(
         (width + 2 * slug, height + 2 * slug), abs=0.1)
+
+
+def test_route_prints_the_sites_first_photo_from_its_960_px_variant(content_dir, make_client, data_dir):
+    folder = add_site(content_dir, "dinh-co-anh", name="Đình Có Ảnh",
+                      photos=[{"file": "san.jpg", "caption": "Sân đình", "credit": "Ảnh: Đoàn xã Thới An"}])
+    Image.new("RGB", (2400, 1600), (90, 120, 60)).save(folder / "san.jpg", quality=80)
+    data = make_client().get("/posters/dinh-co-anh.pdf").content
+    assert "Ảnh: Đoàn xã Thới An" in one_line(page_text(data))
+    xobjects = pypdf.PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/XObject"]
+    (image,) = [x.get_object() for x in xobjects.values()]
+    assert image["/Filter"] == "/DCTDecode" and image["/Width"] == 960  # the variant, not the 2400 px original
+    assert list((data_dir / "photo-cache" / "dinh-co-anh").glob("san-960-*.jpg"))
+    assert decode_page(data).text.endswith("/q/dinhcoanh")
