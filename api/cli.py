@@ -4,6 +4,7 @@ The web server (FastAPI, uvicorn) and the PDF and QR drawing are imported by the
 `diachido check` loads only the content loader.
 """
 
+import asyncio
 import copy
 import gc
 import logging
@@ -226,7 +227,8 @@ def _language_option(context: click.Context, parameter: click.Parameter, value: 
 @click.option("--lang", "lang", default=SOURCE_LANGUAGE, show_default=True, callback=_language_option,
               help="BCP 47 tag of the posters' language (vi, en, km…); a site without text in it prints in Vietnamese")
 @click.option("--journey", help="Write the leaflet of this journey (slug, code or alias; a draft too) instead")
-def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey: str | None) -> None:
+@click.option("--bleed", is_flag=True, help="A 3 mm bleed and crop marks around each page, for a print shop that trims")
+def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey: str | None, bleed: bool) -> None:
     """Áp phích PDF / write one PDF with a page per given site, or per published site.
 
     A site may be named by its slug, code or an alias; drafts only when named. With --journey, the
@@ -251,12 +253,46 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey
     with click.progressbar(texts, length=len(sites), label="Áp phích / posters", file=sys.stderr,
                            hidden=len(sites) < PROGRESS_FROM) as progress:
         try:
-            body = make_posters(progress, PosterFormat(fmt), branding(settings))
+            body = make_posters(progress, PosterFormat(fmt), branding(settings), bleed=bleed)
         except ValueError as exc:  # a text too long to fit even at the smallest size
             raise click.ClickException(f"Không in được / cannot print: {exc}") from None
     out_file.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomically(out_file, body)
     click.echo(f"✓ {len(sites)} trang / pages, {len(body) // 1024} KB: {out_file}")
+
+
+@main.command()
+@click.option("--month", required=True, help="The month, YYYY-MM (Vietnam time), e.g. 2026-11")
+@click.option("--province", help="Only this province (today's or the former one)")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .pdf, .csv or .xlsx (replaced only once complete)")
+def report(month: str, province: str | None, out_file: Path) -> None:
+    """Báo cáo tháng / write the monthly report (scans, views, visitors per site) as PDF, CSV or XLSX."""
+    from api.report_tables import report_csv, report_xlsx
+    from qr.reports import report_pdf
+    from sites.monthly import monthly_report, parse_month
+    from sites.stores import open_stores
+
+    try:
+        first_day = parse_month(month)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem), param_hint="'--month'") from None
+    makers = {".pdf": None, ".csv": report_csv, ".xlsx": report_xlsx}
+    if out_file.suffix.lower() not in makers:
+        raise click.BadParameter(f"'{out_file.name}': .pdf, .csv hoặc/or .xlsx", param_hint="'--out'")
+    settings = load_settings()
+    registry = _load(settings.content_dir).registry
+    database_url = settings.database_url.get_secret_value() if settings.database_url else None
+    stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
+    try:
+        made = monthly_report(stores.visits, registry, first_day, province)
+    finally:
+        asyncio.run(stores.close())
+    maker = makers[out_file.suffix.lower()]
+    body = maker(made) if maker else report_pdf(made, settings.organisation)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomically(out_file, body)
+    click.echo(f"✓ {len(made.rows)} di tích / sites, {made.total.scans} lượt quét / scans: {out_file}")
 
 
 def _warn_if_loopback(settings: Settings) -> None:

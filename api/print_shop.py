@@ -5,7 +5,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from api.workpool import WORKER_NICENESS, ByteCache, WorkPool, low_priority_threads
@@ -36,18 +36,33 @@ class PrintShop:
         return await self.pngs.get((payload, size, ec, dpi),
                                    lambda: self._png_pool.run(png, payload, size, ec, dpi))
 
-    async def posters(self, key: str, texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding) -> bytes:
+    async def posters(self, key: str, texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding,
+                      bleed: bool = False) -> bytes:
         """One PDF with a page per text (see `qr.posters.posters`); `key` is its `poster_key`."""
-        return await self.pdfs.get(key, lambda: self._pdf_pool.run(posters, list(texts), fmt, brand))
+        return await self.pdfs.get(key, lambda: self._pdf_pool.run(_posters, list(texts), fmt, brand, bleed))
+
+    async def pdf(self, key: str, make: Callable[..., bytes], *arguments: object) -> bytes:
+        """Any other printed PDF (the monthly report): `make(*arguments)` in the poster process, cached by `key`."""
+        return await self.pdfs.get(key, lambda: self._pdf_pool.run(make, *arguments))
 
     def close(self) -> None:
         self._png_pool.close()
         self._pdf_pool.close()
 
 
-def poster_key(texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding) -> str:
-    """The version of a poster PDF: a digest of everything printed on it, so an edit makes a new one."""
-    return hashlib.blake2b(pickle.dumps((list(texts), fmt.value, brand)), digest_size=16).hexdigest()
+def poster_key(texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding, bleed: bool = False) -> str:
+    """The version of a poster PDF: a digest of everything printed on it, so an edit makes a new one (a photo's
+    variant file is named by its source's modification time and size, so a new photo is a new path)."""
+    return content_key((list(texts), fmt.value, brand, bleed))
+
+
+def content_key(printed: object) -> str:
+    """A digest of everything a PDF prints (picklable), to cache it and answer If-None-Match."""
+    return hashlib.blake2b(pickle.dumps(printed), digest_size=16).hexdigest()
+
+
+def _posters(texts: list[PosterText], fmt: PosterFormat, brand: Branding, bleed: bool) -> bytes:
+    return posters(texts, fmt, brand, bleed=bleed)
 
 
 def _png_threads(workers: int) -> ThreadPoolExecutor:

@@ -12,7 +12,10 @@ from qr.posters import Branding, PosterText
 from sites.itinerary import arrival_label, journey_itinerary, minutes_label, total_label
 from sites.journeys import Journey
 from sites.languages import SOURCE_LANGUAGE
+from sites.photos import variant_file
 from sites.site import Site
+
+POSTER_PHOTO_WIDTH = 960  # px: about 280 dpi across the A4 poster's photo box, the largest one
 
 LOOPBACK_MESSAGE = (
     "DIACHIDO_BASE_URL ({base_url}) là địa chỉ nội bộ của máy chủ: điện thoại quét mã sẽ không mở được. "
@@ -43,9 +46,12 @@ def site_svg(site: Site, settings: Settings, ec: ErrorCorrection, cm: float | No
 def poster_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> PosterText:
     """What the site's poster says in `lang` (Vietnamese where the site has no text in it), with the call to
     action in `lang` and then in Vietnamese (English under a Vietnamese one). The URL is the one its QR code
-    encodes, the same in every language: a phone opens the page in its own language, with a picker."""
+    encodes, the same in every language: a phone opens the page in its own language, with a picker.
+    A Vietnamese poster of a site translated into English prints the English name too; the first photo is
+    its 960 px variant (made once and cached: this may take a moment, so call it off the event loop)."""
     text = site.localized(lang)
     lang = text.content_lang
+    photo = site.photos[0] if site.photos else None
     second = SOURCE_LANGUAGE if lang != SOURCE_LANGUAGE else next(
         (tag for tag in COMPLETE_LANGUAGES if tag != SOURCE_LANGUAGE), SOURCE_LANGUAGE)
     return PosterText(
@@ -56,7 +62,16 @@ def poster_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> 
         url=site_scan_url(site, settings),
         lang=lang,
         call_to_action=(strings(lang)["call_to_action"], strings(second)["call_to_action"]),
+        name_en=_english_name(site) if lang == SOURCE_LANGUAGE else None,
+        photo=variant_file(photo, POSTER_PHOTO_WIDTH, settings.data_dir / "photo-cache" / site.slug) if photo else None,
+        photo_credit=photo.credit if photo else None,
     )
+
+
+def _english_name(site: Site) -> str | None:
+    """The site's English name, when it has an English translation with a name of its own."""
+    translation = site.translations.get("en")
+    return translation.name if translation and translation.name and translation.name != site.meta.name else None
 
 
 def branding(settings: Settings) -> Branding:

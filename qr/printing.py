@@ -80,12 +80,30 @@ def draw_qr(pdf: FPDF, grid: list[list[bool]], x: float, y: float, side: float) 
         pdf.rect(x + column * module, y + row * module, length * module, module, style="F")
 
 
+@dataclass(frozen=True)
+class FittedText:
+    """A text broken into lines at the largest size that fits its box (see `measure_text`)."""
+
+    style: str
+    shaped: bool
+    size: float
+    lines: list[str]
+    height: float  # millimetres
+
+
 def fit_text(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, align: str, middle: bool = False,
              min_pt: float = SMALLEST_PT) -> float:
     """Write `text` in `box` at the largest size up to `max_pt` at which it fits wrapped; returns the height used.
 
     Sizes step down by half a point. Raises ValueError if it fits at no size down to SMALLEST_PT (or `min_pt`).
     """
+    return draw_fitted(pdf, measure_text(pdf, text, style, box, max_pt, min_pt), box, align, middle)
+
+
+def measure_text(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, min_pt: float = SMALLEST_PT
+                 ) -> FittedText:
+    """`text` fitted to `box` as `fit_text` would, without writing it: layouts share out the room by its
+    height, then write it with `draw_fitted` (at the same width) without fitting it again."""
     shaped = _needs_shaping(text)
     if shaped:
         _add_shaped_fonts(pdf)
@@ -99,22 +117,27 @@ def fit_text(pdf: FPDF, text: str, style: str, box: Box, max_pt: float, align: s
         lines = _wrap(words, per_pt, box.w / size, lambda piece: pdf.get_string_width(piece) / max_pt)
         height = text_height(size, len(lines))
         if height <= box.h:
-            break
+            return FittedText(style, shaped, size, lines, height)
         size -= 0.5
         if size < min_pt:
             raise ValueError(f"text does not fit in {box.w:.0f} x {box.h:.0f} mm: {text[:40]}…")
-    pdf.set_font(FONT_FAMILY, style, size)
-    line_h = size * PT_TO_MM * LINE_HEIGHT
-    y = box.y + ((box.h - height) / 2 if middle else 0) + MARK_ROOM * size * PT_TO_MM
-    for line in lines:
+
+
+def draw_fitted(pdf: FPDF, fitted: FittedText, box: Box, align: str, middle: bool = False) -> float:
+    """Write a measured text in `box` (as wide as the one it was measured in); returns its height."""
+    pdf.set_text_shaping(fitted.shaped)
+    pdf.set_font(FONT_FAMILY, fitted.style, fitted.size)
+    line_h = fitted.size * PT_TO_MM * LINE_HEIGHT
+    y = box.y + ((box.h - fitted.height) / 2 if middle else 0) + MARK_ROOM * fitted.size * PT_TO_MM
+    for line in fitted.lines:
         pdf.set_xy(box.x, y)
-        if shaped:
+        if fitted.shaped:
             _out_actual_text(pdf, line)
         pdf.cell(box.w, line_h, line, align=align)
-        if shaped:
+        if fitted.shaped:
             pdf._out("EMC")
         y += line_h
-    return height
+    return fitted.height
 
 
 def _needs_shaping(text: str) -> bool:
@@ -220,6 +243,15 @@ def draw_header(pdf: FPDF, organisation: str, logo: Path | None, box: Box, size_
     pdf.set_line_width(0.3)
     pdf.line(box.x, rule_y, box.x + box.w, rule_y)
     return rule_y - box.y
+
+
+def draw_photo(pdf: FPDF, photo: Path, box: Box) -> None:
+    """A JPEG photo filling `box`, centred and cropped to its aspect (embedded as it is: no re-encoding)."""
+    with Image.open(photo) as image:  # reads the header only
+        aspect = image.width / image.height
+    width, height = (box.h * aspect, box.h) if aspect > box.w / box.h else (box.w, box.w / aspect)
+    with pdf.rect_clip(box.x, box.y, box.w, box.h):
+        pdf.image(photo, x=box.x + (box.w - width) / 2, y=box.y + (box.h - height) / 2, w=width, h=height)
 
 
 def qr_side(grid: list[list[bool]], symbol_mm: float, max_w: float, max_h: float, min_symbol_mm: float) -> float:

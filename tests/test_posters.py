@@ -93,11 +93,17 @@ def test_page_size_fonts_and_metadata_are_print_ready(fmt):
     assert info.author == "Đoàn TNCS Hồ Chí Minh"
 
 
-def test_text_and_code_are_grey_scale_black_never_rgb():
+def test_text_and_code_are_grey_scale_black_only_the_accent_is_red():
     reader = pypdf.PdfReader(io.BytesIO(poster(THOI_AN, PosterFormat.a4, BRANDING)))
     operators = reader.pages[0].get_contents().get_data().decode("latin-1")
     assert re.search(r"\b0 g\b", operators)  # DeviceGray black for text and modules
-    assert not re.search(r"\b(rg|RG|k|K)\b", operators)  # no RGB or CMYK colour anywhere
+    assert not re.search(r"\b(RG|k|K)\b", operators)  # no RGB stroke, no CMYK
+    colours = set(re.findall(r"([\d.]+ [\d.]+ [\d.]+) rg", operators))
+    assert colours == {"0.8471 0.1373 0.1647"}  # #D8232A, the Youth Union red, for the bands and rule only
+    for text in re.findall(r"BT(.*?)ET", operators, re.S):
+        assert " rg" not in text  # no text in colour
+    red = re.findall(r"rg\s*((?:[\d.-]+ [\d.-]+ [\d.-]+ [\d.-]+ re f\s*)+)", operators)
+    assert sum(block.count("re f") for block in red) == 3  # top band, bottom band, the rule under the name
 
 
 @pytest.mark.parametrize("fmt", list(PosterFormat))
@@ -312,3 +318,109 @@ def test_cli_names_unknown_sites_and_writes_nothing(tmp_path, monkeypatch):
     assert out.read_bytes() == b"the previous file"
     bad_format = CliRunner().invoke(main, ["posters", "--out", str(out), "--format", "a3"])
     assert bad_format.exit_code == 2 and "a3" in bad_format.output
+
+
+# Issue 18: a poster a province would hang.
+
+def photo_file(tmp_path: Path, size=(1200, 800)) -> Path:
+    """A JPEG with a dark bar down its middle, to find where it lands."""
+    photo = tmp_path / "san-dinh-960.jpg"
+    image = Image.new("RGB", size, (200, 200, 200))
+    image.paste((20, 20, 20), (size[0] // 2 - 20, 0, size[0] // 2 + 20, size[1]))
+    image.save(photo, quality=85)
+    return photo
+
+
+def page_pixels(data: bytes) -> Image.Image:
+    return pdfium.PdfDocument(data)[0].render(scale=100 / 72).to_pil().convert("RGB")
+
+
+@pytest.mark.parametrize("fmt", list(PosterFormat))
+def test_poster_prints_the_english_name_the_photo_and_its_credit_and_still_scans(tmp_path, fmt):
+    import dataclasses
+    site = dataclasses.replace(THOI_AN, name_en="Thoi An Communal House", photo=photo_file(tmp_path),
+                               photo_credit="Ảnh: Đoàn phường Thới An")
+    data = poster(site, fmt, BRANDING)
+    text = one_line(page_text(data))
+    assert "Thoi An Communal House" in text and "Ảnh: Đoàn phường Thới An" in text
+    assert text.index("Đình Thới An") < text.index("Thoi An Communal House")  # under the Vietnamese name
+    images = list(pdfium.PdfDocument(data)[0].get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]))
+    assert len(images) == 1
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    xobjects = reader.pages[0]["/Resources"]["/XObject"]
+    assert [x.get_object()["/Filter"] for x in xobjects.values()] == ["/DCTDecode"]  # embedded as JPEG
+    assert decode_page(data).text == THOI_AN.url
+    width, height = PAGE_POINTS[fmt]
+    margin = LAYOUTS[fmt].margin * POINTS_PER_MM - 1
+    assert all(margin <= left and right <= width - margin and margin <= bottom and top <= height - margin
+               for _, (left, bottom, right, top) in char_boxes(data))
+
+
+def test_a4_poster_has_the_red_bands_and_no_empty_band_between_text_and_code():
+    image = page_pixels(poster(THOI_AN, PosterFormat.a4, BRANDING))
+    assert image.getpixel((image.width // 2, 3)) == pytest.approx((216, 35, 42), abs=3)  # the top band
+    assert image.getpixel((image.width // 2, image.height - 3)) == pytest.approx((216, 35, 42), abs=3)
+    grey = image.convert("L")
+    margin = round(15 / MM_PER_INCH * 100)
+    blank_run = longest = 0
+    for y in range(margin, image.height - margin):
+        row = grey.crop((margin, y, image.width - margin, y + 1))
+        blank_run = blank_run + 1 if row.getextrema()[0] > 250 else 0
+        longest = max(longest, blank_run)
+    assert longest / 100 * MM_PER_INCH < 22  # before: a 60 mm empty band between the summary and the code
+
+
+def test_without_a_logo_only_the_organisation_name_is_printed(tmp_path):
+    data = poster(THOI_AN, PosterFormat.a4, BRANDING)
+    assert list(pdfium.PdfDocument(data)[0].get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE])) == []
+    assert one_line(page_text(data)).startswith("Đoàn TNCS Hồ Chí Minh")
+
+
+def test_plaque_with_bleed_has_crop_marks_outside_the_trim_and_the_accent_into_the_bleed():
+    data = poster(THOI_AN, PosterFormat.plaque, BRANDING, bleed=True)
+    slug = 8 * POINTS_PER_MM
+    width, height = PAGE_POINTS[PosterFormat.plaque]
+    assert pdfium.PdfDocument(data)[0].get_size() == pytest.approx((width + 2 * slug, height + 2 * slug), abs=0.1)
+    image = page_pixels(data)
+    px = 100 / MM_PER_INCH  # pixels per mm
+    trim = (round(8 * px), round(8 * px), round((8 + 200) * px), round((8 + 150) * px))
+    red = (216, 35, 42)
+    assert image.getpixel((image.width // 2, round(6 * px))) == pytest.approx(red, abs=3)  # top band, in the bleed
+    assert image.getpixel((image.width // 2, round(2 * px))) == (255, 255, 255)  # nothing past the bleed
+    corner = image.convert("L").crop((0, 0, trim[0], trim[1]))
+    assert corner.getextrema()[0] < 128  # a crop mark in the top left corner, outside the trim box
+    assert decode_page(data).text == THOI_AN.url
+    margin = (8 + LAYOUTS[PosterFormat.plaque].margin) * POINTS_PER_MM - 1
+    assert all(margin <= left and right <= width + 2 * slug - margin
+               for _, (left, bottom, right, top) in char_boxes(data))
+
+
+def test_bleed_route_and_cli(client, tmp_path, monkeypatch):
+    response = client.get("/posters/dinh-thoi-an.pdf?format=plaque&bleed=1")
+    slug = 8 * POINTS_PER_MM
+    width, height = PAGE_POINTS[PosterFormat.plaque]
+    assert pdfium.PdfDocument(response.content)[0].get_size() == pytest.approx((width + 2 * slug, height + 2 * slug),
+                                                                                abs=0.1)
+    plain = client.get("/posters/dinh-thoi-an.pdf?format=plaque")
+    assert plain.headers["etag"] != response.headers["etag"]
+    text = one_line(page_text(plain.content))
+    assert "Thới An Communal House" in text  # the bundled English name, under the Vietnamese one
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    out = tmp_path / "plaque.pdf"
+    result = CliRunner().invoke(main, ["posters", "--out", str(out), "--format", "plaque", "--bleed", "thoian"])
+    assert result.exit_code == 0, result.output
+    assert pdfium.PdfDocument(out.read_bytes())[0].get_size() == pytest.approx(
+        (width + 2 * slug, height + 2 * slug), abs=0.1)
+
+
+def test_route_prints_the_sites_first_photo_from_its_960_px_variant(content_dir, make_client, data_dir):
+    folder = add_site(content_dir, "dinh-co-anh", name="Đình Có Ảnh",
+                      photos=[{"file": "san.jpg", "caption": "Sân đình", "credit": "Ảnh: Đoàn xã Thới An"}])
+    Image.new("RGB", (2400, 1600), (90, 120, 60)).save(folder / "san.jpg", quality=80)
+    data = make_client().get("/posters/dinh-co-anh.pdf").content
+    assert "Ảnh: Đoàn xã Thới An" in one_line(page_text(data))
+    xobjects = pypdf.PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/XObject"]
+    (image,) = [x.get_object() for x in xobjects.values()]
+    assert image["/Filter"] == "/DCTDecode" and image["/Width"] == 960  # the variant, not the 2400 px original
+    assert list((data_dir / "photo-cache" / "dinh-co-anh").glob("san-960-*.jpg"))
+    assert decode_page(data).text.endswith("/q/dinhcoanh")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrintShopDep, RegistryDep, SettingsDep, SiteDep, reachable_base_url
 from api.listing import FiltersDep
@@ -26,6 +27,9 @@ LangQuery = Annotated[str | None, Query(
 FormatQuery = Annotated[
     PosterFormat, Query(description="a4: A4 poster; a5: A5 flyer; plaque: 20 x 15 cm plaque card (default a4)")
 ]
+BleedQuery = Annotated[bool, Query(
+    description="1: a 3 mm bleed and crop marks around each page, for a print shop that trims (default 0)"
+)]
 
 
 def poster_language(lang: str | None) -> str:
@@ -39,10 +43,11 @@ def poster_language(lang: str | None) -> str:
 
 @router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED, **NOT_MODIFIED, **REFUSED, **BUSY})
 async def site_poster(request: Request, site: SiteDep, settings: SettingsDep, shop: PrintShopDep,
-                      format: FormatQuery = PosterFormat.a4, lang: LangQuery = None) -> Response:
+                      format: FormatQuery = PosterFormat.a4, lang: LangQuery = None,
+                      bleed: BleedQuery = False) -> Response:
     """The published site's poster, flyer or plaque card as a one-page PDF."""
-    texts = [poster_text(site, settings, poster_language(lang))]
-    return await _pdf(request, shop, texts, format, settings, f"{site.slug}-{format.value}.pdf")
+    texts = [await run_in_threadpool(poster_text, site, settings, poster_language(lang))]
+    return await _pdf(request, shop, texts, format, settings, f"{site.slug}-{format.value}.pdf", bleed)
 
 
 @router.get("/posters.pdf", response_class=Response, responses={
@@ -50,26 +55,26 @@ async def site_poster(request: Request, site: SiteDep, settings: SettingsDep, sh
 })
 async def all_posters(
     request: Request, registry: RegistryDep, settings: SettingsDep, shop: PrintShopDep,
-    filters: FiltersDep, format: FormatQuery = PosterFormat.a4,
+    filters: FiltersDep, format: FormatQuery = PosterFormat.a4, bleed: BleedQuery = False,
 ) -> Response:
     """Every published site (sorted by name, optionally filtered) in one PDF, one page per site, for a print shop."""
     sites = filters.search(registry)
     if not sites:
         raise HTTPException(404, "No published site matches these filters")
-    texts = [poster_text(site, settings) for site in sites]
-    return await _pdf(request, shop, texts, format, settings, f"posters-{format.value}.pdf")
+    texts = await run_in_threadpool(lambda: [poster_text(site, settings) for site in sites])
+    return await _pdf(request, shop, texts, format, settings, f"posters-{format.value}.pdf", bleed)
 
 
 async def _pdf(request: Request, shop: PrintShop, texts: list[PosterText], fmt: PosterFormat, settings: Settings,
-               filename: str) -> Response:
+               filename: str, bleed: bool) -> Response:
     """The PDF of `texts` that browsers show and save under `filename`, validated by its content version."""
     brand = branding(settings)
-    key = poster_key(texts, fmt, brand)
+    key = poster_key(texts, fmt, brand, bleed)
     headers = {"Content-Disposition": f'inline; filename="{filename}"', "ETag": f'"{key}"', "Cache-Control": "no-cache"}
     if headers["ETag"] in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     try:
-        body = await shop.posters(key, texts, fmt, brand)
+        body = await shop.posters(key, texts, fmt, brand, bleed)
     except ValueError as exc:  # a text too long to fit even at the smallest size
         raise HTTPException(422, f"Không in được / cannot print: {exc}") from None
     return Response(body, media_type="application/pdf", headers=headers)

@@ -1,0 +1,54 @@
+"""The monthly report as CSV and XLSX for organisers' spreadsheets (sites/monthly.py gives the figures).
+
+A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula by
+Excel or LibreOffice (CSV injection): such text cells get a leading apostrophe. Numbers stay numbers.
+"""
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from sites.monthly import MonthlyReport
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER = ("Mã định danh / Slug", "Mã QR / Code", "Tên di tích / Site", "Tỉnh, thành / Province",
+          "Lượt quét / Scans", "Lượt xem / Views", "Khách / Visitors", "Lần đầu có lượt ghé / First visited")
+FIRST_VISITED = "có / yes"
+
+
+def neutralised(value: object) -> object:
+    """`value`, with an apostrophe before text that a spreadsheet would take for a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def report_rows(report: MonthlyReport) -> list[tuple]:
+    """The header, then a row per site (most scanned first), then the totals; every text cell neutralised."""
+    first = set(report.first_visited)
+    rows: list[tuple] = [HEADER]
+    for row in report.rows:
+        rows.append((row.slug, row.code, row.name, row.province, row.scans, row.views, row.visitors,
+                     FIRST_VISITED if row.slug in first else ""))
+    total = report.total
+    rows.append(("", "", "Tổng / Total", report.province or "", total.scans, total.views, total.visitors, ""))
+    return [tuple(neutralised(cell) for cell in row) for row in rows]
+
+
+def report_csv(report: MonthlyReport) -> bytes:
+    """UTF-8 with a byte order mark, so Excel reads the Vietnamese letters."""
+    out = io.StringIO()
+    csv.writer(out).writerows(report_rows(report))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def report_xlsx(report: MonthlyReport) -> bytes:
+    """One sheet named after the month, written in openpyxl's write-only mode (rows streamed, little memory)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"{report.month:%Y-%m}")
+    for row in report_rows(report):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,56 @@
+"""The monthly report for organisers: `/stats/report.pdf`, `.csv` and `.xlsx` for a month and a province.
+
+The PDF is made in the poster process (api/print_shop.py) and cached by what it prints, counts included:
+a new visit makes a new one. CSV and XLSX are cheap and made here.
+"""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import PrintShopDep, RegistryDep, SettingsDep
+from api.errors import invalid_parameter
+from api.print_shop import content_key
+from api.report_tables import report_csv, report_xlsx
+from api.responses import BUSY
+from api.state import StateDep
+from qr.reports import report_pdf
+from sites.monthly import monthly_report, parse_month
+
+router = APIRouter(tags=["stats"])
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get("/stats/report.{extension}", response_class=Response, responses={**BUSY, 422: {
+    "description": "`month` is not a month written YYYY-MM"}})
+async def report_file(
+    request: Request, state: StateDep, registry: RegistryDep, settings: SettingsDep, shop: PrintShopDep,
+    extension: Literal["pdf", "csv", "xlsx"],
+    month: Annotated[str, Query(description="The month, YYYY-MM (Vietnam time), e.g. 2026-11")],
+    province: Annotated[str | None, Query(description="Only this province (today's or the former one)")] = None,
+) -> Response:
+    """Scans, views and visitors of each published site in `month`, the top sites, the sites first visited
+    that month, with a chart in the PDF."""
+    try:
+        first_day = parse_month(month)
+    except ValueError as problem:
+        raise invalid_parameter("month", str(problem)) from None
+    report = await run_in_threadpool(monthly_report, state.visits, registry, first_day, province or None)
+    filename = f"bao-cao-{month}.{extension}"
+    key = content_key((report, settings.organisation, extension))
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "ETag": f'"{key}"',
+               "Cache-Control": "no-cache"}
+    if headers["ETag"] in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if extension == "pdf":
+        body = await shop.pdf(key, report_pdf, report, settings.organisation)
+    else:
+        body = (report_csv if extension == "csv" else report_xlsx)(report)
+    return Response(body, media_type=MEDIA_TYPES[extension], headers=headers)

@@ -1,0 +1,107 @@
+"""The monthly report (issue 18): PDF, CSV and XLSX for a month and a province, with the same counts as
+/api/stats/{slug} for that month, text cells neutralised for spreadsheets, and a bad month named."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import openpyxl
+import pypdfium2 as pdfium
+import pytest
+from click.testing import CliRunner
+
+from api.cli import main
+from api.report_tables import neutralised
+from sites.monthly import last_day
+from sites.visits import vietnam_day
+from tests.support import add_site, one_line, page_text, visit
+
+
+def this_month() -> str:
+    return f"{vietnam_day(datetime.now(UTC)):%Y-%m}"
+
+
+@pytest.fixture
+def visited(content_dir, make_client):
+    add_site(content_dir, "dinh-cong-thuc", name="=HYPERLINK(\"http://evil\")",
+             address={"text": "Ô Môn, Cần Thơ", "province": "Cần Thơ"})
+    client = make_client()
+    visit(client, "/q/thoian", 3)
+    visit(client, "/sites/dinh-thoi-an")
+    visit(client, "/q/pinangtac", 2)
+    visit(client, "/sites/dinh-cong-thuc")
+    return client
+
+
+def test_csv_counts_match_the_api_for_the_month_and_formulas_are_neutralised(visited):
+    month = this_month()
+    response = visited.get(f"/stats/report.csv?month={month}&province=Cần Thơ")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0].startswith("Mã định danh / Slug")
+    by_slug = {row[0]: row for row in rows[1:-1]}
+    start, end = f"{month}-01", last_day(datetime.strptime(month, "%Y-%m").date()).isoformat()
+    for slug, row in by_slug.items():
+        api = visited.get(f"/api/stats/{slug}?from={start}&to={end}").json()["total"]
+        assert [int(row[4]), int(row[5]), int(row[6])] == [api["scans"], api["views"], api["unique_visitors"]]
+    assert by_slug["dinh-thoi-an"][4:6] == ["3", "1"]
+    assert "bay-da-pi-nang-tac" not in by_slug  # another province
+    assert by_slug["dinh-cong-thuc"][2] == "'=HYPERLINK(\"http://evil\")"
+    assert by_slug["dinh-cong-thuc"][7] == "có / yes"  # first visited this month (creation dates are not kept)
+    assert rows[-1][2] == "Tổng / Total" and int(rows[-1][4]) == sum(int(row[4]) for row in rows[1:-1])
+
+
+def test_xlsx_has_the_same_rows_written_as_numbers(visited):
+    response = visited.get(f"/stats/report.xlsx?month={this_month()}")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    by_slug = {row[0]: row for row in rows[1:-1]}
+    assert by_slug["dinh-thoi-an"][4] == 3 and by_slug["bay-da-pi-nang-tac"][4] == 2
+    assert by_slug["dinh-cong-thuc"][2].startswith("'=")
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_every_formula_start_is_neutralised(value):
+    assert neutralised(value) == "'" + value
+    assert neutralised("Đình") == "Đình" and neutralised(-1) == -1
+
+
+def test_pdf_report_has_the_counts_the_chart_and_honest_sections(visited):
+    response = visited.get(f"/stats/report.pdf?month={this_month()}&province=Cần Thơ")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text = one_line(" ".join(page_text(response.content, i) for i in range(len(pdfium.PdfDocument(response.content)))))
+    for expected in ("Báo cáo tháng", "Monthly report", "Cần Thơ", "Đình Thới An", "Di tích mới trong tháng",
+                     "Not tracked yet", "3 / 1"):
+        assert expected in text
+    assert "Pi Năng Tắc" not in text
+    page = pdfium.PdfDocument(response.content)[0]
+    red_bars = [obj for obj in page.get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_PATH]
+    assert len(red_bars) >= 3  # the chart is vector: a path per bar
+    again = visited.get(f"/stats/report.pdf?month={this_month()}&province=Cần Thơ",
+                        headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+    visit(visited, "/q/thoian")
+    assert visited.get(f"/stats/report.pdf?month={this_month()}&province=Cần Thơ").headers["etag"] != \
+        response.headers["etag"]  # a new visit, a new report
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "november", ""])
+def test_a_bad_month_is_a_422_naming_month(client, month):
+    response = client.get(f"/stats/report.csv?month={month}")
+    assert response.status_code == 422 and "month" in response.text
+
+
+def test_cli_writes_the_report_and_names_a_bad_month(visited, content_dir, data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(content_dir))
+    monkeypatch.setenv("DIACHIDO_DATA_DIR", str(data_dir))
+    out = tmp_path / "bao-cao.xlsx"
+    result = CliRunner().invoke(main, ["report", "--month", this_month(), "--province", "Cần Thơ", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert {row[0]: row[4] for row in rows[1:-1]}["dinh-thoi-an"] == 3
+    pdf = tmp_path / "bao-cao.pdf"
+    assert CliRunner().invoke(main, ["report", "--month", this_month(), "--out", str(pdf)]).exit_code == 0
+    assert "Đình Thới An" in page_text(pdf.read_bytes())
+    bad = CliRunner().invoke(main, ["report", "--month", "2026-13", "--out", str(out)])
+    assert bad.exit_code == 2 and "--month" in bad.output
