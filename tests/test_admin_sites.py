@@ -13,7 +13,7 @@ from api.state import app_state
 from sites.fields import FieldError
 from sites.loader import load_content
 from tests.support import NEW_SITE, PageParser, csrf_of, photo_bytes, snapshot
-from tests.support import form_of, give_photo, post_form
+from tests.support import form_of, give_photo, post_form, visit
 
 
 def errors_next_to(html: str, field: str) -> list[str]:
@@ -322,3 +322,20 @@ def test_a_drafts_photos_are_for_staff_and_never_cached(staff_client, make_clien
     assert client.get("/admin/photos/dinh-thoi-an/cong-480.jpg", follow_redirects=False).status_code == 303
     response = staff_client("lan").get("/admin/photos/dinh-thoi-an/cong-480.jpg")
     assert response.status_code == 200 and response.headers["cache-control"] == "private, no-store"
+
+
+def test_the_list_searches_without_diacritics_filters_and_shows_visit_counts(staff_client, content_dir):
+    client = staff_client("hoa")
+    visit(client, "/q/thoian", 3)
+    visit(client, "/sites/dinh-thoi-an", 2)
+    rows = lambda page: re.findall(r'<code>([a-z0-9-]+)</code></td>', page)  # noqa: E731
+    page = client.get("/admin", params={"q": "dinh thoi"}).text
+    assert rows(page) == ["dinh-thoi-an"]
+    assert re.search(r'dinh-thoi-an</code></td>\s*<td>Cần Thơ</td>.*?<td class="count">3</td><td class="count">2</td>',
+                     page, re.S)
+    assert set(rows(client.get("/admin", params={"q": "khanh hoa"}).text)) == {"bay-da-pi-nang-tac",
+                                                                              "tham-sat-lang-thanh-duc-1947"}
+    assert rows(client.get("/admin", params={"category": "chua", "province": "Cần Thơ"}).text) == ["chua-pothi-somron"]
+    assert rows(client.get("/admin", params={"state": "draft"}).text) == []
+    assert post_form(client, "/admin/new", NEW_SITE).status_code == 303
+    assert rows(client.get("/admin", params={"state": "draft"}).text) == ["dinh-my-khanh"]
