@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.admin_forms import form_errors, photo_upload, posted_fields
+from api.admin_forms import form_errors, photo_uploads, posted_fields
 from api.deps import LanguageDep, visitor_language
 from api.i18n import category_label, kind_label, level_label, staff_label, strings
 from api.site_page import render_site
@@ -32,6 +32,8 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 # so that saving the form keeps them.
 FORM_TRANSLATIONS = ("en",)
 # The answer to a refused save: the status of the first of these problem types it holds, else 422.
+# What a save button does to the site's state: publish, take back to a draft (unpublish), or keep it.
+PUBLISH_ACTIONS = {"publish": True, "unpublish": False}
 STATUS_BY_PROBLEM = {"version_conflict": 409, "photo_too_large": 413, "province_denied": 403}
 
 
@@ -156,7 +158,7 @@ def save(request: Request, state: AppState, user: User, form: FormData, previous
     values = posted_fields(form)
     version = str(form.get("version", ""))
     edit = SiteEditor(state.writer, state.catalog.registry, user).save(
-        values, previous, version, publish=form.get("action") == "publish", upload=photo_upload(form))
+        values, previous, version, publish=PUBLISH_ACTIONS.get(str(form.get("action"))), uploads=photo_uploads(form))
     if edit.errors:
         shown = {**values, **{key: value for key, value in form.multi_items() if key.startswith("new_photo.")},
                  "version": version}
@@ -164,6 +166,6 @@ def save(request: Request, state: AppState, user: User, form: FormData, previous
             shown.update(slug=edit.fields.get("slug", ""), code=edit.fields.get("code", ""))
         found = {error.type for error in edit.errors}
         status = next((status for kind, status in STATUS_BY_PROBLEM.items() if kind in found), 422)
-        return form_page(request, previous, shown, form_errors(edit.errors, edit.photo_row), status)
+        return form_page(request, previous, shown, form_errors(edit.errors, edit.photo_rows), status)
     state.catalog.reload()
     return RedirectResponse(f"/admin/sites/{edit.entry.meta.slug}?saved=1", status_code=303)
