@@ -69,17 +69,18 @@ COLUMNS = "id, slug, province, kind, comment, created_at, photo IS NOT NULL, don
 class ReportTable:
     """Reports in the `plaque_reports` table of `db`; times are Unix seconds (double precision)."""
 
-    def __init__(self, db):
+    def __init__(self, db: LocalDatabase | PostgresDatabase):
         self.db = db
 
-    def add(self, slug, province, kind, comment, photo, now):
+    def add(self, slug: str, province: str, kind: ProblemKind, comment: str, photo: bytes | None,
+            now: datetime) -> int:
         with self.db.transaction() as db:
             row = db.execute("INSERT INTO plaque_reports (slug, province, kind, comment, photo, created_at)"
                              " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                              (slug, province, kind.value, comment, photo, now.timestamp())).fetchone()
         return row[0]
 
-    def reports(self, provinces=None, include_done=False):
+    def reports(self, provinces: list[str] | None = None, include_done: bool = False) -> list[PlaqueReport]:
         query, parameters = f"SELECT {COLUMNS} FROM plaque_reports WHERE 1 = 1", []
         if provinces is not None:
             query += f" AND province IN ({', '.join('?' * len(provinces)) or 'NULL'})"
@@ -90,17 +91,17 @@ class ReportTable:
             rows = db.execute(query + " ORDER BY done_at IS NOT NULL, created_at DESC, id DESC", parameters).fetchall()
         return [_report(row) for row in rows]
 
-    def get(self, report_id):
+    def get(self, report_id: int) -> PlaqueReport | None:
         with self.db.transaction() as db:
             row = db.execute(f"SELECT {COLUMNS} FROM plaque_reports WHERE id = ?", (report_id,)).fetchone()
         return _report(row) if row else None
 
-    def photo(self, report_id):
+    def photo(self, report_id: int) -> bytes | None:
         with self.db.transaction() as db:
             row = db.execute("SELECT photo FROM plaque_reports WHERE id = ?", (report_id,)).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
-    def close_task(self, report_id, by, now):
+    def close_task(self, report_id: int, by: str, now: datetime) -> bool:
         with self.db.transaction() as db:
             changed = db.execute("UPDATE plaque_reports SET done_by = ?, done_at = ? WHERE id = ? AND done_at IS NULL",
                                  (by, now.timestamp(), report_id)).rowcount

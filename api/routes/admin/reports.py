@@ -6,16 +6,15 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.i18n import staff_label, strings
 from api.staff import FormDep, StaffDep, render_admin
 from api.state import StateDep
 from sites.accounts import User
-from sites.plaque_reports import PlaqueReport, ReportStore
+from sites.plaque_reports import PlaqueReport, ProblemKind, ReportStore
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 # A cleaned report photo is JPEG, PNG or WebP (sites/photos.py clean_upload): its first bytes say which.
 MEDIA_TYPES = {b"\xff\xd8": "image/jpeg", b"\x89P": "image/png", b"RI": "image/webp"}
-KIND_LABELS = {"damaged": ("Bảng bị hỏng", "Damaged"), "missing": ("Bảng bị mất", "Missing"),
-               "no_scan": ("Mã QR không quét được", "QR code does not scan"), "other": ("Điều khác", "Other")}
 
 
 @router.get("/reports", response_class=HTMLResponse)
@@ -23,7 +22,9 @@ def report_list(request: Request, state: StateDep, user: StaffDep, done: bool = 
     """Open reports of the sites the user may change, newest first (`done=1`: closed ones too)."""
     reports = [report for report in state.reports.reports(include_done=done) if user.may_edit(report.province)]
     names = {site.slug: site.meta.name for site in state.catalog.registry.all(include_drafts=True)}
-    return render_admin(request, "reports.html", {"reports": reports, "names": names, "kinds": KIND_LABELS,
+    kinds = {kind.value: staff_label(lambda lang, kind=kind: strings(lang)[f"report_kind_{kind.value}"])
+             for kind in ProblemKind}  # the visitor's words, in every language
+    return render_admin(request, "reports.html", {"reports": reports, "names": names, "kinds": kinds,
                                                   "show_done": done})
 
 
