@@ -12,7 +12,7 @@ from sites.messages import bilingual
 from sites.models import SiteFrontMatter
 from sites.photos import MAX_UPLOAD_BYTES
 
-CONTROL_FIELDS = {"csrf_token", "version", "action", "photo_upload", "editing", "published"}
+CONTROL_FIELDS = {"csrf_token", "version", "action", "photo_upload", "editing", "published", "move"}
 ROW_GROUPS = ("sources", "photos")
 NEW_PHOTO = "new_photo"
 NEW_PHOTO_FIELDS = ("caption", "caption_en", "credit")
@@ -25,7 +25,8 @@ def staff_message(error: FieldError) -> str:
 
 def posted_fields(form: FormData) -> dict[str, str]:
     """The site's flat fields from a posted form: control inputs dropped, removed photos and empty
-    rows left out, and rows numbered again from 0, so that errors name the rows as they are shown."""
+    rows left out, the photo of a pressed "move" button ("photos.2.up") swapped with its neighbour, and
+    rows numbered again from 0, so that errors name the rows as they are shown."""
     flat = {key: value for key, value in form.multi_items()
             if isinstance(value, str) and key not in CONTROL_FIELDS and not key.startswith(f"{NEW_PHOTO}.")}
     for group in ROW_GROUPS:
@@ -33,19 +34,24 @@ def posted_fields(form: FormData) -> dict[str, str]:
         for key in [key for key in flat if re.fullmatch(rf"{group}\.\d{{1,3}}\.\w+", key)]:
             _, index, field = key.split(".")
             rows.setdefault(int(index), {})[field] = flat.pop(key)
-        kept = [row for _, row in sorted(rows.items()) if "remove" not in row and any(v.strip() for v in row.values())]
+        ordered = sorted(rows.items())
+        moved = re.fullmatch(rf"{group}\.(\d{{1,3}})\.(up|down)", str(form.get("move", "")))
+        if moved and (index := next((n for n, (i, _) in enumerate(ordered) if i == int(moved[1])), None)) is not None:
+            other = index - 1 if moved[2] == "up" else index + 1
+            if 0 <= other < len(ordered):
+                ordered[index], ordered[other] = ordered[other], ordered[index]
+        kept = [row for _, row in ordered if "remove" not in row and any(v.strip() for v in row.values())]
         for number, row in enumerate(kept):
             flat.update({f"{group}.{number}.{field}": value for field, value in row.items()})
     return flat
 
 
-def photo_upload(form: FormData) -> PhotoUpload | None:
-    """The photo chosen in the form, read up to one byte past the limit, with its caption and credit."""
-    upload = form.get("photo_upload")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return None
+def photo_uploads(form: FormData) -> list[PhotoUpload]:
+    """The photos chosen in the form (one file input, several files), each read up to one byte past the
+    limit, each with the caption and credit typed for the new photos (staff adjust them one by one after)."""
     typed = {name: str(form.get(f"{NEW_PHOTO}.{name}", "")) for name in NEW_PHOTO_FIELDS}
-    return PhotoUpload(upload.filename, upload.file.read(MAX_UPLOAD_BYTES + 1), **typed)
+    return [PhotoUpload(upload.filename, upload.file.read(MAX_UPLOAD_BYTES + 1), **typed)
+            for upload in form.getlist(UPLOAD_FIELD) if isinstance(upload, UploadFile) and upload.filename]
 
 
 def _inputs_of(field: str) -> list[str]:
@@ -57,16 +63,17 @@ def _inputs_of(field: str) -> list[str]:
     return [f"{field}.{name}" for name, info in model.model_fields.items() if info.is_required()]
 
 
-def form_errors(errors: list[FieldError], new_photo: int | None = None) -> dict[str, list[str]]:
-    """Bilingual messages by input name; errors of the uploaded photo's row go to the upload inputs."""
+def form_errors(errors: list[FieldError], new_photos: tuple[int, ...] = ()) -> dict[str, list[str]]:
+    """Bilingual messages by input name; errors of the uploaded photos' rows go to the upload inputs."""
     shown: dict[str, list[str]] = {}
     for error in errors:
         field = error.field
-        if new_photo is not None and field.startswith(f"photos.{new_photo}."):
+        if any(field.startswith(f"photos.{row}.") for row in new_photos):
             name = field.rsplit(".", 1)[1]
             field = UPLOAD_FIELD if name == "file" else f"{NEW_PHOTO}.{name}"
+        named = f"{error.ctx['file']}: " if field == UPLOAD_FIELD and error.ctx.get("file") else ""  # which upload
         for name in _inputs_of(field) if error.type == "missing" else [field]:
-            shown.setdefault(name, []).append(staff_message(error))
-    if new_photo is not None:
+            shown.setdefault(name, []).append(named + staff_message(error))
+    if new_photos:
         shown.setdefault(UPLOAD_FIELD, []).append(staff_message(FieldError.of(UPLOAD_FIELD, "photo_again")))
     return shown

@@ -15,11 +15,12 @@ from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.page_cache import PageCache
 from api.print_shop import PrintShop
-from api.routes import health, home, photos, posters, qr, reports, scan, sites, stats
+from api.routes import health, home, photos, plaque_reports, posters, qr, reports, scan, sites, stats
 from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
 from api.routes.admin import photos as admin_photos
+from api.routes.admin import reports as admin_reports
 from api.routes.admin import sites as admin_sites
 from api.routes.docs import install_api_docs
 from api.settings import Settings
@@ -30,6 +31,7 @@ from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
 from sites.catalog import Catalog
 from sites.files import make_private, private_folder
+from sites.report_guard import ReportLimiter
 from sites.stores import open_stores
 from sites.writer import ContentWriter
 
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.trusted_proxies:  # outermost: throttling and counting see the visitor, not the proxy
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so every response gets nosniff
+    staff_auth = open_staff_auth(settings, stores)
     install_state(app, AppState(
         settings=settings,
         catalog=catalog,
@@ -84,16 +87,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         page_cache=PageCache(),
         print_shop=print_shop,
         base_maps=BaseMapCache(),
-        staff_auth=open_staff_auth(settings, stores),
+        staff_auth=staff_auth,
         writer=ContentWriter(settings.content_dir, settings.data_dir),
+        reports=stores.reports,
+        report_limiter=ReportLimiter(staff_auth.secret),
     ))
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for routes in (home, sites, scan, photos, health, qr, posters, stats, reports, site_map,
-                   admin_auth, admin_sites, admin_photos, admin_imports):
+    for routes in (home, sites, scan, photos, health, qr, posters, stats, reports, site_map, plaque_reports,
+                   admin_auth, admin_sites, admin_photos, admin_imports, admin_reports):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app

@@ -11,6 +11,8 @@ from api.print_shop import PrintShop
 from api.settings import Settings
 from api.staff_auth import StaffAuth
 from sites.catalog import Catalog
+from sites.plaque_reports import ReportStore
+from sites.report_guard import ReportLimiter
 from sites.visits import VisitorHasher, VisitStore
 from sites.writer import ContentWriter
 
@@ -28,6 +30,8 @@ class AppState:
     base_maps: BaseMapCache
     staff_auth: StaffAuth
     writer: ContentWriter
+    reports: ReportStore
+    report_limiter: ReportLimiter
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

@@ -12,7 +12,7 @@ old one (and every older alias) in `aliases`, where the old address keeps workin
 """
 
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sites.accounts import User
@@ -43,13 +43,13 @@ class PhotoUpload:
 @dataclass
 class Edit:
     """One save in the making: the flat fields as completed (proposed ids, the uploaded photo's row),
-    the site they replace, the validated entry, the photos to store, and every problem found."""
+    the site they replace, the validated entry, the photos to store (and their rows), and every problem found."""
 
     fields: dict[str, object]
     previous: Site | None = None
     entry: SiteInput | None = None
     photos: tuple[NewPhoto, ...] = ()
-    photo_row: int | None = None
+    photo_rows: tuple[int, ...] = ()
     errors: list[FieldError] = field(default_factory=list)
 
     @property
@@ -80,12 +80,13 @@ class SiteEditor:
             edit.errors += exc.errors
         return edit
 
-    def prepare(self, fields: Mapping[str, object], previous: Site | None = None, publish: bool = False,
-                upload: PhotoUpload | None = None) -> Edit:
+    def prepare(self, fields: Mapping[str, object], previous: Site | None = None, publish: bool | None = None,
+                uploads: Sequence[PhotoUpload] = ()) -> Edit:
         """Every step short of writing: `fields` as a new site (`previous` None) or over `previous`,
-        published if `publish` (a new site is a draft), with `upload` as its next photo."""
+        published if `publish`, back to a draft if `publish` is False (None: as it was; a new site is a
+        draft), with `uploads` as its next photos."""
         edit = Edit(dict(fields), previous)
-        if upload is not None:
+        for upload in uploads:
             self._attach(edit, upload)
         parsed = self.parse(edit.fields, previous)
         edit.fields, edit.errors = parsed.fields, edit.errors + parsed.errors
@@ -114,20 +115,21 @@ class SiteEditor:
         return not edit.errors
 
     def save(self, fields: Mapping[str, object], previous: Site | None = None, version: str | None = None,
-             publish: bool = False, upload: PhotoUpload | None = None) -> Edit:
+             publish: bool | None = None, uploads: Sequence[PhotoUpload] = ()) -> Edit:
         """`prepare` then `write`: the edit, written unless it holds errors."""
-        edit = self.prepare(fields, previous, publish, upload)
+        edit = self.prepare(fields, previous, publish, uploads)
         self.write(edit, version)
         return edit
 
     def _attach(self, edit: Edit, upload: PhotoUpload) -> None:
-        """Clean the upload and add it as the next photo row, under a free file name."""
+        """Clean the upload and add it as the next photo row, under a free file name; a refused file is
+        named in its problem's ctx (`file`), and, like any problem, stops the whole save."""
         try:
             data, extension = clean_upload(upload.data)
         except PhotoError as problem:
             kinds = {PhotoTooLarge: "photo_too_large", PhotoTooManyPixels: "photo_too_many_pixels"}
             kind = kinds.get(type(problem), "photo_unreadable")
-            edit.errors.append(FieldError.of(UPLOAD_FIELD, kind, reason=str(problem)))
+            edit.errors.append(FieldError.of(UPLOAD_FIELD, kind, reason=str(problem), file=upload.filename))
             return
         row = row_count(edit.fields, "photos")
         taken = {str(name).rsplit(".", 1)[0] for key, name in edit.fields.items() if key.endswith(".file")}
@@ -136,7 +138,8 @@ class SiteEditor:
         name = photo_file_name(upload.filename, extension, taken)
         typed = {"caption": upload.caption, "caption_en": upload.caption_en, "credit": upload.credit}
         edit.fields.update({f"photos.{row}.file": name, **{f"photos.{row}.{k}": v for k, v in typed.items()}})
-        edit.photos, edit.photo_row = (NewPhoto(name, data),), row
+        edit.photos += (NewPhoto(name, data),)
+        edit.photo_rows += (row,)
 
     def _check(self, edit: Edit) -> None:
         """The entry's keys are free, its folder too (for a new or renamed site), and the user may
@@ -195,12 +198,13 @@ def used_keys(registry: Registry) -> set[str]:
     return set(key_owners(registry))
 
 
-def apply_editing_rules(entry: SiteInput, previous: Site | None, publish: bool = False) -> SiteInput:
+def apply_editing_rules(entry: SiteInput, previous: Site | None, publish: bool | None = None) -> SiteInput:
     """`entry` as it may be saved over `previous` (None for a new site).
 
-    A new site is a draft; `publish` makes an existing one public, and a published site stays so.
+    A new site is a draft; `publish` True makes an existing one public, False takes it back to a draft
+    (unpublished: its QR code answers "temporarily unavailable"), None keeps it as it was.
     Once published, the code is fixed and a new slug keeps the old ones as aliases."""
-    published = previous is not None and (previous.published or publish)
+    published = previous is not None and (previous.published if publish is None else publish)
     aliases = entry.meta.aliases
     if previous is not None and previous.published:
         if entry.meta.code != previous.code:

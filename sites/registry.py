@@ -52,10 +52,11 @@ class Registry:
             raise SiteNotFound(slug)
         return site
 
-    def resolve(self, key: str) -> Site:
-        """The published site whose slug, code or alias is `key` (any case), or SiteNotFound."""
+    def resolve(self, key: str, include_drafts: bool = False) -> Site:
+        """The published site (or any site, with `include_drafts`) whose slug, code or alias is `key`
+        (any case), or SiteNotFound."""
         site = self._by_key.get(key.lower())
-        if site is None or not site.published:
+        if site is None or not (include_drafts or site.published):
             raise SiteNotFound(key)
         return site
 

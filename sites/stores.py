@@ -4,6 +4,7 @@ process), or PostgreSQL when a database URL is given (many processes and servers
 from dataclasses import dataclass
 from pathlib import Path
 
+from sites.plaque_reports import REPORTS_FILE, PostgresReportStore, ReportStore, SQLiteReportStore
 from sites.postgres import PostgresDatabase
 from sites.sessions import SESSIONS_FILE, PostgresSessionStore, SessionStore, SQLiteSessionStore
 from sites.throttle import THROTTLE_FILE, PostgresThrottleStore, SQLiteThrottleStore, ThrottleStore
@@ -17,12 +18,13 @@ VISITS_FILE = "visits.sqlite3"
 
 @dataclass
 class Stores:
-    """The visit store, the visitor hasher (with its daily key), sessions and login throttling."""
+    """The visit store, the visitor hasher (with its daily key), sessions, login throttling and plaque reports."""
 
     visits: VisitStore
     hasher: VisitorHasher
     sessions: SessionStore
     throttle: ThrottleStore
+    reports: ReportStore
     database: PostgresDatabase | None = None
 
     async def close(self) -> None:
@@ -45,7 +47,9 @@ def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> S
     if database_url:
         database = PostgresDatabase(database_url)
         return Stores(PostgresVisitStore(database, per_address), VisitorHasher(PostgresKeyStore(database)),
-                      PostgresSessionStore(database), PostgresThrottleStore(database), database)
+                      PostgresSessionStore(database), PostgresThrottleStore(database), PostgresReportStore(database),
+                      database)
     return Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)),
                   VisitorHasher(SQLiteKeyStore(data_dir / KEYS_FILE)),
-                  SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE))
+                  SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE),
+                  SQLiteReportStore(data_dir / REPORTS_FILE))

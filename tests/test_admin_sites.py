@@ -13,7 +13,7 @@ from api.state import app_state
 from sites.fields import FieldError
 from sites.loader import load_content
 from tests.support import NEW_SITE, PageParser, csrf_of, photo_bytes, snapshot
-from tests.support import form_of, give_photo, post_form
+from tests.support import edit_site, form_of, give_photo, phone, post_form, visit
 
 
 def errors_next_to(html: str, field: str) -> list[str]:
@@ -147,7 +147,7 @@ def test_a_text_file_named_jpg_is_refused(staff_client, content_dir):
                          files={"photo_upload": ("cong.jpg", b"<html>this is text</html>", "image/jpeg")})
     assert response.status_code == 422
     assert errors_next_to(response.text, "photo_upload") == [
-        "Không phải ảnh JPEG, PNG hoặc WebP / the file is not a readable JPEG, PNG or WebP image"]
+        "cong.jpg: Không phải ảnh JPEG, PNG hoặc WebP / the file is not a readable JPEG, PNG or WebP image"]
     assert snapshot(content_dir) == before
 
 
@@ -201,7 +201,7 @@ def test_a_photo_just_over_10_mb_is_named_next_to_the_upload(staff_client, conte
     response = post_form(client, "/admin/new", NEW_SITE,
                          files={"photo_upload": ("big.jpg", bytes(10 * 1024 * 1024 + 10), "image/jpeg")})
     assert response.status_code == 413
-    assert errors_next_to(response.text, "photo_upload")[0].startswith("Ảnh quá lớn / the photo is 10.0 MB; at most 10")
+    assert errors_next_to(response.text, "photo_upload")[0].startswith("big.jpg: Ảnh quá lớn / the photo is 10.0 MB; at most 10")
     assert snapshot(content_dir) == before
 
 
@@ -300,7 +300,7 @@ def test_a_photo_over_40_megapixels_is_refused_at_upload(staff_client, content_d
                          files={"photo_upload": ("lon.png", out.getvalue(), "image/png")})
     assert response.status_code == 422
     assert errors_next_to(response.text, "photo_upload")[0] == (
-        "Ảnh quá nhiều điểm ảnh (tối đa 40 megapixel), hãy thu nhỏ / the photo is 13000 x 13000 pixels "
+        "lon.png: Ảnh quá nhiều điểm ảnh (tối đa 40 megapixel), hãy thu nhỏ / the photo is 13000 x 13000 pixels "
         "(169 megapixels); at most 40 megapixels: make it smaller")
     assert snapshot(content_dir) == before
 
@@ -322,3 +322,81 @@ def test_a_drafts_photos_are_for_staff_and_never_cached(staff_client, make_clien
     assert client.get("/admin/photos/dinh-thoi-an/cong-480.jpg", follow_redirects=False).status_code == 303
     response = staff_client("lan").get("/admin/photos/dinh-thoi-an/cong-480.jpg")
     assert response.status_code == 200 and response.headers["cache-control"] == "private, no-store"
+
+
+def test_the_list_searches_without_diacritics_filters_and_shows_visit_counts(staff_client, content_dir):
+    client = staff_client("hoa")
+    visit(client, "/q/thoian", 3)
+    visit(client, "/sites/dinh-thoi-an", 2)
+    rows = lambda page: re.findall(r'<code>([a-z0-9-]+)</code></td>', page)  # noqa: E731
+    page = client.get("/admin", params={"q": "dinh thoi"}).text
+    assert rows(page) == ["dinh-thoi-an"]
+    assert re.search(r'dinh-thoi-an</code></td>\s*<td>Cần Thơ</td>.*?<td class="count">3</td><td class="count">2</td>',
+                     page, re.S)
+    assert set(rows(client.get("/admin", params={"q": "khanh hoa"}).text)) == {"bay-da-pi-nang-tac",
+                                                                              "tham-sat-lang-thanh-duc-1947"}
+    assert rows(client.get("/admin", params={"category": "chua", "province": "Cần Thơ"}).text) == ["chua-pothi-somron"]
+    assert rows(client.get("/admin", params={"state": "draft"}).text) == []
+    assert post_form(client, "/admin/new", NEW_SITE).status_code == 303
+    assert rows(client.get("/admin", params={"state": "draft"}).text) == ["dinh-my-khanh"]
+
+
+def test_a_published_sites_form_links_its_qr_codes_posters_and_page(staff_client):
+    page = staff_client("hoa").get("/admin/sites/dinh-thoi-an").text
+    for link in ("/qr/dinh-thoi-an.png", "/qr/dinh-thoi-an.svg", "/posters/dinh-thoi-an.pdf?format=a4",
+                 "/posters/dinh-thoi-an.pdf?format=plaque", 'href="/sites/dinh-thoi-an"'):
+        assert link in page
+
+
+def test_several_photos_are_saved_at_once_or_none_of_them(staff_client, content_dir):
+    client = staff_client("hoa")
+    typed = {"new_photo.caption": "Đình", "new_photo.credit": "Đoàn phường, CC BY 4.0"}
+    two = [("photo_upload", ("mot.jpg", photo_bytes((60, 40)), "image/jpeg")),
+           ("photo_upload", ("hai.png", photo_bytes((40, 60), "PNG"), "image/png"))]
+    before = snapshot(content_dir)
+    refused = post_form(client, "/admin/sites/dinh-thoi-an", {**form_of(client, "dinh-thoi-an"), **typed},
+                        files=[*two, ("photo_upload", ("ba.jpg", b"<html>not a photo</html>", "image/jpeg"))])
+    assert refused.status_code == 422 and "ba.jpg" in " ".join(errors_next_to(refused.text, "photo_upload"))
+    assert snapshot(content_dir) == before, "one bad file: nothing written"
+    saved = post_form(client, "/admin/sites/dinh-thoi-an", {**form_of(client, "dinh-thoi-an"), **typed}, files=two)
+    assert saved.status_code == 303
+    assert [photo.path.name for photo in load_content(content_dir).registry.get("dinh-thoi-an").photos] == \
+        ["mot.jpg", "hai.png"]
+
+
+def test_photos_move_up_and_down_and_are_removed_without_javascript(staff_client, content_dir):
+    client = staff_client("hoa")
+    give_photo(content_dir)
+    for name in ("a.jpg", "b.jpg"):
+        (content_dir / "dinh-thoi-an" / name).write_bytes(photo_bytes((80, 60)))
+    edit_site(content_dir, "dinh-thoi-an", photos=[{"file": name, "caption": name, "credit": "Đoàn"}
+                                                   for name in ("cong.jpg", "a.jpg", "b.jpg")])
+    app_state(client.app).catalog.reload()
+    order = lambda: [p.path.name for p in load_content(content_dir).registry.get("dinh-thoi-an").photos]  # noqa: E731
+    page = client.get("/admin/sites/dinh-thoi-an").text
+    assert 'name="move" value="photos.2.up"' in page and 'value="photos.2.down"' not in page
+    assert post_form(client, "/admin/sites/dinh-thoi-an", {**form_of(client, "dinh-thoi-an"),
+                                                           "move": "photos.2.up"}).status_code == 303
+    assert order() == ["cong.jpg", "b.jpg", "a.jpg"]
+    assert post_form(client, "/admin/sites/dinh-thoi-an", {**form_of(client, "dinh-thoi-an"),
+                                                           "move": "photos.0.down"}).status_code == 303
+    assert order() == ["b.jpg", "cong.jpg", "a.jpg"]
+    fields = {**form_of(client, "dinh-thoi-an"), "photos.1.remove": "true"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    assert order() == ["b.jpg", "a.jpg"]
+
+
+def test_an_unpublished_sites_qr_code_says_temporarily_unavailable_and_is_not_counted(staff_client):
+    client = staff_client("hoa")
+    visit(client, "/q/thoian")
+    fields = {**form_of(client, "dinh-thoi-an"), "action": "unpublish"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    assert "Nháp" in client.get("/admin/sites/dinh-thoi-an").text
+    scanned = client.get("/q/thoian", headers=phone(4242))
+    assert scanned.status_code == 503 and scanned.headers["Retry-After"] == "86400"
+    assert "Tạm thời chưa mở" in scanned.text and "Đình Thới An" not in scanned.text
+    assert "Temporarily unavailable" in client.get("/q/THOIAN?lang=en", headers=phone(4243)).text
+    assert client.get("/sites/dinh-thoi-an").status_code == 404 and client.get("/q/nothing").status_code == 404
+    fields = {**form_of(client, "dinh-thoi-an"), "action": "publish"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    assert client.get("/api/stats/dinh-thoi-an").json()["total"]["scans"] == 1, "the unavailable scans not counted"

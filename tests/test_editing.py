@@ -93,8 +93,8 @@ def test_an_uploaded_photo_gets_the_next_row_and_a_free_name(content_dir, data_d
     upload = PhotoUpload("Cổng đình.JPG", photo_bytes(size=(60, 30), image_format="PNG"), "Cổng", "Gate", "Đoàn xã")
     fields = site_fields(site)
     rows = len({key.split(".")[1] for key in fields if key.startswith("photos.")})
-    edit = service.save(fields, site, site_version(site.folder), upload=upload)
-    assert edit.errors == [] and edit.photo_row == rows
+    edit = service.save(fields, site, site_version(site.folder), uploads=[upload])
+    assert edit.errors == [] and edit.photo_rows == (rows,)
     assert edit.fields[f"photos.{rows}.file"] == "cong-dinh-2.png" and edit.fields[f"photos.{rows}.credit"] == "Đoàn xã"
     saved = load_content(content_dir).registry.get("dinh-thoi-an")
     assert saved.photos[-1].path.name == "cong-dinh-2.png" and saved.photos[-1].caption_en == "Gate"
@@ -104,8 +104,8 @@ def test_an_uploaded_photo_gets_the_next_row_and_a_free_name(content_dir, data_d
                                             (bytes(MAX_UPLOAD_BYTES + 1), "photo_too_large")])
 def test_a_bad_upload_is_a_typed_problem_of_the_upload(content_dir, data_dir, data, kind):
     before = snapshot(content_dir)
-    edit = editor(content_dir, data_dir).save(NEW_SITE, upload=PhotoUpload("a.jpg", data, "A", credit="B"))
-    assert types(edit) == [(UPLOAD_FIELD, kind)] and edit.photo_row is None
+    edit = editor(content_dir, data_dir).save(NEW_SITE, uploads=[PhotoUpload("a.jpg", data, "A", credit="B")])
+    assert types(edit) == [(UPLOAD_FIELD, kind)] and edit.photo_rows == ()
     assert snapshot(content_dir) == before
 
 

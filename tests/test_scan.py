@@ -86,10 +86,12 @@ def test_an_unknown_code_is_the_404_page_and_counts_nothing(client):
     assert client.get("/api/stats").json()["total"]["scans"] == 0
 
 
-def test_a_draft_cannot_be_scanned(content_dir, make_client):
+def test_a_drafts_qr_code_is_temporarily_unavailable_and_not_counted(content_dir, make_client):
+    """A draft (an unpublished site, or one printed before publishing) is not shown, but its plaque is not a 404."""
     edit_site(content_dir, "dinh-phu-luong", published=False)
     client = make_client()
-    assert client.get("/q/phuluong", headers=PHONE_BROWSER).status_code == 404
+    response = client.get("/q/phuluong", headers=PHONE_BROWSER)
+    assert response.status_code == 503 and "Tạm thời chưa mở" in response.text and "Phú Lương" not in response.text
     assert client.get("/api/stats").json()["total"]["scans"] == 0
 
 

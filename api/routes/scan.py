@@ -7,9 +7,13 @@ from api.counting import count_visit
 from api.deps import visitor_language
 from api.site_page import cached_site_page
 from api.state import app_state
+from api.templating import render
+from sites.registry import SiteNotFound
+from sites.site import Site
 from sites.visits import VisitKind
 
 router = APIRouter(include_in_schema=False)
+UNAVAILABLE_RETRY_SECONDS = 86_400  # an unpublished site comes back after staff review it: ask again in a day
 
 
 # Upper-case QR payloads (DIACHIDO_QR_UPPERCASE) arrive as /Q/CODE.
@@ -25,8 +29,22 @@ async def scan(request: Request, code: str) -> HTMLResponse:
     """
     state = app_state(request.app)
     registry = state.catalog.registry
-    site = registry.resolve(code)
+    try:
+        site = registry.resolve(code)
+    except SiteNotFound:
+        return unavailable(request, registry.resolve(code, include_drafts=True))
     response = cached_site_page(request, state, site, registry, visitor_language(request),
                                 {"Cache-Control": "no-store"})
     await count_visit(request, state, site, VisitKind.SCAN)
+    return response
+
+
+def unavailable(request: Request, site: Site) -> HTMLResponse:
+    """The plaque of a site taken back to a draft: "temporarily unavailable", never a 404, so the printed
+    code keeps working. A 503 with Retry-After says "come back" to crawlers and link checkers (a visitor's
+    browser shows the page all the same); the site's name and text stay private, and the scan is not
+    counted (the statistics count published sites only)."""
+    lang = visitor_language(request)
+    response = render(request, "unavailable.html", lang, {}, 503)
+    response.headers.update({"Retry-After": str(UNAVAILABLE_RETRY_SECONDS), "Cache-Control": "no-store"})
     return response

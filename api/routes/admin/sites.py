@@ -1,11 +1,14 @@
 """The admin's site pages: `/admin` (the list with states and errors), `/admin/new` and `/admin/sites/{slug}`
 (the form to add or edit a site, with a photo upload), previews of drafts and of unsaved edits, publishing."""
 
-from fastapi import APIRouter, Request
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.admin_forms import form_errors, photo_upload, posted_fields
+from api.admin_forms import form_errors, photo_uploads, posted_fields
 from api.deps import LanguageDep, visitor_language
 from api.i18n import category_label, kind_label, level_label, staff_label, strings
 from api.site_page import render_site
@@ -16,7 +19,11 @@ from sites.accounts import User
 from sites.editing import SiteEditor
 from sites.fields import row_count, site_fields, translation_language
 from sites.models import Category, LocationPrecision, RecognitionLevel, RelicKind
+from sites.plaques import silent_sites
 from sites.site import PhotoFile, Site
+from sites.stats import site_totals
+from sites.text import fold
+from sites.visits import VisitStoreUnavailable, vietnam_day
 from sites.writer import site_version
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -25,15 +32,35 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 # so that saving the form keeps them.
 FORM_TRANSLATIONS = ("en",)
 # The answer to a refused save: the status of the first of these problem types it holds, else 422.
+# What a save button does to the site's state: publish, take back to a draft (unpublish), or keep it.
+PUBLISH_ACTIONS = {"publish": True, "unpublish": False}
 STATUS_BY_PROBLEM = {"version_conflict": 409, "photo_too_large": 413, "province_denied": 403}
 
 
 @router.get("", response_class=HTMLResponse)
-def site_list(request: Request, state: StateDep, user: StaffDep) -> HTMLResponse:
-    """Every site with its state (draft or published), and every problem found in content/."""
+def site_list(request: Request, state: StateDep, user: StaffDep, q: str = "", category: str = "",
+              province: str = "", state_filter: Annotated[str, Query(alias="state")] = "") -> HTMLResponse:
+    """The sites found by the search (name, province; diacritics ignored) and filters (category, province,
+    state), each with its state and all-time scans and views, the plaques that seem silent, and every
+    problem found in content/."""
     catalog = state.catalog
-    return render_admin(request, "sites.html", {"sites": catalog.registry.all(include_drafts=True),
-                                                "content_errors": catalog.errors, "kept": catalog.kept})
+    every = catalog.registry.all(include_drafts=True)
+    words = fold(q).split()
+    shown = [site for site in every
+             if all(word in fold(f"{site.meta.name} {site.meta.address.province}") for word in words)
+             and category in ("", site.meta.category.value) and province in ("", site.meta.address.province)
+             and state_filter in ("", "published" if site.published else "draft")]
+    published = [site for site in catalog.registry.all() if user.may_edit(site.meta.address.province)]
+    try:  # a damaged visit store leaves the list without counts (every staff page names the problem)
+        counts = site_totals(state.visits, catalog.registry)
+        silent = silent_sites(state.visits, published, vietnam_day(datetime.now(UTC)))
+    except VisitStoreUnavailable:
+        counts, silent = {}, []
+    return render_admin(request, "sites.html", {
+        "sites": shown, "total": len(every), "counts": counts, "silent": silent,
+        "filters": {"q": q, "category": category, "province": province, "state": state_filter},
+        "categories": category_choices(), "provinces": sorted({site.meta.address.province for site in every}),
+        "content_errors": catalog.errors, "kept": catalog.kept})
 
 
 @router.get("/new", response_class=HTMLResponse)
@@ -100,6 +127,11 @@ def preview(request: Request, site: Site, lang: str, photos_of: str | None) -> H
     return render_site(request, view, lang, settings.base_url, preview=True)
 
 
+def category_choices() -> list[tuple[str, str]]:
+    """Each category's value and its staff label (Vietnamese / English)."""
+    return [(c.value, staff_label(lambda lang, c=c: category_label(c, lang))) for c in Category]
+
+
 def form_page(request: Request, site: Site | None, values: dict, errors: dict, status_code: int = 200) -> HTMLResponse:
     """The site form showing `values` (flat fields) and `errors` next to their inputs; a site served in
     its last valid version shows why (the errors of its files)."""
@@ -108,7 +140,7 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
         "kept_errors": app_state(request.app).catalog.kept.get(site.slug, []) if site else [],
         "values": values,
         "errors": errors,
-        "categories": [(c.value, staff_label(lambda lang, c=c: category_label(c, lang))) for c in Category],
+        "categories": category_choices(),
         "levels": [(v.value, staff_label(lambda lang, v=v: level_label(v.value, lang))) for v in RecognitionLevel],
         "kinds": [(k.value, staff_label(lambda lang, k=k: kind_label(k.value, lang))) for k in RelicKind],
         "precisions": [(p.value, staff_label(lambda lang, p=p: strings(lang)[f"precision_{p.value}"]))
@@ -126,7 +158,7 @@ def save(request: Request, state: AppState, user: User, form: FormData, previous
     values = posted_fields(form)
     version = str(form.get("version", ""))
     edit = SiteEditor(state.writer, state.catalog.registry, user).save(
-        values, previous, version, publish=form.get("action") == "publish", upload=photo_upload(form))
+        values, previous, version, publish=PUBLISH_ACTIONS.get(str(form.get("action"))), uploads=photo_uploads(form))
     if edit.errors:
         shown = {**values, **{key: value for key, value in form.multi_items() if key.startswith("new_photo.")},
                  "version": version}
@@ -134,6 +166,6 @@ def save(request: Request, state: AppState, user: User, form: FormData, previous
             shown.update(slug=edit.fields.get("slug", ""), code=edit.fields.get("code", ""))
         found = {error.type for error in edit.errors}
         status = next((status for kind, status in STATUS_BY_PROBLEM.items() if kind in found), 422)
-        return form_page(request, previous, shown, form_errors(edit.errors, edit.photo_row), status)
+        return form_page(request, previous, shown, form_errors(edit.errors, edit.photo_rows), status)
     state.catalog.reload()
     return RedirectResponse(f"/admin/sites/{edit.entry.meta.slug}?saved=1", status_code=303)
