@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench._support import live_server
-from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, horizontal_overflow
-from tests.test_admin_browser import adduser, log_in
+from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, adduser, horizontal_overflow, log_in
 
 DESKTOP = {"width": 1366, "height": 900}
 SLUGS = sorted(path.parent.name for path in BUNDLED_CONTENT.glob("*/index.md"))
@@ -136,3 +135,66 @@ def cut_cells(page) -> list[str]:
       .filter(cell => { const r = cell.getBoundingClientRect(), box = cell.closest('table').getBoundingClientRect();
         return r.left < 0 || r.right > Math.min(window.innerWidth, box.right) + 0.5; })
       .map(cell => cell.textContent.trim().slice(0, 20))""")
+
+
+# Every site on screen, alone (a circle on the canvas) or in a cluster (an icon): its box on the page and radius.
+SITES_ON_SCREEN = """() => {
+  const map = window[document.querySelector('.folium-map').id], box = map.getContainer().getBoundingClientRect();
+  const found = [];
+  map.eachLayer(layer => {
+    if (!(layer instanceof L.CircleMarker && layer.feature)) return;
+    const p = map.latLngToContainerPoint(layer.getLatLng()), r = layer.options.radius;
+    found.push({slug: layer.feature.properties.slug, radius: r,
+                left: box.left + p.x - r, right: box.left + p.x + r, top: box.top + p.y - r, bottom: box.top + p.y + r});
+  });
+  document.querySelectorAll('.site-cluster').forEach(icon => {
+    const r = icon.getBoundingClientRect();
+    found.push({slug: 'cluster', radius: r.width / 2, left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+  });
+  return found;
+}"""
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+@pytest.mark.parametrize(("lang", "legend"), [("vi", "Lượt truy cập (quét + xem)"), ("en", "Visits (scans + views)")])
+def test_the_map_on_a_phone_folds_its_legend_and_no_marker_starts_under_it(browser, site, lang, legend):
+    context, page = phone_page(browser)
+    page.goto(f"{site}/map?province=Cần Thơ&lang={lang}")
+    page.wait_for_selector(".folium-map[data-sites]")
+    page.wait_for_timeout(300)  # the cluster layer draws its icons after the fit
+    summary = page.locator(".map-legend summary")
+    assert summary.inner_text() == legend
+    assert page.locator(".map-legend").get_attribute("open") is None, "the legend starts folded on a phone"
+    box = summary.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
+    sites = page.evaluate(SITES_ON_SCREEN)
+    assert sum(1 for s in sites if s["slug"] != "cluster") >= 1 and all(s["radius"] >= 12 for s in sites)
+    controls = [page.locator(selector).bounding_box() for selector in
+                (".map-legend", ".leaflet-control-zoom", ".leaflet-control-layers", ".leaflet-control-attribution")]
+    controls = [{"left": c["x"], "right": c["x"] + c["width"], "top": c["y"], "bottom": c["y"] + c["height"]}
+                for c in controls]
+    assert [s["slug"] for s in sites if any(overlaps(s, c) for c in controls)] == []
+    summary.click()
+    assert page.locator(".map-legend").get_attribute("open") is not None
+    assert page.locator(".map-legend").inner_text().count("\n") >= 7  # six visit steps and the cluster
+    text = page.locator(".leaflet-control-attribution").inner_text()
+    assert text.startswith("Leaflet |") and page.locator(".leaflet-control-attribution svg").count() == 0
+    context.close()
+
+
+def test_on_a_desktop_the_legend_is_open_and_a_popup_link_is_in_the_site_red(browser, site):
+    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{site}/map?province=Cần Thơ")
+    page.wait_for_selector(".folium-map[data-sites]")
+    page.wait_for_timeout(300)
+    assert page.locator(".map-legend").get_attribute("open") is not None
+    alone = next(s for s in page.evaluate(SITES_ON_SCREEN) if s["slug"] != "cluster")
+    page.mouse.click((alone["left"] + alone["right"]) / 2, (alone["top"] + alone["bottom"]) / 2)
+    link = page.locator(".site-popup a", has_text="Xem trang di tích")
+    link.wait_for()
+    assert link.evaluate("a => getComputedStyle(a).color") == "rgb(164, 22, 26)"  # --red, not Leaflet's blue
+    context.close()
