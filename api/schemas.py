@@ -55,7 +55,9 @@ class NearbyOut(BaseModel):
     slug: str
     name: str
     url: str
-    km: float = Field(description="Distance in kilometres")
+    km: float | None = Field(description="Distance in kilometres; null when either site's point is only its "
+                             "district centre (location.precision district) or both are in the same area")
+    same_area: bool = Field(description="At the same point or very close (two sites at one district centre too)")
 
 
 class SiteSummaryOut(BaseModel):

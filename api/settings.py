@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         "sessions and login throttling in PostgreSQL, shared by several processes and servers; unset: SQLite "
         "files in data_dir (one process)",
     )
+    map_attribution_prefix: str = Field(
+        "Leaflet",
+        description="Text before the tile credit in the corner of every map (Leaflet's own prefix, with its flag, "
+        "is replaced); empty: the tile credit alone",
+    )
 
     @property
     def secure_cookies(self) -> bool:

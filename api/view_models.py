@@ -101,7 +101,8 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at
                 slug=near.site.slug,
                 name=near.site.localized(lang).name,
                 url=base_url + site_path(near.site.slug),
-                km=round(near.km, 1),
+                km=None if near.shown_km is None else round(near.shown_km, 1),
+                same_area=near.same_area,
             )
             for near in registry.nearby(site)
         ],

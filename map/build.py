@@ -89,6 +89,7 @@ def build_base_map(
     data_url: str,
     tile_url: str,
     tile_attribution: str,
+    attribution_prefix: str = "",
     assets: MapAssets,
     texts: MarkerTexts,
     link_target: str = "_self",
@@ -96,6 +97,7 @@ def build_base_map(
     """A map fitted to `points` (lat, lon), with a layer control entry for each of `layers` (categories).
 
     The browser draws the sites from `data_url`; popup links open in `link_target` ("_blank" in an iframe).
+    `attribution_prefix` (text) comes before the tile credit, in place of Leaflet's; empty: none.
     """
     figure_map = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
     folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution), max_zoom=19, control=False).add_to(figure_map)
@@ -105,9 +107,13 @@ def build_base_map(
     categories = {layer.key: folium.FeatureGroup(name=layer.label).add_to(figure_map) for layer in layers}
     if len(layers) > 1:
         folium.LayerControl(collapsed=True).add_to(figure_map)
-    figure_map.fit_bounds(_bounds(points), max_zoom=MAX_FIT_ZOOM, padding=(24, 24))
+    bounds = _bounds(points)
+    figure_map.fit_bounds(bounds, max_zoom=MAX_FIT_ZOOM, padding=(24, 24))
     _VisitMarkers(cluster, categories, {
         "data_url": data_url,
+        "bounds": bounds,  # fitted again in the browser, clear of the controls in the corners
+        "max_zoom": MAX_FIT_ZOOM,
+        "attribution_prefix": html.escape(attribution_prefix),
         "link_target": link_target,
         "texts": vars(texts),
         "steps": [{"least": step.least, "color": step.color, "radius": step.radius,

@@ -16,13 +16,15 @@ class VisitStep:
 
 
 # ColorBrewer YlOrRd, readable on light map tiles; grey for sites nobody has visited yet.
+# The smallest is a 24 px disc: a tap target of WCAG 2.2's minimum size (2.5.8) on a phone.
+MIN_RADIUS = 12
 VISIT_STEPS = (
-    VisitStep(0, "#9e9e9e", 5),
-    VisitStep(1, "#fecc5c", 7),
-    VisitStep(10, "#fd8d3c", 9),
-    VisitStep(100, "#f03b20", 11),
-    VisitStep(1_000, "#bd0026", 13),
-    VisitStep(10_000, "#800026", 15),
+    VisitStep(0, "#9e9e9e", MIN_RADIUS),
+    VisitStep(1, "#fecc5c", 13),
+    VisitStep(10, "#fd8d3c", 14),
+    VisitStep(100, "#f03b20", 16),
+    VisitStep(1_000, "#bd0026", 18),
+    VisitStep(10_000, "#800026", 20),
 )
 
 

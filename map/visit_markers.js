@@ -89,10 +89,12 @@
     cluster.removeLayers(markersOf[categoryOf(event.layer)] || []);
   });
 
+  // The legend folds (a <details>) and starts folded on a narrow map, so it hides little of a phone's screen.
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () {
-    var box = element("div", "map-legend");
-    box.appendChild(element("strong", "", texts.legend_title));
+    var box = element("details", "map-legend");
+    box.open = map.getSize().x >= 480;
+    box.appendChild(element("summary", "", texts.legend_title));
     config.steps.forEach(function (step) {
       var row = element("div");
       var dot = element("span", "map-legend-dot");
@@ -106,9 +108,22 @@
     clusterRow.appendChild(element("span", "map-legend-cluster", "3"));
     clusterRow.appendChild(document.createTextNode(texts.cluster));
     box.appendChild(clusterRow);
+    L.DomEvent.disableClickPropagation(box);
     return box;
   };
   legend.addTo(map);
+  map.attributionControl.setPrefix(config.attribution_prefix || false);
+
+  // Fit the sites again, now that the controls are drawn: no marker starts under a corner's controls.
+  function cornerHeight(vertical) {
+    var corners = map.getContainer().querySelectorAll(".leaflet-" + vertical);
+    return Math.max.apply(null, Array.prototype.map.call(corners, function (corner) { return corner.offsetHeight; }));
+  }
+  map.fitBounds(config.bounds, {
+    maxZoom: config.max_zoom,
+    paddingTopLeft: [24, cornerHeight("top") + 8],
+    paddingBottomRight: [24, cornerHeight("bottom") + 8],
+  });
 
   function failed() {
     var notice = L.control({ position: "topleft" });

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sites.journey_models import TravelMode
 from sites.journeys import Journey
-from sites.models import Location, LocationPrecision
+from sites.models import KNOWN_PRECISIONS, Location
 from sites.registry import distance_km
 
 # Road distance / straight-line distance. Paths on foot and by bicycle cut corners that cars cannot;
@@ -41,7 +41,6 @@ SPEEDS_KMH: dict[TravelMode, float] = {
     TravelMode.car: 40.0,
     TravelMode.boat: 10.0,
 }
-KNOWN_PRECISIONS = {LocationPrecision.exact, LocationPrecision.approximate}
 
 LABELS: dict[str, dict[str, str]] = {
     "vi": {"unknown": "chưa rõ", "at_least": "ít nhất", "legs_unknown": "{n} chặng chưa rõ",

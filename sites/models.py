@@ -82,6 +82,10 @@ class LocationPrecision(StrEnum):
     district = "district"
 
 
+# Points that distances may use: near the site itself. A district centre is shared by every site of the district.
+KNOWN_PRECISIONS = {LocationPrecision.exact, LocationPrecision.approximate}
+
+
 class StrictModel(BaseModel):
     """Base of every content model: unknown fields are errors. Callers pass NFC text (`nfc_deep`)."""
 

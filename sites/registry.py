@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sites.languages import source_first
-from sites.models import Category
+from sites.models import KNOWN_PRECISIONS, Category
 from sites.site import Site
 from sites.text import fold
 
@@ -18,12 +18,28 @@ class SiteNotFound(LookupError):
         self.key = key
 
 
+SAME_AREA_KM = 0.1  # closer than this (or the same district centre): "same area", not a distance
+
+
 @dataclass(frozen=True)
 class Nearby:
-    """A site near another one, with the distance between them in kilometres."""
+    """A site near another one: the straight-line distance between their points in kilometres (the order), and
+    whether it is a distance between the sites themselves (both points exact or approximate, not a district centre).
+    """
 
     site: Site
     km: float
+    known: bool
+
+    @property
+    def shown_km(self) -> float | None:
+        """The distance to tell visitors: None when unknown or in the same area."""
+        return self.km if self.known and not self.same_area else None
+
+    @property
+    def same_area(self) -> bool:
+        """At the same point or very close: two sites at one district centre are in one district."""
+        return self.km < SAME_AREA_KM
 
 
 class Registry:
@@ -109,7 +125,8 @@ class Registry:
             km = distance_km(site.meta.location.lat, site.meta.location.lon,
                              other.meta.location.lat, other.meta.location.lon)
             if km <= max_km:
-                found.append(Nearby(other, km))
+                known = {site.meta.location.precision, other.meta.location.precision} <= KNOWN_PRECISIONS
+                found.append(Nearby(other, km, known))
         return sorted(found, key=lambda near: (near.km, fold(near.site.meta.name)))[:limit]
 
 

@@ -4,6 +4,7 @@ page readers. A plain module (no tests in it), so test modules import it and nev
 import io
 import itertools
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from bench._support import CHROMIUM_ARGS, PHONE_BROWSER  # noqa: F401 (shared with bench/: the tests' names too)
+from bench._support import CHROMIUM_ARGS, CONSOLE_SCRIPT, PHONE_BROWSER  # noqa: F401 (shared with bench/: the tests' names too)
 
 
 class FormFields(HTMLParser):
@@ -270,3 +271,20 @@ MAPPED = {"bay-da-pi-nang-tac", "chua-cam-thien-dai-de", "chua-pothi-somron", "d
 
 
 UNMAPPED = "tham-sat-lang-thanh-duc-1947"
+
+
+def adduser(data_dir: Path, name: str, *options: str) -> None:
+    """Create an account the way the README says: `diachido adduser NAME --password-stdin`."""
+    result = subprocess.run([CONSOLE_SCRIPT, "adduser", name, *options, "--password-stdin", "--data-dir", data_dir],
+                            input=STAFF_PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def log_in(page, base_url: str, name: str) -> None:
+    """Log in through the admin's form in a browser `page`, landing on the site list."""
+    page.goto(f"{base_url}/admin")
+    assert page.url.startswith(f"{base_url}/admin/login?next=")
+    page.fill("#f-name", name)
+    page.fill("#f-password", STAFF_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập / Log in").click()
+    page.wait_for_url(f"{base_url}/admin")

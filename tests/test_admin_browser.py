@@ -2,7 +2,6 @@
 
 import io
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,17 +9,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.support import BUNDLED_CONTENT, PHONE, STAFF_PASSWORD, axe_failures, photo_bytes, snapshot
-from bench._support import CONSOLE_SCRIPT, live_server
+from tests.support import BUNDLED_CONTENT, PHONE, adduser, axe_failures, log_in, photo_bytes, snapshot
+from bench._support import live_server
 
 LAPTOP = {"width": 1280, "height": 900}
-
-
-def adduser(data_dir: Path, name: str, *options: str) -> None:
-    """Create an account the way the README says: `diachido adduser NAME --password-stdin`."""
-    result = subprocess.run([CONSOLE_SCRIPT, "adduser", name, *options, "--password-stdin", "--data-dir", data_dir],
-                            input=STAFF_PASSWORD + "\n", capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +24,6 @@ def admin_server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     # Tiles from the server itself (they 404): the test never reaches another host.
     with live_server(root / "content", root / "data", tile_url="/tiles/{z}/{x}/{y}.png") as base_url:
         yield base_url, root / "content"
-
-
-def log_in(page, base_url: str, name: str) -> None:
-    page.goto(f"{base_url}/admin")
-    assert page.url.startswith(f"{base_url}/admin/login?next=")
-    page.fill("#f-name", name)
-    page.fill("#f-password", STAFF_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập / Log in").click()
-    page.wait_for_url(f"{base_url}/admin")
 
 
 def test_staff_create_a_site_with_a_photo_publish_it_and_scan_its_qr_code(browser, admin_server, tmp_path):

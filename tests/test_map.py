@@ -20,8 +20,8 @@ TEXTS = MarkerTexts(scans="Lượt quét QR", views="Lượt xem trang", recent=
 def table_rows(html: str) -> list[tuple[str, int, int, int]]:
     """(slug, scans, views, last 30 days) of each line of the table under the map."""
     return [(slug, int(scans), int(views), int(recent)) for slug, scans, views, recent in re.findall(
-        r'<th scope="row"><a href="/sites/([a-z0-9-]+)[^"]*">.*?</a></th>\s*<td>.*?</td>\s*<td>.*?</td>\s*'
-        r'<td class="n">(\d+)</td>\s*<td class="n">(\d+)</td>\s*<td class="n">(\d+)</td>', html)]
+        r'<th scope="row"><a href="/sites/([a-z0-9-]+)[^"]*">.*?</a></th>\s*<td[^>]*>.*?</td>\s*<td[^>]*>.*?</td>\s*'
+        r'<td class="n"[^>]*>(\d+)</td>\s*<td class="n"[^>]*>(\d+)</td>\s*<td class="n"[^>]*>(\d+)</td>', html)]
 
 
 def inline_script(html: str) -> str:
@@ -136,6 +136,13 @@ def test_tiles_and_attribution_come_from_the_settings(make_client):
     assert "img-src 'self' data: https://*.tiles.example.vn;" in page.headers["content-security-policy"]
 
 
+def test_the_attribution_prefix_is_a_setting_shown_as_text(make_client):
+    assert '"attribution_prefix": "Leaflet"' in inline_script(make_client().get("/map").text)
+    page = make_client(map_attribution_prefix="Sở <b>VH</b>").get("/map/embed")
+    assert r'"attribution_prefix": "Sở \u0026lt;b\u0026gt;VH' in inline_script(page.text)  # text, not markup
+    assert '"attribution_prefix": ""' in inline_script(make_client(map_attribution_prefix="").get("/map").text)
+
+
 def test_the_embed_is_the_map_alone_and_may_be_framed(client):
     embed = client.get("/map/embed?category=chua")
     assert embed.status_code == 200
@@ -168,7 +175,7 @@ def test_marker_steps_follow_powers_of_ten():
         "0", "1–9", "10–99", "100–999", "1.000–9.999", "≥ 10.000"]
     assert step_label(4, ",") == "1,000–9,999"
     radii = [step.radius for step in VISIT_STEPS]
-    assert radii == sorted(set(radii))
+    assert radii == sorted(set(radii)) and radii[0] >= 12  # the smallest dot is a 24 px tap target
 
 
 def test_the_table_pages_keep_the_filters_and_language(client, monkeypatch):

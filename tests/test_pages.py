@@ -194,7 +194,7 @@ def test_untranslated_site_says_so_in_english(content_dir, make_client):
     assert '<article lang="vi">' in page
 
 
-def test_photos_are_resized_lazy_and_free_of_location_data(content_dir, make_client):
+def test_photos_are_resized_and_free_of_location_data(content_dir, make_client):
     folder = content_dir / "dinh-thoi-an"
     image = Image.new("RGB", (2000, 1500), "red")
     exif = image.getexif()
@@ -205,7 +205,7 @@ def test_photos_are_resized_lazy_and_free_of_location_data(content_dir, make_cli
     client = make_client()
     page = PageParser(client.get("/sites/dinh-thoi-an").text)
     [img] = page.find("img")
-    assert img["loading"] == "lazy" and (img["width"], img["height"]) == ("480", "360")
+    assert img["fetchpriority"] == "high" and (img["width"], img["height"]) == ("480", "360")
     assert img["src"] == "/photos/dinh-thoi-an/cong-dinh-480.jpg"
     assert "/photos/dinh-thoi-an/cong-dinh-1200.jpg 1200w" in img["srcset"]
     assert img["alt"] == "Cổng đình"

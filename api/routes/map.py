@@ -121,6 +121,7 @@ def _base_map(state: AppState, registry: Registry, lang: str, filters: SiteFilte
             data_url=f"/api/sites.geojson?{query}",
             tile_url=settings.tile_url,
             tile_attribution=settings.tile_attribution,
+            attribution_prefix=settings.map_attribution_prefix,
             assets=map_assets(settings.map_assets_from_cdn),
             texts=MarkerTexts(
                 scans=texts["stats_scans"], views=texts["stats_views"], recent=texts["map_recent"],

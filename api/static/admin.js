@@ -15,6 +15,10 @@
     box.hidden = false;
     var map = L.map(box).setView([16.0, 106.5], 5);  // Vietnam
     L.tileLayer(box.dataset.tiles, {maxZoom: 19, attribution: box.dataset.attribution}).addTo(map);
+    // DIACHIDO_MAP_ATTRIBUTION_PREFIX, as text (setPrefix takes HTML); empty: no prefix
+    map.attributionControl.setPrefix(box.dataset.prefix.replace(/[&<>"]/g, function (c) {
+      return "&#" + c.charCodeAt(0) + ";";
+    }) || false);
     var marker = null;
     function place(fromInputs) {
       var point = [number(lat), number(lon)];
