@@ -208,10 +208,12 @@ def init(content_dir: Path) -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
 def import_(file: Path, only_valid: bool, content_dir: Path | None, data_dir: Path | None) -> None:
     """Nhập bảng tính CSV/XLSX thành di tích nháp / import a spreadsheet's rows as draft sites."""
+    from api.i18n import import_labels  # the interface's labels: "Chùa", "cấp quốc gia" are accepted too
+
     settings = load_settings(content_dir=content_dir, data_dir=data_dir)
     editor = SiteEditor(ContentWriter(settings.content_dir, settings.data_dir), _load(settings.content_dir).registry)
     try:
-        report = check_rows(read_rows(file.read_bytes()), editor)
+        report = check_rows(read_rows(file.read_bytes()), editor, import_labels())
     except SpreadsheetError as exc:
         raise click.ClickException(f"Không đọc được / cannot read {file}: {exc}") from None
     write_rows(report, editor, only_valid=only_valid)

@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from api.admin_forms import staff_message
+from api.i18n import import_labels
 from api.staff import FormDep, StaffDep, render_admin
 from api.state import StateDep
 from sites.editing import SiteEditor
@@ -33,7 +34,7 @@ def import_spreadsheet(request: Request, state: StateDep, user: StaffDep, form: 
         return _page(request, None, f"Không đọc được tệp / cannot read the file: {problem}", status_code)
     state.catalog.reload()  # check against the sites as they are now
     editor = SiteEditor(state.writer, state.catalog.registry, user)
-    report = check_rows(rows, editor)
+    report = check_rows(rows, editor, import_labels())
     write_rows(report, editor, only_valid=form.get("only_valid") == "true")
     if report.written:
         state.catalog.reload()
