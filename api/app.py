@@ -21,6 +21,7 @@ from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
 from api.routes.admin import photos as admin_photos
 from api.routes.admin import sites as admin_sites
+from api.routes.admin import users as admin_users
 from api.routes.docs import install_api_docs
 from api.settings import Settings
 from api.staff_auth import open_staff_auth
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for routes in (home, sites, scan, photos, health, qr, posters, stats, site_map,
-                   admin_auth, admin_sites, admin_photos, admin_imports):
+                   admin_auth, admin_sites, admin_photos, admin_imports, admin_users):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app
