@@ -19,11 +19,47 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sites.editing import Edit, SiteEditor
-from sites.fields import FieldError
+from sites.fields import BODY_FIELD, FieldError
+from sites.loader import nested_model
+from sites.models import SiteFrontMatter, Translation
 from sites.messages import bilingual
 from sites.text import fold
 
 ChoiceLabels = Mapping[str, Mapping[str, str]]  # column -> {label in any language: value}
+PROPOSED = {"slug", "code"}  # proposed from the name when left empty
+NOT_IMPORTED = {"photos", "narration", "published", "translation_reviewed"}  # files, or decided in the admin
+IMPORT_TRANSLATION = "en"  # the translation the sample and the import page show; any BCP 47 tag works
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column an import spreadsheet may have: its name, whether every row needs it, and what it holds."""
+
+    name: str
+    required: bool
+    description: str
+
+
+def import_columns() -> list[Column]:
+    """The columns of an import spreadsheet, from the models `diachido check` uses: the site's fields
+    (a list of groups as its first row, `sources.0.url`), `body`, and the English translation's fields."""
+    columns = []
+    for name, info in SiteFrontMatter.model_fields.items():
+        if name in NOT_IMPORTED:
+            continue
+        group = nested_model(info.annotation)
+        if group is None:
+            columns.append(Column(name, info.is_required() and name not in PROPOSED, info.description or ""))
+            continue
+        prefix = f"{name}.0." if name == "sources" else f"{name}."
+        columns += [Column(prefix + part, info.is_required() and inner.is_required(), inner.description or "")
+                    for part, inner in group.model_fields.items()]
+    columns.append(Column(BODY_FIELD, False, "The site's story in Vietnamese (Markdown)"))
+    for name, info in Translation.model_fields.items():
+        if name not in NOT_IMPORTED:
+            columns.append(Column(f"{IMPORT_TRANSLATION}.{name}", False, info.description or ""))
+    columns.append(Column(f"{IMPORT_TRANSLATION}.{BODY_FIELD}", False, "The story in English (Markdown)"))
+    return columns
 
 FIRST_ROW = 2  # the header is row 1, as spreadsheets number rows
 # Limits that keep a bad or hostile file from costing more than a few seconds and MB (README,

@@ -272,3 +272,27 @@ def test_choice_columns_take_their_vietnamese_labels(content_dir, data_dir, tmp_
 def test_an_unknown_category_is_worded_in_vietnamese_first(staff_client):
     response = upload(staff_client("hoa"), csv_bytes([GOOD[0], "nhà rông", *GOOD[2:]]))
     assert response.status_code == 422 and "Hãy chọn một giá trị trong danh sách" in response.text
+
+
+def test_the_import_page_lists_every_column_and_links_both_samples(staff_client):
+    from sites.importer import import_columns
+
+    page = staff_client("hoa").get("/admin/import").text
+    shown = re.findall(r'<tr><td><code>([^<]+)</code></td><td>(.*?)</td><td lang="en">', page)
+    assert [name for name, _ in shown] == [column.name for column in import_columns()]
+    assert {name for name, required in shown if required} == {
+        "name", "category", "address.text", "address.province", "summary"}
+    assert "README" not in page
+    assert 'href="/static/import-sample.xlsx"' in page and 'href="/static/import-sample.csv"' in page
+    assert set(SAMPLE.read_text(encoding="utf-8-sig").partition("\n")[0].split(",")) <= {n for n, _ in shown}
+
+
+def test_the_xlsx_sample_is_the_csv_sample_made_reproducibly(staff_client, content_dir, client):
+    from bench.import_sample import XLSX_SAMPLE, sample_xlsx
+
+    assert XLSX_SAMPLE.read_bytes() == sample_xlsx(SAMPLE.read_bytes()), "run bench/import_sample.py"
+    served = client.get("/static/import-sample.xlsx")
+    assert served.status_code == 200 and served.content == XLSX_SAMPLE.read_bytes()
+    response = upload(staff_client("hoa"), served.content, name="mau.xlsx")
+    assert response.status_code == 200 and "Đã tạo 2 di tích nháp" in response.text
+    assert load_content(content_dir).registry.get("dinh-binh-thuy", include_drafts=True).meta.location.lat == 10.072

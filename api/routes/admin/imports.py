@@ -9,7 +9,8 @@ from api.i18n import import_labels
 from api.staff import FormDep, StaffDep, render_admin
 from api.state import StateDep
 from sites.editing import SiteEditor
-from sites.importer import MAX_FILE_BYTES, MAX_ROWS, ImportReport, SpreadsheetError, check_rows, read_rows, write_rows
+from sites.importer import (MAX_FILE_BYTES, MAX_ROWS, ImportReport, SpreadsheetError, check_rows, import_columns,
+                            read_rows, write_rows)
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -45,4 +46,5 @@ def _page(request: Request, report: ImportReport | None, error: str | None, stat
     bad = report.bad_rows if report else []
     bad_rows = [(row, [(error.field, staff_message(error)) for error in row.errors]) for row in bad]
     return render_admin(request, "import.html", {"report": report, "bad_rows": bad_rows, "error": error,
-                                                 "max_mb": MAX_FILE_BYTES // 1048576, "max_rows": MAX_ROWS}, status_code)
+                                                 "max_mb": MAX_FILE_BYTES // 1048576, "max_rows": MAX_ROWS,
+                                                 "columns": import_columns()}, status_code)
