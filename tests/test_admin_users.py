@@ -1,12 +1,16 @@
 """Staff accounts in the admin (`/admin/users`, admins only) and from the command line: a removed user or a
 changed password ends that user's sessions at once, on SQLite and on PostgreSQL."""
 
+import shutil
+
 import pytest
 from click.testing import CliRunner
 
 from api.cli import main
+from bench._support import live_server
 from sites.accounts import User, UserStore
-from tests.support import STAFF_PASSWORD, PageParser, csrf_of, login, post_form
+from tests.support import BUNDLED_CONTENT, PHONE, STAFF, STAFF_PASSWORD, PageParser, axe_failures, csrf_of, \
+    horizontal_overflow, login, post_form
 
 NEW_PASSWORD = "mat-khau-moi-dai"
 
@@ -111,3 +115,29 @@ def test_cli_passwd_and_deluser_end_web_sessions_in_the_deployments_store(staff_
     result = CliRunner().invoke(main, ["deluser", "minh", "--data-dir", str(data_dir)])
     assert result.exit_code == 0, result.output
     assert not signed_in(minh)
+
+
+def test_in_chromium_an_admin_removes_an_editor_whose_open_page_stops_working(browser, tmp_path):
+    """At 360 px: the accounts page passes axe, and removing lan signs lan's own browser out at once."""
+    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    store = UserStore(tmp_path / "data")
+    for name in ("hoa", "lan"):
+        store.add(name, STAFF_PASSWORD, *STAFF[name])
+    with live_server(tmp_path / "content", tmp_path / "data") as base_url:
+        pages = {}
+        for name in ("hoa", "lan"):
+            pages[name] = browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True).new_page()
+            pages[name].goto(f"{base_url}/admin/login")
+            pages[name].fill("#f-name", name)
+            pages[name].fill("#f-password", STAFF_PASSWORD)
+            pages[name].get_by_role("button", name="Đăng nhập / Log in").click()
+            pages[name].wait_for_url(f"{base_url}/admin")
+        admin = pages["hoa"]
+        assert axe_failures(admin, base_url, ["/admin/users"]) == {}
+        admin.goto(f"{base_url}/admin/users")
+        assert horizontal_overflow(admin) == 0
+        admin.get_by_role("button", name="Xoá / Remove lan").click()
+        admin.wait_for_url(f"{base_url}/admin/users?done=remove&name=lan")
+        assert "đã xoá" in admin.get_by_role("status").inner_text()
+        pages["lan"].goto(f"{base_url}/admin")
+        assert pages["lan"].url.startswith(f"{base_url}/admin/login")
