@@ -1,6 +1,6 @@
 """Vietnam's provinces before and after the 1 July 2025 merger, for checking what staff type.
 
-The current 34 provinces and centrally-run cities, and their wards, come from the maintained
+The current 34 provinces and centrally-run cities come from the maintained
 `vietnam-provinces` package (the General Statistics Office's list). The 63 former provinces are the
 table below (Resolution 202/2025/QH15): each names the current province it became part of. Names are
 kept short, as addresses write them: "Cần Thơ", not "Thành phố Cần Thơ"; both are accepted.
@@ -54,16 +54,11 @@ class UnknownProvince(ValueError):
 
 
 @cache
-def _library() -> list:
-    from vietnam_provinces import Province  # imported on first use: `diachido check` never needs it
-
-    return list(Province.iter_all())
-
-
-@cache
 def current_provinces() -> tuple[str, ...]:
     """The 34 current provinces and centrally-run cities, short names, in the official order."""
-    return tuple(province.name.removeprefix(CITY_PREFIX) for province in _library())
+    from vietnam_provinces import Province  # imported on first use: `diachido check` never needs it
+
+    return tuple(province.name.removeprefix(CITY_PREFIX) for province in Province.iter_all())
 
 
 @cache
@@ -89,15 +84,8 @@ def current_province(name: str) -> str:
     raise UnknownProvince(name, [keys[match] for match in matches])
 
 
-def wards(province: str) -> list[str]:
-    """The wards and communes (phường, xã, đặc khu) of the current `province`, as the list names them."""
-    from vietnam_provinces import Ward
-
-    found = next(p for p in _library() if p.name.removeprefix(CITY_PREFIX) == current_province(province))
-    return [ward.name for ward in Ward.iter_by_province(found.code)]
-
-
 def _key(name: str) -> str:
+    """`name` folded, without the "Thành phố", "TP" or "Tỉnh" in front."""
     folded = fold(name)
     for prefix in ("thanh pho ", "tp ", "tinh "):
         folded = folded.removeprefix(prefix)
