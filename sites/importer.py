@@ -124,7 +124,8 @@ def read_rows(data: bytes) -> list[dict[str, object]]:
     return rows
 
 
-def check_rows(rows: list[dict[str, object]], editor: SiteEditor, labels: ChoiceLabels | None = None) -> ImportReport:
+def check_rows(rows: list[dict[str, object]], editor: SiteEditor,
+               labels: ChoiceLabels | None = None) -> ImportReport:
     """Prepare every row as a new draft site with `editor` (whose user limits the provinces); rows
     are checked against the sites and the rows before them, and nothing is written. `labels` are the
     words a choice column accepts besides its values."""
