@@ -22,6 +22,7 @@ from api.routes.admin import imports as admin_imports
 from api.routes.admin import photos as admin_photos
 from api.routes.admin import reports as admin_reports
 from api.routes.admin import sites as admin_sites
+from api.routes.admin import users as admin_users
 from api.routes.docs import install_api_docs
 from api.settings import Settings
 from api.staff_auth import open_staff_auth
@@ -98,7 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for routes in (home, sites, scan, photos, health, qr, posters, stats, reports, site_map, plaque_reports,
-                   admin_auth, admin_sites, admin_photos, admin_imports, admin_reports):
+                   admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
+                   admin_users):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app

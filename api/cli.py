@@ -19,6 +19,7 @@ from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from qr.codes import ErrorCorrection, png, print_pixels
 from qr.formats import DEFAULT_DPI, DEFAULT_SIZE, LeafletFormat, PosterFormat
 from sites.accounts import ROLES, AccountError, UserStore
+from sites.example import ExampleExists, write_example
 from sites.editing import SiteEditor
 from sites.files import write_bytes_atomically
 from sites.journey_loader import load_all
@@ -28,7 +29,9 @@ from sites.languages import SOURCE_LANGUAGE, InvalidLanguageTag, language_tag
 from sites.loader import ContentFolderMissing, LoadResult, load_content
 from sites.narration import NarrationLibrary
 from sites.registry import Registry, SiteNotFound
+from sites.sessions import Sessions
 from sites.site import Site
+from sites.stores import session_store
 from sites.writer import ContentWriter
 
 PROGRESS_FROM = 10  # sites: fewer are done before a progress bar would be seen
@@ -63,6 +66,12 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
+    if not settings.content_dir.is_dir():  # before anything is created, the data folder included
+        raise click.ClickException(
+            f"Không thấy thư mục nội dung / no content folder: {settings.content_dir.absolute()}\n"
+            f"  Sửa / fix: chạy trong thư mục có 'content', hoặc đặt DIACHIDO_CONTENT_DIR / --content-dir; "
+            f"run where 'content' is, or set DIACHIDO_CONTENT_DIR / --content-dir\n"
+            f"  Bắt đầu mới / starting afresh: diachido init {settings.content_dir}")
     if settings.base_url_unreachable():
         _warn_loopback(settings, "Mã QR và áp phích bị từ chối cho đến khi sửa / QR codes and posters are refused "
                                  "until this is fixed.")
@@ -117,16 +126,80 @@ def check(content_dir: Path | None) -> None:
 def adduser(name: str, role: str, province: str | None, password_stdin: bool, data_dir: Path | None) -> None:
     """Tạo tài khoản cán bộ / create a staff account for /admin."""
     settings = load_settings(data_dir=data_dir)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+    password = _new_password(password_stdin)
     try:
         user = UserStore(settings.data_dir).add(name, password, role, province)
     except AccountError as exc:
         raise click.ClickException(f"Không tạo được tài khoản / cannot create the account: {exc}") from None
     where = f" ({user.province})" if user.province else ""
     click.echo(f"✓ {user.name}: {user.role}{where}, {settings.data_dir / 'users.json'}")
+
+
+def _new_password(from_stdin: bool) -> str:
+    """A password from standard input's first line, or typed twice at a hidden prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+
+
+def _user_store(settings: Settings) -> UserStore:
+    """The accounts, with the deployment's session store (SQLite or PostgreSQL), so ending sessions ends them
+    for every server."""
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    return UserStore(settings.data_dir, Sessions(session_store(settings.data_dir, url)))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts)")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def passwd(name: str, password_stdin: bool, data_dir: Path | None) -> None:
+    """Đổi mật khẩu / set a staff member's new password; every session of theirs ends."""
+    settings = load_settings(data_dir=data_dir)
+    users = _user_store(settings)
+    if users.get(name) is None:
+        raise click.ClickException(f"Không có tài khoản / there is no user '{name}'")
+    try:
+        users.set_password(name, _new_password(password_stdin))
+    except AccountError as exc:
+        raise click.ClickException(f"Không đổi được mật khẩu / cannot change the password: {exc}") from None
+    click.echo(f"✓ {name}: mật khẩu mới, mọi phiên đăng nhập đã kết thúc / new password, every session ended")
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def users(data_dir: Path | None) -> None:
+    """Danh sách tài khoản / list the staff accounts: name, role, province."""
+    settings = load_settings(data_dir=data_dir)
+    accounts = UserStore(settings.data_dir).all()
+    width = max((len(user.name) for user in accounts), default=4)
+    for user in accounts:
+        click.echo(f"{user.name:<{width}}  {user.role:<6}  {user.province or '-'}")
+    click.echo(f"{len(accounts)} tài khoản / accounts in {settings.data_dir / 'users.json'}", err=True)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def deluser(name: str, data_dir: Path | None) -> None:
+    """Xoá tài khoản / remove a staff account; its sessions end at once."""
+    settings = load_settings(data_dir=data_dir)
+    try:
+        _user_store(settings).remove(name)
+    except AccountError as exc:
+        raise click.ClickException(f"Không xoá được / cannot remove: {exc}") from None
+    click.echo(f"✓ {name}: đã xoá, mọi phiên đăng nhập đã kết thúc / removed, every session ended")
+
+
+@main.command()
+@click.argument("content_dir", type=click.Path(file_okay=False, path_type=Path))
+def init(content_dir: Path) -> None:
+    """Tạo thư mục nội dung mới / make a new content folder with one example site (a draft) to edit."""
+    try:
+        index = write_example(content_dir)
+    except ExampleExists as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"✓ {index}\n  Sửa tệp này, rồi / edit this file, then: diachido check {content_dir}")
 
 
 @main.command("import")
@@ -136,10 +209,12 @@ def adduser(name: str, role: str, province: str | None, password_stdin: bool, da
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
 def import_(file: Path, only_valid: bool, content_dir: Path | None, data_dir: Path | None) -> None:
     """Nhập bảng tính CSV/XLSX thành di tích nháp / import a spreadsheet's rows as draft sites."""
+    from api.i18n import import_labels  # the interface's labels: "Chùa", "cấp quốc gia" are accepted too
+
     settings = load_settings(content_dir=content_dir, data_dir=data_dir)
     editor = SiteEditor(ContentWriter(settings.content_dir, settings.data_dir), _load(settings.content_dir).registry)
     try:
-        report = check_rows(read_rows(file.read_bytes()), editor)
+        report = check_rows(read_rows(file.read_bytes()), editor, import_labels())
     except SpreadsheetError as exc:
         raise click.ClickException(f"Không đọc được / cannot read {file}: {exc}") from None
     write_rows(report, editor, only_valid=only_valid)

@@ -150,6 +150,20 @@ def category_search_words() -> dict[str, str]:
     }
 
 
+@cache
+def import_labels() -> dict[str, dict[str, str]]:
+    """The words a spreadsheet's choice columns accept besides their values: each label in every interface
+    language ("Chùa", "Pagoda", "cấp quốc gia") -> the value, by column."""
+    texts = [strings(lang) for lang in INTERFACE_LANGUAGES]
+    kinds = [key.removeprefix("kind.") for key in texts[0] if key.startswith("kind.") and key != "kind.none"]
+    levels = [key.removeprefix("level.") for key in texts[0] if key.startswith("level.")]
+    return {
+        "category": {text[f"category.{c.value}"]: c.value for c in Category for text in texts},
+        "recognition.level": {text[f"level.{level}"]: level for level in levels for text in texts},
+        "recognition.kind": {text[f"kind.{kind}"]: kind for kind in kinds for text in texts},
+    }
+
+
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang, sep="-")
 

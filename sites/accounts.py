@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from sites.files import write_bytes_atomically
+from sites.provinces import UnknownProvince, current_province
 from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
 from sites.text import fold, nfc
 
@@ -76,11 +77,7 @@ class UserStore:
         an unknown role, or an editor without a province."""
         if not re.fullmatch(NAME_PATTERN, name):
             raise AccountError("the name must be 2-32 lower-case letters, digits, '.', '_' or '-'")
-        if role not in ROLES:
-            raise AccountError(f"the role must be one of {', '.join(ROLES)}")
-        province = nfc(province).strip() if province else None
-        if role == "editor" and not province:
-            raise AccountError("an editor needs --province: the province whose sites they may change")
+        province = _checked_role(role, province)
         _check_password(password)
         users = self._read()
         if name in users:
@@ -88,6 +85,29 @@ class UserStore:
         users[name] = {"role": role, "province": province, "hash": _hasher.hash(password)}
         self._write(users)
         return User(name, role, province)
+
+    def all(self) -> list[User]:
+        """Every user, by name."""
+        return [User(name, entry["role"], entry["province"]) for name, entry in sorted(self._read().items())]
+
+    def change(self, name: str, role: str, province: str | None) -> User:
+        """Give `name` a new role and province (checked as for `add`); their sessions go on, with the new rights."""
+        province = _checked_role(role, province)
+        users = self._read()
+        if name not in users:
+            raise AccountError(f"there is no user '{name}'")
+        users[name] |= {"role": role, "province": province}
+        self._write(users)
+        return User(name, role, province)
+
+    def remove(self, name: str) -> None:
+        """Remove `name` and end all of their sessions at once."""
+        users = self._read()
+        if name not in users:
+            raise AccountError(f"there is no user '{name}'")
+        del users[name]
+        self._write(users)
+        self.sessions.end_all(name)
 
     def set_password(self, name: str, password: str) -> None:
         """Give `name` a new password and end all of their sessions (a stolen cookie stops working)."""
@@ -116,6 +136,20 @@ class UserStore:
         except (VerificationError, InvalidHashError):
             return None
         return User(name, entry["role"], entry["province"]) if entry else None
+
+
+def _checked_role(role: str, province: str | None) -> str | None:
+    """The province to keep for a user of `role`: a current province's short name (or None for an admin
+    without one); raises AccountError for an unknown role or province, or an editor without one."""
+    if role not in ROLES:
+        raise AccountError(f"the role must be one of {', '.join(ROLES)}")
+    province = nfc(province).strip() if province else None
+    if role == "editor" and not province:
+        raise AccountError("an editor needs --province: the province whose sites they may change")
+    try:
+        return current_province(province) if province else None
+    except UnknownProvince as problem:
+        raise AccountError(str(problem)) from None
 
 
 def _check_password(password: str) -> None:

@@ -1,9 +1,13 @@
 """Import a spreadsheet of sites (CSV or XLSX), one row per site, as drafts.
 
 Columns are the flat field names of `sites.fields` (`name`, `address.province`, `location.lat`, ...;
-see the README and api/static/import-sample.csv). Every row is prepared first by `sites.editing.SiteEditor`,
-as a save from the admin form is, so against the existing sites and the other rows; nothing is written
-unless every row is valid, or the caller asks to import only the valid rows.
+see docs/import.md and api/static/import-sample.csv). Every row is prepared first by `sites.editing.SiteEditor`,
+as a save from the admin form is, so against the existing sites and the other rows; a row naming a site
+already there (same name and province, whatever the accents and case) is refused, slug or not. Nothing is
+written unless every row is valid, or the caller asks to import only the valid rows.
+
+A choice column (`category`, `recognition.level`, ...) takes its value (`dinh`) or one of its labels
+(`Đình`, `cấp quốc gia`), folded; the labels are the interface's, passed in by the caller.
 """
 
 import contextlib
@@ -11,11 +15,51 @@ import csv
 import io
 import itertools
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sites.editing import Edit, SiteEditor
-from sites.fields import FieldError
+from sites.fields import BODY_FIELD, FieldError
+from sites.loader import nested_model
+from sites.models import SiteFrontMatter, Translation
+from sites.messages import bilingual
+from sites.text import fold
+
+ChoiceLabels = Mapping[str, Mapping[str, str]]  # column -> {label in any language: value}
+PROPOSED = {"slug", "code"}  # proposed from the name when left empty
+NOT_IMPORTED = {"photos", "narration", "published", "translation_reviewed"}  # files, or decided in the admin
+IMPORT_TRANSLATION = "en"  # the translation the sample and the import page show; any BCP 47 tag works
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column an import spreadsheet may have: its name, whether every row needs it, and what it holds."""
+
+    name: str
+    required: bool
+    description: str
+
+
+def import_columns() -> list[Column]:
+    """The columns of an import spreadsheet, from the models `diachido check` uses: the site's fields
+    (a list of groups as its first row, `sources.0.url`), `body`, and the English translation's fields."""
+    columns = []
+    for name, info in SiteFrontMatter.model_fields.items():
+        if name in NOT_IMPORTED:
+            continue
+        group = nested_model(info.annotation)
+        if group is None:
+            columns.append(Column(name, info.is_required() and name not in PROPOSED, info.description or ""))
+            continue
+        prefix = f"{name}.0." if name == "sources" else f"{name}."
+        columns += [Column(prefix + part, info.is_required() and inner.is_required(), inner.description or "")
+                    for part, inner in group.model_fields.items()]
+    columns.append(Column(BODY_FIELD, False, "The site's story in Vietnamese (Markdown)"))
+    for name, info in Translation.model_fields.items():
+        if name not in NOT_IMPORTED:
+            columns.append(Column(f"{IMPORT_TRANSLATION}.{name}", False, info.description or ""))
+    columns.append(Column(f"{IMPORT_TRANSLATION}.{BODY_FIELD}", False, "The story in English (Markdown)"))
+    return columns
 
 FIRST_ROW = 2  # the header is row 1, as spreadsheets number rows
 # Limits that keep a bad or hostile file from costing more than a few seconds and MB (README,
@@ -80,14 +124,40 @@ def read_rows(data: bytes) -> list[dict[str, object]]:
     return rows
 
 
-def check_rows(rows: list[dict[str, object]], editor: SiteEditor) -> ImportReport:
+def check_rows(rows: list[dict[str, object]], editor: SiteEditor,
+               labels: ChoiceLabels | None = None) -> ImportReport:
     """Prepare every row as a new draft site with `editor` (whose user limits the provinces); rows
-    are checked against the sites and the rows before them, and nothing is written."""
+    are checked against the sites and the rows before them, and nothing is written. `labels` are the
+    words a choice column accepts besides its values."""
+    choices = {column: {fold(word): value for label, value in words.items() for word in (label, value)}
+               for column, words in (labels or {}).items()}
+    known = {_identity(site.meta.name, site.meta.address.province): site.slug
+             for site in editor.registry.all(include_drafts=True)}
     results = []
     for number, row in enumerate(rows, start=FIRST_ROW):
         if any(str(value or "").strip() for value in row.values()):
-            results.append(RowResult(number, str(row.get("name") or "").strip(), editor.prepare(row)))
+            row = {key: _choice(value, choices.get(key)) for key, value in row.items()}
+            name = str(row.get("name") or "").strip()
+            edit = editor.prepare(row)
+            identity = _identity(name, str(row.get("address.province") or ""))
+            if name and identity in known:
+                edit.errors.append(FieldError.of("name", "duplicate_site", site=name, owner=known[identity]))
+            elif edit.ok:
+                known[identity] = f"dòng / row {number}"
+            results.append(RowResult(number, name, edit))
     return ImportReport(results)
+
+
+def _identity(name: str, province: str) -> tuple[str, str]:
+    """What makes two rows the same site: the name and province, case, accents and punctuation aside."""
+    return fold(name), fold(province)
+
+
+def _choice(value: object, labels: Mapping[str, str] | None) -> object:
+    """The value a label of a choice column stands for ("Chùa", "cấp quốc gia"); other cells as given."""
+    if not labels or not isinstance(value, str):
+        return value
+    return labels.get(fold(value), value)
 
 
 def write_rows(report: ImportReport, editor: SiteEditor, only_valid: bool = False) -> None:
@@ -100,10 +170,10 @@ def write_rows(report: ImportReport, editor: SiteEditor, only_valid: bool = Fals
 
 
 def report_lines(report: ImportReport) -> Iterable[str]:
-    """Each problem of each bad row, as a line naming the row and the field."""
+    """Each problem of each bad row, as a line naming the row and the field, Vietnamese first."""
     for row in report.bad_rows:
         for error in row.errors:
-            yield f"row {row.row} ({row.name or '?'}): {error}"
+            yield f"dòng / row {row.row} ({row.name or '?'}): {error.field}: {bilingual(error.type, error.ctx, error.message)}"
 
 
 def _header(cells: list[object]) -> list[str]:

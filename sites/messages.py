@@ -50,6 +50,7 @@ VIETNAMESE = {
     "journeys_slug": "Tên này là thư mục của các hành trình (content/journeys/); hãy chọn tên khác",
     # ours, outside pydantic (English in ENGLISH below)
     "key_taken": "Đã được di tích khác dùng",
+    "duplicate_site": "Đã có di tích cùng tên trong tỉnh này: {owner}",
     "folder_exists": "Đã có thư mục trùng tên",
     "code_fixed": "Mã QR của di tích đã xuất bản không được đổi",
     "province_denied": "Bạn chỉ được thêm, sửa di tích thuộc tỉnh của mình",
@@ -82,6 +83,7 @@ ENGLISH = {
     "reserved_slug": "'{slug}' is a reserved device name on Windows; choose another slug",
     "journeys_slug": "'{slug}' is the folder of the journeys (content/{slug}/); choose another slug",
     "key_taken": "'{key}' is already used by {owner}",
+    "duplicate_site": "a site named '{site}' in this province already exists: {owner}",
     "folder_exists": "a folder '{slug}' already exists in content/",
     "code_fixed": "the code of a published site cannot change (it is '{code}')",
     "province_denied": "you may only add or change sites of {province}",

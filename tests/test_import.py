@@ -76,7 +76,7 @@ def test_the_sample_file_imports_as_drafts(staff_client, content_dir):
 def test_bad_rows_are_listed_by_row_and_field_and_nothing_is_written(staff_client, content_dir):
     client = staff_client("hoa")
     before = snapshot(content_dir)
-    response = upload(client, csv_bytes(GOOD, BAD, [*GOOD[:3], "Cần Thơ", "x" * 301, "", ""]))
+    response = upload(client, csv_bytes(GOOD, BAD, ["Miếu Ông", *GOOD[1:3], "Cần Thơ", "x" * 301, "", ""]))
     assert response.status_code == 422 and "chưa ghi gì cả" in response.text
     rows = re.findall(r"<tr><td>(\d+)</td><td>[^<]*</td><td><code>([^<]+)</code></td><td>([^<]+)</td></tr>",
                       response.text)
@@ -96,10 +96,10 @@ def test_only_the_valid_rows_when_asked(staff_client, content_dir):
 def test_xlsx_and_semicolon_csv_read_like_csv(staff_client, content_dir):
     client = staff_client("hoa")
     assert upload(client, xlsx_bytes(GOOD), name="ds.xlsx").status_code == 200
-    assert upload(client, csv_bytes(GOOD, delimiter=";")).status_code == 200
+    assert upload(client, csv_bytes(["Miếu Ông", *GOOD[1:]], delimiter=";")).status_code == 200
     registry = load_content(content_dir).registry
     assert registry.get("mieu-ba", include_drafts=True).meta.location.lat == 10.05
-    assert registry.get("mieu-ba-2", include_drafts=True).code == "mieuba2"
+    assert registry.get("mieu-ong", include_drafts=True).code == "mieuong"
 
 
 def test_a_file_that_is_no_spreadsheet_is_refused(staff_client, content_dir):
@@ -123,7 +123,7 @@ def test_cli_import_writes_drafts_or_names_every_bad_row(content_dir, data_dir, 
     arguments = ["import", str(sheet), "--content-dir", str(content_dir), "--data-dir", str(data_dir)]
     result = CliRunner().invoke(main, arguments)
     assert result.exit_code == 1
-    assert "row 3 (?): name: required field is missing" in result.output
+    assert "dòng / row 3 (?): name: Bắt buộc điền / required field is missing" in result.output
     assert "✗ 1 dòng lỗi / bad rows; chưa ghi gì / nothing written" in result.output
     assert snapshot(content_dir) == before
     result = CliRunner().invoke(main, [*arguments, "--only-valid"])
@@ -228,3 +228,71 @@ def test_a_fake_dimension_costs_no_memory(tmp_path):
     fake.write_bytes(with_sheet_xml(xlsx_bytes(GOOD), far_row, dimension=b"A1:XFD10000"))
     extra = peak_rss_kib(fake) - peak_rss_kib(good)
     assert extra < 30 * 1024, f"{extra // 1024} MB more than for a good file"
+
+
+def test_a_site_already_there_is_refused_without_a_slug_and_reported_with_only_valid(content_dir, data_dir, tmp_path):
+    """The issue's case: the sample's slug-less 'Chùa Mới' imported twice made chua-moi-2."""
+    arguments = ["--content-dir", str(content_dir), "--data-dir", str(data_dir)]
+    assert CliRunner().invoke(main, ["import", str(SAMPLE), *arguments]).exit_code == 0
+    again = tmp_path / "lai.csv"
+    again.write_bytes(SAMPLE.read_bytes().replace("Chùa Mới".encode(), "chua moi".encode()))
+    before = snapshot(content_dir)
+    result = CliRunner().invoke(main, ["import", str(again), "--only-valid", *arguments])
+    assert result.exit_code == 1 and "✗ 2 dòng lỗi" in result.output
+    assert ("dòng / row 3 (chua moi): name: Đã có di tích cùng tên trong tỉnh này: chua-moi / "
+            "a site named 'chua moi' in this province already exists: chua-moi") in result.output
+    assert snapshot(content_dir) == before and not (content_dir / "chua-moi-2").exists()
+
+
+def test_the_same_site_twice_in_one_file_is_refused(staff_client, content_dir):
+    response = upload(staff_client("hoa"), csv_bytes(GOOD, ["MIẾU BÀ", *GOOD[1:]]))
+    assert response.status_code == 422
+    assert "Đã có di tích cùng tên trong tỉnh này: dòng / row 2" in response.text
+    assert not (content_dir / "mieu-ba").exists()
+
+
+@pytest.mark.parametrize(("category", "level", "expected"), [
+    ("chùa", "cấp quốc gia", ("chua", "national")),
+    ("Đình", "Cấp Tỉnh", ("dinh", "provincial")),
+    ("NHA THO", "cap quoc gia dac biet", ("nha-tho", "special-national")),
+    ("Pagoda", "city", ("chua", "city")),
+])
+def test_choice_columns_take_their_vietnamese_labels(content_dir, data_dir, tmp_path, category, level, expected):
+    sheet = tmp_path / "ds.csv"
+    out = io.StringIO()
+    csv.writer(out).writerows([[*COLUMNS, "recognition.level"], [*GOOD[:1], category, *GOOD[2:], level]])
+    sheet.write_text(out.getvalue(), encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(sheet), "--content-dir", str(content_dir),
+                                       "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    meta = load_content(content_dir).registry.get("mieu-ba", include_drafts=True).meta
+    assert (meta.category.value, meta.recognition.level.value) == expected
+
+
+def test_an_unknown_category_is_worded_in_vietnamese_first(staff_client):
+    response = upload(staff_client("hoa"), csv_bytes([GOOD[0], "nhà rông", *GOOD[2:]]))
+    assert response.status_code == 422 and "Hãy chọn một giá trị trong danh sách" in response.text
+
+
+def test_the_import_page_lists_every_column_and_links_both_samples(staff_client):
+    from sites.importer import import_columns
+
+    page = staff_client("hoa").get("/admin/import").text
+    shown = re.findall(r'<tr><td><code>([^<]+)</code></td><td>(.*?)</td><td lang="en">', page)
+    assert [name for name, _ in shown] == [column.name for column in import_columns()]
+    assert {name for name, required in shown if required} == {
+        "name", "category", "address.text", "address.province", "summary"}
+    assert "README" not in page
+    assert 'href="/static/import-sample.xlsx"' in page and 'href="/static/import-sample.csv"' in page
+    assert set(SAMPLE.read_text(encoding="utf-8-sig").partition("\n")[0].split(",")) <= {n for n, _ in shown}
+
+
+def test_the_xlsx_sample_is_the_csv_sample_made_reproducibly(staff_client, content_dir, client):
+    from bench.import_sample import XLSX_SAMPLE, sample_xlsx
+
+    assert XLSX_SAMPLE.read_bytes() == sample_xlsx(SAMPLE.read_bytes()), "run bench/import_sample.py"
+    served = client.get("/static/import-sample.xlsx")
+    assert served.status_code == 200 and served.content == XLSX_SAMPLE.read_bytes()
+    response = upload(staff_client("hoa"), served.content, name="mau.xlsx")
+    assert response.status_code == 200 and "Đã tạo 2 di tích nháp" in response.text
+    assert load_content(content_dir).registry.get("dinh-binh-thuy", include_drafts=True).meta.location.lat == 10.072

@@ -5,10 +5,12 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from api.admin_forms import staff_message
+from api.i18n import import_labels
 from api.staff import FormDep, StaffDep, render_admin
 from api.state import StateDep
 from sites.editing import SiteEditor
-from sites.importer import MAX_FILE_BYTES, MAX_ROWS, ImportReport, SpreadsheetError, check_rows, read_rows, write_rows
+from sites.importer import (MAX_FILE_BYTES, MAX_ROWS, ImportReport, SpreadsheetError, check_rows, import_columns,
+                            read_rows, write_rows)
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -33,7 +35,7 @@ def import_spreadsheet(request: Request, state: StateDep, user: StaffDep, form: 
         return _page(request, None, f"Không đọc được tệp / cannot read the file: {problem}", status_code)
     state.catalog.reload()  # check against the sites as they are now
     editor = SiteEditor(state.writer, state.catalog.registry, user)
-    report = check_rows(rows, editor)
+    report = check_rows(rows, editor, import_labels())
     write_rows(report, editor, only_valid=form.get("only_valid") == "true")
     if report.written:
         state.catalog.reload()
@@ -44,4 +46,5 @@ def _page(request: Request, report: ImportReport | None, error: str | None, stat
     bad = report.bad_rows if report else []
     bad_rows = [(row, [(error.field, staff_message(error)) for error in row.errors]) for row in bad]
     return render_admin(request, "import.html", {"report": report, "bad_rows": bad_rows, "error": error,
-                                                 "max_mb": MAX_FILE_BYTES // 1048576, "max_rows": MAX_ROWS}, status_code)
+                                                 "max_mb": MAX_FILE_BYTES // 1048576, "max_rows": MAX_ROWS,
+                                                 "columns": import_columns()}, status_code)

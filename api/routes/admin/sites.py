@@ -20,6 +20,7 @@ from sites.editing import SiteEditor
 from sites.fields import row_count, site_fields, translation_language
 from sites.models import Category, LocationPrecision, RecognitionLevel, RelicKind
 from sites.plaques import silent_sites
+from sites.provinces import current_provinces, former_provinces
 from sites.site import PhotoFile, Site
 from sites.stats import site_totals
 from sites.text import fold
@@ -145,11 +146,22 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
         "kinds": [(k.value, staff_label(lambda lang, k=k: kind_label(k.value, lang))) for k in RelicKind],
         "precisions": [(p.value, staff_label(lambda lang, p=p: strings(lang)[f"precision_{p.value}"]))
                        for p in LocationPrecision],
+        "provinces": province_options(str(values.get("address.province", ""))),
+        "former_provinces": sorted(former_provinces()),
         "hidden_translations": {name: value for name, value in values.items()
                                 if translation_language(name) not in (None, *FORM_TRANSLATIONS)},
         "source_rows": range(row_count(values, "sources") + 2),
         "photo_rows": range(row_count(values, "photos")),
     }, status_code)
+
+
+def province_options(given: str) -> list[tuple[str, str]]:
+    """The current provinces to choose from; a province written otherwise in the site's files (by hand, or
+    a former one) is kept as the first choice, so saving the form does not change it."""
+    options = [(province, province) for province in current_provinces()]
+    if given and given not in current_provinces():
+        options.insert(0, (given, f"{given} (không có trong danh sách / not in the list)"))
+    return options
 
 
 def save(request: Request, state: AppState, user: User, form: FormData, previous: Site | None) -> Response:

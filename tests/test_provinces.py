@@ -1,0 +1,48 @@
+"""Provinces picked from Vietnam's administrative units (vietnam-provinces, after the 2025 merger) in the admin's
+site form, while content keeps its address as written and its former province."""
+
+import re
+
+import pytest
+
+from sites.provinces import UnknownProvince, current_province
+from tests.support import PageParser, edit_site, form_of, post_form
+
+
+def options(html: str, select: str) -> list[tuple[str, bool]]:
+    """The (value, selected) of each option of the select `select`, in order."""
+    inside = re.search(rf'<select [^>]*name="{re.escape(select)}"[^>]*>(.*?)</select>', html, re.S)[1]
+    return [(attributes.get("value"), "selected" in attributes)
+            for tag, attributes in PageParser(inside).tags if tag == "option"]
+
+
+def test_the_site_form_offers_the_34_current_provinces_with_the_sites_one_selected(staff_client):
+    page = staff_client("hoa").get("/admin/sites/bay-da-pi-nang-tac").text
+    choices = options(page, "address.province")
+    assert len([value for value, _ in choices if value]) == 34
+    assert [value for value, selected in choices if selected] == ["Khánh Hòa"]
+    assert 'list="former-provinces"' in page and '<option value="Ninh Thuận">' in page  # the former one, suggested
+
+
+def test_a_province_written_otherwise_by_hand_is_kept_when_the_form_is_saved(staff_client, content_dir):
+    edit_site(content_dir, "dinh-thoi-an", address={"text": "Thới An, Ô Môn", "province": "TP Cần Thơ"})
+    client = staff_client("hoa")
+    page = client.get("/admin/sites/dinh-thoi-an").text
+    assert options(page, "address.province")[1] == ("TP Cần Thơ", True)
+    assert "không có trong danh sách" in page
+    response = post_form(client, "/admin/sites/dinh-thoi-an", form_of(client, "dinh-thoi-an"))
+    assert response.status_code == 303
+    assert "province: TP Cần Thơ" in (content_dir / "dinh-thoi-an" / "index.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("typed", "current"), [("cần thơ", "Cần Thơ"), ("Thành phố Hồ Chí Minh", "Hồ Chí Minh"),
+                                                ("TP Huế", "Huế"), ("Dak Lak", "Đắk Lắk")])
+def test_current_provinces_are_found_however_they_are_typed(typed, current):
+    assert current_province(typed) == current
+
+
+def test_a_former_province_names_its_successor():
+    with pytest.raises(UnknownProvince) as problem:
+        current_province("Hậu Giang")
+    assert problem.value.suggestions == ["Cần Thơ"]
+
