@@ -4,7 +4,7 @@ for the HTML (api/templates/journey*.html) and the JSON (/api/journeys...)."""
 from pydantic import BaseModel, Field
 
 from api.i18n import COMPLETE_LANGUAGES, strings
-from api.schemas import CountsOut, LanguageTag
+from api.schemas import CountsOut, LanguageTag, StatsOut
 from api.view_models import site_path
 from sites.itinerary import arrival_label, journey_itinerary, minutes_label, total_label
 from sites.journeys import Journey
@@ -68,6 +68,11 @@ class JourneyStatsOut(CountsOut):
     code: str
     name: str
     url: str
+
+
+class StatsWithJourneysOut(StatsOut):
+    journeys: list[JourneyStatsOut] = Field(
+        description="Every published journey: scans of its QR code (/j/CODE) and views of its page; not in `total`")
 
 
 class PartOfOut(BaseModel):
@@ -140,6 +145,12 @@ def part_of(journeys: list[Journey], site: Site, lang: str) -> list[PartOfOut]:
             next=(after.site.localized(lang).name, site_path(after.site.slug)) if after else None,
         ))
     return boxes
+
+
+def journeys_with_counts(journeys: list[Journey], totals: dict[str, Counts]) -> list[tuple[Journey, Counts]]:
+    """Each journey with its all-time counts, most scanned first (then by name)."""
+    rows = [(journey, journey_counts(totals, journey)) for journey in journeys]
+    return sorted(rows, key=lambda row: (-row[1].scans, -row[1].views))
 
 
 def journey_counts(totals: dict[str, Counts], journey: Journey) -> Counts:

@@ -168,7 +168,7 @@ def _page(request: Request, state: AppState, journey: Journey, lang: str) -> HTM
     path = journey_path(journey.slug)
     response = render(request, "journey.html", lang, {
         "journey": view,
-        "canonical": f"{path}?lang={lang}",
+        "canonical": f"{settings.base_url}{path}?lang={lang}",
         "qr_svg": svg(payload, ErrorCorrection.M, title=f"{view.name}: {payload}").decode().split("\n", 1)[1],
         "map_script": assets.scripts[0],
         "map_style": assets.styles[0],
