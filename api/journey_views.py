@@ -6,7 +6,8 @@ from pydantic import BaseModel, Field
 from api.i18n import COMPLETE_LANGUAGES, strings
 from api.schemas import CountsOut, LanguageTag, StatsOut
 from api.view_models import site_path
-from sites.itinerary import arrival_label, journey_itinerary, minutes_label, total_label
+from api.journey_labels import arrival_label, minutes_label, total_label
+from sites.itinerary import journey_itinerary
 from sites.journeys import Journey
 from sites.languages import SOURCE_LANGUAGE
 from sites.site import Site
@@ -111,7 +112,8 @@ def journey_out(journey: Journey, lang: str, base_url: str, qr_url: str) -> Jour
         JourneyStopOut(
             number=stop.number, slug=stop.site.slug, name=stop.site.localized(lang).name,
             summary=stop.short_summary(lang), note=stop.note(lang), url=base_url + site_path(stop.site.slug),
-            placed=point is not None, km_from_previous=None if arrival is None or arrival.km is None else round(arrival.km, 2),
+            placed=point is not None,
+            km_from_previous=None if arrival is None or arrival.km is None else round(arrival.km, 2),
             arrival=arrival_label(stop.number, arrival, lang),
         )
         for stop, point, arrival in zip(journey.stops, plan.points, plan.arrivals, strict=True)

@@ -81,7 +81,8 @@ def pages(stops: int, runs: int) -> None:
         bot = {"User-Agent": "bench"}  # not counted: the page alone is measured
         with TestClient(create_app(settings)) as client:
             built = {}
-            for label, path in (("one site page", "/sites/dinh-1"), (f"{stops}-stop journey page", "/journeys/hanh-trinh")):
+            for label, path in (("one site page", "/sites/dinh-1"),
+                                (f"{stops}-stop journey page", "/journeys/hanh-trinh")):
                 response = client.get(path, headers=bot)
                 assert response.status_code == 200 and response.text.count('class="stop-number"') in (0, stops), path
                 body = response.content

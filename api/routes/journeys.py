@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from api.counting import count_visit
 from api.csp import map_policy
-from api.deps import LanguageDep, PrintShopDep, SettingsDep, reachable_base_url, visitor_language
+from api.deps import LanguageDep, PrintShopDep, reachable_base_url, visitor_language
 from api.journey_views import (
     JourneyListOut, JourneyOut, journey_language, journey_out, journey_path, journey_summary_out,
 )
