@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench._support import live_server
-from tests.support import BUNDLED_CONTENT, PHONE, edit_site, horizontal_overflow
+from tests.support import BUNDLED_CONTENT, PHONE, axe_failures, edit_site, horizontal_overflow
 
 PLACES = {
     "dinh-thoi-an": (10.1400, 105.6200),
@@ -88,4 +88,11 @@ def test_the_map_page_draws_a_journey_route_on_the_sites_map(browser, journey_se
     }""")
     assert lines == 1
     assert page.errors == [] and page.foreign == []
+    page.context.close()
+
+
+def test_journey_pages_pass_axe_accessibility_checks(browser, journey_server):
+    page = offline_page(browser, journey_server, "/journeys")
+    paths = ["/journeys", "/journeys/ve-nguon-o-mon", "/journeys/dia-chi-do-ninh-thuan?lang=en", "/sites/dinh-phu-luong"]
+    assert axe_failures(page, journey_server, paths) == {}
     page.context.close()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.support import BASE_URL, PHONE_BROWSER, edit_site, phone
+from qr.codes import ErrorCorrection, matrix
+from tests.support import BASE_URL, PHONE_BROWSER, edit_site, fonts, page_text, phone
 
 # Three Ô Môn sites get a place of their own (the bundled ones sit on the district centre, so no leg is known).
 PLACES = {
@@ -143,3 +144,18 @@ def test_the_map_draws_a_journey_on_request(client):
     assert page.status_code == 200
     assert 'id="journey-route" data-geojson="/api/journeys/ve-nguon-o-mon.geojson?lang=vi"' in page.text
     assert client.get("/map", params={"journey": "khong-co"}).status_code == 422
+
+
+def test_a_vietnamese_leaflet_with_distances_embeds_only_its_own_font(placed, client):
+    """"≈" once made every leaflet load and embed the Khmer shaping font (1.4 s a leaflet, issue 13)."""
+    pdf = client.get("/journeys/ve-nguon-o-mon.pdf").content
+    assert "≈" in page_text(pdf) and "Đình Phú Luông" in page_text(pdf)
+    assert not [name for name in fonts(pdf) if "Khmer" in name]
+
+
+def test_qr_matrices_are_kept_and_read_only():
+    """A leaflet asks for the same codes again (its stops, the page, the posters): each is made once."""
+    first = matrix(f"{BASE_URL}/q/thoian", ErrorCorrection.M)
+    assert matrix(f"{BASE_URL}/q/thoian", ErrorCorrection.M) is first
+    with pytest.raises(TypeError):
+        first[0][0] = True
