@@ -31,8 +31,9 @@ def shorten(text: str, limit: int = MAX_ECHOED_CHARS) -> str:
 
 
 def wants_json(request: Request) -> bool:
-    """JSON for the API paths; HTML pages everywhere else."""
-    return request.url.path.startswith(JSON_PREFIXES)
+    """JSON for the API paths and printable files (a journey's leaflet, /journeys/SLUG.pdf); HTML pages elsewhere."""
+    path = request.url.path
+    return path.startswith(JSON_PREFIXES) or path.endswith(".pdf")
 
 
 def error_response(request: Request, status_code: int, detail: str, headers: dict | None = None) -> Response:

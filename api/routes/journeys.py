@@ -21,7 +21,8 @@ from api.journey_views import (
 )
 from api.print_shop import leaflet_key
 from api.print_texts import journey_scan_url, leaflet_text
-from api.responses import BUSY, NOT_FOUND, NOT_MODIFIED, PDF, REFUSED
+from api.responses import BUSY, NOT_MODIFIED, PDF, REFUSED
+from api.schemas import ErrorOut
 from api.state import AppState, StateDep
 from api.templating import render
 from map.assets import map_assets
@@ -34,6 +35,7 @@ from sites.visits import VisitKind
 
 router = APIRouter()
 
+JOURNEY_NOT_FOUND = {404: {"model": ErrorOut, "description": "No published journey has this slug"}}
 ProvinceQuery = Annotated[str | None, Query(description="Only journeys of this province (case and diacritics ignored)")]
 
 
@@ -74,7 +76,10 @@ def list_journeys(request: Request, state: StateDep, province: ProvinceQuery = N
                           journeys=[journey_summary_out(j, lang, state.settings.base_url) for j in found])
 
 
-@router.get("/api/journeys/{slug}.geojson", response_class=GeoJSONResponse, responses=NOT_FOUND, tags=["journeys"])
+@router.get("/api/journeys/{slug}.geojson", tags=["journeys"], responses={
+    200: {"content": {"application/geo+json": {}}, "description": "A GeoJSON FeatureCollection (RFC 7946)"},
+    **JOURNEY_NOT_FOUND,
+})
 def get_journey_geojson(request: Request, state: StateDep, slug: str) -> GeoJSONResponse:
     """The route as a LineString of the placed stops in order ([lon, lat]) and each stop as a numbered Point
     (null geometry when its place is unknown)."""
@@ -84,7 +89,7 @@ def get_journey_geojson(request: Request, state: StateDep, slug: str) -> GeoJSON
                                            lambda site_slug: f"{base_url}/sites/{site_slug}"))
 
 
-@router.get("/api/journeys/{slug}", response_model=JourneyOut, responses=NOT_FOUND, tags=["journeys"])
+@router.get("/api/journeys/{slug}", response_model=JourneyOut, responses=JOURNEY_NOT_FOUND, tags=["journeys"])
 def get_journey(request: Request, state: StateDep, slug: str) -> JourneyOut:
     """One published journey with its stops in order, distances (estimates) and introduction."""
     journey = _journey(state, slug)
@@ -105,7 +110,7 @@ def journeys_page(request: Request, state: StateDep, lang: LanguageDep, province
 
 
 @router.get("/journeys/{slug}.pdf", response_class=Response, dependencies=[Depends(reachable_base_url)],
-            responses={**PDF, **NOT_FOUND, **NOT_MODIFIED, **REFUSED, **BUSY}, tags=["journeys"])
+            responses={**PDF, **JOURNEY_NOT_FOUND, **NOT_MODIFIED, **REFUSED, **BUSY}, tags=["journeys"])
 async def journey_pdf(
     request: Request, state: StateDep, shop: PrintShopDep, slug: str,
     format: Annotated[LeafletFormat, Query(description="a4: one A4 page (default); a5: A5 flyer")] = LeafletFormat.a4,
