@@ -4,11 +4,12 @@ for the HTML (api/templates/journey*.html) and the JSON (/api/journeys...)."""
 from pydantic import BaseModel, Field
 
 from api.i18n import COMPLETE_LANGUAGES, strings
+from api.listing import SiteFilters
 from api.schemas import CountsOut, LanguageTag, StatsOut
 from api.view_models import site_path
 from api.journey_labels import arrival_label, minutes_label, total_label
 from sites.itinerary import journey_itinerary
-from sites.journeys import Journey
+from sites.journeys import Journey, JourneyRegistry
 from sites.languages import SOURCE_LANGUAGE
 from sites.site import Site
 from sites.visits import Counts
@@ -90,6 +91,15 @@ def journey_language(lang: str) -> str:
     """The language a journey's labels can be written in: `lang` when the interface is complete in it,
     else Vietnamese (the distance and travel-mode words exist in the complete languages only)."""
     return lang if lang in COMPLETE_LANGUAGES else SOURCE_LANGUAGE
+
+
+def filter_journeys(journeys: JourneyRegistry, filters: SiteFilters) -> list[Journey]:
+    """The published journeys matching the list filters of `/` (api/listing.py): of the province asked for,
+    and passing through at least one site of the category asked for."""
+    found = journeys.filter(filters.province)
+    if filters.category is None:
+        return found
+    return [journey for journey in found if any(stop.site.meta.category == filters.category for stop in journey.stops)]
 
 
 def journey_summary_out(journey: Journey, lang: str, base_url: str) -> JourneySummaryOut:

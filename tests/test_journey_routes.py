@@ -63,6 +63,9 @@ def test_the_api_lists_and_describes_journeys(placed, client):
     assert listed["count"] == 2
     assert {j["slug"] for j in listed["journeys"]} == {"ve-nguon-o-mon", "dia-chi-do-ninh-thuan"}
     assert client.get("/api/journeys", params={"province": "Khánh Hòa"}).json()["count"] == 1
+    through_pagodas = client.get("/api/journeys", params={"category": "chua"}).json()["journeys"]
+    assert [j["slug"] for j in through_pagodas] == ["ve-nguon-o-mon"]
+    assert "category" in client.get("/api/journeys", params={"category": "khong-co"}).text  # a 422 naming it
     one = client.get("/api/journeys/ve-nguon-o-mon").json()
     assert one["name"] == "Về nguồn Ô Môn: 5 di tích"
     assert [stop["number"] for stop in one["stops"]] == [1, 2, 3, 4, 5]

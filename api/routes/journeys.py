@@ -16,9 +16,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from api.counting import count_visit
 from api.csp import map_policy
 from api.deps import LanguageDep, PrintShopDep, reachable_base_url, visitor_language
+from api.i18n import category_label
 from api.journey_views import (
-    JourneyListOut, JourneyOut, journey_language, journey_out, journey_path, journey_summary_out,
+    JourneyListOut, JourneyOut, filter_journeys, journey_language, journey_out, journey_path, journey_summary_out,
 )
+from api.listing import FiltersDep
 from api.print_shop import leaflet_key
 from api.print_texts import journey_scan_url, leaflet_text
 from api.responses import BUSY, NOT_MODIFIED, PDF, REFUSED
@@ -31,12 +33,13 @@ from qr.formats import LeafletFormat
 from sites.journey_geojson import journey_geojson
 from sites.journeys import Journey, JourneyNotFound
 from sites.languages import SOURCE_LANGUAGE, valid_language_tag
+from sites.models import Category
+from sites.text import fold
 from sites.visits import VisitKind
 
 router = APIRouter()
 
 JOURNEY_NOT_FOUND = {404: {"model": ErrorOut, "description": "No published journey has this slug"}}
-ProvinceQuery = Annotated[str | None, Query(description="Only journeys of this province (case and diacritics ignored)")]
 
 
 class GeoJSONResponse(JSONResponse):
@@ -68,10 +71,11 @@ def _found(state: AppState, slug: str, suffix: str = "") -> Journey | RedirectRe
 
 
 @router.get("/api/journeys", response_model=JourneyListOut, tags=["journeys"])
-def list_journeys(request: Request, state: StateDep, province: ProvinceQuery = None) -> JourneyListOut:
-    """Published journeys, sorted by name, optionally of one province."""
+def list_journeys(request: Request, state: StateDep, filters: FiltersDep) -> JourneyListOut:
+    """Published journeys, sorted by name: `province` (case and diacritics ignored) and `category` (through at
+    least one site of it) filter as for /api/sites."""
     lang = visitor_language(request)
-    found = state.catalog.journeys.filter(province)
+    found = filter_journeys(state.catalog.journeys, filters)
     return JourneyListOut(count=len(found),
                           journeys=[journey_summary_out(j, lang, state.settings.base_url) for j in found])
 
@@ -98,14 +102,17 @@ def get_journey(request: Request, state: StateDep, slug: str) -> JourneyOut:
 
 
 @router.get("/journeys", response_class=HTMLResponse, include_in_schema=False)
-def journeys_page(request: Request, state: StateDep, lang: LanguageDep, province: ProvinceQuery = None) -> HTMLResponse:
-    """Every published journey, optionally of one province, like the home page's list of sites."""
+def journeys_page(request: Request, state: StateDep, lang: LanguageDep, filters: FiltersDep) -> HTMLResponse:
+    """Every published journey, filtered by province and category like the home page's list of sites."""
     journeys = state.catalog.journeys
     base_url = state.settings.base_url
+    stops = {stop.site.meta.category for journey in journeys.all() for stop in journey.stops}
     return render(request, "journeys.html", lang, {
-        "journeys": [journey_summary_out(j, lang, base_url) for j in journeys.filter(province)],
-        "provinces": sorted({j.meta.province for j in journeys.all()}),
-        "province": province or "",
+        "journeys": [journey_summary_out(j, lang, base_url) for j in filter_journeys(journeys, filters)],
+        "provinces": sorted({j.meta.province for j in journeys.all()}, key=fold),
+        "province": filters.province or "",
+        "categories": [(c.value, category_label(c, lang)) for c in Category if c in stops],
+        "category": filters.category.value if filters.category else "",
     })
 
 
