@@ -1,5 +1,8 @@
 """Journey pages, API, QR scans and counts (issue 13), against the app on a copy of the bundled content."""
 
+import io
+
+import pypdf
 import pytest
 
 from qr.codes import ErrorCorrection, matrix
@@ -149,11 +152,14 @@ def test_the_map_draws_a_journey_on_request(client):
     assert client.get("/map", params={"journey": "khong-co"}).status_code == 422
 
 
-def test_a_vietnamese_leaflet_with_distances_embeds_only_its_own_font(placed, client):
-    """"≈" once made every leaflet load and embed the Khmer shaping font (1.4 s a leaflet, issue 13)."""
+def test_a_vietnamese_leaflet_with_distances_is_not_set_as_a_shaped_script(placed, client):
+    """"≈" once made every line with a distance go through the Khmer shaper, loading its font (1.4 s a
+    leaflet, issue 13); shaped lines are the ones marked with /ActualText."""
     pdf = client.get("/journeys/ve-nguon-o-mon.pdf").content
     assert "≈" in page_text(pdf) and "Đình Phú Luông" in page_text(pdf)
     assert not [name for name in fonts(pdf) if "Khmer" in name]
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    assert not any(b"/ActualText" in page.get_contents().get_data() for page in pages)
 
 
 def test_qr_matrices_are_kept_and_read_only():
