@@ -26,11 +26,12 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
                      extra_headers: dict[str, str] | None = None) -> Response:
     """The site page, from the app's page cache when the request allows it."""
     base_url = state.settings.base_url
-    journeys = state.catalog.journeys.through(site)  # reloaded with the registry, so the cache key holds
-    return state.page_cache.response(
-        request, registry, site.slug, lang,
-        lambda: site_page_response(request, site, registry, base_url, lang, part_of(journeys, site, lang)),
-        extra_headers)
+    journeys = state.catalog.journeys  # reloaded with the registry, which keys the cache
+
+    def page() -> HTMLResponse:  # only on a cache miss: a plaque scan's hot path reads the kept page
+        return site_page_response(request, site, registry, base_url, lang, part_of(journeys.through(site), site, lang))
+
+    return state.page_cache.response(request, registry, site.slug, lang, page, extra_headers)
 
 
 def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str,
