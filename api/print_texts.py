@@ -68,6 +68,13 @@ def journey_scan_url(journey: Journey, settings: Settings) -> str:
     return scan_url(settings.base_url, journey.code, settings.qr_uppercase, prefix="j")
 
 
+def journey_svg(journey: Journey, settings: Settings, ec: ErrorCorrection = ErrorCorrection.M,
+                cm: float | None = None) -> bytes:
+    """The journey's QR code as SVG, titled with its name and the URL it opens (its page shows it inline)."""
+    payload = journey_scan_url(journey, settings)
+    return svg(payload, ec, cm, title=f"{journey.meta.name}: {payload}")
+
+
 def leaflet_text(journey: Journey, settings: Settings, lang: str = SOURCE_LANGUAGE) -> LeafletText:
     """The journey's leaflet texts in `lang`; each stop's QR encodes its site's `/q/CODE`."""
     localized = journey.localized(lang)

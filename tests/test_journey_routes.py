@@ -168,3 +168,13 @@ def test_qr_matrices_are_kept_and_read_only():
     assert matrix(f"{BASE_URL}/q/thoian", ErrorCorrection.M) is first
     with pytest.raises(TypeError):
         first[0][0] = True
+
+
+def test_the_journey_qr_code_downloads_as_svg(client):
+    """The SVG comes from qr.codes.svg, whose output Chromium rasterises and zxing decodes (test_qr_codes.py)."""
+    response = client.get("/qr/j/ve-nguon-o-mon.svg", params={"cm": 3})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg+xml")
+    assert 'width="30mm"' in response.text and f"{BASE_URL}/j/omon" in response.text
+    assert response.content == client.get("/qr/j/ve-nguon-o-mon.svg?cm=3").content
+    assert client.get("/qr/j/khong-co.svg").status_code == 404
+    assert '<a href="/qr/j/ve-nguon-o-mon.svg" download>SVG</a>' in client.get("/stats").text

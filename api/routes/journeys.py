@@ -22,13 +22,12 @@ from api.journey_views import (
 )
 from api.listing import FiltersDep
 from api.print_shop import leaflet_key
-from api.print_texts import journey_scan_url, leaflet_text
+from api.print_texts import journey_scan_url, journey_svg, leaflet_text
 from api.responses import BUSY, NOT_MODIFIED, PDF, REFUSED
 from api.schemas import ErrorOut
 from api.state import AppState, StateDep
 from api.templating import render
 from map.assets import map_assets
-from qr.codes import ErrorCorrection, svg
 from qr.formats import LeafletFormat
 from sites.journey_geojson import journey_geojson
 from sites.journeys import Journey, JourneyNotFound
@@ -181,7 +180,7 @@ def _page(request: Request, state: AppState, journey: Journey, lang: str) -> HTM
     response = render(request, "journey.html", lang, {
         "journey": view,
         "canonical": f"{settings.base_url}{path}?lang={lang}",
-        "qr_svg": svg(payload, ErrorCorrection.M, title=f"{view.name}: {payload}").decode().split("\n", 1)[1],
+        "qr_svg": journey_svg(journey, settings).decode().split("\n", 1)[1],  # inline: no XML declaration
         "map_script": assets.scripts[0],
         "map_style": assets.styles[0],
         "geojson_url": f"/api{path}.geojson?{urlencode({'lang': lang})}",
