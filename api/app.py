@@ -15,7 +15,7 @@ from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.page_cache import PageCache
 from api.print_shop import PrintShop
-from api.routes import health, home, photos, plaque_reports, posters, qr, reports, scan, sites, stats
+from api.routes import health, home, journeys, photos, plaque_reports, posters, qr, reports, scan, sites, stats
 from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
@@ -98,8 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for routes in (home, sites, scan, photos, health, qr, posters, stats, reports, site_map, plaque_reports,
-                   admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
+    for routes in (home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
+                   plaque_reports, admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
                    admin_users):
         app.include_router(routes.router)
     install_error_handlers(app)

@@ -16,6 +16,7 @@ from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 from fastapi import Request
 
 from api.state import AppState
+from sites.journeys import Journey
 from sites.site import Site
 from sites.visits import Visit, VisitKind, VisitStoreUnavailable, vietnam_day
 
@@ -72,8 +73,9 @@ def _is_machine(user_agent: str) -> bool:
 _is_machine("warm-up")  # compiles the patterns (about 50 ms) now, not during a visitor's scan
 
 
-async def count_visit(request: Request, state: AppState, site: Site, kind: VisitKind) -> None:
-    """Record a visit of `site` if the request counts; returns once the visit is committed.
+async def count_visit(request: Request, state: AppState, site: Site | Journey, kind: VisitKind) -> None:
+    """Record a visit of `site` (or of a journey, under its slug) if the request counts; returns once the
+    visit is committed.
 
     A failing or damaged store is logged (by the store, once) and reported by /healthz, not shown to the
     visitor: the person at the plaque still gets the page.

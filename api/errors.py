@@ -17,6 +17,7 @@ from sites.visits import VisitStoreUnavailable
 log = logging.getLogger(__name__)
 
 JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/qr/", "/posters")
+FILE_SUFFIXES = (".pdf", ".csv", ".xlsx")  # downloads: a journey's leaflet, the monthly report
 MAX_ECHOED_CHARS = 80  # of a key asked for, in an error message: a 65 KB slug is not sent back
 
 
@@ -31,8 +32,9 @@ def shorten(text: str, limit: int = MAX_ECHOED_CHARS) -> str:
 
 
 def wants_json(request: Request) -> bool:
-    """JSON for the API paths; HTML pages everywhere else."""
-    return request.url.path.startswith(JSON_PREFIXES)
+    """JSON for the API paths and downloaded files (leaflets, reports); HTML pages elsewhere."""
+    path = request.url.path
+    return path.startswith(JSON_PREFIXES) or path.endswith(FILE_SUFFIXES)
 
 
 def error_response(request: Request, status_code: int, detail: str, headers: dict | None = None) -> Response:

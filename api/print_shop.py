@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from api.workpool import WORKER_NICENESS, ByteCache, WorkPool, low_priority_threads
 from qr.codes import ErrorCorrection, png
+from qr.leaflets import LeafletFormat, LeafletText, leaflet
 from qr.posters import Branding, PosterFormat, PosterText, posters
 
 # A 4000 px PNG is about 25 KB, a 1,000-page poster batch about 2 MB (bench/posters.py): room for many.
@@ -45,6 +46,10 @@ class PrintShop:
         """Any other printed PDF (the monthly report): `make(*arguments)` in the poster process, cached by `key`."""
         return await self.pdfs.get(key, lambda: self._pdf_pool.run(make, *arguments))
 
+    async def leaflet(self, key: str, text: LeafletText, fmt: LeafletFormat) -> bytes:
+        """A journey's leaflet PDF (see `qr.leaflets.leaflet`), in the posters' process; `key` is its `pdf_key`."""
+        return await self.pdfs.get(key, lambda: self._pdf_pool.run(leaflet, text, fmt))
+
     def close(self) -> None:
         self._png_pool.close()
         self._pdf_pool.close()
@@ -63,6 +68,11 @@ def content_key(printed: object) -> str:
 
 def _posters(texts: list[PosterText], fmt: PosterFormat, brand: Branding, bleed: bool) -> bytes:
     return posters(texts, fmt, brand, bleed=bleed)
+
+
+def leaflet_key(text: LeafletText, fmt: LeafletFormat) -> str:
+    """The version of a leaflet PDF: a digest of everything printed on it."""
+    return hashlib.blake2b(pickle.dumps(("leaflet", text, fmt.value)), digest_size=16).hexdigest()
 
 
 def _png_threads(workers: int) -> ThreadPoolExecutor:

@@ -5,11 +5,12 @@ No web framework here, and settings are passed in: the CLI and the routes share 
 """
 
 from api.i18n import COMPLETE_LANGUAGES, category_label, recognition_label, strings
+from api.journey_labels import arrival_label, minutes_label, total_label
 from api.settings import Settings
 from qr.codes import ErrorCorrection, scan_url, svg
 from qr.leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from qr.posters import Branding, PosterText
-from sites.itinerary import arrival_label, journey_itinerary, minutes_label, total_label
+from sites.itinerary import journey_itinerary
 from sites.journeys import Journey
 from sites.languages import SOURCE_LANGUAGE
 from sites.photos import variant_file
@@ -23,8 +24,6 @@ LOOPBACK_MESSAGE = (
     "DIACHIDO_BASE_URL ({base_url}) is a loopback address: phones scanning these codes cannot open it. "
     "Set DIACHIDO_BASE_URL to the public address (e.g. https://diachido.vn) and restart."
 )
-STOPS = {"vi": "{n} điểm", "en": "{n} stops"}
-OUTING = {"vi": "cả chuyến {time}", "en": "whole outing {time}"}
 
 
 def loopback_warning(settings: Settings) -> str:
@@ -84,13 +83,22 @@ def journey_scan_url(journey: Journey, settings: Settings) -> str:
     return scan_url(settings.base_url, journey.code, settings.qr_uppercase, prefix="j")
 
 
+def journey_svg(journey: Journey, settings: Settings, ec: ErrorCorrection = ErrorCorrection.M,
+                cm: float | None = None) -> bytes:
+    """The journey's QR code as SVG, titled with its name and the URL it opens (its page shows it inline)."""
+    payload = journey_scan_url(journey, settings)
+    return svg(payload, ec, cm, title=f"{journey.meta.name}: {payload}")
+
+
 def leaflet_text(journey: Journey, settings: Settings, lang: str = SOURCE_LANGUAGE) -> LeafletText:
     """The journey's leaflet texts in `lang`; each stop's QR encodes its site's `/q/CODE`."""
     localized = journey.localized(lang)
     plan = journey_itinerary(journey)
-    facts = [localized.travel_mode_label, STOPS[lang].format(n=len(journey.stops)), total_label(plan.itinerary, lang)]
+    words = strings(lang)
+    facts = [localized.travel_mode_label, words["journey_stop_count"].format(n=len(journey.stops)),
+             total_label(plan.itinerary, lang)]
     if journey.meta.duration_hours:
-        facts.append(OUTING[lang].format(time=minutes_label(journey.meta.duration_hours * 60, lang)))
+        facts.append(words["leaflet_outing"].format(time=minutes_label(journey.meta.duration_hours * 60, lang)))
     stops = []
     for stop, point, arrival in zip(journey.stops, plan.points, plan.arrivals, strict=True):
         note = stop.note(lang)

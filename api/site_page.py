@@ -1,10 +1,18 @@
 """The HTML site page, rendered from its view model (api/view_models.py), for the public page, a plaque
-scan and a staff preview alike."""
+scan and a staff preview alike.
+
+The "Thuộc hành trình / Part of" box is always shown, small, when the site is a stop of a published journey
+(issue 13 let us choose between that and showing it only to visitors who came through the journey). Always:
+a plaque is scanned by people who did not start from the journey's page (a class that meets at stop 2, a
+passer-by), and they are the ones who need "Điểm 2/5" and the way to the next stop; the page stays the same
+for everyone, so it stays cacheable, with no cookie or referrer tracking of where a visitor came from.
+"""
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.i18n import COMPLETE_LANGUAGES, strings
+from api.journey_views import PartOfOut, part_of
 from api.schemas import SiteOut
 from api.state import AppState
 from api.templating import render
@@ -18,17 +26,22 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
                      extra_headers: dict[str, str] | None = None) -> Response:
     """The site page, from the app's page cache when the request allows it."""
     base_url = state.settings.base_url
-    return state.page_cache.response(
-        request, registry, site.slug, lang, lambda: site_page_response(request, site, registry, base_url, lang),
-        extra_headers)
+    journeys = state.catalog.journeys  # reloaded with the registry, which keys the cache
+
+    def page() -> HTMLResponse:  # only on a cache miss: a plaque scan's hot path reads the kept page
+        return site_page_response(request, site, registry, base_url, lang, part_of(journeys.through(site), site, lang))
+
+    return state.page_cache.response(request, registry, site.slug, lang, page, extra_headers)
 
 
-def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str) -> HTMLResponse:
+def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str,
+                       journeys: list[PartOfOut] | None = None) -> HTMLResponse:
     """The site page in `lang`; its canonical link and language switch point to /sites/{slug}."""
-    return render_site(request, site_out(site, lang, base_url, registry), lang, base_url)
+    return render_site(request, site_out(site, lang, base_url, registry), lang, base_url, journeys=journeys)
 
 
-def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False) -> HTMLResponse:
+def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False,
+                journeys: list[PartOfOut] | None = None) -> HTMLResponse:
     """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
     stays on the preview. Its picker offers the languages of the site's text and of the whole interface."""
     page_url = f"{view.url}?lang={lang}"
@@ -36,6 +49,7 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
     response = render(request, "site.html", lang, {
         "site": view,
         "preview": preview,
+        "journeys": journeys or [],
         "canonical": page_url,
         "alternates": [(code, f"{view.url}?lang={code}") for code in languages] + [("x-default", view.url)],
         "og_image": base_url + view.photos[0].url_large if view.photos else None,

@@ -5,17 +5,19 @@ four modules, the minimum the QR standard asks for, in black on an opaque white 
 scans when printed on a coloured plaque.
 """
 
+import functools
 import html
 import math
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 
 import qrcode
 import qrcode.constants
 
 QUIET_ZONE_MODULES = 4
+Grid = tuple[tuple[bool, ...], ...]  # a code's modules, row by row, True for dark
 CM_PER_INCH = 2.54
 
 
@@ -99,12 +101,17 @@ def svg(payload: str, ec: ErrorCorrection = ErrorCorrection.M, cm: float | None 
     ).encode()
 
 
-def matrix(payload: str, ec: ErrorCorrection = ErrorCorrection.M) -> list[list[bool]]:
-    """The code's modules row by row, True for dark, quiet zone included."""
-    return _matrix_code(payload, ec).get_matrix()
+@functools.lru_cache(maxsize=1024)
+def matrix(payload: str, ec: ErrorCorrection = ErrorCorrection.M) -> Grid:
+    """The code's modules row by row, True for dark, quiet zone included.
+
+    Kept per (payload, error correction), read-only: qrcode's mask search costs about 12 ms a code, and a
+    30-stop leaflet, a batch of posters and the site's PNG and SVG ask for the same codes again.
+    """
+    return tuple(map(tuple, _matrix_code(payload, ec).get_matrix()))
 
 
-def dark_runs(grid: list[list[bool]]) -> Iterator[tuple[int, int, int]]:
+def dark_runs(grid: Sequence[Sequence[bool]]) -> Iterator[tuple[int, int, int]]:
     """Each horizontal run of dark modules as (x, y, length): one rectangle each draws the code.
 
     Drawing runs rather than single modules makes SVG and PDF output several times smaller and leaves no

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from qr.codes import ErrorCorrection, matrix
+from qr.codes import ErrorCorrection, Grid, matrix
 from qr.formats import LeafletFormat
 from qr.printing import (
     PT_TO_MM,
@@ -237,7 +237,7 @@ def _draw_cards(pdf: FPDF, stops: list[LeafletStop], room: Box, content: Box, pa
             column, row = 0, row + 1
 
 
-def _draw_card(pdf: FPDF, stop: LeafletStop, grid: list[list[bool]], side: float, box: Box, s: float) -> None:
+def _draw_card(pdf: FPDF, stop: LeafletStop, grid: Grid, side: float, box: Box, s: float) -> None:
     draw_qr(pdf, grid, box.x, box.y, side)
     _draw_marker(pdf, box.x + side + 4 * s, box.y + 4 * s, stop.number, s)
     text = Box(box.x + side + 1.5, box.y + 1, box.w - side - 1.5, box.h - 1)

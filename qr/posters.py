@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from qr.codes import ErrorCorrection, matrix
+from qr.codes import ErrorCorrection, Grid, matrix
 from qr.formats import PosterFormat
 from qr.printing import (
     MIN_SYMBOL_MM,
@@ -251,7 +251,7 @@ def _draw_photo(pdf: FPDF, site: PosterText, box: Box, s: float, align: str) -> 
         fit_text(pdf, site.photo_credit, "", credit, CREDIT_PT * s, align)
 
 
-def _draw_code_block(pdf: FPDF, url: str, call_to_action: tuple[str, str], grid: list[list[bool]], box: Box,
+def _draw_code_block(pdf: FPDF, url: str, call_to_action: tuple[str, str], grid: Grid, box: Box,
                      side: float, s: float) -> None:
     """The call to action, the QR code `side` mm wide (quiet zone included) and the URL under it."""
     y = box.y

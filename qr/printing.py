@@ -27,7 +27,7 @@ import fontpkg
 from fpdf import FPDF
 from PIL import Image
 
-from qr.codes import QUIET_ZONE_MODULES, dark_runs
+from qr.codes import QUIET_ZONE_MODULES, Grid, dark_runs
 
 FONT_FAMILY = "Be Vietnam Pro"
 SHAPED_FONT_FAMILY = "Noto Sans Khmer"  # a variable font: its bold is the wght=700 instance
@@ -70,14 +70,21 @@ class Box:
     h: float
 
 
-def draw_qr(pdf: FPDF, grid: list[list[bool]], x: float, y: float, side: float) -> None:
-    """The code as vector rectangles on a white square that keeps the quiet zone clear."""
+def draw_qr(pdf: FPDF, grid: Grid, x: float, y: float, side: float) -> None:
+    """The code as vector rectangles on a white square that keeps the quiet zone clear.
+
+    The dark runs are one path filled once (one `re` per run, then `f`), written straight into the page:
+    fpdf2's `rect` per run cost about 0.03 ms each, 200 per code (bench/journeys.py, issue 13).
+    """
     module = side / len(grid)
     pdf.set_fill_color(255)
     pdf.rect(x, y, side, side, style="F")
     pdf.set_fill_color(0)
-    for column, row, length in dark_runs(grid):
-        pdf.rect(x + column * module, y + row * module, length * module, module, style="F")
+    k, top = pdf.k, pdf.h
+    step = module * k
+    runs = [f"{(x + column * module) * k:.2f} {(top - y - row * module) * k:.2f} {length * step:.2f} {-step:.2f} re"
+            for column, row, length in dark_runs(grid)]
+    pdf._out(" ".join(runs) + " f")  # fpdf2's own writer for page content, as its rect() uses
 
 
 @dataclass(frozen=True)
@@ -141,9 +148,10 @@ def draw_fitted(pdf: FPDF, fitted: FittedText, box: Box, align: str, middle: boo
 
 
 def _needs_shaping(text: str) -> bool:
-    """True when `text` has letters of a script that must be shaped (Khmer): beyond the Latin, Vietnamese
-    and punctuation blocks that Be Vietnam Pro draws one code point per glyph."""
-    return any(ord(char) >= 0x0590 and not 0x1E00 <= ord(char) <= 0x20CF for char in text)
+    """True when `text` has letters of a script that must be shaped (Khmer, Cham…): the complex-script blocks
+    from Hebrew to Mongolian and Cham's. Symbols such as "≈" (U+2248, on every journey leaflet) are drawn one
+    code point per glyph: counting them made every leaflet load the shaping font (1.4 s, issue 13)."""
+    return any(0x0590 <= ord(char) < 0x1E00 or 0xA800 <= ord(char) < 0xABFF for char in text)
 
 
 def _add_shaped_fonts(pdf: FPDF) -> None:
@@ -254,7 +262,7 @@ def draw_photo(pdf: FPDF, photo: Path, box: Box) -> None:
         pdf.image(photo, x=box.x + (box.w - width) / 2, y=box.y + (box.h - height) / 2, w=width, h=height)
 
 
-def qr_side(grid: list[list[bool]], symbol_mm: float, max_w: float, max_h: float, min_symbol_mm: float) -> float:
+def qr_side(grid: Grid, symbol_mm: float, max_w: float, max_h: float, min_symbol_mm: float) -> float:
     """Width of the whole code, quiet zone included, for a `symbol_mm` symbol, within the room there is.
 
     Raises ValueError when the room cannot hold a `min_symbol_mm` symbol.

@@ -3,7 +3,8 @@
 A leg's distance is the straight line between two stops (haversine) times a road factor for the travel
 mode, because roads, paths and canals wind; studies of road networks find straight-to-road ratios of
 about 1.2-1.5 (Ballou, Rahardja and Sakai, "Selected country circuity factors for road travel distance
-estimation", Transportation Research A 36, 2002). Every figure is an estimate and is labelled "≈".
+estimation", Transportation Research A 36, 2002). Every figure is an estimate and is labelled "≈"
+(api/journey_labels.py writes them, in the words of the Babel catalogues).
 
 Which points are known (decided for issue 13):
 - `exact` and `approximate` points are used. An approximate point is near the site itself (its
@@ -14,7 +15,6 @@ The total of a journey with unknown legs is only a lower bound ("at least ≈ X 
 known, unknown: never a number that looks complete.
 """
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,17 +41,6 @@ SPEEDS_KMH: dict[TravelMode, float] = {
     TravelMode.car: 40.0,
     TravelMode.boat: 10.0,
 }
-
-LABELS: dict[str, dict[str, str]] = {
-    "vi": {"unknown": "chưa rõ", "at_least": "ít nhất", "legs_unknown": "{n} chặng chưa rõ",
-           "distance_unknown": "chưa rõ quãng đường", "hours": "{h} giờ", "minutes": "{m} phút",
-           "from_previous": "Từ điểm trước: {km}", "from_start": "Từ nơi tập trung: {km}", "first": "Điểm đầu tiên"},
-    "en": {"unknown": "unknown", "at_least": "at least", "legs_unknown": "{n} legs unknown",
-           "distance_unknown": "distance unknown", "hours": "{h} h", "minutes": "{m} min",
-           "from_previous": "From the previous stop: {km}", "from_start": "From the meeting place: {km}",
-           "first": "First stop"},
-}
-DECIMAL_SEPARATOR = {"vi": ",", "en": "."}
 
 
 @dataclass(frozen=True)
@@ -143,41 +132,3 @@ def journey_itinerary(journey: Journey) -> JourneyItinerary:
     arrivals = plan.legs if start else (None, *plan.legs)
     return JourneyItinerary(plan, arrivals, points)
 
-
-def km_label(km: float | None, lang: str) -> str:
-    """"≈ 2,3 km" (one decimal under 10 km, whole kilometres above) or "chưa rõ" / "unknown"."""
-    if km is None:
-        return LABELS[lang]["unknown"]
-    text = f"{km:.1f}" if km < 10 else f"{km:.0f}"
-    return f"≈ {text.replace('.', DECIMAL_SEPARATOR[lang])} km"
-
-
-def minutes_label(minutes: float, lang: str) -> str:
-    """"≈ 1 giờ 10 phút" / "≈ 1 h 10 min", rounded up to 5 minutes (a leg takes at least 5)."""
-    rounded = max(5, math.ceil(minutes / 5) * 5)
-    hours, rest = divmod(rounded, 60)
-    parts = [LABELS[lang]["hours"].format(h=hours)] if hours else []
-    parts += [LABELS[lang]["minutes"].format(m=rest)] if rest else []
-    return "≈ " + " ".join(parts)
-
-
-def total_label(plan: Itinerary, lang: str) -> str:
-    """The whole journey: "≈ 12 km, ≈ 25 phút", "ít nhất ≈ 3,4 km; 2 chặng chưa rõ" or "chưa rõ quãng đường"."""
-    words = LABELS[lang]
-    known = len(plan.legs) - plan.unknown_legs
-    if not plan.legs:  # one stop and no start point: nothing to travel
-        return "0 km"
-    if known == 0:
-        return words["distance_unknown"]
-    figures = f"{km_label(plan.known_km, lang)}, {minutes_label(plan.known_minutes, lang)}"
-    if plan.complete:
-        return figures
-    return f"{words['at_least']} {figures}; {words['legs_unknown'].format(n=plan.unknown_legs)}"
-
-
-def arrival_label(number: int, arrival: Leg | None, lang: str) -> str:
-    """How far stop `number` (from 1) is from the one before: "Từ điểm trước: ≈ 2,3 km", "... chưa rõ"."""
-    if arrival is None:
-        return LABELS[lang]["first"]
-    key = "from_start" if number == 1 else "from_previous"
-    return LABELS[lang][key].format(km=km_label(arrival.km, lang))

@@ -7,8 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
+from api.journey_labels import total_label
 from sites.catalog import Catalog
-from sites.itinerary import ROAD_FACTORS, Point, itinerary, journey_itinerary, leg, total_label
+from sites.itinerary import ROAD_FACTORS, Point, itinerary, journey_itinerary, leg
 from sites.journey_geojson import journey_geojson
 from sites.journey_loader import load_all
 from sites.journey_models import TravelMode

@@ -55,7 +55,9 @@ def test_openapi_documents_every_json_path(client):
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {"/api/sites", "/api/sites.geojson", "/api/sites/{slug}", "/healthz",
                                     "/api/stats", "/api/stats/{slug}", "/qr/{slug}.png", "/qr/{slug}.svg",
-                                    "/posters/{slug}.pdf", "/posters.pdf"}
+                                    "/posters/{slug}.pdf", "/posters.pdf", "/api/journeys", "/api/journeys/{slug}",
+                                    "/api/journeys/{slug}.geojson", "/journeys/{slug}.pdf", "/qr/j/{slug}.svg",
+                                    "/stats/report.{extension}"}
     assert "404" in schema["paths"]["/api/sites/{slug}"]["get"]["responses"]
 
 

@@ -9,17 +9,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.csp import map_policy
 from api.deps import LanguageDep, RegistryDep
+from api.errors import invalid_parameter
 from api.i18n import category_label, strings, thousands_separator
+from api.journey_views import journey_language, journey_path
 from api.listing import FiltersDep, PagerDep, SiteFilters
 from api.state import AppState, StateDep
 from api.templating import render
 from map.assets import map_assets
 from map.build import BaseMap, MapLayer, MarkerTexts, build_base_map
+from sites.journeys import JourneyNotFound
 from sites.models import Category
 from sites.registry import Registry
 from sites.site import Site
@@ -45,8 +50,14 @@ class MapRow:
 @router.get("/map", response_class=HTMLResponse)
 def map_page(
     request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep, pager: PagerDep,
+    journey: Annotated[str | None, Query(description="Also draw this journey's route and numbered stops")] = None,
 ) -> HTMLResponse:
-    """Every published site with coordinates on a map, and the same sites with their counts in a table."""
+    """Every published site with coordinates on a map, and the same sites with their counts in a table;
+    with `journey`, that journey's route on top (drawn by /static/journey_map.js from its GeoJSON)."""
+    try:
+        route = state.catalog.journeys.resolve(journey) if journey else None
+    except JourneyNotFound:
+        raise invalid_parameter("journey", f"no published journey '{journey}'") from None
     sites = filters.search(registry)
     mapped = [site for site in sites if site.meta.location is not None]
     shown = pager.page(_rows(state, registry, mapped, lang), TABLE_PAGE_SIZE)
@@ -60,6 +71,8 @@ def map_page(
         "unmapped": [(site, site.localized(lang).name) for site in sites if site.meta.location is None],
         **_filter_choices(registry, filters, lang),
         "filter_query": urlencode(filters.query()),
+        "journey_route": route and (route.localized(journey_language(lang)).name, journey_path(route.slug),
+                                    f"/api{journey_path(route.slug)}.geojson?{urlencode({'lang': lang})}"),
         "embed_url": f"{settings.base_url}/map/embed?{urlencode({**filters.query(), 'lang': lang})}",
     })
     response.headers["Content-Security-Policy"] = _policy(state, base, framed_by="'none'")

@@ -1,18 +1,22 @@
-"""QR code downloads for staff: `/qr/{slug}.png` and `/qr/{slug}.svg`, encoding the site's scan URL."""
+"""QR code downloads for staff: `/qr/{slug}.png` and `/qr/{slug}.svg`, encoding the site's scan URL, and
+`/qr/j/{slug}.svg`, a journey's (`/j/CODE`)."""
 
 import hashlib
 from importlib.metadata import version
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from api.deps import PrintShopDep, SettingsDep, SiteDep, reachable_base_url
 from api.errors import invalid_parameter
-from api.print_texts import site_scan_url, site_svg
+from api.print_texts import journey_svg, site_scan_url, site_svg
+from api.schemas import ErrorOut
+from api.state import StateDep
 from api.responses import BUSY, MOVED, NOT_FOUND, NOT_MODIFIED, REFUSED
 from qr.codes import ErrorCorrection, print_pixels
 from qr.formats import DEFAULT_DPI, DEFAULT_SIZE
+from sites.journeys import JourneyNotFound
 
 router = APIRouter(tags=["qr"], dependencies=[Depends(reachable_base_url)])
 
@@ -80,6 +84,29 @@ def qr_svg(
     etag = _etag("image/svg+xml", (body,))
     return _image_response(None if _not_modified(request, etag) else body, etag, "image/svg+xml",
                            f"{site.slug}-qr.svg")
+
+
+@router.get(
+    "/qr/j/{slug}.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "The journey's QR code as SVG"},
+               **NOT_MODIFIED, 404: {"model": ErrorOut, "description": "No published journey has this slug"},
+               **REFUSED},
+)
+def journey_qr_svg(
+    request: Request, state: StateDep, slug: str,
+    cm: Annotated[float | None, Query(ge=1, le=200, description="Printed width in centimetres")] = None,
+    ec: ErrorCorrectionQuery = ErrorCorrection.M,
+) -> Response:
+    """A journey's QR code (it encodes `BASE_URL/j/CODE`) as SVG, `cm` wide when printed."""
+    try:
+        journey = state.catalog.journeys.get(slug)
+    except JourneyNotFound:
+        raise HTTPException(404, f"No journey '{slug}'") from None
+    body = journey_svg(journey, state.settings, ec, cm)
+    etag = _etag("image/svg+xml", (body,))
+    return _image_response(None if _not_modified(request, etag) else body, etag, "image/svg+xml",
+                           f"{journey.slug}-qr.svg")
 
 
 def _etag(media_type: str, inputs: tuple) -> str:

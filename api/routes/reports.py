@@ -19,6 +19,8 @@ from api.state import StateDep
 from qr.reports import report_pdf
 from sites.monthly import monthly_report, parse_month
 
+MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"  # the years the visit store can hold (stats: from 2000)
+
 router = APIRouter(tags=["stats"])
 
 MEDIA_TYPES = {
@@ -33,7 +35,8 @@ MEDIA_TYPES = {
 async def report_file(
     request: Request, state: StateDep, registry: RegistryDep, settings: SettingsDep, shop: PrintShopDep,
     extension: Literal["pdf", "csv", "xlsx"],
-    month: Annotated[str, Query(description="The month, YYYY-MM (Vietnam time), e.g. 2026-11")],
+    month: Annotated[str, Query(description="The month, YYYY-MM (Vietnam time), e.g. 2026-11",
+                                pattern=MONTH_PATTERN)],
     province: Annotated[str | None, Query(description="Only this province (today's or the former one)")] = None,
 ) -> Response:
     """Scans, views and visitors of each published site in `month`, the top sites, the sites first visited

@@ -10,9 +10,12 @@ from fastapi.responses import HTMLResponse
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
 from api.errors import invalid_parameter
 from api.i18n import format_moment, strings
+from api.journey_views import (
+    JourneyStatsOut, StatsWithJourneysOut, journey_language, journey_path, journeys_with_counts,
+)
 from api.listing import PagerDep
 from api.responses import MOVED, NOT_FOUND
-from api.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut, StatsOut
+from api.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut
 from api.sparkline import sparkline_svg
 from api.state import StateDep
 from api.templating import render
@@ -50,16 +53,22 @@ def _ranked(visits: VisitStore, registry: Registry, sort: str) -> list[SiteCount
     return sorted(rows, key=SORT_KEYS[sort])  # stable: ties stay in name order
 
 
-@router.get("/api/stats", response_model=StatsOut, tags=["stats"])
-def stats(state: StateDep, registry: RegistryDep, settings: SettingsDep) -> StatsOut:
-    """All-time scans, views, unique visitors and last visit of every published site, most scanned first."""
+@router.get("/api/stats", response_model=StatsWithJourneysOut, tags=["stats"])
+def stats(state: StateDep, registry: RegistryDep, settings: SettingsDep) -> StatsWithJourneysOut:
+    """All-time scans, views, unique visitors and last visit of every published site, most scanned first;
+    then the same for every published journey."""
     rows = _ranked(state.visits, registry, "scans")
-    return StatsOut(
+    return StatsWithJourneysOut(
         total=counts_out(_sum([row.counts for row in rows])),
         sites=[
             SiteStatsOut(slug=row.site.slug, code=row.site.code, name=row.site.meta.name,
                          url=settings.base_url + site_path(row.site.slug), **asdict(row.counts))
             for row in rows
+        ],
+        journeys=[
+            JourneyStatsOut(slug=journey.slug, code=journey.code, name=journey.meta.name,
+                            url=settings.base_url + journey_path(journey.slug), **asdict(counts))
+            for journey, counts in journeys_with_counts(state.catalog.journeys.all(), state.visits.totals())
         ],
     )
 
@@ -116,6 +125,11 @@ def stats_page(
             for row in shown.rows
         ],
         "total": _sum([row.counts for row in rows]),
+        "journeys": [
+            {"journey": journey, "name": journey.localized(journey_language(lang)).name, "counts": counts,
+             "last_visit": _local_time(counts.last_visit, lang)}
+            for journey, counts in journeys_with_counts(state.catalog.journeys.all(), state.visits.totals())
+        ],
         "sort": sort,
         "sort_keys": list(SORT_KEYS),
         "page": shown.number,
