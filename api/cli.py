@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from qr.codes import ErrorCorrection, png, print_pixels
 from qr.formats import DEFAULT_DPI, DEFAULT_SIZE, LeafletFormat, PosterFormat
-from sites.accounts import ROLES, AccountError, UserStore
+from sites.accounts import ROLES, AccountError, UserStore, session_secret
 from sites.editing import SiteEditor
 from sites.files import write_bytes_atomically
 from sites.journey_loader import load_all
@@ -52,19 +52,52 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes; more than 1 needs DIACHIDO_DATABASE_URL (PostgreSQL)")
 @click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
-def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None) -> None:
+def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir: Path | None) -> None:
     """Chạy máy chủ web / run the web server."""
     import uvicorn
 
-    from api.app import create_app
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
+    if workers > 1 and settings.database_url is None:
+        # The SQLite visit store commits on one process's event loop and the 30-minute window is in that
+        # process's memory: a second process would count a returning visitor again.
+        raise click.BadParameter("nhiều tiến trình cần PostgreSQL: đặt DIACHIDO_DATABASE_URL, hoặc dùng --workers 1 / "
+                                 "several workers need PostgreSQL: set DIACHIDO_DATABASE_URL, or use --workers 1 "
+                                 "(SQLite counts visits in one process)", param_hint="--workers")
     if settings.base_url_unreachable():
         _warn_loopback(settings, "Mã QR và áp phích bị từ chối cho đến khi sửa / QR codes and posters are refused "
                                  "until this is fixed.")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app decides
+    # whom to believe (DIACHIDO_TRUSTED_PROXIES).
+    options = {"host": host, "port": port, "log_level": "info", "proxy_headers": False,
+               "log_config": _log_config(uvicorn.config.LOGGING_CONFIG)}
+    if workers == 1:
+        uvicorn.run(_app(settings), **options)
+        return
+    if not settings.content_dir.is_dir():
+        raise click.ClickException(f"Không thấy thư mục nội dung / content folder not found: {settings.content_dir}")
+    # Each worker builds its own app from the environment (an import string, as uvicorn's workers need):
+    # the overrides go there, and the generated secret key is made once, before any worker races to make it.
+    os.environ.update({f"{ENV_PREFIX}CONTENT_DIR": str(settings.content_dir),
+                       f"{ENV_PREFIX}DATA_DIR": str(settings.data_dir), f"{ENV_PREFIX}LISTEN_HOST": host})
+    if settings.secret_key is None:
+        session_secret(settings.data_dir)
+    uvicorn.run("api.cli:worker_app", factory=True, workers=workers, **options)
+
+
+def worker_app():
+    """The app of one `serve --workers N` process, from the DIACHIDO_* environment the parent set."""
+    return _app(load_settings())
+
+
+def _app(settings: Settings):
+    """The app on `settings`, its startup objects frozen out of the garbage collector's passes."""
+    from api.app import create_app
+
     try:
         app = create_app(settings)
     except ContentFolderMissing as exc:
@@ -74,10 +107,7 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
     # across turns of the event loop, which starts collections; measured in-process, collecting took
     # about 35 µs per scan, 15 µs with the startup objects frozen.
     gc.freeze()
-    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app decides
-    # whom to believe (DIACHIDO_TRUSTED_PROXIES).
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=_log_config(uvicorn.config.LOGGING_CONFIG),
-                proxy_headers=False)
+    return app
 
 
 def _log_config(uvicorn_config: dict) -> dict:
