@@ -18,6 +18,9 @@ from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from qr.codes import ErrorCorrection, png, print_pixels
 from qr.formats import DEFAULT_DPI, DEFAULT_SIZE, LeafletFormat, PosterFormat
 from sites.accounts import ROLES, AccountError, UserStore, session_secret
+from sites.backup import BackupError
+from sites.backup import backup as make_backup
+from sites.backup import restore as restore_backup
 from sites.editing import SiteEditor
 from sites.files import write_bytes_atomically
 from sites.journey_loader import load_all
@@ -115,6 +118,42 @@ def _log_config(uvicorn_config: dict) -> dict:
     config = copy.deepcopy(uvicorn_config)
     config["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
     return config
+
+
+@main.command()
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def backup(dest: Path, content_dir: Path | None, data_dir: Path | None) -> None:
+    """Sao lưu / write content/, the data folder and the PostgreSQL database (if used) to DEST, a new .tar.gz;
+    safe while the server runs."""
+    settings = load_settings(content_dir=content_dir, data_dir=data_dir)
+    try:
+        archive = make_backup(settings.content_dir, settings.data_dir, _database_url(settings), dest)
+    except BackupError as exc:
+        raise click.ClickException(f"Không sao lưu được / backup failed: {exc}") from None
+    click.echo(f"✓ {archive.content_files} tệp nội dung, {archive.data_files} tệp dữ liệu / content and data files"
+               f"{', PostgreSQL' if archive.postgresql else ''}: {dest} ({dest.stat().st_size // 1024} KB)")
+
+
+@main.command()
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def restore(src: Path, content_dir: Path | None, data_dir: Path | None) -> None:
+    """Khôi phục / unpack the backup SRC into an empty content folder, data folder and database."""
+    settings = load_settings(content_dir=content_dir, data_dir=data_dir)
+    try:
+        archive = restore_backup(src, settings.content_dir, settings.data_dir, _database_url(settings))
+    except BackupError as exc:
+        raise click.ClickException(f"Không khôi phục được / restore failed: {exc}") from None
+    click.echo(f"✓ {archive.content_files} tệp nội dung / content files in {settings.content_dir}, "
+               f"{archive.data_files} tệp dữ liệu / data files in {settings.data_dir}"
+               f"{', PostgreSQL' if archive.postgresql else ''}")
+
+
+def _database_url(settings: Settings) -> str | None:
+    return settings.database_url.get_secret_value() if settings.database_url else None
 
 
 @main.command()
