@@ -184,3 +184,7 @@ def test_two_servers_behind_nginx_count_each_answered_scan_once_when_one_is_kill
     # failed may have been counted before its server died.
     assert len(answered) <= stored <= len(answered) + len(failed), (len(answered), len(failed), stored)
     assert len(failed) <= CLIENTS, f"nginx did not retry the killed server's scans: {len(failed)} failed"
+
+
+def test_the_guide_shows_the_nginx_config_the_tests_run():
+    assert EXAMPLE.read_text() in (REPO / "docs" / "deploy.md").read_text()
