@@ -1,5 +1,5 @@
-"""A throwaway PostgreSQL cluster from Debian's packages, for the tests: initdb in a temporary folder as the
-`postgres` user (initdb refuses root, and CI runs as root), a free port and a Unix socket in that folder."""
+"""A throwaway PostgreSQL cluster from Debian's packages, for the tests and the benchmarks: initdb in a temporary
+folder as the `postgres` user (initdb refuses root, and CI runs as root), a free port and a Unix socket there."""
 
 import contextlib
 import itertools
