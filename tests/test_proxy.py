@@ -90,7 +90,8 @@ def login_from(source: str, port: int, name: str, password: str) -> int:
     connection.request("GET", "/admin/login")
     response = connection.getresponse()
     token, cookie = csrf_of(response.read().decode()), response.getheader("set-cookie").split(";")[0]
-    connection.request("POST", "/admin/login", body=urlencode({"csrf_token": token, "name": name, "password": password}),
+    form = urlencode({"csrf_token": token, "name": name, "password": password})
+    connection.request("POST", "/admin/login", body=form,
                        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
     response = connection.getresponse()
     response.read()
