@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from sites.catalog import PARSE_CACHE
 from sites.files import make_private
 from sites.writer import ContentWriter
 
@@ -31,6 +32,7 @@ MANIFEST = "manifest.json"
 DATABASE_DUMP = "postgresql.sql"
 FORMAT = 1
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")  # part of the live database: the backup API copies their pages
+DERIVED = {PARSE_CACHE, "photo-cache"}  # in the data folder, remade from content/ when missing: left out
 
 
 class BackupError(Exception):
@@ -71,7 +73,7 @@ def backup(content_dir: Path, data_dir: Path, database_url: str | None, target: 
             _dump(database_url, stage / DATABASE_DUMP)
         with ContentWriter(content_dir, data_dir).locked():
             content_files = _copy_tree(content_dir, stage / "content")
-        data_files = _copy_tree(data_dir, stage / "data") if data_dir.is_dir() else 0
+        data_files = _copy_tree(data_dir, stage / "data", skip=DERIVED) if data_dir.is_dir() else 0
         manifest = {"format": FORMAT, "made": datetime.now(UTC).isoformat(timespec="seconds"),
                     "postgresql": bool(database_url)}
         (stage / MANIFEST).write_text(json.dumps(manifest))
@@ -122,13 +124,17 @@ def restore(source: Path, content_dir: Path, data_dir: Path, database_url: str |
     return Archive(source, content_files, data_files, bool(manifest["postgresql"]))
 
 
-def _copy_tree(source: Path, target: Path) -> int:
-    """Copy the regular files under `source`; SQLite databases through the online backup API. Files that
-    vanish while walking (a finished atomic write's temporary) are skipped. Returns the number copied."""
+def _copy_tree(source: Path, target: Path, skip: set[str] = frozenset()) -> int:
+    """Copy the regular files under `source`, but not the entries of `source` named in `skip`; SQLite databases
+    through the online backup API. Files that vanish while walking (a finished atomic write's temporary) are
+    skipped. Returns the number copied."""
     copied = 0
-    for root, _, files in os.walk(source):
+    for root, folders, files in os.walk(source):
         folder = target / Path(root).relative_to(source)
         folder.mkdir(parents=True, exist_ok=True)
+        if Path(root) == source:
+            folders[:] = [name for name in folders if name not in skip]
+            files = [name for name in files if name not in skip]
         for name in files:
             path = Path(root) / name
             if name.endswith(SQLITE_SIDE_FILES) or (name.startswith(".") and name.endswith(".tmp")):

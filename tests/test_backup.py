@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench._support import CONSOLE_SCRIPT, server_process, start_server
 from sites.accounts import UserStore
+from sites.catalog import PARSE_CACHE
 from sites.fields import parse_fields, site_fields
 from sites.loader import load_content
 from sites.writer import ContentWriter, site_version
@@ -100,6 +101,8 @@ def test_a_backup_taken_during_scans_restores_the_same_counts_accounts_and_histo
     for kept in ("users.json", "history"):
         assert snapshot(tmp_path / "copy" / "data" / kept) == snapshot(tmp_path / "live" / "data" / kept)
     assert snapshot(tmp_path / "copy" / "data" / "history")  # the edit's previous version is there
+    assert (tmp_path / "live" / "data" / PARSE_CACHE).is_file()
+    assert not (tmp_path / "copy" / "data" / PARSE_CACHE).exists()  # remade at start, not backed up
     with server_process(tmp_path / "copy", **{key: value for key, value in settings.items() if value}) as copy_url:
         assert counts(copy_url) == live_stats
 
