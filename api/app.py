@@ -30,7 +30,7 @@ from api.state import AppState, install_state
 from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
-from sites.catalog import Catalog
+from sites.catalog import PARSE_CACHE, Catalog
 from sites.files import make_private, private_folder
 from sites.report_guard import ReportLimiter
 from sites.stores import open_stores
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or Settings()
     private_folder(settings.data_dir)
-    catalog = Catalog(settings.content_dir)
+    catalog = Catalog(settings.content_dir, settings.data_dir / PARSE_CACHE)
     database_url = settings.database_url.get_secret_value() if settings.database_url else None
     stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
     visits = stores.visits

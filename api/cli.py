@@ -18,7 +18,10 @@ from pydantic import ValidationError
 from api.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from qr.codes import ErrorCorrection, png, print_pixels
 from qr.formats import DEFAULT_DPI, DEFAULT_SIZE, LeafletFormat, PosterFormat
-from sites.accounts import ROLES, AccountError, UserStore
+from sites.accounts import ROLES, AccountError, UserStore, session_secret
+from sites.backup import BackupError
+from sites.backup import backup as make_backup
+from sites.backup import restore as restore_backup
 from sites.example import ExampleExists, write_example
 from sites.editing import SiteEditor
 from sites.files import write_bytes_atomically
@@ -56,13 +59,13 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes; more than 1 needs DIACHIDO_DATABASE_URL (PostgreSQL)")
 @click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
-def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None) -> None:
+def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir: Path | None) -> None:
     """Chạy máy chủ web / run the web server."""
     import uvicorn
-
-    from api.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
@@ -72,9 +75,42 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
             f"  Sửa / fix: chạy trong thư mục có 'content', hoặc đặt DIACHIDO_CONTENT_DIR / --content-dir; "
             f"run where 'content' is, or set DIACHIDO_CONTENT_DIR / --content-dir\n"
             f"  Bắt đầu mới / starting afresh: diachido init {settings.content_dir}")
+    if workers > 1 and settings.database_url is None:
+        # The SQLite visit store commits on one process's event loop and the 30-minute window is in that
+        # process's memory: a second process would count a returning visitor again.
+        raise click.BadParameter("nhiều tiến trình cần PostgreSQL: đặt DIACHIDO_DATABASE_URL, hoặc dùng --workers 1 / "
+                                 "several workers need PostgreSQL: set DIACHIDO_DATABASE_URL, or use --workers 1 "
+                                 "(SQLite counts visits in one process)", param_hint="--workers")
     if settings.base_url_unreachable():
         _warn_loopback(settings, "Mã QR và áp phích bị từ chối cho đến khi sửa / QR codes and posters are refused "
                                  "until this is fixed.")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app decides
+    # whom to believe (DIACHIDO_TRUSTED_PROXIES).
+    options = {"host": host, "port": port, "log_level": "info", "proxy_headers": False,
+               "log_config": _log_config(uvicorn.config.LOGGING_CONFIG)}
+    if workers == 1:
+        uvicorn.run(_app(settings), **options)
+        return
+    if not settings.content_dir.is_dir():
+        raise click.ClickException(f"Không thấy thư mục nội dung / content folder not found: {settings.content_dir}")
+    # Each worker builds its own app from the environment (an import string, as uvicorn's workers need):
+    # the overrides go there, and the generated secret key is made once, before any worker races to make it.
+    os.environ.update({f"{ENV_PREFIX}CONTENT_DIR": str(settings.content_dir),
+                       f"{ENV_PREFIX}DATA_DIR": str(settings.data_dir), f"{ENV_PREFIX}LISTEN_HOST": host})
+    if settings.secret_key is None:
+        session_secret(settings.data_dir)
+    uvicorn.run("api.cli:worker_app", factory=True, workers=workers, **options)
+
+
+def worker_app():
+    """The app of one `serve --workers N` process, from the DIACHIDO_* environment the parent set."""
+    return _app(load_settings())
+
+
+def _app(settings: Settings):
+    """The app on `settings`, its startup objects frozen out of the garbage collector's passes."""
+    from api.app import create_app
+
     try:
         app = create_app(settings)
     except ContentFolderMissing as exc:
@@ -84,10 +120,7 @@ def serve(host: str, port: int, content_dir: Path | None, data_dir: Path | None)
     # across turns of the event loop, which starts collections; measured in-process, collecting took
     # about 35 µs per scan, 15 µs with the startup objects frozen.
     gc.freeze()
-    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app decides
-    # whom to believe (DIACHIDO_TRUSTED_PROXIES).
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=_log_config(uvicorn.config.LOGGING_CONFIG),
-                proxy_headers=False)
+    return app
 
 
 def _log_config(uvicorn_config: dict) -> dict:
@@ -95,6 +128,42 @@ def _log_config(uvicorn_config: dict) -> dict:
     config = copy.deepcopy(uvicorn_config)
     config["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
     return config
+
+
+@main.command()
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def backup(dest: Path, content_dir: Path | None, data_dir: Path | None) -> None:
+    """Sao lưu / write content/, the data folder and the PostgreSQL database (if used) to DEST, a new .tar.gz;
+    safe while the server runs."""
+    settings = load_settings(content_dir=content_dir, data_dir=data_dir)
+    try:
+        archive = make_backup(settings.content_dir, settings.data_dir, _database_url(settings), dest)
+    except BackupError as exc:
+        raise click.ClickException(f"Không sao lưu được / backup failed: {exc}") from None
+    click.echo(f"✓ {archive.content_files} tệp nội dung, {archive.data_files} tệp dữ liệu / content and data files"
+               f"{', PostgreSQL' if archive.postgresql else ''}: {dest} ({dest.stat().st_size // 1024} KB)")
+
+
+@main.command()
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def restore(src: Path, content_dir: Path | None, data_dir: Path | None) -> None:
+    """Khôi phục / unpack the backup SRC into an empty content folder, data folder and database."""
+    settings = load_settings(content_dir=content_dir, data_dir=data_dir)
+    try:
+        archive = restore_backup(src, settings.content_dir, settings.data_dir, _database_url(settings))
+    except BackupError as exc:
+        raise click.ClickException(f"Không khôi phục được / restore failed: {exc}") from None
+    click.echo(f"✓ {archive.content_files} tệp nội dung / content files in {settings.content_dir}, "
+               f"{archive.data_files} tệp dữ liệu / data files in {settings.data_dir}"
+               f"{', PostgreSQL' if archive.postgresql else ''}")
+
+
+def _database_url(settings: Settings) -> str | None:
+    return settings.database_url.get_secret_value() if settings.database_url else None
 
 
 @main.command()

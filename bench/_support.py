@@ -36,9 +36,9 @@ def live_server(content_dir: Path, data_dir: Path, **settings: str) -> Iterator[
 
 
 @contextlib.contextmanager
-def server_process(cwd: Path, **settings: str) -> Iterator[str]:
+def server_process(cwd: Path, serve_args: tuple[str, ...] = (), **settings: str) -> Iterator[str]:
     """Run `diachido serve` in `cwd` with only the given DIACHIDO_* settings; yield its base URL."""
-    base_url, process = start_server(cwd, **settings)
+    base_url, process = start_server(cwd, serve_args, **settings)
     try:
         yield base_url
     finally:
@@ -46,8 +46,8 @@ def server_process(cwd: Path, **settings: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def start_server(cwd: Path, **settings: str) -> tuple[str, subprocess.Popen]:
-    """Start `diachido serve` in `cwd` and wait until it answers; the caller stops the process."""
+def start_server(cwd: Path, serve_args: tuple[str, ...] = (), **settings: str) -> tuple[str, subprocess.Popen]:
+    """Start `diachido serve [serve_args]` in `cwd` and wait until it answers; the caller stops the process."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIACHIDO_")}
@@ -55,7 +55,7 @@ def start_server(cwd: Path, **settings: str) -> tuple[str, subprocess.Popen]:
     log = cwd / f"server-{port}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [CONSOLE_SCRIPT, "serve", "--port", str(port)], cwd=cwd, env=env, stdout=out, stderr=out
+            [CONSOLE_SCRIPT, "serve", "--port", str(port), *serve_args], cwd=cwd, env=env, stdout=out, stderr=out
         )
     try:
         _wait_until_up(base_url, process, log)

@@ -3,9 +3,12 @@
 The baseline, measured in the same run on the same files, is reading every file and parsing its YAML
 front matter with the C loader and nothing else; the ratio shows what validation costs on top.
 "reload" is a reload after one file changed, reusing the parsing of the others (what the server does).
-Run: .venv/bin/python bench/load.py
+With --start COUNT: a server's start on COUNT synthetic sites (the Catalog it builds), with the parse cache
+in the data folder empty and then warm, against parsing alone.
+Run: .venv/bin/python bench/load.py [--start 40000]
 """
 
+import argparse
 import tempfile
 import time
 from collections.abc import Callable
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from sites.catalog import content_fingerprint
+from sites.catalog import PARSE_CACHE, Catalog, content_fingerprint
 from sites.loader import ParsedFiles, load_content
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,7 +73,25 @@ def measure(content: Path) -> str:
             f"{load / baseline:>6.2f} {reload * 1000:>12.1f} {fingerprint * 1000:>17.1f}")
 
 
+def measure_start(count: int) -> None:
+    """A server's content start on `count` synthetic sites: parse cache empty, then warm; parsing alone."""
+    with tempfile.TemporaryDirectory() as temporary:
+        content = make_synthetic_content(Path(temporary), count)
+        cache = Path(temporary) / "data" / PARSE_CACHE
+        baseline = best_of(1, lambda: parse_only(content))  # also brings the files into the page cache
+        empty = best_of(1, lambda: Catalog(content, cache))
+        warm = best_of(3, lambda: Catalog(content, cache))
+        print(f"{count} sites: start with an empty parse cache {empty:.1f} s, warm {warm:.1f} s "
+              f"(cache {cache.stat().st_size / 1e6:.0f} MB); reading and parsing YAML alone {baseline:.1f} s")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--start", type=int, help="Measure a start on this many synthetic sites instead")
+    arguments = parser.parse_args()
+    if arguments.start:
+        measure_start(arguments.start)
+        return
     print(f"{'sites':>6} {'load (ms)':>10} {'per site (µs)':>14} {'baseline (ms)':>14} {'ratio':>6} "
           f"{'reload (ms)':>12} {'fingerprint (ms)':>17}")
     with tempfile.TemporaryDirectory() as temporary:

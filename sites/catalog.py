@@ -13,6 +13,7 @@ from sites.markdown import render_markdown
 from sites.models import JOURNEYS_FOLDER
 from sites.registry import Registry
 
+PARSE_CACHE = "parse-cache.pickle"  # in the data folder: front matter parsed by earlier processes
 LONG_BODY_CHARACTERS = 8_000  # renders in about 30 ms; the bundled stories are under 3,000
 
 log = logging.getLogger(__name__)
@@ -21,14 +22,14 @@ log = logging.getLogger(__name__)
 class Catalog:
     """Holds the sites and journeys of `content_dir` and reloads them when a file there is added, removed or edited."""
 
-    def __init__(self, content_dir: Path):
+    def __init__(self, content_dir: Path, parse_cache: Path | None = None):
         self.content_dir = content_dir
         self.registry = Registry([])
         self.journeys = JourneyRegistry([])
         self.errors: list[ContentError] = []
         self.kept: dict[str, list[ContentError]] = {}  # slug -> errors of sites served in their last valid version
         self._fingerprint: tuple = ()
-        self._parsed = ParsedFiles()
+        self._parsed = ParsedFiles(parse_cache)
         self._lock = threading.Lock()  # the watcher and an admin save may reload at the same moment
         self.reload()
 
@@ -44,6 +45,7 @@ class Catalog:
             self.registry, self.journeys = result.registry, result.journeys
             self.errors, self.kept = result.errors, result.kept
             self._fingerprint = fingerprint
+            self._parsed.save()
         _render_long_bodies(self.registry)
         for error in self.errors:
             log.error("content error: %s", error)

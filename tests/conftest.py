@@ -14,7 +14,7 @@ from api.settings import Settings
 from bench._support import live_server
 from sites.accounts import UserStore
 from tests.support import BASE_URL, BUNDLED_CONTENT, CHROMIUM_ARGS, STAFF, STAFF_PASSWORD, login
-from tests.postgres_server import Cluster, binaries, postgres_cluster
+from bench._postgres import Cluster, binaries, postgres_cluster
 
 
 @pytest.fixture

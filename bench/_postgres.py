@@ -1,8 +1,7 @@
-"""A throwaway PostgreSQL cluster from Debian's packages, for the tests: initdb in a temporary folder as the
-`postgres` user (initdb refuses root, and CI runs as root), a free port and a Unix socket in that folder."""
+"""A throwaway PostgreSQL cluster from Debian's packages, for the tests and the benchmarks: initdb in a temporary
+folder as the `postgres` user (initdb refuses root, and CI runs as root), a free port and a Unix socket there."""
 
 import contextlib
-import glob
 import itertools
 import os
 import shutil
@@ -14,12 +13,13 @@ from pathlib import Path
 import psycopg
 
 from bench._support import free_port
+from sites.backup import postgresql_program
 
 
 def binaries() -> Path | None:
     """The folder of Debian's PostgreSQL programs (the newest version installed), or None."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda path: int(path.split("/")[4]))
-    return Path(found[-1]).parent if found else None
+    initdb = postgresql_program("initdb")
+    return initdb.parent if initdb else None
 
 
 class Cluster:

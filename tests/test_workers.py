@@ -1,0 +1,97 @@
+"""`diachido serve --workers N`: refused on SQLite, N processes sharing one PostgreSQL database otherwise."""
+
+import json
+import os
+import shutil
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from api.cli import main
+from bench._support import server_process
+from tests.support import BUNDLED_CONTENT, edit_site, phone
+
+VISITORS = 30
+SCANS_EACH = 4
+
+
+def test_several_workers_on_sqlite_are_refused_with_a_reason(tmp_path):
+    env = {"DIACHIDO_CONTENT_DIR": str(BUNDLED_CONTENT), "DIACHIDO_DATA_DIR": str(tmp_path / "data"),
+           "DIACHIDO_DATABASE_URL": None}
+    result = CliRunner().invoke(main, ["serve", "--workers", "2"], env=env)
+    assert result.exit_code == 2
+    assert "--workers" in result.output and "DIACHIDO_DATABASE_URL" in result.output
+    assert not (tmp_path / "data").exists()  # refused before anything was opened
+
+
+def _workers(parent: int) -> list[int]:
+    """The worker processes uvicorn spawned under `parent` (not multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"spawn_main" in command:
+                found.append(int(entry.name))
+    return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, bytes]:
+    """One request on a new connection, so the kernel hands each to whichever worker accepts first."""
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read()
+
+
+def test_two_workers_on_postgresql_count_each_visitor_once_and_see_content_edits(postgres, tmp_path):
+    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    settings = {"content_dir": str(tmp_path / "content"), "data_dir": str(tmp_path / "data"),
+                "database_url": postgres.database(), "counted_per_address": "1000000", "reload_interval": "0.3"}
+    with server_process(tmp_path, ("--workers", "2"), **settings) as base_url:
+        server = _server_pid(base_url)
+        workers = _workers(server)
+        assert len(workers) == 2
+        before = {pid: _cpu_ticks(pid) for pid in workers}
+
+        scans = [phone(number) for number in range(VISITORS) for _ in range(SCANS_EACH)]
+        with ThreadPoolExecutor(16) as pool:
+            statuses = list(pool.map(lambda headers: _get(f"{base_url}/q/thoian", headers)[0], scans))
+        assert statuses == [200] * len(scans)
+        assert all(_cpu_ticks(pid) > before[pid] for pid in workers)  # both workers served scans
+
+        counts = json.loads(_get(f"{base_url}/api/stats/dinh-thoi-an")[1])["total"]
+        assert (counts["scans"], counts["unique_visitors"]) == (VISITORS, VISITORS)
+
+        edit_site(tmp_path / "content", "dinh-thoi-an", name="Đình Thới An (đã sửa)")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            names = {json.loads(_get(f"{base_url}/api/sites/dinh-thoi-an")[1])["name"] for _ in range(20)}
+            if names == {"Đình Thới An (đã sửa)"}:
+                break
+            time.sleep(0.1)
+        assert names == {"Đình Thới An (đã sửa)"}  # 20 requests in a row, over both workers, see the edit
+
+
+def _server_pid(base_url: str) -> int:
+    """The pid of the `diachido serve` listening on `base_url`'s port (the supervisor of the workers)."""
+    port = int(base_url.rsplit(":", 1)[1])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"serve" in command and str(port).encode() in command and os.getpid() != int(entry.name):
+                return int(entry.name)
+    raise AssertionError(f"no server on port {port}")
