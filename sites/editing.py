@@ -203,15 +203,16 @@ def apply_editing_rules(entry: SiteInput, previous: Site | None, publish: bool |
 
     A new site is a draft; `publish` True makes an existing one public, False takes it back to a draft
     (unpublished: its QR code answers "temporarily unavailable"), None keeps it as it was.
-    Once published, the code is fixed and a new slug keeps the old ones as aliases."""
+    Once published, the code is fixed. A changed slug or code of an existing site is kept as an alias, drafts
+    included: a site taken back to draft may already have a printed plaque, which must keep working."""
     published = previous is not None and (previous.published if publish is None else publish)
     aliases = entry.meta.aliases
-    if previous is not None and previous.published:
-        if entry.meta.code != previous.code:
+    if previous is not None:
+        if previous.published and entry.meta.code != previous.code:
             raise InvalidFields([FieldError.of("code", "code_fixed", code=previous.code)])
-        renamed = [previous.slug] if entry.meta.slug != previous.slug else []
-        kept = dict.fromkeys([*aliases, *previous.meta.aliases, *renamed])
-        aliases = [alias for alias in kept if alias != entry.meta.slug]
+        keys = (entry.meta.slug, entry.meta.code)
+        kept = dict.fromkeys([*aliases, *previous.meta.aliases, previous.slug, previous.code])
+        aliases = [alias for alias in kept if alias not in keys]
     meta = entry.meta.model_copy(update={"aliases": aliases, "published": published})
     return SiteInput(meta, entry.translations, entry.bodies)
 

@@ -400,3 +400,17 @@ def test_an_unpublished_sites_qr_code_says_temporarily_unavailable_and_is_not_co
     fields = {**form_of(client, "dinh-thoi-an"), "action": "publish"}
     assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
     assert client.get("/api/stats/dinh-thoi-an").json()["total"]["scans"] == 1, "the unavailable scans not counted"
+
+
+def test_a_code_changed_while_unpublished_keeps_the_printed_plaque_working(staff_client):
+    """Once published, a plaque may hang on a wall: a draft's new code keeps the old one as an alias."""
+    client = staff_client("hoa")
+    fields = {**form_of(client, "dinh-thoi-an"), "action": "unpublish"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    fields = {**form_of(client, "dinh-thoi-an"), "code": "thoianmoi"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    fields = {**form_of(client, "dinh-thoi-an"), "action": "publish"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    old_plaque = client.get("/q/THOIAN", headers=phone(77))
+    assert old_plaque.status_code == 200 and "<h1>Đình Thới An</h1>" in old_plaque.text
+    assert client.get("/q/thoianmoi", headers=phone(78)).status_code == 200
