@@ -412,6 +412,7 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey
               help="The file to write: .pdf, .csv or .xlsx (replaced only once complete)")
 def report(month: str, province: str | None, out_file: Path) -> None:
     """Báo cáo tháng / write the monthly report (scans, views, visitors per site) as PDF, CSV or XLSX."""
+    from api.print_texts import plaque_problem_labels
     from api.report_tables import report_csv, report_xlsx
     from qr.reports import report_pdf
     from sites.monthly import monthly_report, parse_month
@@ -421,19 +422,20 @@ def report(month: str, province: str | None, out_file: Path) -> None:
         first_day = parse_month(month)
     except ValueError as problem:
         raise click.BadParameter(str(problem), param_hint="'--month'") from None
-    makers = {".pdf": None, ".csv": report_csv, ".xlsx": report_xlsx}
-    if out_file.suffix.lower() not in makers:
+    if out_file.suffix.lower() not in (".pdf", ".csv", ".xlsx"):
         raise click.BadParameter(f"'{out_file.name}': .pdf, .csv hoặc/or .xlsx", param_hint="'--out'")
     settings = load_settings()
     registry = _load(settings.content_dir).registry
     database_url = settings.database_url.get_secret_value() if settings.database_url else None
     stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
     try:
-        made = monthly_report(stores.visits, registry, first_day, province)
+        made = monthly_report(stores.visits, registry, first_day, province, stores.reports)
     finally:
         asyncio.run(stores.close())
-    maker = makers[out_file.suffix.lower()]
-    body = maker(made) if maker else report_pdf(made, settings.organisation)
+    labels = plaque_problem_labels()
+    suffix = out_file.suffix.lower()
+    body = (report_pdf(made, settings.organisation, labels) if suffix == ".pdf" else
+            report_xlsx(made, labels) if suffix == ".xlsx" else report_csv(made))
     out_file.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomically(out_file, body)
     click.echo(f"✓ {len(made.rows)} di tích / sites, {made.total.scans} lượt quét / scans: {out_file}")

@@ -14,6 +14,7 @@ from sites.itinerary import journey_itinerary
 from sites.journeys import Journey
 from sites.languages import SOURCE_LANGUAGE
 from sites.photos import variant_file
+from sites.plaque_reports import ProblemKind
 from sites.site import Site
 
 POSTER_PHOTO_WIDTH = 960  # px: about 280 dpi across the A4 poster's photo box, the largest one
@@ -127,3 +128,12 @@ def journey_leaflet(journey: Journey, settings: Settings, fmt: LeafletFormat = L
     return leaflet(leaflet_text(journey, settings, lang), fmt)
 
 
+
+
+def plaque_problem_labels() -> dict[str, str]:
+    """Each kind of plaque problem in Vietnamese, then in English ("Bảng bị hỏng / The plaque is damaged"),
+    for the monthly report."""
+    other = next((tag for tag in COMPLETE_LANGUAGES if tag != SOURCE_LANGUAGE), SOURCE_LANGUAGE)
+    return {kind.value: " / ".join(dict.fromkeys(strings(lang)[f"report_kind_{kind.value}"]
+                                                 for lang in (SOURCE_LANGUAGE, other)))
+            for kind in ProblemKind}

@@ -6,6 +6,7 @@ Excel or LibreOffice (CSV injection): such text cells get a leading apostrophe. 
 
 import csv
 import io
+from collections.abc import Mapping
 
 from openpyxl import Workbook
 
@@ -15,6 +16,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ("Mã định danh / Slug", "Mã QR / Code", "Tên di tích / Site", "Tỉnh, thành / Province",
           "Lượt quét / Scans", "Lượt xem / Views", "Khách / Visitors", "Lần đầu có lượt ghé / First visited")
 FIRST_VISITED = "có / yes"
+PROBLEM_HEADER = ("Ngày / Day", "Mã định danh / Slug", "Tên di tích / Site", "Vấn đề / Problem",
+                  "Đã xử lý / Done")
 
 
 def neutralised(value: object) -> object:
@@ -36,6 +39,14 @@ def report_rows(report: MonthlyReport) -> list[tuple]:
     return [tuple(neutralised(cell) for cell in row) for row in rows]
 
 
+def problem_rows(report: MonthlyReport, kind_labels: Mapping[str, str]) -> list[tuple]:
+    """The header, then a row per plaque problem reported in the month; every text cell neutralised."""
+    rows: list[tuple] = [PROBLEM_HEADER]
+    rows += [(problem.day.isoformat(), problem.slug, problem.name, kind_labels[problem.kind],
+              FIRST_VISITED if problem.done else "") for problem in report.plaque_problems]
+    return [tuple(neutralised(cell) for cell in row) for row in rows]
+
+
 def report_csv(report: MonthlyReport) -> bytes:
     """UTF-8 with a byte order mark, so Excel reads the Vietnamese letters."""
     out = io.StringIO()
@@ -43,12 +54,16 @@ def report_csv(report: MonthlyReport) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def report_xlsx(report: MonthlyReport) -> bytes:
-    """One sheet named after the month, written in openpyxl's write-only mode (rows streamed, little memory)."""
+def report_xlsx(report: MonthlyReport, kind_labels: Mapping[str, str]) -> bytes:
+    """A sheet named after the month with the sites, and one with the plaque problems, written in openpyxl's
+    write-only mode (rows streamed, little memory)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(f"{report.month:%Y-%m}")
     for row in report_rows(report):
         sheet.append(row)
+    problems = book.create_sheet("Bảng QR - Plaques")
+    for row in problem_rows(report, kind_labels):
+        problems.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

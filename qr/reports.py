@@ -1,6 +1,8 @@
 """The monthly report for organisers as an A4 PDF: totals, a bar chart of the top sites (vector), every
-site's counts, the sites first visited that month, and plaque problems (not tracked yet). Vietnamese first,
+site's counts, the sites first visited that month, and the plaque problems visitors reported. Vietnamese first,
 English beside. Same print rules as the posters (qr/printing.py): embedded font, text that fits its box."""
+
+from collections.abc import Mapping
 
 from fpdf import FPDF
 
@@ -14,12 +16,12 @@ COLUMNS = (("Di tích / Site", 0.55), ("Lượt quét / Scans", 0.15), ("Lượt
            ("Khách / Visitors", 0.15))
 FIRST_VISIT_NOTE = ("Ngày tạo di tích không được ghi lại: đây là các di tích có lượt ghé đầu tiên trong tháng. / "
                     "Creation dates are not recorded: these are the sites first visited this month.")
-PLAQUE_NOTE = ("Chưa theo dõi: hệ thống chưa ghi nhận báo cáo bảng QR hỏng. / "
-               "Not tracked yet: plaque problem reports are not recorded by this version.")
+PLAQUE_NOTE = ("Du khách báo qua trang di tích; trạng thái là lúc in báo cáo. / "
+               "Reported by visitors from the site page; the state is as of this report.")
 
 
-def report_pdf(report: MonthlyReport, organisation: str) -> bytes:
-    """The report as PDF bytes (a few milliseconds per site)."""
+def report_pdf(report: MonthlyReport, organisation: str, kind_labels: Mapping[str, str]) -> bytes:
+    """The report as PDF bytes (a few milliseconds per site); `kind_labels` words each kind of plaque problem."""
     title = f"Báo cáo tháng {report.month:%m/%Y} / Monthly report {report.month:%Y-%m}"
     pdf = new_document(WIDTH, HEIGHT, MARGIN, title, organisation, "Thống kê lượt quét / visit statistics")
     content = Box(MARGIN, MARGIN, WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN)
@@ -38,13 +40,20 @@ def report_pdf(report: MonthlyReport, organisation: str) -> bytes:
     names = {row.slug: row.name for row in report.rows}
     first = "; ".join(names[slug] for slug in report.first_visited) or "Không có / none"
     for heading, lines in (("Di tích mới trong tháng / New sites this month", (FIRST_VISIT_NOTE, first)),
-                           ("Bảng QR có vấn đề / Plaque problems", (PLAQUE_NOTE,))):
+                           ("Bảng QR có vấn đề / Plaque problems", (PLAQUE_NOTE, *_problems(report, kind_labels)))):
         y = _section(pdf, heading, content, y)
         for line in lines:
             y = _room(pdf, y, 12)
             y += fit_text(pdf, line, "", Box(content.x, y, content.w, 40), 9, "L") + 1.5
         y += 3
     return bytes(pdf.output())
+
+
+def _problems(report: MonthlyReport, kind_labels: Mapping[str, str]) -> list[str]:
+    """A line per plaque problem reported in the month, or one saying there was none."""
+    return [f"{problem.day:%d/%m} · {problem.name} · {kind_labels[problem.kind]} · "
+            f"{'đã xử lý / done' if problem.done else 'chưa xử lý / open'}"
+            for problem in report.plaque_problems] or ["Không có / none"]
 
 
 def _room(pdf: FPDF, y: float, needed: float) -> float:

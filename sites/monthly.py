@@ -2,15 +2,17 @@
 time), optionally for one province; the top sites; the sites first visited that month.
 
 A site's creation date is not recorded anywhere, so "new sites" are the ones whose first visit falls in the
-month, and the report says so. Plaque problems are not tracked yet; the report says that too.
+month, and the report says so. Plaque problems are the visitors' reports (sites/plaque_reports.py) sent
+that month about the sites in scope, with whether staff have closed them.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sites.plaque_reports import ProblemKind, ReportStore
 from sites.registry import Registry
 from sites.stats import daily_counts
-from sites.visits import Counts, VisitStore
+from sites.visits import Counts, VisitStore, vietnam_day
 
 FIRST_DAY = date(2000, 1, 1)  # no count is older
 TOP_SITES = 10
@@ -30,6 +32,17 @@ class SiteMonth:
 
 
 @dataclass(frozen=True)
+class PlaqueProblem:
+    """A visitor's report of a damaged or missing plaque, sent in the month."""
+
+    day: date  # Vietnam time
+    slug: str
+    name: str
+    kind: ProblemKind
+    done: bool
+
+
+@dataclass(frozen=True)
 class MonthlyReport:
     """Everything the report prints, in plain values (picklable, for the print process)."""
 
@@ -37,6 +50,7 @@ class MonthlyReport:
     province: str | None
     rows: tuple[SiteMonth, ...]  # every published site in scope, most scanned first
     first_visited: tuple[str, ...]  # slugs of the sites whose first visit was in the month
+    plaque_problems: tuple[PlaqueProblem, ...] = ()  # oldest first
 
     @property
     def end(self) -> date:
@@ -69,8 +83,10 @@ def last_day(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def monthly_report(store: VisitStore, registry: Registry, month: date, province: str | None) -> MonthlyReport:
-    """The report of `month` (its first day) for `province` (today's or the former name; None: every province)."""
+def monthly_report(store: VisitStore, registry: Registry, month: date, province: str | None,
+                   plaque_reports: ReportStore | None = None) -> MonthlyReport:
+    """The report of `month` (its first day) for `province` (today's or the former name; None: every province),
+    with the plaque problems reported that month when `plaque_reports` is given."""
     sites = registry.search(province=province) if province else registry.all()
     end = last_day(month)
     series = daily_counts(store, sites, month, end)
@@ -84,4 +100,9 @@ def monthly_report(store: VisitStore, registry: Registry, month: date, province:
     before = store.period_totals(FIRST_DAY, month - timedelta(days=1))
     first_visited = tuple(site.slug for site in sites
                           if site.slug in visited and not any(key in before for key in site.keys()))
-    return MonthlyReport(month, province, tuple(rows), first_visited)
+    names = {site.slug: site.meta.name for site in sites}
+    problems = tuple(
+        PlaqueProblem(day, report.slug, names[report.slug], report.kind, report.done_at is not None)
+        for report in (plaque_reports.reports(include_done=True) if plaque_reports else [])
+        if report.slug in names and month <= (day := vietnam_day(report.created_at)) <= end)
+    return MonthlyReport(month, province, tuple(rows), first_visited, tuple(sorted(problems, key=lambda p: p.day)))

@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from api.cli import main
 from api.report_tables import neutralised
+from api.state import app_state
 from sites.monthly import last_day
+from sites.plaque_reports import ProblemKind
 from sites.visits import vietnam_day
 from tests.support import add_site, one_line, page_text, visit
 
@@ -72,7 +74,7 @@ def test_pdf_report_has_the_counts_the_chart_and_honest_sections(visited):
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     text = one_line(" ".join(page_text(response.content, i) for i in range(len(pdfium.PdfDocument(response.content)))))
     for expected in ("Báo cáo tháng", "Monthly report", "Cần Thơ", "Đình Thới An", "Di tích mới trong tháng",
-                     "Not tracked yet", "3 / 1"):
+                     "Bảng QR có vấn đề", "Không có / none", "3 / 1"):
         assert expected in text
     assert "Pi Năng Tắc" not in text
     page = pdfium.PdfDocument(response.content)[0]
@@ -105,3 +107,21 @@ def test_cli_writes_the_report_and_names_a_bad_month(visited, content_dir, data_
     assert "Đình Thới An" in page_text(pdf.read_bytes())
     bad = CliRunner().invoke(main, ["report", "--month", "2026-13", "--out", str(out)])
     assert bad.exit_code == 2 and "--month" in bad.output
+
+
+def test_the_plaque_problems_visitors_reported_that_month_are_in_the_pdf_and_the_xlsx(visited):
+    """Issue 18: the monthly report lists plaque problems, those of the province only, with their state."""
+    state = app_state(visited.app)
+    now = datetime.now(UTC)
+    state.reports.add("dinh-thoi-an", "Cần Thơ", ProblemKind.MISSING, "", None, now)
+    closed = state.reports.add("chua-pothi-somron", "Cần Thơ", ProblemKind.NO_SCAN, "", None, now)
+    state.reports.close_task(closed, "hoa", now)
+    state.reports.add("bay-da-pi-nang-tac", "Ninh Thuận", ProblemKind.DAMAGED, "", None, now)
+    query = f"month={this_month()}&province=Cần Thơ"
+    pdf = visited.get(f"/stats/report.pdf?{query}").content
+    text = one_line(" ".join(page_text(pdf, i) for i in range(len(pdfium.PdfDocument(pdf)))))
+    assert "Đình Thới An · Bảng bị mất / The plaque is missing · chưa xử lý / open" in text
+    assert "Chùa Pôthi Somrôn · " in text and "đã xử lý / done" in text and "Pi Năng Tắc" not in text
+    book = openpyxl.load_workbook(io.BytesIO(visited.get(f"/stats/report.xlsx?{query}").content))
+    rows = list(book["Bảng QR - Plaques"].values)
+    assert [row[1] for row in rows[1:]] == ["dinh-thoi-an", "chua-pothi-somron"] and rows[2][4] == "có / yes"

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import PrintShopDep, RegistryDep, SettingsDep
 from api.errors import invalid_parameter
 from api.print_shop import content_key
+from api.print_texts import plaque_problem_labels
 from api.report_tables import report_csv, report_xlsx
 from api.responses import BUSY
 from api.state import StateDep
@@ -45,7 +46,9 @@ async def report_file(
         first_day = parse_month(month)
     except ValueError as problem:
         raise invalid_parameter("month", str(problem)) from None
-    report = await run_in_threadpool(monthly_report, state.visits, registry, first_day, province or None)
+    report = await run_in_threadpool(monthly_report, state.visits, registry, first_day, province or None,
+                                     state.reports)
+    labels = plaque_problem_labels()
     filename = f"bao-cao-{month}.{extension}"
     key = content_key((report, settings.organisation, extension))
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "ETag": f'"{key}"',
@@ -53,7 +56,7 @@ async def report_file(
     if headers["ETag"] in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     if extension == "pdf":
-        body = await shop.pdf(key, report_pdf, report, settings.organisation)
+        body = await shop.pdf(key, report_pdf, report, settings.organisation, labels)
     else:
-        body = (report_csv if extension == "csv" else report_xlsx)(report)
+        body = report_csv(report) if extension == "csv" else report_xlsx(report, labels)
     return Response(body, media_type=MEDIA_TYPES[extension], headers=headers)
