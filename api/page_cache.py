@@ -3,7 +3,8 @@
 A site page depends only on the site, the registry it was loaded with (nearby sites), the language
 and whether the language was asked for in the URL. Rendering and compressing it costs more than
 everything else a scan does, so the common requests (no query but `lang`) are answered from here.
-The cache empties itself when the catalog loads a new registry.
+The cache empties itself when the catalog loads a new registry. A page that asks not to be cached
+(`Cache-Control: no-cache`, such as one whose narration is still being made) is not kept.
 """
 
 import gzip
@@ -51,7 +52,11 @@ class PageCache:
         key = (slug, lang, explicit_lang)
         page = self._pages.get(key)
         if page is None:
-            page = self._keep(key, render())
+            rendered = render()
+            if "no-cache" in rendered.headers.get("cache-control", ""):  # e.g. its narration is not ready yet
+                rendered.headers.update(extra_headers or {})
+                return rendered
+            page = self._keep(key, rendered)
         else:
             self._pages.move_to_end(key)
         if "gzip" in request.headers.get("accept-encoding", ""):

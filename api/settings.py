@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         "sessions and login throttling in PostgreSQL, shared by several processes and servers; unset: SQLite "
         "files in data_dir (one process)",
     )
+    narrate_ahead: bool = Field(
+        True,
+        description="Make every published site's automatic narration in the background at startup and after each "
+        "content reload (one low-priority thread); off: each is made when a page first asks for it",
+    )
 
     @property
     def secure_cookies(self) -> bool:

@@ -5,6 +5,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.i18n import COMPLETE_LANGUAGES, strings
+from api.narration_view import NarrationView, narration_view
 from api.schemas import SiteOut
 from api.state import AppState
 from api.templating import render
@@ -19,23 +20,28 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
     """The site page, from the app's page cache when the request allows it."""
     base_url = state.settings.base_url
     return state.page_cache.response(
-        request, registry, site.slug, lang, lambda: site_page_response(request, site, registry, base_url, lang),
+        request, registry, site.slug, lang,
+        lambda: site_page_response(request, site, registry, base_url, lang, narration_view(state.narrations, site, lang)),
         extra_headers)
 
 
-def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str) -> HTMLResponse:
+def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str,
+                       narration: NarrationView | None = None) -> HTMLResponse:
     """The site page in `lang`; its canonical link and language switch point to /sites/{slug}."""
-    return render_site(request, site_out(site, lang, base_url, registry), lang, base_url)
+    return render_site(request, site_out(site, lang, base_url, registry), lang, base_url, narration=narration)
 
 
-def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False) -> HTMLResponse:
+def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False,
+                narration: NarrationView | None = None) -> HTMLResponse:
     """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
-    stays on the preview. Its picker offers the languages of the site's text and of the whole interface."""
+    stays on the preview. Its picker offers the languages of the site's text and of the whole interface.
+    While its `narration` is being prepared the page is not cached (it will have a player soon)."""
     page_url = f"{view.url}?lang={lang}"
     languages = source_first([*view.languages, *COMPLETE_LANGUAGES])
     response = render(request, "site.html", lang, {
         "site": view,
         "preview": preview,
+        "narration": narration,
         "canonical": page_url,
         "alternates": [(code, f"{view.url}?lang={code}") for code in languages] + [("x-default", view.url)],
         "og_image": base_url + view.photos[0].url_large if view.photos else None,
@@ -46,6 +52,8 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
     }, page_path=None if preview else site_path(view.slug), languages=languages)
     if preview:
         response.headers["Cache-Control"] = "no-store"
+    elif narration is not None and narration.url is None:
+        response.headers["Cache-Control"] = "no-cache"
     return response
 
 

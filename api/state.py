@@ -11,6 +11,7 @@ from api.print_shop import PrintShop
 from api.settings import Settings
 from api.staff_auth import StaffAuth
 from sites.catalog import Catalog
+from sites.narration import NarrationLibrary
 from sites.visits import VisitorHasher, VisitStore
 from sites.writer import ContentWriter
 
@@ -28,6 +29,7 @@ class AppState:
     base_maps: BaseMapCache
     staff_auth: StaffAuth
     writer: ContentWriter
+    narrations: NarrationLibrary
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

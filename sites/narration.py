@@ -24,6 +24,7 @@ from speech.audio import MP3_COMPRESSION, SUFFIX, audio_seconds, encode_mp3
 from speech.spoken import plain_text, speakable
 from sites.files import private_folder, write_bytes_atomically
 from sites.languages import base_language
+from sites.registry import Registry
 from sites.site import Site
 
 log = logging.getLogger(__name__)
@@ -179,3 +180,11 @@ def _generated(path: Path) -> NarrationAudio | None:
 @lru_cache(maxsize=4096)
 def _seconds(path: Path, _size: int) -> float:
     return audio_seconds(path.read_bytes())
+
+
+def queue_narrations(library: NarrationLibrary, registry: Registry) -> None:
+    """Ask for the narration of every published site in each of its languages: the ones not made yet are
+    queued for the library's worker (call this from a thread, not an event loop: it normalises texts)."""
+    for site in registry.all():
+        for lang in library.languages(site):
+            library.status(site, lang)
