@@ -22,6 +22,7 @@ from sites.site import Site
 
 SESSION_COOKIE = "diachido_admin"
 MAX_FORM_FIELDS = 400
+MAX_FORM_FILES = 8  # a photo and a recording per language of the site (the body limit still holds)
 
 
 def staff_auth(request: Request) -> StaffAuth:
@@ -88,7 +89,7 @@ def require_staff(request: Request) -> User:
 
 async def checked_form(request: Request) -> AsyncIterator[FormData]:
     """The posted form, once its CSRF token matches the cookie's; uploads are closed afterwards."""
-    form = await request.form(max_files=2, max_fields=MAX_FORM_FIELDS)
+    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
     try:
         sent, cookie = form.get("csrf_token"), request.cookies.get(SESSION_COOKIE)
         if not (isinstance(sent, str) and cookie and secrets.compare_digest(sent, _csrf_token(request, cookie))):

@@ -1,13 +1,17 @@
 """Narration on the web (issue 15): the audio route (Range, ETag, caching, drafts), the "Listen" block
 on the site page, and a journey's playlist; real speech made by eSpeak NG, served by the real app."""
 
+import io
 import re
 
+import numpy as np
 import pytest
 import soundfile
 
 from api.state import app_state
-from tests.support import PHONE_BROWSER, edit_site
+from speech.audio import MAX_RECORDING_BYTES
+from speech.espeak import synthesize
+from tests.support import PHONE_BROWSER, edit_site, form_of, post_form, silent_mp3, snapshot, speech_mp3
 
 SLUG = "dinh-thoi-an"
 
@@ -121,3 +125,53 @@ def test_the_page_with_its_player_stays_light_and_may_play_its_own_audio(client)
     policy = dict(part.strip().split(" ", 1) for part in page.headers["content-security-policy"].split(";"))
     assert policy.get("media-src", policy["default-src"]) == "'self'"
     assert "<script src" not in page.text  # the player is the browser's own: no script needed
+
+
+def _upload(client, lang: str, name: str, data: bytes, narrator: str = "Nguyễn Thị Lan, Đoàn phường Thới An"):
+    fields = {**form_of(client, SLUG), f"narration.{lang}.narrator": narrator}
+    return post_form(client, f"/admin/sites/{SLUG}", fields, files={f"narration_upload.{lang}": (name, data, "audio/mpeg")})
+
+
+def test_an_uploaded_recording_replaces_the_automatic_voice_and_the_page_names_the_narrator(staff_client, content_dir):
+    client = staff_client("hoa")
+    automatic = _ready(client)
+    listed = client.get("/admin").text
+    assert "chưa ghi âm" in listed
+    wav = io.BytesIO()
+    soundfile.write(wav, *synthesize("Đình Thới An, thuyết minh của Đoàn phường. " * 3, "vi"), format="WAV")
+    response = _upload(client, "vi", "thuyet minh.wav", wav.getvalue())
+    assert response.status_code == 303, response.text
+    stored = content_dir / SLUG / "narration-vi.mp3"
+    assert soundfile.info(stored).duration > 3
+    assert "narration-vi.mp3" in (content_dir / SLUG / "index.md").read_text()
+    page = client.get(f"/sites/{SLUG}", headers=PHONE_BROWSER).text
+    assert "Người đọc: Nguyễn Thị Lan, Đoàn phường Thới An" in page and "Giọng đọc tự động" not in page
+    url = _audio_url(page)
+    assert url != f"/audio/{SLUG}/vi-{automatic.version}.mp3"
+    assert client.get(url).content == stored.read_bytes()
+    assert client.get(f"/audio/{SLUG}/vi-{automatic.version}.mp3").status_code == 404
+    english = client.get(f"/sites/{SLUG}?lang=en", headers=PHONE_BROWSER).text
+    assert "Read by" not in english  # the English text has no recording: its automatic voice stays
+    form = client.get(f"/admin/sites/{SLUG}").text
+    assert "narration-vi.mp3" in form
+    again = post_form(client, f"/admin/sites/{SLUG}", form_of(client, SLUG))  # saving the form keeps it
+    assert again.status_code == 303 and stored.exists()
+    assert "Nguyễn Thị Lan" in client.get(f"/sites/{SLUG}?lang=vi", headers=PHONE_BROWSER).text
+
+
+@pytest.mark.parametrize(("name", "make", "status", "message"), [
+    ("bai-doc.mp3", lambda: "Đây là văn bản, không phải âm thanh.\n".encode() * 100, 422, "Không phải tệp âm thanh"),
+    ("lon.mp3", lambda: speech_mp3() + bytes(21 * 1024 * 1024), 413, "ghi âm tối đa 20 MB"),  # cut off while sent
+    ("vua-qua.mp3", lambda: speech_mp3() + bytes(MAX_RECORDING_BYTES), 413, "Tệp ghi âm quá lớn (tối đa 20 MB)"),
+    ("hai-gio.mp3", lambda: silent_mp3(2 * 3600), 422, "Bản ghi âm quá dài (tối đa 15 phút)"),
+    ("hong.mp3", lambda: (lambda d: d[:2000] + bytes(np.random.default_rng(7).integers(0, 256, len(d) - 2000,
+                                                                                      dtype=np.uint8)))(speech_mp3()),
+     422, "Tệp âm thanh bị hỏng"),
+])
+def test_each_bad_upload_is_refused_and_content_is_unchanged(staff_client, content_dir, name, make, status, message):
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    response = _upload(client, "vi", name, make())
+    assert response.status_code == status
+    assert message in response.text
+    assert snapshot(content_dir) == before

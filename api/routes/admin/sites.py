@@ -1,11 +1,11 @@
 """The admin's site pages: `/admin` (the list with states and errors), `/admin/new` and `/admin/sites/{slug}`
-(the form to add or edit a site, with a photo upload), previews of drafts and of unsaved edits, publishing."""
+(the form to add or edit a site, with a photo and recordings to upload), previews of drafts and of unsaved edits, publishing."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.admin_forms import form_errors, photo_upload, posted_fields
+from api.admin_forms import form_errors, photo_upload, posted_fields, recording_uploads
 from api.deps import LanguageDep, visitor_language
 from api.i18n import category_label, kind_label, level_label, staff_label, strings
 from api.site_page import render_site
@@ -25,7 +25,8 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 # so that saving the form keeps them.
 FORM_TRANSLATIONS = ("en",)
 # The answer to a refused save: the status of the first of these problem types it holds, else 422.
-STATUS_BY_PROBLEM = {"version_conflict": 409, "photo_too_large": 413, "province_denied": 403}
+STATUS_BY_PROBLEM = {"version_conflict": 409, "photo_too_large": 413, "narration_too_large": 413,
+                     "province_denied": 403}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -126,7 +127,8 @@ def save(request: Request, state: AppState, user: User, form: FormData, previous
     values = posted_fields(form)
     version = str(form.get("version", ""))
     edit = SiteEditor(state.writer, state.catalog.registry, user).save(
-        values, previous, version, publish=form.get("action") == "publish", upload=photo_upload(form))
+        values, previous, version, publish=form.get("action") == "publish", upload=photo_upload(form),
+        recordings=recording_uploads(form))
     if edit.errors:
         shown = {**values, **{key: value for key, value in form.multi_items() if key.startswith("new_photo.")},
                  "version": version}
