@@ -83,7 +83,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     """The base URL of a real `diachido serve` on a copy of the bundled content, one per test module."""
     root = tmp_path_factory.mktemp("live")
     shutil.copytree(BUNDLED_CONTENT, root / "content")
-    with live_server(root / "content", root / "data") as base_url:
+    with live_server(root / "content", root / "data", narrate_ahead="false") as base_url:  # made when asked: lighter
         yield base_url
 
 
