@@ -22,7 +22,7 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
     return state.page_cache.response(
         request, registry, site.slug, lang,
         lambda: site_page_response(request, site, registry, base_url, lang, narration_view(state.narrations, site, lang)),
-        extra_headers)
+        extra_headers, stamp=state.narrations.finished_jobs)
 
 
 def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str,

@@ -84,6 +84,7 @@ class NarrationLibrary:
         self._queue: queue.Queue = queue.Queue(QUEUE_LIMIT)
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
+        self.finished_jobs = 0  # background jobs done (made or failed): pages that said "being prepared" look again
 
     def languages(self, site: Site) -> list[str]:
         """The languages `site` can be heard in: those with a recording or with text and a voice."""
@@ -153,14 +154,19 @@ class NarrationLibrary:
             pass
         while True:
             site, lang, path, job = self._queue.get()
+            audio = problem = None
             try:
-                job.set_result(self.generate(site, lang))
+                audio = self.generate(site, lang)
             except Exception as exc:  # a failure is the job's answer, and logged; the worker goes on
                 log.exception("narration of %s (%s) failed", site.slug, lang)
-                job.set_exception(exc)
-            finally:
-                with self._lock:
-                    self._jobs.pop(path, None)
+                problem = exc
+            with self._lock:  # counted before the answer: whoever waited for it sees the new count
+                self._jobs.pop(path, None)
+                self.finished_jobs += 1
+            if problem is None:
+                job.set_result(audio)
+            else:
+                job.set_exception(problem)
 
 
 def _version(text: str, voice: str) -> str:
