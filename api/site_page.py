@@ -1,6 +1,8 @@
 """The HTML site page, rendered from its view model (api/view_models.py), for the public page, a plaque
 scan and a staff preview alike."""
 
+import time
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -14,6 +16,8 @@ from sites.languages import SOURCE_LANGUAGE, source_first
 from sites.registry import Registry
 from sites.site import Site
 
+PROVISIONAL_SECONDS = 30  # how long a page whose narration is being prepared is served from the cache
+
 
 def cached_site_page(request: Request, state: AppState, site: Site, registry: Registry, lang: str,
                      extra_headers: dict[str, str] | None = None) -> Response:
@@ -22,7 +26,13 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
     return state.page_cache.response(
         request, registry, site.slug, lang,
         lambda: site_page_response(request, site, registry, base_url, lang, narration_view(state.narrations, site, lang)),
-        extra_headers, stamp=state.narrations.finished_jobs)
+        extra_headers, stamp=provisional_stamp(state, site))
+
+
+def provisional_stamp(state: AppState, site: Site) -> tuple[int, int]:
+    """Changes when a "being prepared" page of `site` should be rendered again: a narration job of the site
+    finished, or half a minute passed (a job refused by a full queue is then asked for again)."""
+    return state.narrations.finished(site.slug), int(time.monotonic() // PROVISIONAL_SECONDS)
 
 
 def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str,

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 NARRATION_FOLDER = "narration"
 QUEUE_LIMIT = 64  # waiting jobs; more requests are answered "not ready" and asked again later
 WORKER_NICENESS = 10  # the worker thread yields the CPU to scans and pages
+PATHS_REMEMBERED = 8192  # generated paths of loaded sites; emptied when full (after many reloads)
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,29 @@ class NarrationLibrary:
         self._queue: queue.Queue = queue.Queue(QUEUE_LIMIT)
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
-        self.finished_jobs = 0  # background jobs done (made or failed): pages that said "being prepared" look again
+        self._finished: dict[str, int] = {}  # slug -> background jobs done (made or failed)
+        self._paths: dict[tuple[int, str], tuple[Site, Path]] = {}  # (id(site), lang) -> the site and its path
 
     def languages(self, site: Site) -> list[str]:
         """The languages `site` can be heard in: those with a recording or with text and a voice."""
         return [lang for lang in site.languages if lang in site.recordings or has_voice(lang)]
 
+    def finished(self, slug: str) -> int:
+        """Background jobs done for `slug` (made or failed): a page that said "being prepared" looks again
+        when this changes. Cheap: no text is normalised."""
+        return self._finished.get(slug, 0)
+
     def generated_path(self, site: Site, lang: str) -> Path:
-        """Where the automatic speech of this text version goes: <slug>/<lang>-<hash>.mp3."""
-        return self.folder / site.slug / f"{lang}-{_version(spoken_text(site, lang), base_language(lang))}{SUFFIX}"
+        """Where the automatic speech of this text version goes: <slug>/<lang>-<hash>.mp3. Remembered per
+        loaded site (a reload makes new Site objects), so asking again does not normalise the text again."""
+        known = self._paths.get((id(site), lang))
+        if known is not None and known[0] is site:
+            return known[1]
+        path = self.folder / site.slug / f"{lang}-{_version(spoken_text(site, lang), base_language(lang))}{SUFFIX}"
+        if len(self._paths) >= PATHS_REMEMBERED:
+            self._paths.clear()
+        self._paths[(id(site), lang)] = (site, path)
+        return path
 
     def status(self, site: Site, lang: str) -> NarrationStatus:
         """The narration of `site` in `lang` if ready; if not, its generation is queued (never run here)."""
@@ -162,7 +177,7 @@ class NarrationLibrary:
                 problem = exc
             with self._lock:  # counted before the answer: whoever waited for it sees the new count
                 self._jobs.pop(path, None)
-                self.finished_jobs += 1
+                self._finished[site.slug] = self.finished(site.slug) + 1
             if problem is None:
                 job.set_result(audio)
             else:
