@@ -59,9 +59,10 @@ class PageCache:
             page = self._keep(key, render(), stamp)
         else:
             self._pages.move_to_end(key)
+        headers = {**page.headers, **{name.lower(): value for name, value in (extra_headers or {}).items()}}
         if "gzip" in request.headers.get("accept-encoding", ""):
-            return Response(page.gzipped, headers={**page.headers, **(extra_headers or {}), "Content-Encoding": "gzip"})
-        return Response(page.body, headers={**page.headers, **(extra_headers or {})})
+            return Response(page.gzipped, headers={**headers, "content-encoding": "gzip"})
+        return Response(page.body, headers=headers)
 
     def _keep(self, key: tuple, rendered: HTMLResponse, stamp: object) -> _Page:
         headers = {name: value for name, value in rendered.headers.items() if name != "content-length"}
