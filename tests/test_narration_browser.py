@@ -1,10 +1,11 @@
 """Real Chromium plays a site's narration (issue 15): the native player, no download before the visitor
-asks (preload="none"), and a finite duration once the metadata is loaded from the live server."""
+asks (preload="none"), a finite duration once the metadata is loaded from the live server, and no
+accessibility problem (axe-core) on the page with the player."""
 
 import math
 import time
 
-from tests.support import PHONE, PHONE_BROWSER
+from tests.support import PHONE, PHONE_BROWSER, axe_failures
 
 PAGE = "/sites/dinh-thoi-an?lang=vi"
 LOAD_METADATA = """async () => {
@@ -38,4 +39,5 @@ def test_chromium_loads_the_player_and_reports_a_finite_duration(browser, server
     duration = page.evaluate(LOAD_METADATA)
     assert math.isfinite(duration) and duration > 10
     assert audio_requests and all(url.startswith(server) for url in audio_requests)
+    assert axe_failures(page, server, [PAGE]) == {}  # the page with its player stays accessible
     context.close()
