@@ -1,16 +1,17 @@
-"""The admin's site form: posted inputs to flat fields (`sites.fields`) and a photo upload, and each
+"""The admin's site form: posted inputs to flat fields (`sites.fields`), a photo and recordings uploaded, and each
 problem worded in Vietnamese first with the English beside it, ready to show next to its input."""
 
 import re
 
 from starlette.datastructures import FormData, UploadFile
 
-from sites.editing import UPLOAD_FIELD, PhotoUpload
+from sites.editing import RECORDING_FIELD, UPLOAD_FIELD, PhotoUpload, RecordingUpload
 from sites.fields import FieldError
 from sites.loader import nested_model
 from sites.messages import bilingual
 from sites.models import SiteFrontMatter
 from sites.photos import MAX_UPLOAD_BYTES
+from speech.audio import MAX_RECORDING_BYTES
 
 CONTROL_FIELDS = {"csrf_token", "version", "action", "photo_upload", "editing", "published", "move"}
 ROW_GROUPS = ("sources", "photos")
@@ -54,6 +55,18 @@ def photo_uploads(form: FormData) -> list[PhotoUpload]:
             for upload in form.getlist(UPLOAD_FIELD) if isinstance(upload, UploadFile) and upload.filename]
 
 
+def recording_uploads(form: FormData) -> tuple[RecordingUpload, ...]:
+    """The recordings chosen in the form (`narration_upload.<lang>`), each read up to one byte past the
+    limit, with the narrator typed for its language."""
+    uploads = []
+    for key, upload in form.multi_items():
+        lang = key.removeprefix(f"{RECORDING_FIELD}.")
+        if lang != key and isinstance(upload, UploadFile) and upload.filename:
+            narrator = str(form.get(f"narration.{lang}.narrator", ""))
+            uploads.append(RecordingUpload(lang, upload.filename, upload.file.read(MAX_RECORDING_BYTES + 1), narrator))
+    return tuple(uploads)
+
+
 def _inputs_of(field: str) -> list[str]:
     """The required inputs of a missing block ("address" -> address.text, address.province)."""
     model = nested_model(SiteFrontMatter.model_fields[field].annotation) if field in SiteFrontMatter.model_fields \
@@ -71,6 +84,8 @@ def form_errors(errors: list[FieldError], new_photos: tuple[int, ...] = ()) -> d
         if any(field.startswith(f"photos.{row}.") for row in new_photos):
             name = field.rsplit(".", 1)[1]
             field = UPLOAD_FIELD if name == "file" else f"{NEW_PHOTO}.{name}"
+        if re.fullmatch(r"narration\.[\w-]+\.file", field):  # no recording chosen for a narrator typed
+            field = f"{RECORDING_FIELD}.{field.split('.')[1]}"
         named = f"{error.ctx['file']}: " if field == UPLOAD_FIELD and error.ctx.get("file") else ""  # which upload
         for name in _inputs_of(field) if error.type == "missing" else [field]:
             shown.setdefault(name, []).append(named + staff_message(error))

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 
@@ -15,7 +16,8 @@ from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.page_cache import PageCache
 from api.print_shop import PrintShop
-from api.routes import health, home, journeys, photos, plaque_reports, posters, qr, reports, scan, sites, stats
+from api.routes import (audio, health, home, journeys, photos, plaque_reports, posters, qr, reports, scan, sites,
+                        stats)
 from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
@@ -32,6 +34,7 @@ from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
 from sites.catalog import PARSE_CACHE, Catalog
 from sites.files import make_private, private_folder
+from sites.narration import NarrationLibrary, queue_narrations
 from sites.report_guard import ReportLimiter
 from sites.stores import open_stores
 from sites.writer import ContentWriter
@@ -51,6 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
     visits = stores.visits
     print_shop = PrintShop()
+    narrations = NarrationLibrary(settings.data_dir)
+    if settings.narrate_ahead:  # a reload runs in a thread, never on the event loop
+        catalog.after_reload = functools.partial(queue_narrations, narrations)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -92,13 +98,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         writer=ContentWriter(settings.content_dir, settings.data_dir),
         reports=stores.reports,
         report_limiter=ReportLimiter(staff_auth.secret),
+        narrations=narrations,
     ))
+    if settings.narrate_ahead:
+        queue_narrations(narrations, catalog.registry)
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for routes in (home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
+    # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
+    for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
                    plaque_reports, admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
                    admin_users):
         app.include_router(routes.router)

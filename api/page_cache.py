@@ -3,7 +3,9 @@
 A site page depends only on the site, the registry it was loaded with (nearby sites), the language
 and whether the language was asked for in the URL. Rendering and compressing it costs more than
 everything else a scan does, so the common requests (no query but `lang`) are answered from here.
-The cache empties itself when the catalog loads a new registry.
+The cache empties itself when the catalog loads a new registry. A provisional page (sent with
+`Cache-Control: no-cache`, such as one whose narration is still being made) is kept only while the
+`stamp` it was rendered with stays the same: then it is rendered again, once.
 """
 
 import gzip
@@ -24,6 +26,7 @@ class _Page:
     body: bytes
     gzipped: bytes
     headers: dict[str, str]
+    stamp: object = None  # a provisional page's stamp when rendered; None: final
 
 
 class PageCache:
@@ -35,10 +38,12 @@ class PageCache:
         self._registry: Registry | None = None
 
     def response(self, request: Request, registry: Registry, slug: str, lang: str,
-                 render: Callable[[], HTMLResponse], extra_headers: dict[str, str] | None = None) -> Response:
+                 render: Callable[[], HTMLResponse], extra_headers: dict[str, str] | None = None,
+                 stamp: object = 0) -> Response:
         """The page from the cache if the request allows it, else from `render()` (then kept).
 
-        `extra_headers` are added to the response either way.
+        `extra_headers` are added to the response either way; `stamp` changes when a provisional page
+        may have become final (a cheap value, read on every request).
         """
         explicit_lang = bool(request.scope["query_string"])  # a plaque's URL has no query: skip parsing it
         if explicit_lang and (set(request.query_params) != {"lang"} or request.query_params["lang"] != lang):
@@ -50,18 +55,21 @@ class PageCache:
             self._registry = registry
         key = (slug, lang, explicit_lang)
         page = self._pages.get(key)
-        if page is None:
-            page = self._keep(key, render())
+        if page is None or (page.stamp is not None and page.stamp != stamp):
+            page = self._keep(key, render(), stamp)
         else:
             self._pages.move_to_end(key)
+        headers = {**page.headers, **{name.lower(): value for name, value in (extra_headers or {}).items()}}
         if "gzip" in request.headers.get("accept-encoding", ""):
-            return Response(page.gzipped, headers={**page.headers, **(extra_headers or {}), "Content-Encoding": "gzip"})
-        return Response(page.body, headers={**page.headers, **(extra_headers or {})})
+            return Response(page.gzipped, headers={**headers, "content-encoding": "gzip"})
+        return Response(page.body, headers=headers)
 
-    def _keep(self, key: tuple, rendered: HTMLResponse) -> _Page:
+    def _keep(self, key: tuple, rendered: HTMLResponse, stamp: object) -> _Page:
         headers = {name: value for name, value in rendered.headers.items() if name != "content-length"}
         headers["Vary"] = "Accept-Language, Accept-Encoding"
-        page = _Page(rendered.body, gzip.compress(rendered.body, compresslevel=9, mtime=0), headers)
+        provisional = "no-cache" in headers.get("cache-control", "")
+        page = _Page(rendered.body, gzip.compress(rendered.body, compresslevel=9, mtime=0), headers,
+                     stamp if provisional else None)
         self._pages[key] = page
         if len(self._pages) > self._max_pages:
             self._pages.popitem(last=False)

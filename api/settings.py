@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         description="Text before the tile credit in the corner of every map (Leaflet's own prefix, with its flag, "
         "is replaced); empty: the tile credit alone",
     )
+    narrate_ahead: bool = Field(
+        True,
+        description="Make every published site's automatic narration in the background at startup and after each "
+        "content reload (one low-priority thread); off: each is made when a page first asks for it",
+    )
 
     @property
     def secure_cookies(self) -> bool:

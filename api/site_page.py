@@ -8,11 +8,14 @@ passer-by), and they are the ones who need "Điểm 2/5" and the way to the next
 for everyone, so it stays cacheable, with no cookie or referrer tracking of where a visitor came from.
 """
 
+import time
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.i18n import COMPLETE_LANGUAGES, strings
 from api.journey_views import PartOfOut, part_of
+from api.narration_view import NarrationView, narration_view
 from api.schemas import SiteOut
 from api.state import AppState
 from api.templating import render
@@ -20,6 +23,8 @@ from api.view_models import site_out, site_path
 from sites.languages import SOURCE_LANGUAGE, source_first
 from sites.registry import Registry
 from sites.site import Site
+
+PROVISIONAL_SECONDS = 30  # how long a page whose narration is being prepared is served from the cache
 
 
 def cached_site_page(request: Request, state: AppState, site: Site, registry: Registry, lang: str,
@@ -29,27 +34,38 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
     journeys = state.catalog.journeys  # reloaded with the registry, which keys the cache
 
     def page() -> HTMLResponse:  # only on a cache miss: a plaque scan's hot path reads the kept page
-        return site_page_response(request, site, registry, base_url, lang, part_of(journeys.through(site), site, lang))
+        return site_page_response(request, site, registry, base_url, lang,
+                                  part_of(journeys.through(site), site, lang), narration_view(state.narrations, site, lang))
 
-    return state.page_cache.response(request, registry, site.slug, lang, page, extra_headers)
+    return state.page_cache.response(request, registry, site.slug, lang, page, extra_headers,
+                                     stamp=provisional_stamp(state, site))
+
+
+def provisional_stamp(state: AppState, site: Site) -> tuple[int, int]:
+    """Changes when a "being prepared" page of `site` should be rendered again: a narration job of the site
+    finished, or half a minute passed (a job refused by a full queue is then asked for again)."""
+    return state.narrations.finished(site.slug), int(time.monotonic() // PROVISIONAL_SECONDS)
 
 
 def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str,
-                       journeys: list[PartOfOut] | None = None) -> HTMLResponse:
+                       journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None) -> HTMLResponse:
     """The site page in `lang`; its canonical link and language switch point to /sites/{slug}."""
-    return render_site(request, site_out(site, lang, base_url, registry), lang, base_url, journeys=journeys)
+    return render_site(request, site_out(site, lang, base_url, registry), lang, base_url, journeys=journeys,
+                       narration=narration)
 
 
 def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False,
-                journeys: list[PartOfOut] | None = None) -> HTMLResponse:
+                journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None) -> HTMLResponse:
     """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
-    stays on the preview. Its picker offers the languages of the site's text and of the whole interface."""
+    stays on the preview. Its picker offers the languages of the site's text and of the whole interface.
+    While its `narration` is being prepared the page is not cached (it will have a player soon)."""
     page_url = f"{view.url}?lang={lang}"
     languages = source_first([*view.languages, *COMPLETE_LANGUAGES])
     response = render(request, "site.html", lang, {
         "site": view,
         "preview": preview,
         "journeys": journeys or [],
+        "narration": narration,
         "canonical": page_url,
         "alternates": [(code, f"{view.url}?lang={code}") for code in languages] + [("x-default", view.url)],
         "og_image": base_url + view.photos[0].url_large if view.photos else None,
@@ -60,6 +76,8 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
     }, page_path=None if preview else site_path(view.slug), languages=languages)
     if preview:
         response.headers["Cache-Control"] = "no-store"
+    elif narration is not None and narration.url is None:
+        response.headers["Cache-Control"] = "no-cache"
     return response
 
 

@@ -22,7 +22,7 @@ from sites.site import Site
 
 SESSION_COOKIE = "diachido_admin"
 MAX_FORM_FIELDS = 400
-MAX_FORM_FILES = 12  # several photos per save (all within the request body limit, api/uploads.py)
+MAX_FORM_FILES = 16  # several photos and a recording per language in one save (the body limit still holds)
 
 
 def staff_auth(request: Request) -> StaffAuth:

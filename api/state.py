@@ -13,6 +13,7 @@ from api.staff_auth import StaffAuth
 from sites.catalog import Catalog
 from sites.plaque_reports import ReportStore
 from sites.report_guard import ReportLimiter
+from sites.narration import NarrationLibrary
 from sites.visits import VisitorHasher, VisitStore
 from sites.writer import ContentWriter
 
@@ -32,6 +33,7 @@ class AppState:
     writer: ContentWriter
     reports: ReportStore
     report_limiter: ReportLimiter
+    narrations: NarrationLibrary
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

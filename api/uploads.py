@@ -6,9 +6,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
 from sites.photos import MAX_UPLOAD_BYTES
+from speech.audio import MAX_RECORDING_BYTES
 
-MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 256 * 1024  # one photo or spreadsheet, plus the form's text fields
-TOO_LARGE = f"Tệp quá lớn (tối đa {MAX_UPLOAD_BYTES // 1048576} MB) / the upload is too large"
+# The largest single upload (a recording; a photo or spreadsheet is smaller), plus the form's text fields.
+MAX_BODY_BYTES = max(MAX_UPLOAD_BYTES, MAX_RECORDING_BYTES) + 256 * 1024
+TOO_LARGE = (f"Tệp quá lớn (ảnh tối đa {MAX_UPLOAD_BYTES // 1048576} MB, ghi âm tối đa {MAX_RECORDING_BYTES // 1048576} MB)"
+             " / the upload is too large")
 
 
 class BodySizeLimit:

@@ -4,6 +4,7 @@ import contextlib
 import logging
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from sites.journey_loader import load_all
@@ -31,6 +32,7 @@ class Catalog:
         self._fingerprint: tuple = ()
         self._parsed = ParsedFiles(parse_cache)
         self._lock = threading.Lock()  # the watcher and an admin save may reload at the same moment
+        self.after_reload: Callable[[Registry], None] | None = None  # told of each new registry (narration)
         self.reload()
 
     def reload(self) -> None:
@@ -47,6 +49,8 @@ class Catalog:
             self._fingerprint = fingerprint
             self._parsed.save()
         _render_long_bodies(self.registry)
+        if self.after_reload is not None:
+            self.after_reload(self.registry)
         for error in self.errors:
             log.error("content error: %s", error)
         for slug in self.kept:

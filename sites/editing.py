@@ -24,8 +24,11 @@ from sites.registry import Registry
 from sites.site import Site
 from sites.text import fold
 from sites.writer import ContentWriter, NewPhoto, VersionConflict
+from speech.audio import SUFFIX as RECORDING_SUFFIX
+from speech.audio import RecordingError, reencode_recording
 
 UPLOAD_FIELD = "photo_upload"  # the name problems of an uploaded photo go under
+RECORDING_FIELD = "narration_upload"  # problems of an uploaded recording go under narration_upload.<lang>
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,17 @@ class PhotoUpload:
     caption: str = ""
     caption_en: str = ""
     credit: str = ""
+
+
+@dataclass(frozen=True)
+class RecordingUpload:
+    """A recorded narration sent with an edit: its language, the file name it came with, its bytes as
+    received, and who reads it."""
+
+    lang: str
+    filename: str
+    data: bytes
+    narrator: str = ""
 
 
 @dataclass
@@ -81,13 +95,15 @@ class SiteEditor:
         return edit
 
     def prepare(self, fields: Mapping[str, object], previous: Site | None = None, publish: bool | None = None,
-                uploads: Sequence[PhotoUpload] = ()) -> Edit:
+                uploads: Sequence[PhotoUpload] = (), recordings: Sequence[RecordingUpload] = ()) -> Edit:
         """Every step short of writing: `fields` as a new site (`previous` None) or over `previous`,
         published if `publish`, back to a draft if `publish` is False (None: as it was; a new site is a
-        draft), with `uploads` as its next photos."""
+        draft), with `uploads` as its next photos and each of `recordings` as the narration of its language."""
         edit = Edit(dict(fields), previous)
         for upload in uploads:
             self._attach(edit, upload)
+        for recording in recordings:
+            self._attach_recording(edit, recording)
         parsed = self.parse(edit.fields, previous)
         edit.fields, edit.errors = parsed.fields, edit.errors + parsed.errors
         if parsed.entry is not None:
@@ -115,9 +131,10 @@ class SiteEditor:
         return not edit.errors
 
     def save(self, fields: Mapping[str, object], previous: Site | None = None, version: str | None = None,
-             publish: bool | None = None, uploads: Sequence[PhotoUpload] = ()) -> Edit:
+             publish: bool | None = None, uploads: Sequence[PhotoUpload] = (),
+             recordings: Sequence[RecordingUpload] = ()) -> Edit:
         """`prepare` then `write`: the edit, written unless it holds errors."""
-        edit = self.prepare(fields, previous, publish, uploads)
+        edit = self.prepare(fields, previous, publish, uploads, recordings)
         self.write(edit, version)
         return edit
 
@@ -140,6 +157,19 @@ class SiteEditor:
         edit.fields.update({f"photos.{row}.file": name, **{f"photos.{row}.{k}": v for k, v in typed.items()}})
         edit.photos += (NewPhoto(name, data),)
         edit.photo_rows += (row,)
+
+    def _attach_recording(self, edit: Edit, upload: RecordingUpload) -> None:
+        """Decode the upload (proving it is audio within the limits), re-encode it to the served MP3 and
+        name it as the narration of its language, replacing the one there was."""
+        try:
+            audio = reencode_recording(upload.data, upload.filename)
+        except RecordingError as problem:
+            edit.errors.append(FieldError.of(f"{RECORDING_FIELD}.{upload.lang}", problem.type,
+                                             reason=str(problem), **problem.ctx))
+            return
+        name = f"narration-{upload.lang}{RECORDING_SUFFIX}"
+        edit.fields.update({f"narration.{upload.lang}.file": name, f"narration.{upload.lang}.narrator": upload.narrator})
+        edit.photos += (NewPhoto(name, audio.data),)
 
     def _check(self, edit: Edit) -> None:
         """The entry's keys are free, its folder too (for a new or renamed site), and the user may

@@ -24,12 +24,14 @@ from speech.audio import MP3_COMPRESSION, SUFFIX, audio_seconds, encode_mp3
 from speech.spoken import plain_text, speakable
 from sites.files import private_folder, write_bytes_atomically
 from sites.languages import base_language
+from sites.registry import Registry
 from sites.site import Site
 
 log = logging.getLogger(__name__)
 NARRATION_FOLDER = "narration"
 QUEUE_LIMIT = 64  # waiting jobs; more requests are answered "not ready" and asked again later
 WORKER_NICENESS = 10  # the worker thread yields the CPU to scans and pages
+PATHS_REMEMBERED = 8192  # generated paths of loaded sites; emptied when full (after many reloads)
 
 
 @dataclass(frozen=True)
@@ -83,14 +85,29 @@ class NarrationLibrary:
         self._queue: queue.Queue = queue.Queue(QUEUE_LIMIT)
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
+        self._finished: dict[str, int] = {}  # slug -> background jobs done (made or failed)
+        self._paths: dict[tuple[int, str], tuple[Site, Path]] = {}  # (id(site), lang) -> the site and its path
 
     def languages(self, site: Site) -> list[str]:
         """The languages `site` can be heard in: those with a recording or with text and a voice."""
         return [lang for lang in site.languages if lang in site.recordings or has_voice(lang)]
 
+    def finished(self, slug: str) -> int:
+        """Background jobs done for `slug` (made or failed): a page that said "being prepared" looks again
+        when this changes. Cheap: no text is normalised."""
+        return self._finished.get(slug, 0)
+
     def generated_path(self, site: Site, lang: str) -> Path:
-        """Where the automatic speech of this text version goes: <slug>/<lang>-<hash>.mp3."""
-        return self.folder / site.slug / f"{lang}-{_version(spoken_text(site, lang), base_language(lang))}{SUFFIX}"
+        """Where the automatic speech of this text version goes: <slug>/<lang>-<hash>.mp3. Remembered per
+        loaded site (a reload makes new Site objects), so asking again does not normalise the text again."""
+        known = self._paths.get((id(site), lang))
+        if known is not None and known[0] is site:
+            return known[1]
+        path = self.folder / site.slug / f"{lang}-{_version(spoken_text(site, lang), base_language(lang))}{SUFFIX}"
+        if len(self._paths) >= PATHS_REMEMBERED:
+            self._paths.clear()
+        self._paths[(id(site), lang)] = (site, path)
+        return path
 
     def status(self, site: Site, lang: str) -> NarrationStatus:
         """The narration of `site` in `lang` if ready; if not, its generation is queued (never run here)."""
@@ -152,14 +169,19 @@ class NarrationLibrary:
             pass
         while True:
             site, lang, path, job = self._queue.get()
+            audio = problem = None
             try:
-                job.set_result(self.generate(site, lang))
+                audio = self.generate(site, lang)
             except Exception as exc:  # a failure is the job's answer, and logged; the worker goes on
                 log.exception("narration of %s (%s) failed", site.slug, lang)
-                job.set_exception(exc)
-            finally:
-                with self._lock:
-                    self._jobs.pop(path, None)
+                problem = exc
+            with self._lock:  # counted before the answer: whoever waited for it sees the new count
+                self._jobs.pop(path, None)
+                self._finished[site.slug] = self.finished(site.slug) + 1
+            if problem is None:
+                job.set_result(audio)
+            else:
+                job.set_exception(problem)
 
 
 def _version(text: str, voice: str) -> str:
@@ -179,3 +201,11 @@ def _generated(path: Path) -> NarrationAudio | None:
 @lru_cache(maxsize=4096)
 def _seconds(path: Path, _size: int) -> float:
     return audio_seconds(path.read_bytes())
+
+
+def queue_narrations(library: NarrationLibrary, registry: Registry) -> None:
+    """Ask for the narration of every published site in each of its languages: the ones not made yet are
+    queued for the library's worker (call this from a thread, not an event loop: it normalises texts)."""
+    for site in registry.all():
+        for lang in library.languages(site):
+            library.status(site, lang)

@@ -38,7 +38,7 @@ class VersionConflict(Exception):
 
 @dataclass(frozen=True)
 class NewPhoto:
-    """A cleaned photo to store in the site folder under `file` (named in the front matter)."""
+    """A cleaned photo (or re-encoded recording) to store in the site folder under `file` (named in the front matter)."""
 
     file: str
     data: bytes
@@ -113,6 +113,8 @@ class ContentWriter:
         written.update({photo.file: photo.data for photo in photos})
         if previous is not None:
             dropped = {photo.path.name for photo in previous.photos} - {photo.file for photo in entry.meta.photos}
+            dropped |= {recording.path.name for recording in previous.recordings.values()} \
+                - {narration.file for narration in entry.meta.narration.values()}
             for path in sorted(previous.folder.iterdir()):
                 if path.is_file() and path.name not in written and path.name not in dropped \
                         and (path.name in kept or not _is_content_file(path.name)):

@@ -61,7 +61,7 @@ def make_client(content_dir: Path, data_dir: Path, database_url: str | None) -> 
 
     def make(raise_server_exceptions: bool = True, **overrides) -> TestClient:
         defaults = {"content_dir": content_dir, "data_dir": data_dir, "base_url": BASE_URL, "reload_interval": 0,
-                    "database_url": database_url}
+                    "database_url": database_url, "narrate_ahead": False}
         settings = Settings(**{**defaults, **overrides})
         client = TestClient(create_app(settings), raise_server_exceptions=raise_server_exceptions)
         client.__enter__()
@@ -83,7 +83,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     """The base URL of a real `diachido serve` on a copy of the bundled content, one per test module."""
     root = tmp_path_factory.mktemp("live")
     shutil.copytree(BUNDLED_CONTENT, root / "content")
-    with live_server(root / "content", root / "data") as base_url:
+    with live_server(root / "content", root / "data", narrate_ahead="false") as base_url:  # made when asked: lighter
         yield base_url
 
 

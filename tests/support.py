@@ -8,14 +8,18 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pypdf
 import pypdfium2 as pdfium
+import soundfile
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
 from PIL import Image
 
 from bench._support import CHROMIUM_ARGS, CONSOLE_SCRIPT, PHONE_BROWSER  # noqa: F401 (shared with bench/: the tests' names too)
+from speech.audio import encode_mp3
+from speech.espeak import synthesize
 
 
 class FormFields(HTMLParser):
@@ -288,3 +292,19 @@ def log_in(page, base_url: str, name: str) -> None:
     page.fill("#f-password", STAFF_PASSWORD)
     page.get_by_role("button", name="Đăng nhập / Log in").click()
     page.wait_for_url(f"{base_url}/admin")
+
+
+def speech_mp3(text: str = "Đình Thới An là đình làng ở Ô Môn. " * 4) -> bytes:
+    """A few seconds of real Vietnamese speech as MP3."""
+    return encode_mp3(*synthesize(text, "vi")).data
+
+
+def silent_mp3(seconds: int) -> bytes:
+    """An MP3 of `seconds` of silence at 8 kbit/s: one silent frame repeated (7 MB for two hours)."""
+    out = io.BytesIO()
+    soundfile.write(out, np.zeros(8000 * 2, dtype=np.int16), 8000, format="MP3", compression_level=0.99,
+                    bitrate_mode="CONSTANT")
+    data = out.getvalue()
+    starts = [i for i in range(len(data) - 1) if data[i] == 0xFF and data[i + 1] & 0xE0 == 0xE0][:4]
+    frame = data[starts[2]:starts[3]]
+    return frame * (seconds * 8000 // 576)

@@ -20,10 +20,10 @@ from sites.frontmatter import ParsedFiles
 from sites.loader import load_content, load_site
 from sites.narration import NarrationLibrary, spoken_text
 from speech.audio import (MAX_RECORDING_BYTES, RecordingCorrupt, RecordingNotAudio, RecordingTooLarge,
-                          RecordingTooLong, audio_seconds, encode_mp3, reencode_recording)
+                          RecordingTooLong, audio_seconds, reencode_recording)
 from speech.espeak import synthesize
 from speech.spoken import plain_text, speakable_english, speakable_vietnamese
-from tests.support import BUNDLED_CONTENT
+from tests.support import BUNDLED_CONTENT, silent_mp3, speech_mp3
 
 # Effective speaking rates, pauses included: Vietnamese words are syllables (about 230 a minute at
 # eSpeak NG's 160), English words are longer (about 120 a minute). Outside this range the audio is cut
@@ -141,10 +141,6 @@ def test_one_job_per_file_however_often_asked(content_dir, tmp_path):
     assert library.ensure(site, "en").result(timeout=120).path.exists()
 
 
-def _speech_mp3(text: str = "Đình Thới An là đình làng ở Ô Môn. " * 4) -> bytes:
-    return encode_mp3(*synthesize(text, "vi")).data
-
-
 def _with_narration(content_dir: Path, block: str) -> Path:
     index = content_dir / "dinh-thoi-an" / "index.md"
     index.write_text(index.read_text().replace("published: true\n", f"published: true\n{block}", 1))
@@ -152,7 +148,7 @@ def _with_narration(content_dir: Path, block: str) -> Path:
 
 
 def test_a_recording_in_the_site_folder_replaces_automatic_speech(content_dir, tmp_path):
-    (content_dir / "dinh-thoi-an" / "thuyet-minh.mp3").write_bytes(_speech_mp3())
+    (content_dir / "dinh-thoi-an" / "thuyet-minh.mp3").write_bytes(speech_mp3())
     _with_narration(content_dir, "narration:\n  vi:\n    file: thuyet-minh.mp3\n    narrator: Nguyễn Thị Lan\n")
     result = load_content(content_dir)
     assert result.errors == []
@@ -196,17 +192,6 @@ def _m4a(samples: np.ndarray, rate: int, gap_seconds: int = 0) -> bytes:
     return out.getvalue()
 
 
-def _silent_mp3(seconds: int) -> bytes:
-    """An MP3 of `seconds` of silence at 8 kbit/s: one silent frame repeated (7 MB for two hours)."""
-    out = io.BytesIO()
-    soundfile.write(out, np.zeros(8000 * 2, dtype=np.int16), 8000, format="MP3", compression_level=0.99,
-                    bitrate_mode="CONSTANT")
-    data = out.getvalue()
-    starts = [i for i in range(len(data) - 1) if data[i] == 0xFF and data[i + 1] & 0xE0 == 0xE0][:4]
-    frame = data[starts[2]:starts[3]]
-    return frame * (seconds * 8000 // 576)
-
-
 @pytest.mark.parametrize("name", ["a.mp3", "a.wav", "a.ogg", "a.m4a"])
 def test_an_upload_in_each_accepted_format_is_reencoded_to_mp3(name):
     samples, rate = synthesize("Đình Thới An là đình làng ở Ô Môn. " * 3, "vi")
@@ -224,11 +209,11 @@ def test_an_upload_in_each_accepted_format_is_reencoded_to_mp3(name):
 
 @pytest.mark.parametrize(("name", "make", "error"), [
     ("bai-doc.mp3", lambda: "Đây là văn bản, không phải âm thanh.\n".encode() * 100, RecordingNotAudio),
-    ("bai-doc.txt", lambda: _speech_mp3(), RecordingNotAudio),
-    ("lon.mp3", lambda: _speech_mp3() + b"\0" * (21 * 1024 * 1024), RecordingTooLarge),
-    ("hai-gio.mp3", lambda: _silent_mp3(2 * 3600), RecordingTooLong),
+    ("bai-doc.txt", lambda: speech_mp3(), RecordingNotAudio),
+    ("lon.mp3", lambda: speech_mp3() + b"\0" * (21 * 1024 * 1024), RecordingTooLarge),
+    ("hai-gio.mp3", lambda: silent_mp3(2 * 3600), RecordingTooLong),
     ("hong.mp3", lambda: (lambda d: d[:2000] + bytes(np.random.default_rng(7).integers(0, 256, len(d) - 2000,
-                                                                                       dtype=np.uint8)))(_speech_mp3()),
+                                                                                       dtype=np.uint8)))(speech_mp3()),
      RecordingCorrupt),
     ("bom.m4a", lambda: _m4a(np.zeros(22050, dtype=np.int16), 22050, gap_seconds=10 * 3600), RecordingTooLong),
 ])

@@ -1,5 +1,5 @@
 """The admin's site pages: `/admin` (the list with states and errors), `/admin/new` and `/admin/sites/{slug}`
-(the form to add or edit a site, with a photo upload), previews of drafts and of unsaved edits, publishing."""
+(the form to add or edit a site, with a photo and recordings to upload), previews of drafts and of unsaved edits, publishing."""
 
 from datetime import UTC, datetime
 from typing import Annotated
@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.admin_forms import form_errors, photo_uploads, posted_fields
+from api.admin_forms import form_errors, photo_uploads, posted_fields, recording_uploads
 from api.deps import LanguageDep, visitor_language
 from api.i18n import category_label, kind_label, level_label, staff_label, strings
 from api.site_page import render_site
@@ -35,7 +35,8 @@ FORM_TRANSLATIONS = ("en",)
 # The answer to a refused save: the status of the first of these problem types it holds, else 422.
 # What a save button does to the site's state: publish, take back to a draft (unpublish), or keep it.
 PUBLISH_ACTIONS = {"publish": True, "unpublish": False}
-STATUS_BY_PROBLEM = {"version_conflict": 409, "photo_too_large": 413, "province_denied": 403}
+STATUS_BY_PROBLEM = {"version_conflict": 409, "photo_too_large": 413, "narration_too_large": 413,
+                     "province_denied": 403}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -170,7 +171,8 @@ def save(request: Request, state: AppState, user: User, form: FormData, previous
     values = posted_fields(form)
     version = str(form.get("version", ""))
     edit = SiteEditor(state.writer, state.catalog.registry, user).save(
-        values, previous, version, publish=PUBLISH_ACTIONS.get(str(form.get("action"))), uploads=photo_uploads(form))
+        values, previous, version, publish=PUBLISH_ACTIONS.get(str(form.get("action"))), uploads=photo_uploads(form),
+        recordings=recording_uploads(form))
     if edit.errors:
         shown = {**values, **{key: value for key, value in form.multi_items() if key.startswith("new_photo.")},
                  "version": version}
