@@ -58,7 +58,8 @@ def field_language(key: str) -> str | None:
 
 def parse_journey_fields(flat: Mapping[str, object]) -> JourneyInput:
     """Validate flat fields into a JourneyInput; raises InvalidFields naming every problem's field."""
-    flat = {key: value for key, value in ((key, clean_value(value)) for key, value in flat.items()) if value is not None}
+    flat = {key: clean_value(value) for key, value in flat.items()}
+    flat = {key: value for key, value in flat.items() if value is not None}
     errors: list[FieldError] = []
     own = {key: value for key, value in flat.items() if field_language(key) is None}
     nested = nest_fields(own, "")
@@ -89,7 +90,8 @@ def journey_fields(journey: Journey) -> dict[str, str]:
         if stop.note:
             flat[f"{STOPS}.{number}.note"] = stop.note
     for lang, translation in journey.translations.items():
-        flat.update(flatten_fields(translation.model_dump(mode="json", exclude_none=True, exclude={"notes"}), f"{lang}."))
+        texts = translation.model_dump(mode="json", exclude_none=True, exclude={"notes"})
+        flat.update(flatten_fields(texts, f"{lang}."))
         flat[f"{lang}.{BODY_FIELD}"] = journey.bodies.get(lang, "")
         for number, stop in enumerate(journey.meta.stops):
             if note := translation.notes.get(stop.site):
@@ -112,7 +114,8 @@ class JourneyEditor:
 
     def taken_keys(self, previous: Journey | None = None) -> dict[str, Path]:
         """Every slug, code and alias of the sites and of the other journeys, with the file that uses it."""
-        owners = {key: site.folder / "index.md" for site in self.registry.all(include_drafts=True) for key in site.keys()}
+        owners = {key: site.folder / "index.md"
+                  for site in self.registry.all(include_drafts=True) for key in site.keys()}
         for journey in self.journeys.all(include_drafts=True):
             if previous is None or journey.slug != previous.slug:
                 owners.update(dict.fromkeys(journey.keys(), journey.folder / "index.md"))

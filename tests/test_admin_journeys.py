@@ -35,6 +35,11 @@ def stop_sites(fields: dict[str, str]) -> list[str]:
     return [fields[f"stops.{row}.site"] for row in rows if fields[f"stops.{row}.site"]]
 
 
+def journey_row(listing: str, slug: str) -> str:
+    """The row of journey `slug` in the admin's journey list."""
+    return re.search(rf'<tr>\s*<td><a href="/admin/journeys/{slug}">.*?</tr>', listing, re.S)[0]
+
+
 def errors_next_to(html: str, field: str) -> list[str]:
     return re.findall(rf'<p class="error" id="e-{re.escape(field.replace(".", "-"))}-\d+">([^<]+)</p>', html)
 
@@ -51,8 +56,7 @@ def test_a_new_journey_is_a_draft_until_published(staff_client, content_dir):
     assert "published: false" in source and "code: venguonthoian" in source
     assert "dinh-thoi-an: Start here." in (folder / "index.en.md").read_text(encoding="utf-8")
     assert load_all(content_dir).errors == []
-    listing = client.get("/admin/journeys").text
-    row = re.search(r"<tr>\s*<td><a href=\"/admin/journeys/ve-nguon-thoi-an\">.*?</tr>", listing, re.S)[0]
+    row = journey_row(client.get("/admin/journeys").text, "ve-nguon-thoi-an")
     assert "Nháp" in row and '<td class="stop-count">2</td>' in row
     fields = journey_form(client, "ve-nguon-thoi-an")
     assert stop_sites(fields) == ["dinh-thoi-an", "dinh-phu-luong"] and fields["stops.0.en.note"] == "Start here."
@@ -60,8 +64,7 @@ def test_a_new_journey_is_a_draft_until_published(staff_client, content_dir):
     response = post_form(client, "/admin/journeys/ve-nguon-thoi-an", {**fields, "action": "publish"})
     assert response.status_code == 303
     assert "published: true" in (folder / "index.md").read_text(encoding="utf-8")
-    row = re.search(r"<tr>\s*<td><a href=\"/admin/journeys/ve-nguon-thoi-an\">.*?</tr>", client.get("/admin/journeys").text, re.S)[0]
-    assert "Đã xuất bản" in row
+    assert "Đã xuất bản" in journey_row(client.get("/admin/journeys").text, "ve-nguon-thoi-an")
 
 
 def test_saving_a_hand_written_journey_unchanged_rewrites_nothing(staff_client, content_dir):
@@ -119,7 +122,8 @@ def test_an_editor_of_another_province_is_refused(staff_client, content_dir):
     response = post_form(client, "/admin/journeys/new", {**NEW_JOURNEY, "province": "Cần Thơ"})
     assert response.status_code == 403 and "Bạn chỉ được thêm, sửa hành trình thuộc tỉnh của mình" in response.text
     # The stop list offers only the editor's province's published sites.
-    options = [tag["value"] for tag in PageParser(client.get("/admin/journeys/new").text).find("option") if tag.get("value")]
+    page = PageParser(client.get("/admin/journeys/new").text)
+    options = [tag["value"] for tag in page.find("option") if tag.get("value")]
     assert "bay-da-pi-nang-tac" in options and "dinh-thoi-an" not in options
     assert snapshot(content_dir) == before
 
@@ -159,3 +163,13 @@ def test_an_edit_keeps_the_previous_version_in_history(staff_client, content_dir
     history = data_dir / "history" / "journeys" / "ve-nguon-o-mon"
     assert [path.read_bytes() for path in history.glob("*/index.md")] == [before]
     assert oct(history.stat().st_mode & 0o777) == "0o700"
+
+
+def test_an_editor_stops_only_at_sites_of_their_province(staff_client, content_dir):
+    client = staff_client("lan")  # Cần Thơ
+    before = snapshot(content_dir)
+    response = post_form(client, "/admin/journeys/new", {**NEW_JOURNEY, "stops.1.site": "bay-da-pi-nang-tac"})
+    assert response.status_code == 422
+    assert errors_next_to(response.text, "stops.1.site") == [
+        "Di tích &#39;bay-da-pi-nang-tac&#39; không thuộc tỉnh Cần Thơ / &#39;bay-da-pi-nang-tac&#39; is not a site of Cần Thơ"]
+    assert snapshot(content_dir) == before

@@ -49,7 +49,8 @@ def create_journey(request: Request, state: StateDep, user: StaffDep, form: Form
 def edit_journey_form(request: Request, state: StateDep, user: StaffDep, slug: str) -> HTMLResponse:
     """The form of a journey, filled in, with the version it was read at."""
     journey = staff_journey(state, user, slug)
-    return form_page(request, state, user, journey, {**journey_fields(journey), "version": journey_version(journey)}, {})
+    values = {**journey_fields(journey), "version": journey_version(journey)}
+    return form_page(request, state, user, journey, values, {})
 
 
 @router.post("/{slug}", response_class=HTMLResponse)
