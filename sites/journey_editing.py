@@ -122,9 +122,10 @@ class JourneyEditor:
         return owners
 
     def save(self, fields: Mapping[str, object], previous: Journey | None = None, version: str | None = None,
-             publish: bool = False) -> JourneyEdit:
+             publish: bool | None = None) -> JourneyEdit:
         """Validate `fields` as a new journey (a draft, with a free slug and code proposed where empty) or
-        over `previous` (last seen at `version`), published if `publish`; write it unless there is a problem."""
+        over `previous` (last seen at `version`), published if `publish` (False: back to a draft, None: as it
+        was); write it unless there is a problem."""
         edit = JourneyEdit(dict(fields), previous)
         if previous is None:
             edit.fields = with_proposed_ids(edit.fields, self.taken_keys())

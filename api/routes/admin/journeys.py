@@ -80,7 +80,7 @@ def save(request: Request, state: AppState, user: User, form, previous: Journey 
         return form_page(request, state, user, previous, {**values, "version": version}, {})
     catalog = state.catalog
     edit = JourneyEditor(state.writer, catalog.registry, catalog.journeys, user).save(
-        values, previous, version, publish=form.get("action") == "publish")
+        values, previous, version, publish=True if form.get("action") == "publish" else None)
     if edit.errors:
         shown = {**values, "version": version}
         if previous is None:
