@@ -92,3 +92,34 @@ def form_errors(errors: list[FieldError], new_photos: tuple[int, ...] = ()) -> d
     if new_photos:
         shown.setdefault(UPLOAD_FIELD, []).append(staff_message(FieldError.of(UPLOAD_FIELD, "photo_again")))
     return shown
+
+
+STOP_ROW = re.compile(r"stops\.(\d{1,3})\.(.+)")
+JOURNEY_CONTROL_FIELDS = CONTROL_FIELDS | {"row_action"}
+
+
+def posted_journey_fields(form: FormData) -> dict[str, str]:
+    """A journey's flat fields from its posted form: the stop rows in the order shown, moved or removed
+    by the row button pressed (`row_action` "up-2", "down-0", "remove-1"), rows without a site left out,
+    and numbered again from 0."""
+    flat = {key: value for key, value in form.multi_items()
+            if isinstance(value, str) and key not in JOURNEY_CONTROL_FIELDS}
+    rows: dict[int, dict[str, str]] = {}
+    for key in [key for key in flat if STOP_ROW.fullmatch(key)]:
+        index, name = STOP_ROW.fullmatch(key).groups()
+        rows.setdefault(int(index), {})[name] = flat.pop(key)
+    indices = sorted(rows)
+    ordered = [rows[index] for index in indices]
+    action, _, number = str(form.get("row_action", "")).partition("-")
+    if number.isdigit() and int(number) in rows:
+        position = indices.index(int(number))
+        if action == "remove":
+            del ordered[position]
+        elif action in ("up", "down"):
+            other = position - 1 if action == "up" else position + 1
+            if 0 <= other < len(ordered):
+                ordered[position], ordered[other] = ordered[other], ordered[position]
+    kept = [row for row in ordered if row.get("site", "").strip()]
+    for number, row in enumerate(kept):
+        flat.update({f"stops.{number}.{name}": value for name, value in row.items()})
+    return flat

@@ -13,10 +13,12 @@ old one (and every older alias) in `aliases`, where the old address keeps workin
 
 import re
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from sites.accounts import User
 from sites.fields import FieldError, InvalidFields, SiteInput, parse_fields, row_count
+from sites.journeys import Journey
 from sites.loader import clashing_keys
 from sites.models import RESERVED_SLUGS
 from sites.photos import PhotoError, PhotoTooLarge, PhotoTooManyPixels, clean_upload
@@ -27,6 +29,7 @@ from sites.writer import ContentWriter, NewPhoto, VersionConflict
 from speech.audio import SUFFIX as RECORDING_SUFFIX
 from speech.audio import RecordingError, reencode_recording
 
+Entry = TypeVar("Entry")  # a SiteInput or a JourneyInput: frozen dataclasses with a `meta`
 UPLOAD_FIELD = "photo_upload"  # the name problems of an uploaded photo go under
 RECORDING_FIELD = "narration_upload"  # problems of an uploaded recording go under narration_upload.<lang>
 
@@ -228,8 +231,8 @@ def used_keys(registry: Registry) -> set[str]:
     return set(key_owners(registry))
 
 
-def apply_editing_rules(entry: SiteInput, previous: Site | None, publish: bool | None = None) -> SiteInput:
-    """`entry` as it may be saved over `previous` (None for a new site).
+def apply_editing_rules(entry: Entry, previous: Site | Journey | None, publish: bool | None = None) -> Entry:
+    """`entry` (a SiteInput or a JourneyInput) as it may be saved over `previous` (None for a new one).
 
     A new site is a draft; `publish` True makes an existing one public, False takes it back to a draft
     (unpublished: its QR code answers "temporarily unavailable"), None keeps it as it was.
@@ -244,7 +247,7 @@ def apply_editing_rules(entry: SiteInput, previous: Site | None, publish: bool |
         kept = dict.fromkeys([*aliases, *previous.meta.aliases, previous.slug, previous.code])
         aliases = [alias for alias in kept if alias not in keys]
     meta = entry.meta.model_copy(update={"aliases": aliases, "published": published})
-    return SiteInput(meta, entry.translations, entry.bodies)
+    return replace(entry, meta=meta)
 
 
 def photo_file_name(upload_name: str, extension: str, taken_stems: set[str]) -> str:

@@ -67,19 +67,19 @@ class SiteInput:
 
 def parse_fields(flat: Mapping[str, object]) -> SiteInput:
     """Validate flat fields into a SiteInput; raises InvalidFields listing every problem."""
-    flat = {key: _clean(value) for key, value in flat.items()}
+    flat = {key: clean_value(value) for key, value in flat.items()}
     flat = {key: value for key, value in flat.items() if value is not None}
     if not {"location.lat", "location.lon"} & flat.keys():  # a precision alone is no location
         flat = {key: value for key, value in flat.items() if not key.startswith("location.")}
     errors: list[FieldError] = []
     languages = {key: translation_language(key) for key in flat}
     own = {key: value for key, value in flat.items() if languages[key] is None}
-    meta = _validate(SiteFrontMatter, _nest(own, ""), "", errors)
+    meta = validate_model(SiteFrontMatter, nest_fields(own, ""), "", errors)
     translations, bodies = {}, {SOURCE_LANGUAGE: str(flat.get(BODY_FIELD, ""))}
     for lang in sorted({lang for lang in languages.values() if lang}):
         given = {key: value for key, value in flat.items() if languages[key] == lang}
         bodies[lang] = str(given.pop(f"{lang}.{BODY_FIELD}", ""))
-        translations[lang] = _validate(Translation, _nest(given, f"{lang}."), f"{lang}.", errors)
+        translations[lang] = validate_model(Translation, nest_fields(given, f"{lang}."), f"{lang}.", errors)
     if errors:
         raise InvalidFields(errors)
     return SiteInput(meta, translations, bodies)
@@ -87,10 +87,10 @@ def parse_fields(flat: Mapping[str, object]) -> SiteInput:
 
 def site_fields(site: Site) -> dict[str, str]:
     """The flat fields of a loaded site, as the admin form shows them (inverse of `parse_fields`)."""
-    flat = _flatten(site.meta.model_dump(mode="json", exclude_none=True), "")
+    flat = flatten_fields(site.meta.model_dump(mode="json", exclude_none=True), "")
     flat[BODY_FIELD] = site.bodies.get(SOURCE_LANGUAGE, "")
     for lang, translation in site.translations.items():
-        flat.update(_flatten(translation.model_dump(mode="json", exclude_none=True), f"{lang}."))
+        flat.update(flatten_fields(translation.model_dump(mode="json", exclude_none=True), f"{lang}."))
         flat[f"{lang}.{BODY_FIELD}"] = site.bodies.get(lang, "")
     return flat
 
@@ -108,7 +108,7 @@ def row_count(flat: Mapping[str, object], group: str) -> int:
     return len({key.split(".")[1] for key in flat if key.startswith(f"{group}.")})
 
 
-def _clean(value: object) -> object:
+def clean_value(value: object) -> object:
     if value is None:
         return None
     if isinstance(value, str):
@@ -117,7 +117,7 @@ def _clean(value: object) -> object:
     return value
 
 
-def _validate(model, data: dict, prefix: str, errors: list[FieldError]):
+def validate_model(model, data: dict, prefix: str, errors: list[FieldError]):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -125,7 +125,7 @@ def _validate(model, data: dict, prefix: str, errors: list[FieldError]):
         return None
 
 
-def _nest(flat: Mapping[str, object], prefix: str) -> dict:
+def nest_fields(flat: Mapping[str, object], prefix: str) -> dict:
     """{"location.lat": "10"} -> {"location": {"lat": "10"}}; "sources.0.url" makes a list."""
     nested: dict = {}
     for key, value in flat.items():
@@ -151,14 +151,14 @@ def _lists(node: object) -> object:
     return node
 
 
-def _flatten(data: object, prefix: str) -> dict[str, str]:
+def flatten_fields(data: object, prefix: str) -> dict[str, str]:
     if isinstance(data, dict):
-        return {k: v for key, value in data.items() for k, v in _flatten(value, f"{prefix}{key}.").items()}
+        return {k: v for key, value in data.items() for k, v in flatten_fields(value, f"{prefix}{key}.").items()}
     name = prefix.rstrip(".")
     if isinstance(data, list):
         if name in LIST_FIELDS:
             return {name: ", ".join(data)}
-        return {k: v for i, item in enumerate(data) for k, v in _flatten(item, f"{prefix}{i}.").items()}
+        return {k: v for i, item in enumerate(data) for k, v in flatten_fields(item, f"{prefix}{i}.").items()}
     if isinstance(data, bool):
         return {name: "true"} if data else {}
     return {name: str(data)}

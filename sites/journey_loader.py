@@ -52,7 +52,7 @@ def load_journeys(folder: Path, registry: Registry, parsed: ParsedFiles) -> tupl
             continue
         journey, journey_errors = load_journey(Path(entry.path), by_key, parsed)
         if journey is not None:
-            journey_errors += _clashes(journey, owners)
+            journey_errors += journey_clashes(journey, owners)
         errors += journey_errors
         if journey is not None and not journey_errors:
             journeys.append(journey)
@@ -80,7 +80,7 @@ def load_journey(folder: Path, sites: Mapping[str, Site], parsed: ParsedFiles
         translation, translated_body = _read_model(path, JourneyTranslation, parsed, errors)
         if translation is not None and meta is not None:
             for slug in translation.notes.keys() - {stop.site for stop in meta.stops}:
-                errors.append(ContentError(str(path), f"notes.{slug}", "not a stop of this journey (see index.md)"))
+                errors.append(ContentError.of(str(path), f"notes.{slug}", "note_not_stop", slug=slug))
             translations[lang], bodies[lang] = translation, translated_body or ""
     if errors or meta is None:
         return None, errors
@@ -96,13 +96,11 @@ def _stops(index: Path, meta: JourneyFrontMatter, sites: Mapping[str, Site], err
         field = f"stops.{number - 1}.site"
         site = sites.get(stop.site)
         if site is None:
-            message = f"no site '{stop.site}' (see `diachido check` for broken sites)"
-            errors.append(ContentError(str(index), field, message))
+            errors.append(ContentError.of(str(index), field, "stop_unknown", site=stop.site))
         elif meta.published and not site.published:
-            errors.append(ContentError(str(index), field, f"'{stop.site}' is a draft; publish it or the journey "
-                                                          "(published: false) first"))
+            errors.append(ContentError.of(str(index), field, "stop_draft", site=stop.site))
         elif site.slug in seen:
-            errors.append(ContentError(str(index), field, f"'{stop.site}' is already stop {seen[site.slug]}"))
+            errors.append(ContentError.of(str(index), field, "stop_repeated", site=stop.site, number=seen[site.slug]))
         else:
             seen[site.slug] = number
             notes = {SOURCE_LANGUAGE: stop.note} if stop.note else {}
@@ -118,12 +116,12 @@ def _with_translated_notes(stop: JourneyStop, key: str, translations: Mapping[st
     return JourneyStop(stop.number, stop.site, notes)
 
 
-def _clashes(journey: Journey, owners: Mapping[str, Path]) -> list[ContentError]:
+def journey_clashes(journey: Journey, owners: Mapping[str, Path]) -> list[ContentError]:
     """An error for each slug, code or alias of `journey` that a site or an earlier journey already uses."""
     errors = []
     for key in journey.keys():
         if key in owners:
             field = "slug" if key == journey.slug else "code" if key == journey.code else "aliases"
-            message = f"'{key}' is already used by {owners[key]}"
-            errors.append(ContentError(str(journey.folder / "index.md"), field, message))
+            errors.append(ContentError.of(str(journey.folder / "index.md"), field, "key_taken", key=key,
+                                          owner=str(owners[key])))
     return errors

@@ -74,6 +74,13 @@ VIETNAMESE = {
     "narration_not_audio": "Không phải tệp âm thanh MP3, M4A/AAC, OGG hoặc WAV",
     "narration_corrupt": "Tệp âm thanh bị hỏng, không đọc hết được",
     "narration_unreadable": "Không đọc được tệp thuyết minh",
+    "stop_unknown": "Không có di tích '{site}'",
+    "stop_draft": "Di tích '{site}' còn là bản nháp; hãy xuất bản di tích trước, hoặc để hành trình ở dạng nháp",
+    "stop_repeated": "Di tích '{site}' đã là điểm dừng số {number}",
+    "note_not_stop": "'{slug}' không phải là điểm dừng của hành trình",
+    "journey_province_denied": "Bạn chỉ được thêm, sửa hành trình thuộc tỉnh của mình",
+    "stop_province": "Di tích '{site}' không thuộc tỉnh {province}",
+    "journey_version_conflict": "Người khác vừa lưu hành trình này; thay đổi của bạn chưa được lưu",
 }
 
 # English of our own types; pydantic's come with their errors.
@@ -107,6 +114,13 @@ ENGLISH = {
     "narration_not_audio": "{reason}",
     "narration_corrupt": "{reason}",
     "narration_unreadable": "{reason}",
+    "stop_unknown": "no site '{site}' (see `diachido check` for broken sites)",
+    "stop_draft": "'{site}' is a draft; publish it or the journey (published: false) first",
+    "stop_repeated": "'{site}' is already stop {number}",
+    "note_not_stop": "not a stop of this journey (see index.md)",
+    "journey_province_denied": "you may only add or change journeys of {province}",
+    "stop_province": "'{site}' is not a site of {province}",
+    "journey_version_conflict": "someone else saved this journey since you opened it; open it again",
 }
 
 # What a format checked by a pattern means, by the format's name (`models.PATTERN_FORMATS`).

@@ -16,9 +16,10 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel
 
@@ -30,6 +31,14 @@ from sites.loader import ContentError, clashing_keys, load_site
 from sites.registry import Registry
 from sites.serialize import content_file
 from sites.site import Site
+
+
+class Entry(Protocol):
+    """What a content folder is written from (a SiteInput, a JourneyInput) or over (a Site, a Journey)."""
+
+    meta: BaseModel
+    translations: Mapping[str, BaseModel]
+    bodies: Mapping[str, str]
 
 
 class VersionConflict(Exception):
@@ -81,27 +90,44 @@ class ContentWriter:
         Raises InvalidFields (nothing written) when the folder would not load or a key is taken, and
         VersionConflict when `previous` changed on disk since `version`.
         """
+        dropped = set()  # the photos and recordings the edit removed
+        if previous is not None:
+            dropped = {photo.path.name for photo in previous.photos} - {photo.file for photo in entry.meta.photos}
+            dropped |= {recording.path.name for recording in previous.recordings.values()} \
+                - {narration.file for narration in entry.meta.narration.values()}
+        self.write_folder(self.content_dir / entry.meta.slug, entry, previous, version, photos, dropped,
+                          lambda staged: self._check(staged, registry, previous), previous.slug if previous else "")
+
+    def write_folder(
+        self, target: Path, entry: Entry, previous: Entry | None, version: str | None, photos: tuple[NewPhoto, ...],
+        dropped: set[str], check: Callable[[Path], None], history: str,
+    ) -> None:
+        """The one write of a content folder (a site's or a journey's): under the lock, refuse a stale
+        `version` of `previous`, stage `entry` (plus `photos`, minus the `dropped` files) next to `target`,
+        `check` the staged folder (it raises InvalidFields), then move it in, keeping the replaced files
+        in history under `history` (a path inside DATA_DIR/history/)."""
         with self.locked():
-            target = self.content_dir / entry.meta.slug
             if previous is not None and site_version(previous.folder) != version:
-                raise VersionConflict(previous.slug)
+                raise VersionConflict(previous.meta.slug)
             if (previous is None or previous.folder != target) and target.exists():
                 raise InvalidFields([FieldError.of("slug", "folder_exists", slug=entry.meta.slug)])
-            for leftover in self.content_dir.glob(".staging-*"):  # from a save killed midway: under the lock,
-                shutil.rmtree(leftover, ignore_errors=True)       # no other save is running
-            staging = Path(tempfile.mkdtemp(dir=self.content_dir, prefix=".staging-"))
+            target.parent.mkdir(exist_ok=True)
+            for leftover in target.parent.glob(".staging-*"):  # from a save killed midway: under the lock,
+                shutil.rmtree(leftover, ignore_errors=True)     # no other save is running
+            staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".staging-"))
             try:
                 staged = staging / entry.meta.slug
-                self._stage(staged, entry, previous, photos)
-                self._check(staged, registry, previous)
+                self._stage(staged, entry, previous, photos, dropped)
+                check(staged)
                 if previous is None or previous.folder != target:
-                    self._move_in(staged, target, previous)
+                    self._move_in(staged, target, previous, history)
                 else:
-                    self._replace_files(staged, target, previous)
+                    self._replace_files(staged, target, history)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
 
-    def _stage(self, staged: Path, entry: SiteInput, previous: Site | None, photos: tuple[NewPhoto, ...]) -> None:
+    def _stage(self, staged: Path, entry: Entry, previous: Entry | None, photos: tuple[NewPhoto, ...],
+               dropped: set[str]) -> None:
         staged.mkdir()
         written, kept = {}, set()
         for lang, model in [(SOURCE_LANGUAGE, entry.meta), *entry.translations.items()]:
@@ -112,9 +138,6 @@ class ContentWriter:
                 written[name] = content_file(model, body).encode()
         written.update({photo.file: photo.data for photo in photos})
         if previous is not None:
-            dropped = {photo.path.name for photo in previous.photos} - {photo.file for photo in entry.meta.photos}
-            dropped |= {recording.path.name for recording in previous.recordings.values()} \
-                - {narration.file for narration in entry.meta.narration.values()}
             for path in sorted(previous.folder.iterdir()):
                 if path.is_file() and path.name not in written and path.name not in dropped \
                         and (path.name in kept or not _is_content_file(path.name)):
@@ -132,42 +155,42 @@ class ContentWriter:
                       if previous is None or other.slug != previous.slug for key in other.keys()}
             errors = clashing_keys(site, owners)
         if errors:
-            raise InvalidFields([_field_error(error) for error in errors])
+            raise InvalidFields([staged_field_error(error) for error in errors])
 
-    def _move_in(self, staged: Path, target: Path, previous: Site | None) -> None:
-        """A new site, or a renamed one: the staged folder becomes the site folder in one rename."""
+    def _move_in(self, staged: Path, target: Path, previous: Entry | None, history: str) -> None:
+        """A new folder, or a renamed one: the staged folder becomes the target in one rename."""
         if previous is not None:
-            self._keep_history(previous.slug, [path for path in previous.folder.iterdir() if path.is_file()])
+            self._keep_history(history, [path for path in previous.folder.iterdir() if path.is_file()])
         os.rename(staged, target)
-        _fsync_folder(self.content_dir)
+        _fsync_folder(target.parent)
         if previous is not None:
             shutil.rmtree(previous.folder)
 
-    def _replace_files(self, staged: Path, target: Path, previous: Site) -> None:
+    def _replace_files(self, staged: Path, target: Path, history: str) -> None:
         """An edit in place: each changed file is renamed over the old one, photos first, index.md last."""
         new = {path.name: path for path in staged.iterdir()}
         changed = [name for name, path in new.items() if not _same_file(path, target / name)]
         removed = [path for path in target.iterdir() if path.is_file() and path.name not in new]
-        self._keep_history(previous.slug, [target / name for name in changed if (target / name).exists()] + removed)
+        self._keep_history(history, [target / name for name in changed if (target / name).exists()] + removed)
         for name in sorted(changed, key=lambda name: (name == SOURCE_FILE, _is_content_file(name), name)):
             os.replace(new[name], target / name)
         for path in removed:
             path.unlink()
         _fsync_folder(target)
 
-    def _keep_history(self, slug: str, paths: list[Path]) -> None:
+    def _keep_history(self, name: str, paths: list[Path]) -> None:
         if not paths:
             return
         stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"
-        folder = self.history_dir / slug / stamp
-        for private in (self.history_dir, folder.parent, folder):
+        folder = self.history_dir / name / stamp
+        for private in (self.history_dir, *reversed(folder.parents[:len(Path(name).parts)]), folder):
             private_folder(private)
         for path in paths:
             shutil.copy2(path, folder / path.name)
             (folder / path.name).chmod(0o600)  # copy2 copies the content file's 0644: history holds drafts
 
 
-def _unchanged(previous: Site, lang: str, model: BaseModel, body: str) -> bool:
+def _unchanged(previous: Entry, lang: str, model: BaseModel, body: str) -> bool:
     stored = previous.meta if lang == SOURCE_LANGUAGE else previous.translations.get(lang)
     return stored == model and previous.bodies.get(lang, "").strip() == body.strip()
 
@@ -189,7 +212,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _field_error(error: ContentError) -> FieldError:
+def staged_field_error(error: ContentError) -> FieldError:
     """A loader error on a staged file, named by the flat field (`en.summary` for index.en.md)."""
     lang = file_language(Path(error.file).name)
     prefix = f"{lang}." if lang else ""
