@@ -6,7 +6,7 @@ import re
 import pytest
 
 from sites.journey_loader import load_all
-from tests.support import FormFields, PageParser, post_form, snapshot
+from tests.support import FormFields, PageParser, post_form, snapshot, visit
 
 NEW_JOURNEY = {
     "name": "Về nguồn Thới An",
@@ -128,10 +128,15 @@ def test_an_editor_of_another_province_is_refused(staff_client, content_dir):
     assert snapshot(content_dir) == before
 
 
-def test_the_admin_list_shows_every_journey_with_its_stop_count(staff_client):
-    listing = staff_client("hoa").get("/admin/journeys").text
+def test_the_admin_list_shows_every_journey_with_its_stop_count_and_visits(staff_client):
+    client = staff_client("hoa")
+    visit(client, "/j/omon", 2)
+    visit(client, "/journeys/ve-nguon-o-mon")
+    listing = client.get("/admin/journeys").text
     assert listing.count('<td class="stop-count">') == 2
     assert '<td class="stop-count">5</td>' in listing and '<td class="stop-count">2</td>' in listing
+    row = listing.split("<code>ve-nguon-o-mon</code>")[1].split("</tr>")[0]
+    assert re.search(r'<td class="count"[^>]*>2</td><td class="count"[^>]*>1</td>', row), "scans and views"
 
 
 @pytest.mark.parametrize("changes, field, message", [

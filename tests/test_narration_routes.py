@@ -119,6 +119,10 @@ def test_a_journey_plays_as_one_playlist_of_its_stops_in_order(client, tmp_path)
     (tmp_path / "first.mp3").write_bytes(first.content)
     assert first.status_code == 200 and soundfile.info(tmp_path / "first.mp3").duration > 1
     assert client.get("/journeys/no-such-journey.m3u").status_code == 404
+    page = client.get(f"/journeys/{journey.slug}?lang=en", headers=PHONE_BROWSER).text
+    players = re.findall(r'<audio controls preload="none" src="([^"]+)"', page)
+    assert ["http://testserver.example" + url for url in players] == expected, "each stop's narration, in order"
+    assert f'href="/journeys/{journey.slug}.m3u?lang=en"' in page and "Listen to the whole journey" in page
 
 
 def test_the_page_with_its_player_stays_light_and_may_play_its_own_audio(client):

@@ -21,6 +21,7 @@ from api.journey_views import (
     JourneyListOut, JourneyOut, filter_journeys, journey_language, journey_out, journey_path, journey_summary_out,
 )
 from api.listing import FiltersDep
+from api.narration_view import narration_view
 from api.print_shop import leaflet_key
 from api.print_texts import journey_scan_url, journey_svg, leaflet_text
 from api.responses import BUSY, NOT_MODIFIED, PDF, REFUSED
@@ -188,6 +189,9 @@ def _page(request: Request, state: AppState, journey: Journey, lang: str) -> HTM
         "tile_attribution": settings.tile_attribution,
         "leaflet_a5": f"{path}.pdf?{urlencode({'format': 'a5', 'lang': lang})}",
         "leaflet_a4": f"{path}.pdf?{urlencode({'lang': lang})}",
+        # each stop's narration, in order, with the whole journey as one playlist (api/routes/audio.py)
+        "narrations": {stop.number: narration_view(state.narrations, stop.site, lang) for stop in journey.stops},
+        "playlist": f"{path}.m3u?{urlencode({'lang': lang})}",
     }, page_path=path)
     # Leaflet's scripts and the page's own (/static/journey_map.js), tiles and the GeoJSON; no inline script.
     response.headers["Content-Security-Policy"] = map_policy(settings.tile_origin, "", assets.origins, "'none'")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.admin_forms import form_errors, posted_journey_fields
+from api.journey_views import journey_counts
 from api.staff import FormDep, StaffDep, render_admin
 from api.state import AppState, StateDep
 from sites.accounts import User
@@ -15,6 +16,7 @@ from sites.journeys import Journey, JourneyNotFound
 from sites.models import JOURNEYS_FOLDER, LocationPrecision
 from sites.site import Site
 from sites.text import fold
+from sites.visits import VisitStoreUnavailable
 
 router = APIRouter(prefix="/admin/journeys", include_in_schema=False)
 
@@ -26,10 +28,16 @@ STATUS_BY_PROBLEM = {"journey_version_conflict": 409, "journey_province_denied":
 
 @router.get("", response_class=HTMLResponse)
 def journey_list(request: Request, state: StateDep, user: StaffDep) -> HTMLResponse:
-    """Every journey with its state and number of stops, and every problem found in content/journeys/."""
+    """Every journey with its state, number of stops and visits, and every problem found in content/journeys/."""
     marker = f"/{JOURNEYS_FOLDER}/"
     errors = [error for error in state.catalog.errors if marker in error.file]
-    return render_admin(request, "journeys.html", {"journeys": state.catalog.journeys.all(include_drafts=True),
+    journeys = state.catalog.journeys.all(include_drafts=True)
+    try:  # a damaged visit store leaves the list without counts (every staff page names the problem)
+        totals = state.visits.totals()
+        counts = {journey.slug: journey_counts(totals, journey) for journey in journeys}
+    except VisitStoreUnavailable:
+        counts = {}
+    return render_admin(request, "journeys.html", {"journeys": journeys, "counts": counts,
                                                    "content_errors": errors})
 
 
