@@ -62,6 +62,18 @@ def current_provinces() -> tuple[str, ...]:
 
 
 @cache
+def current_wards(province: str) -> tuple[str, ...]:
+    """The wards and communes of a current province since 1 July 2025 ("Phường Ô Môn"), from the same
+    maintained list; none for a name that is no current province."""
+    from vietnam_provinces import Province, Ward
+
+    for found in Province.iter_all():
+        if fold(found.name.removeprefix(CITY_PREFIX)) == fold(province.removeprefix(CITY_PREFIX)):
+            return tuple(ward.name for ward in Ward.iter_by_province(found.code))
+    return ()
+
+
+@cache
 def former_provinces() -> dict[str, str]:
     """The 63 provinces before 1 July 2025 -> the current province each is part of now."""
     former = {name: name for name in current_provinces() if name not in RENAMED.values()}

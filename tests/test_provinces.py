@@ -46,3 +46,13 @@ def test_a_former_province_names_its_successor():
         current_province("Hậu Giang")
     assert problem.value.suggestions == ["Cần Thơ"]
 
+
+
+def test_todays_address_is_suggested_from_the_wards_of_the_province_after_the_merger(staff_client):
+    """Issue 18: the ward comes from the maintained list too (a suggestion that staff confirm, never applied)."""
+    page = staff_client("hoa").get("/admin/sites/dinh-thoi-an").text
+    assert 'name="address.current"' in page and 'list="current-wards"' in page
+    wards = re.search(r'<datalist id="current-wards">(.*?)</datalist>', page, re.S)[1]
+    assert '<option value="Phường Ô Môn, Cần Thơ">' in wards and wards.count("<option") > 50
+    assert "Hà Nội" not in wards  # only the site's own province
+    assert 'value="phường Ô Môn, TP Cần Thơ"' in page  # what the files say stays as it is

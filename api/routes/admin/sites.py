@@ -20,7 +20,7 @@ from sites.editing import SiteEditor
 from sites.fields import row_count, site_fields, translation_language
 from sites.models import Category, LocationPrecision, RecognitionLevel, RelicKind
 from sites.plaques import silent_sites
-from sites.provinces import current_provinces, former_provinces
+from sites.provinces import current_provinces, current_wards, former_provinces
 from sites.site import PhotoFile, Site
 from sites.stats import site_totals
 from sites.text import fold
@@ -149,6 +149,9 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
                        for p in LocationPrecision],
         "provinces": province_options(str(values.get("address.province", ""))),
         "former_provinces": sorted(former_provinces()),
+        # today's address, suggested from the maintained list of the province's wards; staff confirm it
+        "wards": [f"{ward}, {province}" for province in [str(values.get("address.province", ""))]
+                  for ward in current_wards(province)],
         "hidden_translations": {name: value for name, value in values.items()
                                 if translation_language(name) not in (None, *FORM_TRANSLATIONS)},
         "source_rows": range(row_count(values, "sources") + 2),
