@@ -18,8 +18,11 @@ SLUGS = sorted(path.parent.name for path in BUNDLED_CONTENT.glob("*/index.md"))
 
 PUBLIC = ["/", "/?q=dinh", "/?lang=en", "/stats", "/stats?lang=en&sort=name", "/map", "/map?lang=en",
           "/map?province=Cần Thơ", "/map/embed", "/api/docs", "/sites/khong-co", "/q/LINHSON",
+          "/journeys", "/journeys/ve-nguon-o-mon", "/journeys/ve-nguon-o-mon?lang=en", "/j/ninhthuan",
+          "/map?journey=ve-nguon-o-mon", "/sites/dinh-thoi-an/report",
           *(f"/sites/{slug}" for slug in SLUGS), *(f"/sites/{slug}?lang=en" for slug in SLUGS)]
-ADMIN = ["/admin", "/admin/new", "/admin/sites/dinh-thoi-an", "/admin/sites/dinh-thoi-an/preview", "/admin/import"]
+ADMIN = ["/admin", "/admin/new", "/admin/sites/dinh-thoi-an", "/admin/sites/dinh-thoi-an/preview", "/admin/import",
+         "/admin/journeys", "/admin/journeys/new", "/admin/journeys/ve-nguon-o-mon", "/admin/users", "/admin/reports"]
 
 # WCAG 2.2 target size (minimum): a target is at least 24x24 CSS px, or a 24 px circle on its centre touches no
 # other target; links inside a sentence or a block of text are exempt (the "inline" exception).
