@@ -85,6 +85,7 @@ class SiteCache:
             log.warning("ignoring the site cache %s: %s", cache_file, exc)
             self._entries = {}
         finally:
+            gc.freeze()  # the sites live as long as the process: later collections need not scan them again
             gc.enable()
 
     def know_stamps(self, fingerprint: tuple) -> None:
