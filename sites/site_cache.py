@@ -57,7 +57,7 @@ class SiteCache:
         self._cache_file = cache_file
         self._entries: dict[str, tuple[tuple, Site]] = {}
         self._used: set[str] = set()
-        self._stamps: dict[str, tuple] = {}
+        self._stamps: dict[str, list[tuple]] = {}
         self._changed = False
         if cache_file is not None:
             self._load(cache_file)
@@ -69,6 +69,9 @@ class SiteCache:
         try:
             data = cache_file.read_bytes()
         except FileNotFoundError:
+            return
+        except OSError as exc:  # unreadable: load everything, and try to write it again
+            log.warning("ignoring the site cache %s: %s", cache_file, exc)
             return
         header = self._header()
         if not data.startswith(header):
