@@ -3,9 +3,9 @@
 The baseline, measured in the same run on the same files, is reading every file and parsing its YAML
 front matter with the C loader and nothing else; the ratio shows what validation costs on top.
 "reload" is a reload after one file changed, reusing the parsing of the others (what the server does).
-With --start COUNT: a server's start on COUNT synthetic sites (the Catalog it builds), with the parse cache
+With --start COUNT...: a server's start on COUNT synthetic sites (the Catalog it builds), with the site cache
 in the data folder empty and then warm, against parsing alone.
-Run: .venv/bin/python bench/load.py [--start 40000]
+Run: .venv/bin/python bench/load.py [--start 1000 10000 40000]
 """
 
 import argparse
@@ -74,23 +74,29 @@ def measure(content: Path) -> str:
 
 
 def measure_start(count: int) -> None:
-    """A server's content start on `count` synthetic sites: parse cache empty, then warm; parsing alone."""
+    """A server's content start on `count` synthetic sites: the site cache in the data folder empty, then warm,
+    against reading and parsing the YAML alone and against listing the files' stamps (what a warm start
+    cannot skip: it is how a changed file is noticed)."""
     with tempfile.TemporaryDirectory() as temporary:
         content = make_synthetic_content(Path(temporary), count)
         cache = Path(temporary) / "data" / PARSE_CACHE
         baseline = best_of(1, lambda: parse_only(content))  # also brings the files into the page cache
         empty = best_of(1, lambda: Catalog(content, cache))
         warm = best_of(3, lambda: Catalog(content, cache))
-        print(f"{count} sites: start with an empty parse cache {empty:.1f} s, warm {warm:.1f} s "
-              f"(cache {cache.stat().st_size / 1e6:.0f} MB); reading and parsing YAML alone {baseline:.1f} s")
+        stamps = best_of(3, lambda: content_fingerprint(content))
+        print(f"{count:>6} {empty:>9.2f} {warm:>8.2f} {baseline:>10.2f} {empty / baseline:>10.2f} "
+              f"{warm / baseline:>9.2f} {stamps:>10.2f} {cache.stat().st_size / 1e6:>10.1f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--start", type=int, help="Measure a start on this many synthetic sites instead")
+    parser.add_argument("--start", type=int, nargs="+", help="Measure a start on these many synthetic sites instead")
     arguments = parser.parse_args()
     if arguments.start:
-        measure_start(arguments.start)
+        print(f"{'sites':>6} {'empty (s)':>9} {'warm (s)':>8} {'parse (s)':>10} {'empty/parse':>10} "
+              f"{'warm/parse':>9} {'stamps (s)':>10} {'cache (MB)':>10}")
+        for count in arguments.start:
+            measure_start(count)
         return
     print(f"{'sites':>6} {'load (ms)':>10} {'per site (µs)':>14} {'baseline (ms)':>14} {'ratio':>6} "
           f"{'reload (ms)':>12} {'fingerprint (ms)':>17}")

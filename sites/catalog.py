@@ -1,6 +1,5 @@
 """The live view of a content folder: the current registry and errors, reloaded when files change."""
 
-import contextlib
 import logging
 import os
 import threading
@@ -13,8 +12,9 @@ from sites.loader import ContentError, ParsedFiles
 from sites.markdown import render_markdown
 from sites.models import JOURNEYS_FOLDER
 from sites.registry import Registry
+from sites.site_cache import SiteCache, folder_stamps
 
-PARSE_CACHE = "parse-cache.pickle"  # in the data folder: front matter parsed by earlier processes
+PARSE_CACHE = "parse-cache.pickle"  # in the data folder: the valid sites loaded by earlier processes
 LONG_BODY_CHARACTERS = 8_000  # renders in about 30 ms; the bundled stories are under 3,000
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,8 @@ class Catalog:
         self.errors: list[ContentError] = []
         self.kept: dict[str, list[ContentError]] = {}  # slug -> errors of sites served in their last valid version
         self._fingerprint: tuple = ()
-        self._parsed = ParsedFiles(parse_cache)
+        self._parsed = ParsedFiles()
+        self._sites = SiteCache(content_dir, parse_cache)
         self._lock = threading.Lock()  # the watcher and an admin save may reload at the same moment
         self.after_reload: Callable[[Registry], None] | None = None  # told of each new registry (narration)
         self.reload()
@@ -43,11 +44,12 @@ class Catalog:
         """
         with self._lock:
             fingerprint = content_fingerprint(self.content_dir)
-            result = load_all(self.content_dir, self._parsed, last_good=self.registry)
+            self._sites.know_stamps(fingerprint)
+            result = load_all(self.content_dir, self._parsed, last_good=self.registry, cache=self._sites)
             self.registry, self.journeys = result.registry, result.journeys
             self.errors, self.kept = result.errors, result.kept
             self._fingerprint = fingerprint
-            self._parsed.save()
+            self._sites.save()
         _render_long_bodies(self.registry)
         if self.after_reload is not None:
             self.after_reload(self.registry)
@@ -94,10 +96,4 @@ def content_fingerprint(content_dir: Path) -> tuple:
 
 
 def _folder_stamps(path: str, name: str) -> list[tuple]:
-    stamps = []
-    with contextlib.suppress(FileNotFoundError):
-        for entry in os.scandir(path):
-            with contextlib.suppress(FileNotFoundError):
-                stat = entry.stat(follow_symlinks=False)
-                stamps.append((name, entry.name, stat.st_size, stat.st_mtime_ns))
-    return stamps
+    return [(name, *stamp) for stamp in folder_stamps(path)]

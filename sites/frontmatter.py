@@ -1,18 +1,12 @@
 """Reading content files: YAML front matter between two '---' lines, then a Markdown body."""
 
-import logging
-import pickle
 from pathlib import Path
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from sites.files import write_bytes_atomically
 from sites.reading import UnreadableFile, read_regular_file, regular_file_status
 from sites.text import nfc, nfc_deep
-
-log = logging.getLogger(__name__)
-CACHE_FORMAT = 1  # raise when the entries' shape or read_front_matter's output changes
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser is ~10x faster
@@ -67,34 +61,11 @@ class FrontMatterError(Exception):
 class ParsedFiles:
     """Front matter already parsed, by file: reused while a file's size and modification time are
     unchanged, so reloading after an edit parses only the edited files (YAML parsing dominates).
+    Between processes, the valid sites themselves are kept (sites/site_cache.py)."""
 
-    With `cache_file` (in the private data folder), the entries outlive the process: a restart parses only
-    the files changed since. It is a pickle, which keeps the exact types YAML gave (dates, numbers); only
-    the server's own user can write the data folder. An unreadable cache is ignored and rebuilt."""
-
-    def __init__(self, cache_file: Path | None = None) -> None:
+    def __init__(self) -> None:
         self._entries: dict[Path, tuple[tuple[int, int], dict, str]] = {}
         self._used: set[Path] = set()
-        self._cache_file = cache_file
-        self._changed = False
-        if cache_file is not None:
-            try:
-                with open(cache_file, "rb") as cached:
-                    found = pickle.load(cached)
-                if found.get("format") == CACHE_FORMAT:
-                    self._entries = found["entries"]
-            except FileNotFoundError:
-                pass
-            except Exception as exc:  # a damaged or foreign file: parse everything again
-                log.warning("ignoring the parse cache %s: %s", cache_file, exc)
-
-    def save(self) -> None:
-        """Write the entries to `cache_file` (atomically) if any was added or dropped since the last save."""
-        if self._cache_file is not None and self._changed:
-            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes_atomically(self._cache_file, pickle.dumps({"format": CACHE_FORMAT, "entries": self._entries},
-                                                                  protocol=pickle.HIGHEST_PROTOCOL))
-            self._changed = False
 
     def read(self, path: Path) -> tuple[dict, str]:
         """The front matter and body of `path`; raises FrontMatterError (not cached) when unreadable."""
@@ -108,13 +79,11 @@ class ParsedFiles:
         if entry is None or entry[0] != stamp:
             entry = (stamp, *read_front_matter(path))
             self._entries[path] = entry
-            self._changed = True
         return entry[1], entry[2]
 
     def forget_unused(self) -> None:
         """Drop the entries of files not read since the last call (deleted or renamed files)."""
         kept = {path: entry for path, entry in self._entries.items() if path in self._used}
-        self._changed = self._changed or len(kept) != len(self._entries)
         self._entries, self._used = kept, set()
 
 

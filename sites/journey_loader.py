@@ -19,6 +19,7 @@ from sites.loader import ContentError, _read_model, load_content, translation_fi
 from sites.models import JOURNEYS_FOLDER, SLUG_PATTERN
 from sites.registry import Registry
 from sites.site import Site
+from sites.site_cache import SiteCache
 
 
 @dataclass
@@ -31,11 +32,12 @@ class Content:
     kept: dict[str, list[ContentError]] = field(default_factory=dict)
 
 
-def load_all(content_dir: Path, parsed: ParsedFiles | None = None, last_good: Registry | None = None) -> Content:
+def load_all(content_dir: Path, parsed: ParsedFiles | None = None, last_good: Registry | None = None,
+             cache: SiteCache | None = None) -> Content:
     """The sites of `content_dir`, then its journeys checked against them (see `load_content`, which keeps
-    the last valid version of a broken site from `last_good`)."""
+    the last valid version of a broken site from `last_good` and reuses the unchanged sites of `cache`)."""
     parsed = parsed or ParsedFiles()
-    sites = load_content(content_dir, parsed, last_good)
+    sites = load_content(content_dir, parsed, last_good, cache)
     journeys, errors = load_journeys(content_dir / JOURNEYS_FOLDER, sites.registry, parsed)
     return Content(sites.registry, journeys, sites.errors + errors, sites.kept)
 

@@ -22,6 +22,7 @@ from sites.photos import PhotoError, upright_size
 from sites.recordings import RecordingFileError, recording_file
 from sites.registry import Registry, SiteNotFound
 from sites.site import PhotoFile, RecordingFile, Site
+from sites.site_cache import SiteCache
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,15 @@ class LoadResult:
     kept: dict[str, list[ContentError]] = field(default_factory=dict)
 
 
-def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good: Registry | None = None) -> LoadResult:
+def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good: Registry | None = None,
+                 cache: SiteCache | None = None) -> LoadResult:
     """Read every site folder of `content_dir` (sorted); folders starting with . or _ and `journeys/` are skipped.
 
     Pass the same `parsed` to successive calls to reuse the parsing of unchanged files. With
     `last_good` (the registry loaded before), a folder that has errors now keeps its previous site:
     a typo in a published site never takes its page and printed QR code offline. Errors are reported
-    either way.
+    either way. With `cache`, a folder whose files are unchanged since it was last loaded valid gives
+    that site again without reading its files.
     """
     parsed = parsed or ParsedFiles()
     if not content_dir.is_dir():
@@ -75,13 +78,15 @@ def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good
     for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
         if entry.name.startswith((".", "_")) or entry.name == JOURNEYS_FOLDER or not entry.is_dir():
             continue
-        site, site_errors = load_site(Path(entry.path), parsed)
+        site, site_errors = _load_site_cached(Path(entry.path), parsed, cache)
         errors += site_errors
         if site is None and (site := _previous(last_good, entry.name)) is not None:
             kept[site.slug] = site_errors
         if site is not None:
             sites.append(site)
     parsed.forget_unused()
+    if cache is not None:
+        cache.forget_unused()
     sites, clash_errors = _without_clashing_keys(sites, last_good, kept)
     served = {site.slug for site in sites}
     return LoadResult(Registry(sites), errors + clash_errors, {slug: kept[slug] for slug in kept if slug in served})
@@ -95,6 +100,19 @@ def _previous(last_good: Registry | None, slug: str) -> Site | None:
         return last_good.get(slug, include_drafts=True)
     except SiteNotFound:
         return None
+
+
+def _load_site_cached(folder: Path, parsed: ParsedFiles, cache: SiteCache | None) -> tuple[Site | None, list[ContentError]]:
+    """`load_site`, or the site `cache` holds for the folder when its files' stamps are unchanged."""
+    if cache is None:
+        return load_site(folder, parsed)
+    stamps = cache.stamps(folder)  # taken before reading: a file changed meanwhile is loaded again next time
+    if (site := cache.get(folder.name, stamps)) is not None:
+        return site, []
+    site, errors = load_site(folder, parsed)
+    if site is not None:
+        cache.put(folder.name, stamps, site)
+    return site, errors
 
 
 def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[ContentError]]:

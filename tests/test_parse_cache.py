@@ -1,11 +1,19 @@
-"""The parse cache in the data folder: a restart reuses the front matter of files whose size and modification
-time are unchanged, with the same values as a fresh parse, and parses a changed or uncached file again."""
+"""The site cache in the data folder (PARSE_CACHE): a restart reuses the validated sites of folders whose
+files' sizes and modification times are unchanged, with the same values as a fresh load, and loads a changed
+folder again, with its errors; a cache of other code, another content folder or a damaged one is rebuilt."""
 
 import os
 from pathlib import Path
 
+import pytest
+
+import sites.loader
+import sites.site_cache
+from bench.load import make_synthetic_content
 from sites.catalog import PARSE_CACHE, Catalog
+from sites.journey_loader import load_all
 from sites.loader import load_content
+from sites.site_cache import MAGIC
 
 
 def same_size_edit(index: Path, old: str, new: str) -> None:
@@ -38,3 +46,98 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(content_dir, data_dir):
     catalog = Catalog(content_dir, data_dir / PARSE_CACHE)
     assert len(catalog.registry) == len(load_content(content_dir).registry) and not catalog.errors
     assert Catalog(content_dir, data_dir / PARSE_CACHE).registry.get("dinh-thoi-an")
+
+
+def fields(catalog: Catalog) -> list[tuple]:
+    """Everything a site is made of, for every site (drafts included), plus the errors and journeys."""
+    sites = [(site.meta, site.folder, site.bodies, site.translations, site.photos, site.recordings)
+             for site in catalog.registry.all(include_drafts=True)]
+    return [sites, catalog.errors, sorted(catalog.kept), [journey.slug for journey in catalog.journeys.all()]]
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[Path]:
+    """The folders read and validated (`load_site` called), in order."""
+    folders: list[Path] = []
+    real = sites.loader.load_site
+
+    def counting(folder, parsed):
+        folders.append(folder)
+        return real(folder, parsed)
+
+    monkeypatch.setattr(sites.loader, "load_site", counting)
+    return folders
+
+
+@pytest.mark.parametrize("synthetic", [0, 60])
+def test_a_warm_start_gives_the_same_sites_as_a_cold_one_without_validating_again(
+        content_dir, data_dir, tmp_path, loads, synthetic):
+    content = make_synthetic_content(tmp_path, synthetic) if synthetic else content_dir
+    cold = Catalog(content, data_dir / PARSE_CACHE)
+    folders = len(loads)
+    assert len(cold.registry) >= max(synthetic, 3) and not cold.errors
+    warm = Catalog(content, data_dir / PARSE_CACHE)
+    assert len(loads) == folders  # no folder read again
+    assert fields(warm) == fields(cold)
+    assert [type(site.meta.recognition.year if site.meta.recognition else None) for site in warm.registry.all()] \
+        == [type(site.meta.recognition.year if site.meta.recognition else None) for site in cold.registry.all()]
+
+
+def test_an_edited_file_is_validated_again_and_its_error_reported(content_dir, data_dir, loads):
+    cache = data_dir / PARSE_CACHE
+    Catalog(content_dir, cache)
+    index = content_dir / "dinh-thoi-an" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("name: Đình Thới An", "nmae: Đình Thới An"),
+                     encoding="utf-8")
+    loads.clear()
+    catalog = Catalog(content_dir, cache)
+    assert loads == [content_dir / "dinh-thoi-an"]  # only the edited folder
+    assert {(error.file, error.field, error.type) for error in catalog.errors} >= {
+        (str(index), "nmae", "extra_forbidden"), (str(index), "name", "missing")}
+    assert catalog.errors == load_all(content_dir).errors  # as without a cache, in the same order
+    assert "dinh-thoi-an" not in {site.slug for site in catalog.registry.all(include_drafts=True)}
+    assert not catalog.kept  # after a restart there is no last valid version to serve
+
+    index.write_text(index.read_text(encoding="utf-8").replace("nmae:", "name:"), encoding="utf-8")
+    assert Catalog(content_dir, cache).registry.get("dinh-thoi-an").meta.name == "Đình Thới An"
+
+
+def test_a_file_added_or_removed_beside_the_index_reloads_the_folder(content_dir, data_dir, loads):
+    cache = data_dir / PARSE_CACHE
+    Catalog(content_dir, cache)
+    (content_dir / "dinh-thoi-an" / "index.en.md").unlink()
+    loads.clear()
+    site = Catalog(content_dir, cache).registry.get("dinh-thoi-an")
+    assert loads == [content_dir / "dinh-thoi-an"] and "en" not in site.translations
+
+
+def test_another_code_version_or_content_folder_invalidates_the_cache(content_dir, data_dir, tmp_path, monkeypatch,
+                                                                      loads):
+    cache = data_dir / PARSE_CACHE
+    Catalog(content_dir, cache)
+    folders = len(loads)
+    monkeypatch.setattr(sites.site_cache, "code_version", lambda: b"another version of the code")
+    Catalog(content_dir, cache)
+    assert len(loads) == 2 * folders  # everything validated again, then cached for this version
+    Catalog(content_dir, cache)
+    assert len(loads) == 2 * folders
+
+    moved = content_dir.rename(tmp_path / "moved")
+    catalog = Catalog(moved, cache)
+    assert len(loads) == 3 * folders
+    assert all(site.folder.parent == moved for site in catalog.registry.all(include_drafts=True))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not a pickle"])
+def test_a_damaged_cache_with_a_valid_header_is_rebuilt(content_dir, data_dir, loads, damage):
+    cache = data_dir / PARSE_CACHE
+    cold = Catalog(content_dir, cache)
+    data = cache.read_bytes()
+    assert data.startswith(MAGIC)
+    header = data[:data.index(b"\n", len(MAGIC)) + 1]
+    header = data[:data.index(b"\n", len(header)) + 1]  # magic, code version, content folder
+    cache.write_bytes(data[:len(data) // 2] if damage == "truncated" else header + b"not a pickle")
+    folders = len(loads)
+    assert fields(Catalog(content_dir, cache)) == fields(cold)
+    assert len(loads) == 2 * folders
+    assert fields(Catalog(content_dir, cache)) == fields(cold) and len(loads) == 2 * folders
