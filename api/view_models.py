@@ -156,3 +156,26 @@ def feature_collection(sites: list[Site], lang: str, base_url: str,
             )
         )
     return FeatureCollection(features=features)
+
+
+MAP_POINT_FIELDS = ("lon", "lat", "slug", "name", "category", "scans", "views", "visits_30_days")
+MAP_DECIMALS = 5  # about 1 m: finer than any marker on the map
+
+
+def map_points(sites: list[Site], lang: str, base_url: str,
+               totals: dict[str, Counts], recent: dict[str, Counts]) -> dict:
+    """The map's slim feed: one array per site with coordinates, in the order of MAP_POINT_FIELDS (no summaries,
+    no repeated keys), the category labels once, and the prefix of the sites' page addresses."""
+    nothing = Counts()
+    rows, categories = [], {}
+    for site in sites:
+        location = site.meta.location
+        if location is None:
+            continue
+        category = site.meta.category
+        categories.setdefault(category.value, category_label(category, lang))
+        total, latest = totals.get(site.slug, nothing), recent.get(site.slug, nothing)
+        rows.append([round(location.lon, MAP_DECIMALS), round(location.lat, MAP_DECIMALS), site.slug,
+                     site.localized(lang).name, category.value, total.scans, total.views, latest.visits])
+    return {"fields": list(MAP_POINT_FIELDS), "categories": categories, "url": base_url + site_path(""),
+            "sites": rows}

@@ -46,7 +46,8 @@ def server_process(cwd: Path, serve_args: tuple[str, ...] = (), **settings: str)
         process.wait(timeout=10)
 
 
-def start_server(cwd: Path, serve_args: tuple[str, ...] = (), **settings: str) -> tuple[str, subprocess.Popen]:
+def start_server(cwd: Path, serve_args: tuple[str, ...] = (), start_timeout: float = 20,
+                 **settings: str) -> tuple[str, subprocess.Popen]:
     """Start `diachido serve [serve_args]` in `cwd` and wait until it answers; the caller stops the process."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -58,7 +59,7 @@ def start_server(cwd: Path, serve_args: tuple[str, ...] = (), **settings: str) -
             [CONSOLE_SCRIPT, "serve", "--port", str(port), *serve_args], cwd=cwd, env=env, stdout=out, stderr=out
         )
     try:
-        _wait_until_up(base_url, process, log)
+        _wait_until_up(base_url, process, log, start_timeout)
     except BaseException:
         process.kill()
         process.wait()

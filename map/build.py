@@ -1,8 +1,9 @@
 """The base map, built with Folium: tiles, a cluster layer, a layer control of categories, fitted bounds.
 
 It holds no site data, so it is built once per filter and language and kept: the markers come from the
-GeoJSON at `data_url` (sites with their visit counts), fetched and drawn by `visit_markers.js` in the
-browser, so a new scan shows on the next load and the page does not grow by a Folium marker per site.
+slim feed at `data_url` (sites with their visit counts, api/routes/map.py), fetched and drawn by
+`visit_markers.js` in the browser, so a new scan shows on the next load and the page does not grow by a
+Folium marker per site.
 """
 
 import base64
@@ -23,6 +24,8 @@ from map.scale import VISIT_STEPS, step_label
 # Vietnam, mainland and islands: shown when no site has coordinates.
 VIETNAM_BOUNDS = ((8.2, 102.1), (23.4, 109.5))
 MAX_FIT_ZOOM = 15  # a single site is shown with its streets around it, not at building level
+CHUNK_MS = 100  # Leaflet.markercluster's chunkInterval: work at most this long, then yield to the browser
+CHUNK_PAUSE_MS = 10  # its chunkDelay: how long the browser gets between chunks
 MARKER_SCRIPT = (Path(__file__).parent / "visit_markers.js").read_text(encoding="utf-8")
 
 
@@ -65,7 +68,7 @@ class BaseMap:
 
 
 class _VisitMarkers(folium.MacroElement):
-    """Fetches the sites' GeoJSON and draws each site as a circle marker in the cluster layer."""
+    """Fetches the sites' feed and draws each site as a circle marker in the cluster layer."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -103,7 +106,10 @@ def build_base_map(
     folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution), max_zoom=19, control=False).add_to(figure_map)
     # One cluster layer for every category, so sites of different kinds in one place make one cluster;
     # each category's (empty) feature group is its switch in the layer control.
-    cluster = MarkerCluster(control=False, options={"showCoverageOnHover": False}).add_to(figure_map)
+    # Markers join the cluster in chunks of at most CHUNK_MS, the page's main thread free in between.
+    cluster = MarkerCluster(control=False, options={
+        "showCoverageOnHover": False, "chunkedLoading": True, "chunkInterval": CHUNK_MS, "chunkDelay": CHUNK_PAUSE_MS,
+    }).add_to(figure_map)
     categories = {layer.key: folium.FeatureGroup(name=layer.label).add_to(figure_map) for layer in layers}
     if len(layers) > 1:
         folium.LayerControl(collapsed=True).add_to(figure_map)

@@ -1,7 +1,8 @@
-// Draws the sites of a GeoJSON FeatureCollection as circle markers on the map's canvas, sized and coloured
-// by their visits, in one cluster layer; adds the legend. Called by the script map/build.py writes, with
-// the Leaflet map, its L.markerClusterGroup, the layer control's feature group of each category, and
-// `config` from Python (data address, texts in the page's language, visit steps).
+// Draws the sites of the map feed (/api/map-points.json: one array per site, fields named in `fields`) as
+// circle markers on the map's canvas, sized and coloured by their visits, in one cluster layer that takes
+// them in chunks (chunkedLoading), so the page stays responsive; adds the legend. Called by the script
+// map/build.py writes, with the Leaflet map, its L.markerClusterGroup, the layer control's feature group of
+// each category, and `config` from Python (data address, texts in the page's language, visit steps).
 (function (map, cluster, categories, config) {
   "use strict";
   var texts = config.texts;
@@ -61,21 +62,33 @@
     return L.divIcon({ html: "<span>" + count + "</span>", className: "site-cluster", iconSize: L.point(size, size) });
   };
 
-  function draw(collection) {
+  // One site of the feed as the object popups read (and tests find as marker.feature.properties).
+  function siteOf(row, feed) {
+    var site = {};
+    feed.fields.forEach(function (field, position) { site[field] = row[position]; });
+    site.category_label = feed.categories[site.category];
+    site.url = feed.url + site.slug;
+    return site;
+  }
+
+  function draw(feed) {
     var all = [];
-    collection.features.forEach(function (feature) {
-      var site = feature.properties;
+    feed.sites.forEach(function (row) {
+      var site = siteOf(row, feed);
       var step = stepOf(site.scans + site.views);
-      var marker = L.circleMarker([feature.geometry.coordinates[1], feature.geometry.coordinates[0]], {
+      var marker = L.circleMarker([site.lat, site.lon], {
         radius: step.radius, fillColor: step.color, fillOpacity: 0.9, color: "#222", weight: 1,
       });
-      marker.feature = feature;
+      marker.feature = { type: "Feature", properties: site };
       marker.bindPopup(function () { return popup(site); });
       (markersOf[site.category] = markersOf[site.category] || []).push(marker);
       if (!categories[site.category] || map.hasLayer(categories[site.category])) all.push(marker);
     });
+    // data-sites says every marker is in the cluster: set when the last chunk is in.
+    cluster.options.chunkProgress = function (processed, total) {
+      if (processed === total) map.getContainer().setAttribute("data-sites", feed.sites.length);
+    };
     cluster.addLayers(all);
-    map.getContainer().setAttribute("data-sites", collection.features.length);
   }
 
   function categoryOf(layer) {
@@ -131,7 +144,7 @@
     notice.addTo(map);
   }
 
-  fetch(config.data_url, { headers: { Accept: "application/geo+json" } })
+  fetch(config.data_url, { headers: { Accept: "application/json" } })
     .then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();

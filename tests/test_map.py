@@ -61,10 +61,49 @@ def test_the_geojson_carries_fresh_counts_and_the_map_filters(client):
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "category"]
 
 
+def test_the_map_feed_holds_what_the_markers_show_and_nothing_more(client):
+    visit(client, "/q/pinangtac", 2)
+    visit(client, "/sites/bay-da-pi-nang-tac")
+    feed = client.get("/api/map-points.json?lang=en")
+    assert feed.headers["content-type"] == "application/json" and feed.headers["cache-control"] == "no-cache"
+    body = feed.json()
+    assert body["fields"] == ["lon", "lat", "slug", "name", "category", "scans", "views", "visits_30_days"]
+    sites = {row[2]: dict(zip(body["fields"], row, strict=True)) for row in body["sites"]}
+    assert set(sites) == MAPPED  # sites without coordinates are left out
+    trap = sites["bay-da-pi-nang-tac"]
+    assert trap | {"scans": 2, "views": 1, "visits_30_days": 3, "category": "revolutionary-relic"} == trap
+    assert body["categories"]["revolutionary-relic"] == "Revolutionary relic"
+    assert body["url"] == f"{BASE_URL}/sites/"
+    geojson = {f["id"]: f for f in client.get("/api/sites.geojson?lang=en").json()["features"]}
+    for slug, site in sites.items():  # the same names and places as the GeoJSON, to 5 decimals (about 1 m)
+        lon, lat = geojson[slug]["geometry"]["coordinates"]
+        assert (site["lon"], site["lat"]) == (round(lon, 5), round(lat, 5))
+        assert site["name"] == geojson[slug]["properties"]["name"]
+        assert geojson[slug]["properties"]["summary"] not in feed.text  # summaries stay in the GeoJSON
+    assert [row[2] for row in client.get("/api/map-points.json?category=chua").json()["sites"]] == ["chua-pothi-somron"]
+    refused = client.get("/api/map-points.json?category=castle")
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "category"]
+
+
+def test_the_map_feed_costs_a_few_dozen_bytes_a_site(content_dir, make_client):
+    """A national map has tens of thousands of sites: each costs under 160 bytes in the feed, under a
+    quarter of its GeoJSON feature."""
+    for number in range(60):
+        add_site(content_dir, f"di-tich-{number:02d}", slug=f"di-tich-{number:02d}", code=f"dt{number:02d}",
+                 name=f"Di tích lịch sử văn hoá cấp quốc gia số {number}",
+                 location={"lat": 10.123456789 + number / 1000, "lon": 105.987654321})
+    client = make_client()
+    count = len(client.get("/api/map-points.json").json()["sites"])
+    assert count == len(MAPPED) + 60
+    slim = len(client.get("/api/map-points.json").content)
+    full = len(client.get("/api/sites.geojson").content)
+    assert slim / count < 160 and slim < full / 4
+
+
 def test_filters_narrow_the_table_and_the_map_data(client):
     page = client.get("/map?category=dinh&lang=en")
     assert {slug for slug, *_ in table_rows(page.text)} == {"dinh-phu-luong", "dinh-thoi-an"}
-    assert '"data_url": "/api/sites.geojson?lang=en\\u0026category=dinh"' in page.text
+    assert '"data_url": "/api/map-points.json?lang=en\\u0026category=dinh"' in page.text  # the slim feed
     assert 'value="dinh" selected' in page.text
     province = client.get("/map", params={"province": "Khánh Hòa"})
     assert {slug for slug, *_ in table_rows(province.text)} == {"bay-da-pi-nang-tac"}

@@ -9,6 +9,10 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+import pytest
+
+from bench._support import live_server
+from bench.load import make_synthetic_content
 from map.scale import VISIT_STEPS
 from tests.support import MAPPED, PHONE, UNMAPPED, axe_failures, horizontal_overflow, phone
 
@@ -33,6 +37,13 @@ MARKER_LOOKS_JS = """() => {
             [m.feature.properties.scans + m.feature.properties.views, m.options.radius, m.options.fillColor]));
     });
     return found;
+}"""
+# How many sites the cluster holds so far (-1 before the map exists).
+CLUSTERED_JS = """() => {
+    const map = window[document.querySelector('.folium-map')?.id];
+    let count = -1;
+    if (map) map.eachLayer(layer => { if (layer instanceof L.MarkerClusterGroup) count = layer.getLayers().length; });
+    return count;
 }"""
 # What is on screen: sites drawn on their own plus the number written on each cluster.
 SHOWN_JS = """() => {
@@ -209,4 +220,40 @@ def test_map_pages_pass_axe_accessibility_checks(browser, server):
     context = browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
     page = offline_page(context, server)
     assert axe_failures(page, server, ["/map", "/map?lang=en&category=dinh", "/map/embed"]) == {}
+    context.close()
+
+
+MANY = 1500
+
+
+@pytest.fixture(scope="module")
+def many_sites(tmp_path_factory) -> Iterator[str]:
+    """A live server on MANY synthetic sites spread over the Mekong delta (a province's worth)."""
+    root = tmp_path_factory.mktemp("many")
+
+    def spread(number: int, text: str) -> str:
+        return (text.replace("lat: 10.1244", f"lat: {9.0 + (number % 50) / 25:.5f}")
+                .replace("lon: 105.6308", f"lon: {104.7 + (number // 50) / 15:.5f}"))
+    content = make_synthetic_content(root, MANY, spread)
+    with live_server(content, root / "data", narrate_ahead="false") as base_url:
+        yield base_url
+
+
+def test_many_markers_load_in_chunks_and_all_end_up_in_the_cluster(browser, many_sites):
+    """On a slow phone (CPU 20x slower) the page answers while markers are still being added, with part of them
+    in the cluster; at the end every site is there and the map says so (data-sites)."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
+    page = offline_page(context, many_sites)
+    # What the cluster holds each time the page's main thread is free (every 5 ms at most).
+    page.add_init_script(f"window.clustered = []; const clustered = {CLUSTERED_JS};"
+                         "setInterval(() => window.L && window.clustered.push(clustered()), 5);")
+    page.goto(f"{many_sites}/healthz")  # the same origin first: the throttled renderer stays for /map
+    context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 20})
+    open_map(page, f"{many_sites}/map")
+    seen = set(page.evaluate("window.clustered"))
+    assert any(0 < count < MANY for count in seen), seen  # the main thread was free between chunks
+    assert page.locator(".leaflet-container").get_attribute("data-sites") == str(MANY)
+    assert page.evaluate(CLUSTERED_JS) == MANY
+    assert page.evaluate(SHOWN_JS) == MANY  # every site is a marker or counted in a cluster
+    assert page.foreign == [] and page.errors == []
     context.close()

@@ -1,10 +1,11 @@
 """The map of sites: `/map` (with the list of sites and their counts under it) and `/map/embed` (for iframes).
 
 The Folium base map is built once per filter and language and kept until content changes (api/base_maps.py);
-the counts are never kept: the page's table reads them on every request, and the markers fetch
-/api/sites.geojson.
+the counts are never kept: the page's table reads them on every request, and the markers fetch the slim
+feed /api/map-points.json (the complete GeoJSON for GIS tools stays /api/sites.geojson).
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -12,7 +13,7 @@ from urllib.parse import urlencode
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api.csp import map_policy
 from api.deps import LanguageDep, RegistryDep
@@ -22,6 +23,7 @@ from api.journey_views import journey_language, journey_path
 from api.listing import FiltersDep, PagerDep, SiteFilters
 from api.state import AppState, StateDep
 from api.templating import render
+from api.view_models import map_points
 from map.assets import map_assets
 from map.build import BaseMap, MapLayer, MarkerTexts, build_base_map
 from sites.journeys import JourneyNotFound
@@ -79,6 +81,17 @@ def map_page(
     return response
 
 
+@router.get("/api/map-points.json")
+def map_points_feed(state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep) -> Response:
+    """What the map's markers need and nothing more (docs/api.md): a few dozen bytes a site, so a national map
+    of tens of thousands of sites loads on a phone. Filtered like /api/sites.geojson."""
+    recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
+    feed = map_points(filters.search(registry), lang, state.settings.base_url, site_totals(state.visits, registry),
+                      recent)
+    body = json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(body, media_type="application/json", headers={"Cache-Control": "no-cache"})  # counts change
+
+
 @router.get("/map/embed", response_class=HTMLResponse)
 def map_embed(
     request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep,
@@ -131,7 +144,7 @@ def _base_map(state: AppState, registry: Registry, lang: str, filters: SiteFilte
         return build_base_map(
             [(site.meta.location.lat, site.meta.location.lon) for site in sites],
             [MapLayer(c.value, category_label(c, lang)) for c in Category if any(s.meta.category == c for s in sites)],
-            data_url=f"/api/sites.geojson?{query}",
+            data_url=f"/api/map-points.json?{query}",
             tile_url=settings.tile_url,
             tile_attribution=settings.tile_attribution,
             attribution_prefix=settings.map_attribution_prefix,
