@@ -30,7 +30,7 @@ from sites.site import Site
 log = logging.getLogger(__name__)
 NARRATION_FOLDER = "narration"
 QUEUE_LIMIT = 64  # waiting jobs; more requests are answered "not ready" and asked again later
-WORKER_NICENESS = 10  # the worker thread yields the CPU to scans and pages
+WORKER_NICENESS = 19  # generating ahead waits for everything else: scans, pages, posters asked for by staff
 PATHS_REMEMBERED = 8192  # generated paths of loaded sites; emptied when full (after many reloads)
 
 

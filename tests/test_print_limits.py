@@ -150,3 +150,33 @@ def test_cli_warns_when_printing_a_loopback_base_url(tmp_path, monkeypatch, comm
     assert "do not print these files" in result.stderr
     monkeypatch.setenv("DIACHIDO_BASE_URL", "https://diachido.example.vn")
     assert "DIACHIDO_BASE_URL" not in CliRunner().invoke(main, [*command, "dinh-thoi-an"]).stderr
+
+
+def test_a_server_stops_at_once_while_a_poster_batch_is_being_made(tmp_path):
+    """A restart must not wait minutes for a low-priority batch: its worker process is terminated."""
+    with abuse_server(tmp_path, 1000) as target:
+        waiting = threading.Thread(target=poster_attack, args=(target,), daemon=True)
+        waiting.start()
+        children = f"/proc/{target.pid}/task/{target.pid}/children"
+        for _ in range(200):  # the batch's worker process is started on the first request
+            if open(children).read().split():
+                break
+            threading.Event().wait(0.05)
+        workers = [int(pid) for pid in open(children).read().split()]
+        assert workers, "the poster batch runs in a worker process"
+        os.kill(target.pid, 15)
+        for _ in range(200):  # ten seconds at most (systemd waits 90 before killing)
+            if not any(_running(pid) for pid in [target.pid, *workers]):
+                break
+            threading.Event().wait(0.05)
+        assert not _running(target.pid), "the server stopped"
+        assert not any(_running(pid) for pid in workers), "its poster worker stopped with it"
+
+
+def _running(pid: int) -> bool:
+    """True while `pid` runs (a zombie waiting for its parent to read its status has finished)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
