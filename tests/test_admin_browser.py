@@ -26,6 +26,11 @@ def admin_server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
         yield base_url, root / "content"
 
 
+# The page's first photo has arrived and decoded (raises when it has not within the timeout).
+PHOTO_SHOWN = ("() => { const img = document.querySelector('article img'); "
+               "return img && img.complete && img.naturalWidth > 0; }")
+
+
 def test_staff_create_a_site_with_a_photo_publish_it_and_scan_its_qr_code(browser, admin_server, tmp_path):
     base_url, content_dir = admin_server
     context = browser.new_context(viewport=LAPTOP, locale="vi-VN")
@@ -34,7 +39,9 @@ def test_staff_create_a_site_with_a_photo_publish_it_and_scan_its_qr_code(browse
     page.on("request", lambda request: request.url.startswith(base_url) or foreign.append(request.url))
     log_in(page, base_url, "lan")
     page.get_by_role("link", name="Thêm / Add").click()
+    page.wait_for_load_state("load")  # admin.js is deferred: it listens to the name only once it has run
     page.fill("#f-name", "Đình Mỹ Khánh")
+    page.wait_for_function("document.querySelector('#f-slug').value !== ''", timeout=5000)
     assert page.input_value("#f-slug") == "dinh-my-khanh", "the slug is proposed from the name as staff type"
     page.select_option("#f-category", "dinh")
     page.fill("#f-address-text", "Xã Mỹ Khánh, huyện Phong Điền")
@@ -56,7 +63,7 @@ def test_staff_create_a_site_with_a_photo_publish_it_and_scan_its_qr_code(browse
 
     page.goto(f"{base_url}/admin/sites/dinh-my-khanh/preview")
     assert page.locator("h1").inner_text() == "Đình Mỹ Khánh"
-    assert page.locator("article img").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function(PHOTO_SHOWN, timeout=10_000)  # its variant is made on first request, in a thread
 
     page.goto(f"{base_url}/admin/sites/dinh-my-khanh")
     page.get_by_role("button", name="Lưu và xuất bản / Save and publish").click()
@@ -69,7 +76,7 @@ def test_staff_create_a_site_with_a_photo_publish_it_and_scan_its_qr_code(browse
     site = next(site for site in listed if site["slug"] == "dinh-my-khanh")
     assert site["code"] == "dinhmykhanh" and site["url"] == f"{base_url}/sites/dinh-my-khanh"
     page.goto(site["url"])
-    assert page.locator("article img").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function(PHOTO_SHOWN, timeout=10_000)  # its variant is made on first request, in a thread
     qr = page.request.get(f"{base_url}/qr/dinh-my-khanh.png")
     assert qr.status == 200 and qr.headers["content-type"] == "image/png"
     scan_url = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.body())))[0].text
