@@ -38,11 +38,12 @@ MARKER_LOOKS_JS = """() => {
     });
     return found;
 }"""
-# How many sites the cluster holds so far (-1 before the map exists).
+# How many sites the cluster holds so far (-1 before the map exists: until folium's script assigns the
+# map, window[id] is the <div> of that id, which browsers expose as a global).
 CLUSTERED_JS = """() => {
     const map = window[document.querySelector('.folium-map')?.id];
     let count = -1;
-    if (map) map.eachLayer(layer => { if (layer instanceof L.MarkerClusterGroup) count = layer.getLayers().length; });
+    if (map instanceof L.Map) map.eachLayer(layer => { if (layer instanceof L.MarkerClusterGroup) count = layer.getLayers().length; });
     return count;
 }"""
 # What is on screen: sites drawn on their own plus the number written on each cluster.
