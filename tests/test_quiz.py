@@ -168,3 +168,49 @@ def test_the_public_json_has_no_answer(client):
         response = client.get(f"/api/sites/dinh-thoi-an?lang={lang}")
         assert response.status_code == 200
         assert not keys(response.json()) & {"quiz", "answer", "explanation", "choices"}
+
+
+def test_staff_add_edit_and_remove_questions_in_the_admin_form(staff_client, content_dir):
+    """The form shows each question with its English beside it; a new question goes in the empty row, an
+    empty choice box above the right one does not move the answer, and removing a question removes its English."""
+    client = staff_client("lan")
+    form = form_of(client, "dinh-thoi-an")
+    assert form["quiz.1.id"] == "sac-phong" and form["en.quiz.1.question"].startswith("Which king")
+    assert "quiz.4.id" in form and form["quiz.4.id"] == "", "an empty row to add a fifth question"
+    added = {"quiz.4.id": "mai-ngoi", "quiz.4.question": "Mái đình được trang trí bằng tượng gốm gì?",
+             "quiz.4.choices.0": "Rồng, cá hóa long và kỳ lân", "quiz.4.choices.2": "Chim phượng",
+             "quiz.4.choices.3": "Rắn thần Naga", "quiz.4.answer": "1",
+             "quiz.4.explanation": "Mái ngói nhiều tầng, trang trí tượng gốm rồng, cá hóa long và kỳ lân.",
+             "en.quiz.4.question": "What ceramic figures decorate the roofs?",
+             "en.quiz.4.choices.0": "Dragons, carp becoming dragons and qilin", "en.quiz.4.choices.1": "Phoenixes",
+             "en.quiz.4.choices.2": "Naga serpents",
+             "en.quiz.4.explanation": "Its tiered tiled roofs are decorated with ceramic dragons, carp and qilin.",
+             "quiz.0.choices.1": "", "quiz.0.choices.2": "Tre lá", "quiz.0.answer": "3",  # box 2 left empty
+             "en.quiz.0.choices.1": "", "en.quiz.0.choices.2": "Bamboo and leaves"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", {**form, **added}).status_code == 303
+    site = load_content(content_dir).registry.get("dinh-thoi-an")
+    assert [q.id for q in site.quiz] == ["dinh-dau-tien", "sac-phong", "khang-chien", "le-hoi", "mai-ngoi"]
+    english = site.quiz_in("en")
+    assert english.lang == "en" and english.question("mai-ngoi").choices[1] == "Phoenixes"
+    first = site.quiz_in("vi").question("dinh-dau-tien")
+    assert first.choices == ("Gạch và ngói", "Tre lá", "Đá ong") and first.right_choice == "Tre lá"
+    assert english.question("dinh-dau-tien").right_choice == "Bamboo and leaves"
+    assert "    choices:\n      - Gạch và ngói\n      - Tre lá\n" in (content_dir / "dinh-thoi-an" / "index.md").read_text()
+
+    form = form_of(client, "dinh-thoi-an")
+    assert "quiz.5.id" not in form, "five questions at most: no empty row"
+    assert post_form(client, "/admin/sites/dinh-thoi-an", {**form, "quiz.1.remove": "true"}).status_code == 303
+    site = load_content(content_dir).registry.get("dinh-thoi-an")
+    assert [q.id for q in site.quiz_in("en")] == ["dinh-dau-tien", "khang-chien", "le-hoi", "mai-ngoi"]
+
+
+def test_the_form_pairs_each_translated_question_with_its_vietnamese_one(staff_client, content_dir):
+    set_quiz(content_dir, "index.en.md", lambda quiz: quiz.reverse())  # a hand-written file in another order
+    client = staff_client("hoa")
+    form = form_of(client, "dinh-thoi-an")
+    assert form["quiz.0.id"] == "dinh-dau-tien" and form["en.quiz.0.question"].startswith("In 1832")
+    assert post_form(client, "/admin/sites/dinh-thoi-an", {**form, "en.quiz.3.question": "Which festivals?"}) \
+        .status_code == 303
+    site = load_content(content_dir).registry.get("dinh-thoi-an")
+    assert site.quiz_in("en").question("le-hoi").question == "Which festivals?"
+    assert [q.id for q in site.translations["en"].quiz] == [q.id for q in site.quiz], "now in the Vietnamese order"
