@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI, Request
 
 from api.base_maps import BaseMapCache
 from api.page_cache import PageCache
+from api.passports import OutingGuard
 from api.print_shop import PrintShop
 from api.settings import Settings
 from api.staff_auth import StaffAuth
@@ -36,6 +37,7 @@ class AppState:
     report_limiter: ReportLimiter
     narrations: NarrationLibrary
     outings: OutingStore
+    outing_guard: OutingGuard
 
 
 def install_state(app: FastAPI, state: AppState) -> None:
