@@ -118,8 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
     for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
-                   plaque_reports, outings, passports, admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
-                   admin_users, admin_journeys):
+                   plaque_reports, outings, passports, admin_auth, admin_sites, admin_photos, admin_imports,
+                   admin_reports, admin_users, admin_journeys):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app
