@@ -44,6 +44,7 @@ from sites.stores import open_stores
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
+PASSPORT_PAGES = 256  # site pages with a passport note kept rendered: stops x languages x outcomes
 PURGE_INTERVAL = 86_400  # seconds between deletions of class outings past their retention
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         visits=visits,
         visitor_hasher=stores.hasher,
         page_cache=PageCache(),
+        passport_pages=PageCache(PASSPORT_PAGES),
         print_shop=print_shop,
         base_maps=BaseMapCache(),
         staff_auth=staff_auth,
