@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         watcher = None
         if settings.reload_interval:
             watcher = asyncio.create_task(_watch_content(catalog, settings.reload_interval))
+        # at startup, then daily; in the background: an unreachable database must not hold the start up
         purger = asyncio.create_task(_purge_outings(stores.outings, timedelta(days=settings.outing_retention_days)))
         yield
         for task in (watcher, purger):
@@ -138,7 +139,7 @@ async def _watch_content(catalog: Catalog, interval: float) -> None:
 
 
 async def _purge_outings(outings: OutingStore, retention: timedelta) -> None:
-    """Delete the class outings that ended more than `retention` ago, at startup and then daily."""
+    """Delete the class outings that ended more than `retention` ago, now and then daily."""
     while True:
         try:
             purged = await asyncio.to_thread(outings.purge, datetime.now(UTC), retention)
