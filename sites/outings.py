@@ -441,7 +441,8 @@ class OutingTable:
 
     def answer(self, passport_id: int, slug: str, question: str, choice: int, correct: bool, at: datetime) -> Answer:
         with self.db.transaction() as db:
-            if db.execute("SELECT 1 FROM stamps WHERE passport = ? AND slug = ?", (passport_id, slug)).fetchone() is None:
+            stamped = db.execute("SELECT 1 FROM stamps WHERE passport = ? AND slug = ?", (passport_id, slug)).fetchone()
+            if stamped is None:
                 raise OutingRefused(Refusal.NOT_STAMPED)
             added = db.execute("INSERT INTO answers (passport, slug, question, choice, correct, at)"
                                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

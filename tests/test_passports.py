@@ -233,7 +233,8 @@ def test_joining_is_rate_limited_per_address(client):
 def test_outings_past_their_retention_are_deleted_when_the_server_starts(make_client, data_dir):
     store = SQLiteOutingStore(data_dir / OUTINGS_FILE)
     now = datetime.now(UTC)
-    old = store.create("ve-nguon-o-mon", "old", "Cần Thơ", now - timedelta(days=40), now - timedelta(days=31), "lan", now)
+    old = store.create("ve-nguon-o-mon", "old", "Cần Thơ", now - timedelta(days=40), now - timedelta(days=31), "lan",
+                       now)
     recent = store.create("ve-nguon-o-mon", "recent", "Cần Thơ", now - timedelta(days=40), now - timedelta(days=29),
                           "lan", now)
     client = make_client(outing_retention_days=30)
