@@ -34,6 +34,7 @@ JOINS_PER_ADDRESS = 120  # passports made per address and hour
 JOINS_PER_DAY = 20_000
 RECOVERIES_PER_ADDRESS = 30  # recovery attempts per address and hour: guessing a code of 32^8 is hopeless
 RECOVERIES_PER_DAY = 5_000
+TRACKED_ADDRESSES = 2_000  # per limit: at most 2,000 x 120 times in memory (a few MB)
 
 # What each refusal answers: the page with the translated `outing_refused_<reason>` message.
 REFUSAL_STATUS = {
@@ -54,8 +55,8 @@ class OutingGuard:
     recoveries: ReportLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_DAY)
-        self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_DAY)
+        self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_DAY, TRACKED_ADDRESSES)
+        self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_DAY, TRACKED_ADDRESSES)
 
 
 async def current_passport(request: Request, state: "AppState") -> Passport | None:
