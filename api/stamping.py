@@ -79,6 +79,8 @@ def _stamp(state: AppState, token: str, site: Site, now: datetime,
             lat, lon = float(location[0]), float(location[1])
         except ValueError:
             return StampNote(site.slug, Refusal.LOCATION_UNKNOWN)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN and infinities too
+            return StampNote(site.slug, Refusal.LOCATION_UNKNOWN)
         if not near_enough(outing, site, lat, lon):
             return StampNote(site.slug, Refusal.TOO_FAR)
         located = True

@@ -126,8 +126,8 @@ class Stamp:
 
 @dataclass(frozen=True)
 class Answer:
-    """The one answer to question `question` of the quiz of `slug`: the `choice` made (an index) and whether
-    it was right."""
+    """The one answer to question `question` of the quiz of `slug`: the `choice` made (its number, counting
+    from 1, as sites/quiz.py numbers them) and whether it was right."""
 
     slug: str
     question: str

@@ -262,6 +262,7 @@ def test_the_distance_check_stamps_near_the_plaque_only_and_keeps_no_coordinates
 
     no_script = stamp_here("", "")
     assert no_script.status_code == 403 and "cần JavaScript" in no_script.text
+    assert all(stamp_here(lat, "105.6308").status_code == 403 for lat in ("nan", "inf", "91", "x"))
     assert stamp_here("10.1244", "105.6308", "1.forged").status_code == 403
     far = stamp_here("10.1300", "105.6308")  # about 620 m north
     assert far.status_code == 403 and "xa biển di tích" in far.text and table(client, outing)[0].stamps == ()
