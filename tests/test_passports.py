@@ -67,7 +67,7 @@ def test_a_student_joins_with_the_class_code_in_any_case_and_sees_the_recovery_c
     assert passport.headers["cache-control"] == "private, no-store"
 
 
-def test_only_a_persons_scan_of_a_stop_stamps_and_its_page_is_personal(client):
+def test_only_a_persons_scan_of_a_stop_stamps_and_its_page_is_personal(backend, client):
     outing = make_outing(client)
     join(client, outing.code, "An")
     viewed = client.get("/sites/dinh-thoi-an", headers=PHONE)
@@ -90,7 +90,7 @@ def test_only_a_persons_scan_of_a_stop_stamps_and_its_page_is_personal(client):
     assert plain.headers["cache-control"] == "no-store"
 
 
-def test_a_student_answers_a_quiz_once_each_question_and_sees_right_wrong_and_why(client):
+def test_a_student_answers_a_quiz_once_each_question_and_sees_right_wrong_and_why(backend, client):
     outing = make_outing(client)
     join(client, outing.code, "An")
     site = app_state(client.app).catalog.registry.get("dinh-thoi-an")
