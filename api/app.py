@@ -5,6 +5,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
@@ -15,9 +16,10 @@ from api.base_maps import BaseMapCache
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.page_cache import PageCache
+from api.passports import OutingGuard
 from api.print_shop import PrintShop
-from api.routes import (audio, health, home, journeys, photos, plaque_reports, posters, qr, reports, scan, sites,
-                        stats)
+from api.routes import (audio, health, home, journeys, outings, passports, photos, plaque_reports, posters, qr,
+                        reports, scan, sites, stats)
 from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
@@ -36,11 +38,14 @@ from map.assets import SERVED_PACKAGES
 from sites.catalog import PARSE_CACHE, Catalog
 from sites.files import make_private, private_folder
 from sites.narration import NarrationLibrary, queue_narrations
+from sites.outings import OutingStore
 from sites.report_guard import ReportLimiter
 from sites.stores import open_stores
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
+PASSPORT_PAGES = 256  # site pages with a passport note kept rendered: stops x languages x outcomes
+PURGE_INTERVAL = 86_400  # seconds between deletions of class outings past their retention
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app on `settings` (default: from DIACHIDO_* environment variables).
@@ -64,11 +69,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         watcher = None
         if settings.reload_interval:
             watcher = asyncio.create_task(_watch_content(catalog, settings.reload_interval))
+        # at startup, then daily; in the background: an unreachable database must not hold the start up
+        purger = asyncio.create_task(_purge_outings(stores.outings, timedelta(days=settings.outing_retention_days)))
         yield
-        if watcher:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+        for task in (watcher, purger):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await stores.close()
         print_shop.close()
 
@@ -93,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         visits=visits,
         visitor_hasher=stores.hasher,
         page_cache=PageCache(),
+        passport_pages=PageCache(PASSPORT_PAGES),
         print_shop=print_shop,
         base_maps=BaseMapCache(),
         staff_auth=staff_auth,
@@ -100,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports=stores.reports,
         report_limiter=ReportLimiter(staff_auth.secret),
         narrations=narrations,
+        outings=stores.outings,
+        outing_guard=OutingGuard(staff_auth.secret),
     ))
     if settings.narrate_ahead:
         queue_narrations(narrations, catalog.registry)
@@ -110,8 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
     for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
-                   plaque_reports, admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
-                   admin_users, admin_journeys):
+                   plaque_reports, outings, passports, admin_auth, admin_sites, admin_photos, admin_imports,
+                   admin_reports, admin_users, admin_journeys):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app
@@ -125,3 +136,15 @@ async def _watch_content(catalog: Catalog, interval: float) -> None:
             await asyncio.to_thread(catalog.reload_if_changed)
         except Exception:
             log.exception("reloading %s failed; still serving the previous content", catalog.content_dir)
+
+
+async def _purge_outings(outings: OutingStore, retention: timedelta) -> None:
+    """Delete the class outings that ended more than `retention` ago, now and then daily."""
+    while True:
+        try:
+            purged = await asyncio.to_thread(outings.purge, datetime.now(UTC), retention)
+            if purged:
+                log.info("deleted %d class outing(s) past their retention", purged)
+        except Exception:
+            log.exception("deleting old class outings failed; trying again tomorrow")
+        await asyncio.sleep(PURGE_INTERVAL)

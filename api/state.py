@@ -7,10 +7,12 @@ from fastapi import Depends, FastAPI, Request
 
 from api.base_maps import BaseMapCache
 from api.page_cache import PageCache
+from api.passports import OutingGuard
 from api.print_shop import PrintShop
 from api.settings import Settings
 from api.staff_auth import StaffAuth
 from sites.catalog import Catalog
+from sites.outings import OutingStore
 from sites.plaque_reports import ReportStore
 from sites.report_guard import ReportLimiter
 from sites.narration import NarrationLibrary
@@ -27,6 +29,7 @@ class AppState:
     visits: VisitStore
     visitor_hasher: VisitorHasher
     page_cache: PageCache
+    passport_pages: PageCache  # site pages with a student's passport note (api/site_page.py)
     print_shop: PrintShop
     base_maps: BaseMapCache
     staff_auth: StaffAuth
@@ -34,6 +37,8 @@ class AppState:
     reports: ReportStore
     report_limiter: ReportLimiter
     narrations: NarrationLibrary
+    outings: OutingStore
+    outing_guard: OutingGuard
 
 
 def install_state(app: FastAPI, state: AppState) -> None:
