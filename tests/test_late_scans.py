@@ -118,6 +118,14 @@ def test_each_refusal_says_why_and_counts_nothing(backend, content_dir, make_cli
     assert totals(client) == {**NOTHING, "scans": 3, "late_scans": 3}
 
 
+def test_neither_the_phone_id_nor_the_address_is_stored(make_client, data_dir):
+    client = make_client()
+    assert results(send(client, [scan()])) == [("counted", None)]
+    client.__exit__(None, None, None)
+    stored = b"".join(path.read_bytes() for path in data_dir.rglob("*") if path.is_file())
+    assert DEVICE.encode() not in stored and b"testclient" not in stored  # the TestClient's address
+
+
 def test_bots_and_tools_get_every_scan_refused(backend, make_client):
     client = make_client()
     for user_agent in ("curl/8.5.0", GOOGLEBOT, "python-requests/2.32", ""):
