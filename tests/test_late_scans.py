@@ -1,7 +1,9 @@
 """Late scans (`POST /api/late-scans`, issue 16): plaques scanned with no signal count once, on the day they
 were scanned, marked as sent late; anything else is refused with why and counts nothing."""
 
+import csv
 import http.client
+import io
 import json
 import shutil
 import signal
@@ -172,6 +174,17 @@ def test_the_stats_page_shows_the_scans_sent_late(make_client):
     page = client.get("/stats").text
     assert "Gửi muộn" in page and 'data-label="Gửi muộn">2</td>' in page
     assert "Sent late" in client.get("/stats?lang=en").text
+
+
+def test_the_monthly_report_says_how_many_scans_were_sent_late(make_client):
+    client = make_client()
+    moment = datetime.now(UTC) - timedelta(days=2)
+    assert results(send(client, [scan(at=moment), scan(at=moment)])) == [("counted", None)] * 2
+    report = client.get(f"/stats/report.csv?month={vietnam_day(moment):%Y-%m}")
+    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    assert rows[0][8] == "Trong đó gửi muộn / Of which sent late"
+    thoi_an = next(row for row in rows if row[0] == "dinh-thoi-an")
+    assert (thoi_an[4], thoi_an[8]) == ("2", "2") and rows[-1][8] == "2"
 
 
 def test_scan_ids_are_kept_fifteen_days_then_forgotten(make_client, data_dir):
