@@ -66,7 +66,8 @@ def check(at: datetime, sent_at: datetime, now: datetime) -> str | None:
     skew = now - sent_at
     if abs(skew) > MAX_SKEW:
         hours = MAX_SKEW // timedelta(hours=1)
-        return f"not counted: the phone's clock is off by more than {hours} hours (sent_at), its times cannot be trusted"
+        return (f"not counted: the phone's clock is off by more than {hours} hours (sent_at), "
+                "its times cannot be trusted")
     moment = at + skew
     if moment > now + FUTURE_TOLERANCE:
         return "not counted: the scan time is in the future"
@@ -103,7 +104,8 @@ def admit(batches: Iterable[LateBatch], known: set[bytes], used: dict[tuple[date
     return outcomes
 
 
-def tallies(batches: Iterable[LateBatch], outcomes: list[list[Outcome]]) -> dict[tuple[str, date], tuple[int, datetime]]:
+def tallies(batches: Iterable[LateBatch],
+            outcomes: list[list[Outcome]]) -> dict[tuple[str, date], tuple[int, datetime]]:
     """The counted scans per (site, day) with the latest of their times, for adding to the counts."""
     counted: dict[tuple[str, date], tuple[int, datetime]] = {}
     for batch, decided in zip(batches, outcomes):

@@ -110,7 +110,8 @@ def test_each_refusal_says_why_and_counts_nothing(backend, content_dir, make_cli
 
     # A clock off by more than a day: its times cannot be trusted, even ones that look fine.
     assert results(send(client, [scan(at=now - timedelta(days=2))], sent_at=now - timedelta(days=3))) == [
-        ("refused", "not counted: the phone's clock is off by more than 26 hours (sent_at), its times cannot be trusted")]
+        ("refused",
+         "not counted: the phone's clock is off by more than 26 hours (sent_at), its times cannot be trusted")]
 
     # Daily cap per phone (3 here), then per address: another phone on the same network.
     assert results(send(client, [scan(), scan(), scan()])) == [("counted", None)] * 2 + [
