@@ -1,6 +1,6 @@
 """Every Content-Security-Policy of the app, composed from one base policy.
 
-Pages run no script, load nothing from other hosts and may not be framed; a kind of page that needs
+Pages run only the app's own scripts, load nothing from other hosts and may not be framed; a kind of page that needs
 more (the map's scripts and tiles, the admin's scripts, the API docs' inline script) says only what it
 adds or replaces.
 """
@@ -26,7 +26,13 @@ def policy(**changes: tuple[str, ...]) -> str:
 
 
 def page_policy() -> str:
-    """Visitors' pages and error pages: no script at all."""
+    """Visitors' pages and error pages: the app's own scripts only (the offline feature: /static/offline.js,
+    which registers the service worker /sw.js)."""
+    return policy(script_src=("'self'",))
+
+
+def preview_policy() -> str:
+    """A staff preview of a site page: no script at all."""
     return policy()
 
 

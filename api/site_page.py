@@ -13,6 +13,7 @@ import time
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.csp import preview_policy
 from api.i18n import COMPLETE_LANGUAGES, strings
 from api.journey_views import PartOfOut, part_of
 from api.narration_view import NarrationView, narration_view
@@ -75,7 +76,7 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
         ],
     }, page_path=None if preview else site_path(view.slug), languages=languages)
     if preview:
-        response.headers["Cache-Control"] = "no-store"
+        response.headers.update({"Cache-Control": "no-store", "Content-Security-Policy": preview_policy()})
     elif narration is not None and narration.url is None:
         response.headers["Cache-Control"] = "no-cache"
     return response
