@@ -109,7 +109,8 @@ function save(listUrl, audio) {
     var files = list.files.filter(function (f) { return audio || f.kind !== "audio"; });
     return caches.open(FILES).then(function (cache) {
       return Promise.all(files.map(function (f) {
-        return fetch(f.url, {credentials: "omit", cache: "no-cache"}).then(function (r) {
+        // "Purpose: prefetch": saving is not a visit, the server does not count it (api/counting.py)
+        return fetch(f.url, {credentials: "omit", cache: "no-cache", headers: {Purpose: "prefetch"}}).then(function (r) {
           var control = r.headers.get("cache-control") || "";
           if (!r.ok || r.redirected || /no-store|private/.test(control)) return -1;
           return r.clone().blob().then(function (b) { return cache.put(f.url, r).then(function () { return b.size; }); });
