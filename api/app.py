@@ -16,8 +16,10 @@ from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.page_cache import PageCache
 from api.print_shop import PrintShop
-from api.routes import (app_manifest, audio, health, home, journeys, offline, photos, plaque_reports, posters, qr,
-                        reports, scan, sites, stats)
+from api.routes import (audio, health, home, journeys, photos, plaque_reports, posters, qr, reports, scan, sites,
+                        stats)
+from api.routes import late_scans
+from api.routes import app_manifest, offline
 from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
@@ -111,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
     for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
                    plaque_reports, admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
-                   admin_users, admin_journeys, offline, app_manifest):
+                   admin_users, admin_journeys, late_scans, offline, app_manifest):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app

@@ -63,6 +63,11 @@ def countable_user_agent(request: Request) -> str | None:
     return None if _is_machine(user_agent) else user_agent
 
 
+def automated_client(request: Request) -> bool:
+    """Whether the request's User-Agent (whatever its method) is missing, a bot's or an HTTP tool's."""
+    return _is_machine(request.headers.get("user-agent", ""))
+
+
 @functools.lru_cache(maxsize=4096)
 def _is_machine(user_agent: str) -> bool:
     # About 100 µs for a User-Agent not seen before; real traffic repeats a few hundred, hence the cache.

@@ -151,6 +151,10 @@ class CountsOut(BaseModel):
         "someone who comes back on another day counts again"
     )
     last_visit: dt.datetime | None = Field(description="Time of the last counted visit (UTC), if any")
+    late_scans: int = Field(
+        0, description="Of the scans, those made with no signal and sent later by the phone (counted on the day "
+        "they happened; they add nothing to unique visitors)"
+    )
 
 
 class SiteStatsOut(CountsOut):
@@ -170,6 +174,7 @@ class DayOut(BaseModel):
     scans: int
     views: int
     unique_visitors: int
+    late_scans: int = Field(0, description="Of the day's scans, those sent late")
 
 
 class SiteDailyStatsOut(BaseModel):

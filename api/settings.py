@@ -72,6 +72,12 @@ class Settings(BaseSettings):
         description="Counted visits (scans and views) per client address per hour; more from one address are "
         "served but not counted. Generous, since a class or a mobile carrier puts many phones behind one address",
     )
+    late_scans_per_day: int = Field(
+        300, ge=1,
+        description="Late scans (made offline, sent later: POST /api/late-scans) counted per phone and per client "
+        "address per day; more are refused. A class saving a journey scans a few dozen plaques; a school's Wi-Fi "
+        "puts a few classes behind one address",
+    )
     listen_host: str | None = Field(
         None,
         description="The address the server listens on; `diachido serve --host` sets it. With a loopback base_url, "

@@ -24,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from sites.late_scans import KEEP_IDS, LateBatch, Outcome, admit, sender_use, tallies
 from sites.store_file import StoreDamaged, StoreFile
 
 if TYPE_CHECKING:
@@ -68,13 +69,15 @@ def vietnam_day(moment: datetime) -> date:
 class Counts:
     """Visits of one site over a day or a period.
 
-    `unique_visitors` counts distinct visitors per day; over a period it is the sum of the days.
+    `unique_visitors` counts distinct visitors per day; over a period it is the sum of the days. `late_scans`
+    are the scans among `scans` made offline and sent later (sites/late_scans.py).
     """
 
     scans: int = 0
     views: int = 0
     unique_visitors: int = 0
     last_visit: datetime | None = None
+    late_scans: int = 0
 
     @property
     def visits(self) -> int:
@@ -84,7 +87,8 @@ class Counts:
     def __add__(self, other: "Counts") -> "Counts":
         lasts = [moment for moment in (self.last_visit, other.last_visit) if moment]
         return Counts(self.scans + other.scans, self.views + other.views,
-                      self.unique_visitors + other.unique_visitors, max(lasts) if lasts else None)
+                      self.unique_visitors + other.unique_visitors, max(lasts) if lasts else None,
+                      self.late_scans + other.late_scans)
 
 
 class VisitStoreUnavailable(Exception):
@@ -103,6 +107,10 @@ class VisitStore(Protocol):
     async def record(self, visit: Visit) -> bool:
         """Whether `visit` is counted (one per visitor and site in a window, within the ceiling per address,
         see sites/visit_gate.py); a counted visit is durably stored when this returns."""
+
+    async def record_late(self, batch: LateBatch) -> list[Outcome]:
+        """Count the late scans of `batch` (sites/late_scans.admit decides, in the transaction that counts them);
+        returns what became of each, once the counted ones are durably stored."""
 
     def totals(self) -> dict[str, Counts]:
         """All-time counts of every site visited at least once, by slug."""
@@ -149,6 +157,10 @@ class VisitorHasher:
                 address = str(ip.ipv4_mapped or ipaddress.IPv6Network((ip, 64), strict=False).network_address)
         return self._hash(address, day)
 
+    def phone(self, phone_id: str, day: date) -> bytes:
+        """The id of the phone that sent late scans under `phone_id`, for the daily cap: stable for one day only."""
+        return self._hash(f"phone\n{phone_id}", day)
+
     def _hash(self, text: str, day: date) -> bytes:
         if day != self._day:  # once a day per process: a blocking call to the store
             self._key = self.keys.key(day) if self.keys else secrets.token_bytes(32)
@@ -164,6 +176,7 @@ CREATE TABLE IF NOT EXISTS daily_counts (
     views INTEGER NOT NULL DEFAULT 0,
     unique_visitors INTEGER NOT NULL DEFAULT 0,
     last_visit TEXT NOT NULL,         -- ISO 8601, UTC
+    late_scans INTEGER NOT NULL DEFAULT 0,  -- of the scans, how many were sent late (sites/late_scans.py)
     PRIMARY KEY (slug, day)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS daily_counts_by_day ON daily_counts (day);
@@ -172,7 +185,8 @@ CREATE TABLE IF NOT EXISTS site_totals (
     scans INTEGER NOT NULL DEFAULT 0,
     views INTEGER NOT NULL DEFAULT 0,
     unique_visitors INTEGER NOT NULL DEFAULT 0,
-    last_visit TEXT NOT NULL
+    last_visit TEXT NOT NULL,
+    late_scans INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 -- Today's visitor ids, to count each once per site and day; earlier days are deleted.
 CREATE TABLE IF NOT EXISTS visitors_today (
@@ -181,12 +195,39 @@ CREATE TABLE IF NOT EXISTS visitors_today (
     visitor BLOB NOT NULL,
     PRIMARY KEY (slug, day, visitor)
 ) WITHOUT ROWID;
+-- Late scans' ids (the phone's UUID), each counted once; kept until the scan is too old to be accepted anyway.
+CREATE TABLE IF NOT EXISTS late_scan_ids (
+    id BLOB PRIMARY KEY,
+    day TEXT NOT NULL                 -- the scan's day, Vietnam time
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS late_scan_ids_by_day ON late_scan_ids (day);
+-- Late scans counted per day received and sender (a phone or an address, hashed with that day's key), for the
+-- daily cap; earlier days are deleted.
+CREATE TABLE IF NOT EXISTS late_senders (
+    day TEXT NOT NULL,
+    sender BLOB NOT NULL,
+    scans INTEGER NOT NULL,
+    PRIMARY KEY (day, sender)
+) WITHOUT ROWID;
 """
+# Stores made before late scans: their count tables get the column (ALTER TABLE ADD COLUMN rewrites nothing).
+_LATE_COLUMNS = {table: f"ALTER TABLE {table} ADD COLUMN late_scans INTEGER NOT NULL DEFAULT 0"
+                 for table in ("daily_counts", "site_totals")}
 
 _ADD_DAILY = """
 INSERT INTO daily_counts (slug, day, scans, views, unique_visitors, last_visit) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (slug, day) DO UPDATE SET scans = scans + excluded.scans, views = views + excluded.views,
     unique_visitors = unique_visitors + excluded.unique_visitors, last_visit = max(last_visit, excluded.last_visit)
+"""
+_ADD_LATE_DAILY = """
+INSERT INTO daily_counts (slug, day, scans, last_visit, late_scans) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (slug, day) DO UPDATE SET scans = scans + excluded.scans, late_scans = late_scans + excluded.late_scans,
+    last_visit = max(last_visit, excluded.last_visit)
+"""
+_ADD_LATE_TOTALS = """
+INSERT INTO site_totals (slug, scans, last_visit, late_scans) VALUES (?, ?, ?, ?)
+ON CONFLICT (slug) DO UPDATE SET scans = scans + excluded.scans, late_scans = late_scans + excluded.late_scans,
+    last_visit = max(last_visit, excluded.last_visit)
 """
 _ADD_TOTALS = """
 INSERT INTO site_totals (slug, scans, views, unique_visitors, last_visit) VALUES (?, ?, ?, ?, ?)
@@ -209,7 +250,9 @@ class SQLiteVisitStore:
         self.problem: str | None = None
         self._file = StoreFile(path)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
+        self._late_pending: list[tuple[LateBatch, asyncio.Future]] = []
         self._pruned_before: date | None = None
+        self._late_pruned_before: date | None = None
         self._closed = False
         self._writer: sqlite3.Connection | None = None
         try:
@@ -235,6 +278,9 @@ class SQLiteVisitStore:
             # briefly, then fail that batch (logged) rather than stall every request.
             connection.execute("PRAGMA busy_timeout = 1000")
             connection.executescript(SCHEMA)
+            for table, add_column in _LATE_COLUMNS.items():
+                if "late_scans" not in {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}:
+                    connection.execute(add_column)
             connection.execute("PRAGMA wal_checkpoint")  # a new file gets its header now, for StoreFile's checks
             self._file.opened()
         except BaseException:
@@ -281,23 +327,46 @@ class SQLiteVisitStore:
         to a thread and back.
         """
         pending, self._pending = self._pending, []
+        self._settle(pending, self._commit)
+
+    async def record_late(self, batch: LateBatch) -> list[Outcome]:
+        if self._closed:
+            raise RuntimeError("the visit store is closed")
+        if self.problem:
+            raise VisitStoreUnavailable(self.problem)
+        loop = asyncio.get_running_loop()
+        if not self._late_pending:
+            loop.call_soon(self._commit_late_pending)
+        committed = loop.create_future()
+        self._late_pending.append((batch, committed))
+        return await committed
+
+    def _commit_late_pending(self) -> None:
+        """Commit every late batch received since the last commit, as `_commit_pending` does for visits."""
+        pending, self._late_pending = self._late_pending, []
+        self._settle(pending, self._commit_late)
+
+    def _settle(self, pending: list[tuple[object, asyncio.Future]], commit) -> None:
+        """Run `commit` on the items of `pending` in one transaction, then give each waiting request its result
+        (what `commit` returned for it, if anything) or the failure."""
         outcome: Exception | None = None
+        results = None
         try:
             changed = self._file.changed()  # a stat and a 16-byte read: the write cache would hide the damage
             if changed:
                 raise StoreDamaged(changed)
-            self._commit([visit for visit, _ in pending])
+            results = commit([item for item, _ in pending])
         except Exception as exc:
             damage = str(exc) if isinstance(exc, StoreDamaged) else self._damage_in(exc)
             if damage:
                 self._damaged(damage)
                 exc = VisitStoreUnavailable(self.problem)
             outcome = exc
-        for _, committed in pending:
+        for index, (_, committed) in enumerate(pending):
             if committed.done():  # the request was cancelled; its visit was in the batch all the same
                 continue
             if outcome is None:
-                committed.set_result(None)
+                committed.set_result(None if results is None else results[index])
             else:
                 committed.set_exception(outcome)
 
@@ -322,6 +391,39 @@ class SQLiteVisitStore:
             if self._pruned_before != today:
                 db.execute("DELETE FROM visitors_today WHERE day < ?", (today.isoformat(),))
                 self._pruned_before = today
+
+    def _commit_late(self, batches: list[LateBatch]) -> list[list[Outcome]]:
+        """Decide and count `batches` in one transaction (the write lock makes the decision atomic across
+        processes); returns the outcomes of each batch's scans."""
+        ids = list({scan.id for batch in batches for scan in batch.scans})
+        senders = {(batch.received.isoformat(), sender) for batch in batches for sender in batch.senders}
+        with self._transaction() as db:
+            known = set()
+            for start in range(0, len(ids), 500):  # SQLite allows a few thousand parameters at most
+                chunk = ids[start:start + 500]
+                known.update(row[0] for row in db.execute(
+                    f"SELECT id FROM late_scan_ids WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+            used = {(date.fromisoformat(day), sender): scans for day, sender in senders
+                    for (scans,) in db.execute("SELECT scans FROM late_senders WHERE day = ? AND sender = ?",
+                                               (day, sender))}
+            outcomes = admit(batches, known, used)
+            db.executemany("INSERT INTO late_scan_ids VALUES (?, ?)",
+                           [(scan.id, scan.day.isoformat()) for batch, decided in zip(batches, outcomes)
+                            for scan, outcome in zip(batch.scans, decided) if outcome is Outcome.COUNTED])
+            counted = [(slug, day.isoformat(), number, last.astimezone(UTC).isoformat(), number)
+                       for (slug, day), (number, last) in tallies(batches, outcomes).items()]
+            db.executemany(_ADD_LATE_DAILY, counted)
+            db.executemany(_ADD_LATE_TOTALS, [(slug, number, last, late) for slug, _, number, last, late in counted])
+            db.executemany("INSERT INTO late_senders VALUES (?, ?, ?) ON CONFLICT (day, sender)"
+                           " DO UPDATE SET scans = scans + excluded.scans",
+                           [(day.isoformat(), sender, number)
+                            for (day, sender), number in sender_use(batches, outcomes).items()])
+            today = vietnam_day(datetime.now(UTC))
+            if self._late_pruned_before != today:
+                db.execute("DELETE FROM late_scan_ids WHERE day < ?", ((today - KEEP_IDS).isoformat(),))
+                db.execute("DELETE FROM late_senders WHERE day < ?", (today.isoformat(),))
+                self._late_pruned_before = today
+        return outcomes
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -352,12 +454,13 @@ class SQLiteVisitStore:
 
     def totals(self) -> dict[str, Counts]:
         with self._reader() as db:
-            rows = db.execute("SELECT slug, scans, views, unique_visitors, last_visit FROM site_totals").fetchall()
-        return {slug: Counts(scans, views, uniques, datetime.fromisoformat(last))
-                for slug, scans, views, uniques, last in rows}
+            rows = db.execute("SELECT slug, scans, views, unique_visitors, last_visit, late_scans FROM site_totals"
+                              ).fetchall()
+        return {slug: Counts(scans, views, uniques, datetime.fromisoformat(last), late)
+                for slug, scans, views, uniques, last, late in rows}
 
     def daily(self, start: date, end: date, slugs: list[str] | None = None) -> dict[str, dict[date, Counts]]:
-        query = ("SELECT slug, day, scans, views, unique_visitors, last_visit FROM daily_counts"
+        query = ("SELECT slug, day, scans, views, unique_visitors, last_visit, late_scans FROM daily_counts"
                  " WHERE day BETWEEN ? AND ?")
         parameters: list = [start.isoformat(), end.isoformat()]
         if slugs is not None:
@@ -365,23 +468,25 @@ class SQLiteVisitStore:
             parameters += slugs
         series: dict[str, dict[date, Counts]] = {}
         with self._reader() as db:
-            for slug, day, scans, views, uniques, last in db.execute(query, parameters):
+            for slug, day, scans, views, uniques, last, late in db.execute(query, parameters):
                 series.setdefault(slug, {})[date.fromisoformat(day)] = Counts(
-                    scans, views, uniques, datetime.fromisoformat(last))
+                    scans, views, uniques, datetime.fromisoformat(last), late)
         return series
 
     def period_totals(self, start: date, end: date) -> dict[str, Counts]:
-        query = ("SELECT slug, sum(scans), sum(views), sum(unique_visitors), max(last_visit) FROM daily_counts"
-                 " WHERE day BETWEEN ? AND ? GROUP BY slug")
+        query = ("SELECT slug, sum(scans), sum(views), sum(unique_visitors), max(last_visit), sum(late_scans)"
+                 " FROM daily_counts WHERE day BETWEEN ? AND ? GROUP BY slug")
         with self._reader() as db:
             rows = db.execute(query, (start.isoformat(), end.isoformat())).fetchall()
-        return {slug: Counts(scans, views, uniques, datetime.fromisoformat(last))
-                for slug, scans, views, uniques, last in rows}
+        return {slug: Counts(scans, views, uniques, datetime.fromisoformat(last), late)
+                for slug, scans, views, uniques, last, late in rows}
 
     async def close(self) -> None:
         self._closed = True
         if self._pending:
             self._commit_pending()
+        if self._late_pending:
+            self._commit_late_pending()
         if self._writer:
             self._writer.close()
         self._file.close()

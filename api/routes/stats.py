@@ -41,7 +41,7 @@ SortKey = Literal["scans", "views", "unique", "last", "name"]
 
 
 def counts_out(counts: Counts) -> CountsOut:
-    return CountsOut(**asdict(counts))  # the same four fields
+    return CountsOut(**asdict(counts))  # the same fields
 
 
 def _sum(counts: list[Counts]) -> Counts:
@@ -96,7 +96,8 @@ def site_stats(
     return SiteDailyStatsOut(
         slug=site.slug, code=site.code, name=site.meta.name, start=start, end=end,
         total=counts_out(_sum([counts for _, counts in series])),
-        days=[DayOut(date=day, scans=c.scans, views=c.views, unique_visitors=c.unique_visitors) for day, c in series],
+        days=[DayOut(date=day, scans=c.scans, views=c.views, unique_visitors=c.unique_visitors, late_scans=c.late_scans)
+              for day, c in series],
     )
 
 
