@@ -30,7 +30,7 @@
   }
   function megabytes(bytes) {
     var format = new Intl.NumberFormat(lang, {minimumFractionDigits: 1, maximumFractionDigits: 1});
-    return format.format(Math.max(bytes / 1e6, 0.1)) + " MB";
+    return format.format(Math.max(bytes / 1e6, 0.1)) + "\u00a0MB";
   }
   function showSaved(list) {
     box.classList.add("is-saved");

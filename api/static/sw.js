@@ -9,9 +9,13 @@ var OFFLINE_PAGE = "/offline", BATCH = 100, REFRESH_MS = 60000;
 var SAVED_KINDS = /^\/(sites|journeys|photos|audio|static|icons)\//;
 var lastRefresh = 0;
 
+// The shell: the offline page, and this page script so that saved pages show their saved state offline
+// (a new version of offline.js needs a new SHELL name, which makes a new worker fetch it).
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) {
-    return fetch(OFFLINE_PAGE, {credentials: "omit"}).then(function (r) { return cache.put(OFFLINE_PAGE, r); });
+    return Promise.all([OFFLINE_PAGE, "/static/offline.js"].map(function (path) {
+      return fetch(path, {credentials: "omit"}).then(function (r) { return cache.put(path, r); });
+    }));
   }).then(function () { return self.skipWaiting(); }));
 });
 
@@ -48,7 +52,7 @@ self.addEventListener("sync", function (event) {
 });
 
 function saved(path) {
-  return caches.open(FILES).then(function (c) { return c.match(path, {ignoreSearch: true, ignoreVary: true}); });
+  return caches.match(path, {ignoreSearch: true, ignoreVary: true});
 }
 
 function records() {
