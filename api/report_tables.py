@@ -14,7 +14,8 @@ from sites.monthly import MonthlyReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ("Mã định danh / Slug", "Mã QR / Code", "Tên di tích / Site", "Tỉnh, thành / Province",
-          "Lượt quét / Scans", "Lượt xem / Views", "Khách / Visitors", "Lần đầu có lượt ghé / First visited")
+          "Lượt quét / Scans", "Lượt xem / Views", "Khách / Visitors", "Lần đầu có lượt ghé / First visited",
+          "Trong đó gửi muộn / Of which sent late")
 FIRST_VISITED = "có / yes"
 PROBLEM_HEADER = ("Ngày / Day", "Mã định danh / Slug", "Tên di tích / Site", "Vấn đề / Problem",
                   "Đã xử lý / Done")
@@ -33,9 +34,10 @@ def report_rows(report: MonthlyReport) -> list[tuple]:
     rows: list[tuple] = [HEADER]
     for row in report.rows:
         rows.append((row.slug, row.code, row.name, row.province, row.scans, row.views, row.visitors,
-                     FIRST_VISITED if row.slug in first else ""))
+                     FIRST_VISITED if row.slug in first else "", row.late_scans))
     total = report.total
-    rows.append(("", "", "Tổng / Total", report.province or "", total.scans, total.views, total.visitors, ""))
+    rows.append(("", "", "Tổng / Total", report.province or "", total.scans, total.views, total.visitors, "",
+                 total.late_scans))
     return [tuple(neutralised(cell) for cell in row) for row in rows]
 
 

@@ -29,6 +29,7 @@ class SiteMonth:
     scans: int
     views: int
     visitors: int  # unique visitors per day, added up over the month (as /api/stats/{slug} adds them)
+    late_scans: int = 0  # of the scans, those sent late (sites/late_scans.py)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class MonthlyReport:
     @property
     def total(self) -> SiteMonth:
         return SiteMonth("", "", "", self.province or "", sum(r.scans for r in self.rows),
-                         sum(r.views for r in self.rows), sum(r.visitors for r in self.rows))
+                         sum(r.views for r in self.rows), sum(r.visitors for r in self.rows),
+                         sum(r.late_scans for r in self.rows))
 
     @property
     def top(self) -> tuple[SiteMonth, ...]:
@@ -94,7 +96,7 @@ def monthly_report(store: VisitStore, registry: Registry, month: date, province:
     for site in sites:
         counts = sum((day_counts for _, day_counts in series[site.slug]), Counts())
         rows.append(SiteMonth(site.slug, site.code, site.meta.name, site.meta.address.province,
-                              counts.scans, counts.views, counts.unique_visitors))
+                              counts.scans, counts.views, counts.unique_visitors, counts.late_scans))
     rows.sort(key=lambda row: (-row.scans, -row.views))  # stable: ties stay in name order
     visited = {row.slug for row in rows if row.scans or row.views}
     before = store.period_totals(FIRST_DAY, month - timedelta(days=1))

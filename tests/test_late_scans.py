@@ -1,7 +1,9 @@
 """Late scans (`POST /api/late-scans`, issue 16): plaques scanned with no signal count once, on the day they
 were scanned, marked as sent late; anything else is refused with why and counts nothing."""
 
+import csv
 import http.client
+import io
 import json
 import shutil
 import signal
@@ -118,6 +120,14 @@ def test_each_refusal_says_why_and_counts_nothing(backend, content_dir, make_cli
     assert totals(client) == {**NOTHING, "scans": 3, "late_scans": 3}
 
 
+def test_neither_the_phone_id_nor_the_address_is_stored(make_client, data_dir):
+    client = make_client()
+    assert results(send(client, [scan()])) == [("counted", None)]
+    client.__exit__(None, None, None)
+    stored = b"".join(path.read_bytes() for path in data_dir.rglob("*") if path.is_file())
+    assert DEVICE.encode() not in stored and b"testclient" not in stored  # the TestClient's address
+
+
 def test_bots_and_tools_get_every_scan_refused(backend, make_client):
     client = make_client()
     for user_agent in ("curl/8.5.0", GOOGLEBOT, "python-requests/2.32", ""):
@@ -164,6 +174,17 @@ def test_the_stats_page_shows_the_scans_sent_late(make_client):
     page = client.get("/stats").text
     assert "Gửi muộn" in page and 'data-label="Gửi muộn">2</td>' in page
     assert "Sent late" in client.get("/stats?lang=en").text
+
+
+def test_the_monthly_report_says_how_many_scans_were_sent_late(make_client):
+    client = make_client()
+    moment = datetime.now(UTC) - timedelta(days=2)
+    assert results(send(client, [scan(at=moment), scan(at=moment)])) == [("counted", None)] * 2
+    report = client.get(f"/stats/report.csv?month={vietnam_day(moment):%Y-%m}")
+    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    assert rows[0][8] == "Trong đó gửi muộn / Of which sent late"
+    thoi_an = next(row for row in rows if row[0] == "dinh-thoi-an")
+    assert (thoi_an[4], thoi_an[8]) == ("2", "2") and rows[-1][8] == "2"
 
 
 def test_scan_ids_are_kept_fifteen_days_then_forgotten(make_client, data_dir):

@@ -221,4 +221,5 @@ def test_no_client_address_is_written_anywhere(make_client, data_dir):
     assert files and not any(b"testclient" in path.read_bytes() for path in files)
     tables = sqlite3.connect(data_dir / "visits.sqlite3").execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    assert sorted(name for (name,) in tables) == ["daily_counts", "site_totals", "visitors_today"]
+    assert sorted(name for (name,) in tables) == ["daily_counts", "late_scan_ids", "late_senders", "site_totals",
+                                                  "visitors_today"]

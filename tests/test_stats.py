@@ -32,7 +32,7 @@ def test_api_site_stats_gives_every_day_of_the_period(client):
     stats = client.get(f"/api/stats/linh-son-co-mieu?from={TODAY - timedelta(days=6)}&to={TODAY}").json()
     assert (stats["from"], stats["to"]) == (str(TODAY - timedelta(days=6)), str(TODAY))
     assert [day["date"] for day in stats["days"]] == [str(TODAY - timedelta(days=n)) for n in range(6, -1, -1)]
-    assert stats["days"][-1] == {"date": str(TODAY), "scans": 2, "views": 0, "unique_visitors": 2}
+    assert stats["days"][-1] == {"date": str(TODAY), "scans": 2, "views": 0, "unique_visitors": 2, "late_scans": 0}
     assert all(day["scans"] == 0 for day in stats["days"][:-1])
     assert stats["total"]["scans"] == 2
 
