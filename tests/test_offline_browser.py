@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 
 from api.templating import STATIC_DIR
 from bench._support import live_server
-from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, adduser, edit_site, log_in
+from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, adduser, axe_failures, edit_site, log_in
 
 JOURNEY = "/journeys/ve-nguon-o-mon"
 DESKTOP = {"width": 1366, "height": 900}
@@ -272,7 +272,9 @@ def test_screenshots_of_saving_and_of_the_offline_page(browser, offline_server, 
     save(page, "Đã lưu 5/5 điểm · ")
     page.locator("#offline-save").screenshot(path=shots / f"save-box-after-{name}.png")
     page.screenshot(path=shots / f"journey-after-{name}.png", full_page=True)
+    assert axe_failures(page, base_url, [JOURNEY]) == {}
     context.set_offline(True)
+    assert axe_failures(page, base_url, ["/stats"]) == {}  # not saved: the offline page
     page.goto(base_url + "/stats")
     page.screenshot(path=shots / f"offline-{name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
