@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 
 from api.templating import STATIC_DIR
 from bench._support import live_server
-from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, adduser, axe_failures, edit_site, log_in
+from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, add_photo, adduser, axe_failures, edit_site, log_in
 
 JOURNEY = "/journeys/ve-nguon-o-mon"
 DESKTOP = {"width": 1366, "height": 900}
@@ -69,6 +69,7 @@ def offline_server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("offline-live")
     shutil.copytree(BUNDLED_CONTENT, root / "content")
     adduser(root / "data", "hoa", "--role", "admin")
+    add_photo(root / "content", "dinh-thoi-an")
     with live_server(root / "content", root / "data", reload_interval="0.5", narrate_ahead="false") as base_url:
         yield base_url, root / "content"
 
@@ -144,6 +145,7 @@ def test_a_saved_journey_opens_offline_and_its_scans_are_counted_once_on_their_d
     context.set_offline(True)
     page.goto(base_url + "/q/thoian")
     assert page.text_content("h1") == "Đình Thới An"
+    until(lambda: page.evaluate("document.querySelector('figure img').naturalWidth") > 0)  # the saved 480 px photo
     page.goto(base_url + "/Q/PHULUONG")  # an upper-case plaque (DIACHIDO_QR_UPPERCASE)
     assert page.text_content("h1") == "Đình Phú Luông"
     page.goto(base_url + JOURNEY)
