@@ -17,7 +17,7 @@ import ipaddress
 import logging
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
@@ -346,7 +346,7 @@ class SQLiteVisitStore:
         pending, self._late_pending = self._late_pending, []
         self._settle(pending, self._commit_late)
 
-    def _settle(self, pending: list[tuple[object, asyncio.Future]], commit) -> None:
+    def _settle(self, pending: list[tuple[object, asyncio.Future]], commit: Callable[[list], list | None]) -> None:
         """Run `commit` on the items of `pending` in one transaction, then give each waiting request its result
         (what `commit` returned for it, if anything) or the failure."""
         outcome: Exception | None = None

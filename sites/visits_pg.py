@@ -178,8 +178,12 @@ class PostgresVisitStore:
                     self._unavailable(describe(exc) if isinstance(exc, psycopg.Error) else str(exc))
                     failure = VisitStoreUnavailable(self._failed)
             for index, (_, future) in enumerate(pending):
-                if not future.done():
-                    future.set_exception(failure) if outcomes is None else future.set_result(outcomes[index])
+                if future.done():  # the request was cancelled; its scans were in the batch all the same
+                    continue
+                if outcomes is None:
+                    future.set_exception(failure)
+                else:
+                    future.set_result(outcomes[index])
 
     async def _commit_late(self, batches: list[LateBatch]) -> list[list[Outcome]]:
         """Decide and count `batches` in one transaction; returns the outcomes of each batch's scans.

@@ -57,7 +57,7 @@ def test_openapi_documents_every_json_path(client):
                                     "/api/stats", "/api/stats/{slug}", "/qr/{slug}.png", "/qr/{slug}.svg",
                                     "/posters/{slug}.pdf", "/posters.pdf", "/api/journeys", "/api/journeys/{slug}",
                                     "/api/journeys/{slug}.geojson", "/journeys/{slug}.pdf", "/qr/j/{slug}.svg",
-                                    "/stats/report.{extension}"}
+                                    "/stats/report.{extension}", "/api/late-scans"}
     assert "404" in schema["paths"]["/api/sites/{slug}"]["get"]["responses"]
 
 
