@@ -10,6 +10,7 @@ def test_a_journey_list_names_every_stop_page_and_every_plaque_address(client):
     assert response.status_code == 200
     saved = response.json()
     assert saved["kind"] == "journey" and saved["url"] == "/journeys/ve-nguon-o-mon" and len(saved["stops"]) == 5
+    assert {"/j/omon", "/J/OMON", "/j/ve-nguon-o-mon"} <= set(saved["scan_paths"])
     stop = next(stop for stop in saved["stops"] if stop["slug"] == "dinh-thoi-an")
     assert stop["url"] == "/sites/dinh-thoi-an"
     assert {"/q/thoian", "/Q/THOIAN", "/q/dinh-thoi-an", "/Q/DINH-THOI-AN"} <= set(stop["scan_paths"])

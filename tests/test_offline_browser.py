@@ -148,7 +148,8 @@ def test_a_saved_journey_opens_offline_and_its_scans_are_counted_once_on_their_d
     until(lambda: page.evaluate("document.querySelector('figure img').naturalWidth") > 0)  # the saved 480 px photo
     page.goto(base_url + "/Q/PHULUONG")  # an upper-case plaque (DIACHIDO_QR_UPPERCASE)
     assert page.text_content("h1") == "Đình Phú Luông"
-    page.goto(base_url + JOURNEY)
+    page.goto(base_url + "/J/OMON")  # the journey's own QR code, on its leaflet
+    assert page.text_content("h1") == "Về nguồn Ô Môn: 5 di tích"
     assert "Đã lưu 5/5 điểm" in page.text_content("#offline-save")
     page.goto(base_url + "/sites/bay-da-pi-nang-tac")  # not part of the journey: the offline page lists what is saved
     assert "Không có mạng" in page.text_content("h1") and "You are offline" in page.text_content("h1")

@@ -55,6 +55,8 @@ class OfflineList(BaseModel):
     url: str = Field(description="The page saved")
     lang: str = Field(description="Language of the saved pages")
     version: str = Field(description="Changes whenever a saved file would change: save again then")
+    scan_paths: list[str] = Field(description="A journey's QR addresses (/j/ and /J/ with its code, slug and "
+                                              "aliases), answered offline with its saved page; none for a site")
     stops: list[OfflineStop]
     files: list[OfflineFile]
 
@@ -75,8 +77,10 @@ def journey_list(request: Request, state: StateDep, slug: str) -> OfflineList:
     sites = [stop.site for stop in journey.stops if stop.site.published]
     own = [OfflineFile(url=f"/journeys/{journey.slug}", bytes=None, kind="page")]
     source = repr((journey.meta, journey.bodies, journey.translations)).encode()
-    return _offline_list(request, state, "journey", journey.slug, journey.localized(lang).name,
-                         f"/journeys/{journey.slug}", lang, sites, own, source)
+    offline = _offline_list(request, state, "journey", journey.slug, journey.localized(lang).name,
+                            f"/journeys/{journey.slug}", lang, sites, own, source)
+    offline.scan_paths = _scan_paths("j", journey.keys())
+    return offline
 
 
 @router.get("/api/offline/sites/{slug}.json", response_model=OfflineList, responses={**NOT_FOUND},
@@ -105,10 +109,14 @@ def _offline_list(request: Request, state: AppState, kind: str, slug: str, name:
     for file in files:
         digest.update(f"{file.url} {file.bytes}\n".encode())
     stops = [OfflineStop(slug=site.slug, name=site.localized(lang).name, url=site_path(site.slug),
-                         scan_paths=[f"/{q}/{key.upper() if q == 'Q' else key}" for key in site.keys() for q in "qQ"])
-             for site in sites]
+                         scan_paths=_scan_paths("q", site.keys())) for site in sites]
     return OfflineList(kind=kind, slug=slug, name=name, url=url, lang=lang, version=digest.hexdigest()[:16],
-                       stops=stops, files=files)
+                       scan_paths=[], stops=stops, files=files)
+
+
+def _scan_paths(letter: str, keys: list[str]) -> list[str]:
+    """Every address a QR code of these `keys` may carry: /q/key and /Q/KEY (or /j/, /J/ for a journey)."""
+    return [path for key in keys for path in (f"/{letter}/{key}", f"/{letter.upper()}/{key.upper()}")]
 
 
 def _page_bytes(request: Request, state: AppState, site: Site, lang: str) -> bytes:

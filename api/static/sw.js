@@ -71,11 +71,11 @@ function record(listUrl) {
 function offline(event, url) {
   var path = url.pathname, scan = /^\/q\/[^/]+$/i.test(path);
   return records().then(function (all) {
-    var page = path;
+    var page = path, lower = path.toLowerCase();
+    function carries(item) { return (item.scan_paths || []).some(function (p) { return p.toLowerCase() === lower; }); }
     all.forEach(function (list) {
-      list.stops.forEach(function (stop) {
-        if (scan && stop.scan_paths.some(function (p) { return p.toLowerCase() === path.toLowerCase(); })) page = stop.url;
-      });
+      if (carries(list)) page = list.url;  // a journey's QR code (/j/CODE): its saved page
+      list.stops.forEach(function (stop) { if (scan && carries(stop)) page = stop.url; });
     });
     return saved(page).then(function (response) {
       if (!response) return offlinePage(all);
