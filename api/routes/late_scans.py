@@ -11,12 +11,12 @@ learns that its scans will never count and stops sending them, instead of retryi
 
 import json
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
 from starlette.exceptions import HTTPException
 
 from api.counting import automated_client
@@ -69,16 +69,26 @@ class LimitedBody(APIRoute):
 router = APIRouter(route_class=LimitedBody)
 
 
+def _text(value: object) -> object:
+    """Times come as ISO 8601 text only: pydantic would also take a number of seconds, which no phone sends."""
+    if not isinstance(value, str):
+        raise ValueError("an ISO 8601 time with its offset, as text")
+    return value
+
+
+IsoTime = Annotated[AwareDatetime, BeforeValidator(_text)]
+
+
 class LateScanIn(BaseModel):
     id: str = Field(pattern=UUID_PATTERN, description="A UUID the phone made for this scan; it counts once ever")
     code: str = Field(min_length=1, max_length=200, description="What followed /q/ or /Q/ in the scanned URL")
-    at: AwareDatetime = Field(description="The phone's clock at the scan, ISO 8601 with its offset")
+    at: IsoTime = Field(description="The phone's clock at the scan, ISO 8601 with its offset")
 
 
 class LateScansIn(BaseModel):
     device: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$",
                         description="A random id the phone keeps, for the daily cap per phone; never stored as it is")
-    sent_at: AwareDatetime = Field(description="The phone's clock now, ISO 8601 with its offset: corrects its skew")
+    sent_at: IsoTime = Field(description="The phone's clock now, ISO 8601 with its offset: corrects its skew")
     scans: list[LateScanIn] = Field(max_length=MAX_SCANS)
 
 
