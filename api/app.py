@@ -18,8 +18,8 @@ from api.headers import SecurityHeaders
 from api.page_cache import PageCache
 from api.passports import OutingGuard
 from api.print_shop import PrintShop
-from api.routes import (audio, health, home, journeys, late_scans, outings, passports, photos, plaque_reports,
-                        posters, qr, reports, scan, sites, stats)
+from api.routes import (app_manifest, audio, health, home, journeys, late_scans, offline, outings, passports, photos,
+                        plaque_reports, posters, qr, reports, scan, sites, stats)
 from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
@@ -121,8 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
     for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
-                   plaque_reports, outings, passports, late_scans, admin_auth, admin_sites, admin_photos,
-                   admin_imports, admin_reports, admin_users, admin_journeys):
+                   plaque_reports, outings, passports, late_scans, offline, app_manifest, admin_auth, admin_sites,
+                   admin_photos, admin_imports, admin_reports, admin_users, admin_journeys):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app

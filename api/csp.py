@@ -1,6 +1,6 @@
 """Every Content-Security-Policy of the app, composed from one base policy.
 
-Pages run no script, load nothing from other hosts and may not be framed; a kind of page that needs
+Pages run only the app's own scripts, load nothing from other hosts and may not be framed; a kind of page that needs
 more (the map's scripts and tiles, the admin's scripts, the API docs' inline script) says only what it
 adds or replaces.
 """
@@ -26,13 +26,14 @@ def policy(**changes: tuple[str, ...]) -> str:
 
 
 def page_policy() -> str:
-    """Visitors' pages and error pages: no script at all."""
-    return policy()
-
-
-def located_policy() -> str:
-    """A plaque's page asking a student's browser for its location (api/stamping.py): the app's own script."""
+    """Visitors' pages and error pages: the app's own scripts only (/static/offline.js, which registers the
+    service worker /sw.js, and the location check of a class outing's stamp, api/stamping.py)."""
     return policy(script_src=("'self'",))
+
+
+def preview_policy() -> str:
+    """A staff preview of a site page: no script at all."""
+    return policy()
 
 
 def map_policy(tile_origin: str, script_hash: str, cdn: tuple[str, ...] | list[str], framed_by: str) -> str:

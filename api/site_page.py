@@ -13,7 +13,7 @@ import time
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.csp import located_policy
+from api.csp import page_policy, preview_policy
 from api.i18n import COMPLETE_LANGUAGES, strings
 from api.journey_views import PartOfOut, part_of
 from api.narration_view import NarrationView, narration_view
@@ -61,7 +61,7 @@ def stamped_site_page(request: Request, state: AppState, site: Site, registry: R
 
     if note.ticket:
         response = page()
-        response.headers.update({"Cache-Control": "private, no-store", "Content-Security-Policy": located_policy()})
+        response.headers.update({"Cache-Control": "private, no-store", "Content-Security-Policy": page_policy()})
         return response
     return state.passport_pages.response(request, registry, f"{site.slug}\0{note.refused or 'stamped'}", lang, page,
                                          {"Cache-Control": "private, no-store"}, stamp=provisional_stamp(state, site))
@@ -104,7 +104,7 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
         ],
     }, page_path=None if preview else site_path(view.slug), languages=languages)
     if preview:
-        response.headers["Cache-Control"] = "no-store"
+        response.headers.update({"Cache-Control": "no-store", "Content-Security-Policy": preview_policy()})
     elif narration is not None and narration.url is None:
         response.headers["Cache-Control"] = "no-cache"
     return response

@@ -16,7 +16,7 @@ from sites.languages import valid_language_tag
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
-# Pages run no script and load nothing from other hosts; the policy makes that a rule for browsers.
+# Pages run only the app's own scripts and load nothing from other hosts; the policy makes that a rule.
 PAGE_HEADERS = {
     "Content-Security-Policy": page_policy(),
     "X-Content-Type-Options": "nosniff",

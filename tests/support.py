@@ -308,3 +308,9 @@ def silent_mp3(seconds: int) -> bytes:
     starts = [i for i in range(len(data) - 1) if data[i] == 0xFF and data[i + 1] & 0xE0 == 0xE0][:4]
     frame = data[starts[2]:starts[3]]
     return frame * (seconds * 8000 // 576)
+
+
+def add_photo(content_dir: Path, slug: str) -> None:
+    """A 2000 px photo `bay-da.jpg` on the site `slug` (its 480 px variant is what a phone saves for offline use)."""
+    Image.new("RGB", (2000, 1500), "red").save(content_dir / slug / "bay-da.jpg")
+    edit_site(content_dir, slug, photos=[{"file": "bay-da.jpg", "caption": "Bẫy đá", "credit": "Đoàn xã"}])
