@@ -1,0 +1,71 @@
+"""Certificates and class sheets as a class gets them (issue 14): the PDF states the facts with their
+diacritics, its QR code decodes (zxing-cpp) to a `/verify/` URL whose id checks out, and an id with one
+character changed, cut short, or signed with another deployment's key does not."""
+
+import secrets
+from datetime import date
+
+import pytest
+import zxingcpp
+
+from qr.certificates import CertificateText, certificate
+from qr.class_sheets import ClassSheetText, class_sheet
+from sites.certificates import CertificateFacts, sign, sqlite_certificate_key, verify
+from tests.support import BASE_URL, one_line, page_image, page_text
+
+FACTS = CertificateFacts("Nguyễn Thị Ánh Tuyết", "Lớp 10A1 – về nguồn Ô Môn", "Về nguồn Ô Môn", date(2026, 11, 30),
+                         7, 9)
+
+
+def codes(pdf: bytes) -> list[str]:
+    return [code.text for code in zxingcpp.read_barcodes(page_image(pdf)) if code.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def tampered(certificate_id: str, index: int) -> str:
+    """`certificate_id` with the character at `index` replaced by another base64url character."""
+    return certificate_id[:index] + ("A" if certificate_id[index] != "A" else "B") + certificate_id[index + 1:]
+
+
+def test_an_id_states_the_facts_and_refuses_any_change(tmp_path):
+    key = sqlite_certificate_key(tmp_path).get()
+    certificate_id = sign(FACTS, key)
+    assert verify(certificate_id, key) == FACTS
+    assert all(verify(tampered(certificate_id, index), key) is None for index in range(len(certificate_id)))
+    assert verify(certificate_id[:-1], key) is None
+    assert verify(certificate_id[:20], key) is None
+    assert verify("", key) is None and verify("!!!", key) is None and verify("Đ" * 30, key) is None
+    assert verify(certificate_id, secrets.token_bytes(32)) is None  # another deployment's key
+
+
+def test_the_key_is_made_once_and_kept_in_the_data_folder(tmp_path):
+    first, second = sqlite_certificate_key(tmp_path), sqlite_certificate_key(tmp_path)
+    assert first.get() == second.get() and len(first.get()) == 32
+    assert sqlite_certificate_key(tmp_path).get() == first.get()  # a restarted server
+    assert ((tmp_path / "certificate-key.sqlite3").stat().st_mode & 0o777) == 0o600
+
+
+@pytest.mark.parametrize("nickname", ["Nguyễn Thị Ánh Tuyết", "សុខា ស្រីពេជ្រ", "Ẩn Ặc Ỗ Ữ Ỹ " * 3])
+def test_the_certificate_prints_the_facts_and_a_code_that_verifies(tmp_path, nickname):
+    key = sqlite_certificate_key(tmp_path).get()
+    facts = CertificateFacts(nickname, FACTS.outing, FACTS.journey, FACTS.day, FACTS.score, FACTS.questions)
+    url = f"{BASE_URL}/verify/{sign(facts, key)}"
+    pdf = certificate(CertificateText(nickname, facts.outing, facts.journey, "30/11/2026", 7, 9, url,
+                                      "Thành Đoàn Cần Thơ"))
+    text = one_line(page_text(pdf))
+    for printed in ("GIẤY CHỨNG NHẬN", "Certificate of completion", facts.outing, facts.journey, "7/9",
+                    "30/11/2026", "Thành Đoàn Cần Thơ"):
+        assert printed in text
+    assert nickname.strip() in text
+    assert codes(pdf) == [url]
+    assert verify(url.rsplit("/", 1)[1], key) == facts
+
+
+def test_the_class_sheet_prints_the_code_its_link_and_the_steps():
+    url = f"{BASE_URL}/class/K7M4QZ"
+    pdf = class_sheet(ClassSheetText("K7M4QZ", url, "Lớp 10A1 – về nguồn", "Về nguồn Ô Môn",
+                                     "01/12/2026 – 05/12/2026", "Thành Đoàn Cần Thơ"))
+    text = one_line(page_text(pdf))
+    for printed in ("K7M4QZ", "Lớp 10A1 – về nguồn", "Về nguồn Ô Môn", "01/12/2026 – 05/12/2026", "mã khôi phục",
+                    "recovery code", "giấy chứng nhận", "certificate"):
+        assert printed in text
+    assert codes(pdf) == [url]
