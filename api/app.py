@@ -18,6 +18,7 @@ from api.page_cache import PageCache
 from api.print_shop import PrintShop
 from api.routes import (audio, health, home, journeys, photos, plaque_reports, posters, qr, reports, scan, sites,
                         stats)
+from api.routes import certificates
 from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
@@ -34,6 +35,7 @@ from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
 from sites.catalog import PARSE_CACHE, Catalog
+from sites.certificates import open_certificate_key
 from sites.files import make_private, private_folder
 from sites.narration import NarrationLibrary, queue_narrations
 from sites.report_guard import ReportLimiter
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports=stores.reports,
         report_limiter=ReportLimiter(staff_auth.secret),
         narrations=narrations,
+        certificate_key=open_certificate_key(settings.data_dir, stores.database),
     ))
     if settings.narrate_ahead:
         queue_narrations(narrations, catalog.registry)
@@ -111,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
     for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
                    plaque_reports, admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
-                   admin_users, admin_journeys):
+                   admin_users, admin_journeys, certificates):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app

@@ -11,6 +11,7 @@ from api.print_shop import PrintShop
 from api.settings import Settings
 from api.staff_auth import StaffAuth
 from sites.catalog import Catalog
+from sites.certificates import CertificateKey
 from sites.plaque_reports import ReportStore
 from sites.report_guard import ReportLimiter
 from sites.narration import NarrationLibrary
@@ -34,6 +35,7 @@ class AppState:
     reports: ReportStore
     report_limiter: ReportLimiter
     narrations: NarrationLibrary
+    certificate_key: CertificateKey
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 
 from sites.local_db import LocalDatabase
-from sites.postgres import PostgresDatabase
+from sites.postgres import DatabaseUnavailable, PostgresDatabase
+from sites.visits import VisitStoreUnavailable
 
 VERSION = 1
 TAG_BYTES = 16
@@ -109,6 +110,14 @@ class PostgresCertificateKey(CertificateKey):
     """The key in PostgreSQL, the same for every server of the deployment; the table is made on first use."""
 
     def _read(self) -> bytes:
-        with self.db.transaction(exclusive="certificate_key") as db:
-            db.execute(SCHEMA.format(blob="bytea"))
-        return super()._read()
+        try:
+            with self.db.transaction(exclusive="certificate_key") as db:
+                db.execute(SCHEMA.format(blob="bytea"))
+            return super()._read()
+        except DatabaseUnavailable as exc:  # answered 503, as every page that needs the shared stores
+            raise VisitStoreUnavailable(str(exc)) from exc
+
+
+def open_certificate_key(data_dir: Path, database: PostgresDatabase | None) -> CertificateKey:
+    """The deployment's key: in PostgreSQL when the stores are there, else in the data folder."""
+    return PostgresCertificateKey(database) if database else sqlite_certificate_key(data_dir)

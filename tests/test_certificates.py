@@ -11,7 +11,7 @@ import zxingcpp
 from qr.certificates import CertificateText, certificate
 from qr.class_sheets import ClassSheetText, class_sheet
 from sites.certificates import CertificateFacts, sign, sqlite_certificate_key, verify
-from tests.support import BASE_URL, one_line, page_image, page_text
+from tests.support import BASE_URL, one_line, page_image, page_text, phone
 
 FACTS = CertificateFacts("Nguyễn Thị Ánh Tuyết", "Lớp 10A1 – về nguồn Ô Môn", "Về nguồn Ô Môn", date(2026, 11, 30),
                          7, 9)
@@ -69,3 +69,23 @@ def test_the_class_sheet_prints_the_code_its_link_and_the_steps():
                     "recovery code", "giấy chứng nhận", "certificate"):
         assert printed in text
     assert codes(pdf) == [url]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+def test_verify_says_genuine_on_every_server_and_not_genuine_for_a_changed_id(make_client, tmp_path, backend):
+    """Two servers of one deployment (two data folders, one database when PostgreSQL) share the key: an id one
+    issued checks out on the other. One character changed, a cut or an absurd id is a 404 page saying so."""
+    first = make_client()
+    second = make_client(data_dir=tmp_path / "other-data") if backend else make_client()
+    certificate_id = sign(FACTS, first.app.state.services.certificate_key.get())
+    page = second.get(f"/verify/{certificate_id}?lang=vi", headers=phone(1))
+    assert page.status_code == 200
+    text = one_line(page.text)
+    assert "Chứng nhận hợp lệ" in text and "Genuine certificate" in text
+    for fact in (FACTS.nickname, FACTS.journey, FACTS.outing, "7/9", "30/11/2026"):
+        assert fact in text
+    assert 'name="robots" content="noindex"' in page.text  # nicknames stay out of search engines
+    for wrong in (tampered(certificate_id, len(certificate_id) // 2), certificate_id[:-3], "x", "A" * 3000, "%C4%90"):
+        refused = second.get(f"/verify/{wrong}?lang=en", headers=phone(1))
+        assert refused.status_code == 404, wrong
+        assert "Not a genuine certificate" in refused.text and FACTS.nickname not in refused.text
