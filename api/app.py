@@ -23,6 +23,7 @@ from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
 from api.routes.admin import journeys as admin_journeys
+from api.routes.admin import outings as admin_outings
 from api.routes.admin import photos as admin_photos
 from api.routes.admin import reports as admin_reports
 from api.routes.admin import sites as admin_sites
@@ -114,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
     for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
                    plaque_reports, admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
-                   admin_users, admin_journeys, certificates):
+                   admin_users, admin_journeys, certificates, admin_outings):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app
