@@ -5,6 +5,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
@@ -39,11 +40,13 @@ from sites.catalog import PARSE_CACHE, Catalog
 from sites.certificates import open_certificate_key
 from sites.files import make_private, private_folder
 from sites.narration import NarrationLibrary, queue_narrations
+from sites.outings import OutingStore
 from sites.report_guard import ReportLimiter
 from sites.stores import open_stores
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
+PURGE_INTERVAL = 86_400  # seconds between deletions of class outings past their retention
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app on `settings` (default: from DIACHIDO_* environment variables).
@@ -67,11 +70,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         watcher = None
         if settings.reload_interval:
             watcher = asyncio.create_task(_watch_content(catalog, settings.reload_interval))
+        purger = asyncio.create_task(_purge_outings(stores.outings, timedelta(days=settings.outing_retention_days)))
         yield
-        if watcher:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+        for task in (watcher, purger):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await stores.close()
         print_shop.close()
 
@@ -104,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         report_limiter=ReportLimiter(staff_auth.secret),
         narrations=narrations,
         certificate_key=open_certificate_key(settings.data_dir, stores.database),
+        outings=stores.outings,
     ))
     if settings.narrate_ahead:
         queue_narrations(narrations, catalog.registry)
@@ -129,3 +135,15 @@ async def _watch_content(catalog: Catalog, interval: float) -> None:
             await asyncio.to_thread(catalog.reload_if_changed)
         except Exception:
             log.exception("reloading %s failed; still serving the previous content", catalog.content_dir)
+
+
+async def _purge_outings(outings: OutingStore, retention: timedelta) -> None:
+    """Delete the class outings that ended more than `retention` ago, at startup and then daily."""
+    while True:
+        try:
+            purged = await asyncio.to_thread(outings.purge, datetime.now(UTC), retention)
+            if purged:
+                log.info("deleted %d class outing(s) past their retention", purged)
+        except Exception:
+            log.exception("deleting old class outings failed; trying again tomorrow")
+        await asyncio.sleep(PURGE_INTERVAL)

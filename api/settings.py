@@ -93,6 +93,11 @@ class Settings(BaseSettings):
         description="Make every published site's automatic narration in the background at startup and after each "
         "content reload (one low-priority thread); off: each is made when a page first asks for it",
     )
+    outing_retention_days: int = Field(
+        90, ge=1,
+        description="Days a class outing's data (nicknames, stamps, answers) is kept after the outing closes or its "
+        "period ends; then it is deleted (checked at startup and daily)",
+    )
 
     @property
     def secure_cookies(self) -> bool:

@@ -12,6 +12,7 @@ from api.settings import Settings
 from api.staff_auth import StaffAuth
 from sites.catalog import Catalog
 from sites.certificates import CertificateKey
+from sites.outings import OutingStore
 from sites.plaque_reports import ReportStore
 from sites.report_guard import ReportLimiter
 from sites.narration import NarrationLibrary
@@ -36,6 +37,7 @@ class AppState:
     report_limiter: ReportLimiter
     narrations: NarrationLibrary
     certificate_key: CertificateKey
+    outings: OutingStore
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

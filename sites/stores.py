@@ -4,6 +4,8 @@ process), or PostgreSQL when a database URL is given (many processes and servers
 from dataclasses import dataclass
 from pathlib import Path
 
+from sites.outings import OUTINGS_FILE, OutingStore, SQLiteOutingStore
+from sites.outings_pg import PostgresOutingStore
 from sites.plaque_reports import REPORTS_FILE, PostgresReportStore, ReportStore, SQLiteReportStore
 from sites.postgres import PostgresDatabase
 from sites.sessions import SESSIONS_FILE, PostgresSessionStore, SessionStore, SQLiteSessionStore
@@ -18,13 +20,15 @@ VISITS_FILE = "visits.sqlite3"
 
 @dataclass
 class Stores:
-    """The visit store, the visitor hasher (with its daily key), sessions, login throttling and plaque reports."""
+    """The visit store, the visitor hasher (with its daily key), sessions, login throttling, plaque reports and
+    class outings."""
 
     visits: VisitStore
     hasher: VisitorHasher
     sessions: SessionStore
     throttle: ThrottleStore
     reports: ReportStore
+    outings: OutingStore
     database: PostgresDatabase | None = None
 
     async def close(self) -> None:
@@ -48,8 +52,8 @@ def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> S
         database = PostgresDatabase(database_url)
         return Stores(PostgresVisitStore(database, per_address), VisitorHasher(PostgresKeyStore(database)),
                       PostgresSessionStore(database), PostgresThrottleStore(database), PostgresReportStore(database),
-                      database)
+                      PostgresOutingStore(database), database)
     return Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)),
                   VisitorHasher(SQLiteKeyStore(data_dir / KEYS_FILE)),
                   SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE),
-                  SQLiteReportStore(data_dir / REPORTS_FILE))
+                  SQLiteReportStore(data_dir / REPORTS_FILE), SQLiteOutingStore(data_dir / OUTINGS_FILE))
