@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import zxingcpp
 from openpyxl import load_workbook
 
+from api.outing_tables import journey_questions
 from sites.visits import VIETNAM_TIME, vietnam_day
 from tests.support import BASE_URL, one_line, page_image, page_text, post_form
 
@@ -123,3 +124,25 @@ def test_closing_and_deleting_need_the_confirmation(staff_client):
     deleted = post_form(lan, f"{page}/delete", {"confirm": "yes"}, page=page)
     assert deleted.status_code == 303 and store.get(code) is None and store.table(code) == []
     assert lan.get(page).status_code == 404
+
+
+def test_organisers_see_each_journeys_outings_in_the_statistics(staff_client):
+    lan = staff_client("lan")
+    code = create(lan)
+    store, now = outings(lan), datetime.now(UTC)
+    journey = lan.app.state.services.catalog.journeys.get(JOURNEY)
+    questions = journey_questions(journey)
+    finisher, starter = store.join(code, "Ánh", now).passport, store.join(code, "Bảo", now).passport
+    for slug, ids in questions.items():
+        store.stamp(finisher.id, slug, now)
+        for question in ids:
+            store.answer(finisher.id, slug, question, 1, True, now)
+    store.stamp(starter.id, journey.stops[0].site.slug, now)
+    total = sum(map(len, questions.values()))
+    figures = next(row for row in lan.get("/api/stats").json()["journeys"] if row["slug"] == JOURNEY)["class_outings"]
+    assert figures == {"outings": 1, "students": 2, "completed": 1, "completion_rate": 0.5,
+                       "average_score": total / 2}
+    page = one_line(lan.get("/stats?lang=en").text)
+    assert "Class outings" in page and "1 (50%)" in page and f"{total / 2:.1f}/{total}" in page
+    summary = one_line(lan.get("/admin/outings").text)
+    assert "Theo hành trình" in summary and "1 (50%)" in summary
