@@ -16,9 +16,10 @@ from api.base_maps import BaseMapCache
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.page_cache import PageCache
+from api.passports import OutingGuard
 from api.print_shop import PrintShop
-from api.routes import (audio, health, home, journeys, photos, plaque_reports, posters, qr, reports, scan, sites,
-                        stats)
+from api.routes import (audio, health, home, journeys, outings, passports, photos, plaque_reports, posters, qr,
+                        reports, scan, sites, stats)
 from api.routes import certificates
 from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         narrations=narrations,
         certificate_key=open_certificate_key(settings.data_dir, stores.database),
         outings=stores.outings,
+        outing_guard=OutingGuard(staff_auth.secret),
     ))
     if settings.narrate_ahead:
         queue_narrations(narrations, catalog.registry)
@@ -120,8 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
     for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
-                   plaque_reports, admin_auth, admin_sites, admin_photos, admin_imports, admin_reports,
-                   admin_users, admin_journeys, certificates, admin_outings):
+                   plaque_reports, outings, certificates, passports, admin_auth, admin_sites, admin_photos, admin_imports,
+                   admin_reports, admin_users, admin_journeys, admin_outings):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app

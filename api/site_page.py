@@ -17,6 +17,7 @@ from api.i18n import COMPLETE_LANGUAGES, strings
 from api.journey_views import PartOfOut, part_of
 from api.narration_view import NarrationView, narration_view
 from api.schemas import SiteOut
+from api.stamping import StampNote
 from api.state import AppState
 from api.templating import render
 from api.view_models import site_out, site_path
@@ -41,6 +42,17 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
                                      stamp=provisional_stamp(state, site))
 
 
+def stamped_site_page(request: Request, state: AppState, site: Site, registry: Registry, lang: str,
+                      stamp: StampNote) -> HTMLResponse:
+    """The site page with a student's passport note on top (stamped, or why not): personal, so rendered for
+    this request only, never kept in or served from the page cache, and never stored by a browser or proxy."""
+    response = render_site(request, site_out(site, lang, state.settings.base_url, registry), lang,
+                           state.settings.base_url, journeys=part_of(state.catalog.journeys.through(site), site, lang),
+                           narration=narration_view(state.narrations, site, lang), stamp=stamp)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def provisional_stamp(state: AppState, site: Site) -> tuple[int, int]:
     """Changes when a "being prepared" page of `site` should be rendered again: a narration job of the site
     finished, or half a minute passed (a job refused by a full queue is then asked for again)."""
@@ -55,7 +67,8 @@ def site_page_response(request: Request, site: Site, registry: Registry, base_ur
 
 
 def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False,
-                journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None) -> HTMLResponse:
+                journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None,
+                stamp: StampNote | None = None) -> HTMLResponse:
     """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
     stays on the preview. Its picker offers the languages of the site's text and of the whole interface.
     While its `narration` is being prepared the page is not cached (it will have a player soon)."""
@@ -66,6 +79,7 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
         "preview": preview,
         "journeys": journeys or [],
         "narration": narration,
+        "stamp": stamp,
         "canonical": page_url,
         "alternates": [(code, f"{view.url}?lang={code}") for code in languages] + [("x-default", view.url)],
         "og_image": base_url + view.photos[0].url_large if view.photos else None,

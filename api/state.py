@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI, Request
 
 from api.base_maps import BaseMapCache
 from api.page_cache import PageCache
+from api.passports import OutingGuard
 from api.print_shop import PrintShop
 from api.settings import Settings
 from api.staff_auth import StaffAuth
@@ -38,6 +39,7 @@ class AppState:
     narrations: NarrationLibrary
     certificate_key: CertificateKey
     outings: OutingStore
+    outing_guard: OutingGuard
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

@@ -27,7 +27,7 @@ from sites.text import fold
 
 ChoiceLabels = Mapping[str, Mapping[str, str]]  # column -> {label in any language: value}
 PROPOSED = {"slug", "code"}  # proposed from the name when left empty
-NOT_IMPORTED = {"photos", "narration", "published", "translation_reviewed"}  # files, or decided in the admin
+NOT_IMPORTED = {"photos", "narration", "published", "translation_reviewed", "quiz"}  # files, or decided in the admin
 IMPORT_TRANSLATION = "en"  # the translation the sample and the import page show; any BCP 47 tag works
 
 

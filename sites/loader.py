@@ -15,10 +15,12 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from sites.frontmatter import FrontMatterError, ParsedFiles
-from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, file_language, language_tag
+from sites.languages import (SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, content_file_name, file_language,
+                             language_tag)
 from sites.messages import PATTERN_HINTS, english
 from sites.models import JOURNEYS_FOLDER, PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.photos import PhotoError, upright_size
+from sites.quiz import quiz_problems, translation_problems
 from sites.recordings import RecordingFileError, recording_file
 from sites.registry import Registry, SiteNotFound
 from sites.site import PhotoFile, RecordingFile, Site
@@ -133,12 +135,23 @@ def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[Cont
         translation, translated_body = _read_model(path, Translation, parsed, errors)
         if translation is not None:
             translations[lang], bodies[lang] = translation, translated_body or ""
+    if meta is not None:
+        errors += _quiz_errors(folder, meta, translations)
     photos = _read_photos(index, folder, meta, errors) if meta is not None else []
     recordings = _read_recordings(index, folder, meta, [SOURCE_LANGUAGE, *translations], errors) if meta else {}
     if errors or meta is None:
         return None, errors
     return Site(meta=meta, folder=folder, bodies=bodies, translations=translations, photos=photos,
                 recordings=recordings), []
+
+
+def _quiz_errors(folder: Path, meta: SiteFrontMatter, translations: Mapping[str, Translation]) -> list[ContentError]:
+    """The quiz's problems beyond one question, each named by its file (index.md or the translation's)."""
+    found = [(SOURCE_LANGUAGE, problem) for problem in quiz_problems(meta.quiz)]
+    found += [(lang, problem) for lang, translation in translations.items()
+              for problem in translation_problems(meta.quiz, translation.quiz)]
+    return [ContentError.of(str(folder / content_file_name(lang)), field, type_, **ctx)
+            for lang, (field, type_, ctx) in found]
 
 
 def translation_files(folder: Path, errors: list[ContentError]) -> list[tuple[str, Path]]:

@@ -7,7 +7,7 @@ silently dropped. Every field has a description; the README documents each one (
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from sites.messages import ENGLISH
@@ -163,6 +163,67 @@ class Source(StrictModel):
     title: Text | None = Field(None, description="Publisher or title of the source")
 
 
+# A site's quiz (docs/quiz.md): 1-5 questions of 2-6 choices, one of them right; limits keep a question
+# readable on a phone screen.
+QUIZ_QUESTIONS = (1, 5)
+QUIZ_CHOICES = (2, 6)
+QUESTION_MAX = 300
+CHOICE_MAX = 150
+EXPLANATION_MAX = 600
+QUIZ_ID_MAX = 40
+
+QuizId = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=QUIZ_ID_MAX)]
+QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=QUESTION_MAX)]
+ChoiceText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CHOICE_MAX)]
+ExplanationText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=EXPLANATION_MAX)]
+
+
+def _distinct_choices(choices: list[str]) -> list[str]:
+    """Two equal choices would make two right answers, or a wrong one that reads as right."""
+    seen: dict[str, int] = {}
+    for number, choice in enumerate(choices, start=1):
+        if (first := seen.setdefault(choice.casefold(), number)) != number:
+            raise PydanticCustomError("quiz_choice_twice", ENGLISH["quiz_choice_twice"],
+                                      {"number": number, "first": first})
+    return choices
+
+
+Choices = Annotated[list[ChoiceText], Field(min_length=QUIZ_CHOICES[0], max_length=QUIZ_CHOICES[1]),
+                    AfterValidator(_distinct_choices)]
+
+
+class QuizQuestion(StrictModel):
+    """One multiple-choice question of a site's quiz, in Vietnamese, with its right answer."""
+
+    id: QuizId = Field(description="Lower-case ASCII `a-z0-9-`, unique in the site; names the question in "
+                       "translations and in students' answers, so it never changes once used")
+    question: QuestionText = Field(description=f"The question (at most {QUESTION_MAX} characters)")
+    choices: Choices = Field(description=f"{QUIZ_CHOICES[0]}-{QUIZ_CHOICES[1]} different answers to choose "
+                             f"from, each at most {CHOICE_MAX} characters")
+    answer: int = Field(ge=1, description="The number of the right choice, counting from 1")
+    explanation: ExplanationText = Field(description="Shown after answering: why the answer is right, from the "
+                                         f"site's own story (at most {EXPLANATION_MAX} characters)")
+
+    @field_validator("answer")
+    @classmethod
+    def _a_choice(cls, answer: int, info: ValidationInfo) -> int:
+        choices = info.data.get("choices")
+        if choices is not None and answer > len(choices):
+            raise PydanticCustomError("quiz_answer", ENGLISH["quiz_answer"], {"answer": answer, "count": len(choices)})
+        return answer
+
+
+class QuizTranslation(StrictModel):
+    """One question of the quiz in a translation: the same `id`, the texts in this language, the choices in
+    the same order as in Vietnamese (the right answer is the Vietnamese file's)."""
+
+    id: QuizId = Field(description="The `id` of the Vietnamese question this translates")
+    question: QuestionText = Field(description="The question in this language")
+    choices: Choices = Field(description="The choices in this language, as many and in the same order as in "
+                             "Vietnamese")
+    explanation: ExplanationText = Field(description="The explanation in this language")
+
+
 class SiteFrontMatter(StrictModel):
     """Front matter of `content/<slug>/index.md`, in Vietnamese."""
 
@@ -188,6 +249,10 @@ class SiteFrontMatter(StrictModel):
     )
     sources: list[Source] = Field(default_factory=list, description="Where the facts come from")
     tags: list[Text] = Field(default_factory=list, description="Free keywords that help search")
+    quiz: list[QuizQuestion] = Field(
+        default_factory=list, min_length=QUIZ_QUESTIONS[0], max_length=QUIZ_QUESTIONS[1],
+        description=f"{QUIZ_QUESTIONS[0]}-{QUIZ_QUESTIONS[1]} multiple-choice questions on the site's story "
+        "(docs/quiz.md); omit for no quiz")
     published: bool = Field(True, description="False for a draft, which is not served to visitors")
 
     @field_validator("slug")
@@ -217,6 +282,10 @@ class Translation(StrictModel):
         description="Summary in this language"
     )
     built: Text | None = Field(None, description="`built` in this language")
+    quiz: list[QuizTranslation] = Field(
+        default_factory=list, min_length=QUIZ_QUESTIONS[0], max_length=QUIZ_QUESTIONS[1],
+        description="The quiz in this language: every Vietnamese question, by `id`; omit to show the quiz in "
+        "Vietnamese")
     translation_reviewed: bool = Field(
         False, description="True once a native speaker has checked the translation; until then the page says it "
         "awaits review"

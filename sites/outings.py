@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sites.local_db import LocalDatabase
 from sites.postgres import PostgresDatabase
 from sites.text import nfc
 from sites.visits import VIETNAM_TIME
+
+if TYPE_CHECKING:
+    from sites.journeys import Journey
 
 OUTINGS_FILE = "outings.sqlite3"
 # Codes people read aloud and type on a phone: no 0/O, 1/I.
@@ -224,6 +227,12 @@ class OutingStore(Protocol):
 
     def purge(self, now: datetime, retention: timedelta) -> int:
         """Delete the outings that ended more than `retention` before `now`; returns how many."""
+
+
+def journey_questions(journey: "Journey") -> dict[str, tuple[str, ...]]:
+    """Each stop of `journey` (its site's slug) with the ids of its quiz's questions: what a passport must
+    stamp and answer to be complete (`Progress.complete`)."""
+    return {stop.site.slug: tuple(question.id for question in stop.site.quiz) for stop in journey.stops}
 
 
 def normalize_code(text: str) -> str:

@@ -1,7 +1,7 @@
 """Write validated front matter and a Markdown body back as a content file, in the hand-written style.
 
 The style is that of the files in content/: fields in the model's order, nested blocks indented by two
-spaces, lists of words on one line (`tags: [đình, ô môn]`), Vietnamese letters as they are, double
+spaces, lists of words on one line (`tags: [đình, ô môn]`) but a question's choices one a line, Vietnamese letters as they are, double
 quotes only where YAML needs quotes, and no line folding. Defaults are left out, except `published`,
 which staff look for. A file written here loads back into the very same model.
 """
@@ -27,9 +27,26 @@ def _represent_list(dumper: yaml.SafeDumper, items: list) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=words)
 
 
+class _Sentences(list):
+    """A list of sentences (a question's choices): one item a line, however short, as staff write them."""
+
+
 _Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(_Sentences, lambda dumper, items: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", items, flow_style=False))
 
 ALWAYS_WRITTEN = {"published"}
+SENTENCE_LISTS = {"choices"}
+
+
+def _with_sentences(data: object) -> object:
+    """`data` with the lists named in SENTENCE_LISTS marked to be written one item a line."""
+    if isinstance(data, dict):
+        return {key: _Sentences(value) if key in SENTENCE_LISTS and isinstance(value, list) else
+                _with_sentences(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_with_sentences(item) for item in data]
+    return data
 
 
 def front_matter_data(model: BaseModel) -> dict:
@@ -37,7 +54,7 @@ def front_matter_data(model: BaseModel) -> dict:
     data = model.model_dump(mode="json", exclude_defaults=True)
     for name in ALWAYS_WRITTEN & set(type(model).model_fields):
         data[name] = getattr(model, name)
-    return {name: data[name] for name in type(model).model_fields if name in data}
+    return _with_sentences({name: data[name] for name in type(model).model_fields if name in data})
 
 
 def content_file(model: BaseModel, body: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from sites.markdown import render_markdown
 from sites.languages import SOURCE_LANGUAGE, base_language, source_first
 from sites.models import CAPTION_LANGUAGE, SiteFrontMatter, Translation
+from sites.quiz import Question, Quiz, localized_quiz
 from sites.text import fold
 
 
@@ -123,6 +124,16 @@ class Site:
             if candidate in self.translations:
                 return candidate
         return SOURCE_LANGUAGE
+
+    @property
+    def quiz(self) -> tuple[Question, ...]:
+        """The quiz in Vietnamese (empty when the site has none); see `sites.quiz`."""
+        return self.quiz_in(SOURCE_LANGUAGE).questions
+
+    def quiz_in(self, lang: str) -> Quiz:
+        """The quiz in `lang` (or its base language), else in Vietnamese; `Quiz.lang` says which."""
+        translation = self.translations.get(self.content_language(lang))
+        return localized_quiz(self.meta.quiz, translation.quiz if translation else (), self.content_language(lang))
 
     def body_html(self, lang: str) -> str:
         """The story in `lang` (Vietnamese when not translated) as sanitised HTML."""

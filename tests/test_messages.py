@@ -28,8 +28,12 @@ VALID = {
                                                 "credit": "Đoàn xã"}],
         "sources": [{"url": "https://example.org/a", "title": "Nguồn"}], "tags": ["đình"], "published": True,
         "narration": {"vi": {"file": "thuyet-minh.mp3", "narrator": "Đoàn xã"}},
+        "quiz": [{"id": "nam-dung", "question": "Đình dựng năm nào?", "choices": ["1832", "1852"], "answer": 1,
+                  "explanation": "Năm 1832."}],
     },
     Translation: {"name": "Thới An Communal House", "summary": "A communal house.", "built": "1852",
+                  "quiz": [{"id": "nam-dung", "question": "When was it built?", "choices": ["1832", "1852"],
+                            "explanation": "In 1832."}],
                   "translation_reviewed": False},
 }
 
@@ -38,6 +42,7 @@ VALIDATOR_CASES = {
     "SiteFrontMatter._not_reserved": (("slug",), "con"),
     "SiteFrontMatter._lower_case": None,
     "Location._inside_vietnam": (("location",), {"lat": 50.0, "lon": 10.0}),
+    "QuizQuestion._a_choice": (("quiz", 0, "answer"), 3),
 }
 
 

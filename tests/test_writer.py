@@ -58,7 +58,9 @@ def test_written_file_looks_hand_written():
     text = content_file(site.meta, site.bodies["vi"])
     assert text.startswith("---\nname: Đình Thới An\nslug: dinh-thoi-an\ncode: thoian\ncategory: dinh\n")
     assert "\nsources:\n  - url: https://bantongiao.cantho.gov.vn/common/baiviet/idbv/55\n    title: " in text
-    assert "\ntags: [đình, ô môn, kháng chiến, lễ hội]\npublished: true\n---\n## Lịch sử\n" in text
+    assert "\ntags: [đình, ô môn, kháng chiến, lễ hội]\nquiz:\n  - id: dinh-dau-tien\n    question: Năm 1832, " in text
+    assert "\n    choices:\n      - Gạch và ngói\n      - Tre lá\n" in text, "a question's choices go one a line"
+    assert "\npublished: true\n---\n## Lịch sử\n" in text
 
 
 def test_a_new_site_is_a_folder_of_ordinary_files(writer, content_dir):

@@ -30,8 +30,9 @@ from sites.writer import site_version
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 # Translations the form has a fieldset for; the fields of any other (Khmer…) pass through as hidden inputs,
-# so that saving the form keeps them.
+# so that saving the form keeps them, as do the quiz's (`quiz.0.question`, `en.quiz.0.question`).
 FORM_TRANSLATIONS = ("en",)
+QUIZ_FIELD = "quiz"
 # The answer to a refused save: the status of the first of these problem types it holds, else 422.
 # What a save button does to the site's state: publish, take back to a draft (unpublish), or keep it.
 PUBLISH_ACTIONS = {"publish": True, "unpublish": False}
@@ -152,8 +153,9 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
         # today's address, suggested from the maintained list of the province's wards; staff confirm it
         "wards": [f"{ward}, {province}" for province in [str(values.get("address.province", ""))]
                   for ward in current_wards(province)],
-        "hidden_translations": {name: value for name, value in values.items()
-                                if translation_language(name) not in (None, *FORM_TRANSLATIONS)},
+        "hidden_fields": {name: value for name, value in values.items()
+                          if translation_language(name) not in (None, *FORM_TRANSLATIONS)
+                          or QUIZ_FIELD in name.split(".")[:2]},
         "source_rows": range(row_count(values, "sources") + 2),
         "photo_rows": range(row_count(values, "photos")),
     }, status_code)

@@ -1,0 +1,106 @@
+"""A student's passport across the pages of a class outing (issue 14): the cookie that holds it, the signed
+tokens of its forms, the limits on joining, and the HTTP status of each refusal.
+
+The cookie holds the passport's secret token (HttpOnly, SameSite=Lax: another site cannot read it, nor post a
+form with it); the store keeps only the token's hash. Forms carry a token signed with the app's secret:
+the join and recover forms a token naming the class and when the form was served, the quiz forms one bound
+to the passport cookie (as the staff forms are bound to the session).
+"""
+
+import asyncio
+import hashlib
+import hmac
+import time
+from datetime import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from api.i18n import format_moment
+from api.settings import Settings
+from sites.outings import Passport, Refusal
+from sites.report_guard import TOKEN_LIFETIME, ReportLimiter
+from sites.visits import VIETNAM_TIME
+
+if TYPE_CHECKING:  # api.state holds an OutingGuard
+    from api.state import AppState
+
+PASSPORT_COOKIE = "passport"
+COOKIE_SECONDS = 365 * 24 * 3600  # the store deletes the passport long before (DIACHIDO_OUTING_RETENTION_DAYS)
+# Generous: a class behind one school router shares an address (docs: field notes on carrier NAT).
+JOINS_PER_ADDRESS = 120  # passports made per address and hour
+JOINS_PER_DAY = 20_000
+RECOVERIES_PER_ADDRESS = 30  # recovery attempts per address and hour: guessing a code of 32^8 is hopeless
+RECOVERIES_PER_DAY = 5_000
+
+# What each refusal answers: the page with the translated `outing_refused_<reason>` message.
+REFUSAL_STATUS = {
+    Refusal.UNKNOWN_CODE: 404, Refusal.NOT_ACTIVE: 403, Refusal.NICKNAME_EMPTY: 422, Refusal.NICKNAME_TOO_LONG: 422,
+    Refusal.NICKNAME_TAKEN: 409, Refusal.NO_PASSPORT: 403, Refusal.WRONG_RECOVERY: 422, Refusal.NOT_A_STOP: 404,
+    Refusal.NOT_STAMPED: 403, Refusal.NO_QUESTION: 422, Refusal.ANSWERED: 409, Refusal.OUTSIDE_WINDOW: 403,
+}
+
+
+@dataclass
+class OutingGuard:
+    """Rate limits (per address, per process) on making passports and on recovery attempts. Answers need none:
+    a passport answers each question once, and making passports is limited."""
+
+    secret: str
+    joins: ReportLimiter = field(init=False)
+    recoveries: ReportLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_DAY)
+        self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_DAY)
+
+
+async def current_passport(request: Request, state: "AppState") -> Passport | None:
+    """The passport whose token the request's cookie holds, if any (a store read in a thread)."""
+    token = request.cookies.get(PASSPORT_COOKIE)
+    return await asyncio.to_thread(state.outings.passport, token) if token else None
+
+
+def give_passport(response: Response, token: str, settings: Settings) -> None:
+    """Let the browser keep the passport `token`."""
+    response.set_cookie(PASSPORT_COOKIE, token, max_age=COOKIE_SECONDS, path="/", httponly=True, samesite="lax",
+                        secure=settings.secure_cookies)
+
+
+def class_form_token(secret: str, purpose: str, code: str, issued: int | None = None) -> str:
+    """The token of a `purpose` form ("join", "recover") of class `code`, served at `issued` (now)."""
+    issued = int(time.time()) if issued is None else issued
+    return f"{issued}.{_sign(secret, purpose, code, str(issued))}"
+
+
+def class_form_token_ok(secret: str, purpose: str, code: str, token: str, now: float) -> bool:
+    """Whether `token` is a `class_form_token` of this form and class, at most TOKEN_LIFETIME seconds old."""
+    issued, _, signature = token.partition(".")
+    if not issued.isdigit() or not hmac.compare_digest(signature, _sign(secret, purpose, code, issued)):
+        return False
+    return 0 <= now - int(issued) <= TOKEN_LIFETIME
+
+
+def answer_form_token(secret: str, request: Request) -> str:
+    """The token of the quiz forms of the passport in the request's cookie."""
+    return _sign(secret, "answer", request.cookies.get(PASSPORT_COOKIE, ""))
+
+
+def answer_form_token_ok(secret: str, request: Request, token: str) -> bool:
+    return hmac.compare_digest(token, answer_form_token(secret, request))
+
+
+def _sign(secret: str, *parts: str) -> str:
+    return hmac.new(secret.encode(), "\0".join(("outing", *parts)).encode(), hashlib.sha256).hexdigest()
+
+
+def client_address(request: Request) -> str:
+    """For the rate limits only (kept as a keyed hash in memory, never stored)."""
+    return request.client.host if request.client else ""
+
+
+def vietnam_moment(moment: datetime, lang: str) -> str:
+    """`moment` as a date and time in Vietnam, written as people of `lang` write them."""
+    return format_moment(moment.astimezone(VIETNAM_TIME), lang)
