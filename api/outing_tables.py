@@ -8,7 +8,7 @@ from datetime import datetime
 
 from api.report_tables import neutralised, table_csv, table_xlsx
 from sites.journeys import Journey
-from sites.outings import Outing, Progress
+from sites.outings import Outing, Progress, journey_questions
 from sites.visits import VIETNAM_TIME
 
 STAMP_FORMAT = "%d/%m/%Y %H:%M"
@@ -34,11 +34,6 @@ class OutingTable:
     stops: tuple[str, ...]
     questions: int
     rows: tuple[StudentRow, ...]
-
-
-def journey_questions(journey: Journey) -> dict[str, list[str]]:
-    """The question ids of each stop of `journey` (stop slug -> ids): what a complete passport answers."""
-    return {stop.site.slug: [question.id for question in stop.site.quiz] for stop in journey.stops}
 
 
 def outing_table(journey: Journey, students: list[Progress]) -> OutingTable:

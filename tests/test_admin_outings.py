@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import zxingcpp
 from openpyxl import load_workbook
 
-from api.outing_tables import journey_questions
+from sites.outings import journey_questions
 from sites.visits import VIETNAM_TIME, vietnam_day
 from tests.support import BASE_URL, one_line, page_image, page_text, post_form
 

@@ -3,7 +3,7 @@ diacritics, its QR code decodes (zxing-cpp) to a `/verify/` URL whose id checks 
 character changed, cut short, or signed with another deployment's key does not."""
 
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import zxingcpp
@@ -11,6 +11,7 @@ import zxingcpp
 from qr.certificates import CertificateText, certificate
 from qr.class_sheets import ClassSheetText, class_sheet
 from sites.certificates import CertificateFacts, sign, sqlite_certificate_key, verify
+from sites.outings import journey_questions
 from tests.support import BASE_URL, one_line, page_image, page_text, phone
 
 FACTS = CertificateFacts("Nguyễn Thị Ánh Tuyết", "Lớp 10A1 – về nguồn Ô Môn", "Về nguồn Ô Môn", date(2026, 11, 30),
@@ -89,3 +90,40 @@ def test_verify_says_genuine_on_every_server_and_not_genuine_for_a_changed_id(ma
         refused = second.get(f"/verify/{wrong}?lang=en", headers=phone(1))
         assert refused.status_code == 404, wrong
         assert "Not a genuine certificate" in refused.text and FACTS.nickname not in refused.text
+
+
+def test_a_complete_passport_downloads_a_certificate_that_verifies(make_client):
+    """Through the app: no passport is refused (403), an incomplete one says what is missing (409), a complete
+    one gets the PDF whose QR code opens a page that says genuine; one character changed is refused."""
+    client = make_client()
+    services = client.app.state.services
+    store, now = services.outings, datetime.now(UTC)
+    journey = services.catalog.journeys.get("ve-nguon-o-mon")
+    outing = store.create(journey.slug, "Lớp 10A1 – về nguồn", journey.meta.province, now - timedelta(hours=1),
+                          now + timedelta(days=1), "lan", now)
+    joined = store.join(outing.code, "Ánh Tuyết", now)
+    assert client.get("/passport/certificate.pdf?lang=en", headers=phone(1)).status_code == 403
+    client.cookies.set("passport", joined.token)
+    questions = journey_questions(journey)
+    for slug in questions:
+        store.stamp(joined.passport.id, slug, now)
+    not_ready = client.get("/passport/certificate.pdf?lang=vi", headers=phone(1))
+    assert not_ready.status_code == 409 and "Chưa thể tải giấy chứng nhận" in not_ready.text
+    assert f"{len(journey.stops)}/{len(journey.stops)} dấu mộc" in one_line(not_ready.text)
+    for slug, ids in questions.items():
+        for number, question in enumerate(ids):
+            store.answer(joined.passport.id, slug, question, 1, number % 2 == 0, now)
+    total, right = sum(map(len, questions.values())), sum((len(ids) + 1) // 2 for ids in questions.values())
+    pdf = client.get("/passport/certificate.pdf", headers=phone(1))
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = one_line(page_text(pdf.content))
+    for printed in ("Ánh Tuyết", "Lớp 10A1 – về nguồn", journey.meta.name, f"{right}/{total}"):
+        assert printed in text
+    [url] = codes(pdf.content)
+    assert url.startswith(f"{BASE_URL}/verify/")
+    path = url.removeprefix(BASE_URL)
+    genuine = client.get(path + "?lang=vi", headers=phone(2))
+    assert genuine.status_code == 200 and "Chứng nhận hợp lệ" in genuine.text and "Ánh Tuyết" in genuine.text
+    store.delete(outing.code)  # the outing's data is gone (closed and purged, or deleted): still genuine
+    assert client.get(path, headers=phone(2)).status_code == 200
+    assert client.get(tampered(path, len(path) - 5), headers=phone(2)).status_code == 404

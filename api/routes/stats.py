@@ -13,7 +13,6 @@ from api.i18n import format_moment, strings
 from api.journey_views import (
     JourneyStatsOut, OutingFiguresOut, StatsWithJourneysOut, journey_language, journey_path, journeys_with_counts,
 )
-from api.outing_tables import journey_questions
 from api.listing import PagerDep
 from api.responses import MOVED, NOT_FOUND
 from api.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut
@@ -22,7 +21,7 @@ from api.state import StateDep
 from api.templating import render
 from api.view_models import site_path
 from sites.journeys import Journey
-from sites.outings import OutingStore
+from sites.outings import OutingStore, journey_questions
 from sites.registry import Registry
 from sites.stats import RECENT_DAYS, SiteCounts, all_time_counts, daily_counts, recent_period
 from sites.visits import VIETNAM_TIME, Counts, VisitStore, vietnam_day

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import reachable_base_url
-from api.outing_tables import journey_questions, outing_csv, outing_table, outing_xlsx
+from api.outing_tables import outing_csv, outing_table, outing_xlsx
 from api.print_shop import content_key
 from api.staff import FormDep, StaffDep, render_admin
 from api.state import AppState, StateDep
@@ -20,7 +20,7 @@ from qr.class_sheets import ClassSheetText, class_sheet
 from qr.codes import svg
 from sites.accounts import User
 from sites.journeys import Journey, JourneyNotFound
-from sites.outings import MAX_OUTING_NAME, Outing
+from sites.outings import MAX_OUTING_NAME, Outing, journey_questions
 from sites.visits import VIETNAM_TIME, vietnam_day
 
 router = APIRouter(prefix="/admin/outings", include_in_schema=False)
