@@ -12,7 +12,6 @@ from sites.outings import Outing, Progress, journey_questions
 from sites.visits import VIETNAM_TIME
 
 STAMP_FORMAT = "%d/%m/%Y %H:%M"
-AWAY = " (xa bảng / away from the plaque)"
 YES = "có / yes"
 
 
@@ -41,7 +40,7 @@ def outing_table(journey: Journey, students: list[Progress]) -> OutingTable:
     questions = journey_questions(journey)
     rows = []
     for student in students:
-        stamps = tuple(_stamp_time(stamp.at) + (AWAY if stamp.location_ok is False else "") if stamp else ""
+        stamps = tuple(_stamp_time(stamp.at) if stamp else ""
                        for stamp in (student.stamp(stop.site.slug) for stop in journey.stops))
         rows.append(StudentRow(student.passport.nickname, stamps, len(student.answers), student.score,
                                student.complete(questions)))

@@ -54,7 +54,7 @@ def test_bad_input_creates_nothing(staff_client):
     for fields, named in (({"name": ""}, "name"), ({"valid_until": (TODAY - timedelta(days=2)).isoformat()}, "valid_until"),
                           ({"valid_from": "mai"}, "valid_from"), ({"window_start": "07:30"}, "window_start"),
                           ({"window_start": "11:00", "window_end": "07:30"}, "window_end"),
-                          ({"max_distance_m": "3"}, "max_distance_m"), ({"name": "x" * 121}, "name")):
+                          ({"name": "x" * 121}, "name")):
         response = post_form(lan, "/admin/outings/new", {**OUTING, **fields})
         assert response.status_code == 422, fields
         assert f'id="e-{named}-1"' in response.text, fields  # the message stands by its field
@@ -62,12 +62,11 @@ def test_bad_input_creates_nothing(staff_client):
     assert lan.post("/admin/outings/new", data=OUTING).status_code == 403  # no CSRF token
 
 
-def test_the_optional_checks_are_kept(staff_client):
+def test_the_optional_time_window_is_kept(staff_client):
     lan = staff_client("lan")
-    code = create(lan, window_start="07:30", window_end="11:30", max_distance_m="200")
+    code = create(lan, window_start="07:30", window_end="11:30")
     outing = outings(lan).get(code)
-    assert (outing.window_start.isoformat(), outing.window_end.isoformat(), outing.max_distance_m) == (
-        "07:30:00", "11:30:00", 200)
+    assert (outing.window_start.isoformat(), outing.window_end.isoformat()) == ("07:30:00", "11:30:00")
     assert "07:30–11:30" in lan.get(f"/admin/outings/{code}").text
 
 
