@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from sites.monthly import MonthlyReport
 
@@ -69,12 +70,13 @@ def table_csv(rows: Iterable[Sequence]) -> bytes:
 
 def table_xlsx(sheets: Mapping[str, Iterable[Sequence]]) -> bytes:
     """A workbook with a sheet per name of `sheets` holding its rows (already neutralised), written in
-    openpyxl's write-only mode (rows streamed, little memory)."""
+    openpyxl's write-only mode (rows streamed, little memory). Control characters, which XLSX cannot hold
+    (openpyxl refuses them), are left out of text cells."""
     book = Workbook(write_only=True)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -19,7 +19,8 @@ FACTS = CertificateFacts("Nguyễn Thị Ánh Tuyết", "Lớp 10A1 – về ngu
 
 
 def codes(pdf: bytes) -> list[str]:
-    return [code.text for code in zxingcpp.read_barcodes(page_image(pdf)) if code.format == zxingcpp.BarcodeFormat.QRCode]
+    return [code.text for code in zxingcpp.read_barcodes(page_image(pdf))
+            if code.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 def tampered(certificate_id: str, index: int) -> str:

@@ -1,12 +1,13 @@
 """A teacher's class outings in the admin (issue 14): `/admin/outings` (the outings one may see, with each
-journey's figures), `/admin/outings/new` (an outing for a journey: name, period, the optional daily time window; the store's
-distance check is not offered while the student's pages do not ask the browser for its location),
+journey's figures), `/admin/outings/new` (an outing for a journey: name, period, the optional daily time
+window; the store's distance check is not offered while students' pages do not ask for a location),
 `/admin/outings/{code}` (the class code, its QR code, the class sheet and the students' table), its
 exports (`table.csv`, `table.xlsx`), and closing and deleting it, each confirmed.
 
 Any staff role may run outings; an editor only for journeys of their province (as they edit sites),
 an admin for all."""
 
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -58,8 +59,10 @@ def create_outing(request: Request, state: StateDep, user: StaffDep, form: FormD
     journey = next((journey for journey in _journeys(state, user) if journey.slug == values["journey"]), None)
     if journey is None:
         errors["journey"] = ["Hãy chọn một hành trình của tỉnh bạn / choose a journey of your province"]
-    if not 1 <= len(values["name"]) <= MAX_OUTING_NAME:
-        errors["name"] = [f"Tên cần 1-{MAX_OUTING_NAME} ký tự / the name needs 1-{MAX_OUTING_NAME} characters"]
+    name = values["name"]
+    if not 1 <= len(name) <= MAX_OUTING_NAME or any(unicodedata.category(char)[0] == "C" for char in name):
+        errors["name"] = [f"Tên cần 1-{MAX_OUTING_NAME} ký tự, không có ký tự điều khiển / the name needs "
+                          f"1-{MAX_OUTING_NAME} characters, no control characters"]
     period = _period(values, errors)
     window = _window(values, errors)
     if errors or journey is None or period is None:
@@ -75,7 +78,8 @@ def outing_page(request: Request, state: StateDep, user: StaffDep, code: str) ->
     outing, journey = _staff_outing(state, user, code)
     return render_admin(request, "outing.html", {
         "outing": outing, "journey": journey, "table": outing_table(journey, state.outings.table(outing.code)),
-        "class_url": _class_url(state, outing), "period": _period_label(outing), "active": outing.active(datetime.now(UTC)),
+        "class_url": _class_url(state, outing), "period": _period_label(outing),
+        "active": outing.active(datetime.now(UTC)),
         "closed": request.query_params.get("closed") == "1",
     })
 
