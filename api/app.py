@@ -47,6 +47,7 @@ from sites.stores import open_stores
 from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
+PASSPORT_PAGES = 256  # site pages with a passport note kept rendered: stops x languages x outcomes
 PURGE_INTERVAL = 86_400  # seconds between deletions of class outings past their retention
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         watcher = None
         if settings.reload_interval:
             watcher = asyncio.create_task(_watch_content(catalog, settings.reload_interval))
+        # at startup, then daily; in the background: an unreachable database must not hold the start up
         purger = asyncio.create_task(_purge_outings(stores.outings, timedelta(days=settings.outing_retention_days)))
         yield
         for task in (watcher, purger):
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         visits=visits,
         visitor_hasher=stores.hasher,
         page_cache=PageCache(),
+        passport_pages=PageCache(PASSPORT_PAGES),
         print_shop=print_shop,
         base_maps=BaseMapCache(),
         staff_auth=staff_auth,
@@ -140,7 +143,7 @@ async def _watch_content(catalog: Catalog, interval: float) -> None:
 
 
 async def _purge_outings(outings: OutingStore, retention: timedelta) -> None:
-    """Delete the class outings that ended more than `retention` ago, at startup and then daily."""
+    """Delete the class outings that ended more than `retention` ago, now and then daily."""
     while True:
         try:
             purged = await asyncio.to_thread(outings.purge, datetime.now(UTC), retention)

@@ -43,14 +43,22 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
 
 
 def stamped_site_page(request: Request, state: AppState, site: Site, registry: Registry, lang: str,
-                      stamp: StampNote) -> HTMLResponse:
-    """The site page with a student's passport note on top (stamped, or why not): personal, so rendered for
-    this request only, never kept in or served from the page cache, and never stored by a browser or proxy."""
-    response = render_site(request, site_out(site, lang, state.settings.base_url, registry), lang,
-                           state.settings.base_url, journeys=part_of(state.catalog.journeys.through(site), site, lang),
-                           narration=narration_view(state.narrations, site, lang), stamp=stamp)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+                      note: StampNote) -> Response:
+    """The site page with a student's passport note on top (stamped, or why not), for students only.
+
+    The note names no student (only the site and the outcome), so the page is the same for every student at
+    this plaque and is kept rendered, but in a cache of its own (`state.passport_pages`): the shared page
+    cache that visitors without a passport are served from never holds it. Sent `private, no-store`, so no
+    browser or proxy keeps it either."""
+    base_url = state.settings.base_url
+    journeys = state.catalog.journeys
+
+    def page() -> HTMLResponse:
+        return site_page_response(request, site, registry, base_url, lang, part_of(journeys.through(site), site, lang),
+                                  narration_view(state.narrations, site, lang), note)
+
+    return state.passport_pages.response(request, registry, f"{site.slug}\0{note.refused or 'stamped'}", lang, page,
+                                         {"Cache-Control": "private, no-store"}, stamp=provisional_stamp(state, site))
 
 
 def provisional_stamp(state: AppState, site: Site) -> tuple[int, int]:
@@ -60,15 +68,16 @@ def provisional_stamp(state: AppState, site: Site) -> tuple[int, int]:
 
 
 def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str,
-                       journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None) -> HTMLResponse:
+                       journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None,
+                       passport_note: StampNote | None = None) -> HTMLResponse:
     """The site page in `lang`; its canonical link and language switch point to /sites/{slug}."""
     return render_site(request, site_out(site, lang, base_url, registry), lang, base_url, journeys=journeys,
-                       narration=narration)
+                       narration=narration, passport_note=passport_note)
 
 
 def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False,
                 journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None,
-                stamp: StampNote | None = None) -> HTMLResponse:
+                passport_note: StampNote | None = None) -> HTMLResponse:
     """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
     stays on the preview. Its picker offers the languages of the site's text and of the whole interface.
     While its `narration` is being prepared the page is not cached (it will have a player soon)."""
@@ -79,7 +88,7 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
         "preview": preview,
         "journeys": journeys or [],
         "narration": narration,
-        "stamp": stamp,
+        "passport_note": passport_note,
         "canonical": page_url,
         "alternates": [(code, f"{view.url}?lang={code}") for code in languages] + [("x-default", view.url)],
         "og_image": base_url + view.photos[0].url_large if view.photos else None,

@@ -30,6 +30,7 @@ class AppState:
     visits: VisitStore
     visitor_hasher: VisitorHasher
     page_cache: PageCache
+    passport_pages: PageCache  # site pages with a student's passport note (api/site_page.py)
     print_shop: PrintShop
     base_maps: BaseMapCache
     staff_auth: StaffAuth

@@ -182,6 +182,10 @@ class Joined:
 class OutingStore(Protocol):
     """Where outings, passports, stamps and answers are kept; SQLite and PostgreSQL implement it."""
 
+    inline: bool
+    """True when a call is a quick local-file operation (SQLite, a fraction of a millisecond) that the scan path
+    may make on the event loop, as the visit store commits there; False for a database across the network."""
+
     def create(self, journey: str, name: str, province: str, valid_from: datetime, valid_until: datetime,
                created_by: str, now: datetime, window: tuple[time, time] | None = None,
                max_distance_m: int | None = None) -> Outing:
@@ -301,6 +305,8 @@ def _passport(row: tuple) -> Passport:
 
 class OutingTable:
     """The outing store on the tables of `db`; times are Unix seconds, clock times minutes after midnight."""
+
+    inline = False
 
     def __init__(self, db: LocalDatabase | PostgresDatabase):
         self.db = db
@@ -494,6 +500,8 @@ CREATE TABLE IF NOT EXISTS answers (
 
 class SQLiteOutingStore(OutingTable):
     """Outings in an SQLite file in the data folder (WAL, synchronous=NORMAL: a commit survives kill -9)."""
+
+    inline = True
 
     def __init__(self, path: Path):
         super().__init__(LocalDatabase(path, SCHEMA))

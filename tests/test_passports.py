@@ -3,13 +3,15 @@ page, quiz answering, recovery on another phone, and every refusal (translated, 
 
 import re
 from html import unescape
+from time import monotonic, sleep
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from api.passports import PASSPORT_COOKIE
 from api.state import app_state
-from sites.outings import Outing
+from sites.outings import OUTINGS_FILE, Outing, SQLiteOutingStore
+from sites.report_guard import ReportLimiter
 from sites.visits import VIETNAM_TIME
 from tests.support import phone
 
@@ -215,3 +217,28 @@ def test_a_second_phone_continues_with_the_recovery_code(client, make_client):
     assert page.status_code == 200 and "Dấu: 1/5" in page.text and "An" in page.text
     other.get("/q/phuluong", headers=phone(17))
     assert "Dấu: 2/5" in client.get("/passport", headers=PHONE).text, "both phones hold the same passport"
+
+
+def test_joining_is_rate_limited_per_address(client):
+    outing = make_outing(client)
+    app_state(client.app).outing_guard.joins = ReportLimiter("secret", per_address=2, per_day=100)
+    for number in range(2):
+        assert join(client, outing.code, f"student {number}").status_code == 303
+        client.cookies.clear()  # another phone, behind the same school router
+    refused = join(client, outing.code, "student 3")
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "3600"
+    assert "Quá nhiều lượt từ mạng này" in refused.text and len(table(client, outing)) == 2
+
+
+def test_outings_past_their_retention_are_deleted_when_the_server_starts(make_client, data_dir):
+    store = SQLiteOutingStore(data_dir / OUTINGS_FILE)
+    now = datetime.now(UTC)
+    old = store.create("ve-nguon-o-mon", "old", "Cần Thơ", now - timedelta(days=40), now - timedelta(days=31), "lan", now)
+    recent = store.create("ve-nguon-o-mon", "recent", "Cần Thơ", now - timedelta(days=40), now - timedelta(days=29),
+                          "lan", now)
+    client = make_client(outing_retention_days=30)
+    deadline = monotonic() + 10
+    while len(app_state(client.app).outings.outings()) > 1 and monotonic() < deadline:  # purged in the background
+        sleep(0.02)
+    assert client.get(f"/class/{old.code}", headers=PHONE).status_code == 404
+    assert [outing.code for outing in app_state(client.app).outings.outings()] == [recent.code]

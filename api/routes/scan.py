@@ -27,7 +27,8 @@ async def scan(request: Request, code: str) -> HTMLResponse:
     the scan is committed, and is never cached, so every scan reaches the server.
     This is the hottest path, so it takes the typed state itself: FastAPI's dependency solving for
     three dependencies cost about a tenth of its time (bench/scan.py).
-    A student's scan stamps their passport (api/stamping.py) and gets the page with a note, never cached.
+    A student's scan stamps their passport (api/stamping.py) and gets the page with a note, kept apart from
+    the page cache of everyone else and never stored by a browser.
     """
     state = app_state(request.app)
     registry = state.catalog.registry
@@ -35,9 +36,9 @@ async def scan(request: Request, code: str) -> HTMLResponse:
         site = registry.resolve(code)
     except SiteNotFound:
         return unavailable(request, registry.resolve(code, include_drafts=True))
-    stamp = await stamp_scan(request, state, site)  # a student's passport: one cookie lookup for anyone else
-    if stamp:
-        response = stamped_site_page(request, state, site, registry, visitor_language(request), stamp)
+    note = await stamp_scan(request, state, site)  # a student's passport: one cookie lookup for anyone else
+    if note:
+        response = stamped_site_page(request, state, site, registry, visitor_language(request), note)
     else:
         response = cached_site_page(request, state, site, registry, visitor_language(request),
                                     {"Cache-Control": "no-store"})
