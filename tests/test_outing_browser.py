@@ -134,6 +134,8 @@ def test_a_class_of_three_on_the_o_mon_journey(browser, class_server, shots):
         assert response.status == 200
         assert "Chứng nhận hợp lệ" in page.inner_text("#verdict") and name in page.inner_text("dl.facts")
         assert horizontal_overflow(page) <= 0
+        if name == "Ánh":
+            page.screenshot(path=shots / "passport-verify-360.png", full_page=True)
     assert f"{bao_score}/{total}" in students["Bảo"][1].inner_text("dl.facts")
     chi = students["Chi"][1]
     chi.goto(f"{base_url}/passport")
