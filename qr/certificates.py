@@ -11,13 +11,15 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from qr.codes import ErrorCorrection, matrix
+from qr.codes import QUIET_ZONE_MODULES, ErrorCorrection, matrix
 from qr.posters import ACCENT_RGB
 from qr.printing import Box, draw_header, draw_qr, fit_text, new_document, normalised, qr_side, text_height
 
 WIDTH, HEIGHT, MARGIN = 297.0, 210.0, 18.0
 FRAME_INSET = 7.0
-SYMBOL_MM = 34.0  # held in the hand; the id makes a dense code (version 10-15), so larger than a leaflet's 20 mm
+SYMBOL_MM = 34.0  # held in the hand; the id makes a dense code (version 10-19), so larger than a leaflet's 20 mm
+MODULE_MM = 0.5  # the smallest module phones read from paper at hand's length: long names make the code larger
+MAX_SYMBOL_MM = 60.0
 TITLE = ("GIẤY CHỨNG NHẬN", "Certificate of completion")
 CERTIFIES = "Chứng nhận / This certifies that"
 COMPLETED = "đã hoàn thành hành trình / has completed the journey"
@@ -52,14 +54,15 @@ def certificate(text: CertificateText, ec: ErrorCorrection = ErrorCorrection.M) 
     content = Box(MARGIN, MARGIN, WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN)
     y = content.y + draw_header(pdf, text.organisation, text.logo, Box(content.x, content.y, content.w, 12), 13) + 6
     grid = matrix(text.url, ec)
-    side = qr_side(grid, SYMBOL_MM, 60, 60, SYMBOL_MM)
-    centre = Box(content.x + side + 8, y, content.w - 2 * (side + 8), content.y + content.h - y)
+    symbol = min(max(SYMBOL_MM, (len(grid) - 2 * QUIET_ZONE_MODULES) * MODULE_MM), MAX_SYMBOL_MM)
+    side = qr_side(grid, symbol, 80, 80, symbol)
+    # The texts keep clear of the code's column on both sides, so they stay centred on the page.
+    centre = Box(content.x + side + 6, y, content.w - 2 * (side + 6), content.y + content.h - y)
     y += fit_text(pdf, TITLE[0], "B", Box(centre.x, y, centre.w, text_height(34, 1)), 34, "C")
     y += fit_text(pdf, TITLE[1], "", Box(centre.x, y, centre.w, text_height(16, 1)), 16, "C") + 6
-    wide = Box(content.x, y, content.w, 0)
     for line, style, size, room in ((CERTIFIES, "", 13, 1), (text.nickname, "B", 30, 2), (COMPLETED, "", 13, 1),
                                     (text.journey, "B", 20, 2), (WITH_CLASS, "", 13, 1), (text.outing, "B", 16, 2)):
-        y += fit_text(pdf, line, style, Box(wide.x + 20, y, wide.w - 40, text_height(size, room)), size, "C") + 1.5
+        y += fit_text(pdf, line, style, Box(centre.x, y, centre.w, text_height(size, room)), size, "C") + 1.5
     y += 3
     score = SCORE.format(score=text.score, questions=text.questions)
     y += fit_text(pdf, score, "B", Box(centre.x, y, centre.w, text_height(16, 1)), 16, "C")

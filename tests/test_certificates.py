@@ -128,3 +128,20 @@ def test_a_complete_passport_downloads_a_certificate_that_verifies(make_client):
     store.delete(outing.code)  # the outing's data is gone (closed and purged, or deleted): still genuine
     assert client.get(path, headers=phone(2)).status_code == 200
     assert client.get(tampered(path, len(path) - 5), headers=phone(2)).status_code == 404
+
+
+def test_the_longest_texts_fit_beside_a_larger_code_that_still_decodes(tmp_path):
+    """A 40-letter Khmer nickname and a 120-character outing name make a dense code (version 19): it grows so
+    that its modules stay 0.5 mm, and the texts wrap clear of it."""
+    key = sqlite_certificate_key(tmp_path).get()
+    outing = ("Lớp 12A3 Trường THPT chuyên Lý Tự Trọng, thành phố Cần Thơ – về nguồn Ô Môn, tìm hiểu lịch sử "
+              "địa phương năm học 2026")[:120]
+    facts = CertificateFacts(("ស្រីពេជ្រ សុខា " * 3)[:40].strip(), outing,
+                             "Về nguồn Ô Môn: đình, chùa, miếu và di tích cách mạng của quận Ô Môn cũ",
+                             FACTS.day, 17, 25)
+    url = f"https://diachido.tinhdoan-cantho.org.vn/verify/{sign(facts, key)}"
+    pdf = certificate(CertificateText(facts.nickname, facts.outing, facts.journey, "30/11/2026", 17, 25, url,
+                                      "Tỉnh Đoàn Cần Thơ"))
+    assert codes(pdf) == [url]
+    text = one_line(page_text(pdf))
+    assert all(part in text for part in (facts.nickname, *facts.outing.split(), *facts.journey.split(), "17/25"))
