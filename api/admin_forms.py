@@ -15,6 +15,10 @@ from speech.audio import MAX_RECORDING_BYTES
 
 CONTROL_FIELDS = {"csrf_token", "version", "action", "photo_upload", "editing", "published", "move"}
 ROW_GROUPS = ("sources", "photos")
+# Translations the form has inputs for; the fields of any other (Khmer…) pass through as hidden inputs,
+# so that saving the form keeps them.
+FORM_TRANSLATIONS = ("en",)
+QUIZ = "quiz"
 NEW_PHOTO = "new_photo"
 NEW_PHOTO_FIELDS = ("caption", "caption_en", "credit")
 
@@ -44,7 +48,51 @@ def posted_fields(form: FormData) -> dict[str, str]:
         kept = [row for _, row in ordered if "remove" not in row and any(v.strip() for v in row.values())]
         for number, row in enumerate(kept):
             flat.update({f"{group}.{number}.{field}": value for field, value in row.items()})
+    return posted_quiz(flat)
+
+
+def _quiz_rows(flat: dict[str, str]) -> list[int]:
+    """The numbers of the quiz questions in the flat fields (`quiz.<n>.…`), in order."""
+    return sorted({int(key.split(".")[1]) for key in flat if re.fullmatch(rf"{QUIZ}\.\d{{1,2}}\..+", key)})
+
+
+def posted_quiz(flat: dict[str, str]) -> dict[str, str]:
+    """The quiz as the form posts it, one row a question with its translations beside it: a row marked
+    `quiz.<n>.remove` left out with its translations, the answer counted among the choices filled in (an
+    empty box above the right choice does not move the answer), and each translated row given the id of
+    its Vietnamese question when anything in it is filled in."""
+    flat = dict(flat)
+    for row in _quiz_rows(flat):
+        prefixes = [f"{QUIZ}.{row}.", *(f"{lang}.{QUIZ}.{row}." for lang in FORM_TRANSLATIONS)]
+        if f"{QUIZ}.{row}.remove" in flat:
+            flat = {key: value for key, value in flat.items() if not key.startswith(tuple(prefixes))}
+            continue
+        filled = sorted(int(key.rsplit(".", 1)[1]) for key, value in flat.items()
+                        if re.fullmatch(rf"{QUIZ}\.{row}\.choices\.\d", key) and value.strip())
+        answer = flat.get(f"{QUIZ}.{row}.answer", "").strip()
+        if answer.isdigit() and int(answer) - 1 in filled:
+            flat[f"{QUIZ}.{row}.answer"] = str(filled.index(int(answer) - 1) + 1)
+        for prefix in prefixes[1:]:
+            flat.pop(f"{prefix}id", None)
+            if any(value.strip() for key, value in flat.items() if key.startswith(prefix)):
+                flat[f"{prefix}id"] = flat.get(f"{QUIZ}.{row}.id", "")
     return flat
+
+
+def quiz_side_by_side(values: dict[str, str]) -> dict[str, str]:
+    """A site's flat fields with each translated question (`en.quiz.<n>.…`) moved to the row of the
+    Vietnamese question of the same id, as the form shows them side by side."""
+    rows = {values[f"{QUIZ}.{row}.id"]: row for row in _quiz_rows(values) if f"{QUIZ}.{row}.id" in values}
+    shown = dict(values)
+    for lang in FORM_TRANSLATIONS:
+        prefix = f"{lang}.{QUIZ}."
+        translated = [key for key in shown if key.startswith(prefix)]
+        moved = {}
+        for key in translated:
+            row, rest = key.removeprefix(prefix).split(".", 1)
+            moved[f"{prefix}{rows.get(values.get(f'{prefix}{row}.id'), row)}.{rest}"] = shown.pop(key)
+        shown.update(moved)
+    return shown
 
 
 def photo_uploads(form: FormData) -> list[PhotoUpload]:

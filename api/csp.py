@@ -30,6 +30,11 @@ def page_policy() -> str:
     return policy()
 
 
+def located_policy() -> str:
+    """A plaque's page asking a student's browser for its location (api/stamping.py): the app's own script."""
+    return policy(script_src=("'self'",))
+
+
 def map_policy(tile_origin: str, script_hash: str, cdn: tuple[str, ...] | list[str], framed_by: str) -> str:
     """A map page: its own scripts, the inline map script by hash, the tiles, Leaflet from a CDN if configured."""
     return policy(img_src=("'self'", "data:", tile_origin), style_src=("'self'", "'unsafe-inline'", *cdn),

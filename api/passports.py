@@ -35,12 +35,14 @@ JOINS_PER_ADDRESS = 120  # passports made per address and hour
 JOINS_PER_DAY = 20_000
 RECOVERIES_PER_ADDRESS = 30  # recovery attempts per address and hour: guessing a code of 32^8 is hopeless
 RECOVERIES_PER_DAY = 5_000
+TRACKED_ADDRESSES = 2_000  # per limit: at most 2,000 x 120 times in memory (a few MB)
 
 # What each refusal answers: the page with the translated `outing_refused_<reason>` message.
 REFUSAL_STATUS = {
     Refusal.UNKNOWN_CODE: 404, Refusal.NOT_ACTIVE: 403, Refusal.NICKNAME_EMPTY: 422, Refusal.NICKNAME_TOO_LONG: 422,
     Refusal.NICKNAME_TAKEN: 409, Refusal.NO_PASSPORT: 403, Refusal.WRONG_RECOVERY: 422, Refusal.NOT_A_STOP: 404,
     Refusal.NOT_STAMPED: 403, Refusal.NO_QUESTION: 422, Refusal.ANSWERED: 409, Refusal.OUTSIDE_WINDOW: 403,
+    Refusal.LOCATION_UNKNOWN: 403, Refusal.TOO_FAR: 403,
 }
 
 
@@ -54,8 +56,8 @@ class OutingGuard:
     recoveries: ReportLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_DAY)
-        self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_DAY)
+        self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_DAY, TRACKED_ADDRESSES)
+        self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_DAY, TRACKED_ADDRESSES)
 
 
 async def current_passport(request: Request, state: "AppState") -> Passport | None:

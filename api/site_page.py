@@ -13,6 +13,7 @@ import time
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.csp import located_policy
 from api.i18n import COMPLETE_LANGUAGES, strings
 from api.journey_views import PartOfOut, part_of
 from api.narration_view import NarrationView, narration_view
@@ -49,7 +50,8 @@ def stamped_site_page(request: Request, state: AppState, site: Site, registry: R
     The note names no student (only the site and the outcome), so the page is the same for every student at
     this plaque and is kept rendered, but in a cache of its own (`state.passport_pages`): the shared page
     cache that visitors without a passport are served from never holds it. Sent `private, no-store`, so no
-    browser or proxy keeps it either."""
+    browser or proxy keeps it either. A page asking for the location carries the student's ticket: it is
+    rendered for this request only, with the policy that lets its script run."""
     base_url = state.settings.base_url
     journeys = state.catalog.journeys
 
@@ -57,6 +59,10 @@ def stamped_site_page(request: Request, state: AppState, site: Site, registry: R
         return site_page_response(request, site, registry, base_url, lang, part_of(journeys.through(site), site, lang),
                                   narration_view(state.narrations, site, lang), note)
 
+    if note.ticket:
+        response = page()
+        response.headers.update({"Cache-Control": "private, no-store", "Content-Security-Policy": located_policy()})
+        return response
     return state.passport_pages.response(request, registry, f"{site.slug}\0{note.refused or 'stamped'}", lang, page,
                                          {"Cache-Control": "private, no-store"}, stamp=provisional_stamp(state, site))
 

@@ -21,12 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sites.local_db import LocalDatabase
+from sites.models import LocationPrecision
 from sites.postgres import PostgresDatabase
+from sites.registry import distance_km
 from sites.text import nfc
 from sites.visits import VIETNAM_TIME
 
 if TYPE_CHECKING:
     from sites.journeys import Journey
+    from sites.site import Site
 
 OUTINGS_FILE = "outings.sqlite3"
 # Codes people read aloud and type on a phone: no 0/O, 1/I.
@@ -53,6 +56,8 @@ class Refusal(StrEnum):
     NO_QUESTION = "no_question"
     ANSWERED = "answered"
     OUTSIDE_WINDOW = "outside_window"  # outside the teacher's daily time window
+    LOCATION_UNKNOWN = "location_unknown"  # the distance check needs the browser's location, which did not come
+    TOO_FAR = "too_far"  # the browser's location is further from the plaque than the teacher allows
 
 
 class OutingRefused(Exception):
@@ -121,8 +126,8 @@ class Stamp:
 
 @dataclass(frozen=True)
 class Answer:
-    """The one answer to question `question` of the quiz of `slug`: the `choice` made (an index) and whether
-    it was right."""
+    """The one answer to question `question` of the quiz of `slug`: the `choice` made (its number, counting
+    from 1, as sites/quiz.py numbers them) and whether it was right."""
 
     slug: str
     question: str
@@ -237,6 +242,19 @@ def journey_questions(journey: "Journey") -> dict[str, tuple[str, ...]]:
     """Each stop of `journey` (its site's slug) with the ids of its quiz's questions: what a passport must
     stamp and answer to be complete (`Progress.complete`)."""
     return {stop.site.slug: tuple(question.id for question in stop.site.quiz) for stop in journey.stops}
+
+
+def needs_location(outing: Outing, site: "Site") -> bool:
+    """Whether a stamp at `site` waits for the browser's location: the teacher set a distance and the site's
+    location is exact (an approximate one would refuse students standing at the plaque)."""
+    location = site.meta.location
+    return outing.max_distance_m is not None and location is not None and location.precision == LocationPrecision.exact
+
+
+def near_enough(outing: Outing, site: "Site", lat: float, lon: float) -> bool:
+    """Whether (`lat`, `lon`) is within the outing's distance of the site (only the answer is ever kept)."""
+    location = site.meta.location
+    return distance_km(location.lat, location.lon, lat, lon) * 1000 <= (outing.max_distance_m or 0)
 
 
 def normalize_code(text: str) -> str:
@@ -423,7 +441,8 @@ class OutingTable:
 
     def answer(self, passport_id: int, slug: str, question: str, choice: int, correct: bool, at: datetime) -> Answer:
         with self.db.transaction() as db:
-            if db.execute("SELECT 1 FROM stamps WHERE passport = ? AND slug = ?", (passport_id, slug)).fetchone() is None:
+            stamped = db.execute("SELECT 1 FROM stamps WHERE passport = ? AND slug = ?", (passport_id, slug)).fetchone()
+            if stamped is None:
                 raise OutingRefused(Refusal.NOT_STAMPED)
             added = db.execute("INSERT INTO answers (passport, slug, question, choice, correct, at)"
                                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

@@ -1,9 +1,9 @@
 """Write validated front matter and a Markdown body back as a content file, in the hand-written style.
 
 The style is that of the files in content/: fields in the model's order, nested blocks indented by two
-spaces, lists of words on one line (`tags: [đình, ô môn]`) but a question's choices one a line, Vietnamese letters as they are, double
-quotes only where YAML needs quotes, and no line folding. Defaults are left out, except `published`,
-which staff look for. A file written here loads back into the very same model.
+spaces, lists of words on one line (`tags: [đình, ô môn]`) but a question's choices one a line, Vietnamese
+letters as they are, double quotes only where YAML needs quotes, and no line folding. Defaults are left
+out, except `published`, which staff look for. A file written here loads back into the very same model.
 """
 
 import yaml

@@ -132,8 +132,9 @@ class Site:
 
     def quiz_in(self, lang: str) -> Quiz:
         """The quiz in `lang` (or its base language), else in Vietnamese; `Quiz.lang` says which."""
-        translation = self.translations.get(self.content_language(lang))
-        return localized_quiz(self.meta.quiz, translation.quiz if translation else (), self.content_language(lang))
+        content_lang = self.content_language(lang)
+        translation = self.translations.get(content_lang)
+        return localized_quiz(self.meta.quiz, translation.quiz if translation else (), content_lang)
 
     def body_html(self, lang: str) -> str:
         """The story in `lang` (Vietnamese when not translated) as sanitised HTML."""

@@ -13,7 +13,7 @@ from api.state import app_state
 from sites.outings import OUTINGS_FILE, Outing, SQLiteOutingStore
 from sites.report_guard import ReportLimiter
 from sites.visits import VIETNAM_TIME
-from tests.support import phone
+from tests.support import edit_site, phone
 
 STOPS = ["dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron", "chua-cam-thien-dai-de"]
 CODES = {"dinh-thoi-an": "thoian", "dinh-phu-luong": "phuluong", "linh-son-co-mieu": "linhson",
@@ -233,7 +233,8 @@ def test_joining_is_rate_limited_per_address(client):
 def test_outings_past_their_retention_are_deleted_when_the_server_starts(make_client, data_dir):
     store = SQLiteOutingStore(data_dir / OUTINGS_FILE)
     now = datetime.now(UTC)
-    old = store.create("ve-nguon-o-mon", "old", "Cần Thơ", now - timedelta(days=40), now - timedelta(days=31), "lan", now)
+    old = store.create("ve-nguon-o-mon", "old", "Cần Thơ", now - timedelta(days=40), now - timedelta(days=31), "lan",
+                       now)
     recent = store.create("ve-nguon-o-mon", "recent", "Cần Thơ", now - timedelta(days=40), now - timedelta(days=29),
                           "lan", now)
     client = make_client(outing_retention_days=30)
@@ -242,3 +243,32 @@ def test_outings_past_their_retention_are_deleted_when_the_server_starts(make_cl
         sleep(0.02)
     assert client.get(f"/class/{old.code}", headers=PHONE).status_code == 404
     assert [outing.code for outing in app_state(client.app).outings.outings()] == [recent.code]
+
+
+def test_the_distance_check_stamps_near_the_plaque_only_and_keeps_no_coordinates(make_client, content_dir):
+    edit_site(content_dir, "dinh-thoi-an", location={"lat": 10.1244, "lon": 105.6308, "precision": "exact"})
+    client = make_client()
+    outing = make_outing(client, max_distance_m=200)
+    join(client, outing.code, "An")
+    scanned = client.get("/q/thoian", headers=PHONE)
+    assert "Đã đóng dấu hộ chiếu" not in scanned.text and 'src="/static/passport_location.js"' in scanned.text
+    assert "script-src 'self'" in scanned.headers["content-security-policy"]
+    assert scanned.headers["cache-control"] == "private, no-store" and table(client, outing)[0].stamps == ()
+    ticket = re.search(r'name="ticket" value="([^"]+)"', scanned.text)[1]
+
+    def stamp_here(lat, lon, sent_ticket=ticket):
+        return client.post("/passport/stamp/dinh-thoi-an", data={"ticket": sent_ticket, "lat": lat, "lon": lon},
+                           headers=PHONE, follow_redirects=False)
+
+    no_script = stamp_here("", "")
+    assert no_script.status_code == 403 and "cần JavaScript" in no_script.text
+    assert all(stamp_here(lat, "105.6308").status_code == 403 for lat in ("nan", "inf", "91", "x"))
+    assert stamp_here("10.1244", "105.6308", "1.forged").status_code == 403
+    far = stamp_here("10.1300", "105.6308")  # about 620 m north
+    assert far.status_code == 403 and "xa biển di tích" in far.text and table(client, outing)[0].stamps == ()
+    near = stamp_here("10.1250", "105.6309")  # about 70 m
+    assert near.status_code == 303 and near.headers["location"] == "/passport/quiz/dinh-thoi-an"
+    (stamp,) = table(client, outing)[0].stamps
+    assert stamp.slug == "dinh-thoi-an" and stamp.location_ok is True
+    plain = client.get("/q/phuluong", headers=PHONE)  # located by district only: stamped on the scan
+    assert "Đã đóng dấu hộ chiếu" in plain.text and "passport_location.js" not in plain.text

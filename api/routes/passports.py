@@ -1,5 +1,6 @@
 """A student's passport (issue 14): `/passport` (stamps, answers, score; the certificate's link once every stop
-is stamped and every question answered) and `/passport/quiz/{slug}` (a stop's questions, one answer each).
+is stamped and every question answered), `/passport/quiz/{slug}` (a stop's questions, one answer each) and
+`/passport/stamp/{slug}` (a stamp that waited for the browser's location, api/stamping.py).
 Plain HTML forms, no JavaScript; the passport is the browser's cookie (api/passports.py)."""
 
 import asyncio
@@ -12,11 +13,13 @@ from api.deps import LanguageDep
 from api.i18n import strings
 from api.passports import (REFUSAL_STATUS, answer_form_token, answer_form_token_ok, passport_progress,
                            vietnam_moment)
+from api.stamping import stamp_located
 from api.state import AppState, StateDep
 from api.templating import render
 from sites.journeys import Journey
 from sites.outings import Outing, OutingRefused, Passport, Progress, Refusal, journey_questions
 from sites.quiz import QuestionNotFound
+from sites.registry import SiteNotFound
 from sites.site import Site
 
 router = APIRouter(include_in_schema=False)
@@ -85,6 +88,22 @@ async def answer(request: Request, state: StateDep, lang: LanguageDep, slug: str
     except OutingRefused as refused:
         return _quiz(request, state, lang, slug, passport, outing, journey, progress, refused.reason)
     return RedirectResponse(f"/passport/quiz/{site.slug}?answered={question.id}#q-{question.id}", status_code=303)
+
+
+@router.post("/passport/stamp/{slug}", response_class=HTMLResponse)
+async def stamp_here(request: Request, state: StateDep, lang: LanguageDep, slug: str) -> Response:
+    """The stamp of a scan that waited for the browser's location (the teacher's distance check), then the quiz."""
+    form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    try:
+        site = state.catalog.registry.get(slug)
+    except SiteNotFound:
+        return _refused_page(request, lang, Refusal.NOT_A_STOP)
+    note = await stamp_located(request, state, site, str(form.get("ticket", "")), str(form.get("lat", "")),
+                               str(form.get("lon", "")))
+    if note is None or note.refused or note.ticket:
+        return _refused_page(request, lang, note.refused if note and note.refused else Refusal.NOT_A_STOP,
+                             site.localized(lang).name)
+    return RedirectResponse(f"/passport/quiz/{site.slug}", status_code=303)
 
 
 def _quiz(request: Request, state: AppState, lang: str, slug: str, passport: Passport, outing: Outing,

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.admin_forms import form_errors, photo_uploads, posted_fields, recording_uploads
+from api.admin_forms import (FORM_TRANSLATIONS, QUIZ, form_errors, photo_uploads, posted_fields, quiz_side_by_side,
+                              recording_uploads)
 from api.deps import LanguageDep, visitor_language
 from api.i18n import category_label, kind_label, level_label, staff_label, strings
 from api.site_page import render_site
@@ -18,7 +19,7 @@ from api.view_models import site_out
 from sites.accounts import User
 from sites.editing import SiteEditor
 from sites.fields import row_count, site_fields, translation_language
-from sites.models import Category, LocationPrecision, RecognitionLevel, RelicKind
+from sites.models import QUIZ_CHOICES, QUIZ_QUESTIONS, Category, LocationPrecision, RecognitionLevel, RelicKind
 from sites.plaques import silent_sites
 from sites.provinces import current_provinces, current_wards, former_provinces
 from sites.site import PhotoFile, Site
@@ -29,10 +30,6 @@ from sites.writer import site_version
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
-# Translations the form has a fieldset for; the fields of any other (Khmer…) pass through as hidden inputs,
-# so that saving the form keeps them, as do the quiz's (`quiz.0.question`, `en.quiz.0.question`).
-FORM_TRANSLATIONS = ("en",)
-QUIZ_FIELD = "quiz"
 # The answer to a refused save: the status of the first of these problem types it holds, else 422.
 # What a save button does to the site's state: publish, take back to a draft (unpublish), or keep it.
 PUBLISH_ACTIONS = {"publish": True, "unpublish": False}
@@ -82,7 +79,7 @@ def create_site(request: Request, state: StateDep, user: StaffDep, form: FormDep
 def edit_site_form(request: Request, user: StaffDep, site: StaffSiteDep) -> HTMLResponse:
     """The form of a site, filled in, with the version it was read at."""
     require_province(user, site)
-    return form_page(request, site, {**site_fields(site), "version": site_version(site.folder)}, {})
+    return form_page(request, site, {**quiz_side_by_side(site_fields(site)), "version": site_version(site.folder)}, {})
 
 
 @router.post("/sites/{slug}", response_class=HTMLResponse)
@@ -153,11 +150,13 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
         # today's address, suggested from the maintained list of the province's wards; staff confirm it
         "wards": [f"{ward}, {province}" for province in [str(values.get("address.province", ""))]
                   for ward in current_wards(province)],
-        "hidden_fields": {name: value for name, value in values.items()
-                          if translation_language(name) not in (None, *FORM_TRANSLATIONS)
-                          or QUIZ_FIELD in name.split(".")[:2]},
+        "hidden_translations": {name: value for name, value in values.items()
+                                if translation_language(name) not in (None, *FORM_TRANSLATIONS)},
         "source_rows": range(row_count(values, "sources") + 2),
         "photo_rows": range(row_count(values, "photos")),
+        "quiz_rows": range(min(row_count(values, QUIZ) + 1, QUIZ_QUESTIONS[1])),  # plus an empty one to add a question
+        "quiz_choices": range(QUIZ_CHOICES[1]),
+        "quiz_answers": [(str(n), f"Lựa chọn {n} / Choice {n}") for n in range(1, QUIZ_CHOICES[1] + 1)],
     }, status_code)
 
 
