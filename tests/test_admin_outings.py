@@ -57,6 +57,7 @@ def test_bad_input_creates_nothing(staff_client):
     for fields, named in (({"name": ""}, "name"), ({"valid_until": before}, "valid_until"),
                           ({"valid_from": "mai"}, "valid_from"), ({"window_start": "07:30"}, "window_start"),
                           ({"window_start": "11:00", "window_end": "07:30"}, "window_end"),
+                          ({"max_distance_m": "3"}, "max_distance_m"), ({"max_distance_m": "ba"}, "max_distance_m"),
                           ({"name": "x" * 121}, "name"), ({"name": "Lớp\x0110A1"}, "name")):
         response = post_form(lan, "/admin/outings/new", {**OUTING, **fields})
         assert response.status_code == 422, fields
@@ -65,11 +66,14 @@ def test_bad_input_creates_nothing(staff_client):
     assert lan.post("/admin/outings/new", data=OUTING).status_code == 403  # no CSRF token
 
 
-def test_the_optional_time_window_is_kept(staff_client):
+def test_the_optional_checks_are_kept(staff_client):
     lan = staff_client("lan")
-    code = create(lan, window_start="07:30", window_end="11:30")
+    code = create(lan, window_start="07:30", window_end="11:30", max_distance_m="200")
     outing = outings(lan).get(code)
-    assert (outing.window_start.isoformat(), outing.window_end.isoformat()) == ("07:30:00", "11:30:00")
+    assert (outing.window_start.isoformat(), outing.window_end.isoformat(), outing.max_distance_m) == (
+        "07:30:00", "11:30:00", 200)
+    page = lan.get(f"/admin/outings/{code}").text
+    assert "07:30–11:30" in page and "200 m" in page
     assert "07:30–11:30" in lan.get(f"/admin/outings/{code}").text
 
 

@@ -1,6 +1,6 @@
 """A teacher's class outings in the admin (issue 14): `/admin/outings` (the outings one may see, with each
-journey's figures), `/admin/outings/new` (an outing for a journey: name, period, the optional daily time
-window; the store's distance check is not offered while students' pages do not ask for a location),
+journey's figures), `/admin/outings/new` (an outing for a journey: name, period, and the optional checks: a
+daily time window, a distance from the plaque at sites located exactly),
 `/admin/outings/{code}` (the class code, its QR code, the class sheet and the students' table), its
 exports (`table.csv`, `table.xlsx`), and closing and deleting it, each confirmed.
 
@@ -29,6 +29,7 @@ router = APIRouter(prefix="/admin/outings", include_in_schema=False)
 
 MAX_DAYS = 366  # an outing runs a school year at most
 DAY_FORMAT = "%d/%m/%Y"
+DISTANCES = (25, 5000)  # metres: closer than a phone's location can tell, or farther than a site's grounds
 
 
 @router.get("", response_class=HTMLResponse)
@@ -54,7 +55,7 @@ def new_outing_form(request: Request, state: StateDep, user: StaffDep) -> HTMLRe
 def create_outing(request: Request, state: StateDep, user: StaffDep, form: FormDep) -> Response:
     """Create the outing and open its page; any problem shows the form again with its message, nothing saved."""
     values = {name: str(form.get(name, "")).strip() for name in
-              ("journey", "name", "valid_from", "valid_until", "window_start", "window_end")}
+              ("journey", "name", "valid_from", "valid_until", "window_start", "window_end", "max_distance_m")}
     errors: dict[str, list[str]] = {}
     journey = next((journey for journey in _journeys(state, user) if journey.slug == values["journey"]), None)
     if journey is None:
@@ -65,10 +66,11 @@ def create_outing(request: Request, state: StateDep, user: StaffDep, form: FormD
                           f"1-{MAX_OUTING_NAME} characters, no control characters"]
     period = _period(values, errors)
     window = _window(values, errors)
+    distance = _distance(values["max_distance_m"], errors)
     if errors or journey is None or period is None:
         return _form(request, state, user, values, errors, 422)
     outing = state.outings.create(journey.slug, values["name"], journey.meta.province, *period, user.name,
-                                  datetime.now(UTC), window)
+                                  datetime.now(UTC), window, distance)
     return RedirectResponse(f"/admin/outings/{outing.code}", status_code=303)
 
 
@@ -166,7 +168,7 @@ def _form(request: Request, state: AppState, user: User, values: dict, errors: d
           ) -> HTMLResponse:
     options = [(journey.slug, f"{journey.meta.name} · {journey.meta.province}") for journey in _journeys(state, user)]
     return render_admin(request, "outing_new.html", {"values": values, "errors": errors, "journeys": options,
-                                                     "max_name": MAX_OUTING_NAME},
+                                                     "max_name": MAX_OUTING_NAME, "distances": DISTANCES},
                         status_code)
 
 
@@ -199,6 +201,17 @@ def _window(values: dict, errors: dict) -> tuple[time, time] | None:
         errors["window_end"] = ["Giờ kết thúc cần sau giờ bắt đầu / the end must come after the start"]
         return None
     return window
+
+
+def _distance(text: str, errors: dict) -> int | None:
+    """The optional distance from the plaque, in whole metres within DISTANCES."""
+    if not text:
+        return None
+    if not text.isdigit() or not DISTANCES[0] <= int(text) <= DISTANCES[1]:
+        errors["max_distance_m"] = [f"Khoảng cách là số mét từ {DISTANCES[0]} đến {DISTANCES[1]} / "
+                                    f"the distance is {DISTANCES[0]}-{DISTANCES[1]} metres"]
+        return None
+    return int(text)
 
 
 def _class_url(state: AppState, outing: Outing) -> str:
