@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from api.counting import count_visit
 from api.deps import visitor_language
+from api.passports import PASSPORT_COOKIE
 from api.site_page import cached_site_page, stamped_site_page
 from api.stamping import stamp_scan
 from api.state import app_state
@@ -36,7 +37,8 @@ async def scan(request: Request, code: str) -> HTMLResponse:
         site = registry.resolve(code)
     except SiteNotFound:
         return unavailable(request, registry.resolve(code, include_drafts=True))
-    note = await stamp_scan(request, state, site)  # a student's passport: one cookie lookup for anyone else
+    # A student's passport; for anyone else, one lookup in the cookies (parsed for the language anyway).
+    note = await stamp_scan(request, state, site) if PASSPORT_COOKIE in request.cookies else None
     if note:
         response = stamped_site_page(request, state, site, registry, visitor_language(request), note)
     else:
