@@ -65,9 +65,10 @@ async def answer(request: Request, state: StateDep, lang: LanguageDep, slug: str
     """Record one answer, then show the quiz again with its result (303); a refused one says why."""
     form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
     found = await _passport(request, state)
-    if isinstance(found, Refusal) or not answer_form_token_ok(state.staff_auth.secret, request,
-                                                             str(form.get("token", ""))):
+    if isinstance(found, Refusal):
         return _no_passport(request, lang)
+    if not answer_form_token_ok(state.staff_auth.secret, request, str(form.get("token", ""))):
+        return _problem_page(request, lang, strings(lang)["outing_form_expired"], 400)  # not this passport's form
     passport, outing, journey, progress = found
     site = _stop(journey, slug)
     now = datetime.now(UTC)
@@ -140,9 +141,13 @@ def _no_passport(request: Request, lang: str) -> HTMLResponse:
 
 
 def _refused_page(request: Request, lang: str, reason: Refusal, site_name: str | None = None) -> HTMLResponse:
-    return _render(request, "passport.html", lang, {"passport": None, "site_name": site_name,
-                                                    "problem": strings(lang)[f"outing_refused_{reason}"]},
-                   REFUSAL_STATUS[reason])
+    return _problem_page(request, lang, strings(lang)[f"outing_refused_{reason}"], REFUSAL_STATUS[reason], site_name)
+
+
+def _problem_page(request: Request, lang: str, problem: str, status_code: int,
+                  site_name: str | None = None) -> HTMLResponse:
+    return _render(request, "passport.html", lang, {"passport": None, "site_name": site_name, "problem": problem},
+                   status_code)
 
 
 def _render(request: Request, template: str, lang: str, context: dict, status_code: int = 200) -> HTMLResponse:
