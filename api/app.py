@@ -18,12 +18,13 @@ from api.headers import SecurityHeaders
 from api.page_cache import PageCache
 from api.passports import OutingGuard
 from api.print_shop import PrintShop
-from api.routes import (app_manifest, audio, health, home, journeys, late_scans, offline, outings, passports, photos,
-                        plaque_reports, posters, qr, reports, scan, sites, stats)
+from api.routes import (app_manifest, audio, certificates, health, home, journeys, late_scans, offline, outings,
+                        passports, photos, plaque_reports, posters, qr, reports, scan, sites, stats)
 from api.routes import map as site_map
 from api.routes.admin import auth as admin_auth
 from api.routes.admin import imports as admin_imports
 from api.routes.admin import journeys as admin_journeys
+from api.routes.admin import outings as admin_outings
 from api.routes.admin import photos as admin_photos
 from api.routes.admin import reports as admin_reports
 from api.routes.admin import sites as admin_sites
@@ -36,6 +37,7 @@ from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from map.assets import SERVED_PACKAGES
 from sites.catalog import PARSE_CACHE, Catalog
+from sites.certificates import open_certificate_key
 from sites.files import make_private, private_folder
 from sites.narration import NarrationLibrary, queue_narrations
 from sites.outings import OutingStore
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports=stores.reports,
         report_limiter=ReportLimiter(staff_auth.secret),
         narrations=narrations,
+        certificate_key=open_certificate_key(settings.data_dir, stores.database),
         outings=stores.outings,
         outing_guard=OutingGuard(staff_auth.secret),
     ))
@@ -121,8 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
     for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
-                   plaque_reports, outings, passports, late_scans, offline, app_manifest, admin_auth, admin_sites,
-                   admin_photos, admin_imports, admin_reports, admin_users, admin_journeys):
+                   plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
+                   admin_sites, admin_photos, admin_imports, admin_reports, admin_users, admin_journeys, admin_outings):
         app.include_router(routes.router)
     install_error_handlers(app)
     return app

@@ -65,11 +65,22 @@ class JourneyListOut(BaseModel):
     journeys: list[JourneySummaryOut]
 
 
+class OutingFiguresOut(BaseModel):
+    """The class outings of one journey (issue 14), from the outing store's summary."""
+
+    outings: int = Field(description="Class outings on the journey, as long as their data is kept")
+    students: int = Field(description="Students (passports) of those outings")
+    completed: int = Field(description="Students with every stop stamped and every quiz question answered")
+    completion_rate: float = Field(description="completed / students, 0 without students")
+    average_score: float = Field(description="Right answers per student, on average; 0 without students")
+
+
 class JourneyStatsOut(CountsOut):
     slug: str
     code: str
     name: str
     url: str
+    class_outings: OutingFiguresOut
 
 
 class StatsWithJourneysOut(StatsOut):

@@ -20,7 +20,8 @@ from fastapi.responses import Response
 
 from api.i18n import format_moment
 from api.settings import Settings
-from sites.outings import Passport, Refusal
+from sites.journeys import Journey, JourneyNotFound
+from sites.outings import Outing, Passport, Progress, Refusal
 from sites.report_guard import TOKEN_LIFETIME, ReportLimiter
 from sites.visits import VIETNAM_TIME
 
@@ -63,6 +64,24 @@ async def current_passport(request: Request, state: "AppState") -> Passport | No
     """The passport whose token the request's cookie holds, if any (a store read in a thread)."""
     token = request.cookies.get(PASSPORT_COOKIE)
     return await asyncio.to_thread(state.outings.passport, token) if token else None
+
+
+async def passport_progress(request: Request, state: "AppState"
+                            ) -> tuple[Passport, Outing, Journey, Progress] | Refusal:
+    """The request's passport, its outing, the outing's journey and the passport's progress; NO_PASSPORT when
+    any is missing (no cookie, an outing deleted, a journey removed from content)."""
+    passport = await current_passport(request, state)
+    if passport is None:
+        return Refusal.NO_PASSPORT
+    outing, progress = await asyncio.to_thread(
+        lambda: (state.outings.get(passport.outing), state.outings.progress(passport.id)))
+    try:
+        journey = state.catalog.journeys.get(outing.journey, include_drafts=True) if outing else None
+    except JourneyNotFound:
+        journey = None
+    if outing is None or journey is None or progress is None:
+        return Refusal.NO_PASSPORT
+    return passport, outing, journey, progress
 
 
 def give_passport(response: Response, token: str, settings: Settings) -> None:

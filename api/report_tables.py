@@ -1,4 +1,6 @@
-"""The monthly report as CSV and XLSX for organisers' spreadsheets (sites/monthly.py gives the figures).
+"""Tables for spreadsheets as CSV and XLSX: the monthly report for organisers (sites/monthly.py gives the
+figures), and any other table (a class outing's, api/outing_tables.py) through `neutralised`, `table_csv` and
+`table_xlsx`.
 
 A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula by
 Excel or LibreOffice (CSV injection): such text cells get a leading apostrophe. Numbers stay numbers.
@@ -6,9 +8,10 @@ Excel or LibreOffice (CSV injection): such text cells get a leading apostrophe. 
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from sites.monthly import MonthlyReport
 
@@ -50,22 +53,32 @@ def problem_rows(report: MonthlyReport, kind_labels: Mapping[str, str]) -> list[
 
 
 def report_csv(report: MonthlyReport) -> bytes:
-    """UTF-8 with a byte order mark, so Excel reads the Vietnamese letters."""
-    out = io.StringIO()
-    csv.writer(out).writerows(report_rows(report))
-    return out.getvalue().encode("utf-8-sig")
+    """The sites of the month as CSV (see `table_csv`)."""
+    return table_csv(report_rows(report))
 
 
 def report_xlsx(report: MonthlyReport, kind_labels: Mapping[str, str]) -> bytes:
-    """A sheet named after the month with the sites, and one with the plaque problems, written in openpyxl's
-    write-only mode (rows streamed, little memory)."""
+    """A sheet named after the month with the sites, and one with the plaque problems."""
+    return table_xlsx({f"{report.month:%Y-%m}": report_rows(report),
+                       "Bảng QR - Plaques": problem_rows(report, kind_labels)})
+
+
+def table_csv(rows: Iterable[Sequence]) -> bytes:
+    """`rows` (already neutralised) as CSV in UTF-8 with a byte order mark, so Excel reads the Vietnamese letters."""
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(sheets: Mapping[str, Iterable[Sequence]]) -> bytes:
+    """A workbook with a sheet per name of `sheets` holding its rows (already neutralised), written in
+    openpyxl's write-only mode (rows streamed, little memory). Control characters, which XLSX cannot hold
+    (openpyxl refuses them), are left out of text cells."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(f"{report.month:%Y-%m}")
-    for row in report_rows(report):
-        sheet.append(row)
-    problems = book.create_sheet("Bảng QR - Plaques")
-    for row in problem_rows(report, kind_labels):
-        problems.append(row)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

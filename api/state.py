@@ -12,6 +12,7 @@ from api.print_shop import PrintShop
 from api.settings import Settings
 from api.staff_auth import StaffAuth
 from sites.catalog import Catalog
+from sites.certificates import CertificateKey
 from sites.outings import OutingStore
 from sites.plaque_reports import ReportStore
 from sites.report_guard import ReportLimiter
@@ -37,6 +38,7 @@ class AppState:
     reports: ReportStore
     report_limiter: ReportLimiter
     narrations: NarrationLibrary
+    certificate_key: CertificateKey
     outings: OutingStore
     outing_guard: OutingGuard
 

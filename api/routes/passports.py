@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import LanguageDep
 from api.i18n import strings
-from api.passports import (REFUSAL_STATUS, answer_form_token, answer_form_token_ok, current_passport,
+from api.passports import (REFUSAL_STATUS, answer_form_token, answer_form_token_ok, passport_progress,
                            vietnam_moment)
 from api.stamping import stamp_located
 from api.state import AppState, StateDep
 from api.templating import render
-from sites.journeys import Journey, JourneyNotFound
+from sites.journeys import Journey
 from sites.outings import Outing, OutingRefused, Passport, Progress, Refusal, journey_questions
 from sites.quiz import QuestionNotFound
 from sites.registry import SiteNotFound
@@ -127,20 +127,8 @@ def _quiz(request: Request, state: AppState, lang: str, slug: str, passport: Pas
 
 
 async def _passport(request: Request, state: AppState) -> tuple[Passport, Outing, Journey, Progress] | Refusal:
-    """The request's passport, its outing, the outing's journey and the passport's progress; NO_PASSPORT when
-    any is missing (no cookie, an outing deleted, a journey removed from content)."""
-    passport = await current_passport(request, state)
-    if passport is None:
-        return Refusal.NO_PASSPORT
-    outing, progress = await asyncio.to_thread(
-        lambda: (state.outings.get(passport.outing), state.outings.progress(passport.id)))
-    try:
-        journey = state.catalog.journeys.get(outing.journey, include_drafts=True) if outing else None
-    except JourneyNotFound:
-        journey = None
-    if outing is None or journey is None or progress is None:
-        return Refusal.NO_PASSPORT
-    return passport, outing, journey, progress
+    """The request's passport with its outing, journey and progress (see api/passports.py), or NO_PASSPORT."""
+    return await passport_progress(request, state)
 
 
 def _stop(journey: Journey, slug: str) -> Site | None:

@@ -11,7 +11,7 @@ from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
 from api.errors import invalid_parameter
 from api.i18n import format_moment, strings
 from api.journey_views import (
-    JourneyStatsOut, StatsWithJourneysOut, journey_language, journey_path, journeys_with_counts,
+    JourneyStatsOut, OutingFiguresOut, StatsWithJourneysOut, journey_language, journey_path, journeys_with_counts,
 )
 from api.listing import PagerDep
 from api.responses import MOVED, NOT_FOUND
@@ -20,6 +20,8 @@ from api.sparkline import sparkline_svg
 from api.state import StateDep
 from api.templating import render
 from api.view_models import site_path
+from sites.journeys import Journey
+from sites.outings import OutingStore, journey_questions
 from sites.registry import Registry
 from sites.stats import RECENT_DAYS, SiteCounts, all_time_counts, daily_counts, recent_period
 from sites.visits import VIETNAM_TIME, Counts, VisitStore, vietnam_day
@@ -67,7 +69,8 @@ def stats(state: StateDep, registry: RegistryDep, settings: SettingsDep) -> Stat
         ],
         journeys=[
             JourneyStatsOut(slug=journey.slug, code=journey.code, name=journey.meta.name,
-                            url=settings.base_url + journey_path(journey.slug), **asdict(counts))
+                            url=settings.base_url + journey_path(journey.slug), **asdict(counts),
+                            class_outings=_outing_figures(state.outings, journey))
             for journey, counts in journeys_with_counts(state.catalog.journeys.all(), state.visits.totals())
         ],
     )
@@ -128,7 +131,8 @@ def stats_page(
         "total": _sum([row.counts for row in rows]),
         "journeys": [
             {"journey": journey, "name": journey.localized(journey_language(lang)).name, "counts": counts,
-             "last_visit": _local_time(counts.last_visit, lang)}
+             "last_visit": _local_time(counts.last_visit, lang), "outings": _outing_figures(state.outings, journey),
+             "questions": sum(map(len, journey_questions(journey).values()))}
             for journey, counts in journeys_with_counts(state.catalog.journeys.all(), state.visits.totals())
         ],
         "sort": sort,
@@ -138,6 +142,14 @@ def stats_page(
         "start": start,
         "end": end,
     })
+
+
+def _outing_figures(outings: OutingStore, journey: Journey) -> OutingFiguresOut:
+    """How the class outings on `journey` went: outings, students, completed, average score."""
+    summary = outings.summary(journey.slug, journey_questions(journey))
+    return OutingFiguresOut(outings=summary.outings, students=summary.students, completed=summary.completed,
+                            completion_rate=summary.completed / summary.students if summary.students else 0.0,
+                            average_score=round(summary.average_score, 2))
 
 
 def _local_time(moment: datetime | None, lang: str) -> str | None:

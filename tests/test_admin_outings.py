@@ -1,0 +1,162 @@
+"""A teacher's class outings in the admin, through the real app and store (issue 14): an editor runs outings
+for journeys of their province only, the class sheet's QR code opens the class link, the table and its CSV
+and XLSX exports show each student with formula-like nicknames neutralised, and closing or deleting needs
+the confirmation box and the CSRF token."""
+
+import csv
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import zxingcpp
+from openpyxl import load_workbook
+
+from api.report_tables import table_xlsx
+from sites.outings import journey_questions
+from sites.visits import VIETNAM_TIME, vietnam_day
+from tests.support import BASE_URL, one_line, page_image, page_text, post_form
+
+JOURNEY = "ve-nguon-o-mon"  # Cần Thơ
+TODAY = vietnam_day(datetime.now(UTC))
+OUTING = {"journey": JOURNEY, "name": "Lớp 10A1 – về nguồn Ô Môn",
+          "valid_from": (TODAY - timedelta(days=1)).isoformat(), "valid_until": (TODAY + timedelta(days=30)).isoformat()}
+HOSTILE = '=HYPERLINK("http://evil.example","bấm")'
+
+
+def create(client, **fields) -> str:
+    """Create an outing through the form; returns its class code."""
+    response = post_form(client, "/admin/outings/new", {**OUTING, **fields})
+    assert response.status_code == 303, response.text
+    return re.fullmatch(r"/admin/outings/([A-Z0-9]+)", response.headers["location"])[1]
+
+
+def outings(client):
+    return client.app.state.services.outings
+
+
+def test_an_editor_runs_outings_of_their_province_only(staff_client):
+    lan, minh, hoa = staff_client("lan"), staff_client("minh"), staff_client("hoa")
+    code = create(lan)
+    page = lan.get(f"/admin/outings/{code}")
+    assert page.status_code == 200 and code in page.text and f"{BASE_URL}/class/{code}" in page.text
+    assert outings(lan).get(code).created_by == "lan"
+    assert JOURNEY not in minh.get("/admin/outings/new").text  # not offered to Khánh Hòa's editor
+    refused = post_form(minh, "/admin/outings/new", OUTING)
+    assert refused.status_code == 422 and "tỉnh bạn" in refused.text
+    for path in ("", "/table.csv", "/table.xlsx", "/sheet.pdf", "/qr.svg"):
+        assert minh.get(f"/admin/outings/{code}{path}").status_code == 403, path
+    assert code not in minh.get("/admin/outings").text
+    assert code in hoa.get("/admin/outings").text and hoa.get(f"/admin/outings/{code}").status_code == 200
+    assert lan.get("/admin/outings/ZZZZZZ").status_code == 404
+
+
+def test_bad_input_creates_nothing(staff_client):
+    lan = staff_client("lan")
+    before = (TODAY - timedelta(days=2)).isoformat()
+    for fields, named in (({"name": ""}, "name"), ({"valid_until": before}, "valid_until"),
+                          ({"valid_from": "mai"}, "valid_from"), ({"window_start": "07:30"}, "window_start"),
+                          ({"window_start": "11:00", "window_end": "07:30"}, "window_end"),
+                          ({"max_distance_m": "3"}, "max_distance_m"), ({"max_distance_m": "ba"}, "max_distance_m"),
+                          ({"name": "x" * 121}, "name"), ({"name": "Lớp\x0110A1"}, "name")):
+        response = post_form(lan, "/admin/outings/new", {**OUTING, **fields})
+        assert response.status_code == 422, fields
+        assert f'id="e-{named}-1"' in response.text, fields  # the message stands by its field
+    assert outings(lan).outings() == []
+    assert lan.post("/admin/outings/new", data=OUTING).status_code == 403  # no CSRF token
+
+
+def test_the_optional_checks_are_kept(staff_client):
+    lan = staff_client("lan")
+    code = create(lan, window_start="07:30", window_end="11:30", max_distance_m="200")
+    outing = outings(lan).get(code)
+    assert (outing.window_start.isoformat(), outing.window_end.isoformat(), outing.max_distance_m) == (
+        "07:30:00", "11:30:00", 200)
+    page = lan.get(f"/admin/outings/{code}").text
+    assert "07:30–11:30" in page and "200 m" in page
+    assert "07:30–11:30" in lan.get(f"/admin/outings/{code}").text
+
+
+def test_the_class_sheet_opens_the_class_link(staff_client):
+    lan = staff_client("lan")
+    code = create(lan)
+    sheet = lan.get(f"/admin/outings/{code}/sheet.pdf")
+    assert sheet.status_code == 200 and sheet.headers["content-type"] == "application/pdf"
+    decoded = [found.text for found in zxingcpp.read_barcodes(page_image(sheet.content))]
+    assert decoded == [f"{BASE_URL}/class/{code}"]
+    text = one_line(page_text(sheet.content))
+    assert code in text and OUTING["name"] in text and "Về nguồn Ô Môn" in text and "mã khôi phục" in text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+def test_the_table_and_its_exports_show_each_student_and_neutralise_formulas(staff_client, backend):
+    lan = staff_client("lan")
+    code = create(lan)
+    store, now = outings(lan), datetime.now(UTC)
+    hostile = store.join(code, HOSTILE, now).passport
+    store.join(code, "Ánh", now)
+    store.stamp(hostile.id, "dinh-thoi-an", now)
+    stamped = now.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M")  # Vietnam time, whatever the server's zone
+    page = one_line(lan.get(f"/admin/outings/{code}").text)
+    assert "Học sinh / <span lang=\"en\">Students</span> (2)" in page and stamped in page
+    assert "=HYPERLINK(&#34;http://evil.example&#34;,&#34;bấm&#34;)" in page  # shown as text, escaped
+    exported = lan.get(f"/admin/outings/{code}/table.csv")
+    assert exported.headers["content-disposition"] == f'attachment; filename="chuyen-di-{code}.csv"'
+    assert exported.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Biệt danh / Nickname" and rows[0][1] == "1. Đình Thới An"
+    assert rows[1][0] == "'" + HOSTILE and rows[1][1] == stamped and rows[2][0] == "Ánh"
+    assert len(rows) == 3
+    book = load_workbook(io.BytesIO(lan.get(f"/admin/outings/{code}/table.xlsx").content))
+    sheet = book[code]
+    assert sheet["A2"].value == "'" + HOSTILE and sheet["A2"].data_type == "s"
+    assert [[cell.value if cell.value is not None else "" for cell in row] for row in sheet.iter_rows()] == [
+        [int(cell) if cell.isdigit() else cell for cell in row] for row in rows]
+
+
+def test_closing_and_deleting_need_the_confirmation(staff_client):
+    lan = staff_client("lan")
+    code = create(lan)
+    store = outings(lan)
+    store.join(code, "Ánh", datetime.now(UTC))
+    page = f"/admin/outings/{code}"
+    assert post_form(lan, f"{page}/close", {}, page=page).status_code == 422
+    assert store.get(code).closed_at is None
+    assert lan.post(f"{page}/close", data={"confirm": "yes"}).status_code == 403  # no CSRF token
+    closed = post_form(lan, f"{page}/close", {"confirm": "yes"}, page=page)
+    assert closed.status_code == 303 and store.get(code).closed_at is not None
+    assert not store.get(code).active(datetime.now(UTC))
+    assert "Đã đóng chuyến đi" in lan.get(closed.headers["location"]).text
+    assert post_form(lan, f"{page}/delete", {}, page=page).status_code == 422 and store.get(code)
+    deleted = post_form(lan, f"{page}/delete", {"confirm": "yes"}, page=page)
+    assert deleted.status_code == 303 and store.get(code) is None and store.table(code) == []
+    assert lan.get(page).status_code == 404
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+def test_organisers_see_each_journeys_outings_in_the_statistics(staff_client, backend):
+    lan = staff_client("lan")
+    code = create(lan)
+    store, now = outings(lan), datetime.now(UTC)
+    journey = lan.app.state.services.catalog.journeys.get(JOURNEY)
+    questions = journey_questions(journey)
+    finisher, starter = store.join(code, "Ánh", now).passport, store.join(code, "Bảo", now).passport
+    for slug, ids in questions.items():
+        store.stamp(finisher.id, slug, now)
+        for question in ids:
+            store.answer(finisher.id, slug, question, 1, True, now)
+    store.stamp(starter.id, journey.stops[0].site.slug, now)
+    total = sum(map(len, questions.values()))
+    figures = next(row for row in lan.get("/api/stats").json()["journeys"] if row["slug"] == JOURNEY)["class_outings"]
+    assert figures == {"outings": 1, "students": 2, "completed": 1, "completion_rate": 0.5,
+                       "average_score": total / 2}
+    page = one_line(lan.get("/stats?lang=en").text)
+    assert "Class outings" in page and "1 (50%)" in page and f"{total / 2:.1f}/{total}" in page
+    summary = one_line(lan.get("/admin/outings").text)
+    assert "Theo hành trình" in summary and "1 (50%)" in summary
+
+
+def test_a_spreadsheet_leaves_out_control_characters_xlsx_cannot_hold():
+    """Found by the OpenAPI fuzzing: a monthly report for a province typed with a control character was a 500."""
+    book = load_workbook(io.BytesIO(table_xlsx({"s": [("Cần\x01 Thơ", 3)]})))
+    assert [cell.value for cell in book["s"][1]] == ["Cần Thơ", 3]
