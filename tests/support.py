@@ -314,3 +314,12 @@ def add_photo(content_dir: Path, slug: str) -> None:
     """A 2000 px photo `bay-da.jpg` on the site `slug` (its 480 px variant is what a phone saves for offline use)."""
     Image.new("RGB", (2000, 1500), "red").save(content_dir / slug / "bay-da.jpg")
     edit_site(content_dir, slug, photos=[{"file": "bay-da.jpg", "caption": "Bẫy đá", "credit": "Đoàn xã"}])
+
+
+def scripts(html: str) -> list[str]:
+    """The page's script tags that run (not JSON-LD data): a visitor page has only the deferred offline script
+    (issue 16), which adds to a page that works without it."""
+    return [tag for tag in re.findall(r"<script\b[^>]*>", html) if "application/ld+json" not in tag]
+
+
+OFFLINE_SCRIPT_ONLY = ['<script src="/static/offline.js" defer>']

@@ -7,7 +7,7 @@ import re
 from PIL import Image
 
 from api.state import app_state
-from tests.support import add_site, edit_site
+from tests.support import OFFLINE_SCRIPT_ONLY, add_site, edit_site, scripts
 
 
 def site_names(html: str) -> list[str]:
@@ -126,7 +126,7 @@ def test_page_is_light(client):
         assert len(response.content) < 50_000
         assert '<link rel="stylesheet"' not in response.text  # no extra request for CSS
         # readable without JavaScript: the one script (offline use, issue 16) is deferred and only adds to the page
-        assert re.findall(r"<script src=[^>]*>", response.text) == ['<script src="/static/offline.js" defer>']
+        assert scripts(response.text) == OFFLINE_SCRIPT_ONLY
 
 
 def test_pages_are_compressed_and_locked_down(client):

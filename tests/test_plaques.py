@@ -14,7 +14,7 @@ from api.state import app_state
 from sites.report_guard import MIN_FILL_SECONDS, TOKEN_LIFETIME, ReportLimiter, form_token, token_ok
 from sites.stores import VISITS_FILE
 from sites.visits import SQLiteVisitStore, Visit, VisitKind
-from tests.support import csrf_of, phone, photo_bytes
+from tests.support import OFFLINE_SCRIPT_ONLY, csrf_of, phone, photo_bytes, scripts
 from sites.plaques import BEFORE_WEEKS, QUIET_WEEKS, silent_plaques
 
 QUIET, BEFORE = QUIET_WEEKS * 7, BEFORE_WEEKS * 7
@@ -114,7 +114,7 @@ def test_a_visitor_reports_a_damaged_plaque_and_an_editor_closes_the_task(backen
     page = visitor.get("/sites/dinh-thoi-an", headers=phone(1))
     assert 'href="/sites/dinh-thoi-an/report"' in page.text
     form = visitor.get("/sites/dinh-thoi-an/report", headers=phone(1))
-    assert form.status_code == 200 and "Báo bảng QR hỏng hoặc mất" in form.text and "<script" not in form.text
+    assert form.status_code == 200 and "Báo bảng QR hỏng hoặc mất" in form.text and scripts(form.text) == OFFLINE_SCRIPT_ONLY
     assert "Plaque damaged or missing" in make_client().get("/sites/dinh-thoi-an?lang=en").text
     sent = report(visitor, {"kind": "damaged", "comment": "Bảng bị nứt góc trái", "website": ""},
                   files={"photo": ("bang.jpg", photo_bytes((120, 80), gps=True), "image/jpeg")})
