@@ -90,7 +90,7 @@
     cluster.addLayers(all);
   }
 
-  // One popup for every marker, filled for the marker clicked (a popup bound to each cost 40,000 of them).
+  // One popup for every marker, filled for the marker clicked, rather than one bound to each of 40,000 markers.
   cluster.bindPopup(function (marker) { return popup(marker.feature.properties); });
 
   function categoryOf(layer) {
