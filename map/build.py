@@ -24,6 +24,11 @@ from map.scale import VISIT_STEPS, step_label
 # Vietnam, mainland and islands: shown when no site has coordinates.
 VIETNAM_BOUNDS = ((8.2, 102.1), (23.4, 109.5))
 MAX_FIT_ZOOM = 15  # a single site is shown with its streets around it, not at building level
+# The zoom levels the cluster layer groups markers at: it places every marker on a grid of each, so each
+# level costs the browser a pass over every site. Below MIN_ZOOM (the whole of Vietnam fits a 400 px frame at
+# zoom 4) a map shows no more; from UNCLUSTERED_ZOOM up (about 2.4 m a pixel) sites are drawn on their own.
+MIN_ZOOM = 4
+UNCLUSTERED_ZOOM = 16
 CHUNK_MS = 100  # Leaflet.markercluster's chunkInterval: work at most this long, then yield to the browser
 CHUNK_PAUSE_MS = 10  # its chunkDelay: how long the browser gets between chunks
 MARKER_SCRIPT = (Path(__file__).parent / "visit_markers.js").read_text(encoding="utf-8")
@@ -102,13 +107,14 @@ def build_base_map(
     The browser draws the sites from `data_url`; popup links open in `link_target` ("_blank" in an iframe).
     `attribution_prefix` (text) comes before the tile credit, in place of Leaflet's; empty: none.
     """
-    figure_map = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
+    figure_map = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, minZoom=MIN_ZOOM)
     folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution), max_zoom=19, control=False).add_to(figure_map)
     # One cluster layer for every category, so sites of different kinds in one place make one cluster;
     # each category's (empty) feature group is its switch in the layer control.
     # Markers join the cluster in chunks of at most CHUNK_MS, the page's main thread free in between.
     cluster = MarkerCluster(control=False, options={
         "showCoverageOnHover": False, "chunkedLoading": True, "chunkInterval": CHUNK_MS, "chunkDelay": CHUNK_PAUSE_MS,
+        "disableClusteringAtZoom": UNCLUSTERED_ZOOM,
     }).add_to(figure_map)
     categories = {layer.key: folium.FeatureGroup(name=layer.label).add_to(figure_map) for layer in layers}
     if len(layers) > 1:

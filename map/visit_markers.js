@@ -80,7 +80,6 @@
         radius: step.radius, fillColor: step.color, fillOpacity: 0.9, color: "#222", weight: 1,
       });
       marker.feature = { type: "Feature", properties: site };
-      marker.bindPopup(function () { return popup(site); });
       (markersOf[site.category] = markersOf[site.category] || []).push(marker);
       if (!categories[site.category] || map.hasLayer(categories[site.category])) all.push(marker);
     });
@@ -90,6 +89,9 @@
     };
     cluster.addLayers(all);
   }
+
+  // One popup for every marker, filled for the marker clicked, rather than one bound to each of 40,000 markers.
+  cluster.bindPopup(function (marker) { return popup(marker.feature.properties); });
 
   function categoryOf(layer) {
     return Object.keys(categories).filter(function (key) { return categories[key] === layer; })[0];

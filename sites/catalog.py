@@ -1,11 +1,13 @@
 """The live view of a content folder: the current registry and errors, reloaded when files change."""
 
+import gc
 import logging
 import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from sites.collector import collector_paused
 from sites.journey_loader import load_all
 from sites.journeys import JourneyRegistry
 from sites.loader import ContentError, ParsedFiles
@@ -31,10 +33,12 @@ class Catalog:
         self.kept: dict[str, list[ContentError]] = {}  # slug -> errors of sites served in their last valid version
         self._fingerprint: tuple = ()
         self._parsed = ParsedFiles()
-        self._sites = SiteCache(content_dir, parse_cache)
         self._lock = threading.Lock()  # the watcher and an admin save may reload at the same moment
         self.after_reload: Callable[[Registry], None] | None = None  # told of each new registry (narration)
-        self.reload()
+        with collector_paused():
+            self._sites = SiteCache(content_dir, parse_cache)
+            self.reload()
+            gc.freeze()  # the sites live as long as the process: later collections need not scan them again
 
     def reload(self) -> None:
         """Load the folder again; on errors the valid sites are served and each error is logged.
@@ -42,7 +46,7 @@ class Catalog:
         A site whose folder has errors now is served as it was last loaded (`kept`); after a restart
         there is no such version, and the site is not served until its files are fixed.
         """
-        with self._lock:
+        with self._lock, collector_paused():
             fingerprint = content_fingerprint(self.content_dir)
             self._sites.know_stamps(fingerprint)
             result = load_all(self.content_dir, self._parsed, last_good=self.registry, cache=self._sites)

@@ -7,7 +7,6 @@ a code change or a foreign or damaged file means parsing and validating everythi
 sites are kept: a folder with errors is always loaded, and its errors reported, as without a cache.
 """
 
-import gc
 import hashlib
 import logging
 import os
@@ -78,8 +77,7 @@ class SiteCache:
             log.warning("ignoring the site cache %s: another version of the code or another content folder",
                         cache_file)
             return
-        gc.disable()  # a collection every few thousand new objects would scan all the earlier ones again
-        try:
+        try:  # the caller pauses the garbage collector (sites/collector.py)
             entries = pickle.loads(memoryview(data)[len(header):])
             self._entries = {name: (stamps, Site(meta=meta, folder=self._content_dir / name, bodies=bodies,
                                                  translations=translations, photos=photos, recordings=recordings))
@@ -87,9 +85,6 @@ class SiteCache:
         except Exception as exc:  # a damaged file: load everything again
             log.warning("ignoring the site cache %s: %s", cache_file, exc)
             self._entries = {}
-        finally:
-            gc.freeze()  # the sites live as long as the process: later collections need not scan them again
-            gc.enable()
 
     def know_stamps(self, fingerprint: tuple) -> None:
         """Take the folders' stamps from a content fingerprint just taken (sorted (folder, name, size, time)

@@ -13,6 +13,7 @@ import pytest
 
 from bench._support import live_server
 from bench.load import make_synthetic_content
+from map.build import MIN_ZOOM, UNCLUSTERED_ZOOM
 from map.scale import VISIT_STEPS
 from tests.support import MAPPED, PHONE, UNMAPPED, axe_failures, horizontal_overflow, phone
 
@@ -53,6 +54,16 @@ SHOWN_JS = """() => {
     map.eachLayer(layer => { if (layer instanceof L.CircleMarker && layer.feature) alone += 1; });
     const clustered = [...document.querySelectorAll('.site-cluster')].reduce((sum, c) => sum + Number(c.innerText), 0);
     return alone + clustered;
+}"""
+# What the browser does for each site: the zoom levels the cluster layer groups markers at (it places every
+# marker on a grid of each), and how many markers carry a popup of their own.
+WORK_JS = """() => {
+    const map = window[document.querySelector('.folium-map').id];
+    let cluster;
+    map.eachLayer(layer => { if (layer instanceof L.MarkerClusterGroup) cluster = layer; });
+    const levels = Object.keys(cluster._gridClusters).map(Number);
+    return {min_zoom: map.getMinZoom(), levels: [Math.min(...levels), Math.max(...levels)],
+            own_popups: cluster.getLayers().filter(m => m.getPopup()).length};
 }"""
 # Zoom until the site's marker stands alone (not in a cluster), then give its position on the page.
 MARKER_POSITION_JS = """slug => new Promise((resolve, reject) => {
@@ -182,6 +193,18 @@ def test_the_layer_control_hides_and_shows_a_category(browser, server):
     assert sorted(page.evaluate(MARKERS_JS)) == sorted(MAPPED - {"dinh-phu-luong", "dinh-thoi-an"})
     communal_houses.locator("input").check()
     assert sorted(page.evaluate(MARKERS_JS)) == sorted(MAPPED)
+    assert page.foreign == [] and page.errors == []
+    context.close()
+
+
+def test_markers_are_grouped_only_at_the_zooms_of_a_country_map_and_share_one_popup(browser, server):
+    """At 40,000 sites most of the browser's work was placing every marker on a grid for each of 20 zoom levels
+    and binding a popup to each: now zooming out stops at the whole country, sites stand alone from
+    UNCLUSTERED_ZOOM, and one popup shows the site clicked (the popup tests above click markers)."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
+    page = offline_page(context, server)
+    open_map(page, f"{server}/map")
+    assert page.evaluate(WORK_JS) == {"min_zoom": MIN_ZOOM, "levels": [MIN_ZOOM, UNCLUSTERED_ZOOM - 1], "own_popups": 0}
     assert page.foreign == [] and page.errors == []
     context.close()
 

@@ -36,6 +36,7 @@ from sites.visits import Counts, vietnam_day
 router = APIRouter(include_in_schema=False)
 
 TABLE_PAGE_SIZE = 200
+NOTHING = Counts()  # the counts of a site nobody has visited
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,13 @@ def map_page(
         raise invalid_parameter("journey", f"no published journey '{journey}'") from None
     sites = filters.search(registry)
     mapped = [site for site in sites if site.meta.location is not None]
-    shown = pager.page(_rows(state, registry, mapped, lang), TABLE_PAGE_SIZE)
+    totals = site_totals(state.visits, registry)
+    shown = pager.page(sorted(mapped, key=lambda site: -totals.get(site.slug, NOTHING).visits), TABLE_PAGE_SIZE)
     base = _base_map(state, registry, lang, filters, embed=False)
     settings = state.settings
     response = render(request, "map.html", lang, {
         "base": base,
-        "rows": shown.rows,
+        "rows": _rows(state, registry, shown.rows, totals, lang),
         "page": shown.number,
         "pages": shown.pages,
         "unmapped": [(site, site.localized(lang).name) for site in sites if site.meta.location is None],
@@ -120,17 +122,12 @@ def _filter_choices(registry: Registry, filters: SiteFilters, lang: str) -> dict
     }
 
 
-def _rows(state: AppState, registry: Registry, sites: list[Site], lang: str) -> list[MapRow]:
-    """`sites` with their all-time and recent counts, most visited first (then by name)."""
-    totals = site_totals(state.visits, registry)
+def _rows(state: AppState, registry: Registry, sites: list[Site], totals: dict[str, Counts], lang: str) -> list[MapRow]:
+    """The table's lines for `sites` (one page of them, most visited first: the sort is stable, so ties stay
+    by name), with their all-time `totals` and recent counts; only these sites' names are looked up."""
     recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
-    nothing = Counts()
-    rows = []
-    for site in sites:
-        text = site.localized(lang)
-        rows.append(MapRow(site, text.name, category_label(site.meta.category, lang), totals.get(site.slug, nothing),
-                           recent.get(site.slug, nothing).visits))
-    return sorted(rows, key=lambda row: -row.counts.visits)  # stable: ties stay by name
+    return [MapRow(site, site.localized(lang).name, category_label(site.meta.category, lang),
+                   totals.get(site.slug, NOTHING), recent.get(site.slug, NOTHING).visits) for site in sites]
 
 
 def _base_map(state: AppState, registry: Registry, lang: str, filters: SiteFilters, embed: bool) -> BaseMap:
