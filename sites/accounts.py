@@ -1,7 +1,8 @@
 """Staff accounts: a JSON file of users with Argon2id password hashes and roles.
 
 Admins may change every site; editors only the sites of their province. The file lives in DATA_DIR
-(mode 0600) and is rewritten atomically; it holds no password, only argon2-cffi hashes.
+(mode 0600) and is rewritten atomically; it holds no password, only argon2-cffi hashes. With PostgreSQL the
+same accounts are kept in the database instead (sites/accounts_pg.py; sites/stores.py chooses).
 """
 
 import base64
