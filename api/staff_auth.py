@@ -60,7 +60,8 @@ class StaffAuth:
 
 
 def open_staff_auth(settings: Settings, stores: Stores) -> StaffAuth:
-    """Accounts (users.json in the data folder, or PostgreSQL), sessions and the login throttle (in `stores`: SQLite or PostgreSQL)."""
+    """Accounts (users.json in the data folder, or PostgreSQL), sessions and the login throttle (in `stores`:
+    SQLite or PostgreSQL)."""
     secret = settings.secret_key.get_secret_value() if settings.secret_key else session_secret(settings.data_dir)
     sessions = Sessions(stores.sessions)
     throttle = LoginThrottle(stores.throttle, secret)

@@ -7,9 +7,9 @@ from distinct visitors (bench/scan.py's wrk script), each phone from its own add
 (the servers trust 127.0.0.1 as a proxy). The load generator is wrk with one thread, pinned to
 CPU 1 (`taskset -c 1`, the command-line face of sched_setaffinity); the servers and PostgreSQL are not
 pinned: on this 2-core machine the two workers, PostgreSQL and wrk share both cores, as they would on a
-2-vCPU VPS with the proxy on it. The three setups run side by side and take turns round by round, and each round alternates the
-endpoints, so that all see the same machine noise.
-Every worker renders the pages once before measuring (a warm-up per worker's connection). During the
+2-vCPU VPS with the proxy on it. The three setups run side by side and take turns round by round, and
+each round alternates the endpoints, so that all see the same machine noise. Every worker renders the
+pages once before measuring (a warm-up per worker's connection), and narrations are in place. During the
 scan rounds it also measures where the CPU went, in cores: the server's processes, PostgreSQL's, wrk,
 and the whole machine (/proc/stat: other work on the machine shows as the difference).
 
