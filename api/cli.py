@@ -32,9 +32,8 @@ from sites.languages import SOURCE_LANGUAGE, InvalidLanguageTag, language_tag
 from sites.loader import ContentFolderMissing, LoadResult, load_content
 from sites.narration import NarrationLibrary
 from sites.registry import Registry, SiteNotFound
-from sites.sessions import Sessions
 from sites.site import Site
-from sites.stores import session_store
+from sites.stores import user_store
 from sites.writer import ContentWriter
 
 PROGRESS_FROM = 10  # sites: fewer are done before a progress bar would be seen
@@ -197,11 +196,12 @@ def adduser(name: str, role: str, province: str | None, password_stdin: bool, da
     settings = load_settings(data_dir=data_dir)
     password = _new_password(password_stdin)
     try:
-        user = UserStore(settings.data_dir).add(name, password, role, province)
+        users = _user_store(settings)
+        user = users.add(name, password, role, province)
     except AccountError as exc:
         raise click.ClickException(f"Không tạo được tài khoản / cannot create the account: {exc}") from None
     where = f" ({user.province})" if user.province else ""
-    click.echo(f"✓ {user.name}: {user.role}{where}, {settings.data_dir / 'users.json'}")
+    click.echo(f"✓ {user.name}: {user.role}{where}, {users.location}")
 
 
 def _new_password(from_stdin: bool) -> str:
@@ -212,10 +212,9 @@ def _new_password(from_stdin: bool) -> str:
 
 
 def _user_store(settings: Settings) -> UserStore:
-    """The accounts, with the deployment's session store (SQLite or PostgreSQL), so ending sessions ends them
-    for every server."""
-    url = settings.database_url.get_secret_value() if settings.database_url else None
-    return UserStore(settings.data_dir, Sessions(session_store(settings.data_dir, url)))
+    """The deployment's accounts (users.json, or PostgreSQL for every server), with its session store, so
+    ending sessions ends them for every server."""
+    return user_store(settings.data_dir, _database_url(settings))
 
 
 @main.command()
@@ -240,11 +239,12 @@ def passwd(name: str, password_stdin: bool, data_dir: Path | None) -> None:
 def users(data_dir: Path | None) -> None:
     """Danh sách tài khoản / list the staff accounts: name, role, province."""
     settings = load_settings(data_dir=data_dir)
-    accounts = UserStore(settings.data_dir).all()
+    store = _user_store(settings)
+    accounts = store.all()
     width = max((len(user.name) for user in accounts), default=4)
     for user in accounts:
         click.echo(f"{user.name:<{width}}  {user.role:<6}  {user.province or '-'}")
-    click.echo(f"{len(accounts)} tài khoản / accounts in {settings.data_dir / 'users.json'}", err=True)
+    click.echo(f"{len(accounts)} tài khoản / accounts in {store.location}", err=True)
 
 
 @main.command()

@@ -10,7 +10,7 @@ from api.settings import Settings
 from api.workpool import low_priority_threads
 from sites.accounts import UserStore, session_secret
 from sites.sessions import Sessions
-from sites.stores import Stores
+from sites.stores import Stores, user_store
 from sites.throttle import LoginThrottle
 
 T = TypeVar("T")
@@ -60,8 +60,11 @@ class StaffAuth:
 
 
 def open_staff_auth(settings: Settings, stores: Stores) -> StaffAuth:
-    """Accounts (in the data folder), sessions and the login throttle (in `stores`: SQLite or PostgreSQL)."""
+    """Accounts (users.json in the data folder, or PostgreSQL), sessions and the login throttle (in `stores`:
+    SQLite or PostgreSQL)."""
     secret = settings.secret_key.get_secret_value() if settings.secret_key else session_secret(settings.data_dir)
     sessions = Sessions(stores.sessions)
     throttle = LoginThrottle(stores.throttle, secret)
-    return StaffAuth(UserStore(settings.data_dir, sessions), sessions, throttle, PasswordCheckSlots(), secret)
+    database = stores.database
+    users = user_store(settings.data_dir, database.url if database else None, sessions, database)
+    return StaffAuth(users, sessions, throttle, PasswordCheckSlots(), secret)

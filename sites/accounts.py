@@ -1,7 +1,8 @@
 """Staff accounts: a JSON file of users with Argon2id password hashes and roles.
 
 Admins may change every site; editors only the sites of their province. The file lives in DATA_DIR
-(mode 0600) and is rewritten atomically; it holds no password, only argon2-cffi hashes.
+(mode 0600) and is rewritten atomically; it holds no password, only argon2-cffi hashes. With PostgreSQL the
+same accounts are kept in the database instead (sites/accounts_pg.py; sites/stores.py chooses).
 """
 
 import base64
@@ -22,6 +23,7 @@ from sites.text import fold, nfc
 ROLES = ("admin", "editor")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"
 MIN_PASSWORD_LENGTH = 10
+USERS_FILE = "users.json"
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's recommended Argon2id parameters
 
@@ -54,23 +56,23 @@ class User:
 
 class UserStore:
     """The users of one data folder (`users.json`), and the sessions to end when a password changes
-    (by default the data folder's session store)."""
+    (by default the data folder's session store). PostgresUserStore keeps them in the database instead."""
 
     def __init__(self, data_dir: Path, sessions: Sessions | None = None):
-        self.path = data_dir / "users.json"
+        self.path = data_dir / USERS_FILE
         self._sessions = sessions
         self._data_dir = data_dir
+
+    @property
+    def location(self) -> str:
+        """Where the accounts are kept, for messages."""
+        return str(self.path)
 
     @property
     def sessions(self) -> Sessions:
         if self._sessions is None:  # opened on first use: `diachido adduser` never needs it
             self._sessions = Sessions(SQLiteSessionStore(self._data_dir / SESSIONS_FILE))
         return self._sessions
-
-    def _read(self) -> dict[str, dict]:
-        if not self.path.exists():
-            return {}
-        return json.loads(self.path.read_text(encoding="utf-8"))
 
     def add(self, name: str, password: str, role: str = "editor", province: str | None = None) -> User:
         """Create a user; raises AccountError for a taken or badly formed name, a short password,
@@ -79,63 +81,88 @@ class UserStore:
             raise AccountError("the name must be 2-32 lower-case letters, digits, '.', '_' or '-'")
         province = _checked_role(role, province)
         _check_password(password)
-        users = self._read()
-        if name in users:
+        if not self._insert(name, {"role": role, "province": province, "hash": _hasher.hash(password)}):
             raise AccountError(f"a user '{name}' already exists")
-        users[name] = {"role": role, "province": province, "hash": _hasher.hash(password)}
-        self._write(users)
         return User(name, role, province)
 
     def all(self) -> list[User]:
         """Every user, by name."""
-        return [User(name, entry["role"], entry["province"]) for name, entry in sorted(self._read().items())]
+        return [User(name, entry["role"], entry["province"]) for name, entry in sorted(self._entries().items())]
 
     def change(self, name: str, role: str, province: str | None) -> User:
         """Give `name` a new role and province (checked as for `add`); their sessions go on, with the new rights."""
         province = _checked_role(role, province)
-        users = self._read()
-        if name not in users:
+        if not self._update(name, {"role": role, "province": province}):
             raise AccountError(f"there is no user '{name}'")
-        users[name] |= {"role": role, "province": province}
-        self._write(users)
         return User(name, role, province)
 
     def remove(self, name: str) -> None:
         """Remove `name` and end all of their sessions at once."""
-        users = self._read()
-        if name not in users:
+        if not self._delete(name):
             raise AccountError(f"there is no user '{name}'")
-        del users[name]
-        self._write(users)
         self.sessions.end_all(name)
 
     def set_password(self, name: str, password: str) -> None:
         """Give `name` a new password and end all of their sessions (a stolen cookie stops working)."""
         _check_password(password)
-        users = self._read()
-        if name not in users:
+        if not self._update(name, {"hash": _hasher.hash(password)}):
             raise AccountError(f"there is no user '{name}'")
-        users[name]["hash"] = _hasher.hash(password)
-        self._write(users)
         self.sessions.end_all(name)
-
-    def _write(self, users: dict[str, dict]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomically(self.path, json.dumps(users, ensure_ascii=False, indent=2).encode())  # mode 0600
 
     def get(self, name: str) -> User | None:
         """The user called `name`, or None."""
-        entry = self._read().get(name)
+        entry = self._entry(name)
         return User(name, entry["role"], entry["province"]) if entry else None
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user when `password` is theirs, else None (taking as long for an unknown name)."""
-        entry = self._read().get(name)
+        entry = self._entry(name)
         try:
             _hasher.verify(entry["hash"] if entry else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         return User(name, entry["role"], entry["province"]) if entry else None
+
+    # Storage: each entry is {"role", "province", "hash"}; here the JSON file, rewritten atomically (mode 0600).
+
+    def _entries(self) -> dict[str, dict]:
+        return read_users_file(self.path)
+
+    def _entry(self, name: str) -> dict | None:
+        return self._entries().get(name)
+
+    def _insert(self, name: str, entry: dict) -> bool:
+        users = self._entries()
+        if name in users:
+            return False
+        self._write(users | {name: entry})
+        return True
+
+    def _update(self, name: str, changes: dict) -> bool:
+        users = self._entries()
+        if name not in users:
+            return False
+        users[name] |= changes
+        self._write(users)
+        return True
+
+    def _delete(self, name: str) -> bool:
+        users = self._entries()
+        if users.pop(name, None) is None:
+            return False
+        self._write(users)
+        return True
+
+    def _write(self, users: dict[str, dict]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(self.path, json.dumps(users, ensure_ascii=False, indent=2).encode())  # mode 0600
+
+
+def read_users_file(path: Path) -> dict[str, dict]:
+    """The entries of a users.json file (none when it is missing)."""
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _checked_role(role: str, province: str | None) -> str | None:

@@ -1,6 +1,7 @@
 """Writing files so that readers see the old file or the new one, never half of one."""
 
 import contextlib
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -51,3 +52,16 @@ def make_private(folder: Path) -> None:
         for name in files:
             if not os.path.islink(os.path.join(root, name)):
                 os.chmod(os.path.join(root, name), 0o600)
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (made, mode 0600, in a private folder): one holder at a time,
+    across processes; released when the block ends or the process dies."""
+    private_folder(path.parent)
+    with open(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -22,13 +22,14 @@ from pathlib import Path
 from speech import espeak
 from speech.audio import MP3_COMPRESSION, SUFFIX, audio_seconds, encode_mp3
 from speech.spoken import plain_text, speakable
-from sites.files import private_folder, write_bytes_atomically
+from sites.files import exclusive_lock, private_folder, write_bytes_atomically
 from sites.languages import base_language
 from sites.registry import Registry
 from sites.site import Site
 
 log = logging.getLogger(__name__)
 NARRATION_FOLDER = "narration"
+LOCK_FILE = ".making.lock"  # held while a narration is made, across the processes of a data folder
 QUEUE_LIMIT = 64  # waiting jobs; more requests are answered "not ready" and asked again later
 WORKER_NICENESS = 19  # generating ahead waits for everything else: scans, pages, posters asked for by staff
 PATHS_REMEMBERED = 8192  # generated paths of loaded sites; emptied when full (after many reloads)
@@ -141,12 +142,15 @@ class NarrationLibrary:
             return NarrationAudio(recording.path, recording.seconds, recording.size, recording.narrator)
         path = self.generated_path(site, lang)
         if (audio := _generated(path)) is None:
-            samples, rate = espeak.synthesize(spoken_text(site, lang), base_language(lang))
-            encoded = encode_mp3(samples, rate)
-            private_folder(self.folder)
-            private_folder(path.parent)
-            write_bytes_atomically(path, encoded.data)
-            audio = _generated(path)
+            # The server's other worker processes share this folder and narrate the same sites ahead: one
+            # makes a file while the others wait, then find it made (not N times the same CPU work).
+            with exclusive_lock(self.folder / LOCK_FILE):
+                if (audio := _generated(path)) is None:
+                    samples, rate = espeak.synthesize(spoken_text(site, lang), base_language(lang))
+                    encoded = encode_mp3(samples, rate)
+                    private_folder(path.parent)
+                    write_bytes_atomically(path, encoded.data)
+                    audio = _generated(path)
         self._prune(path)
         return audio
 

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from sites.outings import OUTINGS_FILE, OutingStore, SQLiteOutingStore
 from sites.outings_pg import PostgresOutingStore
+from sites.accounts import UserStore
+from sites.accounts_pg import PostgresUserStore
 from sites.plaque_reports import REPORTS_FILE, PostgresReportStore, ReportStore, SQLiteReportStore
 from sites.postgres import PostgresDatabase
-from sites.sessions import SESSIONS_FILE, PostgresSessionStore, SessionStore, SQLiteSessionStore
+from sites.sessions import SESSIONS_FILE, PostgresSessionStore, Sessions, SessionStore, SQLiteSessionStore
 from sites.throttle import THROTTLE_FILE, PostgresThrottleStore, SQLiteThrottleStore, ThrottleStore
 from sites.visit_gate import VisitGate
 from sites.visitor_keys import KEYS_FILE, PostgresKeyStore, SQLiteKeyStore
@@ -37,12 +39,14 @@ class Stores:
             self.database.close()
 
 
-def session_store(data_dir: Path, database_url: str | None) -> SessionStore:
-    """The deployment's session store alone, for commands that end sessions (a password changed outside the
-    server) without opening the others."""
+def user_store(data_dir: Path, database_url: str | None, sessions: Sessions | None = None,
+               database: PostgresDatabase | None = None) -> UserStore:
+    """Staff accounts: users.json in `data_dir`, or PostgreSQL at `database_url` (every server signs the same
+    staff in). `sessions` are those to end when a password changes (by default the deployment's session store);
+    `database` is the open PostgreSQL of the caller's stores, if any (else a small one is opened)."""
     if database_url:
-        return PostgresSessionStore(PostgresDatabase(database_url, max_connections=1))
-    return SQLiteSessionStore(data_dir / SESSIONS_FILE)
+        return PostgresUserStore(database or PostgresDatabase(database_url, max_connections=1), data_dir, sessions)
+    return UserStore(data_dir, sessions)
 
 
 def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> Stores:

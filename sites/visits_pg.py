@@ -143,8 +143,11 @@ class PostgresVisitStore:
                      timedelta(seconds=WINDOW_SECONDS), timedelta(seconds=ADDRESS_PERIOD_SECONDS), self.per_address)
         for attempt in range(3):
             try:
-                async with connection.transaction():
-                    (admitted,) = await (await connection.execute(_RECORD, arguments)).fetchone()
+                # One statement on an autocommit connection is one transaction, committed before its answer
+                # arrives: one round trip, and no row lock is held while this process's event loop is busy
+                # elsewhere (BEGIN ... COMMIT kept the counts' rows locked between three round trips, so the
+                # other processes' batches waited on this one's event loop).
+                (admitted,) = await (await connection.execute(_RECORD, arguments)).fetchone()
                 break
             except psycopg.errors.DeadlockDetected:  # should not happen with the lock order; retried if it does
                 if attempt == 2:

@@ -10,7 +10,6 @@ saves, also between the server and `diachido import`.
 """
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import shutil
@@ -24,7 +23,7 @@ from typing import Protocol
 from pydantic import BaseModel
 
 from sites.fields import FieldError, InvalidFields, SiteInput
-from sites.files import private_folder
+from sites.files import exclusive_lock, private_folder
 from sites.frontmatter import ParsedFiles
 from sites.languages import SOURCE_FILE, SOURCE_LANGUAGE, content_file_name, file_language
 from sites.loader import ContentError, clashing_keys, load_site
@@ -73,13 +72,8 @@ class ContentWriter:
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the content lock: one save at a time, across processes."""
-        private_folder(self.lock_path.parent)
-        with open(os.open(self.lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with exclusive_lock(self.lock_path):
+            yield
 
     def save(
         self, entry: SiteInput, registry: Registry, previous: Site | None = None, version: str | None = None,

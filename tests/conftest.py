@@ -13,6 +13,7 @@ from api import create_app
 from api.settings import Settings
 from bench._support import live_server
 from sites.accounts import UserStore
+from sites.stores import user_store
 from tests.support import BASE_URL, BUNDLED_CONTENT, CHROMIUM_ARGS, STAFF, STAFF_PASSWORD, login
 from bench._postgres import Cluster, binaries, postgres_cluster
 
@@ -105,9 +106,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def staff_client(make_client, data_dir) -> Callable[..., TestClient]:
+def users(data_dir, database_url) -> UserStore:
+    """The staff accounts apps of `make_client` use: users.json in the data folder, or the test's PostgreSQL."""
+    return user_store(data_dir, database_url)
+
+
+@pytest.fixture
+def staff_client(make_client, users) -> Callable[..., TestClient]:
     """A client logged in as one of STAFF (hoa: admin; lan: editor of Cần Thơ; minh: editor of Khánh Hòa)."""
-    store = UserStore(data_dir)
+    store = users
 
     def make(name: str = "hoa", **overrides) -> TestClient:
         if store.get(name) is None:  # created on demand: each Argon2 hash costs about 0.14 s

@@ -1,12 +1,14 @@
 """What the tests share that is not a fixture: example data, request helpers, content editing, PDF and
 page readers. A plain module (no tests in it), so test modules import it and never each other."""
 
+import http.client
 import io
 import itertools
 import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
 import pypdf
@@ -176,6 +178,20 @@ def login(client: TestClient, name: str, password: str = STAFF_PASSWORD):
     token = csrf_of(client.get("/admin/login").text)
     return client.post("/admin/login", data={"csrf_token": token, "name": name, "password": password},
                        follow_redirects=False)
+
+
+def login_from(source: str, port: int, name: str, password: str) -> int:
+    """Open a live server's login form and post it from the loopback address `source`; the status of the post."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, source_address=(source, 0), timeout=30)
+    connection.request("GET", "/admin/login")
+    response = connection.getresponse()
+    token, cookie = csrf_of(response.read().decode()), response.getheader("set-cookie").split(";")[0]
+    form = urlencode({"csrf_token": token, "name": name, "password": password})
+    connection.request("POST", "/admin/login", body=form,
+                       headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    return response.status
 
 
 class PageParser(HTMLParser):

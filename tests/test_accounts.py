@@ -50,8 +50,8 @@ def test_adduser_explains_what_is_wrong(data_dir, arguments, problem):
     assert not (data_dir / "users.json").exists()
 
 
-def test_store_refuses_short_passwords_and_taken_names(data_dir):
-    store = UserStore(data_dir)
+def test_store_refuses_short_passwords_and_taken_names(backend, users):
+    store = users
     with pytest.raises(AccountError, match="at least 10 characters"):
         store.add("lan", "ngan", "admin")
     store.add("lan", PASSWORD, "admin")
@@ -59,8 +59,8 @@ def test_store_refuses_short_passwords_and_taken_names(data_dir):
         store.add("lan", PASSWORD, "admin")
 
 
-def test_authenticate_needs_the_right_password(data_dir):
-    store = UserStore(data_dir)
+def test_authenticate_needs_the_right_password(backend, users):
+    store = users
     store.add("lan", PASSWORD, "editor", "Cần Thơ")
     assert store.authenticate("lan", PASSWORD + "x") is None
     assert store.authenticate("khong-co", PASSWORD) is None
@@ -129,8 +129,8 @@ def test_sessions_end_at_logout_and_after_their_lifetime_however_busy(data_dir):
     assert token.encode() not in stored, "only a hash of the token is kept"
 
 
-def test_a_new_password_ends_every_session_of_that_user_only(data_dir):
-    store = UserStore(data_dir)
+def test_a_new_password_ends_every_session_of_that_user_only(backend, users):
+    store = users
     store.add("lan", PASSWORD, "editor", "Cần Thơ")
     store.add("hoa", PASSWORD, "admin")
     lan, lan_phone, hoa = store.sessions.start("lan"), store.sessions.start("lan"), store.sessions.start("hoa")

@@ -26,8 +26,6 @@ from api.routes.admin import sites as admin_sites
 from api.settings import Settings
 from api.state import app_state
 from sites.accounts import UserStore
-from sites.sessions import Sessions
-from sites.stores import session_store
 from tests.support import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
 from bench._support import start_server
 
@@ -140,8 +138,9 @@ GUESSER = "203.0.113.9"
 
 
 @pytest.fixture
-def client_at(content_dir, data_dir):
-    """A client whose requests come from `address`; clients share the data folder, as processes would."""
+def client_at(content_dir, data_dir, database_url):
+    """A client whose requests come from `address`; clients share the data folder (and the test's database, if
+    any), as processes would."""
     clients = []
 
     def make(address: str, app: FastAPI | None = None, **overrides) -> TestClient:
@@ -149,7 +148,7 @@ def client_at(content_dir, data_dir):
         if app:
             return TestClient(app, client=(address, 40000))
         settings = Settings(content_dir=content_dir, data_dir=data_dir, base_url=BASE_URL, reload_interval=0,
-                            **overrides)
+                            database_url=database_url, **overrides)
         client = TestClient(create_app(settings), client=(address, 40000))
         clients.append(client.__enter__())
         return client
@@ -187,10 +186,10 @@ def test_a_session_ends_twelve_hours_after_login_however_busy(staff_client):
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
-def test_a_new_password_ends_the_users_sessions_everywhere(backend, staff_client, data_dir):
+def test_a_new_password_ends_the_users_sessions_everywhere(backend, staff_client, users):
     laptop, phone, other = staff_client("hoa"), staff_client("hoa"), staff_client("lan")
     # As `diachido passwd` will: on the deployment's session store (PostgreSQL's, when it is set).
-    UserStore(data_dir, Sessions(session_store(data_dir, backend))).set_password("hoa", "mat-khau-moi-dai")
+    users.set_password("hoa", "mat-khau-moi-dai")
     assert laptop.get("/admin", follow_redirects=False).status_code == 303
     assert phone.get("/admin", follow_redirects=False).status_code == 303
     assert other.get("/admin", follow_redirects=False).status_code == 200

@@ -33,22 +33,22 @@ def test_an_admin_lists_accounts_with_a_select_of_current_provinces(staff_client
     assert 'href="/admin/users"' in client.get("/admin").text
 
 
-def test_editors_get_403_and_see_no_link(staff_client, data_dir):
+def test_editors_get_403_and_see_no_link(staff_client, backend, users):
     client = staff_client("lan")
     assert client.get("/admin/users").status_code == 403
     token = csrf_of(client.get("/admin").text)
     refused = client.post("/admin/users", data={"csrf_token": token, "name": "moi", "role": "admin",
                                                 "password": NEW_PASSWORD})
-    assert refused.status_code == 403 and UserStore(data_dir).get("moi") is None
+    assert refused.status_code == 403 and users.get("moi") is None
     assert 'href="/admin/users"' not in client.get("/admin").text
 
 
-def test_an_admin_adds_an_editor_who_can_log_in(staff_client, make_client, data_dir):
+def test_an_admin_adds_an_editor_who_can_log_in(staff_client, make_client, backend, users):
     admin = staff_client("hoa")
     response = post_form(admin, "/admin/users", {"name": "mai", "role": "editor", "province": "Khánh Hòa",
                                                  "password": NEW_PASSWORD})
     assert response.status_code == 303
-    assert UserStore(data_dir).get("mai") == User("mai", "editor", "Khánh Hòa")
+    assert users.get("mai") == User("mai", "editor", "Khánh Hòa")
     assert login(make_client(), "mai", NEW_PASSWORD).status_code == 303
 
 
@@ -57,17 +57,17 @@ def test_an_admin_adds_an_editor_who_can_log_in(staff_client, make_client, data_
     ({"name": "mai", "role": "editor", "province": "", "password": NEW_PASSWORD}, "an editor needs"),
     ({"name": "mai", "role": "admin", "province": "", "password": "ngan"}, "at least 10 characters"),
 ])
-def test_a_bad_account_is_refused_with_the_reason(staff_client, data_dir, fields, problem):
+def test_a_bad_account_is_refused_with_the_reason(staff_client, backend, users, fields, problem):
     response = post_form(staff_client("hoa"), "/admin/users", fields)
     assert response.status_code == 422 and problem in response.text
-    assert UserStore(data_dir).get("mai") is None
+    assert users.get("mai") is None
 
 
-def test_the_form_needs_its_csrf_token(staff_client, data_dir):
+def test_the_form_needs_its_csrf_token(staff_client, backend, users):
     client = staff_client("hoa")
     response = client.post("/admin/users", data={"csrf_token": "x", "name": "mai", "role": "admin",
                                                  "password": NEW_PASSWORD})
-    assert response.status_code == 403 and UserStore(data_dir).get("mai") is None
+    assert response.status_code == 403 and users.get("mai") is None
 
 
 def test_a_removed_user_is_signed_out_at_once(staff_client, backend):
@@ -88,18 +88,18 @@ def test_a_password_reset_ends_the_sessions_and_the_new_password_works(staff_cli
     assert login(make_client(), "lan", NEW_PASSWORD).status_code == 303
 
 
-def test_an_admin_changes_role_and_province(staff_client, data_dir):
+def test_an_admin_changes_role_and_province(staff_client, backend, users):
     admin, editor = staff_client("hoa"), staff_client("lan")
     response = post_form(admin, "/admin/users/lan", {"action": "change", "role": "editor", "province": "An Giang"},
                          page="/admin/users")
     assert response.status_code == 303
-    assert UserStore(data_dir).get("lan") == User("lan", "editor", "An Giang")
+    assert users.get("lan") == User("lan", "editor", "An Giang")
     assert editor.get("/admin/sites/dinh-thoi-an").status_code == 403  # a Cần Thơ site: not theirs any more
 
 
-def test_an_admin_cannot_remove_their_own_account(staff_client, data_dir):
+def test_an_admin_cannot_remove_their_own_account(staff_client, backend, users):
     response = post_form(staff_client("hoa"), "/admin/users/hoa", {"action": "remove"}, page="/admin/users")
-    assert response.status_code == 422 and UserStore(data_dir).get("hoa") is not None
+    assert response.status_code == 422 and users.get("hoa") is not None
 
 
 def test_cli_passwd_and_deluser_end_web_sessions_in_the_deployments_store(staff_client, data_dir, backend,

@@ -11,10 +11,11 @@ import urllib.request
 from pathlib import Path
 
 from bench._support import CONSOLE_SCRIPT, server_process, start_server
-from sites.accounts import UserStore
+from sites.accounts import User
 from sites.catalog import PARSE_CACHE
 from sites.fields import parse_fields, site_fields
 from sites.loader import load_content
+from sites.stores import user_store
 from sites.writer import ContentWriter, site_version
 from tests.support import BUNDLED_CONTENT, STAFF, STAFF_PASSWORD, phone, snapshot
 
@@ -51,7 +52,7 @@ def deployment(root: Path, database_url: str | None) -> dict[str, str]:
     """A content copy with one admin edit (so history/ has a file), one account, and its settings."""
     content, data = root / "content", root / "data"
     shutil.copytree(BUNDLED_CONTENT, content)
-    UserStore(data).add("hoa", STAFF_PASSWORD, *STAFF["hoa"])
+    user_store(data, database_url).add("hoa", STAFF_PASSWORD, *STAFF["hoa"])  # users.json, or PostgreSQL
     site = load_content(content).registry.get("dinh-thoi-an")
     ContentWriter(content, data).save(parse_fields({**site_fields(site), "name": "Đình Thới An (sửa)"}),
                                       load_content(content).registry, previous=site, version=site_version(site.folder))
@@ -100,6 +101,8 @@ def test_a_backup_taken_during_scans_restores_the_same_counts_accounts_and_histo
     assert snapshot(tmp_path / "copy" / "content") == snapshot(tmp_path / "live" / "content")
     for kept in ("users.json", "history"):
         assert snapshot(tmp_path / "copy" / "data" / kept) == snapshot(tmp_path / "live" / "data" / kept)
+    assert user_store(tmp_path / "copy" / "data", settings["database_url"]).authenticate("hoa", STAFF_PASSWORD) \
+        == User("hoa", *STAFF["hoa"])
     assert snapshot(tmp_path / "copy" / "data" / "history")  # the edit's previous version is there
     assert (tmp_path / "live" / "data" / PARSE_CACHE).is_file()
     assert not (tmp_path / "copy" / "data" / PARSE_CACHE).exists()  # remade at start, not backed up

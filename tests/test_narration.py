@@ -4,7 +4,9 @@ the loader, uploads refused for each kind of bad file, and generation that leave
 
 import asyncio
 import io
+import os
 import re
+import subprocess
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -16,9 +18,11 @@ import soundfile
 from click.testing import CliRunner
 
 from api.cli import main
+from bench._support import CONSOLE_SCRIPT
+from sites.files import exclusive_lock
 from sites.frontmatter import ParsedFiles
 from sites.loader import load_content, load_site
-from sites.narration import NarrationLibrary, spoken_text
+from sites.narration import LOCK_FILE, NarrationLibrary, spoken_text
 from speech.audio import (MAX_RECORDING_BYTES, RecordingCorrupt, RecordingNotAudio, RecordingTooLarge,
                           RecordingTooLong, audio_seconds, reencode_recording)
 from speech.espeak import synthesize
@@ -260,3 +264,29 @@ def test_narrate_command_generates_each_language_once(tmp_path, monkeypatch):
     assert sorted((tmp_path / "narration" / "dinh-thoi-an").iterdir()) == files and again.exit_code == 0
     unknown = CliRunner().invoke(main, ["narrate", "khong-co", "--data-dir", str(tmp_path)])
     assert unknown.exit_code == 2 and "khong-co" in unknown.output
+
+
+def test_processes_sharing_a_data_folder_make_a_narration_one_at_a_time(tmp_path):
+    """`--workers 2` narrates ahead in both processes: while one makes a file (holding the folder's lock), the
+    other waits (blocked on the lock, nothing written), then finds the file made instead of making it again."""
+    lock = tmp_path / "narration" / LOCK_FILE
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DIACHIDO_")}
+    with exclusive_lock(lock):
+        other = subprocess.Popen([CONSOLE_SCRIPT, "narrate", "thoian", "--data-dir", tmp_path],
+                                 env=env | {"DIACHIDO_CONTENT_DIR": str(BUNDLED_CONTENT)}, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        while not _waits_on(lock) and other.poll() is None:
+            time.sleep(0.05)
+        made_meanwhile = list((tmp_path / "narration").glob("*/*.mp3"))
+        assert other.poll() is None, f"made without waiting for the lock: {other.communicate()}"
+        assert made_meanwhile == []
+    output, errors = other.communicate(timeout=120)
+    assert other.returncode == 0, errors
+    assert sorted(path.name[:3] for path in (tmp_path / "narration" / "dinh-thoi-an").iterdir()) == ["en-", "vi-"]
+
+
+def _waits_on(path: Path) -> bool:
+    """True when some process is blocked waiting for a lock on `path` (a `->` line of /proc/locks)."""
+    inode = path.stat().st_ino
+    return any(line.split()[1] == "->" and line.split()[6].endswith(f":{inode}")
+               for line in Path("/proc/locks").read_text().splitlines() if "->" in line)

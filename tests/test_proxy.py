@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode
 
 import psycopg
 import pytest
@@ -24,7 +23,7 @@ from sites.accounts import UserStore
 from sites.fields import parse_fields, site_fields
 from sites.loader import load_content
 from sites.writer import ContentWriter, site_version
-from tests.support import BUNDLED_CONTENT, STAFF, STAFF_PASSWORD, csrf_of, phone
+from tests.support import BUNDLED_CONTENT, STAFF, STAFF_PASSWORD, login_from, phone
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "docs" / "nginx.conf.example"
@@ -82,20 +81,6 @@ def nginx(folder: Path, writer_port: int, reader_port: int) -> Iterator[int]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def login_from(source: str, port: int, name: str, password: str) -> int:
-    """Open the login form and post it from the loopback address `source`; the status of the post."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, source_address=(source, 0), timeout=30)
-    connection.request("GET", "/admin/login")
-    response = connection.getresponse()
-    token, cookie = csrf_of(response.read().decode()), response.getheader("set-cookie").split(";")[0]
-    form = urlencode({"csrf_token": token, "name": name, "password": password})
-    connection.request("POST", "/admin/login", body=form,
-                       headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-    response = connection.getresponse()
-    response.read()
-    return response.status
 
 
 def get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes]:
