@@ -4,10 +4,10 @@ process), or PostgreSQL when a database URL is given (many processes and servers
 from dataclasses import dataclass
 from pathlib import Path
 
-from sites.outings import OUTINGS_FILE, OutingStore, SQLiteOutingStore
-from sites.outings_pg import PostgresOutingStore
 from sites.accounts import UserStore
 from sites.accounts_pg import PostgresUserStore
+from sites.outings import OUTINGS_FILE, OutingStore, SQLiteOutingStore
+from sites.outings_pg import PostgresOutingStore
 from sites.plaque_reports import REPORTS_FILE, PostgresReportStore, ReportStore, SQLiteReportStore
 from sites.postgres import PostgresDatabase
 from sites.sessions import SESSIONS_FILE, PostgresSessionStore, Sessions, SessionStore, SQLiteSessionStore
