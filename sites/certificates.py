@@ -32,9 +32,8 @@ TAG_BYTES = 16
 SEPARATOR = "\x1f"
 KEY_FILE = "certificate-key.sqlite3"
 MAX_ID_CHARS = 2000  # a longer id is refused before decoding: no certificate states that much
-# Created on first use, not by a numbered migration: PostgreSQL's CREATE TABLE IF NOT EXISTS runs under the
-# advisory lock below, so servers starting together create it once.
-SCHEMA = "CREATE TABLE IF NOT EXISTS certificate_key (id integer PRIMARY KEY, key {blob} NOT NULL)"
+# The SQLite file's table; PostgreSQL's is in sites/migrations/0006_certificate_key.sql.
+SQLITE_SCHEMA = "CREATE TABLE IF NOT EXISTS certificate_key (id integer PRIMARY KEY, key BLOB NOT NULL);"
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def sign(facts: CertificateFacts, key: bytes) -> str:
         raise ValueError("a certificate's texts cannot hold U+001F, and its score is 0..questions")
     body = bytes([VERSION]) + SEPARATOR.join(
         (*texts, facts.day.isoformat(), str(facts.score), str(facts.questions))).encode()
-    return base64.urlsafe_b64encode(body + _tag(key, body)).rstrip(b"=").decode("ascii")
+    return _encode(body + _tag(key, body))
 
 
 def verify(certificate_id: str, key: bytes) -> CertificateFacts | None:
@@ -67,11 +66,17 @@ def verify(certificate_id: str, key: bytes) -> CertificateFacts | None:
         raw = base64.urlsafe_b64decode(certificate_id + "=" * (-len(certificate_id) % 4))
     except (binascii.Error, ValueError):
         return None
+    if _encode(raw) != certificate_id:  # base64 decoding skips stray characters and a last digit's spare bits
+        return None
     body, tag = raw[:-TAG_BYTES], raw[-TAG_BYTES:]
     if len(raw) <= TAG_BYTES or not hmac.compare_digest(tag, _tag(key, body)) or body[0] != VERSION:
         return None
     nickname, outing, journey, day, score, questions = body[1:].decode().split(SEPARATOR)
     return CertificateFacts(nickname, outing, journey, date.fromisoformat(day), int(score), int(questions))
+
+
+def _encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def _tag(key: bytes, body: bytes) -> bytes:
@@ -103,16 +108,14 @@ class CertificateKey:
 
 def sqlite_certificate_key(data_dir: Path) -> CertificateKey:
     """The key in an SQLite file of the data folder (mode 0600), shared by the processes of one server."""
-    return CertificateKey(LocalDatabase(data_dir / KEY_FILE, SCHEMA.format(blob="BLOB") + ";"))
+    return CertificateKey(LocalDatabase(data_dir / KEY_FILE, SQLITE_SCHEMA))
 
 
 class PostgresCertificateKey(CertificateKey):
-    """The key in PostgreSQL, the same for every server of the deployment; the table is made on first use."""
+    """The key in PostgreSQL, the same for every server of the deployment."""
 
     def _read(self) -> bytes:
         try:
-            with self.db.transaction(exclusive="certificate_key") as db:
-                db.execute(SCHEMA.format(blob="bytea"))
             return super()._read()
         except DatabaseUnavailable as exc:  # answered 503, as every page that needs the shared stores
             raise VisitStoreUnavailable(str(exc)) from exc

@@ -3,6 +3,7 @@ diacritics, its QR code decodes (zxing-cpp) to a `/verify/` URL whose id checks 
 character changed, cut short, or signed with another deployment's key does not."""
 
 import secrets
+import string
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -33,6 +34,10 @@ def test_an_id_states_the_facts_and_refuses_any_change(tmp_path):
     certificate_id = sign(FACTS, key)
     assert verify(certificate_id, key) == FACTS
     assert all(verify(tampered(certificate_id, index), key) is None for index in range(len(certificate_id)))
+    # The last base64 digit holds spare bits that decoding drops: every other digit there is refused too.
+    last_digits = string.ascii_letters + string.digits + "-_"
+    assert [digit for digit in last_digits if verify(certificate_id[:-1] + digit, key)] == [certificate_id[-1]]
+    assert verify(certificate_id[:10] + "." + certificate_id[10:], key) is None  # a stray character
     assert verify(certificate_id[:-1], key) is None
     assert verify(certificate_id[:20], key) is None
     assert verify("", key) is None and verify("!!!", key) is None and verify("Đ" * 30, key) is None
