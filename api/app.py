@@ -15,6 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api.base_maps import BaseMapCache
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
+from api.feed_cache import FeedCache
 from api.page_cache import PageCache
 from api.passports import OutingGuard
 from api.print_shop import PrintShop
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         visitor_hasher=stores.hasher,
         page_cache=PageCache(),
         passport_pages=PageCache(PASSPORT_PAGES),
+        feeds=FeedCache(),
         print_shop=print_shop,
         base_maps=BaseMapCache(),
         staff_auth=staff_auth,

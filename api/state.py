@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 
 from api.base_maps import BaseMapCache
+from api.feed_cache import FeedCache
 from api.page_cache import PageCache
 from api.passports import OutingGuard
 from api.print_shop import PrintShop
@@ -31,6 +32,7 @@ class AppState:
     visitor_hasher: VisitorHasher
     page_cache: PageCache
     passport_pages: PageCache  # site pages with a student's passport note (api/site_page.py)
+    feeds: FeedCache  # the map's feed, shared for a few seconds
     print_shop: PrintShop
     base_maps: BaseMapCache
     staff_auth: StaffAuth

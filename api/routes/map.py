@@ -86,11 +86,16 @@ def map_page(
 @router.get("/api/map-points.json")
 def map_points_feed(state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep) -> Response:
     """What the map's markers need and nothing more (docs/api.md): a few dozen bytes a site, so a national map
-    of tens of thousands of sites loads on a phone. Filtered like /api/sites.geojson."""
-    recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
-    feed = map_points(filters.search(registry), lang, state.settings.base_url, site_totals(state.visits, registry),
-                      recent)
-    body = json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
+    of tens of thousands of sites loads on a phone. Filtered like /api/sites.geojson; built at most once every
+    few seconds per language and filters (api/feed_cache.py)."""
+
+    def build() -> bytes:
+        recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
+        feed = map_points(filters.search(registry), lang, state.settings.base_url,
+                          site_totals(state.visits, registry), recent)
+        return json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
+
+    body = state.feeds.body(registry, (lang, filters), build)
     return Response(body, media_type="application/json", headers={"Cache-Control": "no-cache"})  # counts change
 
 
