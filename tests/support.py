@@ -5,7 +5,10 @@ import http.client
 import io
 import itertools
 import re
+import signal
 import subprocess
+import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
@@ -339,3 +342,20 @@ def scripts(html: str) -> list[str]:
 
 
 OFFLINE_SCRIPT_ONLY = ['<script src="/static/offline.js" defer>']
+
+
+def kill_mid_burst(process, clients: list[threading.Thread], acknowledged: list, stop: threading.Event,
+                   at_least: int, timeout: float = 60) -> None:
+    """Start `clients` (threads sending to the server `process` and appending what it acknowledged), kill the
+    server with SIGKILL once `acknowledged` holds `at_least` answers (or after `timeout` seconds), then stop
+    the clients and wait for them."""
+    for client in clients:
+        client.start()
+    deadline = time.monotonic() + timeout
+    while len(acknowledged) < at_least and time.monotonic() < deadline:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    stop.set()
+    for client in clients:
+        client.join()

@@ -6,17 +6,15 @@ import json
 import os
 import random
 import shutil
-import signal
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 
-from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, phone
+from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, kill_mid_burst, phone
 from bench._support import live_server, server_process, start_server
 
 CLIENTS = 8
@@ -59,15 +57,7 @@ def test_sigkill_during_a_burst_loses_no_answered_scan(backend, tmp_path):
     answered: list[int] = []
     stop = threading.Event()
     clients = [threading.Thread(target=scan_until_refused, args=(base_url, answered, stop, n)) for n in range(CLIENTS)]
-    for client in clients:
-        client.start()
-    while len(answered) < 300:  # well into the burst
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    stop.set()
-    for client in clients:
-        client.join()
+    kill_mid_burst(process, clients, answered, stop, at_least=300)  # well into the burst
 
     stored = stored_scans(backend, tmp_path / "data")
     assert stored >= len(answered) >= 300

@@ -6,10 +6,8 @@ import http.client
 import io
 import json
 import shutil
-import signal
 import sqlite3
 import threading
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +17,7 @@ import psycopg
 
 from bench._support import server_process, start_server
 from sites.visits import vietnam_day
-from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, edit_site
+from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, edit_site, kill_mid_burst
 
 DEVICE = "phone-0123456789abcdef"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -265,15 +263,7 @@ def test_sigkill_loses_no_acknowledged_late_scan(backend, tmp_path):
     counted: list[str] = []
     stop = threading.Event()
     clients = [threading.Thread(target=send_until_refused, args=(base_url, counted, stop, n)) for n in range(CLIENTS)]
-    for client in clients:
-        client.start()
-    while len(counted) < 300:  # well into the stream
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    stop.set()
-    for client in clients:
-        client.join()
+    kill_mid_burst(process, clients, counted, stop, at_least=300)  # well into the stream
 
     stored = stored_late_scans(backend, tmp_path / "data")
     assert stored >= len(counted) >= 300

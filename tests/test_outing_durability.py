@@ -2,9 +2,7 @@
 
 import http.client
 import shutil
-import signal
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,7 +11,7 @@ from bench._support import start_server
 from sites.outings import OUTINGS_FILE, SQLiteOutingStore
 from sites.outings_pg import PostgresOutingStore
 from sites.postgres import PostgresDatabase
-from tests.support import BUNDLED_CONTENT, phone
+from tests.support import BUNDLED_CONTENT, kill_mid_burst, phone
 
 STUDENTS = 60
 STOP_CODES = ["thoian", "phuluong", "linhson", "pothi", "camthien"]
@@ -57,16 +55,7 @@ def test_sigkill_during_a_class_burst_loses_no_acknowledged_stamp(backend, tmp_p
     stop = threading.Event()
     students = [threading.Thread(target=scan_stops, args=(base_url, number, joined.token, acknowledged, stop))
                 for number, joined in enumerate(passports)]
-    for student in students:
-        student.start()
-    deadline = time.monotonic() + 60
-    while len(acknowledged) < 60 and time.monotonic() < deadline:  # well into the burst, before its end
-        time.sleep(0.005)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    stop.set()
-    for student in students:
-        student.join()
+    kill_mid_burst(process, students, acknowledged, stop, at_least=60)  # well into the burst, before its end
 
     codes = {site: code for site, code in zip(
         ["dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron", "chua-cam-thien-dai-de"],
