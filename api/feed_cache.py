@@ -1,9 +1,10 @@
 """Recently built JSON feeds, shared for a moment: the map's feed costs about 0.8 s of CPU at 40,000 sites,
 so the public internet must not be able to make the server build it for every request.
 
-A feed is kept for ten times as long as it took to build, at most `MAX_FRESH_SECONDS`: building then takes
-at most a tenth of a core whatever the number of requests, and a small deployment, whose feed is built in a
-few milliseconds, still shows a scan on the next reload. Feeds are kept per query and forgotten when the
+A feed that took at least `KEEP_AFTER_SECONDS` to build is kept for ten times as long as it took, at most
+`MAX_FRESH_SECONDS`: building it then takes at most a tenth of a core whatever the number of requests. A
+cheaper feed (a small deployment's is built in a few milliseconds) is built for every request, so a scan
+shows on the next reload. Feeds are kept per query and forgotten when the
 catalog loads a new registry (a content change is seen at once); while one request builds a feed, the others
 asking for it wait for it instead of building it too.
 """
@@ -13,7 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from time import monotonic
 
-FRESH_PER_BUILD_SECOND = 10.0  # a feed that took 0.1 s to build is kept for 1 s
+KEEP_AFTER_SECONDS = 0.1  # a feed built faster is not kept: it costs no more than a page
+FRESH_PER_BUILD_SECOND = 10.0  # a feed that took 0.2 s to build is kept for 2 s
 MAX_FRESH_SECONDS = 10.0  # how old the counts of a map may be at most
 MAX_FEEDS = 64  # languages x filters asked lately; a few MB at most at national scale
 
@@ -46,7 +48,10 @@ class FeedCache:
             started = monotonic()
             body = build()
             built = monotonic()
-            fresh_until = built + min(MAX_FRESH_SECONDS, FRESH_PER_BUILD_SECOND * (built - started))
+            cost = built - started
+            if cost < KEEP_AFTER_SECONDS:
+                return body
+            fresh_until = built + min(MAX_FRESH_SECONDS, FRESH_PER_BUILD_SECOND * cost)
             with self._lock:
                 self._feeds[key] = (fresh_until, body)
                 self._feeds.move_to_end(key)
