@@ -3,10 +3,10 @@ so the public internet must not be able to make the server build it for every re
 
 A feed that took at least `KEEP_AFTER_SECONDS` to build is kept for ten times as long as it took, at most
 `MAX_FRESH_SECONDS`: building it then takes at most a tenth of a core whatever the number of requests. A
-cheaper feed (a small deployment's is built in a few milliseconds) is built for every request, so a scan
-shows on the next reload. Feeds are kept per query and forgotten when the
-catalog loads a new registry (a content change is seen at once); while one request builds a feed, the others
-asking for it wait for it instead of building it too.
+cheaper feed (a small deployment's is built in about a millisecond) is built for every request, so a scan
+shows on the next reload. Feeds are kept per query and forgotten when the catalog loads a new registry (a
+content change is seen at once); while one request builds a feed, the others asking for it wait for it
+instead of building it too.
 """
 
 import threading
