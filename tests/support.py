@@ -2,10 +2,12 @@
 page readers. A plain module (no tests in it), so test modules import it and never each other."""
 
 import http.client
+import contextlib
 import io
 import itertools
 import re
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
@@ -14,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
+import psycopg
 import pypdf
 import pypdfium2 as pdfium
 import soundfile
@@ -342,6 +345,17 @@ def scripts(html: str) -> list[str]:
 
 
 OFFLINE_SCRIPT_ONLY = ['<script src="/static/offline.js" defer>']
+
+
+def stored_total(backend: str | None, data_dir: Path, column: str) -> int:
+    """Đình Thới An's all-time `column` (`scans`, `late_scans`...), read from the visit store itself: PostgreSQL
+    at `backend`, else the SQLite file in `data_dir`."""
+    query = f"SELECT {column} FROM site_totals WHERE slug = 'dinh-thoi-an'"
+    if backend:
+        with psycopg.connect(backend) as connection:
+            return connection.execute(query).fetchone()[0]
+    with contextlib.closing(sqlite3.connect(data_dir / "visits.sqlite3")) as connection:
+        return connection.execute(query).fetchone()[0]
 
 
 def kill_mid_burst(process, clients: list[threading.Thread], acknowledged: list, stop: threading.Event,

@@ -6,15 +6,13 @@ import json
 import os
 import random
 import shutil
-import sqlite3
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 
-from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, kill_mid_burst, phone
+from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, kill_mid_burst, phone, stored_total
 from bench._support import live_server, server_process, start_server
 
 CLIENTS = 8
@@ -39,15 +37,6 @@ def scan_until_refused(base_url: str, answered: list[int], stop: threading.Event
             answered.append(1)
 
 
-def stored_scans(backend: str | None, data_dir: Path) -> int:
-    """The all-time scans of Đình Thới An, read from the store itself."""
-    query = "SELECT scans FROM site_totals WHERE slug = 'dinh-thoi-an'"
-    if backend:
-        with psycopg.connect(backend) as connection:
-            return connection.execute(query).fetchone()[0]
-    return sqlite3.connect(data_dir / "visits.sqlite3").execute(query).fetchone()[0]
-
-
 def test_sigkill_during_a_burst_loses_no_answered_scan(backend, tmp_path):
     shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
     # All from 127.0.0.1: the ceiling per address is lifted, as if they came from many addresses.
@@ -59,7 +48,7 @@ def test_sigkill_during_a_burst_loses_no_answered_scan(backend, tmp_path):
     clients = [threading.Thread(target=scan_until_refused, args=(base_url, answered, stop, n)) for n in range(CLIENTS)]
     kill_mid_burst(process, clients, answered, stop, at_least=300)  # well into the burst
 
-    stored = stored_scans(backend, tmp_path / "data")
+    stored = stored_total(backend, tmp_path / "data", "scans")
     assert stored >= len(answered) >= 300
     assert stored <= len(answered) + CLIENTS  # at most the scans in flight when it died were counted unanswered
     access_log = [line for log in tmp_path.glob("server-*.log") for line in log.read_text().splitlines()

@@ -10,14 +10,11 @@ import sqlite3
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
-
-import psycopg
 
 from bench._support import server_process, start_server
 from sites.visits import vietnam_day
-from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, edit_site, kill_mid_burst
+from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, edit_site, kill_mid_burst, stored_total
 
 DEVICE = "phone-0123456789abcdef"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -246,14 +243,6 @@ def send_until_refused(base_url: str, counted: list[str], stop: threading.Event,
             counted += [result["id"] for result in json.loads(answer)["results"] if result["status"] == "counted"]
 
 
-def stored_late_scans(backend: str | None, data_dir: Path) -> int:
-    query = "SELECT late_scans FROM site_totals WHERE slug = 'dinh-thoi-an'"
-    if backend:
-        with psycopg.connect(backend) as connection:
-            return connection.execute(query).fetchone()[0]
-    return sqlite3.connect(data_dir / "visits.sqlite3").execute(query).fetchone()[0]
-
-
 def test_sigkill_loses_no_acknowledged_late_scan(backend, tmp_path):
     shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
     settings = {"content_dir": str(tmp_path / "content"), "data_dir": str(tmp_path / "data"),
@@ -265,7 +254,7 @@ def test_sigkill_loses_no_acknowledged_late_scan(backend, tmp_path):
     clients = [threading.Thread(target=send_until_refused, args=(base_url, counted, stop, n)) for n in range(CLIENTS)]
     kill_mid_burst(process, clients, counted, stop, at_least=300)  # well into the stream
 
-    stored = stored_late_scans(backend, tmp_path / "data")
+    stored = stored_total(backend, tmp_path / "data", "late_scans")
     assert stored >= len(counted) >= 300
     assert stored <= len(counted) + 5 * CLIENTS  # at most the batches in flight were counted unanswered
 
@@ -278,4 +267,4 @@ def test_sigkill_loses_no_acknowledged_late_scan(backend, tmp_path):
                                             "scans": retry}))
         answer = json.loads(connection.getresponse().read())
         assert {result["status"] for result in answer["results"]} == {"duplicate"}
-    assert stored_late_scans(backend, tmp_path / "data") == stored
+    assert stored_total(backend, tmp_path / "data", "late_scans") == stored
