@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 import psycopg
@@ -113,23 +114,30 @@ class PostgresVisitStore:
         """Commit the queued visits, batch after batch: visits queued while one batch commits form the next."""
         while self._pending:
             batch, self._pending = self._pending, []
-            try:
-                counted = await self._commit([visit for visit, _ in batch])
-            except Exception as exc:
-                counted, outcome = None, exc
-                if isinstance(exc, (psycopg.OperationalError, DatabaseUnavailable)):
-                    await self._disconnect()
-                    self._unavailable(describe(exc) if isinstance(exc, psycopg.Error) else str(exc))
-                    outcome = VisitStoreUnavailable(self._failed)
-            for index, (_, future) in enumerate(batch):
-                if future.done():  # the request was cancelled; its visit was in the batch all the same
-                    continue
-                if counted is None:
-                    future.set_exception(outcome)
-                else:
-                    future.set_result(counted[index])
-            if counted is not None and time.monotonic() - self._pruned_at > PRUNE_EVERY:
+            committed = await self._settle(batch, self._commit, self._disconnect)
+            if committed and time.monotonic() - self._pruned_at > PRUNE_EVERY:
                 await self._prune()
+
+    async def _settle(self, pending: list[tuple[object, asyncio.Future]],
+                      commit: Callable[[list], Awaitable[list]], disconnect: Callable[[], Awaitable[None]]) -> bool:
+        """Commit the items of `pending` in one `commit` and answer each waiting request with its own result, or
+        with the failure (a lost database: `disconnect`, then VisitStoreUnavailable); False if it failed."""
+        try:
+            results = await commit([item for item, _ in pending])
+        except Exception as exc:
+            results, failure = None, exc
+            if isinstance(exc, (psycopg.OperationalError, DatabaseUnavailable)):
+                await disconnect()
+                self._unavailable(describe(exc) if isinstance(exc, psycopg.Error) else str(exc))
+                failure = VisitStoreUnavailable(self._failed)
+        for index, (_, future) in enumerate(pending):
+            if future.done():  # the request was cancelled; its item was in the batch all the same
+                continue
+            if results is None:
+                future.set_exception(failure)
+            else:
+                future.set_result(results[index])
+        return results is not None
 
     async def _commit(self, visits: list[Visit]) -> list[bool]:
         """Record `visits` in one transaction; returns whether each was counted (in the order given)."""
@@ -172,21 +180,7 @@ class PostgresVisitStore:
         """Commit the queued late batches, as `_write_pending` does for visits."""
         while self._late_pending:
             pending, self._late_pending = self._late_pending, []
-            try:
-                outcomes = await self._commit_late([batch for batch, _ in pending])
-            except Exception as exc:
-                outcomes, failure = None, exc
-                if isinstance(exc, (psycopg.OperationalError, DatabaseUnavailable)):
-                    await self._disconnect_late()
-                    self._unavailable(describe(exc) if isinstance(exc, psycopg.Error) else str(exc))
-                    failure = VisitStoreUnavailable(self._failed)
-            for index, (_, future) in enumerate(pending):
-                if future.done():  # the request was cancelled; its scans were in the batch all the same
-                    continue
-                if outcomes is None:
-                    future.set_exception(failure)
-                else:
-                    future.set_result(outcomes[index])
+            await self._settle(pending, self._commit_late, self._disconnect_late)
 
     async def _commit_late(self, batches: list[LateBatch]) -> list[list[Outcome]]:
         """Decide and count `batches` in one transaction; returns the outcomes of each batch's scans.
