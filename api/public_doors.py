@@ -67,9 +67,10 @@ class Form:
 
 @dataclass(frozen=True)
 class Limit:
-    """`count` actions per `key` ("address", "phone", "outing", "site", "everyone", ...) per `window`."""
+    """`count` actions per `key` ("address", "phone", "outing", "site", "everyone", ...) per `window`; a count of
+    LANDS_WITH_WORK_IN_PROGRESS is a limit that work in progress puts in place (the entry's comment says which)."""
 
-    count: int
+    count: int | None
     key: str
     window: str  # "hour" or "day"
     live: str | None = None  # where the running app keeps it: an attribute path from AppState
@@ -101,11 +102,12 @@ class Door:
 
 
 GET, GET_HEAD, POST = ("GET",), ("GET", "HEAD"), ("POST",)
+LANDS_WITH_WORK_IN_PROGRESS = None
 
 # --- what the doors share ---
 PAGES = Cache("rendered site pages (api/page_cache.py), emptied on reload", MAX_PAGES, "pages", "page_cache._max_pages")
 PASSPORT_NOTES = Cache("site pages with a passport note", PASSPORT_PAGES, "pages", "passport_pages._max_pages")
-# lands with the counting work: the User-Agent is cut before it is matched and cached (today up to 8 KB a header)
+# lands with the counting work: the User-Agent is cut before it is matched and cached (today: kept whole)
 BOT_CHECK = Cache("bot check verdicts by User-Agent (api/counting.py)", _is_machine.cache_parameters()["maxsize"],
                   "agents")
 VISIT_GATE = Cache("counted visitors and addresses (sites/visit_gate.py)", VISIT_GATE_ENTRIES, "entries")
@@ -117,15 +119,17 @@ FEEDS = Cache("map feeds by language and filters (api/feed_cache.py)", MAX_FEEDS
 BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/base_maps.py)", MAX_KEPT_MAPS, "maps")
 VARIANTS = Cache("photo variants on disk, per photo of the content (data/photo-cache)", len(VARIANT_WIDTHS),
                  "widths")
-# Counted pages: the visit store's writer, the gate, the bot check. The visitor cookie on scan pages lands with the
-# counting work (a signed value: nothing kept per cookie on the server).
-COUNTING = {"limits": (COUNTED,), "caches": (BOT_CHECK, VISIT_GATE)}
-SITE_PAGE = {"limits": (COUNTED,), "workers": (Worker.STORE, Worker.NARRATION),
-             "caches": (PAGES, PASSPORT_NOTES, BOT_CHECK, VISIT_GATE)}
+# Counted pages: the visit store's writer, the gate, the bot check (the visitor cookie on scan pages lands with the
+# counting work). A site page also asks for its narration and is kept rendered.
+COUNTING = {"limits": (COUNTED,), "workers": (Worker.STORE,), "caches": (BOT_CHECK, VISIT_GATE)}
+SITE_PAGE = {**COUNTING, "workers": (*COUNTING["workers"], Worker.NARRATION),
+             "caches": (PAGES, PASSPORT_NOTES, *COUNTING["caches"])}
 # lands with the filters work: an unknown province (today free text) is a 422, so filters are a closed set
 FILTERED = "category (a closed set), province"
 NO_FORM_FILES = Form(CLASS_FORM_FIELDS)
-CLASS_LOOKUP = "class code"  # lands with the outings work: class-code lookups throttled per address
+CLASS_LOOKUP = "class code"
+# lands with the outings work: looking up class codes (pages and forms) throttled per address
+CODE_LOOKUPS = Limit(LANDS_WITH_WORK_IN_PROGRESS, "address", "hour")
 
 DOORS: tuple[Door, ...] = (
     # --- plaques and site pages ---
@@ -137,13 +141,14 @@ DOORS: tuple[Door, ...] = (
          workers=(Worker.THREADS, Worker.IMAGES), caches=(VARIANTS,)),
     Door(GET_HEAD, "/audio/{slug}/{name}", keys="slug, name (only the current version: else 404)",
          workers=(Worker.THREADS, Worker.NARRATION)),
-    # --- plaque reports: lands with the reports work: per-site limits; the photo cleaned in the image pool
-    # (today: decoded on the event loop, after its header's pixels are checked) ---
+    # --- plaque reports; lands with the photos work: the photo cleaned in the image pool (today: decoded on the
+    # event loop, once its header's pixels are checked) ---
     Door(GET, "/sites/{slug}/report", keys="slug"),
     Door(POST, "/sites/{slug}/report", body_bytes=MAX_BODY_BYTES, keys="slug, form fields",
          form=Form(REPORT_FORM_FIELDS, REPORT_FORM_FILES, MAX_REPORT_PHOTO_BYTES, MAX_PHOTO_PIXELS),
          limits=(Limit(REPORTS_PER_ADDRESS, "address", "hour", "report_limiter.per_address"),
-                 Limit(REPORTS_PER_DAY, "everyone", "day", "report_limiter.per_day")),
+                 Limit(REPORTS_PER_DAY, "everyone", "day", "report_limiter.per_day"),
+                 Limit(LANDS_WITH_WORK_IN_PROGRESS, "site", "day")),  # lands with the reports work
          workers=(Worker.IMAGES, Worker.STORE),
          caches=(Cache("report limiter addresses", TRACKED_ADDRESSES, "addresses", "report_limiter.tracked"),)),
     # --- JSON API ---
@@ -186,24 +191,26 @@ DOORS: tuple[Door, ...] = (
          workers=(Worker.THREADS, Worker.REPORT_PDF), caches=(PDFS,)),
     # --- journeys ---
     Door(GET, "/journeys", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
-    Door(GET_HEAD, "/journeys/{slug}", keys="slug, lang", workers=(Worker.STORE,), **COUNTING),
-    Door(GET_HEAD, "/j/{code}", keys="code, lang", workers=(Worker.STORE,), **COUNTING),
-    Door(GET_HEAD, "/J/{code}", keys="code, lang", workers=(Worker.STORE,), **COUNTING),
+    Door(GET_HEAD, "/journeys/{slug}", keys="slug, lang", **COUNTING),
+    Door(GET_HEAD, "/j/{code}", keys="code, lang", **COUNTING),
+    Door(GET_HEAD, "/J/{code}", keys="code, lang", **COUNTING),
     Door(GET, "/journeys/{slug}.m3u", keys="slug, lang", workers=(Worker.THREADS, Worker.NARRATION)),
-    # --- class outings and passports; lands with the outings work: per-outing join and recover limits ---
+    # --- class outings and passports ---
     Door(GET, "/class", keys="code (redirected)"),
-    Door(GET, "/class/{code}", keys=CLASS_LOOKUP, workers=(Worker.STORE,)),
+    Door(GET, "/class/{code}", keys=CLASS_LOOKUP, limits=(CODE_LOOKUPS,), workers=(Worker.STORE,)),
     Door(POST, "/class/{code}/join", body_bytes=MAX_BODY_BYTES, form=NO_FORM_FILES, keys=f"{CLASS_LOOKUP}, nickname",
          limits=(Limit(JOINS_PER_ADDRESS, "address", "hour", "outing_guard.joins.per_address"),
-                 Limit(JOINS_PER_DAY, "everyone", "day", "outing_guard.joins.per_day")),
+                 Limit(JOINS_PER_DAY, "everyone", "day", "outing_guard.joins.per_day"),
+                 Limit(LANDS_WITH_WORK_IN_PROGRESS, "outing", "hour"), CODE_LOOKUPS),
          workers=(Worker.STORE,),
          caches=(Cache("join limiter addresses", TRACKED_PASSPORT_ADDRESSES, "addresses",
                        "outing_guard.joins.tracked"),)),
-    Door(GET, "/class/{code}/recover", keys=CLASS_LOOKUP, workers=(Worker.STORE,)),
+    Door(GET, "/class/{code}/recover", keys=CLASS_LOOKUP, limits=(CODE_LOOKUPS,), workers=(Worker.STORE,)),
     Door(POST, "/class/{code}/recover", body_bytes=MAX_BODY_BYTES, form=NO_FORM_FILES,
          keys=f"{CLASS_LOOKUP}, recovery code",
          limits=(Limit(RECOVERIES_PER_ADDRESS, "address", "hour", "outing_guard.recoveries.per_address"),
-                 Limit(RECOVERIES_PER_DAY, "everyone", "day", "outing_guard.recoveries.per_day")),
+                 Limit(RECOVERIES_PER_DAY, "everyone", "day", "outing_guard.recoveries.per_day"),
+                 Limit(LANDS_WITH_WORK_IN_PROGRESS, "outing", "hour"), CODE_LOOKUPS),
          workers=(Worker.STORE,),
          caches=(Cache("recovery limiter addresses", TRACKED_PASSPORT_ADDRESSES, "addresses",
                        "outing_guard.recoveries.tracked"),)),
@@ -225,8 +232,8 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/admin/login", keys="next"),
     Door(POST, "/admin/login", body_bytes=MAX_BODY_BYTES, form=Form(STAFF_FORM_FIELDS, STAFF_FORM_FILES),
          keys="name, password",
-         limits=(Limit(PER_ACCOUNT_AND_ADDRESS.free, "account and address", "day (then a growing delay)"),
-                 Limit(LOGINS_PER_ADDRESS.free, "address", "day (then a growing delay)")),
+         limits=(Limit(PER_ACCOUNT_AND_ADDRESS.free, "name and address", "day idle (then a doubling delay)"),
+                 Limit(LOGINS_PER_ADDRESS.free, "address", "day idle (then a doubling delay)")),
          workers=(Worker.PASSWORDS, Worker.STORE)),
     Door(POST, "/admin/logout", body_bytes=MAX_BODY_BYTES, form=Form(STAFF_FORM_FIELDS, STAFF_FORM_FILES)),
     # --- static files: a path names a file of the app or a package, or is a 404 ---
