@@ -21,6 +21,7 @@ from sites.site import Site
 
 router = APIRouter(include_in_schema=False)
 RATE_LIMITED_RETRY = 3600  # seconds: the per-address window
+MAX_FORM_FIELDS, MAX_FORM_FILES = 10, 1  # kind, comment, photo, token, honeypot, lang: room to spare
 
 
 @router.get("/sites/{slug}/report", response_class=HTMLResponse)
@@ -33,7 +34,7 @@ def report_form(request: Request, state: StateDep, site: SiteDep, lang: Language
 async def send_report(request: Request, state: StateDep, site: SiteDep, lang: LanguageDep) -> Response:
     """Store a report, then show the thanks (303); a refused one shows the form again with why."""
     texts = strings(lang)
-    form = await request.form(max_files=1, max_fields=10)
+    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
     try:
         now = time.time()
         if not token_ok(state.staff_auth.secret, site.slug, str(form.get("token", "")), now):
