@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import re
 import subprocess
 import sys
@@ -195,6 +196,47 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_opened(staff_c
     data = with_sheet_xml(xlsx_bytes(GOOD), rows)
     response = upload(staff_client("hoa"), data, name="ds.xlsx")
     assert response.status_code == 422 and "tệp XLSX giải nén ra 62 MB, quá lớn" in response.text
+
+
+def with_shared_strings(xlsx: bytes, count: int) -> bytes:
+    """`xlsx` whose sharedStrings.xml holds `count` empty strings."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            if member.filename != "xl/sharedStrings.xml":
+                target.writestr(member.filename, source.read(member.filename))
+        target.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                        b'main">' + b"<si><t/></si>" * count + b"</sst>")
+    return out.getvalue()
+
+
+def padded(xlsx: bytes) -> bytes:
+    """`xlsx` with 1 MB of random bytes added, so that it unpacks to less than 100 times its size."""
+    out = io.BytesIO(xlsx)
+    with zipfile.ZipFile(out, "a") as target:
+        target.writestr("xl/media/padding.bin", os.urandom(1024 * 1024), zipfile.ZIP_STORED)
+    return out.getvalue()
+
+
+def test_millions_of_shared_strings_are_refused_by_count_with_bounded_memory(staff_client, tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    # Issue 21's bomb: 723 KB unpacking to 49 MB, with 2.7 million <si>
+    bomb.write_bytes(padded(with_shared_strings(xlsx_bytes(GOOD), 2_700_000)))
+    assert len(bomb.read_bytes()) < 5 * 1024 * 1024, "within the size, unpacked size and ratio limits"
+    response = upload(staff_client("hoa"), bomb.read_bytes(), name="ds.xlsx")
+    assert response.status_code == 422
+    assert "tệp XLSX có hơn 202202 chuỗi dùng chung (sharedStrings), quá giới hạn (2000 dòng × 100 cột)" in response.text
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx_bytes(GOOD))
+    extra = peak_rss_kib(bomb) - peak_rss_kib(good)
+    assert extra < 300 * 1024, f"{extra // 1024} MB more than for a good file"
+
+
+def test_a_sheet_of_too_many_cells_is_refused_by_count(staff_client):
+    cells = b"<row>" + b"<c><v>1</v></c>" * 203_000 + b"</row>"  # one row: the row limit alone never sees them
+    response = upload(staff_client("hoa"), padded(with_sheet_xml(xlsx_bytes(GOOD), cells)), name="ds.xlsx")
+    assert response.status_code == 422
+    assert "tệp XLSX có hơn 202202 ô trong xl/worksheets/sheet1.xml" in response.text
 
 
 def test_a_spreadsheet_over_the_size_limit_is_refused(staff_client):
