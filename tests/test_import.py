@@ -225,7 +225,8 @@ def test_millions_of_shared_strings_are_refused_by_count_with_bounded_memory(sta
     assert len(bomb.read_bytes()) < 5 * 1024 * 1024, "within the size, unpacked size and ratio limits"
     response = upload(staff_client("hoa"), bomb.read_bytes(), name="ds.xlsx")
     assert response.status_code == 422
-    assert "tệp XLSX có hơn 202202 chuỗi dùng chung (sharedStrings), quá giới hạn (2000 dòng × 100 cột)" in response.text
+    assert "tệp XLSX có hơn 202202 chuỗi dùng chung (sharedStrings), quá giới hạn (2000 dòng × 100 cột)" \
+        in response.text
     good = tmp_path / "good.xlsx"
     good.write_bytes(xlsx_bytes(GOOD))
     extra = peak_rss_kib(bomb) - peak_rss_kib(good)
