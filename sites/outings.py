@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sites.local_db import LocalDatabase
+from sites.lookalikes import skeleton
 from sites.models import LocationPrecision
 from sites.postgres import PostgresDatabase
 from sites.registry import distance_km
@@ -49,6 +50,7 @@ class Refusal(StrEnum):
     NICKNAME_EMPTY = "nickname_empty"
     NICKNAME_TOO_LONG = "nickname_too_long"
     NICKNAME_TAKEN = "nickname_taken"
+    NICKNAME_LOOKALIKE = "nickname_lookalike"  # looks like one already in the outing (Cyrillic "Аn" beside "An")
     NO_PASSPORT = "no_passport"
     WRONG_RECOVERY = "wrong_recovery"
     NOT_A_STOP = "not_a_stop"  # the site is not a stop of the outing's journey
@@ -275,8 +277,9 @@ def clean_nickname(text: str) -> str:
 
 
 def nickname_key(nickname: str) -> str:
-    """What makes two nicknames the same in one outing: case-folded, NFC."""
-    return nfc(nickname.casefold())
+    """What makes two nicknames the same in one outing: case-folded, then its look-alike skeleton (issue 21),
+    so Latin "An", Cyrillic "Аn" and fullwidth "Ａn" are one name, while "Ân" and "An" stay two."""
+    return skeleton(nickname.casefold())
 
 
 def token_hash(token: str) -> str:
@@ -396,9 +399,12 @@ class OutingTable:
                 row = db.execute("INSERT INTO passports (outing, nickname, nickname_key, recovery, joined_at)"
                                  " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                                  (outing.code, nickname, nickname_key(nickname), recovery, _seconds(now))).fetchone()
-                if row is None and db.execute("SELECT 1 FROM passports WHERE outing = ? AND nickname_key = ?",
-                                              (outing.code, nickname_key(nickname))).fetchone():
-                    raise OutingRefused(Refusal.NICKNAME_TAKEN)
+                taken = None if row else db.execute(
+                    "SELECT nickname FROM passports WHERE outing = ? AND nickname_key = ?",
+                    (outing.code, nickname_key(nickname))).fetchone()
+                if taken:
+                    same = nfc(taken[0].casefold()) == nfc(nickname.casefold())
+                    raise OutingRefused(Refusal.NICKNAME_TAKEN if same else Refusal.NICKNAME_LOOKALIKE)
                 if row is not None:
                     db.execute("INSERT INTO passport_tokens (token_hash, passport) VALUES (?, ?)",
                                (token_hash(token), row[0]))
