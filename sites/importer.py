@@ -337,7 +337,8 @@ def _count_elements(archive: zipfile.ZipFile, member: zipfile.ZipInfo, local_nam
             count += 1
 
     def doctype(*_args: object) -> None:
-        raise SpreadsheetError("tệp XLSX có khai báo DOCTYPE, không đọc", "the XLSX file declares a DOCTYPE: not read")
+        raise SpreadsheetError("tệp XLSX có khai báo DOCTYPE, không đọc",
+                               "the XLSX file declares a DOCTYPE: not read")
 
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler, parser.StartDoctypeDeclHandler = start, doctype
@@ -353,4 +354,5 @@ def _count_elements(archive: zipfile.ZipFile, member: zipfile.ZipInfo, local_nam
 
 
 def _unreadable() -> SpreadsheetError:
-    return SpreadsheetError("tệp trông như XLSX nhưng không đọc được", "the file looks like XLSX but cannot be read")
+    return SpreadsheetError("tệp trông như XLSX nhưng không đọc được",
+                            "the file looks like XLSX but cannot be read")
