@@ -233,6 +233,12 @@ class OutingStore(Protocol):
     def table(self, code: str) -> list[Progress]:
         """Every student of the outing, in the order they joined."""
 
+    def table_page(self, code: str, offset: int, limit: int) -> list[Progress]:
+        """At most `limit` students of the outing, in the order they joined, after the first `offset`."""
+
+    def students(self, code: str) -> int:
+        """How many students joined the outing."""
+
     def summary(self, journey: str, questions: dict[str, Sequence[str]]) -> JourneySummary:
         """Outings of `journey` in figures; `questions` (stop slug -> question ids) defines completion."""
 
@@ -466,6 +472,16 @@ class OutingTable:
         with self.db.transaction() as db:
             return self._progress(db, f"SELECT {PASSPORT_COLUMNS} FROM passports WHERE outing = ?"
                                   " ORDER BY joined_at, id", [normalize_code(code)])
+
+    def table_page(self, code: str, offset: int, limit: int) -> list[Progress]:
+        with self.db.transaction() as db:
+            return self._progress(db, f"SELECT {PASSPORT_COLUMNS} FROM passports WHERE outing = ?"
+                                  " ORDER BY joined_at, id LIMIT ? OFFSET ?", [normalize_code(code), limit, offset])
+
+    def students(self, code: str) -> int:
+        with self.db.transaction() as db:
+            row = db.execute("SELECT COUNT(*) FROM passports WHERE outing = ?", (normalize_code(code),)).fetchone()
+        return row[0]
 
     @staticmethod
     def _progress(db, query: str, parameters: list) -> list[Progress]:
