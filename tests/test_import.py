@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import zipfile
 
 import pytest
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from api.cli import main
+from api.state import app_state
 from api.templating import STATIC_DIR
 from sites.importer import MAX_ROWS, read_rows
 from sites.loader import load_content
@@ -231,6 +233,22 @@ def test_millions_of_shared_strings_are_refused_by_count_with_bounded_memory(sta
     good.write_bytes(xlsx_bytes(GOOD))
     extra = peak_rss_kib(bomb) - peak_rss_kib(good)
     assert extra < 300 * 1024, f"{extra // 1024} MB more than for a good file"
+
+
+def test_imports_run_one_at_a_time_and_beyond_two_waiting_an_editor_is_told_to_come_back(staff_client):
+    # Issue 21: two hostile imports at once took the server from 310 to 1,146 MB. One import runs, two may wait.
+    client = staff_client("hoa")
+    imports, release = app_state(client.app).imports, threading.Event()
+    running = [client.portal.start_task_soon(imports.run, release.wait) for _ in range(3)]  # one runs, two wait
+    try:
+        busy = upload(client, csv_bytes(GOOD))
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+        assert "Đang có các bảng tính khác chờ nhập; hãy thử lại sau ít giây / other spreadsheet imports are " \
+               "waiting; try again in a few seconds" in busy.text
+    finally:
+        release.set()
+    assert all(job.result(timeout=30) for job in running)
+    assert upload(client, csv_bytes(GOOD)).status_code == 200, "once they are done, the next import runs"
 
 
 def test_a_sheet_of_too_many_cells_is_refused_by_count(staff_client):
