@@ -36,6 +36,7 @@ from api.staff_auth import open_staff_auth
 from api.state import AppState, install_state
 from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
+from api.workpool import WorkPool, low_priority_threads
 from map.assets import SERVED_PACKAGES
 from sites.catalog import PARSE_CACHE, Catalog
 from sites.certificates import open_certificate_key
@@ -48,6 +49,7 @@ from sites.writer import ContentWriter
 
 log = logging.getLogger(__name__)
 PASSPORT_PAGES = 256  # site pages with a passport note kept rendered: stops x languages x outcomes
+IMPORT_QUEUE = 2  # spreadsheet imports waiting behind the one running; more are answered 503
 PURGE_INTERVAL = 86_400  # seconds between deletions of class outings past their retention
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
     visits = stores.visits
     print_shop = PrintShop()
+    imports = WorkPool("spreadsheet imports", functools.partial(low_priority_threads, name="import"), 1, IMPORT_QUEUE)
     narrations = NarrationLibrary(settings.data_dir)
     if settings.narrate_ahead:  # a reload runs in a thread, never on the event loop
         catalog.after_reload = functools.partial(queue_narrations, narrations)
@@ -82,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
         await stores.close()
         print_shop.close()
+        imports.close()
 
     app = FastAPI(
         title="Địa chỉ đỏ",
@@ -116,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         certificate_key=open_certificate_key(settings.data_dir, stores.database),
         outings=stores.outings,
         outing_guard=OutingGuard(staff_auth.secret),
+        imports=imports,
     ))
     if settings.narrate_ahead:
         queue_narrations(narrations, catalog.registry)

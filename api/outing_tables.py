@@ -1,7 +1,7 @@
 """A class outing's table for its teacher (issue 14): a row per student, in the order they joined, with when
 each stop was stamped (Vietnam time), the questions answered, the score and whether the passport is complete.
-The admin page shows it; the CSV and XLSX exports write the same rows under the stats report's rule against
-formulas in cells (api/report_tables.py)."""
+The admin page shows it TABLE_PAGE rows at a time (issue 21: a flooded outing made the page 5.2 MB); the CSV and
+XLSX exports write every row under the stats report's rule against formulas in cells (api/report_tables.py)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +12,7 @@ from sites.outings import Outing, Progress, journey_questions
 from sites.visits import VIETNAM_TIME
 
 STAMP_FORMAT = "%d/%m/%Y %H:%M"
+TABLE_PAGE = 100  # students on one page of the admin's table
 YES = "có / yes"
 
 

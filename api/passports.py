@@ -40,7 +40,8 @@ TRACKED_ADDRESSES = 2_000  # per limit: at most 2,000 x 120 times in memory (a f
 # What each refusal answers: the page with the translated `outing_refused_<reason>` message.
 REFUSAL_STATUS = {
     Refusal.UNKNOWN_CODE: 404, Refusal.NOT_ACTIVE: 403, Refusal.NICKNAME_EMPTY: 422, Refusal.NICKNAME_TOO_LONG: 422,
-    Refusal.NICKNAME_TAKEN: 409, Refusal.NO_PASSPORT: 403, Refusal.WRONG_RECOVERY: 422, Refusal.NOT_A_STOP: 404,
+    Refusal.NICKNAME_TAKEN: 409, Refusal.NICKNAME_LOOKALIKE: 409,
+    Refusal.NO_PASSPORT: 403, Refusal.WRONG_RECOVERY: 422, Refusal.NOT_A_STOP: 404,
     Refusal.NOT_STAMPED: 403, Refusal.NO_QUESTION: 422, Refusal.ANSWERED: 409, Refusal.OUTSIDE_WINDOW: 403,
     Refusal.LOCATION_UNKNOWN: 403, Refusal.TOO_FAR: 403,
 }

@@ -12,6 +12,7 @@ from api.passports import OutingGuard
 from api.print_shop import PrintShop
 from api.settings import Settings
 from api.staff_auth import StaffAuth
+from api.workpool import WorkPool
 from sites.catalog import Catalog
 from sites.certificates import CertificateKey
 from sites.outings import OutingStore
@@ -43,6 +44,7 @@ class AppState:
     certificate_key: CertificateKey
     outings: OutingStore
     outing_guard: OutingGuard
+    imports: WorkPool  # spreadsheet imports, one at a time (api/routes/admin/imports.py)
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

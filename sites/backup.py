@@ -105,6 +105,7 @@ def restore(source: Path, content_dir: Path, data_dir: Path, database_url: str |
                                                   prefix=".restore.") as staging:
         stage = Path(staging)
         try:
+            _refuse_links(source, tar)
             tar.extractall(stage, filter="data")  # no absolute paths, links out of the folder or devices
             manifest = json.loads((stage / MANIFEST).read_text())
         except (OSError, tarfile.TarError, ValueError) as exc:
@@ -122,6 +123,16 @@ def restore(source: Path, content_dir: Path, data_dir: Path, database_url: str |
     if data_dir.is_dir():
         make_private(data_dir)
     return Archive(source, content_files, data_files, bool(manifest["postgresql"]))
+
+
+def _refuse_links(source: Path, tar: tarfile.TarFile) -> None:
+    """A backup holds folders and files only (`backup` never writes a link): a link, even one that stays inside
+    the archive, could join content/ and data/ once restored (issue 21), so the whole backup is refused."""
+    for member in tar:
+        if member.issym() or member.islnk():
+            raise BackupError(f"{source}: '{member.name}' là một liên kết (link), bản sao lưu chỉ được chứa thư mục "
+                              f"và tệp; không khôi phục / '{member.name}' is a link; a backup holds only folders and "
+                              f"files: not restored")
 
 
 def _copy_tree(source: Path, target: Path, skip: set[str] = frozenset()) -> int:

@@ -15,6 +15,8 @@ import csv
 import io
 import itertools
 import zipfile
+import zlib
+from xml.parsers import expat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -70,6 +72,10 @@ MAX_COLUMNS = 100
 MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024  # an XLSX file is a ZIP archive of XML
 MAX_XLSX_RATIO = 100  # unpacked size / file size; real sheets unpack to 5-20 times their size
+# Issue 21: 2.7 million tiny shared strings fit the limits above and cost openpyxl 1 GB and minutes, since it
+# loads them all. A sheet within the row and column limits cannot use more strings nor hold more cells.
+MAX_XLSX_ITEMS = (MAX_ROWS + 2) * (MAX_COLUMNS + 1)
+XML_CHUNK = 64 * 1024
 
 
 class SpreadsheetError(ValueError):
@@ -280,21 +286,20 @@ def _xlsx_table(data: bytes) -> Iterator[list[object]]:
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
-        raise SpreadsheetError("tệp trông như XLSX nhưng không đọc được",
-                               "the file looks like XLSX but cannot be read") from exc
+        raise _unreadable() from exc
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_XLSX_UNPACKED_BYTES or unpacked > MAX_XLSX_RATIO * len(data):
         raise SpreadsheetError(f"tệp XLSX giải nén ra {unpacked // 1048576} MB, quá lớn "
                                f"(tối đa {MAX_XLSX_UNPACKED_BYTES // 1048576} MB, gấp {MAX_XLSX_RATIO} lần tệp)",
                                f"the XLSX file unpacks to {unpacked // 1048576} MB, too much "
                                f"(at most {MAX_XLSX_UNPACKED_BYTES // 1048576} MB and {MAX_XLSX_RATIO} times the file)")
+    _count_xlsx_items(zipfile.ZipFile(io.BytesIO(data)), members)
     from openpyxl import load_workbook  # imported here: only XLSX imports pay for it
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SpreadsheetError("tệp trông như XLSX nhưng không đọc được",
-                               "the file looks like XLSX but cannot be read") from exc
+        raise _unreadable() from exc
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # the <dimension> element is written by the file's maker: never trust it
@@ -302,3 +307,52 @@ def _xlsx_table(data: bytes) -> Iterator[list[object]]:
             yield list(cells)
     finally:
         workbook.close()
+
+
+def _count_xlsx_items(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse the file, before openpyxl loads anything, when its shared strings (`<si>`) or the cells (`<c>`)
+    of one of its sheets are more than MAX_XLSX_ITEMS: counted by streaming the XML, a chunk at a time."""
+    for member in members:
+        if member.filename == "xl/sharedStrings.xml":
+            item, what_vi, what_en = "si", "chuỗi dùng chung (sharedStrings)", "shared strings (sharedStrings)"
+        elif member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+            item, what_vi, what_en = "c", f"ô trong {member.filename}", f"cells in {member.filename}"
+        else:
+            continue
+        if _count_elements(archive, member, item) > MAX_XLSX_ITEMS:
+            raise SpreadsheetError(f"tệp XLSX có hơn {MAX_XLSX_ITEMS} {what_vi}, quá giới hạn "
+                                   f"({MAX_ROWS} dòng × {MAX_COLUMNS} cột)",
+                                   f"the XLSX file has more than {MAX_XLSX_ITEMS} {what_en}, over the limit "
+                                   f"({MAX_ROWS} rows × {MAX_COLUMNS} columns)")
+
+
+def _count_elements(archive: zipfile.ZipFile, member: zipfile.ZipInfo, local_name: str) -> int:
+    """How many `local_name` elements (any namespace) `member` has, counting stopped just past MAX_XLSX_ITEMS.
+    A document type declaration (the way to entity bombs) makes the file unreadable."""
+    count = 0
+
+    def start(name: str, _attributes: object) -> None:
+        nonlocal count
+        if name.rpartition(" ")[2] == local_name:
+            count += 1
+
+    def doctype(*_args: object) -> None:
+        raise SpreadsheetError("tệp XLSX có khai báo DOCTYPE, không đọc",
+                               "the XLSX file declares a DOCTYPE: not read")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler, parser.StartDoctypeDeclHandler = start, doctype
+    try:
+        with archive.open(member) as stream:
+            while count <= MAX_XLSX_ITEMS and (chunk := stream.read(XML_CHUNK)):
+                parser.Parse(chunk, False)
+            if count <= MAX_XLSX_ITEMS:
+                parser.Parse(b"", True)
+    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        raise _unreadable() from exc
+    return count
+
+
+def _unreadable() -> SpreadsheetError:
+    return SpreadsheetError("tệp trông như XLSX nhưng không đọc được",
+                            "the file looks like XLSX but cannot be read")

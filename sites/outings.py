@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sites.local_db import LocalDatabase
+from sites.lookalikes import skeleton
 from sites.models import LocationPrecision
 from sites.postgres import PostgresDatabase
 from sites.registry import distance_km
@@ -49,6 +50,7 @@ class Refusal(StrEnum):
     NICKNAME_EMPTY = "nickname_empty"
     NICKNAME_TOO_LONG = "nickname_too_long"
     NICKNAME_TAKEN = "nickname_taken"
+    NICKNAME_LOOKALIKE = "nickname_lookalike"  # looks like one already in the outing (Cyrillic "Аn" beside "An")
     NO_PASSPORT = "no_passport"
     WRONG_RECOVERY = "wrong_recovery"
     NOT_A_STOP = "not_a_stop"  # the site is not a stop of the outing's journey
@@ -231,6 +233,12 @@ class OutingStore(Protocol):
     def table(self, code: str) -> list[Progress]:
         """Every student of the outing, in the order they joined."""
 
+    def table_page(self, code: str, offset: int, limit: int) -> list[Progress]:
+        """At most `limit` students of the outing, in the order they joined, after the first `offset`."""
+
+    def students(self, code: str) -> int:
+        """How many students joined the outing."""
+
     def summary(self, journey: str, questions: dict[str, Sequence[str]]) -> JourneySummary:
         """Outings of `journey` in figures; `questions` (stop slug -> question ids) defines completion."""
 
@@ -275,8 +283,9 @@ def clean_nickname(text: str) -> str:
 
 
 def nickname_key(nickname: str) -> str:
-    """What makes two nicknames the same in one outing: case-folded, NFC."""
-    return nfc(nickname.casefold())
+    """What makes two nicknames the same in one outing: case-folded, then its look-alike skeleton (issue 21),
+    so Latin "An", Cyrillic "Аn" and fullwidth "Ａn" are one name, while "Ân" and "An" stay two."""
+    return skeleton(nickname.casefold())
 
 
 def token_hash(token: str) -> str:
@@ -396,9 +405,12 @@ class OutingTable:
                 row = db.execute("INSERT INTO passports (outing, nickname, nickname_key, recovery, joined_at)"
                                  " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                                  (outing.code, nickname, nickname_key(nickname), recovery, _seconds(now))).fetchone()
-                if row is None and db.execute("SELECT 1 FROM passports WHERE outing = ? AND nickname_key = ?",
-                                              (outing.code, nickname_key(nickname))).fetchone():
-                    raise OutingRefused(Refusal.NICKNAME_TAKEN)
+                taken = None if row else db.execute(
+                    "SELECT nickname FROM passports WHERE outing = ? AND nickname_key = ?",
+                    (outing.code, nickname_key(nickname))).fetchone()
+                if taken:
+                    same = nfc(taken[0].casefold()) == nfc(nickname.casefold())
+                    raise OutingRefused(Refusal.NICKNAME_TAKEN if same else Refusal.NICKNAME_LOOKALIKE)
                 if row is not None:
                     db.execute("INSERT INTO passport_tokens (token_hash, passport) VALUES (?, ?)",
                                (token_hash(token), row[0]))
@@ -460,6 +472,16 @@ class OutingTable:
         with self.db.transaction() as db:
             return self._progress(db, f"SELECT {PASSPORT_COLUMNS} FROM passports WHERE outing = ?"
                                   " ORDER BY joined_at, id", [normalize_code(code)])
+
+    def table_page(self, code: str, offset: int, limit: int) -> list[Progress]:
+        with self.db.transaction() as db:
+            return self._progress(db, f"SELECT {PASSPORT_COLUMNS} FROM passports WHERE outing = ?"
+                                  " ORDER BY joined_at, id LIMIT ? OFFSET ?", [normalize_code(code), limit, offset])
+
+    def students(self, code: str) -> int:
+        with self.db.transaction() as db:
+            row = db.execute("SELECT COUNT(*) FROM passports WHERE outing = ?", (normalize_code(code),)).fetchone()
+        return row[0]
 
     @staticmethod
     def _progress(db, query: str, parameters: list) -> list[Progress]:

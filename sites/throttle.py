@@ -1,9 +1,11 @@
-"""Login throttling, per address and per account+address (OWASP's advice), never a global lock.
+"""Login throttling, per address, per account+address (OWASP's advice) and per account, never a hard lock.
 
 Each attempt is reserved before its password is checked, in one transaction: parallel guesses cannot
 all slip through between "may they try?" and "count the failure". A guesser at one address slows
 down only that address (generously, since a school router or a carrier NAT puts many people behind
-one) and their own name+address pair; the owner of the name, elsewhere, is never locked out.
+one) and their own name+address pair. Guesses at one name from many addresses (issue 21: 250 from 50
+addresses were all checked) slow that name down everywhere, but by a few seconds at most, and not at an
+address where the name has signed in before: the owner is never locked out.
 Addresses and names are stored only as keyed hashes.
 """
 
@@ -40,6 +42,9 @@ class Limit:
 PER_ACCOUNT_AND_ADDRESS = Limit(free=5, base_delay=30, max_delay=3600)
 # One address, any names: generous (shared addresses), and capped at 15 minutes.
 PER_ADDRESS = Limit(free=20, base_delay=30, max_delay=900)
+# One name, any address but those it signed in from: 10 tries, then 1 s, 2 s, 4 s, at most 5 s between tries.
+PER_ACCOUNT = Limit(free=10, base_delay=1, max_delay=5)
+KNOWN_ADDRESS_FOR = 90 * 86400  # seconds an address where a name signed in stays known to the throttle
 
 
 class ThrottleStore(Protocol):
@@ -52,6 +57,12 @@ class ThrottleStore(Protocol):
         """Give back one reserved attempt for each key (it was not a failed guess)."""
 
     def clear(self, key: str) -> None: ...
+
+    def remember(self, key: str, now: float, until: float) -> None:
+        """Keep `key` (no attempts counted) until the time `until`."""
+
+    def remembered(self, key: str, now: float) -> bool:
+        """Whether `key` was remembered and its time has not passed."""
 
 
 class ThrottleTable:
@@ -92,6 +103,18 @@ class ThrottleTable:
         with self.db.transaction() as db:
             db.execute("DELETE FROM attempts WHERE key = ?", (key,))
 
+    # A remembered key is a row with no attempts whose `locked_until` is the end of its memory: the daily clean-up
+    # in `reserve` keeps it until then, and no limit ever reads it.
+    def remember(self, key: str, now: float, until: float) -> None:
+        with self.db.transaction() as db:
+            db.execute("INSERT INTO attempts VALUES (?, 0, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+                       " locked_until = excluded.locked_until, touched = excluded.touched", (key, until, now))
+
+    def remembered(self, key: str, now: float) -> bool:
+        with self.db.transaction() as db:
+            row = db.execute("SELECT 1 FROM attempts WHERE key = ? AND locked_until > ?", (key, now)).fetchone()
+        return row is not None
+
 
 class SQLiteThrottleStore(ThrottleTable):
     """Attempt counts in an SQLite file in the data folder: they survive a restart."""
@@ -118,8 +141,15 @@ class LoginThrottle:
         self.store, self.secret, self.clock = store, secret.encode(), clock
 
     def _keys(self, name: str, address: str) -> list[tuple[str, Limit]]:
-        return [(self._hash(f"address\0{address}"), PER_ADDRESS),
+        """The address's key, the name+address key, and the name's own key unless `name` signed in from `address`."""
+        keys = [(self._hash(f"address\0{address}"), PER_ADDRESS),
                 (self._hash(f"account\0{name}\0{address}"), PER_ACCOUNT_AND_ADDRESS)]
+        if not self.store.remembered(self._known(name, address), self.clock()):
+            keys.append((self._hash(f"name\0{name}"), PER_ACCOUNT))
+        return keys
+
+    def _known(self, name: str, address: str) -> str:
+        return self._hash(f"signed in\0{name}\0{address}")
 
     def _hash(self, key: str) -> str:
         return hmac.new(self.secret, key.encode(), hashlib.sha256).hexdigest()[:32]
@@ -134,7 +164,10 @@ class LoginThrottle:
         self.store.release(self._keys(name, address))
 
     def succeeded(self, name: str, address: str) -> None:
-        """The right password: forget the name's failures at this address, and do not count the attempt."""
-        address_key, account_key = self._keys(name, address)
-        self.store.release([address_key])
+        """The right password: forget the name's failures at this address, do not count the attempt, and know
+        `address` as one of the name's from now on (its owner is not slowed there by guesses elsewhere)."""
+        address_key, account_key, *name_key = self._keys(name, address)
+        self.store.release([address_key, *name_key])
         self.store.clear(account_key[0])
+        now = self.clock()
+        self.store.remember(self._known(name, address), now, now + KNOWN_ADDRESS_FOR)

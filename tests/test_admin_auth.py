@@ -26,6 +26,7 @@ from api.routes.admin import sites as admin_sites
 from api.settings import Settings
 from api.state import app_state
 from sites.accounts import UserStore
+from sites.throttle import LoginThrottle, SQLiteThrottleStore
 from tests.support import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
 from bench._support import start_server
 
@@ -203,6 +204,44 @@ def test_a_guesser_elsewhere_never_locks_the_owner_out(backend, staff_client, cl
     assert [login(guesser, "lan", "sai-mat-khau").status_code for _ in range(7)] == [401] * 5 + [429] * 2
     assert login(client_at(ELSEWHERE, app=guesser.app), "lan").status_code == 303
     assert login(client_at(ELSEWHERE), "lan").status_code == 303, "nor does the next process (shared store)"
+
+
+def test_guesses_at_one_name_from_many_addresses_are_few_checked_and_its_owner_gets_in(staff_client, client_at):
+    # Issue 21: 250 guesses spread over 50 addresses were all checked against the password.
+    staff_client("lan")  # creates the user
+    owner = client_at(ELSEWHERE)
+    assert login(owner, "lan").status_code == 303, "the owner has signed in from here before"
+    statuses = []
+    for number in range(250):
+        guesser = client_at(f"203.0.113.{number % 50}", app=owner.app)
+        statuses.append(login(guesser, "lan", "sai-mat-khau").status_code)
+    assert statuses.count(401) + statuses.count(429) == 250
+    assert statuses.count(401) <= 40, f"{statuses.count(401)} guesses were checked"
+    assert login(client_at(ELSEWHERE, app=owner.app), "lan").status_code == 303
+    new_place = client_at("192.0.2.44", app=owner.app)
+    for _ in range(3):  # the name may still be waiting after the last guess: a few seconds, never a lock
+        response = login(new_place, "lan")
+        if response.status_code != 429:
+            break
+        assert 1 <= int(response.headers["retry-after"]) <= 5
+        time.sleep(int(response.headers["retry-after"]))
+    assert response.status_code == 303
+
+
+def test_a_name_guessed_from_everywhere_waits_seconds_but_not_where_it_signed_in(tmp_path):
+    now = [1000.0]
+    throttle = LoginThrottle(SQLiteThrottleStore(tmp_path / "throttle.sqlite3"), "secret", clock=lambda: now[0])
+    throttle.succeeded("lan", ELSEWHERE)
+    waits = [throttle.reserve("lan", f"203.0.113.{number % 50}") for number in range(250)]
+    assert waits.count(0) == 10, "ten tries, then the name waits"
+    assert 0 < throttle.reserve("lan", "192.0.2.44") <= 5
+    assert throttle.reserve("lan", ELSEWHERE) == 0, "its owner, where they signed in before, does not wait"
+    tried = 0
+    for _ in range(3600):  # an hour of guessing from fresh addresses, one try a second
+        now[0] += 1
+        tried += throttle.reserve("lan", f"198.18.{tried // 250}.{tried % 250}") == 0
+    assert 3600 / 5 - 5 <= tried <= 3600 / 5 + 5, "one try every 5 s, however many addresses"
+    assert throttle.reserve("lan", "192.0.2.44") <= 5
 
 
 def test_forwarded_addresses_are_believed_from_trusted_proxies_only(staff_client, client_at):

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tarfile
 import threading
 import urllib.request
 from pathlib import Path
@@ -135,4 +136,23 @@ def test_restore_refuses_a_database_with_tables_and_a_backup_never_replaces_a_fi
     assert used.returncode == 1 and "empty database" in used.stderr
     no_database = diachido("restore", str(tmp_path / "b.tar.gz"), **target)
     assert no_database.returncode == 1 and "DIACHIDO_DATABASE_URL" in no_database.stderr
+    assert not (tmp_path / "t").exists()
+
+
+def test_restore_refuses_a_backup_with_a_link_and_names_it(tmp_path):
+    # Issue 21: a relative link from content/ to data/ stayed inside the archive, so tarfile's "data" filter let it in.
+    made = tmp_path / "made"
+    (made / "content" / "dinh").mkdir(parents=True)
+    (made / "data").mkdir()
+    (made / "data" / "users.json").write_text("{}")
+    (made / "content" / "dinh" / "index.md").symlink_to("../../data/users.json")
+    (made / "manifest.json").write_text(json.dumps({"format": 1, "postgresql": False}))
+    with tarfile.open(tmp_path / "b.tar.gz", "w:gz") as tar:
+        for name in ("manifest.json", "content", "data"):
+            tar.add(made / name, arcname=name)
+    target = {"content_dir": str(tmp_path / "t" / "content"), "data_dir": str(tmp_path / "t" / "data")}
+    result = diachido("restore", str(tmp_path / "b.tar.gz"), **target)
+    assert result.returncode == 1
+    assert "'content/dinh/index.md' là một liên kết (link)" in result.stderr
+    assert "'content/dinh/index.md' is a link; a backup holds only folders and files" in result.stderr
     assert not (tmp_path / "t").exists()

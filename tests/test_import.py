@@ -2,9 +2,11 @@
 
 import csv
 import io
+import os
 import re
 import subprocess
 import sys
+import threading
 import zipfile
 
 import pytest
@@ -13,6 +15,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from api.cli import main
+from api.state import app_state
 from api.templating import STATIC_DIR
 from sites.importer import MAX_ROWS, read_rows
 from sites.loader import load_content
@@ -195,6 +198,64 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_opened(staff_c
     data = with_sheet_xml(xlsx_bytes(GOOD), rows)
     response = upload(staff_client("hoa"), data, name="ds.xlsx")
     assert response.status_code == 422 and "tệp XLSX giải nén ra 62 MB, quá lớn" in response.text
+
+
+def with_shared_strings(xlsx: bytes, count: int) -> bytes:
+    """`xlsx` whose sharedStrings.xml holds `count` empty strings."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            if member.filename != "xl/sharedStrings.xml":
+                target.writestr(member.filename, source.read(member.filename))
+        target.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                        b'main">' + b"<si><t/></si>" * count + b"</sst>")
+    return out.getvalue()
+
+
+def padded(xlsx: bytes) -> bytes:
+    """`xlsx` with 1 MB of random bytes added, so that it unpacks to less than 100 times its size."""
+    out = io.BytesIO(xlsx)
+    with zipfile.ZipFile(out, "a") as target:
+        target.writestr("xl/media/padding.bin", os.urandom(1024 * 1024), zipfile.ZIP_STORED)
+    return out.getvalue()
+
+
+def test_millions_of_shared_strings_are_refused_by_count_with_bounded_memory(staff_client, tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    # Issue 21's bomb: 723 KB unpacking to 49 MB, with 2.7 million <si>
+    bomb.write_bytes(padded(with_shared_strings(xlsx_bytes(GOOD), 2_700_000)))
+    assert len(bomb.read_bytes()) < 5 * 1024 * 1024, "within the size, unpacked size and ratio limits"
+    response = upload(staff_client("hoa"), bomb.read_bytes(), name="ds.xlsx")
+    assert response.status_code == 422
+    assert "tệp XLSX có hơn 202202 chuỗi dùng chung (sharedStrings), quá giới hạn (2000 dòng × 100 cột)" \
+        in response.text
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx_bytes(GOOD))
+    extra = peak_rss_kib(bomb) - peak_rss_kib(good)
+    assert extra < 300 * 1024, f"{extra // 1024} MB more than for a good file"
+
+
+def test_imports_run_one_at_a_time_and_beyond_two_waiting_an_editor_is_told_to_come_back(staff_client):
+    # Issue 21: two hostile imports at once took the server from 310 to 1,146 MB. One import runs, two may wait.
+    client = staff_client("hoa")
+    imports, release = app_state(client.app).imports, threading.Event()
+    running = [client.portal.start_task_soon(imports.run, release.wait) for _ in range(3)]  # one runs, two wait
+    try:
+        busy = upload(client, csv_bytes(GOOD))
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+        assert "Đang có các bảng tính khác chờ nhập; hãy thử lại sau ít giây / other spreadsheet imports are " \
+               "waiting; try again in a few seconds" in busy.text
+    finally:
+        release.set()
+    assert all(job.result(timeout=30) for job in running)
+    assert upload(client, csv_bytes(GOOD)).status_code == 200, "once they are done, the next import runs"
+
+
+def test_a_sheet_of_too_many_cells_is_refused_by_count(staff_client):
+    cells = b"<row>" + b"<c><v>1</v></c>" * 203_000 + b"</row>"  # one row: the row limit alone never sees them
+    response = upload(staff_client("hoa"), padded(with_sheet_xml(xlsx_bytes(GOOD), cells)), name="ds.xlsx")
+    assert response.status_code == 422
+    assert "tệp XLSX có hơn 202202 ô trong xl/worksheets/sheet1.xml" in response.text
 
 
 def test_a_spreadsheet_over_the_size_limit_is_refused(staff_client):

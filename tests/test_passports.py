@@ -159,6 +159,25 @@ def test_bad_nicknames_are_refused_and_change_nothing(client, nickname, status, 
     assert [row.passport.nickname for row in table(client, outing)] == ["an"]
 
 
+def test_look_alike_nicknames_are_refused_but_an_accent_makes_another_name(client):
+    # Issue 21: Latin "An", Cyrillic "Аn" and fullwidth "Ａn" joined as three students (UTS #39 skeletons).
+    outing = make_outing(client)
+    assert join(client, outing.code, "An", headers=phone(16)).status_code == 303
+    for number, look_alike in enumerate(["\u0410n", "\uff21n"], start=17):
+        client.cookies.clear()
+        refused = join(client, outing.code, look_alike, headers=phone(number))
+        assert refused.status_code == 409 and PASSPORT_COOKIE not in refused.cookies
+        assert "Biệt danh này trông giống hệt một biệt danh đã có trong lớp" in refused.text
+    client.cookies.clear()
+    token = token_of(client.get(f"/class/{outing.code}?lang=en", headers=phone(19)).text)
+    english = client.post(f"/class/{outing.code}/join?lang=en", data={"token": token, "nickname": "\u0410n"},
+                          headers=phone(19), follow_redirects=False)
+    assert english.status_code == 409 and "looks just like one already used in the class" in english.text
+    client.cookies.clear()
+    assert join(client, outing.code, "Ân", headers=phone(20)).status_code == 303, "a Vietnamese accent is a letter"
+    assert [row.passport.nickname for row in table(client, outing)] == ["An", "Ân"]
+
+
 def test_unknown_and_ended_outings_and_forged_join_forms_are_refused(client):
     unknown = client.get("/class/ZZZZZZ", headers=PHONE)
     assert unknown.status_code == 404 and "Không có chuyến đi nào với mã lớp này" in unknown.text

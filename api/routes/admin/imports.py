@@ -2,12 +2,14 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from api.admin_forms import staff_message
 from api.i18n import import_labels
 from api.staff import FormDep, StaffDep, render_admin
-from api.state import StateDep
+from api.state import AppState, StateDep
+from api.workpool import RETRY_AFTER_SECONDS, Busy
+from sites.accounts import User
 from sites.editing import SiteEditor
 from sites.importer import (MAX_FILE_BYTES, MAX_ROWS, ImportReport, SpreadsheetError, check_rows, import_columns,
                             read_rows, write_rows)
@@ -22,8 +24,19 @@ def import_form(request: Request, user: StaffDep) -> HTMLResponse:
 
 
 @router.post("/import", response_class=HTMLResponse)
-def import_spreadsheet(request: Request, state: StateDep, user: StaffDep, form: FormDep) -> HTMLResponse:
-    """Check every row; write them all as drafts only if all are valid (or `only_valid` is ticked)."""
+async def import_spreadsheet(request: Request, state: StateDep, user: StaffDep, form: FormDep) -> HTMLResponse:
+    """Check every row; write them all as drafts only if all are valid (or `only_valid` is ticked). Imports run
+    one at a time in a worker thread (issue 21: two hostile files at once took 1.1 GB); more wait or get a 503."""
+    try:
+        return await state.imports.run(_import, request, state, user, form)
+    except Busy:
+        response = _page(request, None, "Đang có các bảng tính khác chờ nhập; hãy thử lại sau ít giây / other "
+                                        "spreadsheet imports are waiting; try again in a few seconds", 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+def _import(request: Request, state: AppState, user: User, form: FormData) -> HTMLResponse:
     upload = form.get("spreadsheet")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _page(request, None, "Hãy chọn một tệp CSV hoặc XLSX / choose a CSV or XLSX file", 422)

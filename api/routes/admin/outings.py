@@ -9,12 +9,13 @@ an admin for all."""
 
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import reachable_base_url
-from api.outing_tables import outing_csv, outing_table, outing_xlsx
+from api.outing_tables import TABLE_PAGE, outing_csv, outing_table, outing_xlsx
 from api.print_shop import content_key
 from api.staff import FormDep, StaffDep, render_admin
 from api.state import AppState, StateDep
@@ -75,11 +76,19 @@ def create_outing(request: Request, state: StateDep, user: StaffDep, form: FormD
 
 
 @router.get("/{code}", response_class=HTMLResponse)
-def outing_page(request: Request, state: StateDep, user: StaffDep, code: str) -> HTMLResponse:
-    """The class code and its QR code, the class sheet, the exports and a row per student."""
+def outing_page(request: Request, state: StateDep, user: StaffDep, code: str,
+                page: Annotated[int, Query(ge=1, description="Page of the students' table, from 1")] = 1
+                ) -> HTMLResponse:
+    """The class code and its QR code, the class sheet, the exports and a page of the students' table
+    (TABLE_PAGE rows; a page past the last shows the last)."""
     outing, journey = _staff_outing(state, user, code)
+    students = state.outings.students(outing.code)
+    pages = max(1, -(-students // TABLE_PAGE))
+    page = min(page, pages)
+    rows = state.outings.table_page(outing.code, (page - 1) * TABLE_PAGE, TABLE_PAGE)
     return render_admin(request, "outing.html", {
-        "outing": outing, "journey": journey, "table": outing_table(journey, state.outings.table(outing.code)),
+        "outing": outing, "journey": journey, "table": outing_table(journey, rows),
+        "students": students, "page": page, "pages": pages, "first_row": (page - 1) * TABLE_PAGE + 1,
         "class_url": _class_url(state, outing), "period": _period_label(outing),
         "active": outing.active(datetime.now(UTC)),
         "closed": request.query_params.get("closed") == "1",
