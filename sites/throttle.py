@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from sites.address_groups import address_group
 from sites.local_db import LocalDatabase
 from sites.postgres import PostgresDatabase
 
@@ -118,8 +119,9 @@ class LoginThrottle:
         self.store, self.secret, self.clock = store, secret.encode(), clock
 
     def _keys(self, name: str, address: str) -> list[tuple[str, Limit]]:
-        return [(self._hash(f"address\0{address}"), PER_ADDRESS),
-                (self._hash(f"account\0{name}\0{address}"), PER_ACCOUNT_AND_ADDRESS)]
+        network = address_group(address)  # an IPv6 guesser's whole /64 is one address
+        return [(self._hash(f"address\0{network}"), PER_ADDRESS),
+                (self._hash(f"account\0{name}\0{network}"), PER_ACCOUNT_AND_ADDRESS)]
 
     def _hash(self, key: str) -> str:
         return hmac.new(self.secret, key.encode(), hashlib.sha256).hexdigest()[:32]

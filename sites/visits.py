@@ -13,7 +13,6 @@ day is over its hashes are deleted and only the count of distinct ones is kept.
 import asyncio
 import contextlib
 import hashlib
-import ipaddress
 import logging
 import secrets
 import sqlite3
@@ -24,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from sites.address_groups import address_group
 from sites.late_scans import KEEP_IDS, LateBatch, Outcome, admit, sender_use, tallies
 from sites.store_file import StoreDamaged, StoreFile
 
@@ -149,13 +149,8 @@ class VisitorHasher:
         return self._hash(f"{address}\n{user_agent}", day)
 
     def address(self, address: str, day: date) -> bytes:
-        """The id of the network `address` is in, for limits per address: the address itself for IPv4, its /64
-        for IPv6 (one subscriber's block, whose every address a single phone may use)."""
-        if ":" in address:
-            with contextlib.suppress(ValueError):
-                ip = ipaddress.IPv6Address(address)
-                address = str(ip.ipv4_mapped or ipaddress.IPv6Network((ip, 64), strict=False).network_address)
-        return self._hash(address, day)
+        """The id of the network `address` is in (sites/address_groups.py), for limits per address."""
+        return self._hash(address_group(address), day)
 
     def phone(self, phone_id: str, day: date) -> bytes:
         """The id of the phone that sent late scans under `phone_id`, for the daily cap: stable for one day only."""
