@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 
 from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 from fastapi import Request
+from fastapi.responses import Response
 
 from api.state import AppState
+from api.visitor_cookie import give_visitor_cookie, new_visitor_cookie, visitor_cookie
 from sites.journeys import Journey
 from sites.site import Site
 from sites.visits import Visit, VisitKind, VisitStoreUnavailable, vietnam_day
@@ -78,9 +80,15 @@ def _is_machine(user_agent: str) -> bool:
 _is_machine("warm-up")  # compiles the patterns (about 50 ms) now, not during a visitor's scan
 
 
-async def count_visit(request: Request, state: AppState, site: Site | Journey, kind: VisitKind) -> None:
+async def count_visit(request: Request, state: AppState, site: Site | Journey, kind: VisitKind,
+                      response: Response | None = None) -> None:
     """Record a visit of `site` (or of a journey, under its slug) if the request counts; returns once the
     visit is committed.
+
+    The visitor is its visitor cookie (api/visitor_cookie.py) and User-Agent if it sent one, else its address
+    and User-Agent.
+    Given the `response` (a scan's, never cached), a countable browser without the cookie gets one, and a counted
+    visit is remembered under it too, so its next request within the window is no new visit.
 
     A failing or damaged store is logged (by the store, once) and reported by /healthz, not shown to the
     visitor: the person at the plaque still gets the page.
@@ -92,9 +100,17 @@ async def count_visit(request: Request, state: AppState, site: Site | Journey, k
     day = vietnam_day(now)
     address = request.client.host if request.client else ""
     hasher = state.visitor_hasher
+    cookie, alias = visitor_cookie(request), b""
+    if cookie:
+        visitor = hasher.cookie(cookie, user_agent, day)
+    else:
+        visitor = hasher(address, user_agent, day)
+        if response is not None:
+            given = new_visitor_cookie()
+            give_visitor_cookie(response, given, state.settings)
+            alias = hasher.cookie(given, user_agent, day)
     try:  # the store decides whether it counts (sites.visit_gate), and reports its own failures
-        await state.visits.record(Visit(site.slug, kind, hasher(address, user_agent, day), now,
-                                        hasher.address(address, day)))
+        await state.visits.record(Visit(site.slug, kind, visitor, now, hasher.address(address, day), alias))
     except VisitStoreUnavailable:
         pass  # the store logged and reports the damage
     except Exception:

@@ -30,12 +30,14 @@ if TYPE_CHECKING:  # api.state holds an OutingGuard
 
 PASSPORT_COOKIE = "passport"
 COOKIE_SECONDS = 365 * 24 * 3600  # the store deletes the passport long before (DIACHIDO_OUTING_RETENTION_DAYS)
-# Generous: a class behind one school router shares an address (docs: field notes on carrier NAT).
+# Generous: a class behind one school router shares an address (docs: field notes on carrier NAT). Each limit is
+# per address group (an IPv6 /64 is one) and per outing, an hour; an outing's exceeds an address's, so one party
+# cannot use up an outing's alone, and no limit is shared by all outings (issue 21).
 JOINS_PER_ADDRESS = 120  # passports made per address and hour
-JOINS_PER_DAY = 20_000
+JOINS_PER_OUTING = 600  # passports made per outing and hour, from all addresses
 RECOVERIES_PER_ADDRESS = 30  # recovery attempts per address and hour: guessing a code of 32^8 is hopeless
-RECOVERIES_PER_DAY = 5_000
-TRACKED_ADDRESSES = 2_000  # per limit: at most 2,000 x 120 times in memory (a few MB)
+RECOVERIES_PER_OUTING = 150
+TRACKED = 2_000  # keys per table and limit: two numbers each
 
 # What each refusal answers: the page with the translated `outing_refused_<reason>` message.
 REFUSAL_STATUS = {
@@ -49,16 +51,16 @@ REFUSAL_STATUS = {
 
 @dataclass
 class OutingGuard:
-    """Rate limits (per address, per process) on making passports and on recovery attempts. Answers need none:
-    a passport answers each question once, and making passports is limited."""
+    """Rate limits (per address group and outing, per process) on making passports and on recovery attempts.
+    Answers need none: a passport answers each question once, and making passports is limited."""
 
     secret: str
     joins: ReportLimiter = field(init=False)
     recoveries: ReportLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_DAY, TRACKED_ADDRESSES)
-        self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_DAY, TRACKED_ADDRESSES)
+        self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_OUTING, tracked=TRACKED)
+        self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING, tracked=TRACKED)
 
 
 async def current_passport(request: Request, state: "AppState") -> Passport | None:

@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         "address per day; more are refused. A class saving a journey scans a few dozen plaques; a school's Wi-Fi "
         "puts a few classes behind one address",
     )
+    late_scans_per_site: int = Field(
+        60, ge=1,
+        description="Late scans of one site counted per client address per day (issue 21): a class of 40 that "
+        "scanned offline sends theirs from one school router; more from one network are forged, not visitors",
+    )
     listen_host: str | None = Field(
         None,
         description="The address the server listens on; `diachido serve --host` sets it. With a loopback base_url, "

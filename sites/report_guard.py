@@ -4,21 +4,26 @@
   come from a form of this server, for this site, at least `MIN_FILL_SECONDS` and at most
   `TOKEN_LIFETIME` seconds old (a script that posts at once, or replays an old token forever, is refused);
 - a honeypot field, hidden from people and filled in by naive bots;
-- a rate limit per address (`PER_ADDRESS` an hour, addresses kept as keyed hashes, at most
-  `TRACKED_ADDRESSES` of them in memory) and a global cap (`PER_DAY` a day). The limits are per server
-  process: a deployment of N processes accepts up to N times as many.
+- rate limits per address group (an IPv6 /64 is one address, sites/address_groups.py) and per site, each
+  `PER_ADDRESS` and `PER_SITE` an hour. A site's limit is higher than an address's, so one party cannot use
+  it up alone, and nothing is shared by every site: reports of one site never lock out another (issue 21).
+  Each table is bounded (`TRACKED` keys, the least recently seen forgotten first); addresses are kept as
+  keyed hashes. The limits are per server process: a deployment of N processes accepts up to N times as many.
 """
 
 import hashlib
 import hmac
 import threading
-from collections import OrderedDict, deque
+from collections import OrderedDict
+
+from sites.address_groups import address_group
 
 MIN_FILL_SECONDS = 3
 TOKEN_LIFETIME = 2 * 3600
-PER_ADDRESS = 5  # reports per address and hour
-PER_DAY = 200  # reports a day in all
-TRACKED_ADDRESSES = 10_000  # the least recently seen address is forgotten beyond this (bounded memory)
+PER_ADDRESS = 5  # reports per address group and hour
+PER_SITE = 20  # reports per site and hour, from all addresses
+PERIOD = 3600  # seconds: the limits' window
+TRACKED = 10_000  # keys per table; the least recently seen is forgotten beyond this (bounded memory)
 HONEYPOT = "website"  # the hidden field's name: people leave it empty
 
 
@@ -40,31 +45,42 @@ def _signature(secret: str, slug: str, issued: int) -> str:
 
 
 class ReportLimiter:
-    """Sliding-window counts of accepted reports, per address and in all; thread-safe, bounded memory."""
+    """Accepted requests counted per address group and per scope (a site, a class outing) in fixed windows of
+    `period` seconds; thread-safe, bounded memory (two numbers per key, at most `tracked` keys per table).
 
-    def __init__(self, secret: str, per_address: int = PER_ADDRESS, per_day: int = PER_DAY,
-                 tracked: int = TRACKED_ADDRESSES):
+    `per_scope` must exceed `per_address`: one party (one address group) can never use up a scope's limit alone,
+    and a scope's limit never touches another scope.
+    """
+
+    def __init__(self, secret: str, per_address: int = PER_ADDRESS, per_scope: int = PER_SITE,
+                 period: float = PERIOD, tracked: int = TRACKED):
+        if per_scope <= per_address:
+            raise ValueError(f"per_scope ({per_scope}) must exceed per_address ({per_address})")
         self._secret = secret.encode()
-        self.per_address, self.per_day, self.tracked = per_address, per_day, tracked
-        self._by_address: OrderedDict[bytes, deque[float]] = OrderedDict()
-        self._all: deque[float] = deque()
+        self.per_address, self.per_scope, self.period, self.tracked = per_address, per_scope, period, tracked
+        self._by_address: OrderedDict[bytes, list[float]] = OrderedDict()  # key -> [window start, count]
+        self._by_scope: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def allow(self, address: str, now: float) -> bool:
-        """Count a report from `address` at `now` if both limits allow it; False (nothing counted) otherwise."""
-        key = hmac.new(self._secret, address.encode(), hashlib.sha256).digest()[:16]
+    def allow(self, address: str, scope: str, now: float) -> bool:
+        """Count a request from `address` for `scope` at `now` if both limits allow it; False (nothing counted)
+        otherwise."""
+        key = hmac.new(self._secret, address_group(address).encode(), hashlib.sha256).digest()[:16]
         with self._lock:
-            while self._all and self._all[0] <= now - 86400:
-                self._all.popleft()
-            recent = self._by_address.pop(key, deque())
-            while recent and recent[0] <= now - 3600:
-                recent.popleft()
-            allowed = len(recent) < self.per_address and len(self._all) < self.per_day
+            by_address = self._window(self._by_address, key, now)
+            by_scope = self._window(self._by_scope, scope, now)
+            allowed = by_address[1] < self.per_address and by_scope[1] < self.per_scope
             if allowed:
-                recent.append(now)
-                self._all.append(now)
-            if recent:
-                self._by_address[key] = recent  # most recently seen last
-                while len(self._by_address) > self.tracked:
-                    self._by_address.popitem(last=False)
+                by_address[1] += 1
+                by_scope[1] += 1
             return allowed
+
+    def _window(self, table: OrderedDict, key: bytes | str, now: float) -> list[float]:
+        """The [start, count] of `key`'s current window, made most recently seen (the oldest dropped over the bound)."""
+        window = table.pop(key, None)
+        if window is None or now - window[0] >= self.period:
+            window = [now, 0]
+        table[key] = window
+        while len(table) > self.tracked:
+            table.popitem(last=False)
+        return window

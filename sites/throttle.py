@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from sites.address_groups import address_group
 from sites.local_db import LocalDatabase
 from sites.postgres import PostgresDatabase
 
@@ -141,15 +142,16 @@ class LoginThrottle:
         self.store, self.secret, self.clock = store, secret.encode(), clock
 
     def _keys(self, name: str, address: str) -> list[tuple[str, Limit]]:
-        """The address's key, the name+address key, and the name's own key unless `name` signed in from `address`."""
-        keys = [(self._hash(f"address\0{address}"), PER_ADDRESS),
-                (self._hash(f"account\0{name}\0{address}"), PER_ACCOUNT_AND_ADDRESS)]
-        if not self.store.remembered(self._known(name, address), self.clock()):
+        """The address group's key, the name+group key, and the name's own key unless `name` signed in from there."""
+        network = address_group(address)  # an IPv6 guesser's whole /64 is one address
+        keys = [(self._hash(f"address\0{network}"), PER_ADDRESS),
+                (self._hash(f"account\0{name}\0{network}"), PER_ACCOUNT_AND_ADDRESS)]
+        if not self.store.remembered(self._known(name, network), self.clock()):
             keys.append((self._hash(f"name\0{name}"), PER_ACCOUNT))
         return keys
 
-    def _known(self, name: str, address: str) -> str:
-        return self._hash(f"signed in\0{name}\0{address}")
+    def _known(self, name: str, network: str) -> str:
+        return self._hash(f"signed in\0{name}\0{network}")
 
     def _hash(self, key: str) -> str:
         return hmac.new(self.secret, key.encode(), hashlib.sha256).hexdigest()[:32]
@@ -170,4 +172,4 @@ class LoginThrottle:
         self.store.release([address_key, *name_key])
         self.store.clear(account_key[0])
         now = self.clock()
-        self.store.remember(self._known(name, address), now, now + KNOWN_ADDRESS_FOR)
+        self.store.remember(self._known(name, address_group(address)), now, now + KNOWN_ADDRESS_FOR)

@@ -5,30 +5,28 @@
 only once the visit is committed, but one writer commits every visit that arrived meanwhile in a single
 transaction, so a burst of scans costs a few commits, not one each.
 
-Privacy: no address is stored. A visitor is a keyed hash of (client address, User-Agent) whose key
-is random and changes every day (sites/visitor_keys.py), so hashes of different days cannot be linked, and once a
-day is over its hashes are deleted and only the count of distinct ones is kept.
+Privacy: no address is stored. A visitor is a keyed hash of its random visitor cookie, or of (client address,
+User-Agent) for a browser without one, whose key is random and changes every day (sites/visitor_keys.py), so
+hashes of different days cannot be linked, and once a day is over its hashes are deleted and only the count of
+distinct ones is kept.
 """
 
 import asyncio
 import contextlib
 import hashlib
-import ipaddress
 import logging
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from sites.late_scans import KEEP_IDS, LateBatch, Outcome, admit, sender_use, tallies
+from sites.address_groups import address_group
+from sites.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
 from sites.store_file import StoreDamaged, StoreFile
-
-if TYPE_CHECKING:
-    from sites.visit_gate import VisitGate  # which imports VisitKind from here
+from sites.visit_gate import VisitGate, VisitKind  # VisitKind is part of the rule; imported from here too
 
 log = logging.getLogger(__name__)
 
@@ -37,23 +35,18 @@ log = logging.getLogger(__name__)
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 
-class VisitKind(StrEnum):
-    """How the visitor arrived: by scanning a plaque, or by opening the page any other way."""
-
-    SCAN = "scan"
-    VIEW = "view"
-
-
 @dataclass(frozen=True, slots=True)
 class Visit:
     """One visit of the site `slug`; `visitor` and `address` (for the ceiling per address) come from
-    `VisitorHasher`."""
+    `VisitorHasher`; `alias` is the visitor's id from its next request on, when this answer gives it a visitor
+    cookie (sites/visit_gate.py remembers a counted visit under both)."""
 
     slug: str
     kind: VisitKind
     visitor: bytes
     at: datetime
     address: bytes = b""
+    alias: bytes = b""
 
     @property
     def day(self) -> date:
@@ -146,16 +139,18 @@ class VisitorHasher:
         self._key = b""
 
     def __call__(self, address: str, user_agent: str, day: date) -> bytes:
+        """The id of a browser without a visitor cookie: its address and User-Agent."""
         return self._hash(f"{address}\n{user_agent}", day)
 
+    def cookie(self, visitor_cookie: str, user_agent: str, day: date) -> bytes:
+        """The id of a browser by its random visitor cookie (api/visitor_cookie.py) and User-Agent: many phones
+        behind one address with one User-Agent are as many visitors, and a client that keeps one cookie while
+        it rotates its User-Agent is held by the ceiling per address as before. The cookie is never stored."""
+        return self._hash(f"cookie\n{visitor_cookie}\n{user_agent}", day)
+
     def address(self, address: str, day: date) -> bytes:
-        """The id of the network `address` is in, for limits per address: the address itself for IPv4, its /64
-        for IPv6 (one subscriber's block, whose every address a single phone may use)."""
-        if ":" in address:
-            with contextlib.suppress(ValueError):
-                ip = ipaddress.IPv6Address(address)
-                address = str(ip.ipv4_mapped or ipaddress.IPv6Network((ip, 64), strict=False).network_address)
-        return self._hash(address, day)
+        """The id of the network `address` is in (sites/address_groups.py), for limits per address."""
+        return self._hash(address_group(address), day)
 
     def phone(self, phone_id: str, day: date) -> bytes:
         """The id of the phone that sent late scans under `phone_id`, for the daily cap: stable for one day only."""
@@ -201,13 +196,22 @@ CREATE TABLE IF NOT EXISTS late_scan_ids (
     day TEXT NOT NULL                 -- the scan's day, Vietnam time
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS late_scan_ids_by_day ON late_scan_ids (day);
--- Late scans counted per day received and sender (a phone or an address, hashed with that day's key), for the
--- daily cap; earlier days are deleted.
+-- Late scans counted per day received and sender (a phone, an address, or an address and a site, hashed with that
+-- day's key), for the daily caps; earlier days are deleted.
 CREATE TABLE IF NOT EXISTS late_senders (
     day TEXT NOT NULL,
     sender BLOB NOT NULL,
     scans INTEGER NOT NULL,
     PRIMARY KEY (day, sender)
+) WITHOUT ROWID;
+-- The scan times of the late scans counted per day received, phone and site, for the window of the phone's later
+-- scans of the site (sites/late_scans.admit); earlier days are deleted.
+CREATE TABLE IF NOT EXISTS late_windows (
+    day TEXT NOT NULL,
+    phone BLOB NOT NULL,
+    slug TEXT NOT NULL,
+    at TEXT NOT NULL,                 -- ISO 8601, UTC
+    PRIMARY KEY (day, phone, slug, at)
 ) WITHOUT ROWID;
 """
 # Stores made before late scans: their count tables get the column (ALTER TABLE ADD COLUMN rewrites nothing).
@@ -244,7 +248,7 @@ class SQLiteVisitStore:
     cost of an fsync per commit, on the event loop).
     """
 
-    def __init__(self, path: Path, gate: "VisitGate | None" = None):
+    def __init__(self, path: Path, gate: VisitGate | None = None):
         self.path = path
         self.gate = gate  # None: every visit is counted (tests of the store alone)
         self.problem: str | None = None
@@ -308,7 +312,8 @@ class SQLiteVisitStore:
         if self.problem:
             raise VisitStoreUnavailable(self.problem)
         # On the event loop with no await before the queueing: each decision is atomic in this process.
-        if self.gate is not None and not self.gate.admit(visit.visitor, visit.address, visit.slug, visit.kind):
+        if self.gate is not None and not self.gate.admit(visit.visitor, visit.address, visit.slug, visit.kind,
+                                                         alias=visit.alias):
             return False
         loop = asyncio.get_running_loop()
         if not self._pending:
@@ -396,7 +401,8 @@ class SQLiteVisitStore:
         """Decide and count `batches` in one transaction (the write lock makes the decision atomic across
         processes); returns the outcomes of each batch's scans."""
         ids = list({scan.id for batch in batches for scan in batch.scans})
-        senders = {(batch.received.isoformat(), sender) for batch in batches for sender in batch.senders}
+        senders = {(day.isoformat(), sender) for day, sender in quota_keys(batches)}
+        phones = {(batch.received.isoformat(), batch.phone) for batch in batches}
         with self._transaction() as db:
             known = set()
             for start in range(0, len(ids), 500):  # SQLite allows a few thousand parameters at most
@@ -406,7 +412,15 @@ class SQLiteVisitStore:
             used = {(date.fromisoformat(day), sender): scans for day, sender in senders
                     for (scans,) in db.execute("SELECT scans FROM late_senders WHERE day = ? AND sender = ?",
                                                (day, sender))}
-            outcomes = admit(batches, known, used)
+            counted_at: dict = {}
+            for day, phone in phones:
+                rows = db.execute("SELECT slug, at FROM late_windows WHERE day = ? AND phone = ?", (day, phone))
+                for slug, at in rows:
+                    counted_at.setdefault((date.fromisoformat(day), phone, slug), []).append(datetime.fromisoformat(at))
+            outcomes = admit(batches, known, used, counted_at)
+            db.executemany("INSERT OR IGNORE INTO late_windows VALUES (?, ?, ?, ?)",
+                           [(day.isoformat(), phone, slug, at.astimezone(UTC).isoformat())
+                            for day, phone, slug, at in counted_times(batches, outcomes)])
             db.executemany("INSERT INTO late_scan_ids VALUES (?, ?)",
                            [(scan.id, scan.day.isoformat()) for batch, decided in zip(batches, outcomes)
                             for scan, outcome in zip(batch.scans, decided) if outcome is Outcome.COUNTED])
@@ -422,6 +436,7 @@ class SQLiteVisitStore:
             if self._late_pruned_before != today:
                 db.execute("DELETE FROM late_scan_ids WHERE day < ?", ((today - KEEP_IDS).isoformat(),))
                 db.execute("DELETE FROM late_senders WHERE day < ?", (today.isoformat(),))
+                db.execute("DELETE FROM late_windows WHERE day < ?", (today.isoformat(),))
                 self._late_pruned_before = today
         return outcomes
 

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 
-from sites.late_scans import KEEP_IDS, LateBatch, Outcome, admit, sender_use, tallies
+from sites.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
 from sites.postgres import CONNECTION_OPTIONS, DatabaseUnavailable, PostgresDatabase, describe
 from sites.visit_gate import ADDRESS_PERIOD_SECONDS, WINDOW_SECONDS
 from sites.visits import Counts, Visit, VisitKind, VisitStoreUnavailable, vietnam_day
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER = 5.0  # seconds between attempts while the database is unreachable
 PRUNE_EVERY = 300.0  # seconds between deletions of expired gate rows and past days' visitor ids
-_RECORD = ("SELECT record_visits(%s::bytea[], %s::bytea[], %s::text[], %s::date[], %s::boolean[],"
+_RECORD = ("SELECT record_visits(%s::bytea[], %s::bytea[], %s::bytea[], %s::text[], %s::date[], %s::boolean[],"
            " %s::timestamptz[], %s, %s, %s)")
 # Late scans add to the counts in the order record_visits takes its row locks (daily_counts by slug and day,
 # then site_totals by slug), so the two writers never deadlock each other.
@@ -146,7 +146,8 @@ class PostgresVisitStore:
         order = sorted(range(len(visits)), key=lambda i: (visits[i].address, visits[i].visitor, visits[i].slug,
                                                            visits[i].at))
         ordered = [visits[i] for i in order]
-        arguments = ([v.address for v in ordered], [v.visitor for v in ordered], [v.slug for v in ordered],
+        arguments = ([v.address for v in ordered], [v.visitor for v in ordered], [v.alias for v in ordered],
+                     [v.slug for v in ordered],
                      [v.day for v in ordered], [v.kind is VisitKind.SCAN for v in ordered], [v.at for v in ordered],
                      timedelta(seconds=WINDOW_SECONDS), timedelta(seconds=ADDRESS_PERIOD_SECONDS), self.per_address)
         for attempt in range(3):
@@ -186,11 +187,12 @@ class PostgresVisitStore:
         """Decide and count `batches` in one transaction; returns the outcomes of each batch's scans.
 
         The senders' quota rows are locked first (in one order), so two processes deciding for the same phone or
-        address take turns; the id's primary key has the last word on a scan counted by another phone meanwhile."""
+        address take turns (and read the phone's window rows in turn); the id's primary key has the last word on a
+        scan counted by another phone meanwhile."""
         if self._late_connection is None or self._late_connection.closed:
             self._late_connection = await self._open_connection()
         connection = self._late_connection
-        senders = sorted({(batch.received, sender) for batch in batches for sender in batch.senders})
+        senders = sorted(quota_keys(batches))  # phones, addresses, addresses per site
         ids = list({scan.id for batch in batches for scan in batch.scans})
         for attempt in range(3):
             try:
@@ -213,7 +215,14 @@ class PostgresVisitStore:
         used = {(day, sender): scans for day, sender, scans in rows}
         known = {row[0] for row in await (await connection.execute(
             "SELECT id FROM late_scan_ids WHERE id = ANY(%s::bytea[])", (ids,))).fetchall()}
-        outcomes = admit(batches, known, used)
+        phones = sorted({(batch.received, batch.phone) for batch in batches})
+        counted_at: dict = {}
+        for day, phone, slug, at in await (await connection.execute(
+                "SELECT day, phone, slug, at FROM late_windows WHERE (day, phone) IN"
+                " (SELECT * FROM unnest(%s::date[], %s::bytea[]))",
+                ([day for day, _ in phones], [phone for _, phone in phones]))).fetchall():
+            counted_at.setdefault((day, phone, slug), []).append(at)
+        outcomes = admit(batches, known, used, counted_at)
         counted = [(scan.id, scan.day) for batch, decided in zip(batches, outcomes)
                    for scan, outcome in zip(batch.scans, decided) if outcome is Outcome.COUNTED]
         stored = {row[0] for row in await (await connection.execute(
@@ -223,6 +232,10 @@ class PostgresVisitStore:
             for index, scan in enumerate(batch.scans):
                 if decided[index] is Outcome.COUNTED and scan.id not in stored:
                     decided[index] = Outcome.DUPLICATE
+        windows = counted_times(batches, outcomes)  # (day, phone, slug, at) rows, as columns below
+        columns = [list(column) for column in zip(*windows)] or [[], [], [], []]
+        await connection.execute("INSERT INTO late_windows SELECT * FROM unnest(%s::date[], %s::bytea[], %s::text[],"
+                                 " %s::timestamptz[]) ON CONFLICT DO NOTHING", columns)
         added = tallies(batches, outcomes)
         await connection.execute(_ADD_LATE, ([slug for slug, _ in added], [day for _, day in added],
                                              [number for number, _ in added.values()],
@@ -236,6 +249,7 @@ class PostgresVisitStore:
         if self._late_pruned_on != today:
             await connection.execute("DELETE FROM late_scan_ids WHERE day < %s", (today - KEEP_IDS,))
             await connection.execute("DELETE FROM late_senders WHERE day < %s", (today,))
+            await connection.execute("DELETE FROM late_windows WHERE day < %s", (today,))
             self._late_pruned_on = today
         return outcomes
 

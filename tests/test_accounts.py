@@ -92,6 +92,14 @@ def test_throttle_locks_a_name_at_one_address_after_five_attempts_for_a_growing_
     assert throttle.reserve("lan", "1.2.3.4") == 0
 
 
+def test_throttle_treats_the_addresses_of_one_ipv6_64_as_one_address(data_dir):
+    throttle = LoginThrottle(SQLiteThrottleStore(data_dir / THROTTLE_FILE), "key")
+    for number in range(5):  # a guesser picking a new address of its /64 for every attempt
+        assert throttle.reserve("lan", f"2001:db8:1:2::{number + 1:x}") == 0
+    assert 29 < throttle.reserve("lan", "2001:db8:1:2:abcd::1") <= 30
+    assert throttle.reserve("lan", "2001:db8:1:3::1") == 0, "the owner on another /64 is not locked out"
+
+
 def test_throttle_counts_survive_a_restart_and_hold_no_address(data_dir):
     throttle = LoginThrottle(SQLiteThrottleStore(data_dir / THROTTLE_FILE), "key")
     for _ in range(5):

@@ -4,25 +4,32 @@ were scanned, marked as sent late; anything else is refused with why and counts 
 import csv
 import http.client
 import io
+import itertools
 import json
 import shutil
 import sqlite3
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from bench._support import server_process, start_server
-from sites.visits import vietnam_day
+from fastapi.testclient import TestClient
+
+from sites.visits import VIETNAM_TIME, vietnam_day
 from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, edit_site, kill_mid_burst, stored_total
 
 DEVICE = "phone-0123456789abcdef"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
+_earlier = itertools.count()
+
+
 def scan(code: str = "thoian", at: datetime | None = None, id: str | None = None) -> dict:
-    """One scan as the phone keeps it: by default of Đình Thới An two days ago."""
-    at = at or datetime.now(UTC) - timedelta(days=2)
+    """One scan as the phone keeps it: by default of Đình Thới An, one to 13 days ago, each 31 minutes before the
+    one made before it (a phone's scans of one site count once in 30 minutes)."""
+    at = at or datetime.now(UTC) - timedelta(days=1) - next(_earlier) % 576 * timedelta(minutes=31)
     return {"id": id or str(uuid.uuid4()), "code": code, "at": at.isoformat()}
 
 
@@ -48,8 +55,8 @@ NOTHING = {"scans": 0, "views": 0, "unique_visitors": 0, "late_scans": 0}
 
 def test_a_late_scan_counts_once_on_the_day_it_was_made(backend, make_client):
     client = make_client()
-    two_days_ago = datetime.now(UTC) - timedelta(days=2)
-    sent = [scan("thoian", two_days_ago), scan("THOIAN", two_days_ago + timedelta(minutes=5)), scan("pothi")]
+    two_days_ago = datetime.combine(vietnam_day(datetime.now(UTC)) - timedelta(days=2), time(9), VIETNAM_TIME)
+    sent = [scan("thoian", two_days_ago), scan("THOIAN", two_days_ago + timedelta(minutes=40)), scan("pothi")]
     answer = send(client, sent)
     assert [result["id"] for result in answer.json()["results"]] == [one["id"] for one in sent]
     assert results(answer) == [("counted", None)] * 3
@@ -116,6 +123,41 @@ def test_each_refusal_says_why_and_counts_nothing(backend, content_dir, make_cli
     assert totals(client) == {**NOTHING, "scans": 3, "late_scans": 3}
 
 
+def test_two_offline_opens_of_one_plaque_within_a_minute_count_one(backend, make_client):
+    client = make_client()
+    moment = datetime.combine(vietnam_day(datetime.now(UTC)) - timedelta(days=3), time(9), VIETNAM_TIME)
+    repeat = ("refused", "not counted: this phone's scan of this site less than 30 minutes before or after it "
+                         "counted already")
+    assert results(send(client, [scan(at=moment), scan(at=moment + timedelta(seconds=50))])) == [
+        ("counted", None), repeat]
+    # The same window by the phone's scan times in a later request, and in either order.
+    assert results(send(client, [scan(at=moment - timedelta(minutes=10)), scan(at=moment + timedelta(minutes=31)),
+                                 scan("pothi", at=moment)])) == [repeat, ("counted", None), ("counted", None)]
+    assert results(send(client, [scan(at=moment)], device="another-phone-12345678")) == [("counted", None)]
+    assert totals(client) == {**NOTHING, "scans": 4, "late_scans": 4}
+
+
+def test_forged_ids_from_five_addresses_add_at_most_the_ceiling_per_site_and_address(backend, make_client):
+    client = make_client()
+
+    def forge(address: str, code: str) -> list[str]:
+        """100 forged scans of `code` from `address`: 20 made-up phones of 5 scans each."""
+        network = TestClient(client.app, base_url=str(client.base_url), client=(address, 50000))
+        return [status for phone in range(20) for status, _ in results(send(
+            network, [scan(code) for _ in range(5)], device=uuid.uuid4().hex))]
+
+    statuses = [forge(f"203.0.113.{n}", "thoian") for n in range(5)]
+    assert all(sent.count("counted") == 60 for sent in statuses)  # DIACHIDO_LATE_SCANS_PER_SITE
+    assert results(send(TestClient(client.app, client=("203.0.113.0", 50000)), [scan()], device="honest-phone-000001")
+                   ) == [("refused", "not counted: more than 60 late scans of this site came from this network today")]
+    assert results(send(TestClient(client.app, client=("203.0.113.0", 50000)), [scan("pothi")],
+                        device="honest-phone-000001")) == [("counted", None)], "another site is not locked out"
+    # Five addresses of one IPv6 /64 are one network.
+    assert sum(forge(f"2001:db8:5:6::{n + 1}", "linhson").count("counted") for n in range(5)) == 60
+    counted = {site["slug"]: site["late_scans"] for site in client.get("/api/stats").json()["sites"]}
+    assert (counted["dinh-thoi-an"], counted["linh-son-co-mieu"], counted["chua-pothi-somron"]) == (300, 60, 1)
+
+
 def test_neither_the_phone_id_nor_the_address_is_stored(make_client, data_dir):
     client = make_client()
     assert results(send(client, [scan()])) == [("counted", None)]
@@ -176,7 +218,7 @@ def test_the_stats_page_shows_the_scans_sent_late(make_client):
 def test_the_monthly_report_says_how_many_scans_were_sent_late(make_client):
     client = make_client()
     moment = datetime.now(UTC) - timedelta(days=2)
-    assert results(send(client, [scan(at=moment), scan(at=moment)])) == [("counted", None)] * 2
+    assert results(send(client, [scan(at=moment), scan(at=moment + timedelta(minutes=31))])) == [("counted", None)] * 2
     report = client.get(f"/stats/report.csv?month={vietnam_day(moment):%Y-%m}")
     rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
     assert rows[0][8] == "Trong đó gửi muộn / Of which sent late"
@@ -246,7 +288,7 @@ def send_until_refused(base_url: str, counted: list[str], stop: threading.Event,
 def test_sigkill_loses_no_acknowledged_late_scan(backend, tmp_path):
     shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
     settings = {"content_dir": str(tmp_path / "content"), "data_dir": str(tmp_path / "data"),
-                "late_scans_per_day": "1000000", "narrate_ahead": "false",
+                "late_scans_per_day": "1000000", "late_scans_per_site": "1000000", "narrate_ahead": "false",
                 **({"database_url": backend} if backend else {})}
     base_url, process = start_server(tmp_path, **settings)
     counted: list[str] = []

@@ -7,6 +7,7 @@ from time import monotonic, sleep
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api.passports import PASSPORT_COOKIE
 from api.state import app_state
@@ -240,13 +241,50 @@ def test_a_second_phone_continues_with_the_recovery_code(client, make_client):
 
 def test_joining_is_rate_limited_per_address(client):
     outing = make_outing(client)
-    app_state(client.app).outing_guard.joins = ReportLimiter("secret", per_address=2, per_day=100)
+    app_state(client.app).outing_guard.joins = ReportLimiter("secret", per_address=2, per_scope=100)
     for number in range(2):
         assert join(client, outing.code, f"student {number}").status_code == 303
         client.cookies.clear()  # another phone, behind the same school router
     refused = join(client, outing.code, "student 3")
     assert refused.status_code == 429 and refused.headers["retry-after"] == "3600"
     assert "Quá nhiều lượt từ mạng này" in refused.text and len(table(client, outing)) == 2
+
+
+def from_address(client, address: str) -> TestClient:
+    """Another browser on the same app, connecting from `address`."""
+    return TestClient(client.app, base_url=str(client.base_url), client=(address, 50000))
+
+
+def test_joins_used_up_by_one_ipv6_64_lock_out_neither_another_outing_nor_another_network(client):
+    attacked, other = make_outing(client), make_outing(client)
+    app_state(client.app).outing_guard.joins = ReportLimiter("secret", per_address=3, per_scope=10)
+    statuses = [join(from_address(client, f"2001:db8:1:2::{n:x}"), attacked.code, f"bot {n}").status_code
+                for n in range(5)]  # a new address of the same /64 each time
+    assert statuses == [303] * 3 + [429] * 2
+    refused = join(from_address(client, "2001:db8:1:2:ffff::1"), other.code, "bot")
+    assert refused.status_code == 429, "the /64 is one address for every outing"
+    student = join(from_address(client, "203.0.113.7"), other.code, "Lan")
+    assert student.status_code == 303 and [row.passport.nickname for row in table(client, other)] == ["Lan"]
+    assert join(from_address(client, "2001:db8:1:3::1"), attacked.code, "An").status_code == 303, "the next /64"
+
+
+def test_recovery_attempts_used_up_on_one_outing_do_not_lock_out_another_outings_student(client):
+    attacked, other = make_outing(client), make_outing(client)
+    join(client, other.code, "Lan")
+    code = table(client, other)[0].passport.recovery_code
+    app_state(client.app).outing_guard.recoveries = ReportLimiter("secret", per_address=3, per_scope=10)
+
+    def recover(browser, outing, recovery):
+        form = browser.get(f"/class/{outing.code}/recover", headers=PHONE)
+        return browser.post(f"/class/{outing.code}/recover", data={"token": token_of(form.text), "recovery": recovery},
+                            headers=PHONE, follow_redirects=False)
+
+    guesses = [recover(from_address(client, f"198.51.100.{n // 3}"), attacked, "AAAA-AAAA").status_code
+               for n in range(12)]  # four networks, three guesses each, until the outing's hour is used up
+    assert guesses == [422] * 10 + [429] * 2
+    assert recover(from_address(client, "2001:db8:9:9::1"), attacked, "AAAA-AAAA").status_code == 429
+    recovered = recover(from_address(client, "2001:db8:9:9::2"), other, code)
+    assert recovered.status_code == 303 and PASSPORT_COOKIE in recovered.cookies
 
 
 def test_outings_past_their_retention_are_deleted_when_the_server_starts(make_client, data_dir):

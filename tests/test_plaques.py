@@ -7,6 +7,8 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from fastapi.testclient import TestClient
 from PIL import Image
 
 from api.state import app_state
@@ -78,15 +80,28 @@ def test_the_admin_list_names_silent_plaques_of_the_users_province(staff_client,
     assert "Đình Thới An" not in staff_client("minh").get("/admin").text.split("<table")[0], "another province's"
 
 
-def test_the_limiter_allows_five_an_hour_per_address_a_daily_cap_and_keeps_memory_bounded():
-    limiter = ReportLimiter("secret", per_address=5, per_day=8, tracked=3)
-    assert [limiter.allow("1.2.3.4", 100 + n) for n in range(6)] == [True] * 5 + [False]
-    assert limiter.allow("1.2.3.4", 100 + 3600 + 1), "an hour later"
-    assert [limiter.allow(f"10.0.0.{n}", 5000) for n in range(3)] == [True, True, False], "the day's cap"
-    assert limiter.allow("10.0.0.9", 100 + 86400 + 1), "a day later"
+def test_the_limiter_counts_per_address_group_and_per_site_and_keeps_memory_bounded():
+    limiter = ReportLimiter("secret", per_address=5, per_scope=8, tracked=3)
+    assert [limiter.allow("1.2.3.4", "a", 100 + n) for n in range(6)] == [True] * 5 + [False]
+    assert limiter.allow("1.2.3.4", "a", 100 + 3600 + 1), "an hour later"
+    assert [limiter.allow(f"10.0.0.{n}", "b", 5000 + n) for n in range(3)] == [True] * 3
+    assert [limiter.allow(f"10.0.1.{n}", "b", 5010) for n in range(6)] == [True] * 5 + [False], "the site's hour"
+    assert limiter.allow("10.0.1.9", "c", 5010), "another site is not locked out"
     for n in range(100):
-        limiter.allow(f"172.16.0.{n}", 200_000 + n)
-    assert len(limiter._by_address) <= 3
+        limiter.allow(f"172.16.0.{n}", f"site {n}", 200_000 + n)
+    assert len(limiter._by_address) <= 3 and len(limiter._by_scope) <= 3
+
+
+def test_ipv6_addresses_of_one_64_share_a_limit_and_another_64_has_its_own():
+    limiter = ReportLimiter("secret", per_address=5, per_scope=100)
+    assert [limiter.allow(f"2001:db8:1:2::{n:x}", "a", 100) for n in range(6)] == [True] * 5 + [False]
+    assert limiter.allow("2001:db8:1:3::1", "a", 100), "the next /64 is another subscriber"
+    assert not limiter.allow("2001:db8:1:2:ffff:ffff:ffff:ffff", "b", 100), "the same /64, any site"
+
+
+def test_a_limit_per_site_lower_than_per_address_is_refused():
+    with pytest.raises(ValueError, match="per_scope"):
+        ReportLimiter("secret", per_address=5, per_scope=5)
 
 
 def test_form_tokens_are_bound_to_the_site_the_secret_and_time():
@@ -155,6 +170,21 @@ def test_bad_reports_are_refused_with_the_reason_and_bots_store_nothing(staff_cl
     assert big.status_code == 413 and "5 MB" in big.text
     assert report(visitor, {"kind": "other", "website": "http://spam.example"}).status_code == 303
     assert "id=\"report-" not in staff_client("hoa").get("/admin/reports").text, "nothing stored"
+
+
+def test_reports_that_used_up_one_sites_hour_do_not_lock_out_another_site(make_client, staff_client):
+    visitor = make_client()
+
+    def report_from(address: str, slug: str) -> int:
+        browser = TestClient(visitor.app, base_url=str(visitor.base_url), client=(address, 50000))
+        return report(browser, {"kind": "other"}, slug=slug).status_code
+
+    statuses = [report_from(f"2001:db8:{n // 5}::{n}", "dinh-thoi-an") for n in range(22)]  # 5 from each /64
+    assert statuses == [303] * 20 + [429] * 2, "the site's 20 an hour, from all networks"
+    assert report_from("2001:db8:7::1", "dinh-phu-luong") == 303, "another site, from a new network"
+    assert report_from("2001:db8:3::99", "dinh-phu-luong") == 429, "the /64 that sent five already"
+    page = staff_client("hoa").get("/admin/reports").text
+    assert len(re.findall(r'id="report-', page)) == 21
 
 
 def test_reports_are_rate_limited_per_address(make_client, staff_client):

@@ -1,13 +1,19 @@
 """Scanning a plaque (`/q/CODE`) and opening a page (`/sites/SLUG`): what is counted and what is not."""
 
+import re
 import sqlite3
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.support import BASE_URL, PHONE_BROWSER, edit_site, phone
 
 IPHONE = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
           "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"}
+
+
+REDUCED_CHROME = {"User-Agent": "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+                                "Chrome/130.0.0.0 Mobile Safari/537.36"}
 
 
 def counts(client, slug: str) -> dict:
@@ -46,6 +52,40 @@ def test_a_class_of_40_phones_behind_one_school_router_counts_40(backend, client
         client.get("/q/linhson", headers=phone(number))
         client.get("/q/linhson", headers=phone(number))  # and each scans twice
     assert counts(client, "linh-son-co-mieu") == {"scans": 40, "views": 0, "unique_visitors": 40}
+
+
+def test_40_phones_with_visitor_cookies_behind_one_address_and_one_reduced_agent_count_40(backend, client):
+    # Chrome's reduced User-Agent is the same for every Android phone; the TestClients share one address.
+    phones = [TestClient(client.app, base_url=str(client.base_url)) for _ in range(40)]  # 40 cookie jars
+    for browser in phones:
+        first = browser.get("/q/thoian", headers=REDUCED_CHROME)
+        assert first.status_code == 200 and "<h1>Đình Thới An</h1>" in first.text
+        given = first.headers["set-cookie"]
+        assert given.startswith("visitor=") and "HttpOnly" in given and "SameSite=lax" in given
+        assert "Max-Age=31536000" in given and "Path=/" in given
+    assert len({browser.cookies["visitor"] for browser in phones}) == 40, "a new random id each, none cached"
+    # Sent without the cookie, the first scans count by address and agent, as before: one visitor.
+    assert counts(client, "dinh-thoi-an") == {"scans": 1, "views": 0, "unique_visitors": 1}
+    for browser in phones:
+        scanned = browser.get("/q/pothi", headers=REDUCED_CHROME)
+        assert scanned.status_code == 200 and "set-cookie" not in scanned.headers, "kept, not replaced"
+        browser.get("/q/pothi", headers=REDUCED_CHROME)  # and each scans twice
+        browser.get("/sites/chua-pothi-somron?lang=en", headers=REDUCED_CHROME)  # then reads on, in English
+    assert counts(client, "chua-pothi-somron") == {"scans": 40, "views": 0, "unique_visitors": 40}
+
+
+def test_a_reload_after_the_scan_that_gave_the_cookie_is_the_same_visit(backend, client):
+    client.get("/q/linhson", headers=REDUCED_CHROME)  # no cookie yet: counted by address and agent
+    assert client.cookies.get("visitor")
+    client.get("/q/linhson", headers=REDUCED_CHROME)  # the reload, now with the cookie
+    client.get("/sites/linh-son-co-mieu", headers=REDUCED_CHROME)
+    assert counts(client, "linh-son-co-mieu") == {"scans": 1, "views": 0, "unique_visitors": 1}
+
+
+def test_a_visitor_cookie_that_this_server_did_not_make_is_ignored_and_replaced(client):
+    response = client.get("/q/thoian", headers={**REDUCED_CHROME, "Cookie": "visitor=" + "x" * 300})
+    assert response.status_code == 200 and re.match(r"visitor=[\w-]{22};", response.headers["set-cookie"])
+    assert counts(client, "dinh-thoi-an")["scans"] == 1
 
 
 def test_one_address_rotating_its_user_agent_stops_counting_at_the_ceiling(backend, client):
@@ -221,5 +261,5 @@ def test_no_client_address_is_written_anywhere(make_client, data_dir):
     assert files and not any(b"testclient" in path.read_bytes() for path in files)
     tables = sqlite3.connect(data_dir / "visits.sqlite3").execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    assert sorted(name for (name,) in tables) == ["daily_counts", "late_scan_ids", "late_senders", "site_totals",
-                                                  "visitors_today"]
+    assert sorted(name for (name,) in tables) == ["daily_counts", "late_scan_ids", "late_senders", "late_windows",
+                                                  "site_totals", "visitors_today"]

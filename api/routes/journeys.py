@@ -167,7 +167,7 @@ async def journey_scan(request: Request, state: StateDep, code: str, lang: Langu
         raise HTTPException(404, f"Không có hành trình '{code}' / no journey '{code}'") from None
     response = _page(request, state, journey, lang)
     response.headers["Cache-Control"] = "no-store"
-    await count_visit(request, state, journey, VisitKind.SCAN)
+    await count_visit(request, state, journey, VisitKind.SCAN, response)
     return response
 
 

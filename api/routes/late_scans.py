@@ -24,6 +24,7 @@ from api.deps import RegistryDep, SettingsDep
 from api.schemas import ErrorOut
 from api.state import StateDep
 from sites.late_scans import LateBatch, LateScan, Outcome, check, corrected
+from sites.visit_gate import WINDOW_SECONDS
 from sites.registry import SiteNotFound
 from sites.visits import vietnam_day
 
@@ -32,8 +33,11 @@ MAX_SCANS = 100
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 AUTOMATED = "not counted: automated client"
 _REFUSALS = {
+    Outcome.REPEAT: f"not counted: this phone's scan of this site less than {WINDOW_SECONDS // 60} minutes before or"
+                    " after it counted already",
     Outcome.PHONE_CAP: "not counted: this phone sent more than {cap} late scans today",
     Outcome.ADDRESS_CAP: "not counted: more than {cap} late scans came from this network today",
+    Outcome.SITE_CAP: "not counted: more than {site_cap} late scans of this site came from this network today",
 }
 
 
@@ -110,9 +114,10 @@ async def late_scans(request: Request, sent: LateScansIn, state: StateDep, regis
                      settings: SettingsDep) -> LateScansOut:
     """Count scans made offline, each once, as scans of the day they happened (Vietnam time), marked as sent
     late. A scan counts if its code is a published site's, its time (corrected by the phone clock's skew, at
-    most 26 hours) is within the past 14 days and not in the future, its id was never counted, and its phone
-    and address have had fewer than `DIACHIDO_LATE_SCANS_PER_DAY` late scans counted today. Answered once the
-    counted scans are committed."""
+    most 26 hours) is within the past 14 days and not in the future, its id was never counted, no scan of the
+    site by this phone within 30 minutes of it (by the phone's times) counted, its phone and address have had
+    fewer than `DIACHIDO_LATE_SCANS_PER_DAY` late scans counted today, and its address fewer than
+    `DIACHIDO_LATE_SCANS_PER_SITE` of this site. Answered once the counted scans are committed."""
     if automated_client(request):
         return LateScansOut(results=[LateScanResultOut(id=scan.id, status="refused", error=AUTOMATED)
                                      for scan in sent.scans])
@@ -136,13 +141,13 @@ async def late_scans(request: Request, sent: LateScansIn, state: StateDep, regis
         today = vietnam_day(now)
         address = request.client.host if request.client else ""
         hasher = state.visitor_hasher
-        cap = settings.late_scans_per_day
+        cap, site_cap = settings.late_scans_per_day, settings.late_scans_per_site
         outcomes = iter(await state.visits.record_late(LateBatch(
-            accepted, hasher.phone(sent.device, today), hasher.address(address, today), today, cap)))
+            accepted, hasher.phone(sent.device, today), hasher.address(address, today), today, cap, site_cap)))
         for index, scan in enumerate(sent.scans):
             if results[index] is None:
                 outcome = next(outcomes)
                 results[index] = LateScanResultOut(
-                    id=scan.id, status="refused", error=_REFUSALS[outcome].format(cap=cap),
+                    id=scan.id, status="refused", error=_REFUSALS[outcome].format(cap=cap, site_cap=site_cap),
                 ) if outcome in _REFUSALS else LateScanResultOut(id=scan.id, status=outcome.value)
     return LateScansOut(results=results)

@@ -55,7 +55,7 @@ async def join(request: Request, state: StateDep, lang: LanguageDep, code: str) 
     nickname = str(form.get("nickname", ""))
     if not class_form_token_ok(state.staff_auth.secret, "join", outing.code, str(form.get("token", "")), time.time()):
         return _page(request, state, lang, outing, "join", strings(lang)["outing_form_expired"], 400, nickname)
-    if not state.outing_guard.joins.allow(client_address(request), time.time()):
+    if not state.outing_guard.joins.allow(client_address(request), outing.code, time.time()):
         return _too_many(request, state, lang, outing, "join", nickname)
     try:
         joined = await asyncio.to_thread(state.outings.join, outing.code, nickname, datetime.now(UTC))
@@ -85,7 +85,7 @@ async def recover(request: Request, state: StateDep, lang: LanguageDep, code: st
     if not class_form_token_ok(state.staff_auth.secret, "recover", outing.code, str(form.get("token", "")),
                                time.time()):
         return _page(request, state, lang, outing, "recover", strings(lang)["outing_form_expired"], 400)
-    if not state.outing_guard.recoveries.allow(client_address(request), time.time()):
+    if not state.outing_guard.recoveries.allow(client_address(request), outing.code, time.time()):
         return _too_many(request, state, lang, outing, "recover")
     try:
         recovered = await asyncio.to_thread(state.outings.recover, outing.code, str(form.get("recovery", "")),

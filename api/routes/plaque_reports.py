@@ -1,6 +1,6 @@
 """`/sites/{slug}/report`: a visitor reports a damaged or missing plaque (a short form, no JavaScript, no
 personal data). The form carries a signed token and a honeypot; reports are rate-limited per address and
-per day (sites/report_guard.py) and kept as staff tasks (sites/plaque_reports.py, the admin's /admin/reports)."""
+per site (sites/report_guard.py) and kept as staff tasks (sites/plaque_reports.py, the admin's /admin/reports)."""
 
 import time
 from collections.abc import Mapping
@@ -53,7 +53,7 @@ async def send_report(request: Request, state: StateDep, site: SiteDep, lang: La
             message, status = photo
             return report_page(request, state, site, lang, form, texts[message], status)
         address = request.client.host if request.client else ""
-        if not state.report_limiter.allow(address, now):
+        if not state.report_limiter.allow(address, site.slug, now):
             response = report_page(request, state, site, lang, form, texts["report_too_many"], 429)
             response.headers["Retry-After"] = str(RATE_LIMITED_RETRY)
             return response

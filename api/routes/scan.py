@@ -44,7 +44,7 @@ async def scan(request: Request, code: str) -> HTMLResponse:
     else:
         response = cached_site_page(request, state, site, registry, visitor_language(request),
                                     {"Cache-Control": "no-store"})
-    await count_visit(request, state, site, VisitKind.SCAN)
+    await count_visit(request, state, site, VisitKind.SCAN, response)
     return response
 
 
