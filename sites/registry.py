@@ -3,9 +3,11 @@
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from sites.languages import source_first
 from sites.models import KNOWN_PRECISIONS, Category
+from sites.provinces import current_provinces, former_provinces
 from sites.site import Site
 from sites.text import fold
 
@@ -108,6 +110,19 @@ class Registry:
     def provinces(self) -> list[str]:
         """Today's provinces that have at least one published site, sorted."""
         return sorted({site.meta.address.province for site in self.all()}, key=fold)
+
+    def province_named(self, name: str) -> str | None:
+        """The province `name` stands for (case and diacritics aside), as the filters know it: one of today's,
+        a former one or one a site's address names; None for anything else, so a filter value is one of a
+        bounded set."""
+        return self._province_names.get(fold(name))
+
+    @cached_property
+    def _province_names(self) -> dict[str, str]:
+        named = [*current_provinces(), *former_provinces()]
+        named += [name for site in self.all() for name in (site.meta.address.province, site.meta.address.former_province)
+                  if name]
+        return {fold(name): name for name in reversed(named)}  # the first spelling wins
 
     def categories(self) -> list[Category]:
         """Categories that have at least one published site, in the order of the Category enum."""
