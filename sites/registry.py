@@ -120,8 +120,8 @@ class Registry:
     @cached_property
     def _province_names(self) -> dict[str, str]:
         named = [*current_provinces(), *former_provinces()]
-        named += [name for site in self.all() for name in (site.meta.address.province, site.meta.address.former_province)
-                  if name]
+        for site in self.all():
+            named += [name for name in (site.meta.address.province, site.meta.address.former_province) if name]
         return {fold(name): name for name in reversed(named)}  # the first spelling wins
 
     def categories(self) -> list[Category]:
