@@ -35,6 +35,9 @@ JOINS_PER_ADDRESS = 120  # passports made per address and hour
 JOINS_PER_DAY = 20_000
 RECOVERIES_PER_ADDRESS = 30  # recovery attempts per address and hour: guessing a code of 32^8 is hopeless
 RECOVERIES_PER_DAY = 5_000
+# Class codes that exist nowhere, per address and hour: a class's typos fit; enumerating 32^6 codes does not
+# (issue 21: 300 lookups a second). No cap in all: one party could use it up for everyone.
+UNKNOWN_CODES_PER_ADDRESS = 100
 TRACKED_ADDRESSES = 2_000  # per limit: at most 2,000 x 120 times in memory (a few MB)
 
 # What each refusal answers: the page with the translated `outing_refused_<reason>` message.
@@ -48,16 +51,19 @@ REFUSAL_STATUS = {
 
 @dataclass
 class OutingGuard:
-    """Rate limits (per address, per process) on making passports and on recovery attempts. Answers need none:
-    a passport answers each question once, and making passports is limited."""
+    """Rate limits (per address, per process) on making passports, on recovery attempts and on looking up
+    class codes that do not exist. Answers need none: a passport answers each question once, and making
+    passports is limited."""
 
     secret: str
     joins: ReportLimiter = field(init=False)
     recoveries: ReportLimiter = field(init=False)
+    unknown_codes: ReportLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_DAY, TRACKED_ADDRESSES)
         self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_DAY, TRACKED_ADDRESSES)
+        self.unknown_codes = ReportLimiter(self.secret, UNKNOWN_CODES_PER_ADDRESS, None, TRACKED_ADDRESSES)
 
 
 async def current_passport(request: Request, state: "AppState") -> Passport | None:

@@ -40,9 +40,10 @@ def _signature(secret: str, slug: str, issued: int) -> str:
 
 
 class ReportLimiter:
-    """Sliding-window counts of accepted reports, per address and in all; thread-safe, bounded memory."""
+    """Sliding-window counts of accepted reports, per address and in all (no cap in all when `per_day` is
+    None); thread-safe, bounded memory."""
 
-    def __init__(self, secret: str, per_address: int = PER_ADDRESS, per_day: int = PER_DAY,
+    def __init__(self, secret: str, per_address: int = PER_ADDRESS, per_day: int | None = PER_DAY,
                  tracked: int = TRACKED_ADDRESSES):
         self._secret = secret.encode()
         self.per_address, self.per_day, self.tracked = per_address, per_day, tracked
@@ -52,19 +53,29 @@ class ReportLimiter:
 
     def allow(self, address: str, now: float) -> bool:
         """Count a report from `address` at `now` if both limits allow it; False (nothing counted) otherwise."""
-        key = hmac.new(self._secret, address.encode(), hashlib.sha256).digest()[:16]
+        key = self._key(address)
         with self._lock:
             while self._all and self._all[0] <= now - 86400:
                 self._all.popleft()
             recent = self._by_address.pop(key, deque())
             while recent and recent[0] <= now - 3600:
                 recent.popleft()
-            allowed = len(recent) < self.per_address and len(self._all) < self.per_day
+            allowed = len(recent) < self.per_address and (self.per_day is None or len(self._all) < self.per_day)
             if allowed:
                 recent.append(now)
-                self._all.append(now)
+                if self.per_day is not None:
+                    self._all.append(now)
             if recent:
                 self._by_address[key] = recent  # most recently seen last
                 while len(self._by_address) > self.tracked:
                     self._by_address.popitem(last=False)
             return allowed
+
+    def exhausted(self, address: str, now: float) -> bool:
+        """Whether `address` has used up its `per_address` in the last hour (nothing is counted)."""
+        with self._lock:
+            recent = self._by_address.get(self._key(address), ())
+            return sum(1 for moment in recent if moment > now - 3600) >= self.per_address
+
+    def _key(self, address: str) -> bytes:
+        return hmac.new(self._secret, address.encode(), hashlib.sha256).digest()[:16]
