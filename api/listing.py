@@ -49,23 +49,32 @@ def _category(value: str | None) -> Category | None:
         raise ValueError(f"unknown category {value!r}; one of: {', '.join(c.value for c in Category)}") from None
 
 
-async def site_filters(
+async def known_province(
     registry: RegistryDep,
-    category: Annotated[str | None, AfterValidator(_category), Query(
-        description="Only this kind of site; empty or absent: every kind",
-        json_schema_extra={"enum": ["", *(c.value for c in Category)]})] = None,
     province: Annotated[str | None, Query(
         description="Only this province (today's or the former one; case and diacritics ignored)")] = None,
-) -> SiteFilters:
-    """The filters of a request: the same rule on every page, the API and the posters; the province in the
-    spelling of the province list."""
+) -> str | None:
+    """The province asked for, in the spelling of the province list; None for any (empty or absent)."""
     if not province:
-        return SiteFilters(category)
+        return None
     named = registry.province_named(province)
     if named is None:
         raise invalid_parameter("province", f"không có tỉnh/thành phố '{shorten(province)}' / "
                                             f"no province '{shorten(province)}'")
-    return SiteFilters(category, named)
+    return named
+
+
+ProvinceDep = Annotated[str | None, Depends(known_province)]
+
+
+async def site_filters(
+    province: ProvinceDep,
+    category: Annotated[str | None, AfterValidator(_category), Query(
+        description="Only this kind of site; empty or absent: every kind",
+        json_schema_extra={"enum": ["", *(c.value for c in Category)]})] = None,
+) -> SiteFilters:
+    """The filters of a request: the same rule on every page, the API, the posters and the reports."""
+    return SiteFilters(category, province)
 
 
 FiltersDep = Annotated[SiteFilters, Depends(site_filters)]
