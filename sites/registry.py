@@ -20,6 +20,7 @@ class SiteNotFound(LookupError):
         self.key = key
 
 
+MAX_PROVINCE_CHARS = 100  # far above any province's name, even decomposed: a longer one is refused unread
 SAME_AREA_KM = 0.1  # closer than this (or the same district centre): "same area", not a distance
 
 
@@ -115,7 +116,7 @@ class Registry:
         """The province `name` stands for (case and diacritics aside), as the filters know it: one of today's,
         a former one or one a site's address names; None for anything else, so a filter value is one of a
         bounded set."""
-        return self._province_names.get(fold(name))
+        return self._province_names.get(fold(name)) if len(name) <= MAX_PROVINCE_CHARS else None
 
     @cached_property
     def _province_names(self) -> dict[str, str]:

@@ -138,6 +138,7 @@ def test_provinces_are_known_however_they_are_typed_and_with_no_site(client):
     former = client.get("/api/map-points.json?province=ninh thuan").json()  # a former province, folded
     assert {row[2] for row in former["sites"]} == {"bay-da-pi-nang-tac", "tham-sat-lang-thanh-duc-1947"} & MAPPED
     assert client.get("/api/sites.geojson?province=ha giang").json()["features"] == []  # a province, no sites
+    assert client.get("/api/sites.geojson?province=Gotham").json()["detail"][0]["loc"] == ["query", "province"]
     page = client.get("/map?province=can tho")
     assert page.status_code == 200 and 'value="Cần Thơ" selected' in page.text
 
