@@ -16,6 +16,7 @@ from pydantic import AfterValidator
 from api.deps import RegistryDep
 from api.errors import invalid_parameter, shorten
 from sites.models import Category
+from sites.provinces import province_names
 from sites.registry import Registry
 from sites.site import Site
 
@@ -52,7 +53,8 @@ def _category(value: str | None) -> Category | None:
 async def known_province(
     registry: RegistryDep,
     province: Annotated[str | None, Query(
-        description="Only this province (today's or the former one; case and diacritics ignored)")] = None,
+        description="Only this province (today's or the former one; case and diacritics ignored)",
+        json_schema_extra={"enum": ["", *province_names()]})] = None,
 ) -> str | None:
     """The province asked for, in the spelling of the province list; None for any (empty or absent)."""
     if not province:

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from sites.languages import source_first
 from sites.models import KNOWN_PRECISIONS, Category
-from sites.provinces import current_provinces, former_provinces
+from sites.provinces import province_names
 from sites.site import Site
 from sites.text import fold
 
@@ -120,7 +120,7 @@ class Registry:
 
     @cached_property
     def _province_names(self) -> dict[str, str]:
-        named = [*current_provinces(), *former_provinces()]
+        named = list(province_names())
         for site in self.all():
             named += [name for name in (site.meta.address.province, site.meta.address.former_province) if name]
         return {fold(name): name for name in reversed(named)}  # the first spelling wins
