@@ -5,6 +5,10 @@ may never see the page), requests without a User-Agent, known bots, crawlers and
 crawler-user-agents list, matched ignoring case), and HTTP tools and load generators (`TOOLS`).
 A countable visit is then counted once per visitor and site in a window, within a ceiling per address
 (`sites.visit_gate`). Whatever is counted or not, the page is served.
+
+A User-Agent is cut to `MAX_AGENT_CHARS` before anything looks at it: no browser sends more than a few
+hundred characters, and the crawler patterns cost 0.5 ms at 100 characters but 101 ms at 60 KB (issue 21).
+The cut also bounds the cache of verdicts in bytes: `AGENT_CACHE_SIZE` agents of at most that length.
 """
 
 import functools
@@ -28,6 +32,9 @@ log = logging.getLogger(__name__)
 # Firefox `X-Moz: prefetch`, Safari `X-Purpose: preview` for its previews.
 _SPECULATIVE_HEADERS = {b"sec-purpose", b"purpose", b"x-purpose", b"x-moz"}
 _SPECULATIVE_WORDS = (b"prefetch", b"prerender", b"preview")
+
+MAX_AGENT_CHARS = 512  # real agents are 100-300 characters; a bot's name comes first
+AGENT_CACHE_SIZE = 4096  # agents seen lately: at most about 2.3 MB with their verdicts
 
 # HTTP libraries, command-line clients and load generators, by the product name that starts their
 # User-Agent (lower case). Some are in crawler-user-agents too; this is the one list of ours.
@@ -59,7 +66,7 @@ def countable_user_agent(request: Request) -> str | None:
     user_agent = ""
     for name, value in request.scope["headers"]:  # one pass over the raw headers; ASGI names are lower-case
         if name == b"user-agent":
-            user_agent = value.decode("latin-1")
+            user_agent = value[:MAX_AGENT_CHARS].decode("latin-1")
         elif name in _SPECULATIVE_HEADERS and any(word in value.lower() for word in _SPECULATIVE_WORDS):
             return None
     return None if _is_machine(user_agent) else user_agent
@@ -67,11 +74,12 @@ def countable_user_agent(request: Request) -> str | None:
 
 def automated_client(request: Request) -> bool:
     """Whether the request's User-Agent (whatever its method) is missing, a bot's or an HTTP tool's."""
-    return _is_machine(request.headers.get("user-agent", ""))
+    return _is_machine(request.headers.get("user-agent", "")[:MAX_AGENT_CHARS])
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=AGENT_CACHE_SIZE)
 def _is_machine(user_agent: str) -> bool:
+    """Whether `user_agent`, already cut to MAX_AGENT_CHARS, is missing, a bot's or a tool's."""
     # About 100 µs for a User-Agent not seen before; real traffic repeats a few hundred, hence the cache.
     lowered = user_agent.lower()
     return not lowered.strip() or bool(_TOOL.match(lowered)) or any(chunk.search(lowered) for chunk in _CRAWLERS)

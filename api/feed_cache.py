@@ -6,7 +6,8 @@ A feed that took at least `KEEP_AFTER_SECONDS` to build is kept for ten times as
 cheaper feed (a small deployment's is built in about a millisecond) is built for every request, so a scan
 shows on the next reload. Feeds are kept per query and forgotten when the catalog loads a new registry (a
 content change is seen at once); while one request builds a feed, the others asking for it wait for it
-instead of building it too.
+instead of building it too. A build lock exists only while some request holds or waits for it, so the cache's
+memory is bounded whatever keys are asked for (issue 21: a lock kept per key grew by 63 KB a request).
 """
 
 import threading
@@ -27,7 +28,7 @@ class FeedCache:
     def __init__(self, max_feeds: int = MAX_FEEDS):
         self._max_feeds = max_feeds
         self._feeds: OrderedDict[Hashable, tuple[float, bytes]] = OrderedDict()  # key: (fresh until, body)
-        self._building: dict[Hashable, threading.Lock] = {}
+        self._building: dict[Hashable, _BuildLock] = {}  # only keys some request is building or waiting for
         self._registry: object = None
         self._lock = threading.Lock()
 
@@ -38,24 +39,42 @@ class FeedCache:
             if registry is not self._registry:
                 self._feeds.clear()
                 self._registry = registry
-            building = self._building.setdefault(key, threading.Lock())
-        with building:
+            building = self._building.setdefault(key, _BuildLock())
+            building.users += 1
+        try:
+            with building.lock:
+                return self._kept_or_built(key, build)
+        finally:
             with self._lock:
-                kept = self._feeds.get(key)
-                if kept and monotonic() < kept[0]:
-                    self._feeds.move_to_end(key)
-                    return kept[1]
-            started = monotonic()
-            body = build()
-            built = monotonic()
-            cost = built - started
-            if cost < KEEP_AFTER_SECONDS:
-                return body
-            fresh_until = built + min(MAX_FRESH_SECONDS, FRESH_PER_BUILD_SECOND * cost)
-            with self._lock:
-                self._feeds[key] = (fresh_until, body)
+                building.users -= 1
+                if not building.users:
+                    del self._building[key]
+
+    def _kept_or_built(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        """The fresh body kept under `key`, else `build()`'s (kept if it was costly); under `key`'s build lock."""
+        with self._lock:
+            kept = self._feeds.get(key)
+            if kept and monotonic() < kept[0]:
                 self._feeds.move_to_end(key)
-                while len(self._feeds) > self._max_feeds:
-                    self._feeds.popitem(last=False)
-                self._building = {kept: self._building[kept] for kept in self._feeds if kept in self._building}
+                return kept[1]
+        started = monotonic()
+        body = build()
+        built = monotonic()
+        cost = built - started
+        if cost < KEEP_AFTER_SECONDS:
             return body
+        fresh_until = built + min(MAX_FRESH_SECONDS, FRESH_PER_BUILD_SECOND * cost)
+        with self._lock:
+            self._feeds[key] = (fresh_until, body)
+            self._feeds.move_to_end(key)
+            while len(self._feeds) > self._max_feeds:
+                self._feeds.popitem(last=False)
+        return body
+
+
+class _BuildLock:
+    """The lock under which one key's feed is built, and how many requests hold or wait for it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0

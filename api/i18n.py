@@ -20,6 +20,7 @@ from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, get_group_symbol
 
+from sites.journey_models import TravelMode
 from sites.languages import SOURCE_LANGUAGE, base_language, native_name, source_first, valid_language_tag
 from sites.models import Category, Recognition
 from sites.text import fold
@@ -107,6 +108,11 @@ def _by_preference(header: str) -> list[str]:
 def category_label(category: Category, lang: str) -> str:
     """For example "Chùa", "Pagoda", "វត្ត"."""
     return strings(lang)[f"category.{category.value}"]
+
+
+def travel_mode_label(mode: TravelMode, lang: str) -> str:
+    """For example "Đi bộ", "On foot"; in a language without these words (Khmer), Vietnamese."""
+    return strings(lang)[f"travel_mode.{mode.value}"]
 
 
 def kind_label(kind: str, lang: str) -> str:

@@ -3,7 +3,7 @@ for the HTML (api/templates/journey*.html) and the JSON (/api/journeys...)."""
 
 from pydantic import BaseModel, Field
 
-from api.i18n import COMPLETE_LANGUAGES, strings
+from api.i18n import COMPLETE_LANGUAGES, strings, travel_mode_label
 from api.listing import SiteFilters
 from api.schemas import CountsOut, LanguageTag, StatsOut
 from api.view_models import site_path
@@ -118,7 +118,7 @@ def journey_summary_out(journey: Journey, lang: str, base_url: str) -> JourneySu
     text = journey.localized(lang)
     return JourneySummaryOut(
         slug=journey.slug, code=journey.code, name=text.name, summary=text.summary, province=journey.meta.province,
-        travel_mode=journey.meta.travel_mode.value, travel_mode_label=text.travel_mode_label,
+        travel_mode=journey.meta.travel_mode.value, travel_mode_label=travel_mode_label(journey.meta.travel_mode, lang),
         stop_count=len(journey.stops), url=base_url + journey_path(journey.slug), lang=lang,
         content_lang=text.content_lang,
     )

@@ -1,5 +1,9 @@
 """How lists of sites are narrowed and paged, the same way on every page and in the API: one filter
-dependency (category, province) and one pager (a page past the end is a 422 naming `page`)."""
+dependency (category, province) and one pager (a page past the end is a 422 naming `page`).
+
+A filter value is one of a known, bounded set (a category, a province of Vietnam or of the content), else a
+422 naming the parameter before any page or cache sees it: caches keyed by filters stay bounded (issue 21).
+"""
 
 import math
 from collections.abc import Mapping
@@ -9,8 +13,10 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import AfterValidator
 
-from api.errors import invalid_parameter
+from api.deps import RegistryDep
+from api.errors import invalid_parameter, shorten
 from sites.models import Category
+from sites.provinces import province_names
 from sites.registry import Registry
 from sites.site import Site
 
@@ -44,14 +50,33 @@ def _category(value: str | None) -> Category | None:
         raise ValueError(f"unknown category {value!r}; one of: {', '.join(c.value for c in Category)}") from None
 
 
+async def known_province(
+    registry: RegistryDep,
+    province: Annotated[str | None, Query(
+        description="Only this province (today's or the former one; case and diacritics ignored)",
+        json_schema_extra={"enum": ["", *province_names()]})] = None,
+) -> str | None:
+    """The province asked for, in the spelling of the province list; None for any (empty or absent)."""
+    if not province:
+        return None
+    named = registry.province_named(province)
+    if named is None:
+        raise invalid_parameter("province", f"không có tỉnh/thành phố '{shorten(province)}' / "
+                                            f"no province '{shorten(province)}'")
+    return named
+
+
+ProvinceDep = Annotated[str | None, Depends(known_province)]
+
+
 async def site_filters(
+    province: ProvinceDep,
     category: Annotated[str | None, AfterValidator(_category), Query(
         description="Only this kind of site; empty or absent: every kind",
         json_schema_extra={"enum": ["", *(c.value for c in Category)]})] = None,
-    province: Annotated[str | None, Query(description="Only this province (today's or the former one)")] = None,
 ) -> SiteFilters:
-    """The filters of a request: the same rule on every page, the API and the posters."""
-    return SiteFilters(category, province or None)
+    """The filters of a request: the same rule on every page, the API, the posters and the reports."""
+    return SiteFilters(category, province)
 
 
 FiltersDep = Annotated[SiteFilters, Depends(site_filters)]

@@ -37,6 +37,9 @@ JOINS_PER_ADDRESS = 120  # passports made per address and hour
 JOINS_PER_OUTING = 600  # passports made per outing and hour, from all addresses
 RECOVERIES_PER_ADDRESS = 30  # recovery attempts per address and hour: guessing a code of 32^8 is hopeless
 RECOVERIES_PER_OUTING = 150
+# Class codes that exist nowhere, per address group and hour: a class's typos fit; enumerating 32^6 codes does not
+# (issue 21: 300 lookups a second). No cap in all: one party could use it up for everyone.
+UNKNOWN_CODES_PER_ADDRESS = 100
 TRACKED = 2_000  # keys per table and limit: two numbers each
 
 # What each refusal answers: the page with the translated `outing_refused_<reason>` message.
@@ -51,16 +54,19 @@ REFUSAL_STATUS = {
 
 @dataclass
 class OutingGuard:
-    """Rate limits (per address group and outing, per process) on making passports and on recovery attempts.
-    Answers need none: a passport answers each question once, and making passports is limited."""
+    """Rate limits (per address group and outing, per process) on making passports and on recovery attempts, and
+    (per address group) on looking up class codes that do not exist. Answers need none: a passport answers each
+    question once, and making passports is limited."""
 
     secret: str
     joins: ReportLimiter = field(init=False)
     recoveries: ReportLimiter = field(init=False)
+    unknown_codes: ReportLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_OUTING, tracked=TRACKED)
         self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING, tracked=TRACKED)
+        self.unknown_codes = ReportLimiter(self.secret, UNKNOWN_CODES_PER_ADDRESS, None, tracked=TRACKED)
 
 
 async def current_passport(request: Request, state: "AppState") -> Passport | None:

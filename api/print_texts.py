@@ -4,7 +4,7 @@ site's poster and of a journey's leaflet, the branding, and the warning about a 
 No web framework here, and settings are passed in: the CLI and the routes share it.
 """
 
-from api.i18n import COMPLETE_LANGUAGES, category_label, recognition_label, strings
+from api.i18n import COMPLETE_LANGUAGES, category_label, recognition_label, strings, travel_mode_label
 from api.journey_labels import arrival_label, minutes_label, total_label
 from api.settings import Settings
 from qr.codes import ErrorCorrection, scan_url, svg
@@ -96,8 +96,8 @@ def leaflet_text(journey: Journey, settings: Settings, lang: str = SOURCE_LANGUA
     localized = journey.localized(lang)
     plan = journey_itinerary(journey)
     words = strings(lang)
-    facts = [localized.travel_mode_label, words["journey_stop_count"].format(n=len(journey.stops)),
-             total_label(plan.itinerary, lang)]
+    facts = [travel_mode_label(journey.meta.travel_mode, lang),
+             words["journey_stop_count"].format(n=len(journey.stops)), total_label(plan.itinerary, lang)]
     if journey.meta.duration_hours:
         facts.append(words["leaflet_outing"].format(time=minutes_label(journey.meta.duration_hours * 60, lang)))
     stops = []

@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from api.base_maps import MAX_KEPT_MAPS
-from api.counting import _is_machine
+from api.counting import AGENT_CACHE_SIZE, MAX_AGENT_CHARS
 from api.feed_cache import MAX_FEEDS
 from api.page_cache import MAX_PAGES
-from api.passports import (JOINS_PER_ADDRESS, JOINS_PER_DAY, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_DAY,
-                           TRACKED_ADDRESSES as TRACKED_PASSPORT_ADDRESSES)
+from api.passports import (JOINS_PER_ADDRESS, JOINS_PER_OUTING, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING,
+                           TRACKED as TRACKED_PASSPORT_KEYS, UNKNOWN_CODES_PER_ADDRESS)
 from api.print_shop import PNG_CACHE_BYTES, POSTER_CACHE_BYTES
 from api.routes.outings import MAX_FORM_FIELDS as CLASS_FORM_FIELDS
 from api.routes.passports import MAX_FORM_FIELDS as PASSPORT_FORM_FIELDS
 from api.routes.plaque_reports import MAX_FORM_FIELDS as REPORT_FORM_FIELDS, MAX_FORM_FILES as REPORT_FORM_FILES
-from api.routes.late_scans import MAX_BODY_BYTES as LATE_SCANS_BYTES
+from api.json_body import MAX_JSON_BYTES as LATE_SCANS_BYTES
 from api.routes.qr import MAX_PIXELS as QR_MAX_PIXELS
 from api.app import PASSPORT_PAGES
 from api.settings import Settings
@@ -37,7 +37,7 @@ from map.assets import SERVED_PACKAGES
 from sites.narration import QUEUE_LIMIT as NARRATION_QUEUE
 from sites.photos import MAX_PHOTO_PIXELS, VARIANT_WIDTHS
 from sites.plaque_reports import MAX_REPORT_PHOTO_BYTES
-from sites.report_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_DAY as REPORTS_PER_DAY, TRACKED_ADDRESSES
+from sites.report_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_SITE as REPORTS_PER_SITE, TRACKED
 from sites.throttle import PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS as LOGINS_PER_ADDRESS
 from sites.visit_gate import MAX_ENTRIES as VISIT_GATE_ENTRIES
 
@@ -107,11 +107,11 @@ LANDS_WITH_WORK_IN_PROGRESS = None
 # --- what the doors share ---
 PAGES = Cache("rendered site pages (api/page_cache.py), emptied on reload", MAX_PAGES, "pages", "page_cache._max_pages")
 PASSPORT_NOTES = Cache("site pages with a passport note", PASSPORT_PAGES, "pages", "passport_pages._max_pages")
-# lands with the counting work: the User-Agent is cut before it is matched and cached (today: kept whole)
-BOT_CHECK = Cache("bot check verdicts by User-Agent (api/counting.py)", _is_machine.cache_parameters()["maxsize"],
-                  "agents")
+# The User-Agent is cut to MAX_AGENT_CHARS before it is matched and cached, so the cache is bounded in bytes too.
+BOT_CHECK = Cache(f"bot check verdicts by User-Agent, cut to {MAX_AGENT_CHARS} characters (api/counting.py)",
+                  AGENT_CACHE_SIZE, "agents")
 VISIT_GATE = Cache("counted visitors and addresses (sites/visit_gate.py)", VISIT_GATE_ENTRIES, "entries")
-COUNTED = Limit(Settings.model_fields["counted_per_address"].default, "address", "hour",
+COUNTED = Limit(Settings.model_fields["counted_per_address"].default, "address group", "hour",
                 "settings.counted_per_address")  # counted, not refused: above it a visit is served, not counted
 PNGS = Cache("QR PNGs by content (api/print_shop.py)", PNG_CACHE_BYTES, "bytes", "print_shop.pngs.max_bytes")
 PDFS = Cache("PDFs by content (api/print_shop.py)", POSTER_CACHE_BYTES, "bytes", "print_shop.pdfs.max_bytes")
@@ -119,17 +119,17 @@ FEEDS = Cache("map feeds by language and filters (api/feed_cache.py)", MAX_FEEDS
 BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/base_maps.py)", MAX_KEPT_MAPS, "maps")
 VARIANTS = Cache("photo variants on disk, per photo of the content (data/photo-cache)", len(VARIANT_WIDTHS),
                  "widths")
-# Counted pages: the visit store's writer, the gate, the bot check (the visitor cookie on scan pages lands with the
-# counting work). A site page also asks for its narration and is kept rendered.
+# Counted pages: the visit store's writer, the gate, the bot check; scan pages give a visitor cookie (never kept by
+# the server, only its hash in the gate). A site page also asks for its narration and is kept rendered.
 COUNTING = {"limits": (COUNTED,), "workers": (Worker.STORE,), "caches": (BOT_CHECK, VISIT_GATE)}
 SITE_PAGE = {**COUNTING, "workers": (*COUNTING["workers"], Worker.NARRATION),
              "caches": (PAGES, PASSPORT_NOTES, *COUNTING["caches"])}
-# lands with the filters work: an unknown province (today free text) is a 422, so filters are a closed set
-FILTERED = "category (a closed set), province"
+# Filters are closed sets: an unknown category or province is a 422 before any cache is touched (api/listing.py).
+FILTERED = "category, province (closed sets)"
 NO_FORM_FILES = Form(CLASS_FORM_FIELDS)
 CLASS_LOOKUP = "class code"
-# lands with the outings work: looking up class codes (pages and forms) throttled per address
-CODE_LOOKUPS = Limit(LANDS_WITH_WORK_IN_PROGRESS, "address", "hour")
+# Unknown class codes (pages and forms) are throttled per address group: codes cannot be enumerated.
+CODE_LOOKUPS = Limit(UNKNOWN_CODES_PER_ADDRESS, "address group", "hour", "outing_guard.unknown_codes.per_address")
 
 DOORS: tuple[Door, ...] = (
     # --- plaques and site pages ---
@@ -146,11 +146,10 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/sites/{slug}/report", keys="slug"),
     Door(POST, "/sites/{slug}/report", body_bytes=MAX_BODY_BYTES, keys="slug, form fields",
          form=Form(REPORT_FORM_FIELDS, REPORT_FORM_FILES, MAX_REPORT_PHOTO_BYTES, MAX_PHOTO_PIXELS),
-         limits=(Limit(REPORTS_PER_ADDRESS, "address", "hour", "report_limiter.per_address"),
-                 Limit(REPORTS_PER_DAY, "everyone", "day", "report_limiter.per_day"),
-                 Limit(LANDS_WITH_WORK_IN_PROGRESS, "site", "day")),  # lands with the reports work
+         limits=(Limit(REPORTS_PER_ADDRESS, "address group", "hour", "report_limiter.per_address"),
+                 Limit(REPORTS_PER_SITE, "site", "hour", "report_limiter.per_scope")),
          workers=(Worker.IMAGES, Worker.STORE),
-         caches=(Cache("report limiter addresses", TRACKED_ADDRESSES, "addresses", "report_limiter.tracked"),)),
+         caches=(Cache("report limiter keys (per table)", TRACKED, "keys", "report_limiter.tracked"),)),
     # --- JSON API ---
     Door(GET, "/api/sites", keys=f"q, {FILTERED}, lang", workers=(Worker.THREADS,)),
     Door(GET, "/api/sites.geojson", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
@@ -164,8 +163,10 @@ DOORS: tuple[Door, ...] = (
     Door(POST, "/api/late-scans", body_bytes=LATE_SCANS_BYTES, keys="device, scan ids, codes",
          limits=(Limit(Settings.model_fields["late_scans_per_day"].default, "phone", "day",
                        "settings.late_scans_per_day"),
-                 Limit(Settings.model_fields["late_scans_per_day"].default, "address", "day",
-                       "settings.late_scans_per_day")),
+                 Limit(Settings.model_fields["late_scans_per_day"].default, "address group", "day",
+                       "settings.late_scans_per_day"),
+                 Limit(Settings.model_fields["late_scans_per_site"].default, "address group and site", "day",
+                       "settings.late_scans_per_site")),
          workers=(Worker.STORE,), caches=(BOT_CHECK,)),
     Door(GET, "/api/offline/sites/{slug}.json", keys="slug, lang",
          workers=(Worker.IMAGES, Worker.NARRATION), caches=(PAGES, VARIANTS)),
@@ -199,20 +200,17 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/class", keys="code (redirected)"),
     Door(GET, "/class/{code}", keys=CLASS_LOOKUP, limits=(CODE_LOOKUPS,), workers=(Worker.STORE,)),
     Door(POST, "/class/{code}/join", body_bytes=MAX_BODY_BYTES, form=NO_FORM_FILES, keys=f"{CLASS_LOOKUP}, nickname",
-         limits=(Limit(JOINS_PER_ADDRESS, "address", "hour", "outing_guard.joins.per_address"),
-                 Limit(JOINS_PER_DAY, "everyone", "day", "outing_guard.joins.per_day"),
-                 Limit(LANDS_WITH_WORK_IN_PROGRESS, "outing", "hour"), CODE_LOOKUPS),
+         limits=(Limit(JOINS_PER_ADDRESS, "address group", "hour", "outing_guard.joins.per_address"),
+                 Limit(JOINS_PER_OUTING, "outing", "hour", "outing_guard.joins.per_scope"), CODE_LOOKUPS),
          workers=(Worker.STORE,),
-         caches=(Cache("join limiter addresses", TRACKED_PASSPORT_ADDRESSES, "addresses",
-                       "outing_guard.joins.tracked"),)),
+         caches=(Cache("join limiter keys (per table)", TRACKED_PASSPORT_KEYS, "keys", "outing_guard.joins.tracked"),)),
     Door(GET, "/class/{code}/recover", keys=CLASS_LOOKUP, limits=(CODE_LOOKUPS,), workers=(Worker.STORE,)),
     Door(POST, "/class/{code}/recover", body_bytes=MAX_BODY_BYTES, form=NO_FORM_FILES,
          keys=f"{CLASS_LOOKUP}, recovery code",
-         limits=(Limit(RECOVERIES_PER_ADDRESS, "address", "hour", "outing_guard.recoveries.per_address"),
-                 Limit(RECOVERIES_PER_DAY, "everyone", "day", "outing_guard.recoveries.per_day"),
-                 Limit(LANDS_WITH_WORK_IN_PROGRESS, "outing", "hour"), CODE_LOOKUPS),
+         limits=(Limit(RECOVERIES_PER_ADDRESS, "address group", "hour", "outing_guard.recoveries.per_address"),
+                 Limit(RECOVERIES_PER_OUTING, "outing", "hour", "outing_guard.recoveries.per_scope"), CODE_LOOKUPS),
          workers=(Worker.STORE,),
-         caches=(Cache("recovery limiter addresses", TRACKED_PASSPORT_ADDRESSES, "addresses",
+         caches=(Cache("recovery limiter keys (per table)", TRACKED_PASSPORT_KEYS, "keys",
                        "outing_guard.recoveries.tracked"),)),
     Door(GET, "/passport", keys="passport cookie", workers=(Worker.STORE,)),
     Door(GET, "/passport/quiz/{slug}", keys="passport cookie, slug", workers=(Worker.STORE,)),

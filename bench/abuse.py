@@ -1,4 +1,4 @@
-"""Attacks from issue 11 against the real server: what each costs in memory, and what it does to scans.
+"""Attacks from issues 11 and 21 against the real server: what each costs in memory, and what it does to scans.
 
 Starts `diachido serve` on a free loopback port with 1,000 synthetic sites (bench/load.py), measures
 `/q/{code}` with a phone's User-Agent while idle, then runs each attack (bounded in requests and time)
@@ -168,6 +168,42 @@ def scan_flood(target: Target) -> Counter:
 
     with ThreadPoolExecutor(8) as pool:
         return sum(pool.map(scans, range(8)), Counter())
+
+
+# --- issue 21 (numbered as there) ---
+
+@attack("21-2. 2,000 map feeds, random 65 KB provinces, 4 conns")
+def map_feed_keys(target: Target) -> Counter:
+    """Each distinct filter once kept a build lock: +63 KB of RSS a request. Now a 422 before any cache."""
+    return _on_connections(target, 2000, 4, lambda number: (
+        f"/api/map-points.json?province={random.randbytes(32_500).hex()}", {"User-Agent": PHONE}))
+
+
+@attack("21-3. 800 scans, unique 60 KB User-Agents, 4 conns")
+def long_agents(target: Target) -> Counter:
+    """A new 60 KB agent cost 101 ms of crawler patterns and stayed in the verdict cache; now cut to 512."""
+    return _on_connections(target, 800, 4, lambda number: (
+        f"/q/{target.code}", {"User-Agent": f"{PHONE} {random.randbytes(30_000).hex()}"}))
+
+
+def _on_connections(target: Target, count: int, connections: int,
+                    make: Callable[[int], tuple[str, dict]]) -> Counter:
+    """`count` GET requests, `make(number)` giving each one's path and headers, over `connections` kept-alive
+    connections in parallel."""
+    def send(first: int) -> Counter:
+        statuses: Counter = Counter()
+        connection = http.client.HTTPConnection(*target.host_port, timeout=ATTACK_SECONDS)
+        deadline = time.monotonic() + ATTACK_SECONDS
+        with contextlib.closing(connection):
+            for number in range(first, count, connections):
+                if time.monotonic() > deadline:
+                    statuses["skipped (time limit)"] += 1
+                    continue
+                statuses[request(target, "GET", *make(number), connection=connection)[0]] += 1
+        return statuses
+
+    with ThreadPoolExecutor(connections) as pool:
+        return sum(pool.map(send, range(connections)), Counter())
 
 
 # --- issue 21: the generic attacker, one attack per public door ---

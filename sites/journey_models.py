@@ -28,15 +28,6 @@ class TravelMode(StrEnum):
     boat = "boat"
 
 
-TRAVEL_MODE_LABELS: dict[TravelMode, dict[str, str]] = {
-    TravelMode.walk: {"vi": "Đi bộ", "en": "On foot"},
-    TravelMode.bicycle: {"vi": "Xe đạp", "en": "By bicycle"},
-    TravelMode.motorbike: {"vi": "Xe máy", "en": "By motorbike"},
-    TravelMode.car: {"vi": "Ô tô", "en": "By car"},
-    TravelMode.boat: {"vi": "Thuyền", "en": "By boat"},
-}
-
-
 class Stop(StrictModel):
     """One stop of the journey: a site, and what to say about it on this journey."""
 

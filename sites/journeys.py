@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sites.journey_models import TRAVEL_MODE_LABELS, JourneyFrontMatter, JourneyTranslation
+from sites.journey_models import JourneyFrontMatter, JourneyTranslation
 from sites.markdown import render_markdown
 from sites.languages import SOURCE_LANGUAGE
 from sites.site import Site
@@ -47,7 +47,6 @@ class LocalizedJourney:
     content_lang: str
     name: str
     summary: str
-    travel_mode_label: str
     start_name: str | None
 
 
@@ -91,7 +90,6 @@ class Journey:
             content_lang=lang if translation else SOURCE_LANGUAGE,
             name=translation.name if translation and translation.name else meta.name,
             summary=translation.summary if translation else meta.summary,
-            travel_mode_label=TRAVEL_MODE_LABELS[meta.travel_mode][lang],
             start_name=(translation.start_name if translation and translation.start_name and start else start),
         )
 

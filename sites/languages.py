@@ -5,7 +5,7 @@ whose tag names a language that CLDR knows (`km`, `en`, `zh-Hant`), checked with
 here lists which languages exist: sites have the translations found in their folders.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -17,7 +17,7 @@ class InvalidLanguageTag(ValueError):
     """Not a BCP 47 tag of a language CLDR knows."""
 
 
-@cache
+@lru_cache(maxsize=1024)  # bounded: the tag comes from ?lang=, a cookie or Accept-Language, in any case
 def language_tag(tag: str) -> str:
     """`tag` in its canonical spelling (`zh-hant` -> `zh-Hant`); raises InvalidLanguageTag."""
     written = tag.replace("_", "-")

@@ -81,6 +81,13 @@ def former_provinces() -> dict[str, str]:
     return former | RENAMED
 
 
+@cache
+def province_names() -> tuple[str, ...]:
+    """Every province a filter may name: today's, then the former ones that are not today's names."""
+    current = current_provinces()
+    return current + tuple(name for name in former_provinces() if name not in current)
+
+
 def current_province(name: str) -> str:
     """The current province called `name` (case, diacritics and "Thành phố"/"Tỉnh" aside), in its short
     form; raises UnknownProvince with the nearest names otherwise (a former province suggests its successor)."""

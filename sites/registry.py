@@ -3,9 +3,11 @@
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from sites.languages import source_first
 from sites.models import KNOWN_PRECISIONS, Category
+from sites.provinces import province_names
 from sites.site import Site
 from sites.text import fold
 
@@ -18,6 +20,7 @@ class SiteNotFound(LookupError):
         self.key = key
 
 
+MAX_PROVINCE_CHARS = 100  # far above any province's name, even decomposed: a longer one is refused unread
 SAME_AREA_KM = 0.1  # closer than this (or the same district centre): "same area", not a distance
 
 
@@ -108,6 +111,19 @@ class Registry:
     def provinces(self) -> list[str]:
         """Today's provinces that have at least one published site, sorted."""
         return sorted({site.meta.address.province for site in self.all()}, key=fold)
+
+    def province_named(self, name: str) -> str | None:
+        """The province `name` stands for (case and diacritics aside), as the filters know it: one of today's,
+        a former one or one a site's address names; None for anything else, so a filter value is one of a
+        bounded set."""
+        return self._province_names.get(fold(name)) if len(name) <= MAX_PROVINCE_CHARS else None
+
+    @cached_property
+    def _province_names(self) -> dict[str, str]:
+        named = list(province_names())
+        for site in self.all():
+            named += [name for name in (site.meta.address.province, site.meta.address.former_province) if name]
+        return {fold(name): name for name in reversed(named)}  # the first spelling wins
 
     def categories(self) -> list[Category]:
         """Categories that have at least one published site, in the order of the Category enum."""

@@ -49,12 +49,12 @@ class ReportLimiter:
     `period` seconds; thread-safe, bounded memory (two numbers per key, at most `tracked` keys per table).
 
     `per_scope` must exceed `per_address`: one party (one address group) can never use up a scope's limit alone,
-    and a scope's limit never touches another scope.
+    and a scope's limit never touches another scope. With `per_scope` None only addresses are limited.
     """
 
-    def __init__(self, secret: str, per_address: int = PER_ADDRESS, per_scope: int = PER_SITE,
+    def __init__(self, secret: str, per_address: int = PER_ADDRESS, per_scope: int | None = PER_SITE,
                  period: float = PERIOD, tracked: int = TRACKED):
-        if per_scope <= per_address:
+        if per_scope is not None and per_scope <= per_address:
             raise ValueError(f"per_scope ({per_scope}) must exceed per_address ({per_address})")
         self._secret = secret.encode()
         self.per_address, self.per_scope, self.period, self.tracked = per_address, per_scope, period, tracked
@@ -65,15 +65,26 @@ class ReportLimiter:
     def allow(self, address: str, scope: str, now: float) -> bool:
         """Count a request from `address` for `scope` at `now` if both limits allow it; False (nothing counted)
         otherwise."""
-        key = hmac.new(self._secret, address_group(address).encode(), hashlib.sha256).digest()[:16]
         with self._lock:
-            by_address = self._window(self._by_address, key, now)
-            by_scope = self._window(self._by_scope, scope, now)
-            allowed = by_address[1] < self.per_address and by_scope[1] < self.per_scope
+            by_address = self._window(self._by_address, self._key(address), now)
+            if self.per_scope is None:
+                by_scope = [now, 0]
+            else:
+                by_scope = self._window(self._by_scope, scope, now)
+            allowed = by_address[1] < self.per_address and by_scope[1] < (self.per_scope or 1)
             if allowed:
                 by_address[1] += 1
                 by_scope[1] += 1
             return allowed
+
+    def exhausted(self, address: str, now: float) -> bool:
+        """Whether `address` has used up its `per_address` in its current window (nothing is counted)."""
+        with self._lock:
+            window = self._by_address.get(self._key(address))
+            return window is not None and now - window[0] < self.period and window[1] >= self.per_address
+
+    def _key(self, address: str) -> bytes:
+        return hmac.new(self._secret, address_group(address).encode(), hashlib.sha256).digest()[:16]
 
     def _window(self, table: OrderedDict, key: bytes | str, now: float) -> list[float]:
         """The [start, count] of `key`'s current window, made most recently seen (the oldest dropped over the bound)."""

@@ -174,7 +174,7 @@ def test_bots_and_tools_get_every_scan_refused(backend, make_client):
     assert totals(client) == NOTHING
 
 
-def test_a_malformed_body_is_refused_whole_naming_the_field(backend, make_client):
+def test_a_malformed_body_is_refused_whole_naming_the_field(backend, make_client, caplog):
     client = make_client()
     now = datetime.now(UTC).isoformat()
     good = {"device": DEVICE, "sent_at": now, "scans": [scan()]}
@@ -190,6 +190,10 @@ def test_a_malformed_body_is_refused_whole_naming_the_field(backend, make_client
     assert as_text.status_code == 400 and "Content-Type" in as_text.json()["detail"]
     too_large = post({**good, "scans": [scan(code="x" * 180) for _ in range(150)]})
     assert too_large.status_code == 413 and "32768 bytes" in too_large.json()["detail"]
+    nested = post("[" * 2000 + "]" * 2000)  # issue 21: a RecursionError in the parser was a 500
+    assert nested.status_code == 400 and nested.json()["detail"].startswith("body: not JSON")
+    assert post({**good, "scans": [[[[{"id": []}]]]]}).status_code == 422  # nested but parsed: the shape is wrong
+    assert [record for record in caplog.records if record.levelname == "ERROR"] == []
 
     def refused_field(body) -> list:
         response = post(body)

@@ -125,3 +125,12 @@ def test_the_plaque_problems_visitors_reported_that_month_are_in_the_pdf_and_the
     book = openpyxl.load_workbook(io.BytesIO(visited.get(f"/stats/report.xlsx?{query}").content))
     rows = list(book["Bảng QR - Plaques"].values)
     assert [row[1] for row in rows[1:]] == ["dinh-thoi-an", "chua-pothi-somron"] and rows[2][4] == "có / yes"
+
+
+@pytest.mark.parametrize("extension", ["pdf", "csv"])
+def test_a_report_for_a_province_nobody_knows_is_refused_before_anything_is_made(client, extension):
+    """Issue 21: each new province made a new PDF in the poster process. Known ones are found however typed."""
+    refused = client.get(f"/stats/report.{extension}?month={this_month()}&province=Tỉnh {'x' * 5000}")
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "province"]
+    found = client.get(f"/stats/report.{extension}?month={this_month()}&province=can tho")
+    assert found.status_code == 200 and found.headers["content-disposition"].endswith(f'.{extension}"')

@@ -9,18 +9,16 @@ Bots and HTTP tools get 200 with every scan refused, not 403: a phone whose brow
 learns that its scans will never count and stops sending them, instead of retrying forever.
 """
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
-from fastapi.routing import APIRoute
+from fastapi import APIRouter, Request
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
-from starlette.exceptions import HTTPException
 
 from api.counting import automated_client
 from api.deps import RegistryDep, SettingsDep
+from api.json_body import MAX_JSON_BYTES, JsonBody
 from api.schemas import ErrorOut
 from api.state import StateDep
 from sites.late_scans import LateBatch, LateScan, Outcome, check, corrected
@@ -28,7 +26,6 @@ from sites.visit_gate import WINDOW_SECONDS
 from sites.registry import SiteNotFound
 from sites.visits import vietnam_day
 
-MAX_BODY_BYTES = 32 * 1024
 MAX_SCANS = 100
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 AUTOMATED = "not counted: automated client"
@@ -41,36 +38,7 @@ _REFUSALS = {
 }
 
 
-class LimitedBody(APIRoute):
-    """A route that reads at most MAX_BODY_BYTES of body (more is answered 413 before the rest arrives) and
-    answers 400 to a body that is not JSON; FastAPI then checks its shape (422 naming the field)."""
-
-    def get_route_handler(self):
-        handler = super().get_route_handler()
-
-        async def limited(request: Request) -> Response:
-            declared = request.headers.get("content-length", "")
-            too_large = HTTPException(413, f"body: more than {MAX_BODY_BYTES} bytes; send the scans in batches")
-            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-                raise too_large
-            body = bytearray()
-            async for chunk in request.stream():
-                body += chunk
-                if len(body) > MAX_BODY_BYTES:
-                    raise too_large
-            if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-                raise HTTPException(400, "Content-Type: send the scans as application/json")
-            try:
-                json.loads(body)
-            except ValueError as exc:
-                raise HTTPException(400, f"body: not JSON ({exc})") from None
-            request._body = bytes(body)  # what Request.body() returns once read: FastAPI parses it from there
-            return await handler(request)
-
-        return limited
-
-
-router = APIRouter(route_class=LimitedBody)
+router = APIRouter(route_class=JsonBody)
 
 
 def _text(value: object) -> object:
@@ -108,7 +76,7 @@ class LateScansOut(BaseModel):
 
 @router.post("/api/late-scans", response_model=LateScansOut, response_model_exclude_none=True, tags=["stats"],
              responses={400: {"model": ErrorOut, "description": "The body is not JSON, or not sent as JSON"},
-                        413: {"model": ErrorOut, "description": f"The body is over {MAX_BODY_BYTES} bytes"},
+                        413: {"model": ErrorOut, "description": f"The body is over {MAX_JSON_BYTES} bytes"},
                         503: {"model": ErrorOut, "description": "The visit store is unavailable: send them later"}})
 async def late_scans(request: Request, sent: LateScansIn, state: StateDep, registry: RegistryDep,
                      settings: SettingsDep) -> LateScansOut:

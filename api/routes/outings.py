@@ -33,9 +33,9 @@ def class_code_form(request: Request, lang: LanguageDep, code: str = "") -> Resp
 @router.get("/class/{code}", response_class=HTMLResponse)
 async def outing_page(request: Request, state: StateDep, lang: LanguageDep, code: str) -> Response:
     """The outing (journey, period) and the nickname form; the passport's link for a student who joined."""
-    outing = await asyncio.to_thread(state.outings.get, code)
-    if outing is None:
-        return _refused(request, state, lang, None, "join", Refusal.UNKNOWN_CODE)
+    outing = await _outing(request, state, lang, code, "join")
+    if not isinstance(outing, Outing):
+        return outing
     if outing.code != code:  # /class/abc12 -> /class/ABC12: one address per outing
         return RedirectResponse(f"/class/{outing.code}", status_code=308)
     passport = await current_passport(request, state)
@@ -49,9 +49,9 @@ async def outing_page(request: Request, state: StateDep, lang: LanguageDep, code
 async def join(request: Request, state: StateDep, lang: LanguageDep, code: str) -> Response:
     """Make a passport for the nickname sent, keep its token in the browser, and show the recovery code."""
     form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
-    outing = await asyncio.to_thread(state.outings.get, code)
-    if outing is None:
-        return _refused(request, state, lang, None, "join", Refusal.UNKNOWN_CODE)
+    outing = await _outing(request, state, lang, code, "join")
+    if not isinstance(outing, Outing):
+        return outing
     nickname = str(form.get("nickname", ""))
     if not class_form_token_ok(state.staff_auth.secret, "join", outing.code, str(form.get("token", "")), time.time()):
         return _page(request, state, lang, outing, "join", strings(lang)["outing_form_expired"], 400, nickname)
@@ -69,9 +69,9 @@ async def join(request: Request, state: StateDep, lang: LanguageDep, code: str) 
 @router.get("/class/{code}/recover", response_class=HTMLResponse)
 async def recover_form(request: Request, state: StateDep, lang: LanguageDep, code: str) -> Response:
     """The form for the recovery code, to continue a passport on another phone or browser."""
-    outing = await asyncio.to_thread(state.outings.get, code)
-    if outing is None:
-        return _refused(request, state, lang, None, "recover", Refusal.UNKNOWN_CODE)
+    outing = await _outing(request, state, lang, code, "recover")
+    if not isinstance(outing, Outing):
+        return outing
     return _page(request, state, lang, outing, "recover")
 
 
@@ -79,9 +79,9 @@ async def recover_form(request: Request, state: StateDep, lang: LanguageDep, cod
 async def recover(request: Request, state: StateDep, lang: LanguageDep, code: str) -> Response:
     """Give this browser the passport of the recovery code sent (the other browser keeps it too)."""
     form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
-    outing = await asyncio.to_thread(state.outings.get, code)
-    if outing is None:
-        return _refused(request, state, lang, None, "recover", Refusal.UNKNOWN_CODE)
+    outing = await _outing(request, state, lang, code, "recover")
+    if not isinstance(outing, Outing):
+        return outing
     if not class_form_token_ok(state.staff_auth.secret, "recover", outing.code, str(form.get("token", "")),
                                time.time()):
         return _page(request, state, lang, outing, "recover", strings(lang)["outing_form_expired"], 400)
@@ -95,6 +95,23 @@ async def recover(request: Request, state: StateDep, lang: LanguageDep, code: st
     response = RedirectResponse("/passport", status_code=303)
     give_passport(response, recovered.token, state.settings)
     return response
+
+
+async def _outing(request: Request, state: AppState, lang: str, code: str, mode: str) -> Outing | Response:
+    """The outing of class `code`, else the page refusing it: 404 for a code that does not exist, 429 (whatever
+    the code) for an address that sent `UNKNOWN_CODES_PER_ADDRESS` of those within the hour, so codes cannot
+    be enumerated and the answer tells nothing."""
+    guard, address, now = state.outing_guard.unknown_codes, client_address(request), time.time()
+    if guard.exhausted(address, now):
+        response = render(request, "class.html", lang, {"outing": None, "mode": "code",
+                                                       "problem": strings(lang)["outing_too_many"]}, 429)
+        response.headers["Retry-After"] = "3600"
+        return response
+    outing = await asyncio.to_thread(state.outings.get, code)
+    if outing is None:
+        guard.allow(address, "", now)
+        return _refused(request, state, lang, None, mode, Refusal.UNKNOWN_CODE)
+    return outing
 
 
 def _refused(request: Request, state: AppState, lang: str, outing: Outing | None, mode: str, reason: Refusal,

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrintShopDep, RegistryDep, SettingsDep
 from api.errors import invalid_parameter
+from api.listing import ProvinceDep
 from api.print_shop import content_key
 from api.print_texts import plaque_problem_labels
 from api.report_tables import report_csv, report_xlsx
@@ -38,7 +39,7 @@ async def report_file(
     extension: Literal["pdf", "csv", "xlsx"],
     month: Annotated[str, Query(description="The month, YYYY-MM (Vietnam time), e.g. 2026-11",
                                 pattern=MONTH_PATTERN)],
-    province: Annotated[str | None, Query(description="Only this province (today's or the former one)")] = None,
+    province: ProvinceDep,
 ) -> Response:
     """Scans, views and visitors of each published site in `month`, the top sites, the sites first visited
     that month, with a chart in the PDF."""
@@ -46,7 +47,7 @@ async def report_file(
         first_day = parse_month(month)
     except ValueError as problem:
         raise invalid_parameter("month", str(problem)) from None
-    report = await run_in_threadpool(monthly_report, state.visits, registry, first_day, province or None,
+    report = await run_in_threadpool(monthly_report, state.visits, registry, first_day, province,
                                      state.reports)
     labels = plaque_problem_labels()
     filename = f"bao-cao-{month}.{extension}"

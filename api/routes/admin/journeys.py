@@ -6,12 +6,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.admin_forms import form_errors, posted_journey_fields
+from api.i18n import staff_label, travel_mode_label
 from api.journey_views import journey_counts
 from api.staff import FormDep, StaffDep, render_admin
 from api.state import AppState, StateDep
 from sites.accounts import User
 from sites.journey_editing import JourneyEditor, journey_fields, journey_version
-from sites.journey_models import TRAVEL_MODE_LABELS
+from sites.journey_models import TravelMode
 from sites.journeys import Journey, JourneyNotFound
 from sites.models import JOURNEYS_FOLDER, LocationPrecision
 from sites.site import Site
@@ -115,7 +116,8 @@ def form_page(request: Request, state: AppState, user: User, journey: Journey | 
         "new_row": count,
         "site_options": site_options(registry.all(), user, str(values.get("province", "")),
                                      [site for _, site in stops if site is not None]),
-        "travel_modes": [(mode.value, " / ".join(labels.values())) for mode, labels in TRAVEL_MODE_LABELS.items()],
+        "travel_modes": [(mode.value, staff_label(lambda lang, mode=mode: travel_mode_label(mode, lang)))
+                         for mode in TravelMode],
         "location_problem": location_problem,
         "hidden": {name: value for name, value in values.items()
                    if name not in SHOWN_FIELDS and not name.startswith("stops.")},
