@@ -18,6 +18,7 @@ from api.headers import SecurityHeaders
 from api.feed_cache import FeedCache
 from api.page_cache import PageCache
 from api.passports import OutingGuard
+from api.image_worker import ImageWorker
 from api.print_shop import PrintShop
 from api.routes import (app_manifest, audio, certificates, health, home, journeys, late_scans, offline, outings,
                         passports, photos, plaque_reports, posters, qr, reports, scan, sites, stats)
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
     visits = stores.visits
     print_shop = PrintShop()
+    image_worker = ImageWorker()
     narrations = NarrationLibrary(settings.data_dir)
     if settings.narrate_ahead:  # a reload runs in a thread, never on the event loop
         catalog.after_reload = functools.partial(queue_narrations, narrations)
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
         await stores.close()
         print_shop.close()
+        image_worker.close()
 
     app = FastAPI(
         title="Địa chỉ đỏ",
@@ -107,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         passport_pages=PageCache(PASSPORT_PAGES),
         feeds=FeedCache(),
         print_shop=print_shop,
+        image_worker=image_worker,
         base_maps=BaseMapCache(),
         staff_auth=staff_auth,
         writer=ContentWriter(settings.content_dir, settings.data_dir),

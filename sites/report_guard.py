@@ -2,7 +2,8 @@
 
 - a form token signed with the app's secret, naming the site and when the form was served: a post must
   come from a form of this server, for this site, at least `MIN_FILL_SECONDS` and at most
-  `TOKEN_LIFETIME` seconds old (a script that posts at once, or replays an old token forever, is refused);
+  `TOKEN_LIFETIME` seconds old (a script that posts at once, or replays an old token forever, is refused),
+  and good for one report (the report store keeps the spent ones: `spend_token`);
 - a honeypot field, hidden from people and filled in by naive bots;
 - a rate limit per address (`PER_ADDRESS` an hour, addresses kept as keyed hashes, at most
   `TRACKED_ADDRESSES` of them in memory) and a global cap (`PER_DAY` a day). The limits are per server

@@ -3,6 +3,10 @@ admin's task list."""
 
 import asyncio
 import io
+import itertools
+import struct
+import threading
+import zlib
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -98,8 +102,13 @@ def test_form_tokens_are_bound_to_the_site_the_secret_and_time():
     assert not token_ok("secret", "dinh-thoi-an", "x.y", 1010) and not token_ok("secret", "dinh-thoi-an", "", 1010)
 
 
-def old_token(client, slug: str = "dinh-thoi-an", age: int = 10) -> str:
-    """A form token as the report page gave it `age` seconds ago (a person takes a while to fill it in)."""
+FORMS_SERVED = itertools.count(10)
+
+
+def old_token(client, slug: str = "dinh-thoi-an", age: int | None = None) -> str:
+    """A form token as the report page gave it `age` seconds ago (a person takes a while to fill it in); by
+    default each call gives another form's token, as a token is good for one report."""
+    age = next(FORMS_SERVED) if age is None else age
     return form_token(app_state(client.app).staff_auth.secret, slug, int(time.time()) - age)
 
 
@@ -162,3 +171,67 @@ def test_reports_are_rate_limited_per_address(make_client, staff_client):
     statuses = [report(visitor, {"kind": "other", "comment": f"{n}"}).status_code for n in range(6)]
     assert statuses == [303] * 5 + [429]
     assert len(re.findall(r'id="report-', staff_client("hoa").get("/admin/reports").text)) == 5
+
+
+def png_of(width: int, height: int, rows: int | None = None) -> bytes:
+    """A single-colour RGB PNG of `width` x `height` written row by row (the 6300 x 6300 one of issue 21 is
+    131 KB), holding only its first `rows` rows when given: a header that promises pixels it lacks."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer, row = zlib.compressobj(9), bytes(1 + 3 * width)
+    pixels = b"".join(packer.compress(row) for _ in range(height if rows is None else rows)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def stored_reports(staff_client) -> int:
+    return len(re.findall(r'id="report-', staff_client("hoa").get("/admin/reports").text))
+
+
+def test_a_photo_of_too_many_pixels_is_refused_by_its_header_without_being_decoded(make_client, staff_client):
+    """Issue 21, item 1: a 131 KB PNG of 6300 x 6300 decodes to 160 MB; it is refused by the pixels its header
+    declares. The second photo has a header and no pixels: decoding it would say "not a readable image"."""
+    visitor = make_client()
+    flood_photo = png_of(6300, 6300)
+    assert len(flood_photo) < 200_000
+    for photo in (flood_photo, png_of(6300, 6300, rows=0)):
+        refused = report(visitor, {"kind": "damaged"}, files={"photo": ("bang.png", photo, "image/png")})
+        assert refused.status_code == 413 and "24 megapixel" in refused.text
+    english = visitor.post("/sites/dinh-thoi-an/report?lang=en", data={"token": old_token(visitor), "kind": "other"},
+                           files={"photo": ("bang.png", flood_photo, "image/png")}, headers=phone(1))
+    assert english.status_code == 413 and "more than 24 megapixels" in english.text
+    assert stored_reports(staff_client) == 0
+
+
+def test_a_form_token_is_good_for_one_report(backend, make_client, staff_client):
+    """On SQLite and PostgreSQL: the spent tokens are in the report store, shared by every server process."""
+    visitor, token = make_client(), old_token(make_client())
+
+    def post(client):
+        return client.post("/sites/dinh-thoi-an/report", data={"token": token, "kind": "missing"},
+                           headers=phone(1), follow_redirects=False)
+
+    assert post(visitor).status_code == 303
+    again, elsewhere = post(visitor), post(make_client())  # the same form again, to another server process
+    assert again.status_code == elsewhere.status_code == 400 and "đã được gửi" in again.text
+    assert stored_reports(staff_client) == 1
+
+
+def test_visitors_photos_wait_for_a_busy_image_worker_only_briefly_then_get_503(make_client, staff_client):
+    """The image worker decodes one photo at a time with one visitor's photo waiting; the next is told, in the
+    visitor's language, to come back (503 + Retry-After), and a report without a photo is still taken."""
+    visitor = make_client()
+    worker, release = app_state(visitor.app).image_worker, threading.Event()
+    held = [visitor.portal.start_task_soon(worker._pool.run, release.wait) for _ in range(2)]  # running + waiting
+    try:
+        photo = {"photo": ("bang.jpg", photo_bytes((120, 80)), "image/jpeg")}
+        busy = visitor.post("/sites/dinh-thoi-an/report?lang=en", data={"token": old_token(visitor), "kind": "other"},
+                            files=photo, headers=phone(1), follow_redirects=False)
+        assert busy.status_code == 503 and int(busy.headers["retry-after"]) > 0 and "busy with photos" in busy.text
+        assert report(visitor, {"kind": "missing"}).status_code == 303
+    finally:
+        release.set()
+    assert all(job.result(timeout=10) for job in held)
+    assert report(visitor, {"kind": "damaged"}, files=photo).status_code == 303
+    assert stored_reports(staff_client) == 2
