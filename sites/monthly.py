@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sites.plaque_reports import ProblemKind, ReportStore
+from sites.provinces import current_provinces, former_provinces
 from sites.registry import Registry
 from sites.stats import daily_counts
+from sites.text import fold
 from sites.visits import Counts, VisitStore, vietnam_day
 
 FIRST_DAY = date(2000, 1, 1)  # no count is older
@@ -69,16 +71,33 @@ class MonthlyReport:
         return tuple(row for row in self.rows if row.scans or row.views)[:TOP_SITES]
 
 
-def parse_month(text: str) -> date:
-    """The first day of the month written `YYYY-MM`; ValueError saying what is expected otherwise."""
+def parse_month(text: str, latest: date | None = None) -> date:
+    """The first day of the month written `YYYY-MM`, no later than the month of `latest` when given (a report of
+    a month to come would be empty); ValueError saying what is expected otherwise."""
     try:
         year, month = text.split("-")
         if len(year) != 4 or len(month) != 2:
             raise ValueError
-        return date(int(year), int(month), 1)
+        first_day = date(int(year), int(month), 1)
     except ValueError:
         raise ValueError(f"'{text[:20]}' không phải tháng dạng YYYY-MM (ví dụ 2026-11) / "
                          "is not a month written YYYY-MM (e.g. 2026-11)") from None
+    if latest is not None and first_day > latest:
+        raise ValueError(f"{text} là tháng chưa tới; muộn nhất là {latest:%Y-%m} / "
+                         f"{text} has not begun; the latest month is {latest:%Y-%m}")
+    return first_day
+
+
+def check_province(name: str, registry: Registry) -> None:
+    """ValueError unless `name` is a province of the official list, today's or a former one, or the province of
+    a published site (case and diacritics aside), as `monthly_report` filters by it."""
+    key = fold(name)
+    official = (*current_provinces(), *former_provinces())
+    if key in {fold(province) for province in official} or any(key in site.province_keys for site in registry.all()):
+        return
+    shown = name if len(name) <= 40 else name[:39] + "…"
+    raise ValueError(f"'{shown}' không phải tỉnh, thành nào (tên hiện nay hoặc trước 2025) / "
+                     "is not a province, by its current name or its name before 2025")
 
 
 def last_day(month: date) -> date:
