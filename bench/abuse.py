@@ -1,4 +1,4 @@
-"""Attacks from issue 11 against the real server: what each costs in memory, and what it does to scans.
+"""Attacks from issues 11 and 21 against the real server: what each costs in memory, and what it does to scans.
 
 Starts `diachido serve` on a free loopback port with 1,000 synthetic sites (bench/load.py), measures
 `/q/{code}` with a phone's User-Agent while idle, then runs each attack (bounded in requests and time)
@@ -8,7 +8,8 @@ the poster worker) and the scans' p50/p99 during the attack against idle, all fr
 Targets: peak < idle + 300 MB; scan p99 during an attack < 5x idle p99.
 
 To add an attack: write `def name(target: Target) -> Counter` that sends a bounded number of requests and
-returns their status codes, and decorate it with `@attack("label")`.
+returns their status codes, and decorate it with `@attack("label")`. What must happen before the measured part
+(forms fetched, a person's wait) goes in `prepare(target)`, whose result is passed on: `@attack("label", prepare)`.
 Run: .venv/bin/python bench/abuse.py [--only posters] [--sites 1000] [--one-core]
 `--one-core` pins the server (every thread, and the processes it starts later) to CPU 0 and this script,
 the attackers and the scanning probe to CPU 1: the server then has one core, as on a 1-vCPU VPS, and the
@@ -17,6 +18,7 @@ load generator does not take its CPU time.
 
 import argparse
 import contextlib
+import functools
 import http.client
 import multiprocessing
 import os
@@ -24,11 +26,13 @@ import queue
 import random
 import re
 import string
+import struct
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +44,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.load import make_synthetic_content  # noqa: E402
 from bench._support import start_server  # noqa: E402
+from sites.report_guard import MIN_FILL_SECONDS  # noqa: E402
 
 PHONE = ("Mozilla/5.0 (Linux; Android 11; SM-A105F) AppleWebKit/537.36 (KHTML, like Gecko) "
          "Chrome/120.0.6099.230 Mobile Safari/537.36")
@@ -64,13 +69,14 @@ class Target:
         return parts.hostname, parts.port
 
 
-ATTACKS: dict[str, Callable[[Target], Counter]] = {}
+ATTACKS: dict[str, tuple[Callable[[Target], object] | None, Callable[..., Counter]]] = {}
 
 
-def attack(label: str) -> Callable:
-    """Register an attack under `label`, in the order of definition."""
-    def register(function: Callable[[Target], Counter]) -> Callable[[Target], Counter]:
-        ATTACKS[label] = function
+def attack(label: str, prepare: Callable[[Target], object] | None = None) -> Callable:
+    """Register an attack under `label`, in the order of definition; `prepare(target)` runs unmeasured first
+    and its result is the attack's second argument."""
+    def register(function: Callable[..., Counter]) -> Callable[..., Counter]:
+        ATTACKS[label] = (prepare, function)
         return function
     return register
 
@@ -158,6 +164,83 @@ def scan_flood(target: Target) -> Counter:
 
     with ThreadPoolExecutor(8) as pool:
         return sum(pool.map(scans, range(8)), Counter())
+
+
+# --- the attacks of issue 21 (numbered as there) ---
+
+REPORT_FORMS = 6
+
+
+def report_forms(target: Target) -> list[str]:
+    """The tokens of REPORT_FORMS report forms of the target site, old enough to be posted (as a person waits)."""
+    tokens = [re.search(rb'name="token" value="([^"]+)"', request(target, "GET", f"/sites/{target.slug}/report")[2])[1]
+              for _ in range(REPORT_FORMS)]
+    time.sleep(MIN_FILL_SECONDS + 0.2)
+    return [token.decode() for token in tokens]
+
+
+def _post_reports(target: Target, tokens: list[str], photo: bytes) -> Counter:
+    """Each token's form posted with `photo`, all at once, each from its own address."""
+    def post(number: int, token: str) -> int:
+        body, content_type = multipart({"token": token, "kind": "damaged"}, {"photo": ("bang.png", photo, "image/png")})
+        return request(target, "POST", f"/sites/{target.slug}/report", body=body, headers={
+            "Content-Type": content_type, "User-Agent": PHONE, "X-Forwarded-For": f"10.21.0.{number}"})[0]
+
+    return in_parallel([lambda n=n, token=token: post(n, token) for n, token in enumerate(tokens)], len(tokens))
+
+
+@attack("21.1 6 report photos of 6300x6300 (131 KB PNG) at once", report_forms)
+def report_photo_flood(target: Target, tokens: list[str]) -> Counter:
+    return _post_reports(target, tokens, flat_png(6300, 6300))
+
+
+@attack("21.1b 6 report photos of 4800x4800 (23 MP, allowed) at once", report_forms)
+def report_photo_flood_allowed(target: Target, tokens: list[str]) -> Counter:
+    return _post_reports(target, tokens, flat_png(4800, 4800))
+
+
+@attack("21.7 32 report PDFs (random month/province) + 12 posters")
+def report_pdf_flood(target: Target) -> Counter:
+    """8 clients ask for report PDFs of random months and provinces (half of them made-up names) while staff
+    print 12 posters of one site in three formats; statuses are counted per kind."""
+    provinces = ["Cần Thơ", "Huế", "Khánh Hòa", "Hà Nội", "Đồng Tháp", "An Giang"]
+
+    def report_pdf(number: int) -> str:
+        province = random.choice(provinces) if number % 2 else "".join(random.choices(string.ascii_letters, k=60))
+        query = urllib.parse.urlencode({"month": f"2026-{random.randint(1, 11):02d}", "province": province})
+        return f"report {request(target, 'GET', f'/stats/report.pdf?{query}')[0]}"
+
+    def poster(number: int) -> str:
+        fmt = ("a4", "a5", "plaque")[number % 3]
+        return f"poster {request(target, 'GET', f'/posters/{target.slug}.pdf?format={fmt}')[0]}"
+
+    reports = [functools.partial(report_pdf, n) for n in range(32)]
+    posters = [functools.partial(poster, n) for n in range(12)]
+    # the clients start; staff print while they go on
+    return in_parallel(reports[:8] + [job for pair in zip(posters, reports[8:20]) for job in pair] + reports[20:], 8)
+
+
+def flat_png(width: int, height: int, rows: int | None = None) -> bytes:
+    """A single-colour RGB PNG of `width` x `height` written row by row (6300 x 6300 is 131 KB), holding only its
+    first `rows` rows when given: a header that promises pixels it lacks."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer, row = zlib.compressobj(9), bytes(1 + 3 * width)
+    pixels = b"".join(packer.compress(row) for _ in range(height if rows is None else rows)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type, as a browser posts a form with files."""
+    boundary = "----diachido" + "".join(random.choices(string.ascii_letters, k=16))
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in fields.items()]
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+              f"Content-Type: {media_type}\r\n\r\n".encode() + data + b"\r\n"
+              for name, (filename, data, media_type) in files.items()]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 # --- measuring ---
@@ -263,8 +346,10 @@ def idle_scans(target: Target, code: str, count: int = IDLE_SCANS) -> list[float
 def abuse_server(root: Path, sites: int, one_core: bool = False) -> Iterator[Target]:
     """`diachido serve` on loopback with `sites` synthetic sites, until the block ends."""
     content = make_synthetic_content(root, sites)
+    # Loopback is a trusted proxy: an attack may come from many addresses (X-Forwarded-For), as from a botnet or
+    # from phones behind a carrier's NAT, so that per-address limits do not hide what the server itself bounds.
     base_url, process = start_server(root, content_dir=str(content), data_dir=str(root / "data"),
-                                     reload_interval="0")
+                                     reload_interval="0", trusted_proxies="127.0.0.1")
     if one_core:
         for thread in os.listdir(f"/proc/{process.pid}/task"):
             os.sched_setaffinity(int(thread), {0})
@@ -282,7 +367,7 @@ def main() -> None:
     parser.add_argument("--only", help="run only the attacks whose label contains this text")
     parser.add_argument("--one-core", action="store_true", help="the server on CPU 0, the load generator on CPU 1")
     arguments = parser.parse_args()
-    chosen = {label: run for label, run in ATTACKS.items() if not arguments.only or arguments.only in label}
+    chosen = {label: jobs for label, jobs in ATTACKS.items() if not arguments.only or arguments.only in label}
     with (tempfile.TemporaryDirectory() as temporary,
           abuse_server(Path(temporary), arguments.sites, arguments.one_core) as target):
         scanned = "dt00002"
@@ -293,10 +378,11 @@ def main() -> None:
         print(f"idle: RSS {idle_rss:.0f} MB; scan p50 {idle_p50:.1f} ms, p99 {idle_p99:.1f} ms ({len(idle)} scans)")
         print(f"{'attack':<56} {'s':>5} {'peak MB':>8} {'tree MB':>8} {'+MB':>5} {'p50':>6} {'p99':>6} "
               f"{'p99 x':>6} {'scans':>6} {'ok':>3}  statuses")
-        for label, run in chosen.items():
+        for label, (prepare, run) in chosen.items():
+            prepared = () if prepare is None else (prepare(target),)
             with peak_rss(target.pid) as rss, scanning(target, scanned) as timings:
                 start = time.monotonic()
-                statuses = run(target)
+                statuses = run(target, *prepared)
                 seconds = time.monotonic() - start
             peak = max(rss["hwm"], rss["tree"])
             p99 = percentile(timings, 0.99)

@@ -3,10 +3,7 @@ admin's task list."""
 
 import asyncio
 import io
-import itertools
-import struct
 import threading
-import zlib
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -14,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image
 
 from api.state import app_state
+from bench.abuse import flat_png
 
 from sites.report_guard import MIN_FILL_SECONDS, TOKEN_LIFETIME, ReportLimiter, form_token, token_ok
 from sites.stores import VISITS_FILE
@@ -100,15 +98,11 @@ def test_form_tokens_are_bound_to_the_site_the_secret_and_time():
     assert not token_ok("secret", "dinh-thoi-an", token, 1000 + TOKEN_LIFETIME + 1), "too old"
     assert not token_ok("secret", "chua-pothi-somron", token, 1010) and not token_ok("other", "dinh-thoi-an", token, 1010)
     assert not token_ok("secret", "dinh-thoi-an", "x.y", 1010) and not token_ok("secret", "dinh-thoi-an", "", 1010)
+    assert form_token("secret", "dinh-thoi-an", 1000) != token, "each form its own token, even in the same second"
 
 
-FORMS_SERVED = itertools.count(10)
-
-
-def old_token(client, slug: str = "dinh-thoi-an", age: int | None = None) -> str:
-    """A form token as the report page gave it `age` seconds ago (a person takes a while to fill it in); by
-    default each call gives another form's token, as a token is good for one report."""
-    age = next(FORMS_SERVED) if age is None else age
+def old_token(client, slug: str = "dinh-thoi-an", age: int = 10) -> str:
+    """A form token as the report page gave it `age` seconds ago (a person takes a while to fill it in)."""
     return form_token(app_state(client.app).staff_auth.secret, slug, int(time.time()) - age)
 
 
@@ -173,18 +167,6 @@ def test_reports_are_rate_limited_per_address(make_client, staff_client):
     assert len(re.findall(r'id="report-', staff_client("hoa").get("/admin/reports").text)) == 5
 
 
-def png_of(width: int, height: int, rows: int | None = None) -> bytes:
-    """A single-colour RGB PNG of `width` x `height` written row by row (the 6300 x 6300 one of issue 21 is
-    131 KB), holding only its first `rows` rows when given: a header that promises pixels it lacks."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    packer, row = zlib.compressobj(9), bytes(1 + 3 * width)
-    pixels = b"".join(packer.compress(row) for _ in range(height if rows is None else rows)) + packer.flush()
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-
-
 def stored_reports(staff_client) -> int:
     return len(re.findall(r'id="report-', staff_client("hoa").get("/admin/reports").text))
 
@@ -193,9 +175,9 @@ def test_a_photo_of_too_many_pixels_is_refused_by_its_header_without_being_decod
     """Issue 21, item 1: a 131 KB PNG of 6300 x 6300 decodes to 160 MB; it is refused by the pixels its header
     declares. The second photo has a header and no pixels: decoding it would say "not a readable image"."""
     visitor = make_client()
-    flood_photo = png_of(6300, 6300)
+    flood_photo = flat_png(6300, 6300)
     assert len(flood_photo) < 200_000
-    for photo in (flood_photo, png_of(6300, 6300, rows=0)):
+    for photo in (flood_photo, flat_png(6300, 6300, rows=0)):
         refused = report(visitor, {"kind": "damaged"}, files={"photo": ("bang.png", photo, "image/png")})
         assert refused.status_code == 413 and "24 megapixel" in refused.text
     english = visitor.post("/sites/dinh-thoi-an/report?lang=en", data={"token": old_token(visitor), "kind": "other"},
