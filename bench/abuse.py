@@ -4,7 +4,8 @@ Starts `diachido serve` on a free loopback port with 1,000 synthetic sites (benc
 `/q/{code}` with a phone's User-Agent while idle, then runs each attack (bounded in requests and time)
 while a separate process keeps scanning. For each attack it prints the server's peak RSS against its idle
 RSS (VmHWM, reset before each attack, and the sampled RSS of the server with its child processes, such as
-the poster worker) and the scans' p50/p99 during the attack against idle, all from one run.
+the poster worker), the RSS the attack left behind ("after"), and the scans' p50/p99 during the attack against
+idle, all from one run.
 Targets: peak < idle + 300 MB; scan p99 during an attack < 5x idle p99.
 
 To add an attack: write `def name(target: Target) -> Counter` that sends a bounded number of requests and
@@ -376,7 +377,7 @@ def main() -> None:
         idle = idle_scans(target, scanned)
         idle_p50, idle_p99 = percentile(idle, 0.5), percentile(idle, 0.99)
         print(f"idle: RSS {idle_rss:.0f} MB; scan p50 {idle_p50:.1f} ms, p99 {idle_p99:.1f} ms ({len(idle)} scans)")
-        print(f"{'attack':<56} {'s':>5} {'peak MB':>8} {'tree MB':>8} {'+MB':>5} {'p50':>6} {'p99':>6} "
+        print(f"{'attack':<56} {'s':>5} {'peak MB':>8} {'tree MB':>8} {'+MB':>5} {'after':>5} {'p50':>6} {'p99':>6} "
               f"{'p99 x':>6} {'scans':>6} {'ok':>3}  statuses")
         for label, (prepare, run) in chosen.items():
             prepared = () if prepare is None else (prepare(target),)
@@ -385,9 +386,10 @@ def main() -> None:
                 statuses = run(target, *prepared)
                 seconds = time.monotonic() - start
             peak = max(rss["hwm"], rss["tree"])
+            after = tree_rss_kb(target.pid) / 1024  # what the attack left behind, print process included
             p99 = percentile(timings, 0.99)
             ok = peak < idle_rss + RSS_BUDGET_MB and p99 < P99_RATIO_BUDGET * idle_p99
-            print(f"{label:<56} {seconds:>5.1f} {rss['hwm']:>8.0f} {rss['tree']:>8.0f} {peak - idle_rss:>5.0f} "
+            print(f"{label:<56} {seconds:>5.1f} {rss['hwm']:>8.0f} {rss['tree']:>8.0f} {peak - idle_rss:>5.0f} {after:>5.0f} "
                   f"{percentile(timings, 0.5):>6.1f} {p99:>6.1f} {p99 / idle_p99:>6.1f} {len(timings):>6} {'yes' if ok else 'NO':>3}  "
                   f"{dict(statuses)}")
 
