@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import LanguageDep, SiteDep
@@ -55,7 +56,8 @@ async def send_report(request: Request, state: StateDep, site: SiteDep, lang: La
         if not state.report_limiter.allow(address, now):  # before the photo is even read
             return _refused(report_page(request, state, site, lang, form, texts["report_too_many"], 429),
                             RATE_LIMITED_RETRY)
-        if not state.reports.spend_token(str(form["token"]), datetime.now(UTC)):
+        # the store is a database (PostgreSQL: a round trip), so off the event loop
+        if not await run_in_threadpool(state.reports.spend_token, str(form["token"]), datetime.now(UTC)):
             return report_page(request, state, site, lang, form, texts["report_used"], 400)
         try:
             photo = await _photo(state.image_worker, form.get("photo"))
@@ -65,8 +67,8 @@ async def send_report(request: Request, state: StateDep, site: SiteDep, lang: La
         if isinstance(photo, tuple):
             message, status = photo
             return report_page(request, state, site, lang, form, texts[message], status)
-        state.reports.add(site.slug, site.meta.address.province, ProblemKind(kind), comment, photo,
-                          datetime.now(UTC))
+        await run_in_threadpool(state.reports.add, site.slug, site.meta.address.province, ProblemKind(kind), comment,
+                                photo, datetime.now(UTC))
         return sent_to
     finally:
         await form.close()
