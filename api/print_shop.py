@@ -38,9 +38,9 @@ class PrintShop:
         self.pdfs = ByteCache(POSTER_CACHE_BYTES)
         self.reports = ByteCache(REPORT_CACHE_BYTES)
         self._png_pool = WorkPool("QR codes", _png_threads, PNG_WORKERS, PNG_QUEUE)
-        print_process = functools.cache(_poster_process)  # one process, made on first use by either pool
-        self._pdf_pool = WorkPool("posters", print_process, POSTER_WORKERS, POSTER_QUEUE)
-        self._report_pool = WorkPool("monthly reports", print_process, REPORT_WORKERS, REPORT_QUEUE)
+        self._print_process = functools.cache(_poster_process)  # one process, made on first use by either pool
+        self._pdf_pool = WorkPool("posters", self._print_process, POSTER_WORKERS, POSTER_QUEUE)
+        self._report_pool = WorkPool("monthly reports", self._print_process, REPORT_WORKERS, REPORT_QUEUE)
 
     async def png(self, payload: str, size: int, ec: ErrorCorrection, dpi: int | None) -> bytes:
         """The QR code PNG (see `qr.codes.png`); raises ValueError for a size too small for the code."""
@@ -68,6 +68,7 @@ class PrintShop:
         self._png_pool.close()
         self._pdf_pool.close()
         self._report_pool.close()
+        self._print_process.cache_clear()  # an app started again makes a new process, not the closed one
 
 
 def poster_key(texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding, bleed: bool = False) -> str:

@@ -22,12 +22,27 @@ from api.report_tables import report_csv, report_xlsx
 from api.responses import BUSY
 from api.state import StateDep
 from qr.reports import report_pdf
-from sites.monthly import check_province, monthly_report, parse_month
+from sites.monthly import FIRST_DAY, check_province, monthly_report, parse_month
+from sites.provinces import current_provinces, former_provinces
 from sites.visits import vietnam_day
 
 MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"  # the years the visit store can hold (stats: from 2000)
 
 router = APIRouter(tags=["stats"])
+
+
+def _past_months(schema: dict) -> None:
+    """The months the schema allows for `month` (read when /openapi.json is first made): 2000-01 to this one."""
+    today = vietnam_day(datetime.now(UTC))
+    years = "|".join(str(year) for year in range(FIRST_DAY.year, today.year))
+    this_year = "|".join(f"{month:02d}" for month in range(1, today.month + 1))
+    schema["pattern"] = f"^(?:(?:{years})-(?:0[1-9]|1[0-2])|{today.year}-(?:{this_year}))$"
+
+
+def _official_provinces(schema: dict) -> None:
+    """The names the schema lists for `province` (read when /openapi.json is first made): today's and the
+    former ones. `check_province` also takes them folded, and a site's province written otherwise."""
+    schema["enum"] = sorted({*current_provinces(), *former_provinces()})
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -41,10 +56,11 @@ MEDIA_TYPES = {
 async def report_file(
     request: Request, state: StateDep, registry: RegistryDep, settings: SettingsDep, shop: PrintShopDep,
     extension: Literal["pdf", "csv", "xlsx"],
-    month: Annotated[str, Query(description="The month, YYYY-MM (Vietnam time), e.g. 2026-11",
-                                pattern=MONTH_PATTERN)],
-    province: Annotated[str | None, Query(description="Only this province (today's or the former one)",
-                                          max_length=100)] = None,
+    month: Annotated[str, Query(description="The month, YYYY-MM (Vietnam time), e.g. 2026-11, up to this one",
+                                pattern=MONTH_PATTERN, json_schema_extra=_past_months)],
+    province: Annotated[str | None, Query(description="Only this province (today's or the former one; case and "
+                                                      "diacritics aside), or a published site's province",
+                                          max_length=100, json_schema_extra=_official_provinces)] = None,
 ) -> Response:
     """Scans, views and visitors of each published site in `month`, the top sites, the sites first visited
     that month, with a chart in the PDF."""
