@@ -18,6 +18,7 @@ from api.headers import SecurityHeaders
 from api.feed_cache import FeedCache
 from api.page_cache import PageCache
 from api.passports import OutingGuard
+from api.image_worker import ImageWorker
 from api.print_shop import PrintShop
 from api.routes import (app_manifest, audio, certificates, health, home, journeys, late_scans, offline, outings,
                         passports, photos, plaque_reports, posters, qr, reports, scan, sites, stats)
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     visits = stores.visits
     print_shop = PrintShop()
     imports = WorkPool("spreadsheet imports", functools.partial(low_priority_threads, name="import"), 1, IMPORT_QUEUE)
+    image_worker = ImageWorker()
     narrations = NarrationLibrary(settings.data_dir)
     if settings.narrate_ahead:  # a reload runs in a thread, never on the event loop
         catalog.after_reload = functools.partial(queue_narrations, narrations)
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await stores.close()
         print_shop.close()
         imports.close()
+        image_worker.close()
 
     app = FastAPI(
         title="Địa chỉ đỏ",
@@ -111,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         passport_pages=PageCache(PASSPORT_PAGES),
         feeds=FeedCache(),
         print_shop=print_shop,
+        image_worker=image_worker,
         base_maps=BaseMapCache(),
         staff_auth=staff_auth,
         writer=ContentWriter(settings.content_dir, settings.data_dir),

@@ -10,8 +10,6 @@ number literal, and that each `live` value is what the running app uses). A door
 - `limits`: how many an address, a phone, an outing, a site or everyone may do in a window;
 - `workers`: where its costly work runs (each bounded in workers and queue, answering 503 when full);
 - `caches`: what it may grow in memory or on disk, each with its cap.
-A comment "lands with ..." marks a bound that work in progress (issue 21's findings) puts in place: the lead
-adjusts the entry when merging it.
 """
 
 from dataclasses import dataclass
@@ -23,7 +21,7 @@ from api.feed_cache import MAX_FEEDS
 from api.page_cache import MAX_PAGES
 from api.passports import (JOINS_PER_ADDRESS, JOINS_PER_OUTING, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING,
                            TRACKED as TRACKED_PASSPORT_KEYS, UNKNOWN_CODES_PER_ADDRESS)
-from api.print_shop import PNG_CACHE_BYTES, POSTER_CACHE_BYTES
+from api.print_shop import PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
 from api.routes.outings import MAX_FORM_FIELDS as CLASS_FORM_FIELDS
 from api.routes.passports import MAX_FORM_FIELDS as PASSPORT_FORM_FIELDS
 from api.routes.plaque_reports import MAX_FORM_FIELDS as REPORT_FORM_FIELDS, MAX_FORM_FILES as REPORT_FORM_FILES
@@ -35,8 +33,8 @@ from api.staff import MAX_FORM_FIELDS as STAFF_FORM_FIELDS, MAX_FORM_FILES as ST
 from api.uploads import MAX_BODY_BYTES
 from map.assets import SERVED_PACKAGES
 from sites.narration import QUEUE_LIMIT as NARRATION_QUEUE
-from sites.photos import MAX_PHOTO_PIXELS, VARIANT_WIDTHS
-from sites.plaque_reports import MAX_REPORT_PHOTO_BYTES
+from sites.photos import VARIANT_WIDTHS
+from sites.plaque_reports import MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS
 from sites.report_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_SITE as REPORTS_PER_SITE, TRACKED
 from sites.throttle import PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS as LOGINS_PER_ADDRESS
 from sites.visit_gate import MAX_ENTRIES as VISIT_GATE_ENTRIES
@@ -47,8 +45,8 @@ class Worker(StrEnum):
 
     QR_PNG = "print shop: the QR PNG thread (api/print_shop.py PNG_WORKERS, PNG_QUEUE)"
     POSTERS = "print shop: the poster process (api/print_shop.py POSTER_WORKERS, POSTER_QUEUE)"
-    REPORT_PDF = "the monthly report's PDF queue"
-    IMAGES = "the image worker (photo variants: sites/photos.py; report photos: the image pool)"
+    REPORT_PDF = "the monthly reports' own queue in the print process (api/print_shop.py REPORT_WORKERS, REPORT_QUEUE)"
+    IMAGES = "the image worker (api/image_worker.py IMAGE_WORKERS, VISITOR_QUEUE; photo variants: sites/photos.py)"
     NARRATION = "the narration worker (sites/narration.py QUEUE_LIMIT waiting, else 'not ready')"
     PASSWORDS = "the password-check slots (api/staff_auth.py PasswordCheckSlots)"
     STORE = "the store's writer (group commit) or a thread for a store read"
@@ -67,10 +65,9 @@ class Form:
 
 @dataclass(frozen=True)
 class Limit:
-    """`count` actions per `key` ("address", "phone", "outing", "site", "everyone", ...) per `window`; a count of
-    LANDS_WITH_WORK_IN_PROGRESS is a limit that work in progress puts in place (the entry's comment says which)."""
+    """`count` actions per `key` ("address group", "phone", "outing", "site", ...) per `window`."""
 
-    count: int | None
+    count: int
     key: str
     window: str  # "hour" or "day"
     live: str | None = None  # where the running app keeps it: an attribute path from AppState
@@ -102,7 +99,6 @@ class Door:
 
 
 GET, GET_HEAD, POST = ("GET",), ("GET", "HEAD"), ("POST",)
-LANDS_WITH_WORK_IN_PROGRESS = None
 
 # --- what the doors share ---
 PAGES = Cache("rendered site pages (api/page_cache.py), emptied on reload", MAX_PAGES, "pages", "page_cache._max_pages")
@@ -141,11 +137,10 @@ DOORS: tuple[Door, ...] = (
          workers=(Worker.THREADS, Worker.IMAGES), caches=(VARIANTS,)),
     Door(GET_HEAD, "/audio/{slug}/{name}", keys="slug, name (only the current version: else 404)",
          workers=(Worker.THREADS, Worker.NARRATION)),
-    # --- plaque reports; lands with the photos work: the photo cleaned in the image pool (today: decoded on the
-    # event loop, once its header's pixels are checked) ---
+    # --- plaque reports: limits, then the token (one report each), then the photo's header, before any decoding ---
     Door(GET, "/sites/{slug}/report", keys="slug"),
     Door(POST, "/sites/{slug}/report", body_bytes=MAX_BODY_BYTES, keys="slug, form fields",
-         form=Form(REPORT_FORM_FIELDS, REPORT_FORM_FILES, MAX_REPORT_PHOTO_BYTES, MAX_PHOTO_PIXELS),
+         form=Form(REPORT_FORM_FIELDS, REPORT_FORM_FILES, MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS),
          limits=(Limit(REPORTS_PER_ADDRESS, "address group", "hour", "report_limiter.per_address"),
                  Limit(REPORTS_PER_SITE, "site", "hour", "report_limiter.per_scope")),
          workers=(Worker.IMAGES, Worker.STORE),
@@ -187,9 +182,11 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/posters/{slug}.pdf", keys="slug, format, lang, bleed", workers=(Worker.POSTERS,), caches=(PDFS,)),
     Door(GET, "/posters.pdf", keys=f"{FILTERED}, format, bleed", workers=(Worker.POSTERS,), caches=(PDFS,)),
     Door(GET, "/journeys/{slug}.pdf", keys="slug, format, lang", workers=(Worker.POSTERS,), caches=(PDFS,)),
-    # lands with the reports work: the PDF in its own queue; month and province checked (today: any province)
-    Door(GET, "/stats/report.{extension}", keys="extension (pdf, csv, xlsx), month, province",
-         workers=(Worker.THREADS, Worker.REPORT_PDF), caches=(PDFS,)),
+    # the month and the province are checked (422); the PDF is made in the reports' own queue, cached by content
+    Door(GET, "/stats/report.{extension}", keys=f"extension (pdf, csv, xlsx), month (up to this one), {FILTERED}",
+         workers=(Worker.THREADS, Worker.REPORT_PDF),
+         caches=(Cache("monthly report PDFs by content (api/print_shop.py)", REPORT_CACHE_BYTES, "bytes",
+                       "print_shop.reports.max_bytes"),)),
     # --- journeys ---
     Door(GET, "/journeys", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
     Door(GET_HEAD, "/journeys/{slug}", keys="slug, lang", **COUNTING),

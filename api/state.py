@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI, Request
 
 from api.base_maps import BaseMapCache
 from api.feed_cache import FeedCache
+from api.image_worker import ImageWorker
 from api.page_cache import PageCache
 from api.passports import OutingGuard
 from api.print_shop import PrintShop
@@ -35,6 +36,7 @@ class AppState:
     passport_pages: PageCache  # site pages with a student's passport note (api/site_page.py)
     feeds: FeedCache  # the map's feed, shared for a few seconds
     print_shop: PrintShop
+    image_worker: ImageWorker  # every photo decode a request causes (issue 21)
     base_maps: BaseMapCache
     staff_auth: StaffAuth
     writer: ContentWriter

@@ -56,9 +56,11 @@ class WorkPool:
         self._slots = asyncio.Semaphore(workers)
         self._pending = 0  # running and waiting
 
-    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
-        """`function(*args)` in a worker; raises Busy when the queue is full."""
-        if self._pending >= self._workers + self._max_waiting:
+    async def run(self, function: Callable[..., Any], *args: Any, max_waiting: int | None = None) -> Any:
+        """`function(*args)` in a worker; raises Busy when the queue is full. A smaller `max_waiting` lets one
+        kind of caller be refused while others may still queue (visitors and staff in api/image_worker.py)."""
+        waiting = self._max_waiting if max_waiting is None else min(max_waiting, self._max_waiting)
+        if self._pending >= self._workers + waiting:
             raise Busy(self.name)
         self._pending += 1
         try:

@@ -4,13 +4,15 @@ Starts `diachido serve` on a free loopback port with 1,000 synthetic sites (benc
 `/q/{code}` with a phone's User-Agent while idle, then runs each attack (bounded in requests and time)
 while a separate process keeps scanning. For each attack it prints the server's peak RSS against its idle
 RSS (VmHWM, reset before each attack, and the sampled RSS of the server with its child processes, such as
-the poster worker) and the scans' p50/p99 during the attack against idle, all from one run.
+the poster worker), the RSS the attack left behind ("after"), and the scans' p50/p99 during the attack against
+idle, all from one run.
 Targets: peak < idle + 300 MB; scan p99 during an attack < 5x idle p99. Before each attack it waits (at most
 30 s) for the server to go quiet (the row says when it did not); `own+MB` is the peak against the memory just before that attack, `+MB`
 against idle (what the target is about: it includes what earlier attacks left, such as the poster process).
 
 To add an attack: write `def name(target: Target) -> Counter` that sends a bounded number of requests and
-returns their status codes, and decorate it with `@attack("label")`.
+returns their status codes, and decorate it with `@attack("label")`. What must happen before the measured part
+(forms fetched, a person's wait) goes in `prepare(target)`, whose result is passed on: `@attack("label", prepare)`.
 
 Issue 21 adds a generic attacker, one attack per public door of api/public_doors.py (labels "door GET /path"):
 `--clients` clients (4-8) for `--door-seconds` each send long unique query values, long unique User-Agents,
@@ -33,11 +35,13 @@ import queue
 import random
 import re
 import string
+import struct
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +54,7 @@ sys.path.insert(0, str(REPO))
 from api.public_doors import DOORS, Door  # noqa: E402
 from bench.load import make_synthetic_content  # noqa: E402
 from bench._support import start_server  # noqa: E402
+from sites.report_guard import MIN_FILL_SECONDS  # noqa: E402
 
 PHONE = ("Mozilla/5.0 (Linux; Android 11; SM-A105F) AppleWebKit/537.36 (KHTML, like Gecko) "
          "Chrome/120.0.6099.230 Mobile Safari/537.36")
@@ -74,13 +79,14 @@ class Target:
         return parts.hostname, parts.port
 
 
-ATTACKS: dict[str, Callable[[Target], Counter]] = {}
+ATTACKS: dict[str, tuple[Callable[[Target], object] | None, Callable[..., Counter]]] = {}
 
 
-def attack(label: str) -> Callable:
-    """Register an attack under `label`, in the order of definition."""
-    def register(function: Callable[[Target], Counter]) -> Callable[[Target], Counter]:
-        ATTACKS[label] = function
+def attack(label: str, prepare: Callable[[Target], object] | None = None) -> Callable:
+    """Register an attack under `label`, in the order of definition; `prepare(target)` runs unmeasured first
+    and its result is the attack's second argument."""
+    def register(function: Callable[..., Counter]) -> Callable[..., Counter]:
+        ATTACKS[label] = (prepare, function)
         return function
     return register
 
@@ -206,6 +212,81 @@ def _on_connections(target: Target, count: int, connections: int,
         return sum(pool.map(send, range(connections)), Counter())
 
 
+REPORT_FORMS = 6
+
+
+def report_forms(target: Target) -> list[str]:
+    """The tokens of REPORT_FORMS report forms of the target site, old enough to be posted (as a person waits)."""
+    tokens = [re.search(rb'name="token" value="([^"]+)"', request(target, "GET", f"/sites/{target.slug}/report")[2])[1]
+              for _ in range(REPORT_FORMS)]
+    time.sleep(MIN_FILL_SECONDS + 0.2)
+    return [token.decode() for token in tokens]
+
+
+def _post_reports(target: Target, tokens: list[str], photo: bytes) -> Counter:
+    """Each token's form posted with `photo`, all at once, each from its own address."""
+    def post(number: int, token: str) -> int:
+        body, content_type = multipart({"token": token, "kind": "damaged"}, {"photo": ("bang.png", photo, "image/png")})
+        return request(target, "POST", f"/sites/{target.slug}/report", body=body, headers={
+            "Content-Type": content_type, "User-Agent": PHONE, "X-Forwarded-For": f"10.21.0.{number}"})[0]
+
+    return in_parallel([lambda n=n, token=token: post(n, token) for n, token in enumerate(tokens)], len(tokens))
+
+
+@attack("21.1 6 report photos of 6300x6300 (131 KB PNG) at once", report_forms)
+def report_photo_flood(target: Target, tokens: list[str]) -> Counter:
+    return _post_reports(target, tokens, flat_png(6300, 6300))
+
+
+@attack("21.1b 6 report photos of 4800x4800 (23 MP, allowed) at once", report_forms)
+def report_photo_flood_allowed(target: Target, tokens: list[str]) -> Counter:
+    return _post_reports(target, tokens, flat_png(4800, 4800))
+
+
+@attack("21.7 32 report PDFs (random month/province) + 12 posters")
+def report_pdf_flood(target: Target) -> Counter:
+    """8 clients ask for report PDFs of random months and provinces (half of them made-up names) while staff
+    print 12 posters of one site in three formats; statuses are counted per kind."""
+    provinces = ["Cần Thơ", "Huế", "Khánh Hòa", "Hà Nội", "Đồng Tháp", "An Giang"]
+
+    def report_pdf(number: int) -> str:
+        province = random.choice(provinces) if number % 2 else "".join(random.choices(string.ascii_letters, k=60))
+        query = urllib.parse.urlencode({"month": f"2026-{random.randint(1, 11):02d}", "province": province})
+        return f"report {request(target, 'GET', f'/stats/report.pdf?{query}')[0]}"
+
+    def poster(number: int) -> str:
+        fmt = ("a4", "a5", "plaque")[number % 3]
+        return f"poster {request(target, 'GET', f'/posters/{target.slug}.pdf?format={fmt}')[0]}"
+
+    reports = [functools.partial(report_pdf, n) for n in range(32)]
+    posters = [functools.partial(poster, n) for n in range(12)]
+    # the clients start; staff print while they go on
+    return in_parallel(reports[:8] + [job for pair in zip(posters, reports[8:20]) for job in pair] + reports[20:], 8)
+
+
+def flat_png(width: int, height: int, rows: int | None = None) -> bytes:
+    """A single-colour RGB PNG of `width` x `height` written row by row (6300 x 6300 is 131 KB), holding only its
+    first `rows` rows when given: a header that promises pixels it lacks."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer, row = zlib.compressobj(9), bytes(1 + 3 * width)
+    pixels = b"".join(packer.compress(row) for _ in range(height if rows is None else rows)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type, as a browser posts a form with files."""
+    boundary = "----diachido" + "".join(random.choices(string.ascii_letters, k=16))
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in fields.items()]
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+              f"Content-Type: {media_type}\r\n\r\n".encode() + data + b"\r\n"
+              for name, (filename, data, media_type) in files.items()]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
 # --- issue 21: the generic attacker, one attack per public door ---
 
 DOOR_SECONDS = 5.0
@@ -290,7 +371,8 @@ def flood_door(door: Door, seconds: float, clients: int, target: Target) -> Coun
 def add_door_attacks(seconds: float, clients: int) -> None:
     """One attack per public door, after the attacks of issue 11."""
     for door in DOORS:
-        ATTACKS[f"door {'/'.join(door.methods)} {door.path}"] = functools.partial(flood_door, door, seconds, clients)
+        ATTACKS[f"door {'/'.join(door.methods)} {door.path}"] = (None, functools.partial(flood_door, door, seconds,
+                                                                                          clients))
 
 
 # --- measuring ---
@@ -429,9 +511,11 @@ def abuse_server(root: Path, sites: int, one_core: bool = False) -> Iterator[Tar
     """`diachido serve` on loopback with `sites` synthetic sites, until the block ends."""
     content = make_synthetic_content(root, sites)
     # No narration made ahead: speaking 1,000 synthetic sites in the background would be measured as the attacks'
-    # cost (a page asks for its own narration all the same, in the bounded narration queue).
+    # cost (a page asks for its own narration all the same, in the bounded narration queue). Loopback is a trusted
+    # proxy: an attack may come from many addresses (X-Forwarded-For), as from a botnet or from phones behind a
+    # carrier's NAT, so that per-address limits do not hide what the server itself bounds.
     base_url, process = start_server(root, content_dir=str(content), data_dir=str(root / "data"),
-                                     reload_interval="0", narrate_ahead="0")
+                                     reload_interval="0", narrate_ahead="0", trusted_proxies="127.0.0.1")
     if one_core:
         for thread in os.listdir(f"/proc/{process.pid}/task"):
             os.sched_setaffinity(int(thread), {0})
@@ -464,19 +548,21 @@ def main() -> None:
         idle_p50, idle_p99 = percentile(idle, 0.5), percentile(idle, 0.99)
         print(f"idle: RSS {idle_rss:.0f} MB; scan p50 {idle_p50:.1f} ms, p99 {idle_p99:.1f} ms ({len(idle)} scans)")
         print(f"targets: +MB < {RSS_BUDGET_MB}, p99 x < {P99_RATIO_BUDGET} (ok: both met)")
-        print(f"{'attack':<56} {'s':>5} {'peak MB':>8} {'tree MB':>8} {'+MB':>5} {'own+MB':>6} {'p50':>6} {'p99':>6} "
+        print(f"{'attack':<56} {'s':>5} {'peak MB':>8} {'tree MB':>8} {'+MB':>5} {'own+MB':>6} {'after':>5} {'p50':>6} {'p99':>6} "
               f"{'p99 x':>6} {'scans':>6} {'ok':>3}  statuses")
-        for label, run in chosen.items():
+        for label, (prepare, run) in chosen.items():
             quiet = settle(target.pid)
+            prepared = () if prepare is None else (prepare(target),)
             with peak_rss(target.pid) as rss, scanning(target, scanned) as timings:
                 start = time.monotonic()
-                statuses = run(target)
+                statuses = run(target, *prepared)
                 seconds = time.monotonic() - start
             peak = max(rss["hwm"], rss["tree"])
+            after = tree_rss_kb(target.pid) / 1024  # what the attack left behind, print process included
             p99 = percentile(timings, 0.99)
             ok = peak < idle_rss + RSS_BUDGET_MB and p99 < P99_RATIO_BUDGET * idle_p99
             print(f"{label:<56} {seconds:>5.1f} {rss['hwm']:>8.0f} {rss['tree']:>8.0f} {peak - idle_rss:>5.0f} "
-                  f"{peak - rss['before']:>6.0f} "
+                  f"{peak - rss['before']:>6.0f} {after:>5.0f} "
                   f"{percentile(timings, 0.5):>6.1f} {p99:>6.1f} {p99 / idle_p99:>6.1f} {len(timings):>6} {'yes' if ok else 'NO':>3}  "
                   f"{dict(statuses)}{'' if quiet else ' (the server was still busy with earlier work)'}")
 

@@ -12,7 +12,7 @@ old one (and every older alias) in `aliases`, where the old address keeps workin
 """
 
 import re
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -81,8 +81,10 @@ class SiteEditor:
     The keys (slugs, codes, aliases) of the sites and of every edit prepared so far are reserved, so a
     batch (an import) is checked against itself before anything is written."""
 
-    def __init__(self, writer: ContentWriter, registry: Registry, user: User | None = None):
+    def __init__(self, writer: ContentWriter, registry: Registry, user: User | None = None,
+                 clean_photo: Callable[[bytes], tuple[bytes, str]] = clean_upload):
         self.writer, self.registry, self.user = writer, registry, user
+        self.clean_photo = clean_photo  # the server passes its bounded image worker's (api/image_worker.py)
         self._owners = key_owners(registry)
 
     def parse(self, fields: Mapping[str, object], previous: Site | None = None) -> Edit:
@@ -145,7 +147,7 @@ class SiteEditor:
         """Clean the upload and add it as the next photo row, under a free file name; a refused file is
         named in its problem's ctx (`file`), and, like any problem, stops the whole save."""
         try:
-            data, extension = clean_upload(upload.data)
+            data, extension = self.clean_photo(upload.data)
         except PhotoError as problem:
             kinds = {PhotoTooLarge: "photo_too_large", PhotoTooManyPixels: "photo_too_many_pixels"}
             kind = kinds.get(type(problem), "photo_unreadable")

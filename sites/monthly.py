@@ -69,16 +69,21 @@ class MonthlyReport:
         return tuple(row for row in self.rows if row.scans or row.views)[:TOP_SITES]
 
 
-def parse_month(text: str) -> date:
-    """The first day of the month written `YYYY-MM`; ValueError saying what is expected otherwise."""
+def parse_month(text: str, latest: date | None = None) -> date:
+    """The first day of the month written `YYYY-MM`, no later than the month of `latest` when given (a report of
+    a month to come would be empty); ValueError saying what is expected otherwise."""
     try:
         year, month = text.split("-")
         if len(year) != 4 or len(month) != 2:
             raise ValueError
-        return date(int(year), int(month), 1)
+        first_day = date(int(year), int(month), 1)
     except ValueError:
         raise ValueError(f"'{text[:20]}' không phải tháng dạng YYYY-MM (ví dụ 2026-11) / "
                          "is not a month written YYYY-MM (e.g. 2026-11)") from None
+    if latest is not None and first_day > latest:
+        raise ValueError(f"{text} là tháng chưa tới; muộn nhất là {latest:%Y-%m} / "
+                         f"{text} has not begun; the latest month is {latest:%Y-%m}")
+    return first_day
 
 
 def last_day(month: date) -> date:

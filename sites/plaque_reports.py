@@ -2,7 +2,7 @@
 
 A report holds what is wrong, an optional comment and an optional cleaned photo; nothing about who sent
 it (no address, no name). The same statements run on SQLite (a file in the data folder, the default) and
-on PostgreSQL (the table is in sites/migrations/0002_plaque_reports.sql), as the session and throttle
+on PostgreSQL (the tables are in sites/migrations/0002_plaque_reports.sql and 0009), as the session and throttle
 stores do.
 """
 
@@ -14,10 +14,14 @@ from typing import Protocol
 
 from sites.local_db import LocalDatabase
 from sites.postgres import PostgresDatabase
+from sites.report_guard import TOKEN_LIFETIME
 
 REPORTS_FILE = "plaque-reports.sqlite3"
 MAX_COMMENT = 500  # characters
 MAX_REPORT_PHOTO_BYTES = 5 * 1024 * 1024
+# A phone saves 12 MP by default (a 24 MP camera: 6000 x 4000); decoded, 24 MP take about 100 MB. Larger is
+# refused by its header: a 131 KB single-colour PNG of 6300 x 6300 would decode to 160 MB (issue 21).
+MAX_REPORT_PHOTO_PIXELS = 24_000_000
 
 
 class ProblemKind(StrEnum):
@@ -55,6 +59,9 @@ class ReportStore(Protocol):
     def reports(self, provinces: list[str] | None = None, include_done: bool = False) -> list[PlaqueReport]:
         """Reports (of `provinces` only, unless None), open ones first, newest first."""
 
+    def spend_token(self, token: str, now: datetime) -> bool:
+        """Mark a report form's token used; False when it was used before (a form is good for one report)."""
+
     def get(self, report_id: int) -> PlaqueReport | None: ...
 
     def photo(self, report_id: int) -> bytes | None: ...
@@ -79,6 +86,15 @@ class ReportTable:
                              " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                              (slug, province, kind.value, comment, photo, now.timestamp())).fetchone()
         return row[0]
+
+    def spend_token(self, token: str, now: datetime) -> bool:
+        # A token is refused TOKEN_LIFETIME after it was issued, so after it was spent: forgotten then. The
+        # table stays small: tokens reach it only once the report limits allowed the post.
+        with self.db.transaction() as db:
+            db.execute("DELETE FROM spent_report_tokens WHERE spent_at < ?", (now.timestamp() - TOKEN_LIFETIME,))
+            added = db.execute("INSERT INTO spent_report_tokens (token, spent_at) VALUES (?, ?)"
+                               " ON CONFLICT (token) DO NOTHING", (token, now.timestamp())).rowcount
+        return added == 1
 
     def reports(self, provinces: list[str] | None = None, include_done: bool = False) -> list[PlaqueReport]:
         query, parameters = f"SELECT {COLUMNS} FROM plaque_reports WHERE 1 = 1", []
@@ -121,7 +137,8 @@ class SQLiteReportStore(ReportTable):
     SCHEMA = """CREATE TABLE IF NOT EXISTS plaque_reports (
         id INTEGER PRIMARY KEY, slug TEXT NOT NULL, province TEXT NOT NULL, kind TEXT NOT NULL,
         comment TEXT NOT NULL, photo BLOB, created_at REAL NOT NULL, done_by TEXT, done_at REAL);
-        CREATE INDEX IF NOT EXISTS plaque_reports_open ON plaque_reports (done_at, province);"""
+        CREATE INDEX IF NOT EXISTS plaque_reports_open ON plaque_reports (done_at, province);
+        CREATE TABLE IF NOT EXISTS spent_report_tokens (token TEXT PRIMARY KEY, spent_at REAL NOT NULL);"""
 
     def __init__(self, path: Path):
         super().__init__(LocalDatabase(path, self.SCHEMA))

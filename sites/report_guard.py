@@ -2,7 +2,8 @@
 
 - a form token signed with the app's secret, naming the site and when the form was served: a post must
   come from a form of this server, for this site, at least `MIN_FILL_SECONDS` and at most
-  `TOKEN_LIFETIME` seconds old (a script that posts at once, or replays an old token forever, is refused);
+  `TOKEN_LIFETIME` seconds old (a script that posts at once, or replays an old token forever, is refused),
+  and good for one report (the report store keeps the spent ones: `spend_token`);
 - a honeypot field, hidden from people and filled in by naive bots;
 - rate limits per address group (an IPv6 /64 is one address, sites/address_groups.py) and per site, each
   `PER_ADDRESS` and `PER_SITE` an hour. A site's limit is higher than an address's, so one party cannot use
@@ -13,6 +14,7 @@
 
 import hashlib
 import hmac
+import secrets
 import threading
 from collections import OrderedDict
 
@@ -28,20 +30,24 @@ HONEYPOT = "website"  # the hidden field's name: people leave it empty
 
 
 def form_token(secret: str, slug: str, issued: int) -> str:
-    """The token of a report form for `slug` served at Unix time `issued`."""
-    return f"{issued}.{_signature(secret, slug, issued)}"
+    """The token of a report form for `slug` served at Unix time `issued`. A random part makes each form's token
+    its own: two phones of a class opening the form in the same second may both send a report."""
+    nonce = secrets.token_urlsafe(9)
+    return f"{issued}.{nonce}.{_signature(secret, slug, issued, nonce)}"
 
 
 def token_ok(secret: str, slug: str, token: str, now: float) -> bool:
     """Whether `token` was made by `form_token` for `slug`, and is neither too fresh nor too old."""
-    issued, _, signature = token.partition(".")
-    if not issued.isdigit() or not hmac.compare_digest(signature, _signature(secret, slug, int(issued))):
+    issued, _, rest = token.partition(".")
+    nonce, _, signature = rest.partition(".")
+    if not issued.isdigit() or not hmac.compare_digest(signature, _signature(secret, slug, int(issued), nonce)):
         return False
     return MIN_FILL_SECONDS <= now - int(issued) <= TOKEN_LIFETIME
 
 
-def _signature(secret: str, slug: str, issued: int) -> str:
-    return hmac.new(secret.encode(), f"plaque-report\0{slug}\0{issued}".encode(), hashlib.sha256).hexdigest()
+def _signature(secret: str, slug: str, issued: int, nonce: str) -> str:
+    message = f"plaque-report\0{slug}\0{issued}\0{nonce}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 class ReportLimiter:

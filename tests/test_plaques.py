@@ -3,6 +3,7 @@ admin's task list."""
 
 import asyncio
 import io
+import threading
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from api.state import app_state
+from bench.abuse import flat_png
 
 from sites.report_guard import MIN_FILL_SECONDS, TOKEN_LIFETIME, ReportLimiter, form_token, token_ok
 from sites.stores import VISITS_FILE
@@ -111,6 +113,7 @@ def test_form_tokens_are_bound_to_the_site_the_secret_and_time():
     assert not token_ok("secret", "dinh-thoi-an", token, 1000 + TOKEN_LIFETIME + 1), "too old"
     assert not token_ok("secret", "chua-pothi-somron", token, 1010) and not token_ok("other", "dinh-thoi-an", token, 1010)
     assert not token_ok("secret", "dinh-thoi-an", "x.y", 1010) and not token_ok("secret", "dinh-thoi-an", "", 1010)
+    assert form_token("secret", "dinh-thoi-an", 1000) != token, "each form its own token, even in the same second"
 
 
 def old_token(client, slug: str = "dinh-thoi-an", age: int = 10) -> str:
@@ -192,3 +195,55 @@ def test_reports_are_rate_limited_per_address(make_client, staff_client):
     statuses = [report(visitor, {"kind": "other", "comment": f"{n}"}).status_code for n in range(6)]
     assert statuses == [303] * 5 + [429]
     assert len(re.findall(r'id="report-', staff_client("hoa").get("/admin/reports").text)) == 5
+
+
+def stored_reports(staff_client) -> int:
+    return len(re.findall(r'id="report-', staff_client("hoa").get("/admin/reports").text))
+
+
+def test_a_photo_of_too_many_pixels_is_refused_by_its_header_without_being_decoded(make_client, staff_client):
+    """Issue 21, item 1: a 131 KB PNG of 6300 x 6300 decodes to 160 MB; it is refused by the pixels its header
+    declares. The second photo has a header and no pixels: decoding it would say "not a readable image"."""
+    visitor = make_client()
+    flood_photo = flat_png(6300, 6300)
+    assert len(flood_photo) < 200_000
+    for photo in (flood_photo, flat_png(6300, 6300, rows=0)):
+        refused = report(visitor, {"kind": "damaged"}, files={"photo": ("bang.png", photo, "image/png")})
+        assert refused.status_code == 413 and "24 megapixel" in refused.text
+    english = visitor.post("/sites/dinh-thoi-an/report?lang=en", data={"token": old_token(visitor), "kind": "other"},
+                           files={"photo": ("bang.png", flood_photo, "image/png")}, headers=phone(1))
+    assert english.status_code == 413 and "more than 24 megapixels" in english.text
+    assert stored_reports(staff_client) == 0
+
+
+def test_a_form_token_is_good_for_one_report(backend, make_client, staff_client):
+    """On SQLite and PostgreSQL: the spent tokens are in the report store, shared by every server process."""
+    visitor, token = make_client(), old_token(make_client())
+
+    def post(client):
+        return client.post("/sites/dinh-thoi-an/report", data={"token": token, "kind": "missing"},
+                           headers=phone(1), follow_redirects=False)
+
+    assert post(visitor).status_code == 303
+    again, elsewhere = post(visitor), post(make_client())  # the same form again, to another server process
+    assert again.status_code == elsewhere.status_code == 400 and "đã được gửi" in again.text
+    assert stored_reports(staff_client) == 1
+
+
+def test_visitors_photos_wait_for_a_busy_image_worker_only_briefly_then_get_503(make_client, staff_client):
+    """The image worker decodes one photo at a time with one visitor's photo waiting; the next is told, in the
+    visitor's language, to come back (503 + Retry-After), and a report without a photo is still taken."""
+    visitor = make_client()
+    worker, release = app_state(visitor.app).image_worker, threading.Event()
+    held = [visitor.portal.start_task_soon(worker._pool.run, release.wait) for _ in range(2)]  # running + waiting
+    try:
+        photo = {"photo": ("bang.jpg", photo_bytes((120, 80)), "image/jpeg")}
+        busy = visitor.post("/sites/dinh-thoi-an/report?lang=en", data={"token": old_token(visitor), "kind": "other"},
+                            files=photo, headers=phone(1), follow_redirects=False)
+        assert busy.status_code == 503 and int(busy.headers["retry-after"]) > 0 and "busy with photos" in busy.text
+        assert report(visitor, {"kind": "missing"}).status_code == 303
+    finally:
+        release.set()
+    assert all(job.result(timeout=10) for job in held)
+    assert report(visitor, {"kind": "damaged"}, files=photo).status_code == 303
+    assert stored_reports(staff_client) == 2

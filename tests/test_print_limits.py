@@ -5,6 +5,7 @@ import asyncio
 import os
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -180,3 +181,32 @@ def _running(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_flood_of_report_pdfs_leaves_staff_poster_printing_answered(make_client):
+    """Issue 21, item 7: report PDFs for 8 clients' random values took the poster worker's queue, and 6 of 12
+    poster requests got 503. Reports have their own small queue: 12 months at once are made or refused
+    (503, retry), while the five posters asked for meanwhile are all made."""
+    client = make_client()
+    statuses: dict[str, list[int]] = {"reports": [], "posters": []}
+
+    def get(kind: str, path: str) -> None:
+        response = client.get(path)
+        statuses[kind].append(response.status_code if response.status_code != 503 or
+                              int(response.headers["retry-after"]) > 0 else "503 without Retry-After")
+
+    reports = [threading.Thread(target=get, args=("reports", f"/stats/report.pdf?month=2025-{month:02d}"))
+               for month in range(1, 13)]
+    for thread in reports:
+        thread.start()
+    time.sleep(0.3)  # the reports are queued (their process is starting) when staff print
+    posters = [threading.Thread(target=get, args=("posters", path)) for path in
+               ["/posters.pdf", "/posters/dinh-thoi-an.pdf", "/posters/dinh-thoi-an.pdf?format=a5",
+                "/posters/dinh-thoi-an.pdf?format=plaque", "/posters.pdf?format=a5"]]
+    for thread in posters:
+        thread.start()
+    for thread in reports + posters:
+        thread.join(timeout=120)
+    assert statuses["posters"] == [200] * 5  # as many as the poster worker takes at once (1 made, 4 waiting)
+    assert sorted(set(statuses["reports"])) == [200, 503] and len(statuses["reports"]) == 12
+    assert app_state(client.app).print_shop.pdfs.made == 5, "no report in the posters' cache or queue"

@@ -78,14 +78,14 @@ def test_each_declared_bound_is_the_one_the_app_runs_with(client):
     """A limit or cache that names where the app keeps it holds the same number there (a limit that work in
     progress puts in place has no number yet, and says nothing about the app)."""
     state = app_state(client.app)
-    bounds = [bound for door in DOORS for bound in (*door.limits, *door.caches) if _number(bound) is not None]
+    bounds = [bound for door in DOORS for bound in (*door.limits, *door.caches)]
     assert bounds and all(type(_number(bound)) is int and _number(bound) > 0 for bound in bounds)
     live = [(bound, operator.attrgetter(bound.live)(state)) for bound in bounds if bound.live]
     assert len(live) >= 10
     assert [(bound, running) for bound, running in live if running != _number(bound)] == []
 
 
-def _number(bound: Limit | Cache) -> int | None:
+def _number(bound: Limit | Cache) -> int:
     return bound.cap if isinstance(bound, Cache) else bound.count
 
 

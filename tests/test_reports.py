@@ -3,7 +3,7 @@
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pypdfium2 as pdfium
@@ -92,6 +92,30 @@ def test_pdf_report_has_the_counts_the_chart_and_honest_sections(visited):
 def test_a_bad_month_is_a_422_naming_month(client, month):
     response = client.get(f"/stats/report.csv?month={month}")
     assert response.status_code == 422 and "month" in response.text
+
+
+def next_month() -> str:
+    return f"{last_day(vietnam_day(datetime.now(UTC))) + timedelta(days=1):%Y-%m}"
+
+
+@pytest.mark.parametrize(("query", "named", "says"), [
+    (f"month={next_month()}", "month", "has not begun"),
+    (f"month=2026-11&province={'x' * 60}", "province", "is not a province"),
+    (f"month=2026-11&province={'x' * 20_000}", "province", ""),  # a 500 after 3.6 s of CPU before
+])
+def test_a_month_to_come_or_an_unknown_province_is_a_422_naming_it(client, query, named, says):
+    """Issue 21, item 7: each random province made a new PDF in the shared print worker."""
+    for extension in ("pdf", "csv"):
+        response = client.get(f"/stats/report.{extension}?{query}")
+        assert response.status_code == 422 and says in response.text
+        assert [error["loc"] for error in response.json()["detail"]] == [["query", named]]
+
+
+@pytest.mark.parametrize("province", ["Cần Thơ", "can tho", "Hậu Giang", "Hà Nam"])
+def test_current_and_former_provinces_are_known_to_the_report(client, province):
+    """A current province, written without diacritics, and former ones (merged in 2025), with or without sites."""
+    response = client.get(f"/stats/report.csv?month={this_month()}&province={province}")
+    assert response.status_code == 200 and "Tổng / Total" in response.content.decode("utf-8-sig")
 
 
 def test_cli_writes_the_report_and_names_a_bad_month(visited, content_dir, data_dir, tmp_path, monkeypatch):

@@ -1,6 +1,8 @@
 """`/sites/{slug}/report`: a visitor reports a damaged or missing plaque (a short form, no JavaScript, no
-personal data). The form carries a signed token and a honeypot; reports are rate-limited per address and
-per site (sites/report_guard.py) and kept as staff tasks (sites/plaque_reports.py, the admin's /admin/reports)."""
+personal data). The form carries a signed token, good for one report, and a honeypot; reports are rate-limited
+per address group and per site (sites/report_guard.py) and kept as staff tasks (sites/plaque_reports.py, the
+admin's /admin/reports). The limits are checked before the photo is read; the photo is checked by its header, then
+decoded in the bounded image worker (api/image_worker.py), never on the event loop (issue 21, item 1)."""
 
 import time
 from collections.abc import Mapping
@@ -8,14 +10,17 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import LanguageDep, SiteDep
 from api.i18n import strings
+from api.image_worker import ImageWorker
 from api.state import AppState, StateDep
 from api.templating import render
-from sites.photos import PhotoError, clean_upload
-from sites.plaque_reports import MAX_COMMENT, MAX_REPORT_PHOTO_BYTES, ProblemKind
+from api.workpool import Busy
+from sites.photos import PhotoError, PhotoTooManyPixels, check_upload
+from sites.plaque_reports import MAX_COMMENT, MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS, ProblemKind
 from sites.report_guard import HONEYPOT, form_token, token_ok
 from sites.site import Site
 
@@ -48,31 +53,47 @@ async def send_report(request: Request, state: StateDep, site: SiteDep, lang: La
             return report_page(request, state, site, lang, form, texts["report_choose_kind"], 422)
         if len(comment) > MAX_COMMENT:
             return report_page(request, state, site, lang, form, texts["report_comment_too_long"], 422)
-        photo = await _photo(form.get("photo"))
+        address = request.client.host if request.client else ""
+        if not state.report_limiter.allow(address, site.slug, now):  # before the photo is even read
+            return _refused(report_page(request, state, site, lang, form, texts["report_too_many"], 429),
+                            RATE_LIMITED_RETRY)
+        # the store is a database (PostgreSQL: a round trip), so off the event loop
+        if not await run_in_threadpool(state.reports.spend_token, str(form["token"]), datetime.now(UTC)):
+            return report_page(request, state, site, lang, form, texts["report_used"], 400)
+        try:
+            photo = await _photo(state.image_worker, form.get("photo"))
+        except Busy as busy:
+            return _refused(report_page(request, state, site, lang, form, texts["report_busy"], 503),
+                            busy.headers["Retry-After"])
         if isinstance(photo, tuple):
             message, status = photo
             return report_page(request, state, site, lang, form, texts[message], status)
-        address = request.client.host if request.client else ""
-        if not state.report_limiter.allow(address, site.slug, now):
-            response = report_page(request, state, site, lang, form, texts["report_too_many"], 429)
-            response.headers["Retry-After"] = str(RATE_LIMITED_RETRY)
-            return response
-        state.reports.add(site.slug, site.meta.address.province, ProblemKind(kind), comment, photo,
-                          datetime.now(UTC))
+        await run_in_threadpool(state.reports.add, site.slug, site.meta.address.province, ProblemKind(kind), comment,
+                                photo, datetime.now(UTC))
         return sent_to
     finally:
         await form.close()
 
 
-async def _photo(upload: object) -> bytes | None | tuple[str, int]:
-    """The chosen photo cleaned (upright, no EXIF or GPS), None without one, or (message key, status)."""
+def _refused(page: HTMLResponse, retry_after: int | str) -> HTMLResponse:
+    page.headers["Retry-After"] = str(retry_after)
+    return page
+
+
+async def _photo(worker: ImageWorker, upload: object) -> bytes | None | tuple[str, int]:
+    """The chosen photo cleaned (upright, no EXIF or GPS) in the image worker, None without one, or (message
+    key, status). Its size in bytes, then in pixels (from its header) are checked before it waits for the
+    worker; raises workpool.Busy when the worker has a queue already."""
     if not isinstance(upload, UploadFile) or not upload.filename:
         return None
     data = await upload.read(MAX_REPORT_PHOTO_BYTES + 1)
     if len(data) > MAX_REPORT_PHOTO_BYTES:
         return "report_photo_too_large", 413
     try:
-        return clean_upload(data)[0]
+        check_upload(data, MAX_REPORT_PHOTO_PIXELS)
+        return (await worker.clean_for_visitor(data, MAX_REPORT_PHOTO_PIXELS))[0]
+    except PhotoTooManyPixels:
+        return "report_photo_too_many_pixels", 413
     except PhotoError:
         return "report_photo_unreadable", 422
 

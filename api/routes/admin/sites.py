@@ -174,7 +174,8 @@ def save(request: Request, state: AppState, user: User, form: FormData, previous
     each message next to its input, and write nothing."""
     values = posted_fields(form)
     version = str(form.get("version", ""))
-    edit = SiteEditor(state.writer, state.catalog.registry, user).save(
+    editor = SiteEditor(state.writer, state.catalog.registry, user, clean_photo=state.image_worker.clean_for_staff)
+    edit = editor.save(
         values, previous, version, publish=PUBLISH_ACTIONS.get(str(form.get("action"))), uploads=photo_uploads(form),
         recordings=recording_uploads(form))
     if edit.errors:
