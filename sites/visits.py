@@ -38,15 +38,13 @@ VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 @dataclass(frozen=True, slots=True)
 class Visit:
     """One visit of the site `slug`; `visitor` and `address` (for the ceiling per address) come from
-    `VisitorHasher`; `alias` is the visitor's id from its next request on, when this answer gives it a visitor
-    cookie (sites/visit_gate.py remembers a counted visit under both)."""
+    `VisitorHasher`."""
 
     slug: str
     kind: VisitKind
     visitor: bytes
     at: datetime
     address: bytes = b""
-    alias: bytes = b""
 
     @property
     def day(self) -> date:
@@ -312,8 +310,7 @@ class SQLiteVisitStore:
         if self.problem:
             raise VisitStoreUnavailable(self.problem)
         # On the event loop with no await before the queueing: each decision is atomic in this process.
-        if self.gate is not None and not self.gate.admit(visit.visitor, visit.address, visit.slug, visit.kind,
-                                                         alias=visit.alias):
+        if self.gate is not None and not self.gate.admit(visit.visitor, visit.address, visit.slug, visit.kind):
             return False
         loop = asyncio.get_running_loop()
         if not self._pending:

@@ -86,6 +86,12 @@ def phone(number: int) -> dict[str, str]:
     return {"User-Agent": PHONE_BROWSER["User-Agent"].replace("SM-A105F", f"SM-A{number}F")}
 
 
+def returning_phone(number: int) -> dict[str, str]:
+    """Phone `number` sending the visitor cookie an earlier scan gave it (api/visitor_cookie.py), for requests
+    that share no cookie jar: several clients or processes, one phone."""
+    return {**phone(number), "Cookie": f"visitor=phone{number:017d}"}
+
+
 _phones = itertools.count(1000)
 
 

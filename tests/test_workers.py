@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from api.cli import main
 from bench._support import server_process
-from tests.support import BUNDLED_CONTENT, edit_site, phone
+from tests.support import BUNDLED_CONTENT, edit_site, returning_phone
 
 VISITORS = 30
 SCANS_EACH = 4
@@ -64,7 +64,7 @@ def test_two_workers_on_postgresql_count_each_visitor_once_and_see_content_edits
         assert len(workers) == 2
         before = {pid: _cpu_ticks(pid) for pid in workers}
 
-        scans = [phone(number) for number in range(VISITORS) for _ in range(SCANS_EACH)]
+        scans = [returning_phone(number) for number in range(VISITORS) for _ in range(SCANS_EACH)]
         with ThreadPoolExecutor(16) as pool:
             statuses = list(pool.map(lambda headers: _get(f"{base_url}/q/thoian", headers)[0], scans))
         assert statuses == [200] * len(scans)
