@@ -74,14 +74,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             watcher = asyncio.create_task(_watch_content(catalog, settings.reload_interval))
         # at startup, then daily; in the background: an unreachable database must not hold the start up
         purger = asyncio.create_task(_purge_outings(stores.outings, timedelta(days=settings.outing_retention_days)))
+        if settings.narrate_ahead:
+            queue_narrations(narrations, catalog.registry)
         yield
         for task in (watcher, purger):
             if task:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        # Every worker thread and process is stopped and joined here, none left to interpreter finalisation.
+        await asyncio.to_thread(narrations.close)  # the synthesis under way stops within half a second of audio
+        await asyncio.to_thread(print_shop.close)
         await stores.close()
-        print_shop.close()
 
     app = FastAPI(
         title="Địa chỉ đỏ",
@@ -117,8 +121,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outings=stores.outings,
         outing_guard=OutingGuard(staff_auth.secret),
     ))
-    if settings.narrate_ahead:
-        queue_narrations(narrations, catalog.registry)
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])

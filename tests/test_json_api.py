@@ -42,11 +42,12 @@ def test_geojson_is_a_feature_collection_of_mapped_sites(client):
 
 
 def test_health_counts_sites_and_content_errors(content_dir, make_client):
-    assert make_client().get("/healthz").json() == {"status": "ok", "sites": 7, "content_errors": 0}
+    assert make_client().get("/healthz").json() == {"status": "ok", "sites": 7, "content_errors": 0,
+                                                     "narrations_pending": 0}
     edit_site(content_dir, "dinh-thoi-an", location={"lat": 999, "lon": 105.6})
     broken = make_client()
     # The site's error, and the Ô Môn journey's, whose first stop no longer loads.
-    assert broken.get("/healthz").json() == {"status": "ok", "sites": 6, "content_errors": 2}
+    assert broken.get("/healthz").json() == {"status": "ok", "sites": 6, "content_errors": 2, "narrations_pending": 0}
     assert broken.get("/api/sites/dinh-thoi-an").status_code == 404
     assert broken.get("/sites/chua-pothi-somron").status_code == 200
 
