@@ -19,6 +19,7 @@ from api.feed_cache import FeedCache
 from api.page_cache import PageCache
 from api.passports import OutingGuard
 from api.print_shop import PrintShop
+from api.responses import document_app_wide_answers
 from api.routes import (app_manifest, audio, certificates, health, home, journeys, late_scans, offline, outings,
                         passports, photos, plaque_reports, posters, qr, reports, scan, sites, stats)
 from api.routes import map as site_map
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_reports, admin_users, admin_journeys, admin_outings):
         app.include_router(routes.router)
+    document_app_wide_answers(app)
     install_error_handlers(app)
     return app
 
