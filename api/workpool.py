@@ -70,14 +70,15 @@ class WorkPool:
             self._pending -= 1
 
     def close(self) -> None:
-        """Stop the workers and wait for them (at shutdown); jobs not started are cancelled. A worker process in
-        the middle of a job is terminated first: otherwise shutting down waits for the job, and a restart hangs
-        while a poster batch is being made at low priority. A thread finishes its job (a QR code: milliseconds)."""
+        """Stop the workers (at shutdown); running jobs are abandoned. A worker process in the middle of a job is
+        terminated: otherwise the interpreter's exit waits for the job, and a restart hangs while a poster batch
+        is being made at low priority."""
         if self._executor is not None:
             # ProcessPoolExecutor keeps its processes here; Python 3.14 adds terminate_workers() for this.
-            for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+            running = list((getattr(self._executor, "_processes", None) or {}).values())
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            for process in running:
                 process.terminate()
-            self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
 
