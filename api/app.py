@@ -20,6 +20,7 @@ from api.page_cache import PageCache
 from api.passports import OutingGuard
 from api.image_worker import ImageWorker
 from api.print_shop import PrintShop
+from api.responses import document_app_wide_answers
 from api.routes import (app_manifest, audio, certificates, health, home, journeys, late_scans, offline, outings,
                         passports, photos, plaque_reports, posters, qr, reports, scan, sites, stats)
 from api.routes import map as site_map
@@ -79,16 +80,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             watcher = asyncio.create_task(_watch_content(catalog, settings.reload_interval))
         # at startup, then daily; in the background: an unreachable database must not hold the start up
         purger = asyncio.create_task(_purge_outings(stores.outings, timedelta(days=settings.outing_retention_days)))
+        if settings.narrate_ahead:
+            queue_narrations(narrations, catalog.registry)
         yield
         for task in (watcher, purger):
             if task:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        # Every worker thread and process is stopped and joined here, none left to interpreter finalisation.
+        await asyncio.to_thread(narrations.close)  # the synthesis under way stops within half a second of audio
+        for pool in (print_shop, imports, image_worker):
+            await asyncio.to_thread(pool.close)
         await stores.close()
-        print_shop.close()
-        imports.close()
-        image_worker.close()
 
     app = FastAPI(
         title="Địa chỉ đỏ",
@@ -126,8 +130,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outing_guard=OutingGuard(staff_auth.secret),
         imports=imports,
     ))
-    if settings.narrate_ahead:
-        queue_narrations(narrations, catalog.registry)
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
@@ -138,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_reports, admin_users, admin_journeys, admin_outings):
         app.include_router(routes.router)
+    document_app_wide_answers(app)
     install_error_handlers(app)
     return app
 

@@ -65,6 +65,7 @@ class PrintShop:
         return await self.pdfs.get(key, lambda: self._pdf_pool.run(leaflet, text, fmt))
 
     def close(self) -> None:
+        """Stop and join the QR code threads and the PDF processes (at the app's shutdown)."""
         self._png_pool.close()
         self._pdf_pool.close()
         self._report_pool.close()

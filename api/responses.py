@@ -1,5 +1,8 @@
 """The documented extra responses of the API's routes (for /openapi.json), in one place for every router."""
 
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
 from api.schemas import ErrorOut
 
 NOT_FOUND = {404: {"model": ErrorOut, "description": "No published site has this slug"}}
@@ -8,3 +11,16 @@ NOT_MODIFIED = {304: {"description": "Not modified: the ETag in If-None-Match is
 REFUSED = {409: {"description": "DIACHIDO_BASE_URL is a loopback address that phones cannot open (see the README)"}}
 BUSY = {503: {"description": "Too many files are being made; try again after Retry-After seconds"}}
 PDF = {200: {"content": {"application/pdf": {}}, "description": "A print-ready PDF, one page per site"}}
+STORE_DAMAGED = {503: {"model": ErrorOut, "description": "Visit counts are unavailable: the visit store is damaged "
+                                                          "(the reason is in /healthz)"}}
+TOO_LARGE = {413: {"model": ErrorOut, "description": "The body is over the size limit; nothing was read or stored"}}
+
+
+def document_app_wide_answers(app: FastAPI) -> None:
+    """Add to each documented route the statuses answered before it runs, by the app's own layers: 413 from
+    BodySizeLimit (api/uploads.py) to every route that takes a body. A route's own description of a status (a
+    smaller limit) is kept. Call once every router is included, before /openapi.json is first made."""
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.include_in_schema and route.body_field is not None:
+            for status, answer in TOO_LARGE.items():
+                route.responses.setdefault(status, answer)

@@ -137,6 +137,8 @@ class HealthOut(BaseModel):
     reason: str | None = Field(None, description="Why the status is degraded (absent when ok)")
     sites: int = Field(description="Published sites being served")
     content_errors: int = Field(description="Problems found in content/; `diachido check` lists them")
+    narrations_pending: int = Field(description="Automatic narrations still to be made in the background (0: every "
+                                    "published site and language has its MP3)")
 
 
 class ErrorOut(BaseModel):

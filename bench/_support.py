@@ -12,6 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "diachido"
+# Generous: with eight test runs sharing 2 cores (load average 30), a server took 28 s to answer its first
+# /healthz and several seconds to stop; these bound a hang, they do not measure speed.
+START_TIMEOUT = 120
+STOP_TIMEOUT = 60
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # A cheap Android phone's browser: requests with it count as visits (bots, HEAD and prefetches do not).
@@ -43,10 +47,10 @@ def server_process(cwd: Path, serve_args: tuple[str, ...] = (), **settings: str)
         yield base_url
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=STOP_TIMEOUT)
 
 
-def start_server(cwd: Path, serve_args: tuple[str, ...] = (), start_timeout: float = 20,
+def start_server(cwd: Path, serve_args: tuple[str, ...] = (), start_timeout: float = START_TIMEOUT,
                  **settings: str) -> tuple[str, subprocess.Popen]:
     """Start `diachido serve [serve_args]` in `cwd` and wait until it answers; the caller stops the process."""
     port = free_port()
@@ -67,7 +71,7 @@ def start_server(cwd: Path, serve_args: tuple[str, ...] = (), start_timeout: flo
     return base_url, process
 
 
-def _wait_until_up(base_url: str, process: subprocess.Popen, log: Path, timeout: float = 20) -> None:
+def _wait_until_up(base_url: str, process: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -27,6 +27,10 @@ class SpeechError(RuntimeError):
     """eSpeak NG could not be loaded or refused the text or voice."""
 
 
+class SpeechCancelled(SpeechError):
+    """The synthesis was stopped by its `cancel` event (the app is shutting down)."""
+
+
 class _Engine:
     """The loaded library, its sample rate and the PCM chunks of the synthesis under way."""
 
@@ -46,11 +50,14 @@ class _Engine:
             raise SpeechError(f"eSpeak NG did not start (data in {data.decode()})")
         self.version = library.espeak_Info(None).decode()
         self.chunks: list[np.ndarray] = []
+        self.cancel: threading.Event | None = None  # of the synthesis under way
         self._callback = _CALLBACK(self._collect)  # kept referenced: the library calls it later
         library.espeak_SetSynthCallback(self._callback)
         self.library = library
 
     def _collect(self, wav, count, _events) -> int:
+        if self.cancel is not None and self.cancel.is_set():
+            return 1  # eSpeak NG stops the synthesis
         if count > 0 and wav:
             self.chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0
@@ -61,14 +68,18 @@ def _engine() -> _Engine:
     return _Engine()
 
 
+@cache
 def engine_version() -> str:
-    """eSpeak NG's version, part of every generated file's cache key."""
+    """eSpeak NG's version, part of every generated file's cache key. Read once: a page finding its narration's
+    file name must not wait for the lock behind a synthesis running at low priority."""
     with _lock:
         return _engine().version
 
 
-def synthesize(text: str, voice: str, rate: int = DEFAULT_RATE) -> tuple[np.ndarray, int]:
-    """`text` spoken by `voice` (`vi`, `en`) as 16-bit mono samples, and their sample rate.
+def synthesize(text: str, voice: str, rate: int = DEFAULT_RATE,
+               cancel: threading.Event | None = None) -> tuple[np.ndarray, int]:
+    """`text` spoken by `voice` (`vi`, `en`) as 16-bit mono samples, and their sample rate. Setting `cancel`
+    stops it within one buffer (half a second of audio) with SpeechCancelled.
 
     The text should be normalised first (speech.spoken): long digit runs can hang eSpeak NG (#2442)."""
     encoded = text.encode("utf-8") + b"\0"
@@ -77,10 +88,12 @@ def synthesize(text: str, voice: str, rate: int = DEFAULT_RATE) -> tuple[np.ndar
         if engine.library.espeak_SetVoiceByName(voice.encode()) != 0:
             raise SpeechError(f"eSpeak NG has no voice '{voice}'")
         engine.library.espeak_SetParameter(_RATE, rate, 0)
-        engine.chunks = []
+        engine.chunks, engine.cancel = [], cancel
         status = engine.library.espeak_Synth(encoded, len(encoded), 0, 0, 0, _CHARS_UTF8 | _END_PAUSE,
                                              None, None)
-        chunks, engine.chunks = engine.chunks, []
+        chunks, engine.chunks, engine.cancel = engine.chunks, [], None
+    if cancel is not None and cancel.is_set():
+        raise SpeechCancelled("speech stopped: the app is shutting down")
     if status != 0:
         raise SpeechError(f"eSpeak NG failed to speak (status {status})")
     samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)

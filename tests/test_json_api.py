@@ -41,12 +41,25 @@ def test_geojson_is_a_feature_collection_of_mapped_sites(client):
     assert pothi["properties"]["name"] == "Chùa Pôthi Somrôn"
 
 
+def test_every_status_answered_before_a_route_runs_is_in_its_documentation(client):
+    """Issue 21: schemathesis found an undocumented 413. Every route that takes a body documents 413 (the app's
+    size limit, or its own smaller one), and the counts document 503 (a damaged visit store)."""
+    paths = client.get("/openapi.json").json()["paths"]
+    with_body = [operation for methods in paths.values() for operation in methods.values()
+                 if "requestBody" in operation]
+    assert with_body and all("413" in operation["responses"] for operation in with_body)
+    too_large = client.post("/api/late-scans", content=b" " * 40_000, headers={"Content-Type": "application/json"})
+    assert too_large.status_code == 413 and "body: more than" in too_large.json()["detail"]
+    assert "503" in paths["/api/stats"]["get"]["responses"] and "503" in paths["/api/stats/{slug}"]["get"]["responses"]
+
+
 def test_health_counts_sites_and_content_errors(content_dir, make_client):
-    assert make_client().get("/healthz").json() == {"status": "ok", "sites": 7, "content_errors": 0}
+    assert make_client().get("/healthz").json() == {"status": "ok", "sites": 7, "content_errors": 0,
+                                                     "narrations_pending": 0}
     edit_site(content_dir, "dinh-thoi-an", location={"lat": 999, "lon": 105.6})
     broken = make_client()
     # The site's error, and the Ô Môn journey's, whose first stop no longer loads.
-    assert broken.get("/healthz").json() == {"status": "ok", "sites": 6, "content_errors": 2}
+    assert broken.get("/healthz").json() == {"status": "ok", "sites": 6, "content_errors": 2, "narrations_pending": 0}
     assert broken.get("/api/sites/dinh-thoi-an").status_code == 404
     assert broken.get("/sites/chua-pothi-somron").status_code == 200
 

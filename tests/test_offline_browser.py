@@ -28,6 +28,15 @@ from bench._support import live_server
 from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, add_photo, adduser, axe_failures, edit_site, log_in
 
 JOURNEY = "/journeys/ve-nguon-o-mon"
+SAVED_SITE = "/sites/tham-sat-lang-thanh-duc-1947"
+# Run in every page before its scripts: `window.refreshed` resolves with the address of the first saved page the
+# service worker says it saved again (its `{refreshed}` message), or with a timeout note after 60 s.
+REFRESHED_JS = """window.refreshed = new Promise(function (resolve) {
+  navigator.serviceWorker.addEventListener("message", function (e) {
+    if (e.data.refreshed) resolve(e.data.refreshed);
+  });
+  setTimeout(function () { resolve("no page was saved again within 60 s"); }, 60000);
+});"""
 DESKTOP = {"width": 1366, "height": 900}
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 OFFLINE_SCRIPT_BUDGET = 15_000  # bytes gzipped, every script of the offline feature together
@@ -181,32 +190,41 @@ def _scans_on(stats: dict, day: str) -> int:
     return sum(entry["scans"] for entry in stats["days"] if entry["date"] == day)
 
 
+def _edit_while_offline(base_url: str, content_dir: Path, summary: str) -> None:
+    """Change the site's summary and wait until the server serves it (it reloads content every half second)."""
+    edit_site(content_dir, SAVED_SITE.rsplit("/", 1)[-1], summary=summary)
+    until(lambda: summary in fetch(base_url + SAVED_SITE)[0].decode())
+
+
 def test_a_content_edit_refreshes_the_saved_page_when_the_phone_is_online_again(browser, offline_server):
+    """As soon as the connection is back, the worker saves the changed page again and tells the open pages so:
+    the test waits for that message, through both ways the worker learns it: the `online` event of an open page,
+    and the first page that comes from the network after one it served offline."""
     base_url, content_dir = offline_server
     context = phone_context(browser)
+    context.add_init_script(REFRESHED_JS)
     page = context.new_page()
-    open_with_worker(page, base_url + "/sites/tham-sat-lang-thanh-duc-1947")
+    open_with_worker(page, base_url + SAVED_SITE)
     save(page, "Đã lưu 1/1 điểm · ")
     context.set_offline(True)
-    edit_site(content_dir, "tham-sat-lang-thanh-duc-1947", summary="Tóm tắt mới sau khi sửa nội dung.")
-    deadline = time.monotonic() + 20
-    while "Tóm tắt mới" not in fetch(f"{base_url}/sites/tham-sat-lang-thanh-duc-1947")[0].decode():  # the server reloads content
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    _edit_while_offline(base_url, content_dir, "Tóm tắt mới sau khi sửa nội dung.")
     page.goto(base_url + "/q/tham-sat-lang-thanh-duc-1947")
     assert "Tóm tắt mới" not in page.text_content("main")  # offline: the page as saved
-    context.set_offline(False)  # the `online` event: the worker saves the changed list again
-    page.wait_for_timeout(200)
-    page.goto(base_url + "/")
-    deadline = time.monotonic() + 20
-    while True:
-        context.set_offline(True)
-        page.goto(base_url + "/sites/tham-sat-lang-thanh-duc-1947")
-        if "Tóm tắt mới" in page.text_content("main"):
-            break
-        assert time.monotonic() < deadline, "the saved page was not refreshed"
-        context.set_offline(False)
-        page.wait_for_timeout(500)
+    context.set_offline(False)  # the page's `online` event
+    assert page.evaluate("window.refreshed") == SAVED_SITE
+    context.set_offline(True)
+    page.goto(base_url + "/q/tham-sat-lang-thanh-duc-1947")
+    assert "Tóm tắt mới" in page.text_content("main")
+
+    _edit_while_offline(base_url, content_dir, "Tóm tắt thứ ba, sửa khi điện thoại tắt.")
+    page.close()  # no page is open when the connection comes back: nobody sees an `online` event
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(base_url + "/")  # the first page from the network
+    assert page.evaluate("window.refreshed") == SAVED_SITE
+    context.set_offline(True)
+    page.goto(base_url + SAVED_SITE)
+    assert "Tóm tắt thứ ba" in page.text_content("main")
     context.close()
 
 

@@ -1,4 +1,4 @@
-"""`/healthz`: liveness, the number of sites served and of problems in content/."""
+"""`/healthz`: liveness, the number of sites served, of problems in content/ and of narrations to make."""
 
 from fastapi import APIRouter
 
@@ -11,8 +11,9 @@ router = APIRouter()
 
 @router.get("/healthz", response_model=HealthOut, response_model_exclude_none=True, tags=["health"])
 async def health(state: StateDep, registry: RegistryDep) -> HealthOut:
-    """Liveness, with the number of sites served and of problems found in content/; `degraded`, with the
-    reason, while pages are served but visits cannot be counted (a damaged visit store)."""
+    """Liveness, with the number of sites served, of problems found in content/ and of narrations still to be
+    made; `degraded`, with the reason, while pages are served but visits cannot be counted (a damaged visit
+    store)."""
     problem = state.visits.problem
     return HealthOut(status="degraded" if problem else "ok", reason=problem, sites=len(registry.all()),
-                     content_errors=len(state.catalog.errors))
+                     content_errors=len(state.catalog.errors), narrations_pending=state.narrations.pending())

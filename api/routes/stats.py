@@ -14,7 +14,7 @@ from api.journey_views import (
     JourneyStatsOut, OutingFiguresOut, StatsWithJourneysOut, journey_language, journey_path, journeys_with_counts,
 )
 from api.listing import PagerDep
-from api.responses import MOVED, NOT_FOUND
+from api.responses import MOVED, NOT_FOUND, STORE_DAMAGED
 from api.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut
 from api.sparkline import sparkline_svg
 from api.state import StateDep
@@ -55,7 +55,7 @@ def _ranked(visits: VisitStore, registry: Registry, sort: str) -> list[SiteCount
     return sorted(rows, key=SORT_KEYS[sort])  # stable: ties stay in name order
 
 
-@router.get("/api/stats", response_model=StatsWithJourneysOut, tags=["stats"])
+@router.get("/api/stats", response_model=StatsWithJourneysOut, tags=["stats"], responses=STORE_DAMAGED)
 def stats(state: StateDep, registry: RegistryDep, settings: SettingsDep) -> StatsWithJourneysOut:
     """All-time scans, views, unique visitors and last visit of every published site, most scanned first;
     then the same for every published journey."""
@@ -76,7 +76,8 @@ def stats(state: StateDep, registry: RegistryDep, settings: SettingsDep) -> Stat
     )
 
 
-@router.get("/api/stats/{slug}", response_model=SiteDailyStatsOut, responses={**NOT_FOUND, **MOVED}, tags=["stats"])
+@router.get("/api/stats/{slug}", response_model=SiteDailyStatsOut, responses={**NOT_FOUND, **MOVED, **STORE_DAMAGED},
+            tags=["stats"])
 def site_stats(
     state: StateDep, site: SiteDep,
     start: Annotated[date | None, Query(alias="from", description="First day (default: 29 days before `to`)")] = None,

@@ -5,9 +5,9 @@
 // nor /api (but the lists of what to save).
 "use strict";
 var FILES = "offline-files-v1", LISTS = "offline-lists-v1", SHELL = "offline-shell-v1";
-var OFFLINE_PAGE = "/offline", BATCH = 100, REFRESH_MS = 60000;
+var OFFLINE_PAGE = "/offline", BATCH = 100, REFRESH_MS = 60000, RETRIES = 5;
 var SAVED_KINDS = /^\/(sites|journeys|photos|audio|static|icons)\//;
-var lastRefresh = 0;
+var lastRefresh = 0, wasOffline = false;
 
 // The shell: the offline page, and this page script so that saved pages show their saved state offline
 // (a new version of offline.js needs a new SHELL name, which makes a new worker fetch it).
@@ -30,7 +30,7 @@ self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== location.origin || url.pathname.indexOf("/admin") === 0) return;
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(function () { return offline(event, url); }));
+    event.respondWith(fetch(request).catch(function () { wasOffline = true; return offline(event, url); }));
   } else if (SAVED_KINDS.test(url.pathname)) {
     event.respondWith(fetch(request).catch(function () {
       // a photo asked in another width (srcset) is answered with the saved 480 px one
@@ -42,7 +42,10 @@ self.addEventListener("fetch", function (event) {
 
 self.addEventListener("message", function (event) {
   var m = event.data || {}, port = event.ports[0];
-  var work = m.save ? save(m.save, !!m.audio) : m.remove ? forget(m.remove) : m.state ? record(m.state) : sync(m.force);
+  // a page loaded online after one this worker served offline: the connection is back, so refresh at once (its
+  // script asks once it runs, so it is among the pages told what was refreshed)
+  var work = m.save ? save(m.save, !!m.audio) : m.remove ? forget(m.remove) : m.state ? record(m.state)
+    : sync(m.force || wasOffline);
   event.waitUntil(work.then(function (r) { if (port) port.postMessage({ok: true, record: r || null}); },
                             function () { if (port) port.postMessage({ok: false}); }));
 });
@@ -147,19 +150,38 @@ function forget(listUrl) {
   });
 }
 
-// Online again: send the kept scans, and save again every list whose content version changed.
+// Online again: send the kept scans, and save again every list whose content version changed (then tell the
+// open pages: `{refreshed: page address}`). Forced when the connection is back, else once every REFRESH_MS.
+// The page's `online` event can come before the network answers this worker: a forced refresh that could not
+// reach the server tries again, RETRIES times, waiting 1, 2, 4... seconds.
 function sync(force) {
   return flush().catch(function () {}).then(function () {
     if (!force && Date.now() - lastRefresh < REFRESH_MS) return;
     lastRefresh = Date.now();
-    return caches.open(LISTS).then(function (c) { return c.keys(); }).then(function (keys) {
-      return Promise.all(keys.map(function (k) {
-        var listUrl = new URL(k.url).pathname;
-        return Promise.all([record(listUrl), getJSON(listUrl)]).then(function (both) {
-          if (both[0].version !== both[1].version) return save(listUrl, both[0].audio);
-        }).catch(function () {});
-      }));
+    wasOffline = false;
+    return refresh(force ? RETRIES : 0, 1000);
+  });
+}
+
+function refresh(retries, wait) {
+  return caches.open(LISTS).then(function (c) { return c.keys(); }).then(function (keys) {
+    return Promise.all(keys.map(function (k) {
+      var listUrl = new URL(k.url).pathname;
+      return Promise.all([record(listUrl), getJSON(listUrl)]).then(function (both) {
+        if (both[0].version !== both[1].version) return save(listUrl, both[0].audio).then(tellPages);
+      }).then(function () { return true; }, function () { return false; });
+    }));
+  }).then(function (reached) {
+    if (reached.indexOf(false) < 0 || retries <= 0) return;
+    return new Promise(function (resolve) { setTimeout(resolve, wait); }).then(function () {
+      return refresh(retries - 1, wait * 2);
     });
+  });
+}
+
+function tellPages(list) {
+  return self.clients.matchAll().then(function (pages) {
+    pages.forEach(function (page) { page.postMessage({refreshed: list.url, version: list.version}); });
   });
 }
 
