@@ -9,38 +9,19 @@ Run: .venv/bin/python bench/load.py [--start 1000 10000 40000]
 """
 
 import argparse
+import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from sites.catalog import PARSE_CACHE, Catalog, content_fingerprint
-from sites.loader import ParsedFiles, load_content
-
 REPO = Path(__file__).resolve().parent.parent
-TEMPLATE = REPO / "content" / "dinh-thoi-an"
+sys.path.insert(0, str(REPO))
 
-
-def make_synthetic_content(root: Path, count: int, vary: Callable[[int, str], str] | None = None) -> Path:
-    """`count` copies of a real site, each with its own slug, code and name; `vary(number, text)` may change
-    more of each copy's front matter."""
-    content = root / f"content-{count}"
-    index = (TEMPLATE / "index.md").read_text(encoding="utf-8")
-    english = (TEMPLATE / "index.en.md").read_text(encoding="utf-8")
-    for number in range(count):
-        slug = f"di-tich-{number:05d}"
-        folder = content / slug
-        folder.mkdir(parents=True)
-        text = (index.replace("slug: dinh-thoi-an", f"slug: {slug}")
-                .replace("code: thoian", f"code: dt{number:05d}")
-                .replace("name: Đình Thới An", f"name: Đình Thới An số {number}"))
-        if vary:
-            text = vary(number, text)
-        (folder / "index.md").write_text(text, encoding="utf-8")
-        (folder / "index.en.md").write_text(english, encoding="utf-8")
-    return content
+from sites.catalog import PARSE_CACHE, Catalog, content_fingerprint  # noqa: E402
+from sites.loader import ParsedFiles, load_content  # noqa: E402
+from tests.synthetic import make_synthetic_content  # noqa: E402
 
 
 def best_of(runs: int, action) -> float:

@@ -32,9 +32,9 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.load import make_synthetic_content  # noqa: E402
-from bench._support import PHONE_BROWSER  # noqa: E402
-from bench._support import start_server  # noqa: E402
+from tests.synthetic import make_synthetic_content  # noqa: E402
+from tests.live import PHONE_BROWSER  # noqa: E402
+from tests.live import start_server  # noqa: E402
 
 SITES, PHONES = 200, 1000
 # What a phone's browser sends with every request.

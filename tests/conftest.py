@@ -1,4 +1,6 @@
-"""Fixtures: apps built by the factory on a temporary copy of content/ and a temporary data folder."""
+"""Fixtures: apps built by the factory on a temporary copy of tests/content/ and a temporary data folder; and the
+markers of tests that need more than Python (see README, Test): `browser` for Chromium, `postgres` for a
+PostgreSQL cluster, `live` for a real `diachido serve`, `slow` for more than about ten seconds."""
 
 import os
 import shutil
@@ -11,18 +13,39 @@ from playwright.sync_api import Browser, sync_playwright
 
 from api import create_app
 from api.settings import Settings
-from bench._support import live_server
 from sites.accounts import UserStore
 from sites.stores import user_store
-from tests.support import BASE_URL, BUNDLED_CONTENT, CHROMIUM_ARGS, STAFF, STAFF_PASSWORD, login
-from bench._postgres import Cluster, binaries, postgres_cluster
+from tests import live
+from tests.postgres import Cluster, binaries, postgres_cluster
+from tests.support import BASE_URL, CHROMIUM_ARGS, STAFF, STAFF_PASSWORD, TEST_CONTENT, login
+
+# A test that uses one of these fixtures gets the marker, before the run: `-m "not browser"` deselects it.
+MARKER_OF_FIXTURE = {"browser": "browser", "postgres": "postgres", "server": "live"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the fixtures it uses, and the PostgreSQL run of a test on both back ends (tests that
+    start a server themselves are marked `live` in their module)."""
+    for item in items:
+        for fixture in set(getattr(item, "fixturenames", ())) & MARKER_OF_FIXTURE.keys():
+            item.add_marker(MARKER_OF_FIXTURE[fixture])
+        callspec = getattr(item, "callspec", None)
+        if callspec and callspec.params.get("backend") == "postgresql":
+            item.add_marker("postgres")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before the test's fixtures start: tests/live.py refuses to start a server for a test not marked `live`,
+    so a forgotten marker fails at once instead of slowing the quick run."""
+    live.marked_live = item.get_closest_marker("live") is not None
 
 
 @pytest.fixture
 def content_dir(tmp_path: Path) -> Path:
-    """A private copy of the bundled content, safe to break."""
+    """A private copy of the tests' content (tests/content/), safe to break."""
     target = tmp_path / "content"
-    shutil.copytree(BUNDLED_CONTENT, target)
+    shutil.copytree(TEST_CONTENT, target)
     return target
 
 
@@ -45,7 +68,7 @@ def postgres() -> Iterator[Cluster]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request) -> str | None:
     """The store back end under test, as DIACHIDO_DATABASE_URL: None for SQLite in the data folder, or a new,
-    empty PostgreSQL database. Tests that take it run once on each."""
+    empty PostgreSQL database. Tests that take it run once on each (the PostgreSQL run is marked `postgres`)."""
     return request.getfixturevalue("postgres").database() if request.param == "postgresql" else None
 
 
@@ -81,10 +104,11 @@ def client(make_client) -> TestClient:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    """The base URL of a real `diachido serve` on a copy of the bundled content, one per test module."""
+    """The base URL of a real `diachido serve` on a copy of the tests' content, one per test module."""
     root = tmp_path_factory.mktemp("live")
-    shutil.copytree(BUNDLED_CONTENT, root / "content")
-    with live_server(root / "content", root / "data", narrate_ahead="false") as base_url:  # made when asked: lighter
+    shutil.copytree(TEST_CONTENT, root / "content")
+    # Narration is made when asked (narrate_ahead off): a lighter server.
+    with live.live_server(root / "content", root / "data", narrate_ahead="false") as base_url:
         yield base_url
 
 

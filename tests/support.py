@@ -25,9 +25,9 @@ from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from bench._support import CHROMIUM_ARGS, CONSOLE_SCRIPT, PHONE_BROWSER  # noqa: F401 (shared with bench/: the tests' names too)
 from speech.audio import encode_mp3
 from speech.espeak import synthesize
+from tests.live import CHROMIUM_ARGS, CONSOLE_SCRIPT, PHONE_BROWSER  # noqa: F401 (the tests' names too)
 
 
 class FormFields(HTMLParser):
@@ -71,7 +71,13 @@ AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a
 REPO = Path(__file__).resolve().parent.parent
 
 
-BUNDLED_CONTENT = REPO / "content"
+# The sites every test starts from: a committed copy of content/ as shipped, so that editing content/ in a
+# checkout (by hand or in the admin) never changes what the tests see. tests/test_fixture_content.py checks it.
+TEST_CONTENT = Path(__file__).resolve().parent / "content"
+
+
+# content/ as shipped and as staff change it: only for checks that hold whatever sites it has (no counts).
+SHIPPED_CONTENT = REPO / "content"
 
 
 BASE_URL = "http://testserver.example"

@@ -11,7 +11,7 @@ from api.cli import main
 from sites.accounts import AccountError, User, UserStore, session_secret
 from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
 from sites.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
-from bench._support import CONSOLE_SCRIPT
+from tests.live import CONSOLE_SCRIPT
 
 PASSWORD = "mat-khau-dai-du"
 

@@ -27,8 +27,8 @@ from api.settings import Settings
 from api.state import app_state
 from sites.accounts import UserStore
 from sites.throttle import LoginThrottle, SQLiteThrottleStore
+from tests.live import start_server
 from tests.support import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
-from bench._support import start_server
 
 PATH_VALUES = {"slug": "dinh-thoi-an", "name": "x-480.jpg"}
 
@@ -278,6 +278,7 @@ def test_a_login_takes_as_long_for_an_unknown_name(staff_client, make_client):
 
 # Real servers in subprocesses: parallel requests, and the server process's peak memory.
 
+@pytest.mark.live
 def test_parallel_guesses_from_one_address_are_counted_before_they_are_checked(tmp_path, content_dir, data_dir):
     UserStore(data_dir).add("lan", STAFF_PASSWORD, "editor", "Cần Thơ")
     base_url, process = start_server(tmp_path, content_dir=str(content_dir), data_dir=str(data_dir))
@@ -288,6 +289,7 @@ def test_parallel_guesses_from_one_address_are_counted_before_they_are_checked(t
     assert statuses.count(401) <= 5 and statuses.count(401) + statuses.count(429) == 40, statuses
 
 
+@pytest.mark.live
 def test_a_forwarded_address_from_an_untrusted_client_is_not_believed(tmp_path, content_dir, data_dir):
     base_url, process = start_server(tmp_path, content_dir=str(content_dir), data_dir=str(data_dir))
     try:  # 20 names from "20 addresses", in batches the server checks without refusing any as busy
@@ -299,6 +301,7 @@ def test_a_forwarded_address_from_an_untrusted_client_is_not_believed(tmp_path, 
     assert statuses == [401] * 20 + [429], f"all came from this one address, whatever the header says: {statuses}"
 
 
+@pytest.mark.live
 def test_forty_parallel_logins_with_random_names_stay_within_bounded_memory(tmp_path, content_dir, data_dir):
     base_url, process = start_server(tmp_path, content_dir=str(content_dir), data_dir=str(data_dir))
     try:

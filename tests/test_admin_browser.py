@@ -9,8 +9,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.support import BUNDLED_CONTENT, PHONE, adduser, axe_failures, log_in, photo_bytes, snapshot
-from bench._support import live_server
+from tests.live import live_server
+from tests.support import PHONE, TEST_CONTENT, adduser, axe_failures, log_in, photo_bytes, snapshot
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 LAPTOP = {"width": 1280, "height": 900}
 
@@ -18,7 +20,7 @@ LAPTOP = {"width": 1280, "height": 900}
 @pytest.fixture(scope="module")
 def admin_server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("admin")
-    shutil.copytree(BUNDLED_CONTENT, root / "content")
+    shutil.copytree(TEST_CONTENT, root / "content")
     adduser(root / "data", "lan", "--role", "editor", "--province", "Cần Thơ")
     adduser(root / "data", "minh", "--role", "editor", "--province", "Khánh Hòa")
     # Tiles from the server itself (they 404): the test never reaches another host.

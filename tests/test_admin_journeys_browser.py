@@ -2,14 +2,18 @@
 
 import shutil
 
-from bench._support import live_server
+import pytest
+
 from sites.accounts import UserStore
-from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, STAFF, STAFF_PASSWORD, axe_failures, \
+from tests.live import live_server
+from tests.support import PHONE, PHONE_BROWSER, STAFF, STAFF_PASSWORD, TEST_CONTENT, axe_failures, \
     horizontal_overflow, read_front_matter
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 
 def test_an_editor_creates_a_journey_on_a_phone_reordering_stops_with_the_buttons(browser, tmp_path):
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     UserStore(tmp_path / "data").add("lan", STAFF_PASSWORD, *STAFF["lan"])
     with live_server(tmp_path / "content", tmp_path / "data") as base_url:
         # The journey form loads no script: its row buttons are plain submit buttons.

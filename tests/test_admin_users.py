@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from bench._support import live_server
 from sites.accounts import User, UserStore
-from tests.support import BUNDLED_CONTENT, PHONE, STAFF, STAFF_PASSWORD, PageParser, axe_failures, csrf_of, \
+from tests.live import live_server
+from tests.support import PHONE, STAFF, STAFF_PASSWORD, TEST_CONTENT, PageParser, axe_failures, csrf_of, \
     horizontal_overflow, login, post_form
 
 NEW_PASSWORD = "mat-khau-moi-dai"
@@ -117,9 +117,10 @@ def test_cli_passwd_and_deluser_end_web_sessions_in_the_deployments_store(staff_
     assert not signed_in(minh)
 
 
+@pytest.mark.live
 def test_in_chromium_an_admin_removes_an_editor_whose_open_page_stops_working(browser, tmp_path):
     """At 360 px: the accounts page passes axe, and removing lan signs lan's own browser out at once."""
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     store = UserStore(tmp_path / "data")
     for name in ("hoa", "lan"):
         store.add(name, STAFF_PASSWORD, *STAFF[name])

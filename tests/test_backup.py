@@ -11,14 +11,18 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from bench._support import CONSOLE_SCRIPT, server_process, start_server
+import pytest
+
 from sites.accounts import User
 from sites.catalog import PARSE_CACHE
 from sites.fields import parse_fields, site_fields
 from sites.loader import load_content
 from sites.stores import user_store
 from sites.writer import ContentWriter, site_version
-from tests.support import BUNDLED_CONTENT, STAFF, STAFF_PASSWORD, phone, snapshot
+from tests.live import CONSOLE_SCRIPT, server_process, start_server
+from tests.support import STAFF, STAFF_PASSWORD, TEST_CONTENT, phone, snapshot
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 
 def diachido(*args: str, **settings: str | None) -> subprocess.CompletedProcess:
@@ -52,7 +56,7 @@ def scan_until(base_url: str, stop: threading.Event, answered: list[int], first:
 def deployment(root: Path, database_url: str | None) -> dict[str, str]:
     """A content copy with one admin edit (so history/ has a file), one account, and its settings."""
     content, data = root / "content", root / "data"
-    shutil.copytree(BUNDLED_CONTENT, content)
+    shutil.copytree(TEST_CONTENT, content)
     user_store(data, database_url).add("hoa", STAFF_PASSWORD, *STAFF["hoa"])  # users.json, or PostgreSQL
     site = load_content(content).registry.get("dinh-thoi-an")
     ContentWriter(content, data).save(parse_fields({**site_fields(site), "name": "Đình Thới An (sửa)"}),

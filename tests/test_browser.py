@@ -6,10 +6,10 @@ Outside CI the tests skip when Chromium is not installed; in CI (CI=true) a miss
 
 import pytest
 
-from tests.support import BUNDLED_CONTENT, PHONE_BROWSER
+from tests.support import PHONE_BROWSER, TEST_CONTENT
 from tests.support import PHONE, axe_failures, horizontal_overflow
 
-SLUGS = sorted(path.parent.name for path in BUNDLED_CONTENT.glob("*/index.md"))  # site folders, not journeys/
+SLUGS = sorted(path.parent.name for path in TEST_CONTENT.glob("*/index.md"))  # site folders, not journeys/
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

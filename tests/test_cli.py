@@ -8,20 +8,26 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from api.cli import main
-from tests.support import BUNDLED_CONTENT, edit_site, read_front_matter, write_front_matter
+from tests.support import SHIPPED_CONTENT, TEST_CONTENT, edit_site, read_front_matter, write_front_matter
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "diachido"
 
 
 def test_check_passes_on_the_bundled_content():
     """The real console script, as staff run it."""
-    result = subprocess.run([CONSOLE_SCRIPT, "check", BUNDLED_CONTENT], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([CONSOLE_SCRIPT, "check", TEST_CONTENT], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "✓ 7 di tích hợp lệ / 7 sites valid" in result.stdout
 
 
+def test_check_passes_on_the_shipped_content_folder():
+    """content/ as shipped (and as staff change it) is valid; no count, since staff add sites there."""
+    result = subprocess.run([CONSOLE_SCRIPT, "check", SHIPPED_CONTENT], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "sites valid" in result.stdout, result.stderr
+
+
 def test_check_reads_the_content_dir_setting(monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 0 and "7 sites valid" in result.output
 
@@ -53,7 +59,7 @@ def test_check_on_a_missing_folder_is_a_message_not_a_traceback(tmp_path):
 
 
 def test_bad_setting_is_named(monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     monkeypatch.setenv("DIACHIDO_BASE_URL", "diachido.vn")
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
@@ -61,7 +67,7 @@ def test_bad_setting_is_named(monkeypatch):
 
 
 def test_misspelled_setting_is_named(monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTNET_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTNET_DIR", str(TEST_CONTENT))
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
     assert "DIACHIDO_CONTNET_DIR is not a setting; did you mean DIACHIDO_CONTENT_DIR?" in result.output

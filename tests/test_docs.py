@@ -91,6 +91,16 @@ def test_every_docs_page_is_linked_from_the_readme_or_the_docs_index():
     assert [page.name for page in sorted(DOCS_DIR.glob("*.md")) if page.resolve() not in linked] == []
 
 
+def test_every_screenshot_is_shown_on_a_docs_page():
+    """A file in docs/screenshots/ that no page links is dead weight in every clone (tests that write
+    screenshots there with DOC_SCREENSHOTS=1 write only linked ones)."""
+    linked = {(page.parent / unquote(target.split("#")[0])).resolve() for page in PAGES
+              for target in relative_links(page)}
+    shots = sorted((DOCS_DIR / "screenshots").iterdir())
+    assert len(shots) > 0
+    assert [shot.name for shot in shots if shot.resolve() not in linked] == []
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(REPO)))
 def test_every_relative_link_resolves(page: Path):
     broken = []

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, kill_mid_burst, phone, stored_total
-from bench._support import live_server, server_process, start_server
+from tests.live import live_server, server_process, start_server
+from tests.support import PHONE_BROWSER, TEST_CONTENT, kill_mid_burst, phone, stored_total
 
 CLIENTS = 8
 
@@ -37,8 +37,9 @@ def scan_until_refused(base_url: str, answered: list[int], stop: threading.Event
             answered.append(1)
 
 
+@pytest.mark.live
 def test_sigkill_during_a_burst_loses_no_answered_scan(backend, tmp_path):
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     # All from 127.0.0.1: the ceiling per address is lifted, as if they came from many addresses.
     settings = {"content_dir": str(tmp_path / "content"), "data_dir": str(tmp_path / "data"),
                 "counted_per_address": "1000000", **({"database_url": backend} if backend else {})}
@@ -137,9 +138,10 @@ def test_a_new_empty_store_is_created_but_a_missing_one_that_existed_is_reported
     assert not (data_dir / "visits.sqlite3").exists()
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("kind", ["truncated", "garbage"])
 def test_a_real_server_starts_on_a_damaged_store(tmp_path, kind):
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     with live_server(tmp_path / "content", tmp_path / "data") as base_url:
         for number in range(20):
             assert fetch(base_url, "/q/thoian", phone(number)).status_code == 200
@@ -149,9 +151,10 @@ def test_a_real_server_starts_on_a_damaged_store(tmp_path, kind):
         assert_degraded_but_serving(lambda path: fetch(base_url, path, PHONE_BROWSER), store, damaged)
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("kind", ["truncated", "zero", "garbage"])
 def test_damage_while_the_server_runs_is_detected_at_the_next_scan(tmp_path, kind):
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     with live_server(tmp_path / "content", tmp_path / "data") as base_url:
         for number in range(20):
             fetch(base_url, "/q/thoian", phone(number))

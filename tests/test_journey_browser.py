@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bench._support import live_server
-from tests.support import BUNDLED_CONTENT, PHONE, axe_failures, edit_site, horizontal_overflow
+from tests.live import live_server
+from tests.support import PHONE, TEST_CONTENT, axe_failures, edit_site, horizontal_overflow
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 PLACES = {
     "dinh-thoi-an": (10.1400, 105.6200),
@@ -26,7 +28,7 @@ ROUTE_JS = """() => ({
 def journey_server(tmp_path_factory) -> Iterator[str]:
     """A live server whose Ô Môn journey has four placed stops (three pinned here, Pôthi Somrôn already)."""
     root = tmp_path_factory.mktemp("journey-live")
-    shutil.copytree(BUNDLED_CONTENT, root / "content")
+    shutil.copytree(TEST_CONTENT, root / "content")
     for slug, (lat, lon) in PLACES.items():
         edit_site(root / "content", slug, location={"lat": lat, "lon": lon, "precision": "approximate"})
     with live_server(root / "content", root / "data") as base_url:

@@ -14,7 +14,7 @@ from sites.journey_geojson import journey_geojson
 from sites.journey_loader import load_all
 from sites.journey_models import TravelMode
 from sites.registry import distance_km
-from tests.support import BUNDLED_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
+from tests.support import TEST_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
 
 OMON = ["dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron", "chua-cam-thien-dai-de"]
 
@@ -41,7 +41,7 @@ def errors_of(content_dir: Path) -> list[str]:
 
 
 def test_bundled_journeys_load_with_their_stops_in_order():
-    content = load_all(BUNDLED_CONTENT)
+    content = load_all(TEST_CONTENT)
     assert content.errors == []
     omon = content.journeys.resolve("OMON")
     assert [stop.site.slug for stop in omon.stops] == OMON
@@ -55,7 +55,7 @@ def test_bundled_journeys_load_with_their_stops_in_order():
 
 def test_bundled_journeys_print_no_false_distance():
     """Four Ô Môn sites sit on the district centre and Thạnh Đức has no coordinates: every leg is unknown."""
-    content = load_all(BUNDLED_CONTENT)
+    content = load_all(TEST_CONTENT)
     for journey in content.journeys.all():
         plan = journey_itinerary(journey)
         assert all(not leg.known for leg in plan.itinerary.legs)
@@ -204,7 +204,7 @@ def test_the_geojson_route_has_the_known_stops_in_order_as_lon_lat(content_dir):
 
 
 def test_the_bundled_geojson_has_no_line_through_unknown_places():
-    journey = load_all(BUNDLED_CONTENT).journeys.get("ve-nguon-o-mon")
+    journey = load_all(TEST_CONTENT).journeys.get("ve-nguon-o-mon")
     features = journey_geojson(journey, "en")["features"]
     assert all(feature["geometry"] is None or feature["geometry"]["type"] == "Point" for feature in features)
     assert [feature["properties"]["number"] for feature in features if feature["geometry"]] == [4]

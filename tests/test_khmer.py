@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 
 from api.cli import main
 from qr.posters import Branding, PosterFormat, PosterText, poster
-from tests.support import BASE_URL, BUNDLED_CONTENT, PHONE_BROWSER
+from tests.support import BASE_URL, PHONE_BROWSER, TEST_CONTENT
 
 KHMER_NAME = unicodedata.normalize("NFC", "វត្តពោធិសំរោង")
 DOTTED_CIRCLE = "\u25cc"  # what a shaper draws for a mark it could not attach: a broken Khmer cluster
@@ -25,7 +25,7 @@ REVIEW_VI = "Bản dịch này đang chờ người bản ngữ duyệt lại."
 
 @pytest.fixture
 def bundled(make_client):
-    return make_client(content_dir=BUNDLED_CONTENT)
+    return make_client(content_dir=TEST_CONTENT)
 
 
 def page_text(data: bytes) -> str:
@@ -84,7 +84,7 @@ def test_a_site_without_khmer_prints_in_vietnamese_and_a_bad_lang_is_a_422(bundl
 
 
 def test_cli_prints_khmer_posters_and_names_a_bad_language(tmp_path, monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     out = tmp_path / "km.pdf"
     result = CliRunner().invoke(main, ["posters", "--lang", "km", "--out", str(out), "pothi"])
     assert result.exit_code == 0, result.output

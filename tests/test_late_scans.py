@@ -13,11 +13,12 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
-from bench._support import server_process, start_server
+import pytest
 from fastapi.testclient import TestClient
 
 from sites.visits import VIETNAM_TIME, vietnam_day
-from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, edit_site, kill_mid_burst, stored_total
+from tests.live import server_process, start_server
+from tests.support import PHONE_BROWSER, TEST_CONTENT, edit_site, kill_mid_burst, stored_total
 
 DEVICE = "phone-0123456789abcdef"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -289,8 +290,9 @@ def send_until_refused(base_url: str, counted: list[str], stop: threading.Event,
             counted += [result["id"] for result in json.loads(answer)["results"] if result["status"] == "counted"]
 
 
+@pytest.mark.live
 def test_sigkill_loses_no_acknowledged_late_scan(backend, tmp_path):
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     settings = {"content_dir": str(tmp_path / "content"), "data_dir": str(tmp_path / "data"),
                 "late_scans_per_day": "1000000", "late_scans_per_site": "1000000", "narrate_ahead": "false",
                 **({"database_url": backend} if backend else {})}

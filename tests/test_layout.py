@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support import BASE_URL, REPO, visit
+from tests.support import BASE_URL, REPO, TEST_CONTENT, visit
 
 API = REPO / "api"
 ROUTES = API / "routes"
@@ -51,7 +51,7 @@ def test_templates_link_to_sites_with_the_helper():
 
 def test_check_loads_no_web_framework_nor_pdf_or_map_library():
     script = ("import sys; from click.testing import CliRunner; from api.cli import main; "
-              f"result = CliRunner().invoke(main, ['check', {str(REPO / 'content')!r}]); "
+              f"result = CliRunner().invoke(main, ['check', {str(TEST_CONTENT)!r}]); "
               "assert result.exit_code == 0, result.output; "
               "print(sorted({m.split('.')[0] for m in sys.modules} & {'fastapi', 'starlette', 'folium', 'fpdf', 'uvicorn'}))")
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)

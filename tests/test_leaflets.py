@@ -13,12 +13,12 @@ from api.print_texts import journey_leaflet, journey_scan_url, leaflet_text
 from api.settings import Settings
 from qr.leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from sites.journey_loader import load_all
-from tests.support import BASE_URL, BUNDLED_CONTENT, edit_site, fonts, one_line, page_image, page_text
+from tests.support import BASE_URL, TEST_CONTENT, edit_site, fonts, one_line, page_image, page_text
 
 HARD_NAMES = ["Đình Thới An", "Chùa Pôthi Somrôn", "Miếu Bà Chúa Xứ ẩ ặ ỗ ữ ỹ", "Đền thờ Liệt sĩ Ấp Rạch Ông Đụng"]
 
 
-def settings(content_dir: Path = BUNDLED_CONTENT) -> Settings:
+def settings(content_dir: Path = TEST_CONTENT) -> Settings:
     return Settings(content_dir=content_dir, data_dir=content_dir.parent / "data", base_url=BASE_URL)
 
 
@@ -52,7 +52,7 @@ def synthetic(count: int) -> LeafletText:
 @pytest.mark.parametrize("fmt", list(LeafletFormat))
 @pytest.mark.parametrize("slug", ["ve-nguon-o-mon", "dia-chi-do-ninh-thuan"])
 def test_every_code_on_a_bundled_leaflet_decodes_and_every_stop_is_named(slug, fmt):
-    journey = load_all(BUNDLED_CONTENT).journeys.get(slug)
+    journey = load_all(TEST_CONTENT).journeys.get(slug)
     data = journey_leaflet(journey, settings(), fmt)
     expected = [f"{BASE_URL}/j/{journey.code}"] + [f"{BASE_URL}/q/{stop.site.code}" for stop in journey.stops]
     assert sorted(codes_in(data)) == sorted(expected)
@@ -85,7 +85,7 @@ def test_the_leaflet_uses_a_known_distance_and_the_english_texts(tmp_path, conte
 
 
 def test_cli_writes_a_journeys_leaflet_and_names_an_unknown_one(tmp_path, monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     monkeypatch.setenv("DIACHIDO_BASE_URL", BASE_URL)
     out = tmp_path / "omon.pdf"
     result = CliRunner().invoke(main, ["posters", "--journey", "OMON", "--format", "a5", "--out", str(out)])

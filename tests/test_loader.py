@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from sites.loader import ContentFolderMissing, load_content
-from tests.support import BUNDLED_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
+from tests.support import TEST_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
 
 SEED_SLUGS = {
     "dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron",
@@ -21,7 +21,7 @@ def errors_of(content_dir: Path) -> list[str]:
 
 
 def test_bundled_content_is_valid_and_complete():
-    result = load_content(BUNDLED_CONTENT)
+    result = load_content(TEST_CONTENT)
     assert result.errors == []
     sites = {site.slug: site for site in result.registry.all()}
     assert set(sites) == SEED_SLUGS
@@ -53,7 +53,7 @@ def test_lookups_by_slug_code_any_case_and_alias(content_dir):
 
 
 def test_search_ignores_case_and_diacritics():
-    registry = load_content(BUNDLED_CONTENT).registry
+    registry = load_content(TEST_CONTENT).registry
     for query in ("thoi an", "THỚI AN", "Thới An", "dinh thoi"):
         assert registry.search(query)[0].slug == "dinh-thoi-an", query
     assert [site.slug for site in registry.search("pothi")] == ["chua-pothi-somron"]

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bench._support import live_server
-from bench.load import make_synthetic_content
 from map.build import MIN_ZOOM, UNCLUSTERED_ZOOM
 from map.scale import VISIT_STEPS
+from tests.live import live_server
+from tests.synthetic import make_synthetic_content
 from tests.support import MAPPED, PHONE, UNMAPPED, axe_failures, horizontal_overflow, phone
 
 TILE_HOST = "tile.openstreetmap.org"
@@ -263,6 +263,7 @@ def many_sites(tmp_path_factory) -> Iterator[str]:
         yield base_url
 
 
+@pytest.mark.live
 def test_many_markers_load_in_chunks_and_all_end_up_in_the_cluster(browser, many_sites):
     """On a slow phone (CPU 20x slower) the page answers while markers are still being added, with part of them
     in the cluster; at the end every site is there and the map says so (data-sites)."""

@@ -18,7 +18,6 @@ import soundfile
 from click.testing import CliRunner
 
 from api.cli import main
-from bench._support import CONSOLE_SCRIPT
 from sites.files import exclusive_lock
 from sites.frontmatter import ParsedFiles
 from sites.loader import load_content, load_site
@@ -27,7 +26,8 @@ from speech.audio import (MAX_RECORDING_BYTES, RecordingCorrupt, RecordingNotAud
                           RecordingTooLong, audio_seconds, reencode_recording)
 from speech.espeak import synthesize
 from speech.spoken import plain_text, speakable_english, speakable_vietnamese
-from tests.support import BUNDLED_CONTENT, silent_mp3, speech_mp3
+from tests.live import CONSOLE_SCRIPT
+from tests.support import TEST_CONTENT, silent_mp3, speech_mp3
 
 # Effective speaking rates, pauses included: Vietnamese words are syllables (about 230 a minute at
 # eSpeak NG's 160), English words are longer (about 120 a minute). Outside this range the audio is cut
@@ -82,7 +82,7 @@ def test_headings_are_read_as_sentences_and_markup_is_not_read():
 
 
 def test_no_digit_reaches_the_vietnamese_voice():
-    for site in load_content(BUNDLED_CONTENT).registry.all(include_drafts=True):
+    for site in load_content(TEST_CONTENT).registry.all(include_drafts=True):
         assert not re.search(r"\d", spoken_text(site, "vi")), site.slug
 
 
@@ -95,13 +95,13 @@ def test_a_long_number_is_spoken_digit_by_digit():
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> tuple[NarrationLibrary, list]:
     library = NarrationLibrary(tmp_path_factory.mktemp("data"))
-    sites = load_content(BUNDLED_CONTENT).registry.all(include_drafts=True)
+    sites = load_content(TEST_CONTENT).registry.all(include_drafts=True)
     return library, [(site, lang, library.generate(site, lang)) for site in sites for lang in ("vi", "en")]
 
 
 def test_every_bundled_site_has_narration_in_vietnamese_and_english_that_decodes(generated):
     library, narrations = generated
-    assert len(narrations) == 2 * len(load_content(BUNDLED_CONTENT).registry.all(include_drafts=True))
+    assert len(narrations) == 2 * len(load_content(TEST_CONTENT).registry.all(include_drafts=True))
     for site, lang, audio in narrations:
         assert lang in library.languages(site)
         decoded, rate = soundfile.read(audio.path, dtype="int16")
@@ -254,7 +254,7 @@ def test_generation_leaves_the_event_loop_responsive(content_dir, tmp_path):
 
 
 def test_narrate_command_generates_each_language_once(tmp_path, monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     result = CliRunner().invoke(main, ["narrate", "thoian", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert re.search(r"dinh-thoi-an vi: \d+\.\d min, \d+ KB", result.output)
@@ -273,7 +273,7 @@ def test_processes_sharing_a_data_folder_make_a_narration_one_at_a_time(tmp_path
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIACHIDO_")}
     with exclusive_lock(lock):
         other = subprocess.Popen([CONSOLE_SCRIPT, "narrate", "thoian", "--data-dir", tmp_path],
-                                 env=env | {"DIACHIDO_CONTENT_DIR": str(BUNDLED_CONTENT)}, stdout=subprocess.PIPE,
+                                 env=env | {"DIACHIDO_CONTENT_DIR": str(TEST_CONTENT)}, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
         while not _waits_on(lock) and other.poll() is None:
             time.sleep(0.05)

@@ -4,12 +4,15 @@ queue of 64 jobs refused the rest and never asked again: with 150 sites, 27 neve
 import re
 import time
 
+import pytest
+
 from sites.narration import QUEUE_LIMIT
 from tests.support import add_site, phone
 
 SITES = 200
 
 
+@pytest.mark.slow
 def test_every_one_of_200_sites_gets_its_narration_and_healthz_counts_down(make_client, tmp_path):
     """Short texts (a sentence each): the synthesis is real, 200 of them take seconds, not minutes."""
     content = tmp_path / "many"

@@ -24,8 +24,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from api.templating import STATIC_DIR
-from bench._support import live_server
-from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, add_photo, adduser, axe_failures, edit_site, log_in
+from tests.live import live_server
+from tests.support import PHONE, PHONE_BROWSER, TEST_CONTENT, add_photo, adduser, axe_failures, edit_site, log_in
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 JOURNEY = "/journeys/ve-nguon-o-mon"
 SAVED_SITE = "/sites/tham-sat-lang-thanh-duc-1947"
@@ -76,7 +78,7 @@ CACHED_URLS_JS = """async () => {
 def offline_server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     """A live server that reloads its content every half second, with a staff account; yields (URL, content)."""
     root = tmp_path_factory.mktemp("offline-live")
-    shutil.copytree(BUNDLED_CONTENT, root / "content")
+    shutil.copytree(TEST_CONTENT, root / "content")
     adduser(root / "data", "hoa", "--role", "admin")
     add_photo(root / "content", "dinh-thoi-an")
     with live_server(root / "content", root / "data", reload_interval="0.5", narrate_ahead="false") as base_url:

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, settings
 
 from api import create_app
 from api.settings import Settings
-from tests.support import BASE_URL, BUNDLED_CONTENT
+from tests.support import BASE_URL, TEST_CONTENT
 
 # Built at collection time because schemathesis' lazy `from_fixture` does not work with pytest 9.2
 # (it reads the removed `Function._nodeid`); the folder is removed when the module's tests end.
 _ROOT = Path(tempfile.mkdtemp(prefix="diachido-schemathesis-"))
-shutil.copytree(BUNDLED_CONTENT, _ROOT / "content")
+shutil.copytree(TEST_CONTENT, _ROOT / "content")
 _SETTINGS = Settings(content_dir=_ROOT / "content", data_dir=_ROOT / "data", base_url=BASE_URL, reload_interval=0)
 _APP = create_app(_SETTINGS)
 schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)

@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 import zxingcpp
 
-from bench._support import live_server
 from sites.journey_loader import load_all
-from tests.support import BUNDLED_CONTENT, PHONE, adduser, horizontal_overflow, log_in, page_image, phone
+from tests.live import live_server
+from tests.support import PHONE, TEST_CONTENT, adduser, horizontal_overflow, log_in, page_image, phone
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 JOURNEY = "ve-nguon-o-mon"
 DESKTOP = {"width": 1366, "height": 900}
@@ -32,7 +34,7 @@ DOCS_SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
 @pytest.fixture(scope="module")
 def class_server(tmp_path_factory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("outing")
-    shutil.copytree(BUNDLED_CONTENT, root / "content")
+    shutil.copytree(TEST_CONTENT, root / "content")
     adduser(root / "data", "lan", "--role", "editor", "--province", "Cần Thơ")
     with live_server(root / "content", root / "data", tile_url="/tiles/{z}/{x}/{y}.png") as base_url:
         yield base_url
@@ -83,7 +85,7 @@ def download_certificate(page) -> bytes:
 
 def test_a_class_of_three_on_the_o_mon_journey(browser, class_server, shots):
     base_url = class_server
-    journey = load_all(BUNDLED_CONTENT).journeys.get(JOURNEY)
+    journey = load_all(TEST_CONTENT).journeys.get(JOURNEY)
     stops = journey.stops
     total = sum(len(stop.site.quiz) for stop in stops)
     assert total >= len(stops)  # every bundled stop has a quiz

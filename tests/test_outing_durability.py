@@ -7,11 +7,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench._support import start_server
+import pytest
+
 from sites.outings import OUTINGS_FILE, SQLiteOutingStore
 from sites.outings_pg import PostgresOutingStore
 from sites.postgres import PostgresDatabase
-from tests.support import BUNDLED_CONTENT, kill_mid_burst, phone
+from tests.live import start_server
+from tests.support import TEST_CONTENT, kill_mid_burst, phone
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 STUDENTS = 60
 STOP_CODES = ["thoian", "phuluong", "linhson", "pothi", "camthien"]
@@ -40,7 +44,7 @@ def scan_stops(base_url: str, student: int, token: str, acknowledged: list, stop
 
 
 def test_sigkill_during_a_class_burst_loses_no_acknowledged_stamp(backend, tmp_path):
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     store = open_store(backend, data_dir)

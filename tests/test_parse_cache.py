@@ -10,11 +10,11 @@ import pytest
 
 import sites.loader
 import sites.site_cache
-from bench.load import make_synthetic_content
 from sites.catalog import PARSE_CACHE, Catalog
 from sites.journey_loader import load_all
 from sites.loader import load_content
 from sites.site_cache import MAGIC
+from tests.synthetic import make_synthetic_content
 
 
 def same_size_edit(index: Path, old: str, new: str) -> None:

@@ -5,15 +5,19 @@ a quiz answered by tapping, and the passport page at 360 px."""
 import shutil
 from datetime import UTC, datetime, timedelta
 
-from bench._support import live_server
+import pytest
+
 from sites.outings import OUTINGS_FILE, SQLiteOutingStore
-from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, edit_site, horizontal_overflow
+from tests.live import live_server
+from tests.support import PHONE, PHONE_BROWSER, TEST_CONTENT, edit_site, horizontal_overflow
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 PLAQUE = (10.1244, 105.6308)  # Đình Thới An, located exactly for this test
 
 
 def test_a_student_joins_stamps_where_the_plaque_is_and_answers_on_a_phone(browser, tmp_path):
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     edit_site(tmp_path / "content", "dinh-thoi-an", location={"lat": PLAQUE[0], "lon": PLAQUE[1], "precision": "exact"})
     (tmp_path / "data").mkdir()
     now = datetime.now(UTC)

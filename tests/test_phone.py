@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bench._support import live_server
-from tests.support import BUNDLED_CONTENT, PHONE, PHONE_BROWSER, adduser, horizontal_overflow, log_in
+from tests.live import live_server
+from tests.support import PHONE, PHONE_BROWSER, TEST_CONTENT, adduser, horizontal_overflow, log_in
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 DESKTOP = {"width": 1366, "height": 900}
-SLUGS = sorted(path.parent.name for path in BUNDLED_CONTENT.glob("*/index.md"))
+SLUGS = sorted(path.parent.name for path in TEST_CONTENT.glob("*/index.md"))
 
 PUBLIC = ["/", "/?q=dinh", "/?lang=en", "/stats", "/stats?lang=en&sort=name", "/map", "/map?lang=en",
           "/map?province=Cần Thơ", "/map/embed", "/api/docs", "/sites/khong-co", "/q/LINHSON",
@@ -55,7 +57,7 @@ SMALL_TARGETS = """() => {
 def site(tmp_path_factory) -> Iterator[str]:
     """A live server on the bundled content with one admin account (tiles from the server itself: they 404)."""
     root = tmp_path_factory.mktemp("phone")
-    shutil.copytree(BUNDLED_CONTENT, root / "content")
+    shutil.copytree(TEST_CONTENT, root / "content")
     adduser(root / "data", "hoa", "--role", "admin")
     with live_server(root / "content", root / "data", tile_url="/tiles/{z}/{x}/{y}.png") as base_url:
         yield base_url

@@ -19,7 +19,7 @@ from api.cli import main
 from api.settings import Settings
 from qr.codes import QUIET_ZONE_MODULES, module_count
 from qr.posters import LAYOUTS, Branding, PosterFormat, PosterText, poster, posters, qr_symbol_mm
-from tests.support import BASE_URL, BUNDLED_CONTENT, add_site
+from tests.support import BASE_URL, TEST_CONTENT, add_site
 from tests.support import DPI, fonts, one_line, page_image, page_text
 
 MM_PER_INCH = 25.4
@@ -309,7 +309,7 @@ def test_cli_prints_named_sites_in_the_given_order_drafts_too(content_dir, tmp_p
 
 
 def test_cli_names_unknown_sites_and_writes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     out = tmp_path / "posters.pdf"
     out.write_bytes(b"the previous file")
     result = CliRunner().invoke(main, ["posters", "--out", str(out), "thoian", "khong-co"])
@@ -405,7 +405,7 @@ def test_bleed_route_and_cli(client, tmp_path, monkeypatch):
     assert plain.headers["etag"] != response.headers["etag"]
     text = one_line(page_text(plain.content))
     assert "Thới An Communal House" in text  # the bundled English name, under the Vietnamese one
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     out = tmp_path / "plaque.pdf"
     result = CliRunner().invoke(main, ["posters", "--out", str(out), "--format", "plaque", "--bleed", "thoian"])
     assert result.exit_code == 0, result.output

@@ -17,13 +17,14 @@ from api.workpool import ENTRY_OVERHEAD, ByteCache
 from api.state import app_state
 from bench.abuse import abuse_server, idle_scans, peak_rss, percentile, qr_flood, qr_flood_allowed, scanning, status_kb
 from bench.abuse import posters as poster_attack
-from tests.support import BUNDLED_CONTENT, edit_site
-from bench._support import CONSOLE_SCRIPT, _wait_until_up, free_port, live_server
+from tests.live import CONSOLE_SCRIPT, free_port, live_server, wait_until_up
+from tests.support import TEST_CONTENT, edit_site
 
 LOOPBACK = "http://127.0.0.1:8000"
 PRINTED = ["/qr/dinh-thoi-an.png", "/qr/dinh-thoi-an.svg", "/posters/dinh-thoi-an.pdf", "/posters.pdf"]
 
 
+@pytest.mark.live
 def test_a_qr_flood_of_distinct_sizes_keeps_the_server_small(tmp_path):
     """The issue's flood (sizes 7000-7099 at 40 in parallel) took 4.7 GB; allowed sizes must stay bounded too."""
     with abuse_server(tmp_path, 7) as target:
@@ -77,6 +78,7 @@ def test_a_poster_batch_is_made_once_per_content_version(make_client, content_di
     assert client.get("/posters.pdf?format=a5").status_code == 200 and shop.pdfs.made == 3
 
 
+@pytest.mark.live
 def test_scans_are_answered_while_posters_of_1000_sites_are_made(tmp_path):
     """24 requests for the whole batch (about 5 s of CPU each, before): scans keep their speed (a ratio)."""
     with abuse_server(tmp_path, 1000) as target:
@@ -112,16 +114,17 @@ def test_admin_shows_a_banner_for_a_loopback_base_url(staff_client):
     assert "DIACHIDO_BASE_URL" not in staff_client().get("/admin").text
 
 
+@pytest.mark.live
 def test_serve_on_a_public_address_with_a_loopback_base_url_warns_and_refuses(tmp_path):
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIACHIDO_")}
-    env.update(DIACHIDO_CONTENT_DIR=str(BUNDLED_CONTENT), DIACHIDO_DATA_DIR=str(tmp_path / "data"))
+    env.update(DIACHIDO_CONTENT_DIR=str(TEST_CONTENT), DIACHIDO_DATA_DIR=str(tmp_path / "data"))
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([CONSOLE_SCRIPT, "serve", "--host", "0.0.0.0", "--port", str(port)],
                                    env=env, stdout=subprocess.DEVNULL, stderr=out)
     try:
-        _wait_until_up(f"http://127.0.0.1:{port}", process, log)
+        wait_until_up(f"http://127.0.0.1:{port}", process, log)
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/qr/dinh-thoi-an.png", timeout=5)
         assert refused.value.code == 409
@@ -133,8 +136,9 @@ def test_serve_on_a_public_address_with_a_loopback_base_url_warns_and_refuses(tm
     assert "QR codes and posters are refused" in warning
 
 
+@pytest.mark.live
 def test_serve_on_loopback_prints_no_warning_and_serves_codes(tmp_path):
-    with live_server(BUNDLED_CONTENT, tmp_path / "data") as base_url:
+    with live_server(TEST_CONTENT, tmp_path / "data") as base_url:
         with urllib.request.urlopen(f"{base_url}/qr/dinh-thoi-an.png", timeout=5) as response:
             assert response.status == 200
     log = next(tmp_path.glob("server-*.log")).read_text()
@@ -144,7 +148,7 @@ def test_serve_on_loopback_prints_no_warning_and_serves_codes(tmp_path):
 @pytest.mark.parametrize("command", [["qr", "--out", "codes"], ["posters", "--out", "all.pdf"]])
 def test_cli_warns_when_printing_a_loopback_base_url(tmp_path, monkeypatch, command):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     monkeypatch.delenv("DIACHIDO_BASE_URL", raising=False)
     result = CliRunner().invoke(main, [*command, "dinh-thoi-an"])
     assert result.exit_code == 0 and "DIACHIDO_BASE_URL (http://127.0.0.1:8000)" in result.stderr
@@ -153,6 +157,7 @@ def test_cli_warns_when_printing_a_loopback_base_url(tmp_path, monkeypatch, comm
     assert "DIACHIDO_BASE_URL" not in CliRunner().invoke(main, [*command, "dinh-thoi-an"]).stderr
 
 
+@pytest.mark.live
 def test_a_server_stops_at_once_while_a_poster_batch_is_being_made(tmp_path):
     """A restart must not wait minutes for a low-priority batch: its worker process is terminated."""
     with abuse_server(tmp_path, 1000) as target:

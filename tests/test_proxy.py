@@ -18,12 +18,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bench._support import free_port, start_server
 from sites.accounts import UserStore
 from sites.fields import parse_fields, site_fields
 from sites.loader import load_content
 from sites.writer import ContentWriter, site_version
-from tests.support import BUNDLED_CONTENT, STAFF, STAFF_PASSWORD, login_from, phone
+from tests.live import free_port, start_server
+from tests.support import STAFF, STAFF_PASSWORD, TEST_CONTENT, login_from, phone
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "docs" / "nginx.conf.example"
@@ -107,9 +107,10 @@ def scan_through(port: int, stop: threading.Event, answered: list[int], failed: 
         (answered if response.status == 200 else failed).append(number)
 
 
+@pytest.mark.live
 def test_two_servers_behind_nginx_count_each_answered_scan_once_when_one_is_killed(postgres, tmp_path):
     writer_content, reader_content = tmp_path / "writer" / "content", tmp_path / "reader" / "content"
-    shutil.copytree(BUNDLED_CONTENT, writer_content)
+    shutil.copytree(TEST_CONTENT, writer_content)
     reader_content.mkdir(parents=True)
     sync(writer_content, reader_content)
     UserStore(tmp_path / "writer" / "data").add("hoa", STAFF_PASSWORD, *STAFF["hoa"])

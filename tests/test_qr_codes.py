@@ -10,7 +10,7 @@ from PIL import Image
 
 from api.cli import main
 from qr.codes import ErrorCorrection, module_count, png, print_pixels, scan_url, svg
-from tests.support import BASE_URL, BUNDLED_CONTENT, PHONE_BROWSER, edit_site
+from tests.support import BASE_URL, PHONE_BROWSER, TEST_CONTENT, edit_site
 
 SEED_CODES = ["thoian", "phuluong", "linhson", "pothi", "camthien", "pinangtac", "thanhduc"]
 
@@ -161,7 +161,7 @@ def test_upper_case_option_needs_a_base_url_without_path(make_client):
 
 
 def test_cli_writes_png_and_svg_for_every_published_site(tmp_path, monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     monkeypatch.setenv("DIACHIDO_BASE_URL", "https://diachido.example.vn")
     result = CliRunner().invoke(main, ["qr", "--out", str(tmp_path / "codes")])
     assert result.exit_code == 0, result.output
@@ -171,7 +171,7 @@ def test_cli_writes_png_and_svg_for_every_published_site(tmp_path, monkeypatch):
 
 
 def test_cli_print_size_and_named_sites(tmp_path, monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     result = CliRunner().invoke(main, ["qr", "--out", str(tmp_path), "--cm", "4", "--dpi", "600", "POTHI"])
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["chua-pothi-somron.png", "chua-pothi-somron.svg"]
@@ -181,7 +181,7 @@ def test_cli_print_size_and_named_sites(tmp_path, monkeypatch):
 
 
 def test_cli_names_unknown_sites_and_writes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(BUNDLED_CONTENT))
+    monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     result = CliRunner().invoke(main, ["qr", "--out", str(tmp_path / "codes"), "thoian", "khong-co", "nua"])
     assert result.exit_code == 2
     assert "khong-co, nua" in result.output

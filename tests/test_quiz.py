@@ -11,9 +11,9 @@ from sites.catalog import PARSE_CACHE, Catalog
 from sites.loader import load_content
 from sites.messages import FALLBACK, vietnamese
 from sites.quiz import QuestionNotFound
-from tests.support import BUNDLED_CONTENT, form_of, post_form, read_front_matter, snapshot, write_front_matter
+from tests.support import TEST_CONTENT, form_of, post_form, read_front_matter, snapshot, write_front_matter
 
-SLUGS = sorted(path.parent.name for path in BUNDLED_CONTENT.glob("*/index.md"))
+SLUGS = sorted(path.parent.name for path in TEST_CONTENT.glob("*/index.md"))
 
 
 def quiz_texts(site, lang: str) -> list[tuple]:
@@ -22,7 +22,7 @@ def quiz_texts(site, lang: str) -> list[tuple]:
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_bundled_site_has_its_quiz_in_vietnamese_and_english(slug):
-    site = load_content(BUNDLED_CONTENT).registry.get(slug)
+    site = load_content(TEST_CONTENT).registry.get(slug)
     vi, en = site.quiz_in("vi"), site.quiz_in("en")
     assert 2 <= len(site.quiz) <= 4 and site.quiz == vi.questions
     assert vi.lang == "vi" and en.lang == "en" and all(question.lang == "en" for question in en)
@@ -32,7 +32,7 @@ def test_every_bundled_site_has_its_quiz_in_vietnamese_and_english(slug):
 
 
 def test_a_language_without_a_quiz_falls_back_to_vietnamese():
-    site = load_content(BUNDLED_CONTENT).registry.get("chua-pothi-somron")
+    site = load_content(TEST_CONTENT).registry.get("chua-pothi-somron")
     assert site.content_language("km") == "km", "the site has Khmer text"
     khmer = site.quiz_in("km")
     assert khmer.lang == "vi" and khmer.questions == site.quiz, "but no Khmer quiz: the Vietnamese one, marked vi"
@@ -41,7 +41,7 @@ def test_a_language_without_a_quiz_falls_back_to_vietnamese():
 
 
 def test_questions_are_found_by_id_and_answers_checked_by_number():
-    site = load_content(BUNDLED_CONTENT).registry.get("dinh-thoi-an")
+    site = load_content(TEST_CONTENT).registry.get("dinh-thoi-an")
     question = site.quiz_in("en").question("sac-phong")
     assert question.question.startswith("Which king conferred")
     assert question.right_choice == "King Tự Đức" and question.answer == 3

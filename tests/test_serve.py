@@ -9,10 +9,13 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from PIL import Image
 
-from tests.support import BUNDLED_CONTENT, edit_site
-from bench._support import CONSOLE_SCRIPT, live_server, server_process, start_server
+from tests.live import CONSOLE_SCRIPT, live_server, server_process, start_server
+from tests.support import TEST_CONTENT, edit_site
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 
 def get(url: str) -> tuple[int, str]:
@@ -25,7 +28,7 @@ def get(url: str) -> tuple[int, str]:
 
 def test_readme_serve_command_uses_content_and_data_of_the_working_folder(tmp_path):
     """`diachido serve` with no settings, as the README runs it from a checkout."""
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     with server_process(tmp_path) as base:
         status, body = get(f"{base}/healthz")
         health = json.loads(body)

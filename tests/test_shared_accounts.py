@@ -5,10 +5,14 @@ users.json is imported once into an empty table."""
 import os
 import subprocess
 
-from bench._support import CONSOLE_SCRIPT, start_server
+import pytest
+
 from sites.accounts import User, UserStore
 from sites.stores import user_store
+from tests.live import CONSOLE_SCRIPT, start_server
 from tests.support import STAFF, STAFF_PASSWORD, login_from
+
+pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 
 def diachido(*arguments: str, database_url: str, password: str | None = None) -> subprocess.CompletedProcess:

@@ -13,8 +13,8 @@ import urllib.request
 
 import pytest
 
-from bench._support import start_server
-from tests.support import BUNDLED_CONTENT, PHONE_BROWSER, REPO
+from tests.live import start_server
+from tests.support import PHONE_BROWSER, REPO, TEST_CONTENT
 
 ROUNDS = 10
 SLUG = "dinh-thoi-an"
@@ -39,11 +39,13 @@ def _narration_url(base: str, timeout: float = 120) -> str:
     raise AssertionError(f"the page of {SLUG} had no narration after {timeout} s")
 
 
+@pytest.mark.live
+@pytest.mark.slow
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_a_server_stopped_while_narrating_exits_cleanly(tmp_path, round_):
     """Pages and a really synthesised narration are served, the other narrations are being made ahead when
     SIGTERM comes: uvicorn shuts down gracefully and re-raises the signal (-15), never a crash (-11)."""
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     base, process = start_server(tmp_path, content_dir=str(tmp_path / "content"), data_dir=str(tmp_path / "data"))
     try:
         audio = _narration_url(base)
@@ -78,7 +80,7 @@ def test_a_script_that_builds_two_apps_and_renders_a_page_exits_0(tmp_path):
     when the script ended: the worker finishes that job and ends, and the process exits 0."""
     (tmp_path / "two_apps.py").write_text(SCRIPT)
     for _ in range(3):  # the crash came 3 times out of 4
-        done = subprocess.run([sys.executable, str(tmp_path / "two_apps.py"), str(BUNDLED_CONTENT),
+        done = subprocess.run([sys.executable, str(tmp_path / "two_apps.py"), str(TEST_CONTENT),
                                str(tmp_path / "data"), PHONE_BROWSER["User-Agent"]],
                               cwd=REPO, capture_output=True, text=True, timeout=120)
         assert (done.returncode, done.stdout) == (0, "200 True\n"), done.stderr

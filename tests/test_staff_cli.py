@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from bench._support import CONSOLE_SCRIPT
 from sites.accounts import User, UserStore
 from sites.provinces import current_provinces, former_provinces
 from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
+from tests.live import CONSOLE_SCRIPT
 
 PASSWORD = "mat-khau-dai-du"
 NEW_PASSWORD = "mat-khau-moi-dai"

@@ -8,18 +8,19 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from bench._support import server_process
-from tests.support import BUNDLED_CONTENT, edit_site, returning_phone
+from tests.live import server_process
+from tests.support import TEST_CONTENT, edit_site, returning_phone
 
 VISITORS = 30
 SCANS_EACH = 4
 
 
 def test_several_workers_on_sqlite_are_refused_with_a_reason(tmp_path):
-    env = {"DIACHIDO_CONTENT_DIR": str(BUNDLED_CONTENT), "DIACHIDO_DATA_DIR": str(tmp_path / "data"),
+    env = {"DIACHIDO_CONTENT_DIR": str(TEST_CONTENT), "DIACHIDO_DATA_DIR": str(tmp_path / "data"),
            "DIACHIDO_DATABASE_URL": None}
     result = CliRunner().invoke(main, ["serve", "--workers", "2"], env=env)
     assert result.exit_code == 2
@@ -54,8 +55,9 @@ def _get(url: str, headers: dict | None = None) -> tuple[int, bytes]:
         return response.status, response.read()
 
 
+@pytest.mark.live
 def test_two_workers_on_postgresql_count_each_visitor_once_and_see_content_edits(postgres, tmp_path):
-    shutil.copytree(BUNDLED_CONTENT, tmp_path / "content")
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
     settings = {"content_dir": str(tmp_path / "content"), "data_dir": str(tmp_path / "data"),
                 "database_url": postgres.database(), "counted_per_address": "1000000", "reload_interval": "0.3"}
     with server_process(tmp_path, ("--workers", "2"), **settings) as base_url:

@@ -13,7 +13,7 @@ from sites.loader import load_content
 from sites.photos import PhotoError, clean_upload
 from sites.serialize import content_file
 from sites.writer import ContentWriter, NewPhoto, VersionConflict, site_version
-from tests.support import BUNDLED_CONTENT, photo_bytes, snapshot
+from tests.support import TEST_CONTENT, photo_bytes, snapshot
 from tests.support import NEW_SITE as SITE_FIELDS
 
 NEW_SITE = {
@@ -41,10 +41,10 @@ def new_entry(content_dir: Path, **changes):
     return apply_editing_rules(parse_fields(flat), None, publish=True)
 
 
-@pytest.mark.parametrize("slug", sorted(path.parent.name for path in BUNDLED_CONTENT.glob("*/index.md")))
+@pytest.mark.parametrize("slug", sorted(path.parent.name for path in TEST_CONTENT.glob("*/index.md")))
 def test_every_bundled_site_survives_a_round_trip(slug, tmp_path):
     """What the writer writes loads back into the same models and bodies as the hand-written files."""
-    site = registry(BUNDLED_CONTENT).get(slug)
+    site = registry(TEST_CONTENT).get(slug)
     for lang, model in [("vi", site.meta), *site.translations.items()]:
         path = tmp_path / f"{lang}.md"
         path.write_text(content_file(model, site.bodies[lang]), encoding="utf-8")
@@ -54,7 +54,7 @@ def test_every_bundled_site_survives_a_round_trip(slug, tmp_path):
 
 
 def test_written_file_looks_hand_written():
-    site = registry(BUNDLED_CONTENT).get("dinh-thoi-an")
+    site = registry(TEST_CONTENT).get("dinh-thoi-an")
     text = content_file(site.meta, site.bodies["vi"])
     assert text.startswith("---\nname: Đình Thới An\nslug: dinh-thoi-an\ncode: thoian\ncategory: dinh\n")
     assert "\nsources:\n  - url: https://bantongiao.cantho.gov.vn/common/baiviet/idbv/55\n    title: " in text
@@ -90,7 +90,7 @@ def test_an_edit_replaces_files_and_keeps_the_previous_version(writer, content_d
     assert [path.read_bytes() for path in kept] == [before]
     assert site_version(site.folder) != version
     assert (content_dir / "dinh-thoi-an" / "index.en.md").read_bytes() == \
-        (BUNDLED_CONTENT / "dinh-thoi-an" / "index.en.md").read_bytes(), "an unchanged file is left alone"
+        (TEST_CONTENT / "dinh-thoi-an" / "index.en.md").read_bytes(), "an unchanged file is left alone"
 
 
 def test_a_stale_version_is_refused_and_nothing_changes(writer, content_dir):

@@ -1,5 +1,9 @@
-"""What the tests and the benchmarks share: the real `diachido serve` started in a subprocess on a free port
-(and stopped afterwards), a phone browser's headers and Chromium's options. bench/ never imports tests/."""
+"""The live-server harness: the real `diachido serve` started in a subprocess on a free port (and stopped
+afterwards), a phone browser's headers and Chromium's options. bench/ scripts import it from here; nothing in
+tests/ imports bench/.
+
+Tests that start a server must carry the `live` marker (conftest.py adds it for the `server` fixture): the quick
+run (`-m "not live"`) deselects them, and `wait_until_up` refuses to run in a test that lacks it."""
 
 import contextlib
 import os
@@ -25,7 +29,13 @@ PHONE_BROWSER = {
 }
 
 
+# Whether the running test carries the `live` marker: tests/conftest.py sets it before each test; bench scripts
+# leave it True.
+marked_live = True
+
+
 def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -63,7 +73,7 @@ def start_server(cwd: Path, serve_args: tuple[str, ...] = (), start_timeout: flo
             [CONSOLE_SCRIPT, "serve", "--port", str(port), *serve_args], cwd=cwd, env=env, stdout=out, stderr=out
         )
     try:
-        _wait_until_up(base_url, process, log, start_timeout)
+        wait_until_up(base_url, process, log, start_timeout)
     except BaseException:
         process.kill()
         process.wait()
@@ -71,7 +81,11 @@ def start_server(cwd: Path, serve_args: tuple[str, ...] = (), start_timeout: flo
     return base_url, process
 
 
-def _wait_until_up(base_url: str, process: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT) -> None:
+def wait_until_up(base_url: str, process: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT) -> None:
+    """Wait until the server `process` answers /healthz at `base_url`; raise with its log if it exits or is slow."""
+    if not marked_live:
+        raise RuntimeError("this test starts a real server: mark it @pytest.mark.live (or give its module "
+                           "pytestmark = pytest.mark.live) so that the quick run leaves it out")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

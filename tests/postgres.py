@@ -12,8 +12,8 @@ from pathlib import Path
 
 import psycopg
 
-from bench._support import free_port
 from sites.backup import postgresql_program
+from tests.live import free_port
 
 
 def binaries() -> Path | None:
