@@ -2,7 +2,7 @@
 
 
 def __getattr__(name: str):
-    """`from api import create_app`, without loading the web framework for `import api.cli` (`diachido check`)."""
+    """`from api import create_app`, without loading the web framework for `import cli.main` (`diachido check`)."""
     if name == "create_app":
         from api.app import create_app
 

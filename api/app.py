@@ -12,42 +12,42 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api.base_maps import BaseMapCache
+from api.caches.base_maps import BaseMapCache
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
-from api.feed_cache import FeedCache
-from api.page_cache import PageCache
-from api.passports import OutingGuard
+from api.caches.feed_cache import FeedCache
+from api.caches.page_cache import PageCache
+from api.public.passports import OutingGuard
 from api.image_worker import ImageWorker
-from api.print_shop import PrintShop
+from api.caches.print_shop import PrintShop
 from api.responses import document_app_wide_answers
-from api.routes import (app_manifest, audio, certificates, health, home, journeys, late_scans, offline, outings,
+from api.public.routes import (app_manifest, audio, certificates, health, home, journeys, late_scans, offline, outings,
                         passports, photos, plaque_reports, posters, qr, reports, scan, sites, stats)
-from api.routes import map as site_map
-from api.routes.admin import auth as admin_auth
-from api.routes.admin import imports as admin_imports
-from api.routes.admin import journeys as admin_journeys
-from api.routes.admin import outings as admin_outings
-from api.routes.admin import photos as admin_photos
-from api.routes.admin import reports as admin_reports
-from api.routes.admin import sites as admin_sites
-from api.routes.admin import users as admin_users
-from api.routes.docs import install_api_docs
-from api.settings import Settings
-from api.staff_auth import open_staff_auth
+from api.public.routes import map as site_map
+from api.admin.routes import auth as admin_auth
+from api.admin.routes import imports as admin_imports
+from api.admin.routes import journeys as admin_journeys
+from api.admin.routes import outings as admin_outings
+from api.admin.routes import photos as admin_photos
+from api.admin.routes import reports as admin_reports
+from api.admin.routes import sites as admin_sites
+from api.admin.routes import users as admin_users
+from api.public.routes.docs import install_api_docs
+from sites.settings import Settings
+from api.admin.staff_auth import open_staff_auth
 from api.state import AppState, install_state
 from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from api.workpool import WorkPool, low_priority_threads
 from map.assets import SERVED_PACKAGES
-from sites.catalog import PARSE_CACHE, Catalog
-from sites.certificates import open_certificate_key
-from sites.files import make_private, private_folder
-from sites.narration import NarrationLibrary, queue_narrations
-from sites.outings import OutingStore
+from sites.catalog.live import PARSE_CACHE, Catalog
+from sites.outings.certificates import open_certificate_key
+from sites.storage.files import make_private, private_folder
+from sites.catalog.narration import NarrationLibrary, queue_narrations
+from sites.outings.store_sqlite import OutingStore
 from sites.report_guard import ReportLimiter
 from sites.stores import open_stores
-from sites.writer import ContentWriter
+from sites.editing.writer import ContentWriter
 
 log = logging.getLogger(__name__)
 PASSPORT_PAGES = 256  # site pages with a passport note kept rendered: stops x languages x outcomes

@@ -27,7 +27,7 @@ def policy(**changes: tuple[str, ...]) -> str:
 
 def page_policy() -> str:
     """Visitors' pages and error pages: the app's own scripts only (/static/offline.js, which registers the
-    service worker /sw.js, and the location check of a class outing's stamp, api/stamping.py)."""
+    service worker /sw.js, and the location check of a class outing's stamp, api/public/stamping.py)."""
     return policy(script_src=("'self'",))
 
 

@@ -11,8 +11,8 @@ from starlette.exceptions import HTTPException
 
 from api.deps import LoginRequired, SiteMoved, visitor_language
 from api.templating import render
-from sites.registry import SiteNotFound
-from sites.visits import VisitStoreUnavailable
+from sites.catalog.registry import SiteNotFound
+from sites.visits.store_sqlite import VisitStoreUnavailable
 
 log = logging.getLogger(__name__)
 

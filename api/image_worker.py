@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from anyio import from_thread
 
 from api.workpool import WorkPool, low_priority_threads
-from sites.photos import MAX_PHOTO_PIXELS, check_upload, clean_upload
+from sites.catalog.photos import MAX_PHOTO_PIXELS, check_upload, clean_upload
 
 IMAGE_WORKERS = 1  # on two cores, one is the event loop's
 VISITOR_QUEUE = 1
@@ -25,7 +25,7 @@ STAFF_QUEUE = 8
 
 
 class ImageWorker:
-    """Decodes and cleans uploaded photos (`sites.photos.clean_upload`), `IMAGE_WORKERS` at a time."""
+    """Decodes and cleans uploaded photos (`sites.catalog.photos.clean_upload`), `IMAGE_WORKERS` at a time."""
 
     def __init__(self) -> None:
         self._pool = WorkPool("photos", _image_threads, IMAGE_WORKERS, STAFF_QUEUE)

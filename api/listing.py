@@ -15,10 +15,10 @@ from pydantic import AfterValidator
 
 from api.deps import RegistryDep
 from api.errors import invalid_parameter, shorten
-from sites.models import Category
-from sites.provinces import province_names
-from sites.registry import Registry
-from sites.site import Site
+from sites.catalog.models import Category
+from sites.catalog.provinces import province_names
+from sites.catalog.registry import Registry
+from sites.catalog.site import Site
 
 T = TypeVar("T")
 

@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from api.schemas import ErrorOut
+from api.views.schemas import ErrorOut
 
 NOT_FOUND = {404: {"model": ErrorOut, "description": "No published site has this slug"}}
 MOVED = {301: {"description": "The slug is an alias or differently cased: redirects to the canonical slug"}}

@@ -5,23 +5,23 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from api.base_maps import BaseMapCache
-from api.feed_cache import FeedCache
+from api.caches.base_maps import BaseMapCache
+from api.caches.feed_cache import FeedCache
 from api.image_worker import ImageWorker
-from api.page_cache import PageCache
-from api.passports import OutingGuard
-from api.print_shop import PrintShop
-from api.settings import Settings
-from api.staff_auth import StaffAuth
+from api.caches.page_cache import PageCache
+from api.public.passports import OutingGuard
+from api.caches.print_shop import PrintShop
+from sites.settings import Settings
+from api.admin.staff_auth import StaffAuth
 from api.workpool import WorkPool
-from sites.catalog import Catalog
-from sites.certificates import CertificateKey
-from sites.outings import OutingStore
-from sites.plaque_reports import ReportStore
+from sites.catalog.live import Catalog
+from sites.outings.certificates import CertificateKey
+from sites.outings.store_sqlite import OutingStore
+from sites.plaque_reports.store import ReportStore
 from sites.report_guard import ReportLimiter
-from sites.narration import NarrationLibrary
-from sites.visits import VisitorHasher, VisitStore
-from sites.writer import ContentWriter
+from sites.catalog.narration import NarrationLibrary
+from sites.visits.store_sqlite import VisitorHasher, VisitStore
+from sites.editing.writer import ContentWriter
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class AppState:
     visits: VisitStore
     visitor_hasher: VisitorHasher
     page_cache: PageCache
-    passport_pages: PageCache  # site pages with a student's passport note (api/site_page.py)
+    passport_pages: PageCache  # site pages with a student's passport note (api/views/site_page.py)
     feeds: FeedCache  # the map's feed, shared for a few seconds
     print_shop: PrintShop
     image_worker: ImageWorker  # every photo decode a request causes (issue 21)
@@ -46,7 +46,7 @@ class AppState:
     certificate_key: CertificateKey
     outings: OutingStore
     outing_guard: OutingGuard
-    imports: WorkPool  # spreadsheet imports, one at a time (api/routes/admin/imports.py)
+    imports: WorkPool  # spreadsheet imports, one at a time (api/admin/routes/imports.py)
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

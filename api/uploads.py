@@ -5,7 +5,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
-from sites.photos import MAX_UPLOAD_BYTES
+from sites.catalog.photos import MAX_UPLOAD_BYTES
 from speech.audio import MAX_RECORDING_BYTES
 
 # The largest single upload (a recording; a photo or spreadsheet is smaller), plus the form's text fields.

@@ -14,7 +14,7 @@ To add an attack: write `def name(target: Target) -> Counter` that sends a bound
 returns their status codes, and decorate it with `@attack("label")`. What must happen before the measured part
 (forms fetched, a person's wait) goes in `prepare(target)`, whose result is passed on: `@attack("label", prepare)`.
 
-Issue 21 adds a generic attacker, one attack per public door of api/public_doors.py (labels "door GET /path"):
+Issue 21 adds a generic attacker, one attack per public door of api/public/doors.py (labels "door GET /path"):
 `--clients` clients (4-8) for `--door-seconds` each send long unique query values, long unique User-Agents,
 keys that do not exist (and the real ones, to reach the door's work) and, to a door that takes a body,
 oversized, malformed and many-field bodies. A new public route needs no new attack: declaring it is enough.
@@ -51,7 +51,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from api.public_doors import DOORS, Door  # noqa: E402
+from api.public.doors import DOORS, Door  # noqa: E402
 from sites.report_guard import MIN_FILL_SECONDS  # noqa: E402
 from tests.synthetic import make_synthetic_content  # noqa: E402
 from tests.live import start_server  # noqa: E402

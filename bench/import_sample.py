@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from sites.importer import read_rows
+from sites.editing.importer import read_rows
 
 STATIC = Path(__file__).resolve().parent.parent / "api" / "static"
 CSV_SAMPLE, XLSX_SAMPLE = STATIC / "import-sample.csv", STATIC / "import-sample.xlsx"

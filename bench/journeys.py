@@ -18,7 +18,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
+from sites.settings import Settings
 
 from qr.leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from qr.posters import Branding, PosterFormat, PosterText, poster

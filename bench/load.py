@@ -19,8 +19,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sites.catalog import PARSE_CACHE, Catalog, content_fingerprint  # noqa: E402
-from sites.loader import ParsedFiles, load_content  # noqa: E402
+from sites.catalog.live import PARSE_CACHE, Catalog, content_fingerprint  # noqa: E402
+from sites.catalog.loader import ParsedFiles, load_content  # noqa: E402
 from tests.synthetic import make_synthetic_content  # noqa: E402
 
 

@@ -32,9 +32,9 @@ from bench.load import best_of  # noqa: E402
 from tests.synthetic import make_synthetic_content  # noqa: E402
 from map.assets import map_assets  # noqa: E402
 from map.build import MapLayer, MarkerTexts, build_base_map  # noqa: E402
-from sites.loader import load_content  # noqa: E402
-from sites.models import Category  # noqa: E402
-from sites.visits import SQLiteVisitStore, Visit, VisitKind  # noqa: E402
+from sites.catalog.loader import load_content  # noqa: E402
+from sites.catalog.models import Category  # noqa: E402
+from sites.visits.store_sqlite import SQLiteVisitStore, Visit, VisitKind  # noqa: E402
 from tests.live import CHROMIUM_ARGS  # noqa: E402
 from tests.live import start_server  # noqa: E402
 

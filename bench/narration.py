@@ -11,8 +11,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from sites.loader import load_content
-from sites.narration import NarrationLibrary
+from sites.catalog.loader import load_content
+from sites.catalog.narration import NarrationLibrary
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sites.outings import OUTINGS_FILE, SQLiteOutingStore  # noqa: E402
+from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore  # noqa: E402
 from tests.live import PHONE_BROWSER, start_server  # noqa: E402
 
 STOPS = ["thoian", "phuluong", "linhson", "pothi", "camthien"]  # the Ô Môn journey, in order

@@ -1,7 +1,7 @@
 """The base map, built with Folium: tiles, a cluster layer, a layer control of categories, fitted bounds.
 
 It holds no site data, so it is built once per filter and language and kept: the markers come from the
-slim feed at `data_url` (sites with their visit counts, api/routes/map.py), fetched and drawn by
+slim feed at `data_url` (sites with their visit counts, api/public/routes/map.py), fetched and drawn by
 `visit_markers.js` in the browser, so a new scan shows on the next load and the page does not grow by a
 Folium marker per site.
 """

@@ -23,9 +23,9 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from sites.catalog import PARSE_CACHE
-from sites.files import make_private
-from sites.writer import ContentWriter
+from sites.catalog.live import PARSE_CACHE
+from sites.storage.files import make_private
+from sites.editing.writer import ContentWriter
 
 SUFFIX = ".tar.gz"
 MANIFEST = "manifest.json"

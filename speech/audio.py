@@ -31,7 +31,7 @@ MAX_DECODE_SECONDS = 120  # wall time to decode and re-encode 15 minutes; measur
 
 
 class RecordingError(ValueError):
-    """A recording we refuse; `type` names the problem (sites.messages words it), `ctx` its values."""
+    """A recording we refuse; `type` names the problem (sites.catalog.messages words it), `ctx` its values."""
 
     type = "narration_unreadable"
 

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, sync_playwright
 
-from api import create_app
-from api.settings import Settings
-from sites.accounts import UserStore
+from api.app import create_app
+from sites.settings import Settings
+from sites.staff.accounts import UserStore
 from sites.stores import user_store
 from tests import live
 from tests.postgres import Cluster, binaries, postgres_cluster

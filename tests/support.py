@@ -93,7 +93,7 @@ def phone(number: int) -> dict[str, str]:
 
 
 def returning_phone(number: int) -> dict[str, str]:
-    """Phone `number` sending the visitor cookie an earlier scan gave it (api/visitor_cookie.py), for requests
+    """Phone `number` sending the visitor cookie an earlier scan gave it (api/public/visitor_cookie.py), for requests
     that share no cookie jar: several clients or processes, one phone."""
     return {**phone(number), "Cookie": f"visitor=phone{number:017d}"}
 
@@ -166,7 +166,7 @@ def photo_bytes(size: tuple[int, int] = (40, 20), image_format: str = "JPEG", or
     return out.getvalue()
 
 
-# A new site as staff fill in the admin form (flat field names, see sites/fields.py).
+# A new site as staff fill in the admin form (flat field names, see sites/editing/fields.py).
 NEW_SITE = {
     "name": "Đình Mỹ Khánh",
     "category": "dinh",

@@ -7,10 +7,10 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main
-from sites.accounts import AccountError, User, UserStore, session_secret
-from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
-from sites.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
+from cli.main import main
+from sites.staff.accounts import AccountError, User, UserStore, session_secret
+from sites.staff.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
+from sites.staff.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
 from tests.live import CONSOLE_SCRIPT
 
 PASSWORD = "mat-khau-dai-du"

@@ -18,15 +18,15 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from api import create_app
-from api.routes.admin import auth as admin_auth
-from api.routes.admin import imports as admin_imports
-from api.routes.admin import photos as admin_photos
-from api.routes.admin import sites as admin_sites
-from api.settings import Settings
+from api.app import create_app
+from api.admin.routes import auth as admin_auth
+from api.admin.routes import imports as admin_imports
+from api.admin.routes import photos as admin_photos
+from api.admin.routes import sites as admin_sites
+from sites.settings import Settings
 from api.state import app_state
-from sites.accounts import UserStore
-from sites.throttle import LoginThrottle, SQLiteThrottleStore
+from sites.staff.accounts import UserStore
+from sites.staff.throttle import LoginThrottle, SQLiteThrottleStore
 from tests.live import start_server
 from tests.support import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
 

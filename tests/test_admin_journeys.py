@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from sites.journey_loader import load_all
+from sites.catalog.journey_loader import load_all
 from tests.support import FormFields, PageParser, post_form, snapshot, visit
 
 NEW_JOURNEY = {

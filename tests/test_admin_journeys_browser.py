@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from sites.accounts import UserStore
+from sites.staff.accounts import UserStore
 from tests.live import live_server
 from tests.support import PHONE, PHONE_BROWSER, STAFF, STAFF_PASSWORD, TEST_CONTENT, axe_failures, \
     horizontal_overflow, read_front_matter

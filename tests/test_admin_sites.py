@@ -10,10 +10,10 @@ import time
 import pytest
 from PIL import Image
 
-from api.admin_forms import form_errors
+from api.admin.admin_forms import form_errors
 from api.state import app_state
-from sites.fields import FieldError
-from sites.loader import load_content
+from sites.editing.fields import FieldError
+from sites.catalog.loader import load_content
 from sites.report_guard import form_token
 from tests.support import NEW_SITE, PageParser, csrf_of, photo_bytes, snapshot
 from tests.support import edit_site, form_of, give_photo, phone, post_form, visit

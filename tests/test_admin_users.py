@@ -6,8 +6,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main
-from sites.accounts import User, UserStore
+from cli.main import main
+from sites.staff.accounts import User, UserStore
 from tests.live import live_server
 from tests.support import PHONE, STAFF, STAFF_PASSWORD, TEST_CONTENT, PageParser, axe_failures, csrf_of, \
     horizontal_overflow, login, post_form

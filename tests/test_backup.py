@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from sites.accounts import User
-from sites.catalog import PARSE_CACHE
-from sites.fields import parse_fields, site_fields
-from sites.loader import load_content
+from sites.staff.accounts import User
+from sites.catalog.live import PARSE_CACHE
+from sites.editing.fields import parse_fields, site_fields
+from sites.catalog.loader import load_content
 from sites.stores import user_store
-from sites.writer import ContentWriter, site_version
+from sites.editing.writer import ContentWriter, site_version
 from tests.live import CONSOLE_SCRIPT, server_process, start_server
 from tests.support import STAFF, STAFF_PASSWORD, TEST_CONTENT, phone, snapshot
 

@@ -11,8 +11,8 @@ import zxingcpp
 
 from qr.certificates import CertificateText, certificate
 from qr.class_sheets import ClassSheetText, class_sheet
-from sites.certificates import CertificateFacts, sign, sqlite_certificate_key, verify
-from sites.outings import journey_questions
+from sites.outings.certificates import CertificateFacts, sign, sqlite_certificate_key, verify
+from sites.outings.store_sqlite import journey_questions
 from tests.support import BASE_URL, one_line, page_image, page_text, phone
 
 FACTS = CertificateFacts("Nguyễn Thị Ánh Tuyết", "Lớp 10A1 – về nguồn Ô Môn", "Về nguồn Ô Môn", date(2026, 11, 30),

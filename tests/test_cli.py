@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from api.cli import main
+from cli.main import main
 from tests.support import SHIPPED_CONTENT, TEST_CONTENT, edit_site, read_front_matter, write_front_matter
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "diachido"

@@ -1,16 +1,16 @@
-"""The editing service itself (sites.editing.SiteEditor) on a real temporary content folder: the one
+"""The editing service itself (sites.editing.site_editor.SiteEditor) on a real temporary content folder: the one
 path by which the admin, the import and later writers prepare and save a site."""
 
 from pathlib import Path
 
 import pytest
 
-from sites.accounts import User
-from sites.editing import UPLOAD_FIELD, PhotoUpload, SiteEditor
-from sites.fields import site_fields
-from sites.loader import load_content
-from sites.photos import MAX_UPLOAD_BYTES
-from sites.writer import ContentWriter, site_version
+from sites.staff.accounts import User
+from sites.editing.site_editor import UPLOAD_FIELD, PhotoUpload, SiteEditor
+from sites.editing.fields import site_fields
+from sites.catalog.loader import load_content
+from sites.catalog.photos import MAX_UPLOAD_BYTES
+from sites.editing.writer import ContentWriter, site_version
 from tests.support import NEW_SITE, photo_bytes, snapshot
 
 ADMIN = User("hoa", "admin", None)

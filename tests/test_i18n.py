@@ -6,10 +6,11 @@ from datetime import datetime
 
 import pytest
 
-from api.i18n import CATALOGUES, COMPLETE_LANGUAGES, INTERFACE_LANGUAGES, choose_language, format_moment, \
+from sites.catalog.i18n import CATALOGUES, COMPLETE_LANGUAGES, INTERFACE_LANGUAGES, choose_language, format_moment, \
     format_number, strings
 from api.templating import TEMPLATES_DIR
-from sites.languages import InvalidLanguageTag, language_tag, native_name
+from sites.catalog.i18n import LOCALES_DIR
+from sites.catalog.languages import InvalidLanguageTag, language_tag, native_name
 
 
 @pytest.mark.parametrize(
@@ -41,7 +42,7 @@ def test_the_remembered_choice_comes_after_the_query_and_before_the_phone():
 
 
 def test_interface_languages_are_the_catalogues_present():
-    folders = sorted(path.name for path in (TEMPLATES_DIR.parent / "locales").iterdir() if path.is_dir())
+    folders = sorted(path.name for path in LOCALES_DIR.iterdir() if path.is_dir())
     assert sorted(INTERFACE_LANGUAGES) == folders
     assert INTERFACE_LANGUAGES[0] == "vi" and {"en", "km"} <= set(INTERFACE_LANGUAGES)
 
@@ -69,7 +70,7 @@ def test_a_partial_catalogue_falls_back_to_vietnamese():
 
 
 def test_khmer_catalogue_is_marked_as_awaiting_review():
-    header = (TEMPLATES_DIR.parent / "locales/km/LC_MESSAGES/messages.po").read_text(encoding="utf-8")[:600]
+    header = (LOCALES_DIR / "km/LC_MESSAGES/messages.po").read_text(encoding="utf-8")[:600]
     assert "AWAITING REVIEW BY A NATIVE KHMER SPEAKER" in header
 
 

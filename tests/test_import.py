@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from api.cli import main
+from cli.main import main
 from api.state import app_state
 from api.templating import STATIC_DIR
-from sites.importer import MAX_ROWS, read_rows
-from sites.loader import load_content
+from sites.editing.importer import MAX_ROWS, read_rows
+from sites.catalog.loader import load_content
 from tests.support import csrf_of, snapshot
 
 SAMPLE = STATIC_DIR / "import-sample.csv"
@@ -265,7 +265,7 @@ def test_a_spreadsheet_over_the_size_limit_is_refused(staff_client):
 
 PEAK_RSS = """
 import sys
-from sites.importer import SpreadsheetError, read_rows
+from sites.editing.importer import SpreadsheetError, read_rows
 try:
     read_rows(open(sys.argv[1], "rb").read())
 except SpreadsheetError:
@@ -336,7 +336,7 @@ def test_an_unknown_category_is_worded_in_vietnamese_first(staff_client):
 
 
 def test_the_import_page_lists_every_column_and_links_both_samples(staff_client):
-    from sites.importer import import_columns
+    from sites.editing.importer import import_columns
 
     page = staff_client("hoa").get("/admin/import").text
     shown = re.findall(r'<tr><td><code>([^<]+)</code></td><td>(.*?)</td><td lang="en">', page)

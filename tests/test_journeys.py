@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main
-from api.journey_labels import total_label
-from sites.catalog import Catalog
-from sites.itinerary import ROAD_FACTORS, Point, itinerary, journey_itinerary, leg
-from sites.journey_geojson import journey_geojson
-from sites.journey_loader import load_all
-from sites.journey_models import TravelMode
-from sites.registry import distance_km
+from cli.main import main
+from sites.catalog.journey_labels import total_label
+from sites.catalog.live import Catalog
+from sites.catalog.itinerary import ROAD_FACTORS, Point, itinerary, journey_itinerary, leg
+from sites.catalog.journey_geojson import journey_geojson
+from sites.catalog.journey_loader import load_all
+from sites.catalog.journey_models import TravelMode
+from sites.catalog.registry import distance_km
 from tests.support import TEST_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
 
 OMON = ["dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron", "chua-cam-thien-dai-de"]

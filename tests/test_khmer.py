@@ -12,7 +12,7 @@ import zxingcpp
 from click.testing import CliRunner
 from fontTools.ttLib import TTFont
 
-from api.cli import main
+from cli.main import main
 from qr.posters import Branding, PosterFormat, PosterText, poster
 from tests.support import BASE_URL, PHONE_BROWSER, TEST_CONTENT
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.support import BASE_URL, REPO, TEST_CONTENT, visit
 
 API = REPO / "api"
-ROUTES = API / "routes"
+ROUTERS = sorted(API.glob("*/routes/*.py"))  # api/public/routes/, api/admin/routes/
 
 
 def api_imports(path: Path) -> set[str]:
@@ -25,13 +25,13 @@ def api_imports(path: Path) -> set[str]:
 
 
 def test_no_router_imports_another_router():
-    for path in ROUTES.rglob("*.py"):
-        routers = {name for name in api_imports(path) if name.startswith("api.routes")}
+    for path in ROUTERS:
+        routers = {name for name in api_imports(path) if ".routes" in name}
         assert routers == set(), f"{path.relative_to(REPO)} imports {routers}"
 
 
 def test_the_command_line_imports_no_router():
-    assert not {name for name in api_imports(API / "cli.py") if name.startswith(("api.routes", "api.app"))} - {
+    assert not {name for name in api_imports(REPO / "cli" / "main.py") if name.startswith(("api.public.routes", "api.admin.routes", "api.app"))} - {
         "api.app", "api.app.create_app"}  # `serve` alone builds the app, inside the command
 
 
@@ -50,7 +50,7 @@ def test_templates_link_to_sites_with_the_helper():
 
 
 def test_check_loads_no_web_framework_nor_pdf_or_map_library():
-    script = ("import sys; from click.testing import CliRunner; from api.cli import main; "
+    script = ("import sys; from click.testing import CliRunner; from cli.main import main; "
               f"result = CliRunner().invoke(main, ['check', {str(TEST_CONTENT)!r}]); "
               "assert result.exit_code == 0, result.output; "
               "print(sorted({m.split('.')[0] for m in sys.modules} & {'fastapi', 'starlette', 'folium', 'fpdf', 'uvicorn'}))")

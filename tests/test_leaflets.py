@@ -8,11 +8,11 @@ import pytest
 import zxingcpp
 from click.testing import CliRunner
 
-from api.cli import main
-from api.print_texts import journey_leaflet, journey_scan_url, leaflet_text
-from api.settings import Settings
+from cli.main import main
+from qr.print_texts import journey_leaflet, journey_scan_url, leaflet_text
+from sites.settings import Settings
 from qr.leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
-from sites.journey_loader import load_all
+from sites.catalog.journey_loader import load_all
 from tests.support import BASE_URL, TEST_CONTENT, edit_site, fonts, one_line, page_image, page_text
 
 HARD_NAMES = ["Đình Thới An", "Chùa Pôthi Somrôn", "Miếu Bà Chúa Xứ ẩ ặ ỗ ữ ỹ", "Đền thờ Liệt sĩ Ấp Rạch Ông Đụng"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sites.loader import ContentFolderMissing, load_content
+from sites.catalog.loader import ContentFolderMissing, load_content
 from tests.support import TEST_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
 
 SEED_SLUGS = {

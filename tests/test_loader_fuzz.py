@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.i18n import INTERFACE_LANGUAGES
-from api.view_models import site_out
-from sites.loader import load_content
-from sites.models import SiteFrontMatter
+from sites.catalog.i18n import INTERFACE_LANGUAGES
+from api.views.view_models import site_out
+from sites.catalog.loader import load_content
+from sites.catalog.models import SiteFrontMatter
 from tests.support import BASE_URL, add_site
 
 TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40)

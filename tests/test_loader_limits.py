@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sites.catalog import Catalog
-from sites.loader import load_content
-from sites.markdown import render_markdown
-from sites.reading import MAX_TEXT_BYTES
+from sites.catalog.live import Catalog
+from sites.catalog.loader import load_content
+from sites.catalog.markdown import render_markdown
+from sites.catalog.reading import MAX_TEXT_BYTES
 from tests.support import REPO, edit_site
 
 THOI_AN = "dinh-thoi-an"
@@ -136,7 +136,7 @@ def test_a_hand_placed_photo_over_the_pixel_cap_is_a_named_error(content_dir):
 
 def peak_rss_of_loading(content_dir: Path) -> int:
     """Peak resident memory (kB) of a fresh Python that loads `content_dir`."""
-    script = ("import sys; from pathlib import Path; from sites.loader import load_content; "
+    script = ("import sys; from pathlib import Path; from sites.catalog.loader import load_content; "
               "assert not load_content(Path(sys.argv[1])).errors; "
               "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])")
     result = subprocess.run([sys.executable, "-c", script, str(content_dir)], capture_output=True, text=True,

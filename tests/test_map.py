@@ -14,10 +14,10 @@ import pytest
 from map.assets import map_assets
 from map.build import VIETNAM_BOUNDS, MarkerTexts, build_base_map
 from map.scale import VISIT_STEPS, step_label
-from api import feed_cache
-from api.feed_cache import KEEP_AFTER_SECONDS, MAX_FRESH_SECONDS, FeedCache
+from api.caches import feed_cache
+from api.caches.feed_cache import KEEP_AFTER_SECONDS, MAX_FRESH_SECONDS, FeedCache
 from api.state import app_state
-from sites.site import Site
+from sites.catalog.site import Site
 from tests.support import BASE_URL, MAPPED, UNMAPPED, add_site, visit
 
 TEXTS = MarkerTexts(scans="Lượt quét QR", views="Lượt xem trang", recent="30 ngày qua", open_page="Xem",
@@ -258,21 +258,21 @@ def test_marker_steps_follow_powers_of_ten():
 
 
 def test_the_table_pages_keep_the_filters_and_language(client, monkeypatch):
-    monkeypatch.setattr("api.routes.map.TABLE_PAGE_SIZE", 2)
+    monkeypatch.setattr("api.public.routes.map.TABLE_PAGE_SIZE", 2)
     first = client.get("/map?lang=en")
     pages = -(-len(MAPPED) // 2)
     assert f"Page 1 of {pages}" in first.text and "← Previous" not in first.text
     second = client.get(re.search(r'<a href="([^"]+)">Next →</a>', first.text).group(1).replace("&amp;", "&"))
     assert second.status_code == 200 and f"Page 2 of {pages}" in second.text and "Next" in second.text
     assert len(table_rows(second.text)) == 2 and set(table_rows(second.text)).isdisjoint(table_rows(first.text))
-    monkeypatch.setattr("api.routes.map.TABLE_PAGE_SIZE", 1)  # two communal houses: two pages
+    monkeypatch.setattr("api.public.routes.map.TABLE_PAGE_SIZE", 1)  # two communal houses: two pages
     filtered = client.get("/map?category=dinh&lang=en")
     assert 'href="/map?category=dinh&amp;lang=en&amp;page=2"' in filtered.text
 
 
 def test_the_map_page_looks_up_the_names_of_its_page_of_sites_only(client, monkeypatch):
     """At 40,000 sites, naming every site for a table that shows 200 took most of the page's time."""
-    monkeypatch.setattr("api.routes.map.TABLE_PAGE_SIZE", 2)
+    monkeypatch.setattr("api.public.routes.map.TABLE_PAGE_SIZE", 2)
     client.get("/map?lang=en")  # builds the base map
     named = []
     localized = Site.localized
@@ -282,7 +282,7 @@ def test_the_map_page_looks_up_the_names_of_its_page_of_sites_only(client, monke
 
 
 def test_the_stats_pages_keep_the_sort_and_language(client, monkeypatch):
-    monkeypatch.setattr("api.routes.stats.STATS_PAGE_SIZE", 2)
+    monkeypatch.setattr("api.public.routes.stats.STATS_PAGE_SIZE", 2)
     first = client.get("/stats?sort=views&lang=en")
     assert 'href="/stats?sort=views&amp;lang=en&amp;page=2"' in first.text
     second = client.get("/stats?sort=views&lang=en&page=2")
@@ -294,7 +294,7 @@ def test_a_costly_feed_is_kept_in_proportion_to_its_cost_and_a_cheap_one_is_buil
     it takes at most a tenth of a core however often it is asked. At 7 sites it takes a few milliseconds and is
     not kept, so a scan shows on the next reload (test_map_browser.py)."""
     now = [1000.0]
-    monkeypatch.setattr("api.feed_cache.monotonic", lambda: now[0])
+    monkeypatch.setattr("api.caches.feed_cache.monotonic", lambda: now[0])
     cache, builds = FeedCache(), []
 
     def build(seconds: float):

@@ -9,9 +9,9 @@ from typing import Annotated, Union, get_args, get_origin
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from sites.loader import describe_validation_errors
-from sites.messages import ENGLISH, FALLBACK, PATTERN_HINTS, VIETNAMESE, bilingual, vietnamese
-from sites.models import PATTERN_FORMATS, Location, SiteFrontMatter, Translation
+from sites.catalog.loader import describe_validation_errors
+from sites.catalog.messages import ENGLISH, FALLBACK, PATTERN_HINTS, VIETNAMESE, bilingual, vietnamese
+from sites.catalog.models import PATTERN_FORMATS, Location, SiteFrontMatter, Translation
 
 DELETE = object()
 

@@ -17,11 +17,11 @@ import pytest
 import soundfile
 from click.testing import CliRunner
 
-from api.cli import main
-from sites.files import exclusive_lock
-from sites.frontmatter import ParsedFiles
-from sites.loader import load_content, load_site
-from sites.narration import LOCK_FILE, NarrationLibrary, spoken_text
+from cli.main import main
+from sites.storage.files import exclusive_lock
+from sites.catalog.frontmatter import ParsedFiles
+from sites.catalog.loader import load_content, load_site
+from sites.catalog.narration import LOCK_FILE, NarrationLibrary, spoken_text
 from speech.audio import (MAX_RECORDING_BYTES, RecordingCorrupt, RecordingNotAudio, RecordingTooLarge,
                           RecordingTooLong, audio_seconds, reencode_recording)
 from speech.espeak import synthesize

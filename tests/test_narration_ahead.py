@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from sites.narration import QUEUE_LIMIT
+from sites.catalog.narration import QUEUE_LIMIT
 from tests.support import add_site, phone
 
 SITES = 200

@@ -9,8 +9,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from api import create_app
-from api.settings import Settings
+from api.app import create_app
+from sites.settings import Settings
 from tests.support import BASE_URL, TEST_CONTENT
 
 # Built at collection time because schemathesis' lazy `from_fixture` does not work with pytest 9.2

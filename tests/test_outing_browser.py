@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 
-from sites.journey_loader import load_all
+from sites.catalog.journey_loader import load_all
 from tests.live import live_server
 from tests.support import PHONE, TEST_CONTENT, adduser, horizontal_overflow, log_in, page_image, phone
 

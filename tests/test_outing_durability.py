@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sites.outings import OUTINGS_FILE, SQLiteOutingStore
-from sites.outings_pg import PostgresOutingStore
-from sites.postgres import PostgresDatabase
+from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore
+from sites.outings.store_pg import PostgresOutingStore
+from sites.storage.postgres import PostgresDatabase
 from tests.live import start_server
 from tests.support import TEST_CONTENT, kill_mid_burst, phone
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import sites.loader
-import sites.site_cache
-from sites.catalog import PARSE_CACHE, Catalog
-from sites.journey_loader import load_all
-from sites.loader import load_content
-from sites.site_cache import MAGIC
+import sites.catalog.loader
+import sites.catalog.site_cache
+from sites.catalog.live import PARSE_CACHE, Catalog
+from sites.catalog.journey_loader import load_all
+from sites.catalog.loader import load_content
+from sites.catalog.site_cache import MAGIC
 from tests.synthetic import make_synthetic_content
 
 
@@ -60,13 +60,13 @@ def fields(catalog: Catalog) -> list[tuple]:
 def loads(monkeypatch) -> list[Path]:
     """The folders read and validated (`load_site` called), in order."""
     folders: list[Path] = []
-    real = sites.loader.load_site
+    real = sites.catalog.loader.load_site
 
     def counting(folder, parsed):
         folders.append(folder)
         return real(folder, parsed)
 
-    monkeypatch.setattr(sites.loader, "load_site", counting)
+    monkeypatch.setattr(sites.catalog.loader, "load_site", counting)
     return folders
 
 
@@ -117,7 +117,7 @@ def test_another_code_version_or_content_folder_invalidates_the_cache(content_di
     cache = data_dir / PARSE_CACHE
     Catalog(content_dir, cache)
     folders = len(loads)
-    monkeypatch.setattr(sites.site_cache, "code_version", lambda: b"another version of the code")
+    monkeypatch.setattr(sites.catalog.site_cache, "code_version", lambda: b"another version of the code")
     Catalog(content_dir, cache)
     assert len(loads) == 2 * folders  # everything validated again, then cached for this version
     Catalog(content_dir, cache)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sites.outings import OUTINGS_FILE, SQLiteOutingStore
+from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore
 from tests.live import live_server
 from tests.support import PHONE, PHONE_BROWSER, TEST_CONTENT, edit_site, horizontal_overflow
 

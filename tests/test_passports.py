@@ -9,11 +9,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from api.passports import PASSPORT_COOKIE
+from api.public.passports import PASSPORT_COOKIE
 from api.state import app_state
-from sites.outings import OUTINGS_FILE, Outing, SQLiteOutingStore
+from sites.outings.store_sqlite import OUTINGS_FILE, Outing, SQLiteOutingStore
 from sites.report_guard import ReportLimiter
-from sites.visits import VIETNAM_TIME
+from sites.visits.store_sqlite import VIETNAM_TIME
 from tests.support import edit_site, phone
 
 STOPS = ["dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron", "chua-cam-thien-dai-de"]

@@ -17,9 +17,9 @@ from bench.abuse import flat_png
 
 from sites.report_guard import MIN_FILL_SECONDS, TOKEN_LIFETIME, ReportLimiter, form_token, token_ok
 from sites.stores import VISITS_FILE
-from sites.visits import SQLiteVisitStore, Visit, VisitKind
+from sites.visits.store_sqlite import SQLiteVisitStore, Visit, VisitKind
 from tests.support import OFFLINE_SCRIPT_ONLY, csrf_of, phone, photo_bytes, scripts
-from sites.plaques import BEFORE_WEEKS, QUIET_WEEKS, silent_plaques
+from sites.visits.plaques import BEFORE_WEEKS, QUIET_WEEKS, silent_plaques
 
 QUIET, BEFORE = QUIET_WEEKS * 7, BEFORE_WEEKS * 7
 

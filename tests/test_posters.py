@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from PIL import Image
 from pydantic import ValidationError
 
-from api.cli import main
-from api.settings import Settings
+from cli.main import main
+from sites.settings import Settings
 from qr.codes import QUIET_ZONE_MODULES, module_count
 from qr.posters import LAYOUTS, Branding, PosterFormat, PosterText, poster, posters, qr_symbol_mm
 from tests.support import BASE_URL, TEST_CONTENT, add_site

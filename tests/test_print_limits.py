@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main
+from cli.main import main
 from api.workpool import ENTRY_OVERHEAD, ByteCache
 from api.state import app_state
 from bench.abuse import abuse_server, idle_scans, peak_rss, percentile, qr_flood, qr_flood_allowed, scanning, status_kb

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from sites.provinces import UnknownProvince, current_province
+from sites.catalog.provinces import UnknownProvince, current_province
 from tests.support import PageParser, edit_site, form_of, post_form
 
 

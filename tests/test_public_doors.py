@@ -1,4 +1,4 @@
-"""The table of public doors (api/public_doors.py) against the app's own route table (issue 21): every route an
+"""The table of public doors (api/public/doors.py) against the app's own route table (issue 21): every route an
 anonymous client can reach is declared with its bounds, and every declared bound is the one the app runs with."""
 
 import ast
@@ -7,9 +7,9 @@ import operator
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
-from api import public_doors
-from api.public_doors import DOORS, Cache, Limit
-from api.staff import require_staff
+from api.public import doors as public_doors
+from api.public.doors import DOORS, Cache, Limit
+from api.admin.staff import require_staff
 from api.state import app_state
 from tests.support import REPO
 
@@ -42,12 +42,12 @@ def _declared() -> set[tuple[str, str]]:
 
 def test_every_public_route_is_in_the_table(client):
     missing = _public_routes(client.app) - _declared()
-    assert missing == set(), f"declare these doors and their bounds in api/public_doors.py: {sorted(missing)}"
+    assert missing == set(), f"declare these doors and their bounds in api/public/doors.py: {sorted(missing)}"
 
 
 def test_the_table_names_only_public_routes_that_exist(client):
     stale = _declared() - _public_routes(client.app)
-    assert stale == set(), f"api/public_doors.py names routes gone (or now staff only): {sorted(stale)}"
+    assert stale == set(), f"api/public/doors.py names routes gone (or now staff only): {sorted(stale)}"
 
 
 def test_a_staff_page_is_not_a_public_door(client):
@@ -67,7 +67,7 @@ def test_each_door_is_declared_once():
 def test_the_table_copies_no_number():
     """Every cap is imported from the code that enforces it: a number written here could drift from it (0, "none",
     is the only one allowed)."""
-    tree = ast.parse((REPO / "api" / "public_doors.py").read_text(encoding="utf-8"))
+    tree = ast.parse((REPO / "api" / "public" / "doors.py").read_text(encoding="utf-8"))
     numbers = [node.value for node in ast.walk(tree)
                if isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
                and not isinstance(node.value, bool) and node.value != 0]

@@ -8,7 +8,7 @@ import zxingcpp
 from click.testing import CliRunner
 from PIL import Image
 
-from api.cli import main
+from cli.main import main
 from qr.codes import ErrorCorrection, module_count, png, print_pixels, scan_url, svg
 from tests.support import BASE_URL, PHONE_BROWSER, TEST_CONTENT, edit_site
 

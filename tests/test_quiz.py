@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sites.catalog import PARSE_CACHE, Catalog
-from sites.loader import load_content
-from sites.messages import FALLBACK, vietnamese
-from sites.quiz import QuestionNotFound
+from sites.catalog.live import PARSE_CACHE, Catalog
+from sites.catalog.loader import load_content
+from sites.catalog.messages import FALLBACK, vietnamese
+from sites.catalog.quiz import QuestionNotFound
 from tests.support import TEST_CONTENT, form_of, post_form, read_front_matter, snapshot, write_front_matter
 
 SLUGS = sorted(path.parent.name for path in TEST_CONTENT.glob("*/index.md"))

@@ -10,12 +10,12 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main
-from api.report_tables import neutralised
+from cli.main import main
+from qr.report_tables import neutralised
 from api.state import app_state
-from sites.monthly import last_day
-from sites.plaque_reports import ProblemKind
-from sites.visits import vietnam_day
+from sites.visits.monthly import last_day
+from sites.plaque_reports.store import ProblemKind
+from sites.visits.store_sqlite import vietnam_day
 from tests.support import add_site, one_line, page_text, visit
 
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
-from api import counting
-from api.counting import countable_user_agent
+from api.public import counting
+from api.public.counting import countable_user_agent
 from tests.support import BASE_URL, PHONE_BROWSER, edit_site, phone, returning_phone
 
 IPHONE = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from sites.accounts import User, UserStore
+from sites.staff.accounts import User, UserStore
 from sites.stores import user_store
 from tests.live import CONSOLE_SCRIPT, start_server
 from tests.support import STAFF, STAFF_PASSWORD, login_from

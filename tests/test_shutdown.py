@@ -65,7 +65,7 @@ SCRIPT = textwrap.dedent("""
     from pathlib import Path
     from fastapi.testclient import TestClient
     from api import create_app
-    from api.settings import Settings
+    from sites.settings import Settings
 
     content, data = Path(sys.argv[1]), Path(sys.argv[2])
     apps = [create_app(Settings(content_dir=content, data_dir=data / str(n), base_url="http://testserver.example",

@@ -7,10 +7,10 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main
-from sites.accounts import User, UserStore
-from sites.provinces import current_provinces, former_provinces
-from sites.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
+from cli.main import main
+from sites.staff.accounts import User, UserStore
+from sites.catalog.provinces import current_provinces, former_provinces
+from sites.staff.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
 from tests.live import CONSOLE_SCRIPT
 
 PASSWORD = "mat-khau-dai-du"

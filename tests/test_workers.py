@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main
+from cli.main import main
 from tests.live import server_process
 from tests.support import TEST_CONTENT, edit_site, returning_phone
 

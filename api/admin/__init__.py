@@ -1,0 +1,1 @@
+"""What staff reach: the admin routers (routes/), the session, CSRF, forms and staff tables."""

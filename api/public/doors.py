@@ -1,0 +1,238 @@
+"""Every door an anonymous client can open, with what bounds it (issue 21, "every anonymous door has a declared
+bound"). A plain table, no behaviour: tests/test_public_doors.py fails when a route of the app that needs no staff
+session is missing here, or when a route named here is gone; bench/abuse.py attacks each door it lists.
+
+Each number is imported from the module that enforces it, never copied (the test checks that this file holds no
+number literal, and that each `live` value is what the running app uses). A door's bounds:
+- `body_bytes`: the most body the route reads (0: it reads none; the app-wide BodySizeLimit, api/uploads.py,
+  answers 413 above MAX_BODY_BYTES before any route runs);
+- `form`: the fields and files a form may carry, and for a photo its bytes and decoded pixels;
+- `limits`: how many an address, a phone, an outing, a site or everyone may do in a window;
+- `workers`: where its costly work runs (each bounded in workers and queue, answering 503 when full);
+- `caches`: what it may grow in memory or on disk, each with its cap.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from api.caches.base_maps import MAX_KEPT_MAPS
+from api.public.counting import AGENT_CACHE_SIZE, MAX_AGENT_CHARS
+from api.caches.feed_cache import MAX_FEEDS
+from api.caches.page_cache import MAX_PAGES
+from api.public.passports import (JOINS_PER_ADDRESS, JOINS_PER_OUTING, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING,
+                           TRACKED as TRACKED_PASSPORT_KEYS, UNKNOWN_CODES_PER_ADDRESS)
+from api.caches.print_shop import PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
+from api.public.routes.outings import MAX_FORM_FIELDS as CLASS_FORM_FIELDS
+from api.public.routes.passports import MAX_FORM_FIELDS as PASSPORT_FORM_FIELDS
+from api.public.routes.plaque_reports import MAX_FORM_FIELDS as REPORT_FORM_FIELDS, MAX_FORM_FILES as REPORT_FORM_FILES
+from api.json_body import MAX_JSON_BYTES as LATE_SCANS_BYTES
+from api.public.routes.qr import MAX_PIXELS as QR_MAX_PIXELS
+from api.app import PASSPORT_PAGES
+from sites.settings import Settings
+from api.admin.staff import MAX_FORM_FIELDS as STAFF_FORM_FIELDS, MAX_FORM_FILES as STAFF_FORM_FILES
+from api.uploads import MAX_BODY_BYTES
+from map.assets import SERVED_PACKAGES
+from sites.catalog.narration import QUEUE_LIMIT as NARRATION_QUEUE
+from sites.catalog.photos import VARIANT_WIDTHS
+from sites.plaque_reports.store import MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS
+from sites.report_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_SITE as REPORTS_PER_SITE, TRACKED
+from sites.staff.throttle import PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS as LOGINS_PER_ADDRESS
+from sites.visits.visit_gate import MAX_ENTRIES as VISIT_GATE_ENTRIES
+
+
+class Worker(StrEnum):
+    """Where a door's costly work runs; each is bounded in workers and waiting jobs."""
+
+    QR_PNG = "print shop: the QR PNG thread (api/caches/print_shop.py PNG_WORKERS, PNG_QUEUE)"
+    POSTERS = "print shop: the poster process (api/caches/print_shop.py POSTER_WORKERS, POSTER_QUEUE)"
+    REPORT_PDF = "the monthly reports' own queue in the print process (api/caches/print_shop.py REPORT_WORKERS, REPORT_QUEUE)"
+    IMAGES = "the image worker (api/image_worker.py IMAGE_WORKERS, VISITOR_QUEUE; photo variants: sites/catalog/photos.py)"
+    NARRATION = "the narration worker (sites/catalog/narration.py QUEUE_LIMIT waiting, else 'not ready')"
+    PASSWORDS = "the password-check slots (api/admin/staff_auth.py PasswordCheckSlots)"
+    STORE = "the store's writer (group commit) or a thread for a store read"
+    THREADS = "Starlette's thread pool (a plain `def` route or run_in_threadpool: 40 threads for every route)"
+
+
+@dataclass(frozen=True)
+class Form:
+    """What a posted form may carry."""
+
+    fields: int
+    files: int = 0
+    file_bytes: int | None = None  # the largest file kept
+    pixels: int | None = None  # the most pixels a photo may declare before it is decoded
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`count` actions per `key` ("address group", "phone", "outing", "site", ...) per `window`."""
+
+    count: int
+    key: str
+    window: str  # "hour" or "day"
+    live: str | None = None  # where the running app keeps it: an attribute path from AppState
+
+
+@dataclass(frozen=True)
+class Cache:
+    """A structure a door may grow, and its cap in `unit`."""
+
+    name: str
+    cap: int
+    unit: str  # "bytes", "entries", "pages", ...
+    live: str | None = None  # where the running app keeps the cap: an attribute path from AppState
+
+
+@dataclass(frozen=True)
+class Door:
+    """A route an anonymous client can reach (`methods` + the path template as FastAPI writes it)."""
+
+    methods: tuple[str, ...]
+    path: str
+    body_bytes: int = 0
+    form: Form | None = None
+    limits: tuple[Limit, ...] = ()
+    workers: tuple[Worker, ...] = ()
+    caches: tuple[Cache, ...] = ()
+    keys: str = ""  # what an attacker can vary to reach new work: path params, query values
+    files: bool = False  # a mount of static files: a path names a file on disk or is a 404
+
+
+GET, GET_HEAD, POST = ("GET",), ("GET", "HEAD"), ("POST",)
+
+# --- what the doors share ---
+PAGES = Cache("rendered site pages (api/caches/page_cache.py), emptied on reload", MAX_PAGES, "pages", "page_cache._max_pages")
+PASSPORT_NOTES = Cache("site pages with a passport note", PASSPORT_PAGES, "pages", "passport_pages._max_pages")
+# The User-Agent is cut to MAX_AGENT_CHARS before it is matched and cached, so the cache is bounded in bytes too.
+BOT_CHECK = Cache(f"bot check verdicts by User-Agent, cut to {MAX_AGENT_CHARS} characters (api/public/counting.py)",
+                  AGENT_CACHE_SIZE, "agents")
+VISIT_GATE = Cache("counted visitors and addresses (sites/visits/visit_gate.py)", VISIT_GATE_ENTRIES, "entries")
+COUNTED = Limit(Settings.model_fields["counted_per_address"].default, "address group", "hour",
+                "settings.counted_per_address")  # counted, not refused: above it a visit is served, not counted
+PNGS = Cache("QR PNGs by content (api/caches/print_shop.py)", PNG_CACHE_BYTES, "bytes", "print_shop.pngs.max_bytes")
+PDFS = Cache("PDFs by content (api/caches/print_shop.py)", POSTER_CACHE_BYTES, "bytes", "print_shop.pdfs.max_bytes")
+FEEDS = Cache("map feeds by language and filters (api/caches/feed_cache.py)", MAX_FEEDS, "feeds", "feeds._max_feeds")
+BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/caches/base_maps.py)", MAX_KEPT_MAPS, "maps")
+VARIANTS = Cache("photo variants on disk, per photo of the content (data/photo-cache)", len(VARIANT_WIDTHS),
+                 "widths")
+# Counted pages: the visit store's writer, the gate, the bot check; scan pages give a visitor cookie (never kept by
+# the server, only its hash in the gate). A site page also asks for its narration and is kept rendered.
+COUNTING = {"limits": (COUNTED,), "workers": (Worker.STORE,), "caches": (BOT_CHECK, VISIT_GATE)}
+SITE_PAGE = {**COUNTING, "workers": (*COUNTING["workers"], Worker.NARRATION),
+             "caches": (PAGES, PASSPORT_NOTES, *COUNTING["caches"])}
+# Filters are closed sets: an unknown category or province is a 422 before any cache is touched (api/listing.py).
+FILTERED = "category, province (closed sets)"
+NO_FORM_FILES = Form(CLASS_FORM_FIELDS)
+CLASS_LOOKUP = "class code"
+# Unknown class codes (pages and forms) are throttled per address group: codes cannot be enumerated.
+CODE_LOOKUPS = Limit(UNKNOWN_CODES_PER_ADDRESS, "address group", "hour", "outing_guard.unknown_codes.per_address")
+
+DOORS: tuple[Door, ...] = (
+    # --- plaques and site pages ---
+    Door(GET_HEAD, "/q/{code}", keys="code (unknown codes: a 404 page, nothing kept)", **SITE_PAGE),
+    Door(GET_HEAD, "/Q/{code}", keys="code", **SITE_PAGE),
+    Door(GET_HEAD, "/sites/{slug}", keys="slug; ?lang and other queries are rendered, not cached", **SITE_PAGE),
+    Door(GET_HEAD, "/", keys=f"q, {FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET_HEAD, "/photos/{slug}/{name}", keys="slug, name (only a photo of the content and a known width)",
+         workers=(Worker.THREADS, Worker.IMAGES), caches=(VARIANTS,)),
+    Door(GET_HEAD, "/audio/{slug}/{name}", keys="slug, name (only the current version: else 404)",
+         workers=(Worker.THREADS, Worker.NARRATION)),
+    # --- plaque reports: limits, then the token (one report each), then the photo's header, before any decoding ---
+    Door(GET, "/sites/{slug}/report", keys="slug"),
+    Door(POST, "/sites/{slug}/report", body_bytes=MAX_BODY_BYTES, keys="slug, form fields",
+         form=Form(REPORT_FORM_FIELDS, REPORT_FORM_FILES, MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS),
+         limits=(Limit(REPORTS_PER_ADDRESS, "address group", "hour", "report_limiter.per_address"),
+                 Limit(REPORTS_PER_SITE, "site", "hour", "report_limiter.per_scope")),
+         workers=(Worker.IMAGES, Worker.STORE),
+         caches=(Cache("report limiter keys (per table)", TRACKED, "keys", "report_limiter.tracked"),)),
+    # --- JSON API ---
+    Door(GET, "/api/sites", keys=f"q, {FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET, "/api/sites.geojson", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET, "/api/sites/{slug}", keys="slug, lang", workers=(Worker.THREADS,)),
+    Door(GET, "/api/stats", workers=(Worker.THREADS,)),
+    Door(GET, "/api/stats/{slug}", keys="slug, from, to (dates)", workers=(Worker.THREADS,)),
+    Door(GET, "/api/journeys", keys=FILTERED, workers=(Worker.THREADS,)),
+    Door(GET, "/api/journeys/{slug}", keys="slug", workers=(Worker.THREADS,)),
+    Door(GET, "/api/journeys/{slug}.geojson", keys="slug", workers=(Worker.THREADS,)),
+    Door(GET, "/api/map-points.json", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,), caches=(FEEDS,)),
+    Door(POST, "/api/late-scans", body_bytes=LATE_SCANS_BYTES, keys="device, scan ids, codes",
+         limits=(Limit(Settings.model_fields["late_scans_per_day"].default, "phone", "day",
+                       "settings.late_scans_per_day"),
+                 Limit(Settings.model_fields["late_scans_per_day"].default, "address group", "day",
+                       "settings.late_scans_per_day"),
+                 Limit(Settings.model_fields["late_scans_per_site"].default, "address group and site", "day",
+                       "settings.late_scans_per_site")),
+         workers=(Worker.STORE,), caches=(BOT_CHECK,)),
+    Door(GET, "/api/offline/sites/{slug}.json", keys="slug, lang",
+         workers=(Worker.IMAGES, Worker.NARRATION), caches=(PAGES, VARIANTS)),
+    Door(GET, "/api/offline/journeys/{slug}.json", keys="slug, lang",
+         workers=(Worker.IMAGES, Worker.NARRATION), caches=(PAGES, VARIANTS)),
+    Door(GET, "/healthz", workers=(Worker.THREADS,)),
+    Door(GET_HEAD, "/openapi.json"),
+    Door(GET, "/api/docs"),
+    # --- maps and lists ---
+    Door(GET, "/map", keys=f"{FILTERED}, journey, page, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS,)),
+    Door(GET, "/map/embed", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS,)),
+    Door(GET, "/stats", keys="page, sort, lang", workers=(Worker.THREADS,)),
+    # --- printing: made once per content, in bounded workers ---
+    Door(GET, "/qr/{slug}.png", keys=f"slug, size (at most {QR_MAX_PIXELS} px: imported), cm, dpi, ec",
+         workers=(Worker.QR_PNG,), caches=(PNGS,)),
+    Door(GET, "/qr/{slug}.svg", keys="slug, cm, ec", workers=(Worker.THREADS,)),
+    Door(GET, "/qr/j/{slug}.svg", keys="slug, cm, ec", workers=(Worker.THREADS,)),
+    Door(GET, "/posters/{slug}.pdf", keys="slug, format, lang, bleed", workers=(Worker.POSTERS,), caches=(PDFS,)),
+    Door(GET, "/posters.pdf", keys=f"{FILTERED}, format, bleed", workers=(Worker.POSTERS,), caches=(PDFS,)),
+    Door(GET, "/journeys/{slug}.pdf", keys="slug, format, lang", workers=(Worker.POSTERS,), caches=(PDFS,)),
+    # the month and the province are checked (422); the PDF is made in the reports' own queue, cached by content
+    Door(GET, "/stats/report.{extension}", keys=f"extension (pdf, csv, xlsx), month (up to this one), {FILTERED}",
+         workers=(Worker.THREADS, Worker.REPORT_PDF),
+         caches=(Cache("monthly report PDFs by content (api/caches/print_shop.py)", REPORT_CACHE_BYTES, "bytes",
+                       "print_shop.reports.max_bytes"),)),
+    # --- journeys ---
+    Door(GET, "/journeys", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET_HEAD, "/journeys/{slug}", keys="slug, lang", **COUNTING),
+    Door(GET_HEAD, "/j/{code}", keys="code, lang", **COUNTING),
+    Door(GET_HEAD, "/J/{code}", keys="code, lang", **COUNTING),
+    Door(GET, "/journeys/{slug}.m3u", keys="slug, lang", workers=(Worker.THREADS, Worker.NARRATION)),
+    # --- class outings and passports ---
+    Door(GET, "/class", keys="code (redirected)"),
+    Door(GET, "/class/{code}", keys=CLASS_LOOKUP, limits=(CODE_LOOKUPS,), workers=(Worker.STORE,)),
+    Door(POST, "/class/{code}/join", body_bytes=MAX_BODY_BYTES, form=NO_FORM_FILES, keys=f"{CLASS_LOOKUP}, nickname",
+         limits=(Limit(JOINS_PER_ADDRESS, "address group", "hour", "outing_guard.joins.per_address"),
+                 Limit(JOINS_PER_OUTING, "outing", "hour", "outing_guard.joins.per_scope"), CODE_LOOKUPS),
+         workers=(Worker.STORE,),
+         caches=(Cache("join limiter keys (per table)", TRACKED_PASSPORT_KEYS, "keys", "outing_guard.joins.tracked"),)),
+    Door(GET, "/class/{code}/recover", keys=CLASS_LOOKUP, limits=(CODE_LOOKUPS,), workers=(Worker.STORE,)),
+    Door(POST, "/class/{code}/recover", body_bytes=MAX_BODY_BYTES, form=NO_FORM_FILES,
+         keys=f"{CLASS_LOOKUP}, recovery code",
+         limits=(Limit(RECOVERIES_PER_ADDRESS, "address group", "hour", "outing_guard.recoveries.per_address"),
+                 Limit(RECOVERIES_PER_OUTING, "outing", "hour", "outing_guard.recoveries.per_scope"), CODE_LOOKUPS),
+         workers=(Worker.STORE,),
+         caches=(Cache("recovery limiter keys (per table)", TRACKED_PASSPORT_KEYS, "keys",
+                       "outing_guard.recoveries.tracked"),)),
+    Door(GET, "/passport", keys="passport cookie", workers=(Worker.STORE,)),
+    Door(GET, "/passport/quiz/{slug}", keys="passport cookie, slug", workers=(Worker.STORE,)),
+    Door(POST, "/passport/quiz/{slug}", body_bytes=MAX_BODY_BYTES, form=Form(PASSPORT_FORM_FIELDS),
+         keys="passport cookie, slug", workers=(Worker.STORE,)),
+    Door(POST, "/passport/stamp/{slug}", body_bytes=MAX_BODY_BYTES, form=Form(PASSPORT_FORM_FIELDS),
+         keys="passport cookie, slug", workers=(Worker.STORE,)),
+    Door(GET, "/passport/certificate.pdf", keys="passport cookie (complete passports only)",
+         workers=(Worker.STORE, Worker.POSTERS), caches=(PDFS,)),
+    Door(GET, "/verify/{certificate_id}", keys="certificate id (checked by signature, nothing kept)"),
+    # --- the app on a phone ---
+    Door(GET, "/sw.js"),
+    Door(GET, "/offline"),
+    Door(GET, "/manifest.webmanifest", keys="lang"),
+    Door(GET, "/icons/{name}.png", keys="name (only the app's icon sizes: else 404)"),
+    # --- the staff login, reachable before one signs in ---
+    Door(GET, "/admin/login", keys="next"),
+    Door(POST, "/admin/login", body_bytes=MAX_BODY_BYTES, form=Form(STAFF_FORM_FIELDS, STAFF_FORM_FILES),
+         keys="name, password",
+         limits=(Limit(PER_ACCOUNT_AND_ADDRESS.free, "name and address", "day idle (then a doubling delay)"),
+                 Limit(LOGINS_PER_ADDRESS.free, "address", "day idle (then a doubling delay)")),
+         workers=(Worker.PASSWORDS, Worker.STORE)),
+    Door(POST, "/admin/logout", body_bytes=MAX_BODY_BYTES, form=Form(STAFF_FORM_FIELDS, STAFF_FORM_FILES)),
+    # --- static files: a path names a file of the app or a package, or is a 404 ---
+    Door(GET_HEAD, "/static", files=True),
+    Door(GET_HEAD, "/static/swagger-ui", files=True),
+    *(Door(GET_HEAD, path, files=True) for path in SERVED_PACKAGES),
+)

@@ -1,0 +1,30 @@
+"""The home page `/`: the list of published sites, with search and filters."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import LanguageDep, RegistryDep, SettingsDep
+from sites.catalog.i18n import category_label, category_search_words
+from api.listing import FiltersDep
+from api.templating import render
+from api.views.view_models import site_summary_out
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def home(
+    request: Request, registry: RegistryDep, settings: SettingsDep, lang: LanguageDep, filters: FiltersDep,
+    q: str = "",
+) -> HTMLResponse:
+    """The list of published sites, searchable (case and diacritics ignored) and filterable."""
+    found = filters.search(registry, q, category_search_words())
+    return render(request, "index.html", lang, {
+        "sites": [site_summary_out(site, lang, settings.base_url) for site in found],
+        "q": q,
+        "category": filters.category.value if filters.category else "",
+        "province": filters.province or "",
+        "categories": [(c.value, category_label(c, lang)) for c in registry.categories()],
+        "provinces": registry.provinces(),
+        "filtered": bool(q or filters.category or filters.province),
+    })

@@ -1,0 +1,163 @@
+"""The map of sites: `/map` (with the list of sites and their counts under it) and `/map/embed` (for iframes).
+
+The Folium base map is built once per filter and language and kept until content changes (api/caches/base_maps.py);
+the counts are never kept: the page's table reads them on every request, and the markers fetch the slim
+feed /api/map-points.json (the complete GeoJSON for GIS tools stays /api/sites.geojson).
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.csp import map_policy
+from api.deps import LanguageDep, RegistryDep
+from api.errors import invalid_parameter
+from sites.catalog.i18n import category_label, strings, thousands_separator
+from api.views.journey_views import journey_language, journey_path
+from api.listing import FiltersDep, PagerDep, SiteFilters
+from api.state import AppState, StateDep
+from api.templating import render
+from api.views.view_models import map_points
+from map.assets import map_assets
+from map.build import BaseMap, MapLayer, MarkerTexts, build_base_map
+from sites.catalog.journeys import JourneyNotFound
+from sites.catalog.models import Category
+from sites.catalog.registry import Registry
+from sites.catalog.site import Site
+from sites.visits.stats import recent_counts, site_totals
+from sites.visits.store_sqlite import Counts, vietnam_day
+
+router = APIRouter(include_in_schema=False)
+
+TABLE_PAGE_SIZE = 200
+NOTHING = Counts()  # the counts of a site nobody has visited
+
+
+@dataclass(frozen=True)
+class MapRow:
+    """A line of the table under the map."""
+
+    site: Site
+    name: str
+    category_label: str
+    counts: Counts
+    recent_visits: int
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(
+    request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep, pager: PagerDep,
+    journey: Annotated[str | None, Query(description="Also draw this journey's route and numbered stops")] = None,
+) -> HTMLResponse:
+    """Every published site with coordinates on a map, and the same sites with their counts in a table;
+    with `journey`, that journey's route on top (drawn by /static/journey_map.js from its GeoJSON)."""
+    try:
+        route = state.catalog.journeys.resolve(journey) if journey else None
+    except JourneyNotFound:
+        raise invalid_parameter("journey", f"no published journey '{journey}'") from None
+    sites = filters.search(registry)
+    mapped = [site for site in sites if site.meta.location is not None]
+    totals = site_totals(state.visits, registry)
+    shown = pager.page(sorted(mapped, key=lambda site: -totals.get(site.slug, NOTHING).visits), TABLE_PAGE_SIZE)
+    base = _base_map(state, registry, lang, filters, embed=False)
+    settings = state.settings
+    response = render(request, "map.html", lang, {
+        "base": base,
+        "rows": _rows(state, registry, shown.rows, totals, lang),
+        "page": shown.number,
+        "pages": shown.pages,
+        "unmapped": [(site, site.localized(lang).name) for site in sites if site.meta.location is None],
+        **_filter_choices(registry, filters, lang),
+        "filter_query": urlencode(filters.query()),
+        "journey_route": route and (route.localized(journey_language(lang)).name, journey_path(route.slug),
+                                    f"/api{journey_path(route.slug)}.geojson?{urlencode({'lang': lang})}"),
+        "embed_url": f"{settings.base_url}/map/embed?{urlencode({**filters.query(), 'lang': lang})}",
+    })
+    response.headers["Content-Security-Policy"] = _policy(state, base, framed_by="'none'")
+    return response
+
+
+@router.get("/api/map-points.json")
+def map_points_feed(state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep) -> Response:
+    """What the map's markers need and nothing more (docs/api.md): a few dozen bytes a site, so a national map
+    of tens of thousands of sites loads on a phone. Filtered like /api/sites.geojson; built at most once every
+    few seconds per language and filters (api/caches/feed_cache.py)."""
+
+    def build() -> bytes:
+        recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
+        feed = map_points(filters.search(registry), lang, state.settings.base_url,
+                          site_totals(state.visits, registry), recent)
+        return json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
+
+    body = state.feeds.body(registry, (lang, filters), build)
+    return Response(body, media_type="application/json", headers={"Cache-Control": "no-cache"})  # counts change
+
+
+@router.get("/map/embed", response_class=HTMLResponse)
+def map_embed(
+    request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep,
+) -> HTMLResponse:
+    """The same map alone, filling its frame, for an iframe on a Youth Union website."""
+    base = _base_map(state, registry, lang, filters, embed=True)
+    response = render(request, "map_embed.html", lang, {
+        "base": base, "list_url": f"{state.settings.base_url}/map?{urlencode({**filters.query(), 'lang': lang})}",
+    })
+    # Any website may frame the embed; the popups' links open in a new tab rather than inside the frame.
+    response.headers["Content-Security-Policy"] = _policy(state, base, framed_by="*")
+    return response
+
+
+def _policy(state: AppState, base: BaseMap, framed_by: str) -> str:
+    return map_policy(state.settings.tile_origin, base.script_hash, base.assets.origins, framed_by)
+
+
+def _filter_choices(registry: Registry, filters: SiteFilters, lang: str) -> dict:
+    """What the filter form shows: the choices and the chosen values ("" for any)."""
+    return {
+        "province": filters.province or "",
+        "category": filters.category.value if filters.category else "",
+        "categories": [(c.value, category_label(c, lang)) for c in registry.categories()],
+        "provinces": registry.provinces(),
+    }
+
+
+def _rows(state: AppState, registry: Registry, sites: list[Site], totals: dict[str, Counts], lang: str) -> list[MapRow]:
+    """The table's lines for `sites` (one page of them, most visited first: the sort is stable, so ties stay
+    by name), with their all-time `totals` and recent counts; only these sites' names are looked up."""
+    recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
+    return [MapRow(site, site.localized(lang).name, category_label(site.meta.category, lang),
+                   totals.get(site.slug, NOTHING), recent.get(site.slug, NOTHING).visits) for site in sites]
+
+
+def _base_map(state: AppState, registry: Registry, lang: str, filters: SiteFilters, embed: bool) -> BaseMap:
+    """The kept base map for these filters, built on first use."""
+    settings = state.settings
+
+    def build() -> BaseMap:
+        sites = [site for site in filters.search(registry) if site.meta.location]
+        texts = strings(lang)
+        query = urlencode({"lang": lang, **filters.query()})
+        return build_base_map(
+            [(site.meta.location.lat, site.meta.location.lon) for site in sites],
+            [MapLayer(c.value, category_label(c, lang)) for c in Category if any(s.meta.category == c for s in sites)],
+            data_url=f"/api/map-points.json?{query}",
+            tile_url=settings.tile_url,
+            tile_attribution=settings.tile_attribution,
+            attribution_prefix=settings.map_attribution_prefix,
+            assets=map_assets(settings.map_assets_from_cdn),
+            texts=MarkerTexts(
+                scans=texts["stats_scans"], views=texts["stats_views"], recent=texts["map_recent"],
+                open_page=texts["map_open_page"], legend_title=texts["map_legend_title"],
+                cluster=texts["map_cluster"], load_failed=texts["map_load_failed"], thousands=thousands_separator(lang),
+            ),
+            link_target="_blank" if embed else "_self",
+        )
+
+    key = (lang, filters.province or "", filters.category.value if filters.category else "", embed)
+    return state.base_maps.get(registry, key, build)

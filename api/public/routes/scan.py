@@ -1,0 +1,59 @@
+"""A plaque's QR code: `/q/{code}` (and `/Q/{code}` for upper-case QR payloads)."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.public.counting import count_visit
+from api.deps import visitor_language
+from api.public.passports import PASSPORT_COOKIE
+from api.views.site_page import cached_site_page, stamped_site_page
+from api.public.stamping import stamp_scan
+from api.state import app_state
+from api.templating import render
+from sites.catalog.registry import SiteNotFound
+from sites.catalog.site import Site
+from sites.visits.store_sqlite import VisitKind
+
+router = APIRouter(include_in_schema=False)
+UNAVAILABLE_RETRY_SECONDS = 86_400  # an unpublished site comes back after staff review it: ask again in a day
+
+
+# Upper-case QR payloads (DIACHIDO_QR_UPPERCASE) arrive as /Q/CODE.
+@router.api_route("/q/{code}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.api_route("/Q/{code}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+async def scan(request: Request, code: str) -> HTMLResponse:
+    """A plaque's QR code: the site page itself (no redirect: one round trip on 3G), counted as a scan.
+
+    `code` may be the site's code, slug or an alias, in any case. The response is answered only once
+    the scan is committed, and is never cached, so every scan reaches the server.
+    This is the hottest path, so it takes the typed state itself: FastAPI's dependency solving for
+    three dependencies cost about a tenth of its time (bench/scan.py).
+    A student's scan stamps their passport (api/public/stamping.py) and gets the page with a note, kept apart from
+    the page cache of everyone else and never stored by a browser.
+    """
+    state = app_state(request.app)
+    registry = state.catalog.registry
+    try:
+        site = registry.resolve(code)
+    except SiteNotFound:
+        return unavailable(request, registry.resolve(code, include_drafts=True))
+    # A student's passport; for anyone else, one lookup in the cookies (parsed for the language anyway).
+    note = await stamp_scan(request, state, site) if PASSPORT_COOKIE in request.cookies else None
+    if note:
+        response = stamped_site_page(request, state, site, registry, visitor_language(request), note)
+    else:
+        response = cached_site_page(request, state, site, registry, visitor_language(request),
+                                    {"Cache-Control": "no-store"})
+    await count_visit(request, state, site, VisitKind.SCAN, response)
+    return response
+
+
+def unavailable(request: Request, site: Site) -> HTMLResponse:
+    """The plaque of a site taken back to a draft: "temporarily unavailable", never a 404, so the printed
+    code keeps working. A 503 with Retry-After says "come back" to crawlers and link checkers (a visitor's
+    browser shows the page all the same); the site's name and text stay private, and the scan is not
+    counted (the statistics count published sites only)."""
+    lang = visitor_language(request)
+    response = render(request, "unavailable.html", lang, {}, 503)
+    response.headers.update({"Retry-After": str(UNAVAILABLE_RETRY_SECONDS), "Cache-Control": "no-store"})
+    return response

@@ -1,0 +1,84 @@
+"""Tables for spreadsheets as CSV and XLSX: the monthly report for organisers (sites/visits/monthly.py gives the
+figures), and any other table (a class outing's, api/admin/outing_tables.py) through `neutralised`, `table_csv` and
+`table_xlsx`.
+
+A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula by
+Excel or LibreOffice (CSV injection): such text cells get a leading apostrophe. Numbers stay numbers.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from sites.visits.monthly import MonthlyReport
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER = ("Mã định danh / Slug", "Mã QR / Code", "Tên di tích / Site", "Tỉnh, thành / Province",
+          "Lượt quét / Scans", "Lượt xem / Views", "Khách / Visitors", "Lần đầu có lượt ghé / First visited",
+          "Trong đó gửi muộn / Of which sent late")
+FIRST_VISITED = "có / yes"
+PROBLEM_HEADER = ("Ngày / Day", "Mã định danh / Slug", "Tên di tích / Site", "Vấn đề / Problem",
+                  "Đã xử lý / Done")
+
+
+def neutralised(value: object) -> object:
+    """`value`, with an apostrophe before text that a spreadsheet would take for a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def report_rows(report: MonthlyReport) -> list[tuple]:
+    """The header, then a row per site (most scanned first), then the totals; every text cell neutralised."""
+    first = set(report.first_visited)
+    rows: list[tuple] = [HEADER]
+    for row in report.rows:
+        rows.append((row.slug, row.code, row.name, row.province, row.scans, row.views, row.visitors,
+                     FIRST_VISITED if row.slug in first else "", row.late_scans))
+    total = report.total
+    rows.append(("", "", "Tổng / Total", report.province or "", total.scans, total.views, total.visitors, "",
+                 total.late_scans))
+    return [tuple(neutralised(cell) for cell in row) for row in rows]
+
+
+def problem_rows(report: MonthlyReport, kind_labels: Mapping[str, str]) -> list[tuple]:
+    """The header, then a row per plaque problem reported in the month; every text cell neutralised."""
+    rows: list[tuple] = [PROBLEM_HEADER]
+    rows += [(problem.day.isoformat(), problem.slug, problem.name, kind_labels[problem.kind],
+              FIRST_VISITED if problem.done else "") for problem in report.plaque_problems]
+    return [tuple(neutralised(cell) for cell in row) for row in rows]
+
+
+def report_csv(report: MonthlyReport) -> bytes:
+    """The sites of the month as CSV (see `table_csv`)."""
+    return table_csv(report_rows(report))
+
+
+def report_xlsx(report: MonthlyReport, kind_labels: Mapping[str, str]) -> bytes:
+    """A sheet named after the month with the sites, and one with the plaque problems."""
+    return table_xlsx({f"{report.month:%Y-%m}": report_rows(report),
+                       "Bảng QR - Plaques": problem_rows(report, kind_labels)})
+
+
+def table_csv(rows: Iterable[Sequence]) -> bytes:
+    """`rows` (already neutralised) as CSV in UTF-8 with a byte order mark, so Excel reads the Vietnamese letters."""
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(sheets: Mapping[str, Iterable[Sequence]]) -> bytes:
+    """A workbook with a sheet per name of `sheets` holding its rows (already neutralised), written in
+    openpyxl's write-only mode (rows streamed, little memory). Control characters, which XLSX cannot hold
+    (openpyxl refuses them), are left out of text cells."""
+    book = Workbook(write_only=True)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

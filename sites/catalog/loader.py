@@ -1,0 +1,309 @@
+"""Load content/ into a Registry, strictly: every problem is reported, with its file and field.
+
+Like mkdocs' config loading, the loader does not stop at the first problem: it checks every folder
+and returns all errors at once, together with a registry of the sites that are valid.
+"""
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from sites.catalog.frontmatter import FrontMatterError, ParsedFiles
+from sites.catalog.languages import (SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, content_file_name, file_language,
+                             language_tag)
+from sites.catalog.messages import PATTERN_HINTS, english
+from sites.catalog.models import JOURNEYS_FOLDER, PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
+from sites.catalog.photos import PhotoError, upright_size
+from sites.catalog.quiz import quiz_problems, translation_problems
+from sites.catalog.recordings import RecordingFileError, recording_file
+from sites.catalog.registry import Registry, SiteNotFound
+from sites.catalog.site import PhotoFile, RecordingFile, Site
+from sites.catalog.site_cache import SiteCache
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """One problem in content/: the file, the field (when there is one) and what is wrong, in English,
+    with its `type` and `ctx` (pydantic's, or ours from `sites.catalog.messages`) to word it for staff."""
+
+    file: str
+    field: str | None
+    message: str
+    type: str = "value_error"
+    ctx: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, file: str, field: str | None, type_: str, **ctx: Any) -> "ContentError":
+        """A problem of one of our own types, its message worded from `ctx`."""
+        return cls(file, field, english(type_, ctx), type_, ctx)
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}" if self.field else f"{self.file}: {self.message}"
+
+
+class ContentFolderMissing(Exception):
+    """The content folder itself does not exist."""
+
+
+@dataclass
+class LoadResult:
+    """What loading content/ gives: the valid sites, every error found, and the sites served in their
+    last valid version because their folder has errors now (slug -> those errors)."""
+
+    registry: Registry
+    errors: list[ContentError]
+    kept: dict[str, list[ContentError]] = field(default_factory=dict)
+
+
+def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good: Registry | None = None,
+                 cache: SiteCache | None = None) -> LoadResult:
+    """Read every site folder of `content_dir` (sorted); folders starting with . or _ and `journeys/` are skipped.
+
+    Pass the same `parsed` to successive calls to reuse the parsing of unchanged files. With
+    `last_good` (the registry loaded before), a folder that has errors now keeps its previous site:
+    a typo in a published site never takes its page and printed QR code offline. Errors are reported
+    either way. With `cache`, a folder whose files are unchanged since it was last loaded valid gives
+    that site again without reading its files.
+    """
+    parsed = parsed or ParsedFiles()
+    if not content_dir.is_dir():
+        raise ContentFolderMissing(f"{content_dir}: no such content folder")
+    sites: list[Site] = []
+    errors: list[ContentError] = []
+    kept: dict[str, list[ContentError]] = {}
+    for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
+        if entry.name.startswith((".", "_")) or entry.name == JOURNEYS_FOLDER or not entry.is_dir():
+            continue
+        site, site_errors = _load_site_cached(Path(entry.path), parsed, cache)
+        errors += site_errors
+        if site is None and (site := _previous(last_good, entry.name)) is not None:
+            kept[site.slug] = site_errors
+        if site is not None:
+            sites.append(site)
+    parsed.forget_unused()
+    if cache is not None:
+        cache.forget_unused()
+    sites, clash_errors = _without_clashing_keys(sites, last_good, kept)
+    served = {site.slug for site in sites}
+    return LoadResult(Registry(sites), errors + clash_errors, {slug: kept[slug] for slug in kept if slug in served})
+
+
+def _previous(last_good: Registry | None, slug: str) -> Site | None:
+    """The site loaded from folder `slug` before, if any."""
+    if last_good is None:
+        return None
+    try:
+        return last_good.get(slug, include_drafts=True)
+    except SiteNotFound:
+        return None
+
+
+def _load_site_cached(folder: Path, parsed: ParsedFiles, cache: SiteCache | None) -> tuple[Site | None, list[ContentError]]:
+    """`load_site`, or the site `cache` holds for the folder when its files' stamps are unchanged."""
+    if cache is None:
+        return load_site(folder, parsed)
+    stamps = cache.stamps(folder)  # taken before reading: a file changed meanwhile is loaded again next time
+    if (site := cache.get(folder.name, stamps)) is not None:
+        return site, []
+    site, errors = load_site(folder, parsed)
+    if site is not None:
+        cache.put(folder.name, stamps, site)
+    return site, errors
+
+
+def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[ContentError]]:
+    """Load one site folder; returns the site (None if any error) and the errors found."""
+    index = folder / SOURCE_FILE
+    errors: list[ContentError] = []
+    if not os.path.lexists(index):
+        return None, [ContentError.of(str(folder), None, "no_index")]
+    meta, body = _read_model(index, SiteFrontMatter, parsed, errors)
+    if meta is not None:
+        if not re.fullmatch(SLUG_PATTERN, folder.name):
+            errors.append(ContentError.of(str(folder), None, "folder_name"))
+        elif meta.slug != folder.name:
+            errors.append(ContentError.of(str(index), "slug", "slug_not_folder", slug=meta.slug, folder=folder.name))
+    bodies = {SOURCE_LANGUAGE: body or ""}
+    translations: dict[str, Translation] = {}
+    for lang, path in translation_files(folder, errors):
+        translation, translated_body = _read_model(path, Translation, parsed, errors)
+        if translation is not None:
+            translations[lang], bodies[lang] = translation, translated_body or ""
+    if meta is not None:
+        errors += _quiz_errors(folder, meta, translations)
+    photos = _read_photos(index, folder, meta, errors) if meta is not None else []
+    recordings = _read_recordings(index, folder, meta, [SOURCE_LANGUAGE, *translations], errors) if meta else {}
+    if errors or meta is None:
+        return None, errors
+    return Site(meta=meta, folder=folder, bodies=bodies, translations=translations, photos=photos,
+                recordings=recordings), []
+
+
+def _quiz_errors(folder: Path, meta: SiteFrontMatter, translations: Mapping[str, Translation]) -> list[ContentError]:
+    """The quiz's problems beyond one question, each named by its file (index.md or the translation's)."""
+    found = [(SOURCE_LANGUAGE, problem) for problem in quiz_problems(meta.quiz)]
+    found += [(lang, problem) for lang, translation in translations.items()
+              for problem in translation_problems(meta.quiz, translation.quiz)]
+    return [ContentError.of(str(folder / content_file_name(lang)), field, type_, **ctx)
+            for lang, (field, type_, ctx) in found]
+
+
+def translation_files(folder: Path, errors: list[ContentError]) -> list[tuple[str, Path]]:
+    """The translation files `index.<tag>.md` of `folder` with their language, sorted; a file whose tag is
+    not a known language, or is not written canonically, is an error and left out."""
+    found = []
+    for name in sorted(os.listdir(folder)):
+        if (written := file_language(name)) is None:
+            continue
+        path = folder / name
+        try:
+            lang = language_tag(written)
+        except InvalidLanguageTag as problem:
+            errors.append(ContentError.of(str(path), None, "invalid_language_tag", problem=str(problem)))
+            continue
+        if lang == SOURCE_LANGUAGE or lang != written:
+            expected = SOURCE_FILE if lang == SOURCE_LANGUAGE else f"index.{lang}.md"
+            errors.append(ContentError.of(str(path), None, "rename_translation", expected=expected))
+            continue
+        found.append((lang, path))
+    return found
+
+
+def _read_model(
+    path: Path, model: type[BaseModel], parsed: ParsedFiles, errors: list[ContentError]
+) -> tuple[Any, str | None]:
+    try:
+        data, body = parsed.read(path)
+    except FrontMatterError as problem:
+        errors.append(ContentError.of(str(path), None, "front_matter", reason=problem.message))
+        return None, None
+    try:
+        return model.model_validate(data), body
+    except ValidationError as exc:
+        errors += describe_validation_errors(str(path), model, exc)
+        return None, body
+
+
+def describe_validation_errors(file: str, model: type[BaseModel], exc: ValidationError) -> list[ContentError]:
+    """One ContentError per problem pydantic found, worded for staff (unknown fields get a suggestion),
+    with pydantic's type and ctx (plus `suggestion`/`allowed` and a pattern's `format`)."""
+    described = []
+    for error in exc.errors():
+        location, ctx = error["loc"], dict(error.get("ctx") or {})
+        field = ".".join(str(part) for part in location) or None
+        if error["type"] == "extra_forbidden":
+            allowed = _fields_at(model, location)
+            close = difflib.get_close_matches(str(location[-1]), allowed, n=1)
+            ctx.update(suggestion=close[0] if close else "", allowed=", ".join(allowed))
+            hint = f"; did you mean '{close[0]}'?" if close else f" (allowed: {ctx['allowed']})"
+            message = "unknown field" + hint
+        elif error["type"] == "missing":
+            message = "required field is missing"
+        elif error["type"] == "string_pattern_mismatch" and ctx.get("pattern") in PATTERN_FORMATS:
+            ctx["format"] = PATTERN_FORMATS[ctx["pattern"]]
+            message = PATTERN_HINTS[ctx["format"]][1] + f" (got {error.get('input')!r})"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            value = error.get("input")
+            if isinstance(value, (str, int, float)) and len(repr(value)) <= 60:
+                message += f" (got {value!r})"
+        described.append(ContentError(file, field, message, error["type"], ctx))
+    return described
+
+
+def _fields_at(model: type[BaseModel], location: tuple) -> list[str]:
+    """Field names of the (nested) model that holds the last part of `location`."""
+    current: type[BaseModel] | None = model
+    for part in location[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(part)
+        current = nested_model(field.annotation) if field else None
+    return list(current.model_fields) if current else []
+
+
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside a field's type (`Location | None`, `list[Photo]`), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        if found := nested_model(argument):
+            return found
+    return None
+
+
+def _read_photos(index: Path, folder: Path, meta: SiteFrontMatter, errors: list[ContentError]) -> list[PhotoFile]:
+    photos, stems = [], set()
+    for number, photo in enumerate(meta.photos):
+        field = f"photos.{number}.file"
+        path = folder / photo.file
+        if path.stem in stems:
+            errors.append(ContentError.of(str(index), field, "photo_name_twice", stem=path.stem))
+            continue
+        stems.add(path.stem)
+        if not os.path.lexists(path):
+            errors.append(ContentError.of(str(index), field, "photo_missing", photo=photo.file, folder=str(folder)))
+            continue
+        try:
+            width, height = upright_size(path)
+        except PhotoError as problem:
+            errors.append(ContentError.of(str(index), field, "photo_unreadable", reason=str(problem)))
+            continue
+        photos.append(PhotoFile(photo.caption, photo.caption_en, photo.credit, path, width, height))
+    return photos
+
+
+def _read_recordings(index: Path, folder: Path, meta: SiteFrontMatter, languages: list[str],
+                     errors: list[ContentError]) -> dict[str, RecordingFile]:
+    """The recorded narrations of `meta.narration`, each for a language the site has, checked as audio."""
+    recordings = {}
+    for lang, narration in meta.narration.items():
+        field = f"narration.{lang}.file"
+        path = folder / narration.file
+        if lang not in languages:
+            errors.append(ContentError.of(str(index), f"narration.{lang}", "narration_language", lang=lang))
+        elif not os.path.lexists(path):
+            errors.append(ContentError.of(str(index), field, "narration_missing", recording=narration.file,
+                                          folder=str(folder)))
+        else:
+            try:
+                recordings[lang] = recording_file(path, narration.narrator)
+            except RecordingFileError as problem:
+                errors.append(ContentError.of(str(index), field, problem.type, **problem.ctx))
+    return recordings
+
+
+def _without_clashing_keys(
+    sites: list[Site], last_good: Registry | None, kept: dict[str, list[ContentError]]
+) -> tuple[list[Site], list[ContentError]]:
+    """Drop every site whose slug, code or alias is already taken by a site loaded before it; its
+    previous version in `last_good` stays if that one clashes with nothing (recorded in `kept`)."""
+    owners: dict[str, Site] = {}
+    kept_sites, errors = [], []
+    for site in sites:
+        clashes = clashing_keys(site, owners)
+        errors += clashes
+        if clashes and (previous := _previous(last_good, site.slug)) is not None \
+                and previous is not site and not clashing_keys(previous, owners):
+            site, clashes, kept[previous.slug] = previous, [], clashes
+        if not clashes:
+            kept_sites.append(site)
+            owners.update(dict.fromkeys(site.keys(), site))
+    return kept_sites, errors
+
+
+def clashing_keys(site: Site, owners: Mapping[str, Site]) -> list[ContentError]:
+    """An error for each slug, code or alias of `site` that `owners` (key -> site) already uses."""
+    errors = []
+    for key in site.keys():
+        if key in owners:
+            field = "slug" if key == site.slug else "code" if key == site.code else "aliases"
+            owner = owners[key].folder / "index.md"
+            errors.append(ContentError.of(str(site.folder / "index.md"), field, "key_taken", key=key, owner=str(owner)))
+    return errors

@@ -1,0 +1,154 @@
+"""The in-memory registry of loaded sites: lookups by slug, code and alias, search and filters."""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from sites.catalog.languages import source_first
+from sites.catalog.models import KNOWN_PRECISIONS, Category
+from sites.catalog.provinces import province_names
+from sites.catalog.site import Site
+from sites.catalog.text import fold
+
+
+class SiteNotFound(LookupError):
+    """No published site answers to this slug, code or alias."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+MAX_PROVINCE_CHARS = 100  # far above any province's name, even decomposed: a longer one is refused unread
+SAME_AREA_KM = 0.1  # closer than this (or the same district centre): "same area", not a distance
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A site near another one: the straight-line distance between their points in kilometres (the order), and
+    whether it is a distance between the sites themselves (both points exact or approximate, not a district centre).
+    """
+
+    site: Site
+    km: float
+    known: bool
+
+    @property
+    def shown_km(self) -> float | None:
+        """The distance to tell visitors: None when unknown or in the same area."""
+        return self.km if self.known and not self.same_area else None
+
+    @property
+    def same_area(self) -> bool:
+        """At the same point or very close: two sites at one district centre are in one district."""
+        return self.km < SAME_AREA_KM
+
+
+class Registry:
+    """Every valid site of content/, drafts included; visitor lookups see published sites only."""
+
+    def __init__(self, sites: list[Site]):
+        self._sites = sorted(sites, key=lambda site: (site.folded_name, site.slug))
+        self._by_slug = {site.slug: site for site in self._sites}
+        self._by_key: dict[str, Site] = {}
+        for site in self._sites:
+            for key in site.keys():
+                self._by_key.setdefault(key, site)
+        self._languages = source_first(lang for site in self.all() for lang in site.languages)
+
+    def __len__(self) -> int:
+        return len(self._sites)
+
+    def all(self, include_drafts: bool = False) -> list[Site]:
+        """Sites sorted by name (ignoring diacritics)."""
+        return [site for site in self._sites if include_drafts or site.published]
+
+    def get(self, slug: str, include_drafts: bool = False) -> Site:
+        """The site whose slug is exactly `slug`, or SiteNotFound."""
+        site = self._by_slug.get(slug)
+        if site is None or not (include_drafts or site.published):
+            raise SiteNotFound(slug)
+        return site
+
+    def resolve(self, key: str, include_drafts: bool = False) -> Site:
+        """The published site (or any site, with `include_drafts`) whose slug, code or alias is `key`
+        (any case), or SiteNotFound."""
+        site = self._by_key.get(key.lower())
+        if site is None or not (include_drafts or site.published):
+            raise SiteNotFound(key)
+        return site
+
+    def search(self, query: str = "", category: str | None = None, province: str | None = None,
+               category_words: Mapping[str, str] | None = None) -> list[Site]:
+        """Published sites where each word of `query` begins a word of the site's texts (case and
+        diacritics ignored), and which pass the filters; sites whose name matches come first.
+
+        `category_words` (category value -> folded words such as " chua pagoda") also count as texts of a
+        site of that category: the labels are interface strings, which sites/ does not hold.
+        """
+        category_words = category_words or {}
+        words = [" " + word for word in fold(query).split()]
+        province_key = fold(province) if province else None
+        results = []
+        for site in self.all():
+            if category and site.meta.category.value != category:
+                continue
+            if province_key and province_key not in site.province_keys:
+                continue
+            text = site.search_text + category_words.get(site.meta.category.value, "")
+            if all(word in text for word in words):
+                results.append(site)
+        if words:
+            in_name = {site.slug for site in results if all(word in site.folded_name for word in words)}
+            results.sort(key=lambda site: site.slug not in in_name)  # stable: name matches first
+        return results
+
+    def languages(self) -> list[str]:
+        """Every language some published site's text exists in, Vietnamese first."""
+        return self._languages
+
+    def provinces(self) -> list[str]:
+        """Today's provinces that have at least one published site, sorted."""
+        return sorted({site.meta.address.province for site in self.all()}, key=fold)
+
+    def province_named(self, name: str) -> str | None:
+        """The province `name` stands for (case and diacritics aside), as the filters know it: one of today's,
+        a former one or one a site's address names; None for anything else, so a filter value is one of a
+        bounded set."""
+        return self._province_names.get(fold(name)) if len(name) <= MAX_PROVINCE_CHARS else None
+
+    @cached_property
+    def _province_names(self) -> dict[str, str]:
+        named = list(province_names())
+        for site in self.all():
+            named += [name for name in (site.meta.address.province, site.meta.address.former_province) if name]
+        return {fold(name): name for name in reversed(named)}  # the first spelling wins
+
+    def categories(self) -> list[Category]:
+        """Categories that have at least one published site, in the order of the Category enum."""
+        used = {site.meta.category for site in self.all()}
+        return [category for category in Category if category in used]
+
+    def nearby(self, site: Site, limit: int = 4, max_km: float = 50.0) -> list[Nearby]:
+        """The published sites closest to `site` (both need coordinates), nearest first."""
+        if site.meta.location is None:
+            return []
+        found = []
+        for other in self.all():
+            if other is site or other.meta.location is None:
+                continue
+            km = distance_km(site.meta.location.lat, site.meta.location.lon,
+                             other.meta.location.lat, other.meta.location.lon)
+            if km <= max_km:
+                known = {site.meta.location.precision, other.meta.location.precision} <= KNOWN_PRECISIONS
+                found.append(Nearby(other, km, known))
+        return sorted(found, key=lambda near: (near.km, fold(near.site.meta.name)))[:limit]
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points in kilometres (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))

@@ -1,0 +1,548 @@
+"""Class outings (issue 14): a teacher's outing on a journey, students' passports, stamps from plaque scans,
+quiz answers, and the store that keeps them.
+
+A student is a nickname and an unguessable passport token (kept by the browser in a cookie; only its
+SHA-256 is stored), plus a short recovery code to continue on another phone. No address, e-mail or phone
+is stored. An outing's data is deleted `retention` days after it ends (`purge`).
+
+The same statements run on SQLite (a file in the data folder, the default) and on PostgreSQL (the tables
+are in sites/storage/migrations/0003_outings.sql, sites/outings/store_pg.py), as the plaque-report store does. Every write
+is one committed transaction: a stamp or an answer is durable once the call returns.
+"""
+
+import hashlib
+import secrets
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from sites.storage.local_db import LocalDatabase
+from sites.outings.lookalikes import skeleton
+from sites.catalog.models import LocationPrecision
+from sites.storage.postgres import PostgresDatabase
+from sites.catalog.registry import distance_km
+from sites.catalog.text import nfc
+from sites.visits.store_sqlite import VIETNAM_TIME
+
+if TYPE_CHECKING:
+    from sites.catalog.journeys import Journey
+    from sites.catalog.site import Site
+
+OUTINGS_FILE = "outings.sqlite3"
+# Codes people read aloud and type on a phone: no 0/O, 1/I.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CLASS_CODE_LENGTH = 6  # 32^6: a billion codes
+RECOVERY_CODE_LENGTH = 8  # 32^8 per outing, and recovering is rate-limited
+MAX_NICKNAME = 40  # characters
+MAX_OUTING_NAME = 120
+DEFAULT_RETENTION_DAYS = 90
+
+
+class Refusal(StrEnum):
+    """Why a student's step is refused; the route shows the translated `outing_refused_<value>` message."""
+
+    UNKNOWN_CODE = "unknown_code"  # no such class code (or its outing was deleted)
+    NOT_ACTIVE = "not_active"  # closed, not started yet, or its period is over
+    NICKNAME_EMPTY = "nickname_empty"
+    NICKNAME_TOO_LONG = "nickname_too_long"
+    NICKNAME_TAKEN = "nickname_taken"
+    NICKNAME_LOOKALIKE = "nickname_lookalike"  # looks like one already in the outing (Cyrillic "Аn" beside "An")
+    NO_PASSPORT = "no_passport"
+    WRONG_RECOVERY = "wrong_recovery"
+    NOT_A_STOP = "not_a_stop"  # the site is not a stop of the outing's journey
+    NOT_STAMPED = "not_stamped"  # a quiz before the stamp
+    NO_QUESTION = "no_question"
+    ANSWERED = "answered"
+    OUTSIDE_WINDOW = "outside_window"  # outside the teacher's daily time window
+    LOCATION_UNKNOWN = "location_unknown"  # the distance check needs the browser's location, which did not come
+    TOO_FAR = "too_far"  # the browser's location is further from the plaque than the teacher allows
+
+
+class OutingRefused(Exception):
+    """A student's step refused for `reason`; nothing was changed."""
+
+    def __init__(self, reason: Refusal):
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Outing:
+    """A class outing on `journey` (a slug), open to stamps from `valid_from` to `valid_until` (UTC) unless
+    closed earlier. Optional teacher's checks: a daily window (`window_start`-`window_end`, Vietnam time) and,
+    at sites located exactly, a distance in metres from the plaque (`max_distance_m`)."""
+
+    code: str
+    journey: str
+    name: str
+    province: str
+    valid_from: datetime
+    valid_until: datetime
+    created_by: str
+    created_at: datetime
+    closed_at: datetime | None = None
+    window_start: time | None = None
+    window_end: time | None = None
+    max_distance_m: int | None = None
+
+    @property
+    def ends_at(self) -> datetime:
+        """When stamps stop: the end of the period, or the closing if earlier."""
+        return min(self.valid_until, self.closed_at) if self.closed_at else self.valid_until
+
+    def active(self, now: datetime) -> bool:
+        """Whether students may join, get stamps and answer at `now`."""
+        return self.valid_from <= now < self.ends_at
+
+    def in_window(self, now: datetime) -> bool:
+        """Whether `now` is inside the daily time window (always, without one)."""
+        if self.window_start is None or self.window_end is None:
+            return True
+        return self.window_start <= now.astimezone(VIETNAM_TIME).time().replace(tzinfo=None) <= self.window_end
+
+
+@dataclass(frozen=True)
+class Passport:
+    """A student of the outing `outing` (its class code)."""
+
+    id: int
+    outing: str
+    nickname: str
+    recovery_code: str
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The first countable scan of the plaque of `slug` during the outing; `location_ok` is the result of
+    the optional distance check (None when not asked or not possible)."""
+
+    slug: str
+    at: datetime
+    location_ok: bool | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The one answer to question `question` of the quiz of `slug`: the `choice` made (its number, counting
+    from 1, as sites/catalog/quiz.py numbers them) and whether it was right."""
+
+    slug: str
+    question: str
+    choice: int
+    correct: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One student's passport with its stamps and answers (a row of the teacher's table)."""
+
+    passport: Passport
+    stamps: tuple[Stamp, ...]
+    answers: tuple[Answer, ...]
+
+    @property
+    def score(self) -> int:
+        """Right answers."""
+        return sum(answer.correct for answer in self.answers)
+
+    def stamp(self, slug: str) -> Stamp | None:
+        return next((stamp for stamp in self.stamps if stamp.slug == slug), None)
+
+    def answers_of(self, slug: str) -> dict[str, Answer]:
+        return {answer.question: answer for answer in self.answers if answer.slug == slug}
+
+    def complete(self, questions: dict[str, Sequence[str]]) -> bool:
+        """Whether every stop (the keys of `questions`, a stop slug -> its question ids) is stamped and every
+        question answered."""
+        stamped = {stamp.slug for stamp in self.stamps}
+        answered = {(answer.slug, answer.question) for answer in self.answers}
+        return all(slug in stamped and all((slug, question) in answered for question in ids)
+                   for slug, ids in questions.items())
+
+
+@dataclass(frozen=True)
+class JourneySummary:
+    """Outings of one journey for the statistics: how many, their students, how many completed, and the
+    average score (right answers) of the students (0 without students)."""
+
+    journey: str
+    outings: int
+    students: int
+    completed: int
+    average_score: float
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A new (or recovered) passport and the token its browser keeps; the token is never stored or shown again."""
+
+    passport: Passport
+    token: str
+
+
+class OutingStore(Protocol):
+    """Where outings, passports, stamps and answers are kept; SQLite and PostgreSQL implement it."""
+
+    inline: bool
+    """True when a call is a quick local-file operation (SQLite, a fraction of a millisecond) that the scan path
+    may make on the event loop, as the visit store commits there; False for a database across the network."""
+
+    def create(self, journey: str, name: str, province: str, valid_from: datetime, valid_until: datetime,
+               created_by: str, now: datetime, window: tuple[time, time] | None = None,
+               max_distance_m: int | None = None) -> Outing:
+        """A new outing with a fresh class code."""
+
+    def get(self, code: str) -> Outing | None:
+        """The outing of class `code` (any case, spaces and dashes ignored)."""
+
+    def outings(self, provinces: list[str] | None = None, journey: str | None = None) -> list[Outing]:
+        """Outings (of `provinces` or `journey` only, unless None), newest first."""
+
+    def close(self, code: str, now: datetime) -> bool:
+        """Close the outing now; False when there is no such open outing."""
+
+    def delete(self, code: str) -> bool:
+        """Delete the outing and everything of its students; False when there is no such outing."""
+
+    def join(self, code: str, nickname: str, now: datetime) -> Joined:
+        """A new passport in the active outing `code`; raises OutingRefused (unknown code, not active, nickname
+        empty, too long or taken)."""
+
+    def recover(self, code: str, recovery_code: str, now: datetime) -> Joined:
+        """A new token for the passport of `recovery_code` in outing `code` (the old browser keeps its own);
+        raises OutingRefused (unknown code, wrong recovery code)."""
+
+    def passport(self, token: str) -> Passport | None:
+        """The passport whose browser holds `token`."""
+
+    def stamp(self, passport_id: int, slug: str, at: datetime, location_ok: bool | None = None) -> bool:
+        """Stamp the passport for `slug`; False when it was stamped there already (the first time is kept).
+        The caller checked the outing, the journey and the time."""
+
+    def answer(self, passport_id: int, slug: str, question: str, choice: int, correct: bool, at: datetime) -> Answer:
+        """Record the answer; raises OutingRefused (not stamped at `slug`, question answered already)."""
+
+    def progress(self, passport_id: int) -> Progress | None: ...
+
+    def table(self, code: str) -> list[Progress]:
+        """Every student of the outing, in the order they joined."""
+
+    def table_page(self, code: str, offset: int, limit: int) -> list[Progress]:
+        """At most `limit` students of the outing, in the order they joined, after the first `offset`."""
+
+    def students(self, code: str) -> int:
+        """How many students joined the outing."""
+
+    def summary(self, journey: str, questions: dict[str, Sequence[str]]) -> JourneySummary:
+        """Outings of `journey` in figures; `questions` (stop slug -> question ids) defines completion."""
+
+    def purge(self, now: datetime, retention: timedelta) -> int:
+        """Delete the outings that ended more than `retention` before `now`; returns how many."""
+
+
+def journey_questions(journey: "Journey") -> dict[str, tuple[str, ...]]:
+    """Each stop of `journey` (its site's slug) with the ids of its quiz's questions: what a passport must
+    stamp and answer to be complete (`Progress.complete`)."""
+    return {stop.site.slug: tuple(question.id for question in stop.site.quiz) for stop in journey.stops}
+
+
+def needs_location(outing: Outing, site: "Site") -> bool:
+    """Whether a stamp at `site` waits for the browser's location: the teacher set a distance and the site's
+    location is exact (an approximate one would refuse students standing at the plaque)."""
+    location = site.meta.location
+    return outing.max_distance_m is not None and location is not None and location.precision == LocationPrecision.exact
+
+
+def near_enough(outing: Outing, site: "Site", lat: float, lon: float) -> bool:
+    """Whether (`lat`, `lon`) is within the outing's distance of the site (only the answer is ever kept)."""
+    location = site.meta.location
+    return distance_km(location.lat, location.lon, lat, lon) * 1000 <= (outing.max_distance_m or 0)
+
+
+def normalize_code(text: str) -> str:
+    """A class or recovery code as typed (any case, with spaces or dashes) in its stored form."""
+    return "".join(character for character in text.upper() if character.isalnum())
+
+
+def clean_nickname(text: str) -> str:
+    """`text` as a nickname: NFC, trimmed, inner runs of spaces made one; raises OutingRefused if empty or
+    longer than MAX_NICKNAME characters. Any script is welcome; control characters are dropped."""
+    text = "".join(character for character in nfc(text) if unicodedata.category(character)[0] != "C")
+    nickname = " ".join(text.split())
+    if not nickname:
+        raise OutingRefused(Refusal.NICKNAME_EMPTY)
+    if len(nickname) > MAX_NICKNAME:
+        raise OutingRefused(Refusal.NICKNAME_TOO_LONG)
+    return nickname
+
+
+def nickname_key(nickname: str) -> str:
+    """What makes two nicknames the same in one outing: case-folded, then its look-alike skeleton (issue 21),
+    so Latin "An", Cyrillic "Аn" and fullwidth "Ａn" are one name, while "Ân" and "An" stay two."""
+    return skeleton(nickname.casefold())
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def _seconds(moment: datetime | None) -> float | None:
+    return moment.timestamp() if moment else None
+
+
+def _moment(seconds: float | None) -> datetime | None:
+    return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
+
+
+def _minutes(clock: time | None) -> int | None:
+    return clock.hour * 60 + clock.minute if clock else None
+
+
+def _clock(minutes: int | None) -> time | None:
+    return time(minutes // 60, minutes % 60) if minutes is not None else None
+
+
+OUTING_COLUMNS = ("code, journey, name, province, valid_from, valid_until, created_by, created_at, closed_at,"
+                  " window_start, window_end, max_distance_m")
+PASSPORT_COLUMNS = "id, outing, nickname, recovery, joined_at"
+# Every table of a passport, the order to delete them in (no foreign keys: SQLite leaves them off by default).
+PASSPORT_TABLES = ("answers", "stamps", "passport_tokens")
+
+
+def _outing(row: tuple) -> Outing:
+    code, journey, name, province, start, end, by, created, closed, window_start, window_end, distance = row
+    return Outing(code, journey, name, province, _moment(start), _moment(end), by, _moment(created), _moment(closed),
+                  _clock(window_start), _clock(window_end), distance)
+
+
+def _passport(row: tuple) -> Passport:
+    passport_id, outing, nickname, recovery, joined = row
+    return Passport(passport_id, outing, nickname, recovery, _moment(joined))
+
+
+class OutingTable:
+    """The outing store on the tables of `db`; times are Unix seconds, clock times minutes after midnight."""
+
+    inline = False
+
+    def __init__(self, db: LocalDatabase | PostgresDatabase):
+        self.db = db
+
+    def create(self, journey: str, name: str, province: str, valid_from: datetime, valid_until: datetime,
+               created_by: str, now: datetime, window: tuple[time, time] | None = None,
+               max_distance_m: int | None = None) -> Outing:
+        if valid_until <= valid_from:
+            raise ValueError("valid_until must come after valid_from")
+        window_start, window_end = window or (None, None)
+        while True:  # a clash of random codes is rare: draw again
+            outing = Outing(_code(CLASS_CODE_LENGTH), journey, nfc(name).strip(), province, valid_from, valid_until,
+                            created_by, now, None, window_start, window_end, max_distance_m)
+            with self.db.transaction() as db:
+                added = db.execute(
+                    f"INSERT INTO outings ({OUTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (outing.code, journey, outing.name, province, _seconds(valid_from), _seconds(valid_until),
+                     created_by, _seconds(now), None, _minutes(window_start), _minutes(window_end),
+                     max_distance_m)).rowcount
+            if added == 1:
+                return outing
+
+    def get(self, code: str) -> Outing | None:
+        with self.db.transaction() as db:
+            row = db.execute(f"SELECT {OUTING_COLUMNS} FROM outings WHERE code = ?", (normalize_code(code),)).fetchone()
+        return _outing(row) if row else None
+
+    def outings(self, provinces: list[str] | None = None, journey: str | None = None) -> list[Outing]:
+        query, parameters = f"SELECT {OUTING_COLUMNS} FROM outings WHERE 1 = 1", []
+        if provinces is not None:
+            query += f" AND province IN ({', '.join('?' * len(provinces)) or 'NULL'})"
+            parameters += provinces
+        if journey is not None:
+            query += " AND journey = ?"
+            parameters.append(journey)
+        with self.db.transaction() as db:
+            rows = db.execute(query + " ORDER BY created_at DESC, code", parameters).fetchall()
+        return [_outing(row) for row in rows]
+
+    def close(self, code: str, now: datetime) -> bool:
+        with self.db.transaction() as db:
+            return db.execute("UPDATE outings SET closed_at = ? WHERE code = ? AND closed_at IS NULL",
+                              (_seconds(now), normalize_code(code))).rowcount == 1
+
+    def delete(self, code: str) -> bool:
+        with self.db.transaction() as db:
+            return self._delete(db, [normalize_code(code)]) == 1
+
+    @staticmethod
+    def _delete(db, codes: list[str]) -> int:
+        """Delete the outings `codes` with their passports; returns how many outings there were."""
+        if not codes:
+            return 0
+        marks = ", ".join("?" * len(codes))
+        of_outings = f"SELECT id FROM passports WHERE outing IN ({marks})"
+        for table in PASSPORT_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE passport IN ({of_outings})", codes)
+        db.execute(f"DELETE FROM passports WHERE outing IN ({marks})", codes)
+        return db.execute(f"DELETE FROM outings WHERE code IN ({marks})", codes).rowcount
+
+    def join(self, code: str, nickname: str, now: datetime) -> Joined:
+        nickname = clean_nickname(nickname)
+        token = secrets.token_urlsafe(32)
+        while True:  # until the random recovery code is free in this outing
+            recovery = _code(RECOVERY_CODE_LENGTH)
+            with self.db.transaction() as db:
+                outing = self._active_outing(db, code, now)
+                row = db.execute("INSERT INTO passports (outing, nickname, nickname_key, recovery, joined_at)"
+                                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                                 (outing.code, nickname, nickname_key(nickname), recovery, _seconds(now))).fetchone()
+                taken = None if row else db.execute(
+                    "SELECT nickname FROM passports WHERE outing = ? AND nickname_key = ?",
+                    (outing.code, nickname_key(nickname))).fetchone()
+                if taken:
+                    same = nfc(taken[0].casefold()) == nfc(nickname.casefold())
+                    raise OutingRefused(Refusal.NICKNAME_TAKEN if same else Refusal.NICKNAME_LOOKALIKE)
+                if row is not None:
+                    db.execute("INSERT INTO passport_tokens (token_hash, passport) VALUES (?, ?)",
+                               (token_hash(token), row[0]))
+                    return Joined(Passport(row[0], outing.code, nickname, recovery, now), token)
+
+    def _active_outing(self, db, code: str, now: datetime) -> Outing:
+        row = db.execute(f"SELECT {OUTING_COLUMNS} FROM outings WHERE code = ?", (normalize_code(code),)).fetchone()
+        if row is None:
+            raise OutingRefused(Refusal.UNKNOWN_CODE)
+        outing = _outing(row)
+        if not outing.active(now):
+            raise OutingRefused(Refusal.NOT_ACTIVE)
+        return outing
+
+    def recover(self, code: str, recovery_code: str, now: datetime) -> Joined:
+        token = secrets.token_urlsafe(32)
+        with self.db.transaction() as db:
+            if db.execute("SELECT 1 FROM outings WHERE code = ?", (normalize_code(code),)).fetchone() is None:
+                raise OutingRefused(Refusal.UNKNOWN_CODE)
+            row = db.execute(f"SELECT {PASSPORT_COLUMNS} FROM passports WHERE outing = ? AND recovery = ?",
+                             (normalize_code(code), normalize_code(recovery_code))).fetchone()
+            if row is None:
+                raise OutingRefused(Refusal.WRONG_RECOVERY)
+            db.execute("INSERT INTO passport_tokens (token_hash, passport) VALUES (?, ?)", (token_hash(token), row[0]))
+        return Joined(_passport(row), token)
+
+    def passport(self, token: str) -> Passport | None:
+        with self.db.transaction() as db:
+            row = db.execute(f"SELECT {PASSPORT_COLUMNS} FROM passports"
+                             " WHERE id = (SELECT passport FROM passport_tokens WHERE token_hash = ?)",
+                             (token_hash(token),)).fetchone()
+        return _passport(row) if row else None
+
+    def stamp(self, passport_id: int, slug: str, at: datetime, location_ok: bool | None = None) -> bool:
+        with self.db.transaction() as db:
+            return db.execute("INSERT INTO stamps (passport, slug, at, location_ok) VALUES (?, ?, ?, ?)"
+                              " ON CONFLICT DO NOTHING",
+                              (passport_id, slug, _seconds(at), None if location_ok is None else int(location_ok))
+                              ).rowcount == 1
+
+    def answer(self, passport_id: int, slug: str, question: str, choice: int, correct: bool, at: datetime) -> Answer:
+        with self.db.transaction() as db:
+            stamped = db.execute("SELECT 1 FROM stamps WHERE passport = ? AND slug = ?", (passport_id, slug)).fetchone()
+            if stamped is None:
+                raise OutingRefused(Refusal.NOT_STAMPED)
+            added = db.execute("INSERT INTO answers (passport, slug, question, choice, correct, at)"
+                               " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               (passport_id, slug, question, choice, int(correct), _seconds(at))).rowcount
+        if added != 1:
+            raise OutingRefused(Refusal.ANSWERED)
+        return Answer(slug, question, choice, correct, at)
+
+    def progress(self, passport_id: int) -> Progress | None:
+        with self.db.transaction() as db:
+            rows = self._progress(db, f"SELECT {PASSPORT_COLUMNS} FROM passports WHERE id = ?", [passport_id])
+        return rows[0] if rows else None
+
+    def table(self, code: str) -> list[Progress]:
+        with self.db.transaction() as db:
+            return self._progress(db, f"SELECT {PASSPORT_COLUMNS} FROM passports WHERE outing = ?"
+                                  " ORDER BY joined_at, id", [normalize_code(code)])
+
+    def table_page(self, code: str, offset: int, limit: int) -> list[Progress]:
+        with self.db.transaction() as db:
+            return self._progress(db, f"SELECT {PASSPORT_COLUMNS} FROM passports WHERE outing = ?"
+                                  " ORDER BY joined_at, id LIMIT ? OFFSET ?", [normalize_code(code), limit, offset])
+
+    def students(self, code: str) -> int:
+        with self.db.transaction() as db:
+            row = db.execute("SELECT COUNT(*) FROM passports WHERE outing = ?", (normalize_code(code),)).fetchone()
+        return row[0]
+
+    @staticmethod
+    def _progress(db, query: str, parameters: list) -> list[Progress]:
+        """The progress of the passports `query` selects (its columns: PASSPORT_COLUMNS), in its order."""
+        passports = [_passport(row) for row in db.execute(query, parameters).fetchall()]
+        if not passports:
+            return []
+        ids = [passport.id for passport in passports]
+        marks = ", ".join("?" * len(ids))
+        stamps: dict[int, list[Stamp]] = {}
+        for passport_id, slug, at, location_ok in db.execute(
+                f"SELECT passport, slug, at, location_ok FROM stamps WHERE passport IN ({marks}) ORDER BY at", ids):
+            stamps.setdefault(passport_id, []).append(
+                Stamp(slug, _moment(at), None if location_ok is None else bool(location_ok)))
+        answers: dict[int, list[Answer]] = {}
+        for passport_id, slug, question, choice, correct, at in db.execute(
+                "SELECT passport, slug, question, choice, correct, at FROM answers"
+                f" WHERE passport IN ({marks}) ORDER BY at, slug, question", ids):
+            answers.setdefault(passport_id, []).append(Answer(slug, question, choice, bool(correct), _moment(at)))
+        return [Progress(passport, tuple(stamps.get(passport.id, ())), tuple(answers.get(passport.id, ())))
+                for passport in passports]
+
+    def summary(self, journey: str, questions: dict[str, Sequence[str]]) -> JourneySummary:
+        outings = self.outings(journey=journey)
+        rows = [row for outing in outings for row in self.table(outing.code)]
+        return JourneySummary(journey, len(outings), len(rows), sum(row.complete(questions) for row in rows),
+                              sum(row.score for row in rows) / len(rows) if rows else 0.0)
+
+    def purge(self, now: datetime, retention: timedelta) -> int:
+        before = _seconds(now - retention)
+        with self.db.transaction() as db:
+            codes = [code for (code,) in db.execute(
+                "SELECT code FROM outings WHERE valid_until < ? OR closed_at < ?", (before, before)).fetchall()]
+            return self._delete(db, codes)
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outings (
+    code TEXT PRIMARY KEY, journey TEXT NOT NULL, name TEXT NOT NULL, province TEXT NOT NULL,
+    valid_from REAL NOT NULL, valid_until REAL NOT NULL, created_by TEXT NOT NULL, created_at REAL NOT NULL,
+    closed_at REAL, window_start INTEGER, window_end INTEGER, max_distance_m INTEGER);
+CREATE INDEX IF NOT EXISTS outings_by_journey ON outings (journey);
+CREATE TABLE IF NOT EXISTS passports (
+    id INTEGER PRIMARY KEY, outing TEXT NOT NULL, nickname TEXT NOT NULL, nickname_key TEXT NOT NULL,
+    recovery TEXT NOT NULL, joined_at REAL NOT NULL,
+    UNIQUE (outing, nickname_key), UNIQUE (outing, recovery));
+CREATE TABLE IF NOT EXISTS passport_tokens (token_hash TEXT PRIMARY KEY, passport INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS passport_tokens_by_passport ON passport_tokens (passport);
+CREATE TABLE IF NOT EXISTS stamps (
+    passport INTEGER NOT NULL, slug TEXT NOT NULL, at REAL NOT NULL, location_ok INTEGER,
+    PRIMARY KEY (passport, slug));
+CREATE TABLE IF NOT EXISTS answers (
+    passport INTEGER NOT NULL, slug TEXT NOT NULL, question TEXT NOT NULL, choice INTEGER NOT NULL,
+    correct INTEGER NOT NULL, at REAL NOT NULL, PRIMARY KEY (passport, slug, question));
+"""
+
+
+class SQLiteOutingStore(OutingTable):
+    """Outings in an SQLite file in the data folder (WAL, synchronous=NORMAL: a commit survives kill -9)."""
+
+    inline = True
+
+    def __init__(self, path: Path):
+        super().__init__(LocalDatabase(path, SCHEMA))

@@ -1,0 +1,1 @@
+"""Plaque reports: visitors' reports of damaged or missing plaques, kept as staff tasks."""

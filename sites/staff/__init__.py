@@ -1,0 +1,1 @@
+"""Staff: accounts, roles and passwords, server-side sessions, login throttling."""

@@ -1,0 +1,193 @@
+"""Staff accounts: a JSON file of users with Argon2id password hashes and roles.
+
+Admins may change every site; editors only the sites of their province. The file lives in DATA_DIR
+(mode 0600) and is rewritten atomically; it holds no password, only argon2-cffi hashes. With PostgreSQL the
+same accounts are kept in the database instead (sites/staff/accounts_pg.py; sites/stores.py chooses).
+"""
+
+import base64
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from sites.storage.files import write_bytes_atomically
+from sites.catalog.provinces import UnknownProvince, current_province
+from sites.staff.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
+from sites.catalog.text import fold, nfc
+
+ROLES = ("admin", "editor")
+NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"
+MIN_PASSWORD_LENGTH = 10
+USERS_FILE = "users.json"
+
+_hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's recommended Argon2id parameters
+
+
+def _dummy_hash() -> str:
+    """Checked for an unknown name, so that a login takes as long whether the name exists or not: a
+    well-formed hash with the hasher's cost parameters and random bytes, made without hashing anything."""
+    def b64(size: int) -> str:
+        return base64.b64encode(secrets.token_bytes(size)).decode().rstrip("=")
+    return (f"$argon2id$v=19$m={_hasher.memory_cost},t={_hasher.time_cost},p={_hasher.parallelism}"
+            f"${b64(_hasher.salt_len)}${b64(_hasher.hash_len)}")
+
+
+class AccountError(ValueError):
+    """A user cannot be created as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A staff member: `admin` changes every site, `editor` only those of `province`."""
+
+    name: str
+    role: str
+    province: str | None
+
+    def may_edit(self, province: str) -> bool:
+        """True when this user may create or change a site of `province`."""
+        return self.role == "admin" or (self.province is not None and fold(province) == fold(self.province))
+
+
+class UserStore:
+    """The users of one data folder (`users.json`), and the sessions to end when a password changes
+    (by default the data folder's session store). PostgresUserStore keeps them in the database instead."""
+
+    def __init__(self, data_dir: Path, sessions: Sessions | None = None):
+        self.path = data_dir / USERS_FILE
+        self._sessions = sessions
+        self._data_dir = data_dir
+
+    @property
+    def location(self) -> str:
+        """Where the accounts are kept, for messages."""
+        return str(self.path)
+
+    @property
+    def sessions(self) -> Sessions:
+        if self._sessions is None:  # opened on first use: `diachido adduser` never needs it
+            self._sessions = Sessions(SQLiteSessionStore(self._data_dir / SESSIONS_FILE))
+        return self._sessions
+
+    def add(self, name: str, password: str, role: str = "editor", province: str | None = None) -> User:
+        """Create a user; raises AccountError for a taken or badly formed name, a short password,
+        an unknown role, or an editor without a province."""
+        if not re.fullmatch(NAME_PATTERN, name):
+            raise AccountError("the name must be 2-32 lower-case letters, digits, '.', '_' or '-'")
+        province = _checked_role(role, province)
+        _check_password(password)
+        if not self._insert(name, {"role": role, "province": province, "hash": _hasher.hash(password)}):
+            raise AccountError(f"a user '{name}' already exists")
+        return User(name, role, province)
+
+    def all(self) -> list[User]:
+        """Every user, by name."""
+        return [User(name, entry["role"], entry["province"]) for name, entry in sorted(self._entries().items())]
+
+    def change(self, name: str, role: str, province: str | None) -> User:
+        """Give `name` a new role and province (checked as for `add`); their sessions go on, with the new rights."""
+        province = _checked_role(role, province)
+        if not self._update(name, {"role": role, "province": province}):
+            raise AccountError(f"there is no user '{name}'")
+        return User(name, role, province)
+
+    def remove(self, name: str) -> None:
+        """Remove `name` and end all of their sessions at once."""
+        if not self._delete(name):
+            raise AccountError(f"there is no user '{name}'")
+        self.sessions.end_all(name)
+
+    def set_password(self, name: str, password: str) -> None:
+        """Give `name` a new password and end all of their sessions (a stolen cookie stops working)."""
+        _check_password(password)
+        if not self._update(name, {"hash": _hasher.hash(password)}):
+            raise AccountError(f"there is no user '{name}'")
+        self.sessions.end_all(name)
+
+    def get(self, name: str) -> User | None:
+        """The user called `name`, or None."""
+        entry = self._entry(name)
+        return User(name, entry["role"], entry["province"]) if entry else None
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        """The user when `password` is theirs, else None (taking as long for an unknown name)."""
+        entry = self._entry(name)
+        try:
+            _hasher.verify(entry["hash"] if entry else _dummy_hash(), password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return User(name, entry["role"], entry["province"]) if entry else None
+
+    # Storage: each entry is {"role", "province", "hash"}; here the JSON file, rewritten atomically (mode 0600).
+
+    def _entries(self) -> dict[str, dict]:
+        return read_users_file(self.path)
+
+    def _entry(self, name: str) -> dict | None:
+        return self._entries().get(name)
+
+    def _insert(self, name: str, entry: dict) -> bool:
+        users = self._entries()
+        if name in users:
+            return False
+        self._write(users | {name: entry})
+        return True
+
+    def _update(self, name: str, changes: dict) -> bool:
+        users = self._entries()
+        if name not in users:
+            return False
+        users[name] |= changes
+        self._write(users)
+        return True
+
+    def _delete(self, name: str) -> bool:
+        users = self._entries()
+        if users.pop(name, None) is None:
+            return False
+        self._write(users)
+        return True
+
+    def _write(self, users: dict[str, dict]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(self.path, json.dumps(users, ensure_ascii=False, indent=2).encode())  # mode 0600
+
+
+def read_users_file(path: Path) -> dict[str, dict]:
+    """The entries of a users.json file (none when it is missing)."""
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _checked_role(role: str, province: str | None) -> str | None:
+    """The province to keep for a user of `role`: a current province's short name (or None for an admin
+    without one); raises AccountError for an unknown role or province, or an editor without one."""
+    if role not in ROLES:
+        raise AccountError(f"the role must be one of {', '.join(ROLES)}")
+    province = nfc(province).strip() if province else None
+    if role == "editor" and not province:
+        raise AccountError("an editor needs --province: the province whose sites they may change")
+    try:
+        return current_province(province) if province else None
+    except UnknownProvince as problem:
+        raise AccountError(str(problem)) from None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def session_secret(data_dir: Path) -> str:
+    """The key behind CSRF tokens and throttle keys when none is configured: made once, kept in DATA_DIR (0600)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(path, secrets.token_urlsafe(48).encode())  # mode 0600, as mkstemp makes it
+    return path.read_text().strip()

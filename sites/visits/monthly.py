@@ -1,0 +1,115 @@
+"""The monthly report for organisers: each published site's scans, views and visitors in one month (Vietnam
+time), optionally for one province; the top sites; the sites first visited that month.
+
+A site's creation date is not recorded anywhere, so "new sites" are the ones whose first visit falls in the
+month, and the report says so. Plaque problems are the visitors' reports (sites/plaque_reports/store.py) sent
+that month about the sites in scope, with whether staff have closed them.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sites.plaque_reports.store import ProblemKind, ReportStore
+from sites.catalog.registry import Registry
+from sites.visits.stats import daily_counts
+from sites.visits.store_sqlite import Counts, VisitStore, vietnam_day
+
+FIRST_DAY = date(2000, 1, 1)  # no count is older
+TOP_SITES = 10
+
+
+@dataclass(frozen=True)
+class SiteMonth:
+    """One site's counts for the month."""
+
+    slug: str
+    code: str
+    name: str
+    province: str
+    scans: int
+    views: int
+    visitors: int  # unique visitors per day, added up over the month (as /api/stats/{slug} adds them)
+    late_scans: int = 0  # of the scans, those sent late (sites/visits/late_scans.py)
+
+
+@dataclass(frozen=True)
+class PlaqueProblem:
+    """A visitor's report of a damaged or missing plaque, sent in the month."""
+
+    day: date  # Vietnam time
+    slug: str
+    name: str
+    kind: ProblemKind
+    done: bool
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """Everything the report prints, in plain values (picklable, for the print process)."""
+
+    month: date  # its first day
+    province: str | None
+    rows: tuple[SiteMonth, ...]  # every published site in scope, most scanned first
+    first_visited: tuple[str, ...]  # slugs of the sites whose first visit was in the month
+    plaque_problems: tuple[PlaqueProblem, ...] = ()  # oldest first
+
+    @property
+    def end(self) -> date:
+        return last_day(self.month)
+
+    @property
+    def total(self) -> SiteMonth:
+        return SiteMonth("", "", "", self.province or "", sum(r.scans for r in self.rows),
+                         sum(r.views for r in self.rows), sum(r.visitors for r in self.rows),
+                         sum(r.late_scans for r in self.rows))
+
+    @property
+    def top(self) -> tuple[SiteMonth, ...]:
+        """The most scanned sites with at least one visit, at most TOP_SITES."""
+        return tuple(row for row in self.rows if row.scans or row.views)[:TOP_SITES]
+
+
+def parse_month(text: str, latest: date | None = None) -> date:
+    """The first day of the month written `YYYY-MM`, no later than the month of `latest` when given (a report of
+    a month to come would be empty); ValueError saying what is expected otherwise."""
+    try:
+        year, month = text.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError
+        first_day = date(int(year), int(month), 1)
+    except ValueError:
+        raise ValueError(f"'{text[:20]}' không phải tháng dạng YYYY-MM (ví dụ 2026-11) / "
+                         "is not a month written YYYY-MM (e.g. 2026-11)") from None
+    if latest is not None and first_day > latest:
+        raise ValueError(f"{text} là tháng chưa tới; muộn nhất là {latest:%Y-%m} / "
+                         f"{text} has not begun; the latest month is {latest:%Y-%m}")
+    return first_day
+
+
+def last_day(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def monthly_report(store: VisitStore, registry: Registry, month: date, province: str | None,
+                   plaque_reports: ReportStore | None = None) -> MonthlyReport:
+    """The report of `month` (its first day) for `province` (today's or the former name; None: every province),
+    with the plaque problems reported that month when `plaque_reports` is given."""
+    sites = registry.search(province=province) if province else registry.all()
+    end = last_day(month)
+    series = daily_counts(store, sites, month, end)
+    rows = []
+    for site in sites:
+        counts = sum((day_counts for _, day_counts in series[site.slug]), Counts())
+        rows.append(SiteMonth(site.slug, site.code, site.meta.name, site.meta.address.province,
+                              counts.scans, counts.views, counts.unique_visitors, counts.late_scans))
+    rows.sort(key=lambda row: (-row.scans, -row.views))  # stable: ties stay in name order
+    visited = {row.slug for row in rows if row.scans or row.views}
+    before = store.period_totals(FIRST_DAY, month - timedelta(days=1))
+    first_visited = tuple(site.slug for site in sites
+                          if site.slug in visited and not any(key in before for key in site.keys()))
+    names = {site.slug: site.meta.name for site in sites}
+    problems = tuple(
+        PlaqueProblem(day, report.slug, names[report.slug], report.kind, report.done_at is not None)
+        for report in (plaque_reports.reports(include_done=True) if plaque_reports else [])
+        if report.slug in names and month <= (day := vietnam_day(report.created_at)) <= end)
+    return MonthlyReport(month, province, tuple(rows), first_visited, tuple(sorted(problems, key=lambda p: p.day)))

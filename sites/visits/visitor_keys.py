@@ -1,0 +1,49 @@
+"""The daily key behind visitor ids: random, one per Vietnamese day, kept in the store so that every process
+(and a restarted one) hashes a returning visitor to the same id; a past day's key is deleted once a key for a
+later day is asked for, so ids of different days cannot be linked."""
+
+import secrets
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sites.storage.local_db import LocalDatabase
+from sites.storage.postgres import DatabaseUnavailable, PostgresDatabase
+from sites.visits.store_sqlite import VisitStoreUnavailable, vietnam_day
+
+KEYS_FILE = "visitor-keys.sqlite3"
+
+
+class KeyTable:
+    """Keys in the `visitor_keys` table of `db`: the same statements on SQLite and PostgreSQL."""
+
+    def __init__(self, db: LocalDatabase | PostgresDatabase):
+        self.db = db
+
+    def key(self, day: date) -> bytes:
+        """The key of `day`, created by whichever process asks first."""
+        today = vietnam_day(datetime.now(UTC))
+        with self.db.transaction() as db:
+            db.execute("INSERT INTO visitor_keys (day, key) VALUES (?, ?) ON CONFLICT (day) DO NOTHING",
+                       (day.isoformat(), secrets.token_bytes(32)))
+            (key,) = db.execute("SELECT key FROM visitor_keys WHERE day = ?", (day.isoformat(),)).fetchone()
+            db.execute("DELETE FROM visitor_keys WHERE day < ?", (today.isoformat(),))
+        return bytes(key)
+
+
+class SQLiteKeyStore(KeyTable):
+    """Keys in an SQLite file in the data folder (mode 0600): a restart keeps the day's key."""
+
+    SCHEMA = "CREATE TABLE IF NOT EXISTS visitor_keys (day TEXT PRIMARY KEY, key BLOB NOT NULL);"
+
+    def __init__(self, path: Path):
+        super().__init__(LocalDatabase(path, self.SCHEMA))
+
+
+class PostgresKeyStore(KeyTable):
+    """Keys in PostgreSQL, shared by every process and server (the table is in sites/storage/migrations)."""
+
+    def key(self, day: date) -> bytes:
+        try:
+            return super().key(day)
+        except DatabaseUnavailable as exc:  # no key, no visitor id: the visit is served and not counted
+            raise VisitStoreUnavailable(str(exc)) from exc
