@@ -17,19 +17,37 @@ from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.caches.feed_cache import FeedCache
 from api.caches.page_cache import PageCache
-from api.public.passports import OutingGuard
+from api.public.passport_cookie import OutingGuard
 from api.image_worker import ImageWorker
 from api.caches.print_shop import PrintShop
 from api.responses import document_app_wide_answers
-from api.public.routes import (app_manifest, audio, certificates, health, home, journeys, late_scans, offline, outings,
-                        passports, photos, plaque_reports, posters, qr, reports, scan, sites, stats)
+from api.public.routes import (
+    app_manifest,
+    audio,
+    certificates,
+    health,
+    home,
+    journeys,
+    late_scans,
+    offline,
+    outings,
+    passports,
+    photos,
+    plaque_reports,
+    posters,
+    qr,
+    monthly_report,
+    scan,
+    sites,
+    stats,
+)
 from api.public.routes import map as site_map
 from api.admin.routes import auth as admin_auth
 from api.admin.routes import imports as admin_imports
 from api.admin.routes import journeys as admin_journeys
 from api.admin.routes import outings as admin_outings
 from api.admin.routes import photos as admin_photos
-from api.admin.routes import reports as admin_reports
+from api.admin.routes import plaque_reports as admin_plaque_reports
 from api.admin.routes import sites as admin_sites
 from api.admin.routes import users as admin_users
 from api.public.routes.docs import install_api_docs
@@ -41,11 +59,11 @@ from api.uploads import BodySizeLimit
 from api.workpool import WorkPool, low_priority_threads
 from map.assets import SERVED_PACKAGES
 from sites.catalog.live import PARSE_CACHE, Catalog
-from sites.outings.certificates import open_certificate_key
+from sites.outings.certificate_ids import open_certificate_key
 from sites.storage.files import make_private, private_folder
 from sites.catalog.narration import NarrationLibrary, queue_narrations
 from sites.outings.store_sqlite import OutingStore
-from sites.report_guard import ReportLimiter
+from sites.form_guard import FormLimiter
 from sites.stores import open_stores
 from sites.editing.writer import ContentWriter
 
@@ -123,7 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         staff_auth=staff_auth,
         writer=ContentWriter(settings.content_dir, settings.data_dir),
         reports=stores.reports,
-        report_limiter=ReportLimiter(staff_auth.secret),
+        form_limiter=FormLimiter(staff_auth.secret),
         narrations=narrations,
         certificate_key=open_certificate_key(settings.data_dir, stores.database),
         outings=stores.outings,
@@ -136,9 +154,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
-    for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, reports, site_map, journeys,
+    for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
                    plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
-                   admin_sites, admin_photos, admin_imports, admin_reports, admin_users, admin_journeys, admin_outings):
+                   admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
+                   admin_journeys, admin_outings):
         app.include_router(routes.router)
     document_app_wide_answers(app)
     install_error_handlers(app)

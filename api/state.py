@@ -9,16 +9,16 @@ from api.caches.base_maps import BaseMapCache
 from api.caches.feed_cache import FeedCache
 from api.image_worker import ImageWorker
 from api.caches.page_cache import PageCache
-from api.public.passports import OutingGuard
+from api.public.passport_cookie import OutingGuard
 from api.caches.print_shop import PrintShop
 from sites.settings import Settings
 from api.admin.staff_auth import StaffAuth
 from api.workpool import WorkPool
 from sites.catalog.live import Catalog
-from sites.outings.certificates import CertificateKey
+from sites.outings.certificate_ids import CertificateKey
 from sites.outings.store_sqlite import OutingStore
 from sites.plaque_reports.store import ReportStore
-from sites.report_guard import ReportLimiter
+from sites.form_guard import FormLimiter
 from sites.catalog.narration import NarrationLibrary
 from sites.visits.store_sqlite import VisitorHasher, VisitStore
 from sites.editing.writer import ContentWriter
@@ -41,7 +41,7 @@ class AppState:
     staff_auth: StaffAuth
     writer: ContentWriter
     reports: ReportStore
-    report_limiter: ReportLimiter
+    form_limiter: FormLimiter
     narrations: NarrationLibrary
     certificate_key: CertificateKey
     outings: OutingStore

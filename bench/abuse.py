@@ -52,7 +52,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from api.public.doors import DOORS, Door  # noqa: E402
-from sites.report_guard import MIN_FILL_SECONDS  # noqa: E402
+from sites.form_guard import MIN_FILL_SECONDS  # noqa: E402
 from tests.synthetic import make_synthetic_content  # noqa: E402
 from tests.live import start_server  # noqa: E402
 

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from sites.settings import Settings
 
-from qr.leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
+from qr.journey_leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from qr.posters import Branding, PosterFormat, PosterText, poster
 
 BASE = "https://diachido.vn"

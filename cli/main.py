@@ -413,9 +413,9 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey
 def report(month: str, province: str | None, out_file: Path) -> None:
     """Báo cáo tháng / write the monthly report (scans, views, visitors per site) as PDF, CSV or XLSX."""
     from qr.print_texts import plaque_problem_labels
-    from qr.report_tables import report_csv, report_xlsx
-    from qr.reports import report_pdf
-    from sites.visits.monthly import monthly_report, parse_month
+    from qr.spreadsheets import report_csv, report_xlsx
+    from qr.monthly_report import report_pdf
+    from sites.visits.monthly_report import monthly_report, parse_month
     from sites.stores import open_stores
 
     try:

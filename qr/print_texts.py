@@ -8,9 +8,9 @@ from sites.catalog.i18n import COMPLETE_LANGUAGES, category_label, recognition_l
 from sites.catalog.journey_labels import arrival_label, minutes_label, total_label
 from sites.settings import Settings
 from qr.codes import ErrorCorrection, scan_url, svg
-from qr.leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
+from qr.journey_leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from qr.posters import Branding, PosterText
-from sites.catalog.itinerary import journey_itinerary
+from sites.catalog.journey_itinerary import journey_itinerary
 from sites.catalog.journeys import Journey
 from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.photos import variant_file

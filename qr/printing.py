@@ -1,6 +1,6 @@
 """What every printed PDF shares: the embedded font, text that wraps and shrinks to fit its box, the
 vector QR code and the organisation's header. Used by the posters (qr/posters.py) and the journey
-leaflets (qr/leaflets.py), so both follow the same print rules:
+leaflets (qr/journey_leaflets.py), so both follow the same print rules:
 
 - Be Vietnam Pro (OFL, from the `fontpkg-be-vietnam-pro` package, so no system font is needed) covers
   every precomposed Vietnamese letter; fpdf2 embeds a subset of it with a ToUnicode map, so the text

@@ -12,7 +12,7 @@ import pytest
 import zxingcpp
 from openpyxl import load_workbook
 
-from qr.report_tables import table_xlsx
+from qr.spreadsheets import table_xlsx
 from sites.outings.store_sqlite import journey_questions
 from sites.visits.store_sqlite import VIETNAM_TIME, vietnam_day
 from tests.support import BASE_URL, one_line, page_image, page_text, post_form

@@ -14,7 +14,7 @@ from api.admin.admin_forms import form_errors
 from api.state import app_state
 from sites.editing.fields import FieldError
 from sites.catalog.loader import load_content
-from sites.report_guard import form_token
+from sites.form_guard import form_token
 from tests.support import NEW_SITE, PageParser, csrf_of, photo_bytes, snapshot
 from tests.support import edit_site, form_of, give_photo, phone, post_form, visit
 

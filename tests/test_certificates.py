@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import zxingcpp
 
-from qr.certificates import CertificateText, certificate
-from qr.class_sheets import ClassSheetText, class_sheet
-from sites.outings.certificates import CertificateFacts, sign, sqlite_certificate_key, verify
+from qr.certificate_pdf import CertificateText, certificate
+from qr.outing_sheets import OutingSheetText, outing_sheet_pdf
+from sites.outings.certificate_ids import CertificateFacts, sign, sqlite_certificate_key, verify
 from sites.outings.store_sqlite import journey_questions
 from tests.support import BASE_URL, one_line, page_image, page_text, phone
 
@@ -69,7 +69,7 @@ def test_the_certificate_prints_the_facts_and_a_code_that_verifies(tmp_path, nic
 
 def test_the_class_sheet_prints_the_code_its_link_and_the_steps():
     url = f"{BASE_URL}/class/K7M4QZ"
-    pdf = class_sheet(ClassSheetText("K7M4QZ", url, "Lớp 10A1 – về nguồn", "Về nguồn Ô Môn",
+    pdf = outing_sheet_pdf(OutingSheetText("K7M4QZ", url, "Lớp 10A1 – về nguồn", "Về nguồn Ô Môn",
                                      "01/12/2026 – 05/12/2026", "Thành Đoàn Cần Thơ"))
     text = one_line(page_text(pdf))
     for printed in ("K7M4QZ", "Lớp 10A1 – về nguồn", "Về nguồn Ô Môn", "01/12/2026 – 05/12/2026", "mã khôi phục",

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from cli.main import main
 from qr.print_texts import journey_leaflet, journey_scan_url, leaflet_text
 from sites.settings import Settings
-from qr.leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
+from qr.journey_leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from sites.catalog.journey_loader import load_all
 from tests.support import BASE_URL, TEST_CONTENT, edit_site, fonts, one_line, page_image, page_text
 

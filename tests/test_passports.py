@@ -9,10 +9,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from api.public.passports import PASSPORT_COOKIE
+from api.public.passport_cookie import PASSPORT_COOKIE
 from api.state import app_state
 from sites.outings.store_sqlite import OUTINGS_FILE, Outing, SQLiteOutingStore
-from sites.report_guard import ReportLimiter
+from sites.form_guard import FormLimiter
 from sites.visits.store_sqlite import VIETNAM_TIME
 from tests.support import edit_site, phone
 
@@ -241,7 +241,7 @@ def test_a_second_phone_continues_with_the_recovery_code(client, make_client):
 
 def test_joining_is_rate_limited_per_address(client):
     outing = make_outing(client)
-    app_state(client.app).outing_guard.joins = ReportLimiter("secret", per_address=2, per_scope=100)
+    app_state(client.app).outing_guard.joins = FormLimiter("secret", per_address=2, per_scope=100)
     for number in range(2):
         assert join(client, outing.code, f"student {number}").status_code == 303
         client.cookies.clear()  # another phone, behind the same school router
@@ -257,7 +257,7 @@ def from_address(client, address: str) -> TestClient:
 
 def test_joins_used_up_by_one_ipv6_64_lock_out_neither_another_outing_nor_another_network(client):
     attacked, other = make_outing(client), make_outing(client)
-    app_state(client.app).outing_guard.joins = ReportLimiter("secret", per_address=3, per_scope=10)
+    app_state(client.app).outing_guard.joins = FormLimiter("secret", per_address=3, per_scope=10)
     statuses = [join(from_address(client, f"2001:db8:1:2::{n:x}"), attacked.code, f"bot {n}").status_code
                 for n in range(5)]  # a new address of the same /64 each time
     assert statuses == [303] * 3 + [429] * 2
@@ -272,7 +272,7 @@ def test_recovery_attempts_used_up_on_one_outing_do_not_lock_out_another_outings
     attacked, other = make_outing(client), make_outing(client)
     join(client, other.code, "Lan")
     code = table(client, other)[0].passport.recovery_code
-    app_state(client.app).outing_guard.recoveries = ReportLimiter("secret", per_address=3, per_scope=10)
+    app_state(client.app).outing_guard.recoveries = FormLimiter("secret", per_address=3, per_scope=10)
 
     def recover(browser, outing, recovery):
         form = browser.get(f"/class/{outing.code}/recover", headers=PHONE)

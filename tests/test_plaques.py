@@ -15,11 +15,11 @@ from PIL import Image
 from api.state import app_state
 from bench.abuse import flat_png
 
-from sites.report_guard import MIN_FILL_SECONDS, TOKEN_LIFETIME, ReportLimiter, form_token, token_ok
+from sites.form_guard import MIN_FILL_SECONDS, TOKEN_LIFETIME, FormLimiter, form_token, token_ok
 from sites.stores import VISITS_FILE
 from sites.visits.store_sqlite import SQLiteVisitStore, Visit, VisitKind
 from tests.support import OFFLINE_SCRIPT_ONLY, csrf_of, phone, photo_bytes, scripts
-from sites.visits.plaques import BEFORE_WEEKS, QUIET_WEEKS, silent_plaques
+from sites.visits.silent_plaques import BEFORE_WEEKS, QUIET_WEEKS, silent_plaques
 
 QUIET, BEFORE = QUIET_WEEKS * 7, BEFORE_WEEKS * 7
 
@@ -83,7 +83,7 @@ def test_the_admin_list_names_silent_plaques_of_the_users_province(staff_client,
 
 
 def test_the_limiter_counts_per_address_group_and_per_site_and_keeps_memory_bounded():
-    limiter = ReportLimiter("secret", per_address=5, per_scope=8, tracked=3)
+    limiter = FormLimiter("secret", per_address=5, per_scope=8, tracked=3)
     assert [limiter.allow("1.2.3.4", "a", 100 + n) for n in range(6)] == [True] * 5 + [False]
     assert limiter.allow("1.2.3.4", "a", 100 + 3600 + 1), "an hour later"
     assert [limiter.allow(f"10.0.0.{n}", "b", 5000 + n) for n in range(3)] == [True] * 3
@@ -95,7 +95,7 @@ def test_the_limiter_counts_per_address_group_and_per_site_and_keeps_memory_boun
 
 
 def test_ipv6_addresses_of_one_64_share_a_limit_and_another_64_has_its_own():
-    limiter = ReportLimiter("secret", per_address=5, per_scope=100)
+    limiter = FormLimiter("secret", per_address=5, per_scope=100)
     assert [limiter.allow(f"2001:db8:1:2::{n:x}", "a", 100) for n in range(6)] == [True] * 5 + [False]
     assert limiter.allow("2001:db8:1:3::1", "a", 100), "the next /64 is another subscriber"
     assert not limiter.allow("2001:db8:1:2:ffff:ffff:ffff:ffff", "b", 100), "the same /64, any site"
@@ -103,7 +103,7 @@ def test_ipv6_addresses_of_one_64_share_a_limit_and_another_64_has_its_own():
 
 def test_a_limit_per_site_lower_than_per_address_is_refused():
     with pytest.raises(ValueError, match="per_scope"):
-        ReportLimiter("secret", per_address=5, per_scope=5)
+        FormLimiter("secret", per_address=5, per_scope=5)
 
 
 def test_form_tokens_are_bound_to_the_site_the_secret_and_time():

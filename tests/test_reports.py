@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from qr.report_tables import neutralised
+from qr.spreadsheets import neutralised
 from api.state import app_state
-from sites.visits.monthly import last_day
+from sites.visits.monthly_report import last_day
 from sites.plaque_reports.store import ProblemKind
 from sites.visits.store_sqlite import vietnam_day
 from tests.support import add_site, one_line, page_text, visit

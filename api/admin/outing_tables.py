@@ -1,12 +1,12 @@
 """A class outing's table for its teacher (issue 14): a row per student, in the order they joined, with when
 each stop was stamped (Vietnam time), the questions answered, the score and whether the passport is complete.
 The admin page shows it TABLE_PAGE rows at a time (issue 21: a flooded outing made the page 5.2 MB); the CSV and
-XLSX exports write every row under the stats report's rule against formulas in cells (qr/report_tables.py)."""
+XLSX exports write every row under the stats report's rule against formulas in cells (qr/spreadsheets.py)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from qr.report_tables import neutralised, table_csv, table_xlsx
+from qr.spreadsheets import neutralised, table_csv, table_xlsx
 from sites.catalog.journeys import Journey
 from sites.outings.store_sqlite import Outing, Progress, journey_questions
 from sites.visits.store_sqlite import VIETNAM_TIME

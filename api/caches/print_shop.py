@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from api.workpool import WORKER_NICENESS, ByteCache, WorkPool, low_priority_threads
 from qr.codes import ErrorCorrection, png
-from qr.leaflets import LeafletFormat, LeafletText, leaflet
+from qr.journey_leaflets import LeafletFormat, LeafletText, leaflet
 from qr.posters import Branding, PosterFormat, PosterText, posters
 
 # A 4000 px PNG is about 25 KB, a 1,000-page poster batch about 2 MB (bench/posters.py): room for many.
@@ -61,7 +61,7 @@ class PrintShop:
         return await self.reports.get(key, lambda: self._report_pool.run(make, *arguments))
 
     async def leaflet(self, key: str, text: LeafletText, fmt: LeafletFormat) -> bytes:
-        """A journey's leaflet PDF (see `qr.leaflets.leaflet`), in the posters' process; `key` is its `pdf_key`."""
+        """A journey's leaflet PDF (see `qr.journey_leaflets.leaflet`), in the posters' process; `key` is its `pdf_key`."""
         return await self.pdfs.get(key, lambda: self._pdf_pool.run(leaflet, text, fmt))
 
     def close(self) -> None:

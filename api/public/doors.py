@@ -19,7 +19,7 @@ from api.caches.base_maps import MAX_KEPT_MAPS
 from api.public.counting import AGENT_CACHE_SIZE, MAX_AGENT_CHARS
 from api.caches.feed_cache import MAX_FEEDS
 from api.caches.page_cache import MAX_PAGES
-from api.public.passports import (JOINS_PER_ADDRESS, JOINS_PER_OUTING, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING,
+from api.public.passport_cookie import (JOINS_PER_ADDRESS, JOINS_PER_OUTING, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING,
                            TRACKED as TRACKED_PASSPORT_KEYS, UNKNOWN_CODES_PER_ADDRESS)
 from api.caches.print_shop import PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
 from api.public.routes.outings import MAX_FORM_FIELDS as CLASS_FORM_FIELDS
@@ -35,7 +35,7 @@ from map.assets import SERVED_PACKAGES
 from sites.catalog.narration import QUEUE_LIMIT as NARRATION_QUEUE
 from sites.catalog.photos import VARIANT_WIDTHS
 from sites.plaque_reports.store import MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS
-from sites.report_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_SITE as REPORTS_PER_SITE, TRACKED
+from sites.form_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_SITE as REPORTS_PER_SITE, TRACKED
 from sites.staff.throttle import PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS as LOGINS_PER_ADDRESS
 from sites.visits.visit_gate import MAX_ENTRIES as VISIT_GATE_ENTRIES
 
@@ -141,10 +141,10 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/sites/{slug}/report", keys="slug"),
     Door(POST, "/sites/{slug}/report", body_bytes=MAX_BODY_BYTES, keys="slug, form fields",
          form=Form(REPORT_FORM_FIELDS, REPORT_FORM_FILES, MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS),
-         limits=(Limit(REPORTS_PER_ADDRESS, "address group", "hour", "report_limiter.per_address"),
-                 Limit(REPORTS_PER_SITE, "site", "hour", "report_limiter.per_scope")),
+         limits=(Limit(REPORTS_PER_ADDRESS, "address group", "hour", "form_limiter.per_address"),
+                 Limit(REPORTS_PER_SITE, "site", "hour", "form_limiter.per_scope")),
          workers=(Worker.IMAGES, Worker.STORE),
-         caches=(Cache("report limiter keys (per table)", TRACKED, "keys", "report_limiter.tracked"),)),
+         caches=(Cache("report limiter keys (per table)", TRACKED, "keys", "form_limiter.tracked"),)),
     # --- JSON API ---
     Door(GET, "/api/sites", keys=f"q, {FILTERED}, lang", workers=(Worker.THREADS,)),
     Door(GET, "/api/sites.geojson", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),

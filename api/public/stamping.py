@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from fastapi import Request
 
 from api.public.counting import countable_user_agent
-from api.public.passports import PASSPORT_COOKIE
+from api.public.passport_cookie import PASSPORT_COOKIE
 from api.state import AppState
 from sites.catalog.journeys import JourneyNotFound
 from sites.outings.store_sqlite import Outing, Passport, Refusal, near_enough, needs_location

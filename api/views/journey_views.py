@@ -8,7 +8,7 @@ from api.listing import SiteFilters
 from api.views.schemas import CountsOut, LanguageTag, StatsOut
 from api.views.view_models import site_path
 from sites.catalog.journey_labels import arrival_label, minutes_label, total_label
-from sites.catalog.itinerary import journey_itinerary
+from sites.catalog.journey_itinerary import journey_itinerary
 from sites.catalog.journeys import Journey, JourneyRegistry
 from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.site import Site

@@ -1,14 +1,14 @@
 """A journey as GeoJSON (RFC 7946): the route as a LineString and each stop as a numbered Point.
 
 Pure: a journey in, a dict out (the route serialises it). Positions are [lon, lat]. Only known points
-(see sites/catalog/itinerary.py) are placed: a stop without coordinates or only at its district centre has a
+(see sites/catalog/journey_itinerary.py) are placed: a stop without coordinates or only at its district centre has a
 null geometry, so a map lists it without drawing it anywhere false, and the line joins the known
 points in order.
 """
 
 from collections.abc import Callable
 
-from sites.catalog.itinerary import Point, journey_itinerary, known_point
+from sites.catalog.journey_itinerary import Point, journey_itinerary, known_point
 from sites.catalog.journeys import Journey
 
 

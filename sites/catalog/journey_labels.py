@@ -1,6 +1,6 @@
 """A journey's distances and times written for people, in the words of the Babel catalogues
 (sites/catalog/locales/*/LC_MESSAGES/messages.po, keys `itinerary_*`) and the language's number format: "≈ 2,3 km"
-in Vietnamese, "≈ 2.3 km" in English. The figures themselves come from sites/catalog/itinerary.py; a language
+in Vietnamese, "≈ 2.3 km" in English. The figures themselves come from sites/catalog/journey_itinerary.py; a language
 without these words (a partial catalogue) gets the Vietnamese ones, like every interface string.
 """
 
@@ -9,7 +9,7 @@ import math
 from babel.numbers import format_decimal
 
 from sites.catalog.i18n import strings
-from sites.catalog.itinerary import Itinerary, Leg
+from sites.catalog.journey_itinerary import Itinerary, Leg
 
 
 def km_label(km: float | None, lang: str) -> str:

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import PostgresDatabase
-from sites.report_guard import TOKEN_LIFETIME
+from sites.form_guard import TOKEN_LIFETIME
 
 REPORTS_FILE = "plaque-reports.sqlite3"
 MAX_COMMENT = 500  # characters

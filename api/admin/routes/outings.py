@@ -19,7 +19,7 @@ from api.admin.outing_tables import TABLE_PAGE, outing_csv, outing_table, outing
 from api.caches.print_shop import content_key
 from api.admin.staff import FormDep, StaffDep, render_admin
 from api.state import AppState, StateDep
-from qr.class_sheets import ClassSheetText, class_sheet
+from qr.outing_sheets import OutingSheetText, outing_sheet_pdf
 from qr.codes import svg
 from sites.staff.accounts import User
 from sites.catalog.journeys import Journey, JourneyNotFound
@@ -107,9 +107,9 @@ async def outing_sheet(state: StateDep, user: StaffDep, code: str) -> Response:
     """The class sheet to print (one A4 page), made in the print worker like posters."""
     outing, journey = _staff_outing(state, user, code)
     settings = state.settings
-    text = ClassSheetText(outing.code, _class_url(state, outing), outing.name, journey.meta.name,
+    text = OutingSheetText(outing.code, _class_url(state, outing), outing.name, journey.meta.name,
                           _period_label(outing), settings.organisation, settings.organisation_logo)
-    pdf = await state.print_shop.pdf(content_key(("class-sheet", text)), class_sheet, text)
+    pdf = await state.print_shop.pdf(content_key(("class-sheet", text)), outing_sheet_pdf, text)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="lop-{outing.code}.pdf"', "Cache-Control": "no-store"})
 

@@ -20,7 +20,7 @@ from sites.staff.accounts import User
 from sites.editing.site_editor import SiteEditor
 from sites.editing.fields import row_count, site_fields, translation_language
 from sites.catalog.models import QUIZ_CHOICES, QUIZ_QUESTIONS, Category, LocationPrecision, RecognitionLevel, RelicKind
-from sites.visits.plaques import silent_sites
+from sites.visits.silent_plaques import silent_sites
 from sites.catalog.provinces import current_provinces, current_wards, former_provinces
 from sites.catalog.site import PhotoFile, Site
 from sites.visits.stats import site_totals

@@ -1,7 +1,7 @@
 """Certificates of class outings (issue 14): `/passport/certificate.pdf`, the certificate of the cookie's
 passport once every stop is stamped and every quiz answered, and `/verify/{id}`, the page its QR code opens.
 
-The id is checked against the deployment's key alone (sites/outings/certificates.py): no database row, so a
+The id is checked against the deployment's key alone (sites/outings/certificate_ids.py): no database row, so a
 certificate still checks out after its outing's data was deleted. A genuine id is answered 200 with the facts
 it states; any other (forged, altered, cut short, too long) 404 with a page that says "not genuine": there is
 no such certificate, and a link checker or a school's script can tell the two apart by the status alone.
@@ -16,12 +16,12 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import LanguageDep, reachable_base_url
 from api.errors import error_response
 from sites.catalog.i18n import strings
-from api.public.passports import passport_progress
+from api.public.passport_cookie import passport_progress
 from api.caches.print_shop import content_key
 from api.state import StateDep
 from api.templating import render
-from qr.certificates import CertificateText, certificate
-from sites.outings.certificates import CertificateFacts, sign, verify
+from qr.certificate_pdf import CertificateText, certificate
+from sites.outings.certificate_ids import CertificateFacts, sign, verify
 from sites.outings.store_sqlite import Progress, Refusal, journey_questions
 from sites.visits.store_sqlite import vietnam_day
 

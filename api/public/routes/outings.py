@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import LanguageDep
 from sites.catalog.i18n import strings
-from api.public.passports import (REFUSAL_STATUS, class_form_token, class_form_token_ok, client_address,
+from api.public.passport_cookie import (REFUSAL_STATUS, class_form_token, class_form_token_ok, client_address,
                            current_passport, give_passport, vietnam_moment)
 from api.state import AppState, StateDep
 from api.templating import render
@@ -27,7 +27,7 @@ def class_code_form(request: Request, lang: LanguageDep, code: str = "") -> Resp
     """The form where a student types a class code; sent, it leads to /class/{CODE}."""
     if normalize_code(code):
         return RedirectResponse(f"/class/{normalize_code(code)}", status_code=303)
-    return render(request, "class.html", lang, {"outing": None, "mode": "code"})
+    return render(request, "outing_join.html", lang, {"outing": None, "mode": "code"})
 
 
 @router.get("/class/{code}", response_class=HTMLResponse)
@@ -103,7 +103,7 @@ async def _outing(request: Request, state: AppState, lang: str, code: str, mode:
     be enumerated and the answer tells nothing."""
     guard, address, now = state.outing_guard.unknown_codes, client_address(request), time.time()
     if guard.exhausted(address, now):
-        response = render(request, "class.html", lang, {"outing": None, "mode": "code",
+        response = render(request, "outing_join.html", lang, {"outing": None, "mode": "code",
                                                        "problem": strings(lang)["outing_too_many"]}, 429)
         response.headers["Retry-After"] = "3600"
         return response
@@ -119,7 +119,7 @@ def _refused(request: Request, state: AppState, lang: str, outing: Outing | None
     """The page again with the translated reason, and the status that goes with it."""
     message = strings(lang)[f"outing_refused_{reason}"]
     if outing is None:
-        return render(request, "class.html", lang, {"outing": None, "mode": "code", "problem": message},
+        return render(request, "outing_join.html", lang, {"outing": None, "mode": "code", "problem": message},
                       REFUSAL_STATUS[reason])
     return _page(request, state, lang, outing, mode, message, REFUSAL_STATUS[reason], nickname)
 
@@ -139,7 +139,7 @@ def _page(request: Request, state: AppState, lang: str, outing: Outing, mode: st
         journey_name, journey_url = journey.localized(lang).name, f"/journeys/{journey.slug}"
     except JourneyNotFound:
         journey_name, journey_url = outing.journey, None
-    response = render(request, "class.html", lang, {
+    response = render(request, "outing_join.html", lang, {
         "outing": outing, "mode": mode, "problem": problem, "nickname": nickname, "joined": joined,
         "journey_name": journey_name, "journey_url": journey_url, "max_nickname": MAX_NICKNAME,
         "active": outing.active(datetime.now(UTC)),

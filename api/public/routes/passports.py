@@ -1,7 +1,7 @@
 """A student's passport (issue 14): `/passport` (stamps, answers, score; the certificate's link once every stop
 is stamped and every question answered), `/passport/quiz/{slug}` (a stop's questions, one answer each) and
 `/passport/stamp/{slug}` (a stamp that waited for the browser's location, api/public/stamping.py).
-Plain HTML forms, no JavaScript; the passport is the browser's cookie (api/public/passports.py)."""
+Plain HTML forms, no JavaScript; the passport is the browser's cookie (api/public/passport_cookie.py)."""
 
 import asyncio
 from datetime import UTC, datetime
@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import LanguageDep
 from sites.catalog.i18n import strings
-from api.public.passports import (REFUSAL_STATUS, answer_form_token, answer_form_token_ok, passport_progress,
+from api.public.passport_cookie import (REFUSAL_STATUS, answer_form_token, answer_form_token_ok, passport_progress,
                            vietnam_moment)
 from api.public.stamping import stamp_located
 from api.state import AppState, StateDep
@@ -127,7 +127,7 @@ def _quiz(request: Request, state: AppState, lang: str, slug: str, passport: Pas
 
 
 async def _passport(request: Request, state: AppState) -> tuple[Passport, Outing, Journey, Progress] | Refusal:
-    """The request's passport with its outing, journey and progress (see api/public/passports.py), or NO_PASSPORT."""
+    """The request's passport with its outing, journey and progress (see api/public/passport_cookie.py), or NO_PASSPORT."""
     return await passport_progress(request, state)
 
 

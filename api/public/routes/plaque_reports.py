@@ -1,6 +1,6 @@
 """`/sites/{slug}/report`: a visitor reports a damaged or missing plaque (a short form, no JavaScript, no
 personal data). The form carries a signed token, good for one report, and a honeypot; reports are rate-limited
-per address group and per site (sites/report_guard.py) and kept as staff tasks (sites/plaque_reports/store.py, the
+per address group and per site (sites/form_guard.py) and kept as staff tasks (sites/plaque_reports/store.py, the
 admin's /admin/reports). The limits are checked before the photo is read; the photo is checked by its header, then
 decoded in the bounded image worker (api/image_worker.py), never on the event loop (issue 21, item 1)."""
 
@@ -21,7 +21,7 @@ from api.templating import render
 from api.workpool import Busy
 from sites.catalog.photos import PhotoError, PhotoTooManyPixels, check_upload
 from sites.plaque_reports.store import MAX_COMMENT, MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS, ProblemKind
-from sites.report_guard import HONEYPOT, form_token, token_ok
+from sites.form_guard import HONEYPOT, form_token, token_ok
 from sites.catalog.site import Site
 
 router = APIRouter(include_in_schema=False)
@@ -54,7 +54,7 @@ async def send_report(request: Request, state: StateDep, site: SiteDep, lang: La
         if len(comment) > MAX_COMMENT:
             return report_page(request, state, site, lang, form, texts["report_comment_too_long"], 422)
         address = request.client.host if request.client else ""
-        if not state.report_limiter.allow(address, site.slug, now):  # before the photo is even read
+        if not state.form_limiter.allow(address, site.slug, now):  # before the photo is even read
             return _refused(report_page(request, state, site, lang, form, texts["report_too_many"], 429),
                             RATE_LIMITED_RETRY)
         # the store is a database (PostgreSQL: a round trip), so off the event loop
@@ -101,7 +101,7 @@ async def _photo(worker: ImageWorker, upload: object) -> bytes | None | tuple[st
 def report_page(request: Request, state: AppState, site: Site, lang: str, form: Mapping, problem: str | None = None,
                 status_code: int = 200) -> HTMLResponse:
     """The form for `site`, with a fresh token, the values sent (`form`) and the `problem` with them."""
-    return render(request, "report.html", lang, {
+    return render(request, "plaque_report.html", lang, {
         "site_name": site.meta.name, "slug": site.slug, "kinds": list(ProblemKind),
         "token": form_token(state.staff_auth.secret, site.slug, int(time.time())), "honeypot": HONEYPOT,
         "kind": str(form.get("kind", "")), "comment": str(form.get("comment", "")), "max_comment": MAX_COMMENT,

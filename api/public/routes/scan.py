@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from api.public.counting import count_visit
 from api.deps import visitor_language
-from api.public.passports import PASSPORT_COOKIE
+from api.public.passport_cookie import PASSPORT_COOKIE
 from api.views.site_page import cached_site_page, stamped_site_page
 from api.public.stamping import stamp_scan
 from api.state import app_state

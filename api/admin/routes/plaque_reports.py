@@ -24,7 +24,7 @@ def report_list(request: Request, state: StateDep, user: StaffDep, done: bool = 
     names = {site.slug: site.meta.name for site in state.catalog.registry.all(include_drafts=True)}
     kinds = {kind.value: staff_label(lambda lang, kind=kind: strings(lang)[f"report_kind_{kind.value}"])
              for kind in ProblemKind}  # the visitor's words, in every language
-    return render_admin(request, "reports.html", {"reports": reports, "names": names, "kinds": kinds,
+    return render_admin(request, "plaque_reports.html", {"reports": reports, "names": names, "kinds": kinds,
                                                   "show_done": done})
 
 

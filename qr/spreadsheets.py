@@ -1,4 +1,4 @@
-"""Tables for spreadsheets as CSV and XLSX: the monthly report for organisers (sites/visits/monthly.py gives the
+"""Tables for spreadsheets as CSV and XLSX: the monthly report for organisers (sites/visits/monthly_report.py gives the
 figures), and any other table (a class outing's, api/admin/outing_tables.py) through `neutralised`, `table_csv` and
 `table_xlsx`.
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from sites.visits.monthly import MonthlyReport
+from sites.visits.monthly_report import MonthlyReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ("Mã định danh / Slug", "Mã QR / Code", "Tên di tích / Site", "Tỉnh, thành / Province",

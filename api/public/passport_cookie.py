@@ -22,7 +22,7 @@ from sites.catalog.i18n import format_moment
 from sites.settings import Settings
 from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.outings.store_sqlite import Outing, Passport, Progress, Refusal
-from sites.report_guard import TOKEN_LIFETIME, ReportLimiter
+from sites.form_guard import TOKEN_LIFETIME, FormLimiter
 from sites.visits.store_sqlite import VIETNAM_TIME
 
 if TYPE_CHECKING:  # api.state holds an OutingGuard
@@ -59,14 +59,14 @@ class OutingGuard:
     question once, and making passports is limited."""
 
     secret: str
-    joins: ReportLimiter = field(init=False)
-    recoveries: ReportLimiter = field(init=False)
-    unknown_codes: ReportLimiter = field(init=False)
+    joins: FormLimiter = field(init=False)
+    recoveries: FormLimiter = field(init=False)
+    unknown_codes: FormLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.joins = ReportLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_OUTING, tracked=TRACKED)
-        self.recoveries = ReportLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING, tracked=TRACKED)
-        self.unknown_codes = ReportLimiter(self.secret, UNKNOWN_CODES_PER_ADDRESS, None, tracked=TRACKED)
+        self.joins = FormLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_OUTING, tracked=TRACKED)
+        self.recoveries = FormLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING, tracked=TRACKED)
+        self.unknown_codes = FormLimiter(self.secret, UNKNOWN_CODES_PER_ADDRESS, None, tracked=TRACKED)
 
 
 async def current_passport(request: Request, state: "AppState") -> Passport | None:

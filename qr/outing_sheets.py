@@ -30,7 +30,7 @@ STEPS = (
 
 
 @dataclass(frozen=True)
-class ClassSheetText:
+class OutingSheetText:
     """What a class sheet prints: `code` the class code, `url` what its QR code opens, `period` already formatted."""
 
     code: str
@@ -42,7 +42,7 @@ class ClassSheetText:
     logo: Path | None = None
 
 
-def class_sheet(text: ClassSheetText, ec: ErrorCorrection = ErrorCorrection.M) -> bytes:
+def outing_sheet_pdf(text: OutingSheetText, ec: ErrorCorrection = ErrorCorrection.M) -> bytes:
     """The class sheet's PDF; raises ValueError for a text that fits at no size."""
     text = normalised(text)
     pdf = new_document(WIDTH, HEIGHT, MARGIN, f"{CODE_LABEL}: {text.code} – {text.outing}", text.organisation,

@@ -8,7 +8,7 @@ from fpdf import FPDF
 
 from qr.posters import ACCENT_RGB
 from qr.printing import Box, draw_header, fit_text, new_document, text_height
-from sites.visits.monthly import MonthlyReport, SiteMonth
+from sites.visits.monthly_report import MonthlyReport, SiteMonth
 
 WIDTH, HEIGHT, MARGIN = 210, 297, 15
 ROW_H = 7.0

@@ -3,7 +3,7 @@
 The organisation over a rule, the title, the student's nickname (any script: Khmer is shaped, see
 qr/printing.py), the journey, the class outing, the quiz score and the date, Vietnamese first with English
 beside, in a red frame; a QR code in the corner opens `/verify/{id}`, whose id states the same facts
-signed (sites/outings/certificates.py). Same font, grey-scale black text and fitting rules as the posters.
+signed (sites/outings/certificate_ids.py). Same font, grey-scale black text and fitting rules as the posters.
 """
 
 from dataclasses import dataclass

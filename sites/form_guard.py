@@ -50,7 +50,7 @@ def _signature(secret: str, slug: str, issued: int, nonce: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-class ReportLimiter:
+class FormLimiter:
     """Accepted requests counted per address group and per scope (a site, a class outing) in fixed windows of
     `period` seconds; thread-safe, bounded memory (two numbers per key, at most `tracked` keys per table).
 

@@ -19,11 +19,11 @@ from api.errors import invalid_parameter
 from api.listing import ProvinceDep
 from api.caches.print_shop import content_key
 from qr.print_texts import plaque_problem_labels
-from qr.report_tables import report_csv, report_xlsx
+from qr.spreadsheets import report_csv, report_xlsx
 from api.responses import BUSY
 from api.state import StateDep
-from qr.reports import report_pdf
-from sites.visits.monthly import FIRST_DAY, monthly_report, parse_month
+from qr.monthly_report import report_pdf
+from sites.visits.monthly_report import FIRST_DAY, monthly_report, parse_month
 from sites.visits.store_sqlite import vietnam_day
 
 MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"  # the years the visit store can hold (stats: from 2000)
