@@ -17,7 +17,7 @@ from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.caches.feed_cache import FeedCache
 from api.caches.page_cache import PageCache
-from api.public.passport_cookie import OutingGuard
+from sites.outings.outing_guard import OutingGuard
 from api.image_worker import ImageWorker
 from api.caches.print_shop import PrintShop
 from api.responses import document_app_wide_answers

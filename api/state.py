@@ -9,7 +9,7 @@ from api.caches.base_maps import BaseMapCache
 from api.caches.feed_cache import FeedCache
 from api.image_worker import ImageWorker
 from api.caches.page_cache import PageCache
-from api.public.passport_cookie import OutingGuard
+from sites.outings.outing_guard import OutingGuard
 from api.caches.print_shop import PrintShop
 from sites.settings import Settings
 from api.admin.staff_auth import StaffAuth

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from api.public.passport_cookie import UNKNOWN_CODES_PER_ADDRESS
+from sites.outings.outing_guard import UNKNOWN_CODES_PER_ADDRESS
 from api.state import app_state
 from tests.support import phone
 

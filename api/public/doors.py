@@ -19,7 +19,7 @@ from api.caches.base_maps import MAX_KEPT_MAPS
 from api.public.counting import AGENT_CACHE_SIZE, MAX_AGENT_CHARS
 from api.caches.feed_cache import MAX_FEEDS
 from api.caches.page_cache import MAX_PAGES
-from api.public.passport_cookie import (JOINS_PER_ADDRESS, JOINS_PER_OUTING, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING,
+from sites.outings.outing_guard import (JOINS_PER_ADDRESS, JOINS_PER_OUTING, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING,
                            TRACKED as TRACKED_PASSPORT_KEYS, UNKNOWN_CODES_PER_ADDRESS)
 from api.caches.print_shop import PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
 from api.public.routes.outings import MAX_FORM_FIELDS as CLASS_FORM_FIELDS

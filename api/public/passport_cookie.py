@@ -12,36 +12,21 @@ import hashlib
 import hmac
 import time
 from datetime import datetime
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from fastapi import Request
 from fastapi.responses import Response
+
+from api.state import AppState
 
 from sites.catalog.i18n import format_moment
 from sites.settings import Settings
 from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.outings.store_sqlite import Outing, Passport, Progress, Refusal
-from sites.form_guard import TOKEN_LIFETIME, FormLimiter
+from sites.form_guard import TOKEN_LIFETIME
 from sites.visits.store_sqlite import VIETNAM_TIME
-
-if TYPE_CHECKING:  # api.state holds an OutingGuard
-    from api.state import AppState
 
 PASSPORT_COOKIE = "passport"
 COOKIE_SECONDS = 365 * 24 * 3600  # the store deletes the passport long before (DIACHIDO_OUTING_RETENTION_DAYS)
-# Generous: a class behind one school router shares an address (docs: field notes on carrier NAT). Each limit is
-# per address group (an IPv6 /64 is one) and per outing, an hour; an outing's exceeds an address's, so one party
-# cannot use up an outing's alone, and no limit is shared by all outings (issue 21).
-JOINS_PER_ADDRESS = 120  # passports made per address and hour
-JOINS_PER_OUTING = 600  # passports made per outing and hour, from all addresses
-RECOVERIES_PER_ADDRESS = 30  # recovery attempts per address and hour: guessing a code of 32^8 is hopeless
-RECOVERIES_PER_OUTING = 150
-# Class codes that exist nowhere, per address group and hour: a class's typos fit; enumerating 32^6 codes does not
-# (issue 21: 300 lookups a second). No cap in all: one party could use it up for everyone.
-UNKNOWN_CODES_PER_ADDRESS = 100
-TRACKED = 2_000  # keys per table and limit: two numbers each
-
 # What each refusal answers: the page with the translated `outing_refused_<reason>` message.
 REFUSAL_STATUS = {
     Refusal.UNKNOWN_CODE: 404, Refusal.NOT_ACTIVE: 403, Refusal.NICKNAME_EMPTY: 422, Refusal.NICKNAME_TOO_LONG: 422,
@@ -52,30 +37,13 @@ REFUSAL_STATUS = {
 }
 
 
-@dataclass
-class OutingGuard:
-    """Rate limits (per address group and outing, per process) on making passports and on recovery attempts, and
-    (per address group) on looking up class codes that do not exist. Answers need none: a passport answers each
-    question once, and making passports is limited."""
-
-    secret: str
-    joins: FormLimiter = field(init=False)
-    recoveries: FormLimiter = field(init=False)
-    unknown_codes: FormLimiter = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.joins = FormLimiter(self.secret, JOINS_PER_ADDRESS, JOINS_PER_OUTING, tracked=TRACKED)
-        self.recoveries = FormLimiter(self.secret, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING, tracked=TRACKED)
-        self.unknown_codes = FormLimiter(self.secret, UNKNOWN_CODES_PER_ADDRESS, None, tracked=TRACKED)
-
-
-async def current_passport(request: Request, state: "AppState") -> Passport | None:
+async def current_passport(request: Request, state: AppState) -> Passport | None:
     """The passport whose token the request's cookie holds, if any (a store read in a thread)."""
     token = request.cookies.get(PASSPORT_COOKIE)
     return await asyncio.to_thread(state.outings.passport, token) if token else None
 
 
-async def passport_progress(request: Request, state: "AppState"
+async def passport_progress(request: Request, state: AppState
                             ) -> tuple[Passport, Outing, Journey, Progress] | Refusal:
     """The request's passport, its outing, the outing's journey and the passport's progress; NO_PASSPORT when
     any is missing (no cookie, an outing deleted, a journey removed from content)."""
