@@ -12,36 +12,6 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api.caches.base_maps import BaseMapCache
-from api.errors import install_error_handlers
-from api.headers import SecurityHeaders
-from api.caches.feed_cache import FeedCache
-from api.caches.page_cache import PageCache
-from sites.outings.outing_guard import OutingGuard
-from api.image_worker import ImageWorker
-from api.caches.print_shop import PrintShop
-from api.responses import document_app_wide_answers
-from api.public.routes import (
-    app_manifest,
-    audio,
-    certificates,
-    health,
-    home,
-    journeys,
-    late_scans,
-    offline,
-    outings,
-    passports,
-    photos,
-    plaque_reports,
-    posters,
-    qr,
-    monthly_report,
-    scan,
-    sites,
-    stats,
-)
-from api.public.routes import map as site_map
 from api.admin.routes import auth as admin_auth
 from api.admin.routes import imports as admin_imports
 from api.admin.routes import journeys as admin_journeys
@@ -50,22 +20,52 @@ from api.admin.routes import photos as admin_photos
 from api.admin.routes import plaque_reports as admin_plaque_reports
 from api.admin.routes import sites as admin_sites
 from api.admin.routes import users as admin_users
-from api.public.routes.docs import install_api_docs
-from sites.settings import Settings
 from api.admin.staff_auth import open_staff_auth
+from api.caches.base_maps import BaseMapCache
+from api.caches.feed_cache import FeedCache
+from api.caches.page_cache import PageCache
+from api.caches.print_shop import PrintShop
+from api.errors import install_error_handlers
+from api.headers import SecurityHeaders
+from api.image_worker import ImageWorker
+from api.public.routes import (
+    app_manifest,
+    audio,
+    certificates,
+    health,
+    home,
+    journeys,
+    late_scans,
+    monthly_report,
+    offline,
+    outings,
+    passports,
+    photos,
+    plaque_reports,
+    posters,
+    qr,
+    scan,
+    sites,
+    stats,
+)
+from api.public.routes import map as site_map
+from api.public.routes.docs import install_api_docs
+from api.responses import document_app_wide_answers
 from api.state import AppState, install_state
 from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from api.workpool import WorkPool, low_priority_threads
 from map.assets import SERVED_PACKAGES
 from sites.catalog.live import PARSE_CACHE, Catalog
-from sites.outings.certificate_ids import open_certificate_key
-from sites.storage.files import make_private, private_folder
 from sites.catalog.narration import NarrationLibrary, queue_narrations
-from sites.outings.store_sqlite import OutingStore
-from sites.form_guard import FormLimiter
-from sites.stores import open_stores
 from sites.editing.writer import ContentWriter
+from sites.form_guard import FormLimiter
+from sites.outings.certificate_ids import open_certificate_key
+from sites.outings.outing_guard import OutingGuard
+from sites.outings.store_sqlite import OutingStore
+from sites.settings import Settings
+from sites.storage.files import make_private, private_folder
+from sites.stores import open_stores
 
 log = logging.getLogger(__name__)
 PASSPORT_PAGES = 256  # site pages with a passport note kept rendered: stops x languages x outcomes

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from sites.catalog.i18n import INTERFACE_LANGUAGES, LANG_COOKIE, choose_language
 from api.caches.print_shop import PrintShop
-from qr.print_texts import loopback_warning
-from sites.settings import Settings
 from api.state import StateDep, app_state
+from qr.print_texts import loopback_warning
+from sites.catalog.i18n import INTERFACE_LANGUAGES, LANG_COOKIE, choose_language
 from sites.catalog.registry import Registry, SiteNotFound
 from sites.catalog.site import Site
+from sites.settings import Settings
 
 
 class SiteMoved(Exception):

@@ -5,23 +5,23 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from api.admin.staff_auth import StaffAuth
 from api.caches.base_maps import BaseMapCache
 from api.caches.feed_cache import FeedCache
-from api.image_worker import ImageWorker
 from api.caches.page_cache import PageCache
-from sites.outings.outing_guard import OutingGuard
 from api.caches.print_shop import PrintShop
-from sites.settings import Settings
-from api.admin.staff_auth import StaffAuth
+from api.image_worker import ImageWorker
 from api.workpool import WorkPool
 from sites.catalog.live import Catalog
+from sites.catalog.narration import NarrationLibrary
+from sites.editing.writer import ContentWriter
+from sites.form_guard import FormLimiter
 from sites.outings.certificate_ids import CertificateKey
+from sites.outings.outing_guard import OutingGuard
 from sites.outings.store_sqlite import OutingStore
 from sites.plaque_reports.store import ReportStore
-from sites.form_guard import FormLimiter
-from sites.catalog.narration import NarrationLibrary
+from sites.settings import Settings
 from sites.visits.store_sqlite import VisitorHasher, VisitStore
-from sites.editing.writer import ContentWriter
 
 
 @dataclass(frozen=True)

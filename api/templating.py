@@ -8,9 +8,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from api.csp import page_policy
-from sites.catalog.i18n import COMPLETE_LANGUAGES, LANG_COOKIE, language_links, strings
 from api.state import app_state
 from api.views.view_models import site_path
+from sites.catalog.i18n import COMPLETE_LANGUAGES, LANG_COOKIE, language_links, strings
 from sites.catalog.languages import valid_language_tag
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -53,8 +53,8 @@ sys.path.insert(0, str(REPO))
 
 from api.public.doors import DOORS, Door  # noqa: E402
 from sites.form_guard import MIN_FILL_SECONDS  # noqa: E402
-from tests.synthetic import make_synthetic_content  # noqa: E402
 from tests.live import start_server  # noqa: E402
+from tests.synthetic import make_synthetic_content  # noqa: E402
 
 PHONE = ("Mozilla/5.0 (Linux; Android 11; SM-A105F) AppleWebKit/537.36 (KHTML, like Gecko) "
          "Chrome/120.0.6099.230 Mobile Safari/537.36")

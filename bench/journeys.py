@@ -18,10 +18,9 @@ import yaml
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from sites.settings import Settings
-
 from qr.journey_leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from qr.posters import Branding, PosterFormat, PosterText, poster
+from sites.settings import Settings
 
 BASE = "https://diachido.vn"
 SUMMARY = "Đình làng ở Ô Môn, có từ năm 1832; nơi thờ Thành hoàng và các vị tiền hiền khai khẩn đất Thới An."

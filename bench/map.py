@@ -29,14 +29,16 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.load import best_of  # noqa: E402
-from tests.synthetic import make_synthetic_content  # noqa: E402
 from map.assets import map_assets  # noqa: E402
 from map.build import MapLayer, MarkerTexts, build_base_map  # noqa: E402
 from sites.catalog.loader import load_content  # noqa: E402
 from sites.catalog.models import Category  # noqa: E402
 from sites.visits.store_sqlite import SQLiteVisitStore, Visit, VisitKind  # noqa: E402
-from tests.live import CHROMIUM_ARGS  # noqa: E402
-from tests.live import start_server  # noqa: E402
+from tests.live import (
+    CHROMIUM_ARGS,  # noqa: E402
+    start_server,  # noqa: E402
+)
+from tests.synthetic import make_synthetic_content  # noqa: E402
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 NAIVE_LIMIT = 10_000

@@ -33,13 +33,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.synthetic import make_synthetic_content  # noqa: E402
 from bench.scan import BROWSER, CLIENT_CPU, DISTINCT_VISITORS, PHONES, SITES, warm_up, wrk  # noqa: E402
 from sites.catalog.loader import load_content  # noqa: E402
 from sites.catalog.narration import NarrationLibrary  # noqa: E402
 from speech.audio import encode_mp3  # noqa: E402
 from tests.live import start_server  # noqa: E402
 from tests.postgres import postgres_cluster  # noqa: E402
+from tests.synthetic import make_synthetic_content  # noqa: E402
 
 # Each phone from its own address, as nginx would forward it: one address for every scan would make all
 # processes wait for one row (the hourly ceiling per address), which real crowds on many networks do not.

@@ -32,9 +32,11 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.live import (
+    PHONE_BROWSER,  # noqa: E402
+    start_server,  # noqa: E402
+)
 from tests.synthetic import make_synthetic_content  # noqa: E402
-from tests.live import PHONE_BROWSER  # noqa: E402
-from tests.live import start_server  # noqa: E402
 
 SITES, PHONES = 200, 1000
 # What a phone's browser sends with every request.

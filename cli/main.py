@@ -15,26 +15,26 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from sites.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from qr.codes import ErrorCorrection, png, print_pixels
 from qr.formats import DEFAULT_DPI, DEFAULT_SIZE, LeafletFormat, PosterFormat
-from sites.staff.accounts import ROLES, AccountError, UserStore, session_secret
 from sites.backup import BackupError
 from sites.backup import backup as make_backup
 from sites.backup import restore as restore_backup
-from sites.editing.example import ExampleExists, write_example
-from sites.editing.site_editor import SiteEditor
-from sites.storage.files import write_bytes_atomically
 from sites.catalog.journey_loader import load_all
 from sites.catalog.journeys import JourneyNotFound
-from sites.editing.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
 from sites.catalog.languages import SOURCE_LANGUAGE, InvalidLanguageTag, language_tag
 from sites.catalog.loader import ContentFolderMissing, LoadResult, load_content
 from sites.catalog.narration import NarrationLibrary
 from sites.catalog.registry import Registry, SiteNotFound
 from sites.catalog.site import Site
-from sites.stores import user_store
+from sites.editing.example import ExampleExists, write_example
+from sites.editing.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
+from sites.editing.site_editor import SiteEditor
 from sites.editing.writer import ContentWriter
+from sites.settings import ENV_PREFIX, Settings, unknown_environment_settings
+from sites.staff.accounts import ROLES, AccountError, UserStore, session_secret
+from sites.storage.files import write_bytes_atomically
+from sites.stores import user_store
 
 PROGRESS_FROM = 10  # sites: fewer are done before a progress bar would be seen
 
@@ -378,8 +378,8 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey
     A site may be named by its slug, code or an alias; drafts only when named. With --journey, the
     journey's leaflet (--format a4 or a5).
     """
-    from qr.print_texts import branding, poster_text
     from qr.posters import posters as make_posters
+    from qr.print_texts import branding, poster_text
 
     settings = load_settings()
     if journey:
@@ -412,11 +412,11 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey
               help="The file to write: .pdf, .csv or .xlsx (replaced only once complete)")
 def report(month: str, province: str | None, out_file: Path) -> None:
     """Báo cáo tháng / write the monthly report (scans, views, visitors per site) as PDF, CSV or XLSX."""
+    from qr.monthly_report import report_pdf
     from qr.print_texts import plaque_problem_labels
     from qr.spreadsheets import report_csv, report_xlsx
-    from qr.monthly_report import report_pdf
-    from sites.visits.monthly_report import monthly_report, parse_month
     from sites.stores import open_stores
+    from sites.visits.monthly_report import monthly_report, parse_month
 
     try:
         first_day = parse_month(month)

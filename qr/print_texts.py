@@ -4,18 +4,18 @@ site's poster and of a journey's leaflet, the branding, and the warning about a 
 No web framework here, and settings are passed in: the CLI and the routes share it.
 """
 
-from sites.catalog.i18n import COMPLETE_LANGUAGES, category_label, recognition_label, strings, travel_mode_label
-from sites.catalog.journey_labels import arrival_label, minutes_label, total_label
-from sites.settings import Settings
 from qr.codes import ErrorCorrection, scan_url, svg
 from qr.journey_leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from qr.posters import Branding, PosterText
+from sites.catalog.i18n import COMPLETE_LANGUAGES, category_label, recognition_label, strings, travel_mode_label
 from sites.catalog.journey_itinerary import journey_itinerary
+from sites.catalog.journey_labels import arrival_label, minutes_label, total_label
 from sites.catalog.journeys import Journey
 from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.photos import variant_file
-from sites.plaque_reports.store import ProblemKind
 from sites.catalog.site import Site
+from sites.plaque_reports.store import ProblemKind
+from sites.settings import Settings
 
 POSTER_PHOTO_WIDTH = 960  # px: about 280 dpi across the A4 poster's photo box, the largest one
 

@@ -24,8 +24,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from sites.catalog.live import PARSE_CACHE
-from sites.storage.files import make_private
 from sites.editing.writer import ContentWriter
+from sites.storage.files import make_private
 
 SUFFIX = ".tar.gz"
 MANIFEST = "manifest.json"

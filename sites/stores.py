@@ -4,18 +4,18 @@ process), or PostgreSQL when a database URL is given (many processes and servers
 from dataclasses import dataclass
 from pathlib import Path
 
+from sites.outings.store_pg import PostgresOutingStore
+from sites.outings.store_sqlite import OUTINGS_FILE, OutingStore, SQLiteOutingStore
+from sites.plaque_reports.store import REPORTS_FILE, PostgresReportStore, ReportStore, SQLiteReportStore
 from sites.staff.accounts import UserStore
 from sites.staff.accounts_pg import PostgresUserStore
-from sites.outings.store_sqlite import OUTINGS_FILE, OutingStore, SQLiteOutingStore
-from sites.outings.store_pg import PostgresOutingStore
-from sites.plaque_reports.store import REPORTS_FILE, PostgresReportStore, ReportStore, SQLiteReportStore
-from sites.storage.postgres import PostgresDatabase
 from sites.staff.sessions import SESSIONS_FILE, PostgresSessionStore, Sessions, SessionStore, SQLiteSessionStore
 from sites.staff.throttle import THROTTLE_FILE, PostgresThrottleStore, SQLiteThrottleStore, ThrottleStore
+from sites.storage.postgres import PostgresDatabase
+from sites.visits.store_pg import PostgresVisitStore
+from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher, VisitStore
 from sites.visits.visit_gate import VisitGate
 from sites.visits.visitor_keys import KEYS_FILE, PostgresKeyStore, SQLiteKeyStore
-from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher, VisitStore
-from sites.visits.store_pg import PostgresVisitStore
 
 VISITS_FILE = "visits.sqlite3"
 

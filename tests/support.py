@@ -1,8 +1,8 @@
 """What the tests share that is not a fixture: example data, request helpers, content editing, PDF and
 page readers. A plain module (no tests in it), so test modules import it and never each other."""
 
-import http.client
 import contextlib
+import http.client
 import io
 import itertools
 import re

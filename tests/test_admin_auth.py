@@ -18,13 +18,13 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from api.app import create_app
 from api.admin.routes import auth as admin_auth
 from api.admin.routes import imports as admin_imports
 from api.admin.routes import photos as admin_photos
 from api.admin.routes import sites as admin_sites
-from sites.settings import Settings
+from api.app import create_app
 from api.state import app_state
+from sites.settings import Settings
 from sites.staff.accounts import UserStore
 from sites.staff.throttle import LoginThrottle, SQLiteThrottleStore
 from tests.live import start_server

@@ -6,8 +6,16 @@ import pytest
 
 from sites.staff.accounts import UserStore
 from tests.live import live_server
-from tests.support import PHONE, PHONE_BROWSER, STAFF, STAFF_PASSWORD, TEST_CONTENT, axe_failures, \
-    horizontal_overflow, read_front_matter
+from tests.support import (
+    PHONE,
+    PHONE_BROWSER,
+    STAFF,
+    STAFF_PASSWORD,
+    TEST_CONTENT,
+    axe_failures,
+    horizontal_overflow,
+    read_front_matter,
+)
 
 pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 

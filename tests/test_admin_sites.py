@@ -12,11 +12,22 @@ from PIL import Image
 
 from api.admin.admin_forms import form_errors
 from api.state import app_state
-from sites.editing.fields import FieldError
 from sites.catalog.loader import load_content
+from sites.editing.fields import FieldError
 from sites.form_guard import form_token
-from tests.support import NEW_SITE, PageParser, csrf_of, photo_bytes, snapshot
-from tests.support import edit_site, form_of, give_photo, phone, post_form, visit
+from tests.support import (
+    NEW_SITE,
+    PageParser,
+    csrf_of,
+    edit_site,
+    form_of,
+    give_photo,
+    phone,
+    photo_bytes,
+    post_form,
+    snapshot,
+    visit,
+)
 
 
 def errors_next_to(html: str, field: str) -> list[str]:

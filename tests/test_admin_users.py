@@ -9,8 +9,18 @@ from click.testing import CliRunner
 from cli.main import main
 from sites.staff.accounts import User, UserStore
 from tests.live import live_server
-from tests.support import PHONE, STAFF, STAFF_PASSWORD, TEST_CONTENT, PageParser, axe_failures, csrf_of, \
-    horizontal_overflow, login, post_form
+from tests.support import (
+    PHONE,
+    STAFF,
+    STAFF_PASSWORD,
+    TEST_CONTENT,
+    PageParser,
+    axe_failures,
+    csrf_of,
+    horizontal_overflow,
+    login,
+    post_form,
+)
 
 NEW_PASSWORD = "mat-khau-moi-dai"
 

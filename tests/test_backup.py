@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from sites.staff.accounts import User
 from sites.catalog.live import PARSE_CACHE
-from sites.editing.fields import parse_fields, site_fields
 from sites.catalog.loader import load_content
-from sites.stores import user_store
+from sites.editing.fields import parse_fields, site_fields
 from sites.editing.writer import ContentWriter, site_version
+from sites.staff.accounts import User
+from sites.stores import user_store
 from tests.live import CONSOLE_SCRIPT, server_process, start_server
 from tests.support import STAFF, STAFF_PASSWORD, TEST_CONTENT, phone, snapshot
 

@@ -6,8 +6,7 @@ Outside CI the tests skip when Chromium is not installed; in CI (CI=true) a miss
 
 import pytest
 
-from tests.support import PHONE_BROWSER, TEST_CONTENT
-from tests.support import PHONE, axe_failures, horizontal_overflow
+from tests.support import PHONE, PHONE_BROWSER, TEST_CONTENT, axe_failures, horizontal_overflow
 
 SLUGS = sorted(path.parent.name for path in TEST_CONTENT.glob("*/index.md"))  # site folders, not journeys/
 

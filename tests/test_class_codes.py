@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from sites.outings.outing_guard import UNKNOWN_CODES_PER_ADDRESS
 from api.state import app_state
+from sites.outings.outing_guard import UNKNOWN_CODES_PER_ADDRESS
 from tests.support import phone
 
 PHONE = phone(21)

@@ -9,10 +9,10 @@ from urllib.parse import unquote
 import pytest
 from pydantic import BaseModel
 
-from sites.settings import Settings
-from sites.catalog.loader import nested_model
 from sites.catalog.journey_models import JourneyFrontMatter, JourneyTranslation
+from sites.catalog.loader import nested_model
 from sites.catalog.models import SiteFrontMatter, Translation
+from sites.settings import Settings
 from tests.support import REPO
 
 README_PATH = REPO / "README.md"

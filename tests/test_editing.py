@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from sites.staff.accounts import User
-from sites.editing.site_editor import UPLOAD_FIELD, PhotoUpload, SiteEditor
-from sites.editing.fields import site_fields
 from sites.catalog.loader import load_content
 from sites.catalog.photos import MAX_UPLOAD_BYTES
+from sites.editing.fields import site_fields
+from sites.editing.site_editor import UPLOAD_FIELD, PhotoUpload, SiteEditor
 from sites.editing.writer import ContentWriter, site_version
+from sites.staff.accounts import User
 from tests.support import NEW_SITE, photo_bytes, snapshot
 
 ADMIN = User("hoa", "admin", None)

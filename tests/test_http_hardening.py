@@ -4,8 +4,8 @@ import re
 import stat
 
 import pytest
-from tests.support import form_of, give_photo, post_form
 
+from tests.support import form_of, give_photo, post_form
 
 EVERY_KIND = [
     "/api/sites",  # JSON

@@ -6,10 +6,17 @@ from datetime import datetime
 
 import pytest
 
-from sites.catalog.i18n import CATALOGUES, COMPLETE_LANGUAGES, INTERFACE_LANGUAGES, choose_language, format_moment, \
-    format_number, strings
 from api.templating import TEMPLATES_DIR
-from sites.catalog.i18n import LOCALES_DIR
+from sites.catalog.i18n import (
+    CATALOGUES,
+    COMPLETE_LANGUAGES,
+    INTERFACE_LANGUAGES,
+    LOCALES_DIR,
+    choose_language,
+    format_moment,
+    format_number,
+    strings,
+)
 from sites.catalog.languages import InvalidLanguageTag, language_tag, native_name
 
 

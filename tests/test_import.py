@@ -10,15 +10,14 @@ import threading
 import zipfile
 
 import pytest
-
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from cli.main import main
 from api.state import app_state
 from api.templating import STATIC_DIR
-from sites.editing.importer import MAX_ROWS, read_rows
+from cli.main import main
 from sites.catalog.loader import load_content
+from sites.editing.importer import MAX_ROWS, read_rows
 from tests.support import csrf_of, snapshot
 
 SAMPLE = STATIC_DIR / "import-sample.csv"

@@ -7,12 +7,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from sites.catalog.journey_labels import total_label
-from sites.catalog.live import Catalog
-from sites.catalog.journey_itinerary import ROAD_FACTORS, Point, itinerary, journey_itinerary, leg
 from sites.catalog.journey_geojson import journey_geojson
+from sites.catalog.journey_itinerary import ROAD_FACTORS, Point, itinerary, journey_itinerary, leg
+from sites.catalog.journey_labels import total_label
 from sites.catalog.journey_loader import load_all
 from sites.catalog.journey_models import TravelMode
+from sites.catalog.live import Catalog
 from sites.catalog.registry import distance_km
 from tests.support import TEST_CONTENT, add_site, edit_site, read_front_matter, write_front_matter
 

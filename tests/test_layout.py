@@ -1,11 +1,14 @@
-"""The shape of api/ (issue 12): routes by resource, no router importing another, typed state only, one
-way per shared concern, and a `diachido check` that loads no web framework."""
+"""The shape of the code (issues 12 and 22): rooms by feature inside sites/ and api/, no import circle
+(type-only imports included), routes by resource with no router importing another, no layer importing one
+above it, typed state only, one way per shared concern, and a command line that loads no web framework."""
 
 import ast
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.support import BASE_URL, REPO, TEST_CONTENT, visit
 
@@ -30,9 +33,56 @@ def test_no_router_imports_another_router():
         assert routers == set(), f"{path.relative_to(REPO)} imports {routers}"
 
 
-def test_the_command_line_imports_no_router():
-    assert not {name for name in api_imports(REPO / "cli" / "main.py") if name.startswith(("api.public.routes", "api.admin.routes", "api.app"))} - {
-        "api.app", "api.app.create_app"}  # `serve` alone builds the app, inside the command
+def test_the_command_line_imports_only_the_app_factory_of_the_web_layer():
+    """`serve` alone builds the app, inside the command; every other verb uses sites/, qr/ and map/."""
+    assert {name for name in api_imports(REPO / "cli" / "main.py")} == {"api.app", "api.app.create_app"}
+
+
+PACKAGES = ("speech", "sites", "qr", "map", "api", "cli")  # in layer order: each imports only those before it
+LAYER = {"speech": 0, "sites": 1, "qr": 2, "map": 2, "api": 3, "cli": 4}
+
+
+def project_imports() -> dict[str, set[str]]:
+    """Every project module (dotted name) and the project modules it imports, wherever the import is
+    written: at the top, in a function, or under `if TYPE_CHECKING`."""
+    paths = {".".join(p.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__"): p
+             for package in PACKAGES for p in (REPO / package).rglob("*.py")}
+    graph = {}
+    for name, path in paths.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found |= {f"{node.module}.{a.name}" for a in node.names} & paths.keys() or {node.module} & paths.keys()
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names} & paths.keys()
+        graph[name] = found - {name}
+    return graph
+
+
+def test_no_module_imports_itself_back_through_others():
+    graph = project_imports()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or (nxt not in seen and not seen.add(nxt) and reaches(nxt, goal, seen))
+                   for nxt in graph[start])
+
+    assert [name for name in graph if reaches(name, name, set())] == []
+
+
+def test_no_layer_imports_a_layer_above_it():
+    upwards = [f"{a} -> {b}" for a, imported in project_imports().items() for b in imported
+               if LAYER[b.split(".")[0]] > LAYER[a.split(".")[0]] and (a, b) != ("cli.main", "api.app")]
+    assert upwards == []
+
+
+@pytest.mark.parametrize("package", ["sites", "api"])
+def test_the_roots_of_sites_and_api_are_rooms_not_halls(package):
+    """Past a dozen modules a folder is a hall: a new module goes into the room of its feature."""
+    root = sorted(p.name for p in (REPO / package).glob("*.py") if p.name != "__init__.py")
+    rooms = sorted(p.name for p in (REPO / package).iterdir() if (p / "__init__.py").is_file())
+    assert len(root) <= 14, root
+    assert rooms and all((REPO / package / r / "__init__.py").read_text(encoding="utf-8").startswith('"""')
+                         for r in rooms)  # each room says what it holds
 
 
 def test_nothing_reads_the_app_state_by_hand():

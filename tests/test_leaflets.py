@@ -9,10 +9,10 @@ import zxingcpp
 from click.testing import CliRunner
 
 from cli.main import main
-from qr.print_texts import journey_leaflet, journey_scan_url, leaflet_text
-from sites.settings import Settings
 from qr.journey_leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
+from qr.print_texts import journey_leaflet, journey_scan_url, leaflet_text
 from sites.catalog.journey_loader import load_all
+from sites.settings import Settings
 from tests.support import BASE_URL, TEST_CONTENT, edit_site, fonts, one_line, page_image, page_text
 
 HARD_NAMES = ["Đình Thới An", "Chùa Pôthi Somrôn", "Miếu Bà Chúa Xứ ẩ ặ ỗ ữ ỹ", "Đền thờ Liệt sĩ Ấp Rạch Ông Đụng"]

@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sites.catalog.i18n import INTERFACE_LANGUAGES
 from api.views.view_models import site_out
+from sites.catalog.i18n import INTERFACE_LANGUAGES
 from sites.catalog.loader import load_content
 from sites.catalog.models import SiteFrontMatter
 from tests.support import BASE_URL, add_site

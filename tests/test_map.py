@@ -11,12 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from map.assets import map_assets
-from map.build import VIETNAM_BOUNDS, MarkerTexts, build_base_map
-from map.scale import VISIT_STEPS, step_label
 from api.caches import feed_cache
 from api.caches.feed_cache import KEEP_AFTER_SECONDS, MAX_FRESH_SECONDS, FeedCache
 from api.state import app_state
+from map.assets import map_assets
+from map.build import VIETNAM_BOUNDS, MarkerTexts, build_base_map
+from map.scale import VISIT_STEPS, step_label
 from sites.catalog.site import Site
 from tests.support import BASE_URL, MAPPED, UNMAPPED, add_site, visit
 

@@ -14,8 +14,8 @@ import pytest
 from map.build import MIN_ZOOM, UNCLUSTERED_ZOOM
 from map.scale import VISIT_STEPS
 from tests.live import live_server
-from tests.synthetic import make_synthetic_content
 from tests.support import MAPPED, PHONE, UNMAPPED, axe_failures, horizontal_overflow, phone
+from tests.synthetic import make_synthetic_content
 
 TILE_HOST = "tile.openstreetmap.org"
 

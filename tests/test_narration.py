@@ -18,12 +18,19 @@ import soundfile
 from click.testing import CliRunner
 
 from cli.main import main
-from sites.storage.files import exclusive_lock
 from sites.catalog.frontmatter import ParsedFiles
 from sites.catalog.loader import load_content, load_site
 from sites.catalog.narration import LOCK_FILE, NarrationLibrary, spoken_text
-from speech.audio import (MAX_RECORDING_BYTES, RecordingCorrupt, RecordingNotAudio, RecordingTooLarge,
-                          RecordingTooLong, audio_seconds, reencode_recording)
+from sites.storage.files import exclusive_lock
+from speech.audio import (
+    MAX_RECORDING_BYTES,
+    RecordingCorrupt,
+    RecordingNotAudio,
+    RecordingTooLarge,
+    RecordingTooLong,
+    audio_seconds,
+    reencode_recording,
+)
 from speech.espeak import synthesize
 from speech.spoken import plain_text, speakable_english, speakable_vietnamese
 from tests.live import CONSOLE_SCRIPT

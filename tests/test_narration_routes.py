@@ -11,8 +11,17 @@ import soundfile
 from api.state import app_state
 from speech.audio import MAX_RECORDING_BYTES
 from speech.espeak import synthesize
-from tests.support import (OFFLINE_SCRIPT_ONLY, PHONE_BROWSER, edit_site, form_of, post_form, scripts, silent_mp3,
-                           snapshot, speech_mp3)
+from tests.support import (
+    OFFLINE_SCRIPT_ONLY,
+    PHONE_BROWSER,
+    edit_site,
+    form_of,
+    post_form,
+    scripts,
+    silent_mp3,
+    snapshot,
+    speech_mp3,
+)
 
 SLUG = "dinh-thoi-an"
 

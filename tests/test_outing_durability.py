@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore
 from sites.outings.store_pg import PostgresOutingStore
+from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore
 from sites.storage.postgres import PostgresDatabase
 from tests.live import start_server
 from tests.support import TEST_CONTENT, kill_mid_burst, phone

@@ -1,12 +1,20 @@
-"""The class-outing store (sites/outings/store_sqlite.py) on both back ends: SQLite in the data folder and PostgreSQL."""
+"""The class-outing store (sites/outings/store_sqlite.py) on both back ends: SQLite in the data folder and
+PostgreSQL."""
 
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from sites.outings.store_sqlite import (CLASS_CODE_LENGTH, CODE_ALPHABET, OUTINGS_FILE, OutingRefused, Refusal, SQLiteOutingStore,
-                           clean_nickname)
 from sites.outings.store_pg import PostgresOutingStore
+from sites.outings.store_sqlite import (
+    CLASS_CODE_LENGTH,
+    CODE_ALPHABET,
+    OUTINGS_FILE,
+    OutingRefused,
+    Refusal,
+    SQLiteOutingStore,
+    clean_nickname,
+)
 from sites.storage.postgres import PostgresDatabase
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam

@@ -10,8 +10,8 @@ import pytest
 
 import sites.catalog.loader
 import sites.catalog.site_cache
-from sites.catalog.live import PARSE_CACHE, Catalog
 from sites.catalog.journey_loader import load_all
+from sites.catalog.live import PARSE_CACHE, Catalog
 from sites.catalog.loader import load_content
 from sites.catalog.site_cache import MAGIC
 from tests.synthetic import make_synthetic_content

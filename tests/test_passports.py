@@ -2,17 +2,17 @@
 page, quiz answering, recovery on another phone, and every refusal (translated, nothing changed)."""
 
 import re
+from datetime import UTC, datetime, time, timedelta
 from html import unescape
 from time import monotonic, sleep
-from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.public.passport_cookie import PASSPORT_COOKIE
 from api.state import app_state
-from sites.outings.store_sqlite import OUTINGS_FILE, Outing, SQLiteOutingStore
 from sites.form_guard import FormLimiter
+from sites.outings.store_sqlite import OUTINGS_FILE, Outing, SQLiteOutingStore
 from sites.visits.store_sqlite import VIETNAM_TIME
 from tests.support import edit_site, phone
 

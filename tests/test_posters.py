@@ -16,11 +16,10 @@ from PIL import Image
 from pydantic import ValidationError
 
 from cli.main import main
-from sites.settings import Settings
 from qr.codes import QUIET_ZONE_MODULES, module_count
 from qr.posters import LAYOUTS, Branding, PosterFormat, PosterText, poster, posters, qr_symbol_mm
-from tests.support import BASE_URL, TEST_CONTENT, add_site
-from tests.support import DPI, fonts, one_line, page_image, page_text
+from sites.settings import Settings
+from tests.support import BASE_URL, DPI, TEST_CONTENT, add_site, fonts, one_line, page_image, page_text
 
 MM_PER_INCH = 25.4
 POINTS_PER_MM = 72 / MM_PER_INCH

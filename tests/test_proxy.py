@@ -18,10 +18,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from sites.staff.accounts import UserStore
-from sites.editing.fields import parse_fields, site_fields
 from sites.catalog.loader import load_content
+from sites.editing.fields import parse_fields, site_fields
 from sites.editing.writer import ContentWriter, site_version
+from sites.staff.accounts import UserStore
 from tests.live import free_port, start_server
 from tests.support import STAFF, STAFF_PASSWORD, TEST_CONTENT, login_from, phone
 

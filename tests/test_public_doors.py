@@ -7,9 +7,9 @@ import operator
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
+from api.admin.staff import require_staff
 from api.public import doors as public_doors
 from api.public.doors import DOORS, Cache, Limit
-from api.admin.staff import require_staff
 from api.state import app_state
 from tests.support import REPO
 

@@ -10,11 +10,11 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
+from api.state import app_state
 from cli.main import main
 from qr.spreadsheets import neutralised
-from api.state import app_state
-from sites.visits.monthly_report import last_day
 from sites.plaque_reports.store import ProblemKind
+from sites.visits.monthly_report import last_day
 from sites.visits.store_sqlite import vietnam_day
 from tests.support import add_site, one_line, page_text, visit
 

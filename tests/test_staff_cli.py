@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from sites.staff.accounts import User, UserStore
 from sites.catalog.provinces import current_provinces, former_provinces
+from sites.staff.accounts import User, UserStore
 from sites.staff.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
 from tests.live import CONSOLE_SCRIPT
 

@@ -1,16 +1,16 @@
-"""The admin's site form: posted inputs to flat fields (`sites.editing.fields`), a photo and recordings uploaded, and each
-problem worded in Vietnamese first with the English beside it, ready to show next to its input."""
+"""The admin's site form: posted inputs to flat fields (`sites.editing.fields`), a photo and recordings uploaded, and
+each problem worded in Vietnamese first with the English beside it, ready to show next to its input."""
 
 import re
 
 from starlette.datastructures import FormData, UploadFile
 
-from sites.editing.site_editor import RECORDING_FIELD, UPLOAD_FIELD, PhotoUpload, RecordingUpload
-from sites.editing.fields import FieldError
 from sites.catalog.loader import nested_model
 from sites.catalog.messages import bilingual
 from sites.catalog.models import SiteFrontMatter
 from sites.catalog.photos import MAX_UPLOAD_BYTES
+from sites.editing.fields import FieldError
+from sites.editing.site_editor import RECORDING_FIELD, UPLOAD_FIELD, PhotoUpload, RecordingUpload
 from speech.audio import MAX_RECORDING_BYTES
 
 CONTROL_FIELDS = {"csrf_token", "version", "action", "photo_upload", "editing", "published", "move"}

@@ -11,14 +11,14 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from api.admin.staff_auth import StaffAuth
 from api.csp import admin_policy
 from api.deps import LoginRequired
-from sites.settings import Settings
 from api.state import app_state
 from api.templating import templates
-from api.admin.staff_auth import StaffAuth
-from sites.staff.accounts import User
 from sites.catalog.site import Site
+from sites.settings import Settings
+from sites.staff.accounts import User
 
 SESSION_COOKIE = "diachido_admin"
 MAX_FORM_FIELDS = 400

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sites.settings import Settings
 from api.workpool import low_priority_threads
+from sites.settings import Settings
 from sites.staff.accounts import UserStore, session_secret
 from sites.staff.sessions import Sessions
-from sites.stores import Stores, user_store
 from sites.staff.throttle import LoginThrottle
+from sites.stores import Stores, user_store
 
 T = TypeVar("T")
 

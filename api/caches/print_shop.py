@@ -61,7 +61,8 @@ class PrintShop:
         return await self.reports.get(key, lambda: self._report_pool.run(make, *arguments))
 
     async def leaflet(self, key: str, text: LeafletText, fmt: LeafletFormat) -> bytes:
-        """A journey's leaflet PDF (see `qr.journey_leaflets.leaflet`), in the posters' process; `key` is its `pdf_key`."""
+        """A journey's leaflet PDF (see `qr.journey_leaflets.leaflet`), in the posters' process; `key` is its
+        `pdf_key`."""
         return await self.pdfs.get(key, lambda: self._pdf_pool.run(leaflet, text, fmt))
 
     def close(self) -> None:

@@ -20,8 +20,8 @@ from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.state import AppState
 from api.public.visitor_cookie import give_visitor_cookie, new_visitor_cookie, visitor_cookie
+from api.state import AppState
 from sites.catalog.journeys import Journey
 from sites.catalog.site import Site
 from sites.visits.store_sqlite import Visit, VisitKind, VisitStoreUnavailable, vietnam_day

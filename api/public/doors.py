@@ -15,28 +15,39 @@ number literal, and that each `live` value is what the running app uses). A door
 from dataclasses import dataclass
 from enum import StrEnum
 
+from api.admin.staff import MAX_FORM_FIELDS as STAFF_FORM_FIELDS
+from api.admin.staff import MAX_FORM_FILES as STAFF_FORM_FILES
+from api.app import PASSPORT_PAGES
 from api.caches.base_maps import MAX_KEPT_MAPS
-from api.public.counting import AGENT_CACHE_SIZE, MAX_AGENT_CHARS
 from api.caches.feed_cache import MAX_FEEDS
 from api.caches.page_cache import MAX_PAGES
-from sites.outings.outing_guard import (JOINS_PER_ADDRESS, JOINS_PER_OUTING, RECOVERIES_PER_ADDRESS, RECOVERIES_PER_OUTING,
-                           TRACKED as TRACKED_PASSPORT_KEYS, UNKNOWN_CODES_PER_ADDRESS)
 from api.caches.print_shop import PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
+from api.json_body import MAX_JSON_BYTES as LATE_SCANS_BYTES
+from api.public.counting import AGENT_CACHE_SIZE, MAX_AGENT_CHARS
 from api.public.routes.outings import MAX_FORM_FIELDS as CLASS_FORM_FIELDS
 from api.public.routes.passports import MAX_FORM_FIELDS as PASSPORT_FORM_FIELDS
-from api.public.routes.plaque_reports import MAX_FORM_FIELDS as REPORT_FORM_FIELDS, MAX_FORM_FILES as REPORT_FORM_FILES
-from api.json_body import MAX_JSON_BYTES as LATE_SCANS_BYTES
+from api.public.routes.plaque_reports import MAX_FORM_FIELDS as REPORT_FORM_FIELDS
+from api.public.routes.plaque_reports import MAX_FORM_FILES as REPORT_FORM_FILES
 from api.public.routes.qr import MAX_PIXELS as QR_MAX_PIXELS
-from api.app import PASSPORT_PAGES
-from sites.settings import Settings
-from api.admin.staff import MAX_FORM_FIELDS as STAFF_FORM_FIELDS, MAX_FORM_FILES as STAFF_FORM_FILES
 from api.uploads import MAX_BODY_BYTES
 from map.assets import SERVED_PACKAGES
 from sites.catalog.narration import QUEUE_LIMIT as NARRATION_QUEUE
 from sites.catalog.photos import VARIANT_WIDTHS
+from sites.form_guard import PER_ADDRESS as REPORTS_PER_ADDRESS
+from sites.form_guard import PER_SITE as REPORTS_PER_SITE
+from sites.form_guard import TRACKED
+from sites.outings.outing_guard import (
+    JOINS_PER_ADDRESS,
+    JOINS_PER_OUTING,
+    RECOVERIES_PER_ADDRESS,
+    RECOVERIES_PER_OUTING,
+    UNKNOWN_CODES_PER_ADDRESS,
+)
+from sites.outings.outing_guard import TRACKED as TRACKED_PASSPORT_KEYS
 from sites.plaque_reports.store import MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS
-from sites.form_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_SITE as REPORTS_PER_SITE, TRACKED
-from sites.staff.throttle import PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS as LOGINS_PER_ADDRESS
+from sites.settings import Settings
+from sites.staff.throttle import PER_ACCOUNT_AND_ADDRESS
+from sites.staff.throttle import PER_ADDRESS as LOGINS_PER_ADDRESS
 from sites.visits.visit_gate import MAX_ENTRIES as VISIT_GATE_ENTRIES
 
 

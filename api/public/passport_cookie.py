@@ -17,12 +17,11 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from api.state import AppState
-
 from sites.catalog.i18n import format_moment
-from sites.settings import Settings
 from sites.catalog.journeys import Journey, JourneyNotFound
-from sites.outings.store_sqlite import Outing, Passport, Progress, Refusal
 from sites.form_guard import TOKEN_LIFETIME
+from sites.outings.store_sqlite import Outing, Passport, Progress, Refusal
+from sites.settings import Settings
 from sites.visits.store_sqlite import VIETNAM_TIME
 
 PASSPORT_COOKIE = "passport"

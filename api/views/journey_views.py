@@ -3,12 +3,12 @@ for the HTML (api/templates/journey*.html) and the JSON (/api/journeys...)."""
 
 from pydantic import BaseModel, Field
 
-from sites.catalog.i18n import COMPLETE_LANGUAGES, strings, travel_mode_label
 from api.listing import SiteFilters
 from api.views.schemas import CountsOut, LanguageTag, StatsOut
 from api.views.view_models import site_path
-from sites.catalog.journey_labels import arrival_label, minutes_label, total_label
+from sites.catalog.i18n import COMPLETE_LANGUAGES, strings, travel_mode_label
 from sites.catalog.journey_itinerary import journey_itinerary
+from sites.catalog.journey_labels import arrival_label, minutes_label, total_label
 from sites.catalog.journeys import Journey, JourneyRegistry
 from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.site import Site

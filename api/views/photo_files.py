@@ -3,9 +3,9 @@
 from fastapi import HTTPException
 from fastapi.responses import FileResponse
 
-from sites.settings import Settings
 from sites.catalog.photos import parse_variant_name, variant_file
 from sites.catalog.site import Site
+from sites.settings import Settings
 
 PHOTO_CACHE_SECONDS = 7 * 24 * 3600
 

@@ -14,14 +14,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.csp import page_policy, preview_policy
-from sites.catalog.i18n import COMPLETE_LANGUAGES, strings
-from api.views.journey_views import PartOfOut, part_of
-from api.views.narration_view import NarrationView, narration_view
-from api.views.schemas import SiteOut
 from api.public.stamping import StampNote
 from api.state import AppState
 from api.templating import render
+from api.views.journey_views import PartOfOut, part_of
+from api.views.narration_view import NarrationView, narration_view
+from api.views.schemas import SiteOut
 from api.views.view_models import site_out, site_path
+from sites.catalog.i18n import COMPLETE_LANGUAGES, strings
 from sites.catalog.languages import SOURCE_LANGUAGE, source_first
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site

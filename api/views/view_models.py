@@ -1,6 +1,5 @@
 """Build the response models from loaded sites: one function per shape, shared by HTML and JSON."""
 
-from sites.catalog.i18n import category_label, recognition_label
 from api.views.schemas import (
     AddressOut,
     Feature,
@@ -15,6 +14,7 @@ from api.views.schemas import (
     SiteSummaryOut,
     SourceOut,
 )
+from sites.catalog.i18n import category_label, recognition_label
 from sites.catalog.photos import scaled_size, variant_name, variant_widths
 from sites.catalog.registry import Registry
 from sites.catalog.site import LocalizedSite, PhotoFile, Site
@@ -126,8 +126,8 @@ def photo_out(root: str, photo: PhotoFile, lang: str) -> PhotoOut:
 
 def feature_collection(sites: list[Site], lang: str, base_url: str,
                        totals: dict[str, Counts], recent: dict[str, Counts]) -> FeatureCollection:
-    """Sites with coordinates and their visits (`totals` all time, `recent` in the recent period (sites/visits/stats.py), by slug) as
-    a GeoJSON FeatureCollection; sites without coordinates are left out."""
+    """Sites with coordinates and their visits (`totals` all time, `recent` in the recent period
+    (sites/visits/stats.py), by slug) as a GeoJSON FeatureCollection; sites without coordinates are left out."""
     nothing = Counts()
     features = []
     for site in sites:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sites.catalog.journey_models import JourneyFrontMatter, JourneyTranslation
-from sites.catalog.markdown import render_markdown
 from sites.catalog.languages import SOURCE_LANGUAGE
+from sites.catalog.markdown import render_markdown
 from sites.catalog.site import Site
 from sites.catalog.text import fold
 

@@ -15,8 +15,14 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from sites.catalog.frontmatter import FrontMatterError, ParsedFiles
-from sites.catalog.languages import (SOURCE_FILE, SOURCE_LANGUAGE, InvalidLanguageTag, content_file_name, file_language,
-                             language_tag)
+from sites.catalog.languages import (
+    SOURCE_FILE,
+    SOURCE_LANGUAGE,
+    InvalidLanguageTag,
+    content_file_name,
+    file_language,
+    language_tag,
+)
 from sites.catalog.messages import PATTERN_HINTS, english
 from sites.catalog.models import JOURNEYS_FOLDER, PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
 from sites.catalog.photos import PhotoError, upright_size

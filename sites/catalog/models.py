@@ -7,8 +7,16 @@ silently dropped. Every field has a description; the README documents each one (
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from sites.catalog.messages import ENGLISH
@@ -43,7 +51,8 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 
 class Category(StrEnum):
-    """Kinds of site; their labels in each language are interface strings (`category.<value>` in sites/catalog/locales)."""
+    """Kinds of site; their labels in each language are interface strings (`category.<value>` in
+    sites/catalog/locales)."""
 
     dinh = "dinh"
     chua = "chua"

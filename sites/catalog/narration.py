@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from speech import espeak
-from speech.audio import MP3_COMPRESSION, SUFFIX, audio_seconds, encode_mp3
-from speech.spoken import plain_text, speakable
-from sites.storage.files import exclusive_lock, private_folder, write_bytes_atomically
 from sites.catalog.languages import base_language
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
+from sites.storage.files import exclusive_lock, private_folder, write_bytes_atomically
+from speech import espeak
+from speech.audio import MP3_COMPRESSION, SUFFIX, audio_seconds, encode_mp3
+from speech.spoken import plain_text, speakable
 
 log = logging.getLogger(__name__)
 NARRATION_FOLDER = "narration"

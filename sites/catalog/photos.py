@@ -12,9 +12,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from sites.storage.files import atomic_write
 from sites.catalog.reading import UnreadableFile, regular_file_status
 from sites.catalog.site import PhotoFile
+from sites.storage.files import atomic_write
 
 VARIANT_WIDTHS = (480, 960, 1200)
 MAX_PHOTO_PIXELS = 40_000_000  # decoded: 120-160 MB; phones save 12 MP by default

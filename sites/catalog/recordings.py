@@ -8,9 +8,9 @@ reload does not decode every recording again.
 from functools import lru_cache
 from pathlib import Path
 
-from speech.audio import MAX_RECORDING_BYTES, RecordingError, probe_mp3
 from sites.catalog.reading import UnreadableFile, regular_file_status
 from sites.catalog.site import RecordingFile
+from speech.audio import MAX_RECORDING_BYTES, RecordingError, probe_mp3
 
 
 class RecordingFileError(ValueError):

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from sites.catalog.markdown import render_markdown
 from sites.catalog.languages import SOURCE_LANGUAGE, base_language, source_first
+from sites.catalog.markdown import render_markdown
 from sites.catalog.models import CAPTION_LANGUAGE, SiteFrontMatter, Translation
 from sites.catalog.quiz import Question, Quiz, localized_quiz
 from sites.catalog.text import fold

@@ -16,15 +16,16 @@ from pathlib import Path
 
 import pydantic
 
-from sites.storage.files import write_bytes_atomically
 from sites.catalog.site import Site
+from sites.storage.files import write_bytes_atomically
 
 log = logging.getLogger(__name__)
 MAGIC = b"diachido-site-cache 1\n"
 
 
 def code_version() -> bytes:
-    """A hash of what decides how files become sites: the sites package's code (every room), pydantic's and Python's versions."""
+    """A hash of what decides how files become sites: the sites package's code (every room), pydantic's and
+    Python's versions."""
     digest = hashlib.sha256(f"{pydantic.VERSION} {sys.version}".encode())
     for source in sorted(Path(__file__).parent.parent.rglob("*.py")):
         digest.update(source.name.encode() + source.read_bytes())

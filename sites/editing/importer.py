@@ -1,10 +1,10 @@
 """Import a spreadsheet of sites (CSV or XLSX), one row per site, as drafts.
 
 Columns are the flat field names of `sites.editing.fields` (`name`, `address.province`, `location.lat`, ...;
-see docs/import.md and api/static/import-sample.csv). Every row is prepared first by `sites.editing.site_editor.SiteEditor`,
-as a save from the admin form is, so against the existing sites and the other rows; a row naming a site
-already there (same name and province, whatever the accents and case) is refused, slug or not. Nothing is
-written unless every row is valid, or the caller asks to import only the valid rows.
+see docs/import.md and api/static/import-sample.csv). Every row is prepared first by
+`sites.editing.site_editor.SiteEditor`, as a save from the admin form is, so against the existing sites and the
+other rows; a row naming a site already there (same name and province, whatever the accents and case) is refused,
+slug or not. Nothing is written unless every row is valid, or the caller asks to import only the valid rows.
 
 A choice column (`category`, `recognition.level`, ...) takes its value (`dinh`) or one of its labels
 (`Đình`, `cấp quốc gia`), folded; the labels are the interface's, passed in by the caller.
@@ -16,16 +16,16 @@ import io
 import itertools
 import zipfile
 import zlib
-from xml.parsers import expat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from xml.parsers import expat
 
-from sites.editing.site_editor import Edit, SiteEditor
-from sites.editing.fields import BODY_FIELD, FieldError
 from sites.catalog.loader import nested_model
-from sites.catalog.models import SiteFrontMatter, Translation
 from sites.catalog.messages import bilingual
+from sites.catalog.models import SiteFrontMatter, Translation
 from sites.catalog.text import fold
+from sites.editing.fields import BODY_FIELD, FieldError
+from sites.editing.site_editor import Edit, SiteEditor
 
 ChoiceLabels = Mapping[str, Mapping[str, str]]  # column -> {label in any language: value}
 PROPOSED = {"slug", "code"}  # proposed from the name when left empty

@@ -12,10 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sites.staff.accounts import User
-from sites.editing.site_editor import apply_editing_rules, with_proposed_ids
-from sites.editing.fields import BODY_FIELD, FieldError, InvalidFields, clean_value, flatten_fields, nest_fields, \
-    validate_model
 from sites.catalog.frontmatter import ParsedFiles
 from sites.catalog.journey_loader import journey_clashes, load_journey
 from sites.catalog.journey_models import JourneyFrontMatter, JourneyTranslation
@@ -23,7 +19,18 @@ from sites.catalog.journeys import Journey, JourneyRegistry
 from sites.catalog.languages import SOURCE_LANGUAGE, valid_language_tag
 from sites.catalog.models import JOURNEYS_FOLDER
 from sites.catalog.registry import Registry
+from sites.editing.fields import (
+    BODY_FIELD,
+    FieldError,
+    InvalidFields,
+    clean_value,
+    flatten_fields,
+    nest_fields,
+    validate_model,
+)
+from sites.editing.site_editor import apply_editing_rules, with_proposed_ids
 from sites.editing.writer import ContentWriter, VersionConflict, site_version, staged_field_error
+from sites.staff.accounts import User
 
 STOPS = "stops"
 

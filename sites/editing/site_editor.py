@@ -16,8 +16,6 @@ from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from sites.staff.accounts import User
-from sites.editing.fields import FieldError, InvalidFields, SiteInput, parse_fields, row_count
 from sites.catalog.journeys import Journey
 from sites.catalog.loader import clashing_keys
 from sites.catalog.models import RESERVED_SLUGS
@@ -25,7 +23,9 @@ from sites.catalog.photos import PhotoError, PhotoTooLarge, PhotoTooManyPixels, 
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
 from sites.catalog.text import fold
+from sites.editing.fields import FieldError, InvalidFields, SiteInput, parse_fields, row_count
 from sites.editing.writer import ContentWriter, NewPhoto, VersionConflict
+from sites.staff.accounts import User
 from speech.audio import SUFFIX as RECORDING_SUFFIX
 from speech.audio import RecordingError, reencode_recording
 

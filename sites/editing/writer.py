@@ -22,14 +22,14 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from sites.editing.fields import FieldError, InvalidFields, SiteInput
-from sites.storage.files import exclusive_lock, private_folder
 from sites.catalog.frontmatter import ParsedFiles
 from sites.catalog.languages import SOURCE_FILE, SOURCE_LANGUAGE, content_file_name, file_language
 from sites.catalog.loader import ContentError, clashing_keys, load_site
 from sites.catalog.registry import Registry
-from sites.editing.serialize import content_file
 from sites.catalog.site import Site
+from sites.editing.fields import FieldError, InvalidFields, SiteInput
+from sites.editing.serialize import content_file
+from sites.storage.files import exclusive_lock, private_folder
 
 
 class Entry(Protocol):

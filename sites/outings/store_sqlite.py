@@ -6,8 +6,8 @@ SHA-256 is stored), plus a short recovery code to continue on another phone. No 
 is stored. An outing's data is deleted `retention` days after it ends (`purge`).
 
 The same statements run on SQLite (a file in the data folder, the default) and on PostgreSQL (the tables
-are in sites/storage/migrations/0003_outings.sql, sites/outings/store_pg.py), as the plaque-report store does. Every write
-is one committed transaction: a stamp or an answer is durable once the call returns.
+are in sites/storage/migrations/0003_outings.sql, sites/outings/store_pg.py), as the plaque-report store does.
+Every write is one committed transaction: a stamp or an answer is durable once the call returns.
 """
 
 import hashlib
@@ -20,12 +20,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sites.storage.local_db import LocalDatabase
-from sites.outings.lookalikes import skeleton
 from sites.catalog.models import LocationPrecision
-from sites.storage.postgres import PostgresDatabase
 from sites.catalog.registry import distance_km
 from sites.catalog.text import nfc
+from sites.outings.lookalikes import skeleton
+from sites.storage.local_db import LocalDatabase
+from sites.storage.postgres import PostgresDatabase
 from sites.visits.store_sqlite import VIETNAM_TIME
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from sites.form_guard import TOKEN_LIFETIME
 from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import PostgresDatabase
-from sites.form_guard import TOKEN_LIFETIME
 
 REPORTS_FILE = "plaque-reports.sqlite3"
 MAX_COMMENT = 500  # characters

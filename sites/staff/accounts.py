@@ -15,10 +15,10 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from sites.storage.files import write_bytes_atomically
 from sites.catalog.provinces import UnknownProvince, current_province
-from sites.staff.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
 from sites.catalog.text import fold, nfc
+from sites.staff.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
+from sites.storage.files import write_bytes_atomically
 
 ROLES = ("admin", "editor")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 from sites.staff.accounts import USERS_FILE, UserStore, read_users_file
-from sites.storage.postgres import DatabaseUnavailable, PostgresDatabase
 from sites.staff.sessions import PostgresSessionStore, Sessions
+from sites.storage.postgres import DatabaseUnavailable, PostgresDatabase
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,6 @@
 """A small SQLite file in the data folder shared by threads (and processes): the embedded default
-behind the session and login-throttle stores. Their PostgreSQL versions run the same statements (sites/storage/postgres.py)."""
+behind the session and login-throttle stores. Their PostgreSQL versions run the same statements
+(sites/storage/postgres.py)."""
 
 import contextlib
 import os

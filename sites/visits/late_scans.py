@@ -41,7 +41,7 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class LateScan:
-    """A scan of the site `slug` at `at` (on the server's clock) on `day` (Vietnam, sites.visits.store_sqlite.vietnam_day),
+    """A scan of the site `slug` at `at` (on the server's clock) on `day` (Vietnam, sites.visits.visit.vietnam_day),
     with the id the phone gave it (16 bytes)."""
 
     id: bytes

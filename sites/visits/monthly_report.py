@@ -9,8 +9,8 @@ that month about the sites in scope, with whether staff have closed them.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sites.plaque_reports.store import ProblemKind, ReportStore
 from sites.catalog.registry import Registry
+from sites.plaque_reports.store import ProblemKind, ReportStore
 from sites.visits.stats import daily_counts
 from sites.visits.store_sqlite import Counts, VisitStore, vietnam_day
 

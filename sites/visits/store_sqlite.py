@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Protocol
 
 from sites.address_groups import address_group
-from sites.visits.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
 from sites.storage.store_file import StoreDamaged, StoreFile
+from sites.visits.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
 from sites.visits.visit_gate import VisitGate, VisitKind  # VisitKind is part of the rule; imported from here too
 
 log = logging.getLogger(__name__)

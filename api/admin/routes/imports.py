@@ -5,14 +5,22 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData, UploadFile
 
 from api.admin.admin_forms import staff_message
-from sites.catalog.i18n import import_labels
 from api.admin.staff import FormDep, StaffDep, render_admin
 from api.state import AppState, StateDep
 from api.workpool import RETRY_AFTER_SECONDS, Busy
-from sites.staff.accounts import User
+from sites.catalog.i18n import import_labels
+from sites.editing.importer import (
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    ImportReport,
+    SpreadsheetError,
+    check_rows,
+    import_columns,
+    read_rows,
+    write_rows,
+)
 from sites.editing.site_editor import SiteEditor
-from sites.editing.importer import (MAX_FILE_BYTES, MAX_ROWS, ImportReport, SpreadsheetError, check_rows, import_columns,
-                            read_rows, write_rows)
+from sites.staff.accounts import User
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 

@@ -6,17 +6,17 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.admin.admin_forms import form_errors, posted_journey_fields
-from sites.catalog.i18n import staff_label, travel_mode_label
-from api.views.journey_views import journey_counts
 from api.admin.staff import FormDep, StaffDep, render_admin
 from api.state import AppState, StateDep
-from sites.staff.accounts import User
-from sites.editing.journey_editing import JourneyEditor, journey_fields, journey_version
+from api.views.journey_views import journey_counts
+from sites.catalog.i18n import staff_label, travel_mode_label
 from sites.catalog.journey_models import TravelMode
 from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.catalog.models import JOURNEYS_FOLDER, LocationPrecision
 from sites.catalog.site import Site
 from sites.catalog.text import fold
+from sites.editing.journey_editing import JourneyEditor, journey_fields, journey_version
+from sites.staff.accounts import User
 from sites.visits.store_sqlite import VisitStoreUnavailable
 
 router = APIRouter(prefix="/admin/journeys", include_in_schema=False)

@@ -14,16 +14,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import reachable_base_url
 from api.admin.outing_tables import TABLE_PAGE, outing_csv, outing_table, outing_xlsx
-from api.caches.print_shop import content_key
 from api.admin.staff import FormDep, StaffDep, render_admin
+from api.caches.print_shop import content_key
+from api.deps import reachable_base_url
 from api.state import AppState, StateDep
-from qr.outing_sheets import OutingSheetText, outing_sheet_pdf
 from qr.codes import svg
-from sites.staff.accounts import User
+from qr.outing_sheets import OutingSheetText, outing_sheet_pdf
 from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.outings.store_sqlite import MAX_OUTING_NAME, Outing, journey_questions
+from sites.staff.accounts import User
 from sites.visits.store_sqlite import VIETNAM_TIME, vietnam_day
 
 router = APIRouter(prefix="/admin/outings", include_in_schema=False)

@@ -3,9 +3,9 @@
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
+from api.admin.staff import StaffDep, StaffSiteDep, require_province
 from api.deps import SettingsDep
 from api.views.photo_files import photo_response
-from api.admin.staff import StaffDep, StaffSiteDep, require_province
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 

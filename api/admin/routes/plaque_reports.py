@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sites.catalog.i18n import staff_label, strings
 from api.admin.staff import FormDep, StaffDep, render_admin
 from api.state import StateDep
-from sites.staff.accounts import User
+from sites.catalog.i18n import staff_label, strings
 from sites.plaque_reports.store import PlaqueReport, ProblemKind, ReportStore
+from sites.staff.accounts import User
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 # A cleaned report photo is JPEG, PNG or WebP (sites/catalog/photos.py clean_upload): its first bytes say which.

@@ -8,25 +8,32 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.admin.admin_forms import (FORM_TRANSLATIONS, QUIZ, form_errors, photo_uploads, posted_fields, quiz_side_by_side,
-                              recording_uploads)
-from api.deps import LanguageDep, visitor_language
-from sites.catalog.i18n import category_label, kind_label, level_label, staff_label, strings
-from api.views.site_page import render_site
+from api.admin.admin_forms import (
+    FORM_TRANSLATIONS,
+    QUIZ,
+    form_errors,
+    photo_uploads,
+    posted_fields,
+    quiz_side_by_side,
+    recording_uploads,
+)
 from api.admin.staff import FormDep, StaffDep, StaffSiteDep, render_admin, require_province
+from api.deps import LanguageDep, visitor_language
 from api.state import AppState, StateDep, app_state
+from api.views.site_page import render_site
 from api.views.view_models import site_out
-from sites.staff.accounts import User
-from sites.editing.site_editor import SiteEditor
-from sites.editing.fields import row_count, site_fields, translation_language
+from sites.catalog.i18n import category_label, kind_label, level_label, staff_label, strings
 from sites.catalog.models import QUIZ_CHOICES, QUIZ_QUESTIONS, Category, LocationPrecision, RecognitionLevel, RelicKind
-from sites.visits.silent_plaques import silent_sites
 from sites.catalog.provinces import current_provinces, current_wards, former_provinces
 from sites.catalog.site import PhotoFile, Site
-from sites.visits.stats import site_totals
 from sites.catalog.text import fold
-from sites.visits.store_sqlite import VisitStoreUnavailable, vietnam_day
+from sites.editing.fields import row_count, site_fields, translation_language
+from sites.editing.site_editor import SiteEditor
 from sites.editing.writer import site_version
+from sites.staff.accounts import User
+from sites.visits.silent_plaques import silent_sites
+from sites.visits.stats import site_totals
+from sites.visits.store_sqlite import VisitStoreUnavailable, vietnam_day
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.admin.staff import FormDep, StaffDep, render_admin, staff_auth
-from sites.staff.accounts import ROLES, AccountError, User
 from sites.catalog.provinces import current_provinces
+from sites.staff.accounts import ROLES, AccountError, User
 
 router = APIRouter(prefix="/admin/users", include_in_schema=False)
 

@@ -12,8 +12,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from api.deps import visitor_language
-from sites.catalog.i18n import strings
 from api.templating import STATIC_DIR
+from sites.catalog.i18n import strings
 
 router = APIRouter(include_in_schema=False)
 

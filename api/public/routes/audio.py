@@ -9,8 +9,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse
 
 from api.deps import LanguageDep
-from api.views.narration_view import AUDIO_SUFFIX, audio_url, spoken_language
 from api.state import StateDep
+from api.views.narration_view import AUDIO_SUFFIX, audio_url, spoken_language
 from sites.catalog.journeys import JourneyNotFound
 
 router = APIRouter()

@@ -13,14 +13,14 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.caches.print_shop import content_key
 from api.deps import LanguageDep, reachable_base_url
 from api.errors import error_response
-from sites.catalog.i18n import strings
 from api.public.passport_cookie import passport_progress
-from api.caches.print_shop import content_key
 from api.state import StateDep
 from api.templating import render
 from qr.certificate_pdf import CertificateText, certificate
+from sites.catalog.i18n import strings
 from sites.outings.certificate_ids import CertificateFacts, sign, verify
 from sites.outings.store_sqlite import Progress, Refusal, journey_questions
 from sites.visits.store_sqlite import vietnam_day

@@ -3,8 +3,8 @@
 from fastapi import APIRouter
 
 from api.deps import RegistryDep
-from api.views.schemas import HealthOut
 from api.state import StateDep
+from api.views.schemas import HealthOut
 
 router = APIRouter()
 

@@ -4,10 +4,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep
-from sites.catalog.i18n import category_label, category_search_words
 from api.listing import FiltersDep
 from api.templating import render
 from api.views.view_models import site_summary_out
+from sites.catalog.i18n import category_label, category_search_words
 
 router = APIRouter(include_in_schema=False)
 

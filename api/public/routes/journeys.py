@@ -13,23 +13,29 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from api.public.counting import count_visit
+from api.caches.print_shop import leaflet_key
 from api.csp import map_policy
 from api.deps import LanguageDep, PrintShopDep, reachable_base_url, visitor_language
-from sites.catalog.i18n import category_label
-from api.views.journey_views import (
-    JourneyListOut, JourneyOut, filter_journeys, journey_language, journey_out, journey_path, journey_summary_out,
-)
 from api.listing import FiltersDep
-from api.views.narration_view import narration_view
-from api.caches.print_shop import leaflet_key
-from qr.print_texts import journey_scan_url, journey_svg, leaflet_text
+from api.public.counting import count_visit
 from api.responses import BUSY, NOT_MODIFIED, PDF, REFUSED
-from api.views.schemas import ErrorOut
 from api.state import AppState, StateDep
 from api.templating import render
+from api.views.journey_views import (
+    JourneyListOut,
+    JourneyOut,
+    filter_journeys,
+    journey_language,
+    journey_out,
+    journey_path,
+    journey_summary_out,
+)
+from api.views.narration_view import narration_view
+from api.views.schemas import ErrorOut
 from map.assets import map_assets
 from qr.formats import LeafletFormat
+from qr.print_texts import journey_scan_url, journey_svg, leaflet_text
+from sites.catalog.i18n import category_label
 from sites.catalog.journey_geojson import journey_geojson
 from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.catalog.languages import SOURCE_LANGUAGE, valid_language_tag

@@ -16,15 +16,15 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
 
-from api.public.counting import automated_client
 from api.deps import RegistryDep, SettingsDep
 from api.json_body import MAX_JSON_BYTES, JsonBody
-from api.views.schemas import ErrorOut
+from api.public.counting import automated_client
 from api.state import StateDep
-from sites.visits.late_scans import LateBatch, LateScan, Outcome, check, corrected
-from sites.visits.visit_gate import WINDOW_SECONDS
+from api.views.schemas import ErrorOut
 from sites.catalog.registry import SiteNotFound
+from sites.visits.late_scans import LateBatch, LateScan, Outcome, check, corrected
 from sites.visits.store_sqlite import vietnam_day
+from sites.visits.visit_gate import WINDOW_SECONDS
 
 MAX_SCANS = 100
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"

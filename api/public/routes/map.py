@@ -8,9 +8,8 @@ feed /api/map-points.json (the complete GeoJSON for GIS tools stays /api/sites.g
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlencode
-
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,14 +17,14 @@ from fastapi.responses import HTMLResponse, Response
 from api.csp import map_policy
 from api.deps import LanguageDep, RegistryDep
 from api.errors import invalid_parameter
-from sites.catalog.i18n import category_label, strings, thousands_separator
-from api.views.journey_views import journey_language, journey_path
 from api.listing import FiltersDep, PagerDep, SiteFilters
 from api.state import AppState, StateDep
 from api.templating import render
+from api.views.journey_views import journey_language, journey_path
 from api.views.view_models import map_points
 from map.assets import map_assets
 from map.build import BaseMap, MapLayer, MarkerTexts, build_base_map
+from sites.catalog.i18n import category_label, strings, thousands_separator
 from sites.catalog.journeys import JourneyNotFound
 from sites.catalog.models import Category
 from sites.catalog.registry import Registry

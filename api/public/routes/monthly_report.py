@@ -14,15 +14,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.caches.print_shop import content_key
 from api.deps import PrintShopDep, RegistryDep, SettingsDep
 from api.errors import invalid_parameter
 from api.listing import ProvinceDep
-from api.caches.print_shop import content_key
-from qr.print_texts import plaque_problem_labels
-from qr.spreadsheets import report_csv, report_xlsx
 from api.responses import BUSY
 from api.state import StateDep
 from qr.monthly_report import report_pdf
+from qr.print_texts import plaque_problem_labels
+from qr.spreadsheets import report_csv, report_xlsx
 from sites.visits.monthly_report import FIRST_DAY, monthly_report, parse_month
 from sites.visits.store_sqlite import vietnam_day
 

@@ -16,14 +16,14 @@ from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
 from api.deps import visitor_language
-from sites.catalog.i18n import strings
-from api.views.narration_view import narration_view
 from api.responses import NOT_FOUND
-from api.views.schemas import ErrorOut
-from api.views.site_page import cached_site_page
 from api.state import AppState, StateDep
 from api.templating import STATIC_DIR, render
+from api.views.narration_view import narration_view
+from api.views.schemas import ErrorOut
+from api.views.site_page import cached_site_page
 from api.views.view_models import LIST_PHOTO_WIDTH, photo_root, photo_variant_path, site_path
+from sites.catalog.i18n import strings
 from sites.catalog.journeys import JourneyNotFound
 from sites.catalog.photos import variant_file
 from sites.catalog.registry import SiteNotFound

@@ -10,11 +10,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import LanguageDep
-from sites.catalog.i18n import strings
-from api.public.passport_cookie import (REFUSAL_STATUS, class_form_token, class_form_token_ok, client_address,
-                           current_passport, give_passport, vietnam_moment)
+from api.public.passport_cookie import (
+    REFUSAL_STATUS,
+    class_form_token,
+    class_form_token_ok,
+    client_address,
+    current_passport,
+    give_passport,
+    vietnam_moment,
+)
 from api.state import AppState, StateDep
 from api.templating import render
+from sites.catalog.i18n import strings
 from sites.catalog.journeys import JourneyNotFound
 from sites.outings.store_sqlite import MAX_NICKNAME, Outing, OutingRefused, Refusal, normalize_code
 

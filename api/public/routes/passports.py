@@ -10,17 +10,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import LanguageDep
-from sites.catalog.i18n import strings
-from api.public.passport_cookie import (REFUSAL_STATUS, answer_form_token, answer_form_token_ok, passport_progress,
-                           vietnam_moment)
+from api.public.passport_cookie import (
+    REFUSAL_STATUS,
+    answer_form_token,
+    answer_form_token_ok,
+    passport_progress,
+    vietnam_moment,
+)
 from api.public.stamping import stamp_located
 from api.state import AppState, StateDep
 from api.templating import render
+from sites.catalog.i18n import strings
 from sites.catalog.journeys import Journey
-from sites.outings.store_sqlite import Outing, OutingRefused, Passport, Progress, Refusal, journey_questions
 from sites.catalog.quiz import QuestionNotFound
 from sites.catalog.registry import SiteNotFound
 from sites.catalog.site import Site
+from sites.outings.store_sqlite import Outing, OutingRefused, Passport, Progress, Refusal, journey_questions
 
 router = APIRouter(include_in_schema=False)
 MAX_FORM_FIELDS = 5
@@ -127,7 +132,8 @@ def _quiz(request: Request, state: AppState, lang: str, slug: str, passport: Pas
 
 
 async def _passport(request: Request, state: AppState) -> tuple[Passport, Outing, Journey, Progress] | Refusal:
-    """The request's passport with its outing, journey and progress (see api/public/passport_cookie.py), or NO_PASSPORT."""
+    """The request's passport with its outing, journey and progress (see api/public/passport_cookie.py), or
+    NO_PASSPORT."""
     return await passport_progress(request, state)
 
 

@@ -14,15 +14,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import LanguageDep, SiteDep
-from sites.catalog.i18n import strings
 from api.image_worker import ImageWorker
 from api.state import AppState, StateDep
 from api.templating import render
 from api.workpool import Busy
+from sites.catalog.i18n import strings
 from sites.catalog.photos import PhotoError, PhotoTooManyPixels, check_upload
-from sites.plaque_reports.store import MAX_COMMENT, MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS, ProblemKind
-from sites.form_guard import HONEYPOT, form_token, token_ok
 from sites.catalog.site import Site
+from sites.form_guard import HONEYPOT, form_token, token_ok
+from sites.plaque_reports.store import MAX_COMMENT, MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS, ProblemKind
 
 router = APIRouter(include_in_schema=False)
 RATE_LIMITED_RETRY = 3600  # seconds: the per-address window

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.caches.print_shop import PrintShop, poster_key
 from api.deps import PrintShopDep, RegistryDep, SettingsDep, SiteDep, reachable_base_url
 from api.listing import FiltersDep
-from api.caches.print_shop import PrintShop, poster_key
-from qr.print_texts import branding, poster_text
 from api.responses import BUSY, MOVED, NOT_FOUND, NOT_MODIFIED, PDF, REFUSED
-from sites.settings import Settings
 from qr.posters import PosterFormat, PosterText
+from qr.print_texts import branding, poster_text
 from sites.catalog.languages import SOURCE_LANGUAGE, valid_language_tag
+from sites.settings import Settings
 
 router = APIRouter(tags=["posters"], dependencies=[Depends(reachable_base_url)])
 

@@ -10,12 +10,12 @@ from fastapi.responses import Response
 
 from api.deps import PrintShopDep, SettingsDep, SiteDep, reachable_base_url
 from api.errors import invalid_parameter
-from qr.print_texts import journey_svg, site_scan_url, site_svg
-from api.views.schemas import ErrorOut
-from api.state import StateDep
 from api.responses import BUSY, MOVED, NOT_FOUND, NOT_MODIFIED, REFUSED
+from api.state import StateDep
+from api.views.schemas import ErrorOut
 from qr.codes import ErrorCorrection, print_pixels
 from qr.formats import DEFAULT_DPI, DEFAULT_SIZE
+from qr.print_texts import journey_svg, site_scan_url, site_svg
 from sites.catalog.journeys import JourneyNotFound
 
 router = APIRouter(tags=["qr"], dependencies=[Depends(reachable_base_url)])

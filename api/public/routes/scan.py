@@ -3,13 +3,13 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api.public.counting import count_visit
 from api.deps import visitor_language
+from api.public.counting import count_visit
 from api.public.passport_cookie import PASSPORT_COOKIE
-from api.views.site_page import cached_site_page, stamped_site_page
 from api.public.stamping import stamp_scan
 from api.state import app_state
 from api.templating import render
+from api.views.site_page import cached_site_page, stamped_site_page
 from sites.catalog.registry import SiteNotFound
 from sites.catalog.site import Site
 from sites.visits.store_sqlite import VisitKind

@@ -7,15 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from api.public.counting import count_visit
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep, visitor_language
-from sites.catalog.i18n import category_search_words
 from api.listing import FiltersDep
+from api.public.counting import count_visit
 from api.responses import MOVED, NOT_FOUND
+from api.state import StateDep
 from api.views.schemas import FeatureCollection, SiteListOut, SiteOut
 from api.views.site_page import cached_site_page
-from api.state import StateDep
 from api.views.view_models import feature_collection, site_out, site_summary_out
+from sites.catalog.i18n import category_search_words
 from sites.visits.stats import recent_counts, site_totals
 from sites.visits.store_sqlite import VisitKind, vietnam_day
 

@@ -9,20 +9,25 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
 from api.errors import invalid_parameter
-from sites.catalog.i18n import format_moment, strings
-from api.views.journey_views import (
-    JourneyStatsOut, OutingFiguresOut, StatsWithJourneysOut, journey_language, journey_path, journeys_with_counts,
-)
 from api.listing import PagerDep
 from api.responses import MOVED, NOT_FOUND, STORE_DAMAGED
-from api.views.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut
-from api.views.sparkline import sparkline_svg
 from api.state import StateDep
 from api.templating import render
+from api.views.journey_views import (
+    JourneyStatsOut,
+    OutingFiguresOut,
+    StatsWithJourneysOut,
+    journey_language,
+    journey_path,
+    journeys_with_counts,
+)
+from api.views.schemas import CountsOut, DayOut, SiteDailyStatsOut, SiteStatsOut
+from api.views.sparkline import sparkline_svg
 from api.views.view_models import site_path
+from sites.catalog.i18n import format_moment, strings
 from sites.catalog.journeys import Journey
-from sites.outings.store_sqlite import OutingStore, journey_questions
 from sites.catalog.registry import Registry
+from sites.outings.store_sqlite import OutingStore, journey_questions
 from sites.visits.stats import RECENT_DAYS, SiteCounts, all_time_counts, daily_counts, recent_period
 from sites.visits.store_sqlite import VIETNAM_TIME, Counts, VisitStore, vietnam_day
 
