@@ -34,10 +34,7 @@ from map.build import MapLayer, MarkerTexts, build_base_map  # noqa: E402
 from sites.catalog.loader import load_content  # noqa: E402
 from sites.catalog.models import Category  # noqa: E402
 from sites.visits.store_sqlite import SQLiteVisitStore, Visit, VisitKind  # noqa: E402
-from tests.live import (
-    CHROMIUM_ARGS,  # noqa: E402
-    start_server,  # noqa: E402
-)
+from tests.live import CHROMIUM_ARGS, start_server  # noqa: E402
 from tests.synthetic import make_synthetic_content  # noqa: E402
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -1,22 +1,29 @@
 """Scan throughput: `/q/{code}` (page + counted, committed scan) against `/healthz` of the same server.
 
 Starts the real `diachido serve` (one process, like the README's command) on 200 synthetic sites (their
-pages rendered once before measuring, as the first scans of the day do) and a fresh data folder, and drives it from another process with wrk (Debian: `apt-get install wrk`),
-alternating the endpoints round by round so both see the same machine noise.
+pages rendered once before measuring, as the first scans of the day do) and a fresh data folder, and drives it
+from another process with wrk (Debian: `apt-get install wrk`), alternating the endpoints round by round so both
+see the same machine noise.
 
 A scan counts once per visitor and site in 30 minutes, so the counted scans come from distinct visitors:
 a wrk script walks through (site, phone) pairs, 200 sites times 1,000 phone User-Agents (real traffic
 repeats a few hundred User-Agents), never repeating a pair. wrk's connections all come from 127.0.0.1, so
 the server runs with the ceiling per address lifted (`DIACHIDO_COUNTED_PER_ADDRESS`), as if the phones
-came from many addresses. Also measured, for context: the same phone scanning again and a bot (the same
-page, not counted). After the run it checks the database holds every counted scan wrk received an answer
-for, and prints the server's peak memory.
+came from many addresses. Also measured, for context: the same phone (keeping its visitor cookie) scanning
+again and a bot (the same page, not counted). After the run it checks the database holds every counted scan
+wrk received an answer for, and prints the server's peak memory.
+
+`--against REV` (issue 22: never slower than the last release on the scan path) also starts the server of
+commit REV, from a temporary git worktree with this checkout's virtual environment and REV's own template
+site, and measures both side by side, alternating them round by round, then prints each endpoint's ratio.
 
 Run: .venv/bin/python bench/scan.py [--rounds 7] [--seconds 5] [--connections 32] [--narrate-ahead false]
+                                    [--against f918ae9]
 (`false` is the baseline without background narration: the issue 15 target is the same ratio either way.)
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -26,17 +33,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.live import (
-    PHONE_BROWSER,  # noqa: E402
-    start_server,  # noqa: E402
-)
-from tests.synthetic import make_synthetic_content  # noqa: E402
+from tests.live import CONSOLE_SCRIPT, PHONE_BROWSER, start_server  # noqa: E402
+from tests.synthetic import TEMPLATE, make_synthetic_content  # noqa: E402
 
 SITES, PHONES = 200, 1000
 # What a phone's browser sends with every request.
@@ -48,7 +54,7 @@ COUNTED = "scan, new visitor (counted)"
 ENDPOINTS = {
     "healthz": ("/healthz", BROWSER),
     COUNTED: ("/q/dt00000", None),  # the path and User-Agent come from DISTINCT_VISITORS
-    "scan, same phone (not counted)": ("/q/dt00000", BROWSER),
+    "scan, same phone (not counted)": ("/q/dt00000", {**BROWSER, "Cookie": "visitor=samephone0000000000000"}),
     "scan, bot (not counted)": ("/q/dt00000", BOT),
 }
 # Request n scans site n % SITES as phone (n // SITES) % PHONES; `init` takes the first n of this run.
@@ -94,6 +100,36 @@ def peak_rss_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
+@dataclass
+class Build:
+    """A version of the server to measure: this checkout, or a commit checked out in a temporary worktree."""
+
+    label: str
+    tree: Path  # where it runs: a commit's server imports its own packages from its tree
+    program: tuple[str, ...]  # how its `diachido` starts
+    template: Path = TEMPLATE  # the site its synthetic sites copy (its own content model)
+    settings_source: str = ""  # the text of its Settings, when it may lack some of today's settings
+    rates: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in ENDPOINTS})
+    answered: int = 0
+    next_visitor: int = 0
+
+
+@contextlib.contextmanager
+def commit_build(rev: str, root: Path) -> Iterator[Build]:
+    """Commit `rev` in a temporary worktree, started by its own console-script entry point."""
+    tree = root / "against"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(tree), rev], check=True)
+    try:
+        entry = re.search(r'^diachido = "([\w.]+):(\w+)"', (tree / "pyproject.toml").read_text(), re.M)
+        start = (f"import sys; sys.argv[0] = 'diachido'; from {entry[1]} import {entry[2]}; "
+                 f"sys.exit({entry[2]}())")
+        settings = next(path for path in tree.rglob("settings.py") if "class Settings" in path.read_text())
+        yield Build(rev, tree, (sys.executable, "-c", start), tree / "content" / "dinh-thoi-an",
+                    settings.read_text())
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
@@ -101,59 +137,76 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--narrate-ahead", choices=["true", "false"], default="true",
                         help="true (the default setting): narrations are made in the background during the run")
+    parser.add_argument("--against", metavar="REV", help="also measure commit REV, side by side, round by round")
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
 
-    with tempfile.TemporaryDirectory() as root:
+    with tempfile.TemporaryDirectory() as root, contextlib.ExitStack() as stack:
         root = Path(root)
         script = root / "distinct_visitors.lua"
         script.write_text(DISTINCT_VISITORS % {
             "sites": SITES, "phones": PHONES, "agent": BROWSER["User-Agent"].replace("SM-A105F", "SM-A%dF"),
             "encoding": BROWSER["Accept-Encoding"], "language": BROWSER["Accept-Language"]})
-        content = make_synthetic_content(root, SITES)
-        settings = {"content_dir": str(content), "data_dir": str(root / "data"), "reload_interval": "0",
-                    "counted_per_address": str(10**9), "narrate_ahead": arguments.narrate_ahead}
-        base_url, server = start_server(root, **settings)
-        os.sched_setaffinity(server.pid, {SERVER_CPU})
-        warm_up(base_url)
-        idle_rss = peak_rss_mb(server.pid)
-        try:
-            rates: dict[str, list[float]] = {name: [] for name in ENDPOINTS}
-            next_visitor = scans_answered = 0
-            for _ in range(arguments.rounds):
+        builds = [Build("this checkout", root, (str(CONSOLE_SCRIPT),))]
+        if arguments.against:
+            builds.append(stack.enter_context(commit_build(arguments.against, root)))
+        servers = []
+        for number, build in enumerate(builds):
+            data = root / f"data-{number}"
+            content = make_synthetic_content(root / f"sites-{number}", SITES, template=build.template)
+            settings = {"content_dir": str(content), "data_dir": str(data), "reload_interval": "0",
+                        "counted_per_address": str(10**9), "narrate_ahead": arguments.narrate_ahead}
+            if build.settings_source:  # an older commit refuses settings it does not have
+                settings = {key: value for key, value in settings.items() if f"{key}:" in build.settings_source}
+            base_url, server = start_server(build.tree, program=build.program, **settings)
+            stack.callback(server.wait)
+            stack.callback(server.terminate)
+            os.sched_setaffinity(server.pid, {SERVER_CPU})
+            warm_up(base_url)
+            servers.append((build, base_url, server, data))
+        idle_rss = [peak_rss_mb(server.pid) for _, _, server, _ in servers]
+        for _ in range(arguments.rounds):
+            for build, base_url, _, _ in servers:
                 for name, (path, headers) in ENDPOINTS.items():
                     rate, completed = wrk(base_url + path, headers, arguments.seconds, arguments.connections,
-                                          script, next_visitor)
-                    rates[name].append(rate)
+                                          script, build.next_visitor)
+                    build.rates[name].append(rate)
                     if name == COUNTED:
-                        scans_answered += completed
-                        next_visitor += completed + 10 * arguments.connections  # wrk may send a few more
-            peak_rss = peak_rss_mb(server.pid)
-            narrations = len(list((root / "data" / "narration").glob("*/*.mp3")))
-        finally:
-            server.terminate()
-            server.wait()
-        stored = sqlite3.connect(root / "data" / "visits.sqlite3").execute(
-            "SELECT sum(scans) FROM site_totals").fetchone()[0]
+                        build.answered += completed
+                        build.next_visitor += completed + 10 * arguments.connections  # wrk may send a few more
+        peak_rss = [peak_rss_mb(server.pid) for _, _, server, _ in servers]
+        stored = [sqlite3.connect(data / "visits.sqlite3").execute("SELECT sum(scans) FROM site_totals").fetchone()[0]
+                  for *_, data in servers]
+        narrations = [len(list((data / "narration").glob("*/*.mp3"))) for *_, data in servers]
 
     print(f"{arguments.rounds} rounds of {arguments.seconds} s, {arguments.connections} connections; "
           f"1 server process on CPU {SERVER_CPU}, wrk on CPU {CLIENT_CPU}; {SITES} sites")
-    print(f"{'endpoint':<32} {'median req/s':>12}   rounds")
-    for name, values in rates.items():
-        print(f"{name:<32} {statistics.median(values):>12.0f}   {' '.join(f'{v:.0f}' for v in values)}")
-    healthz = statistics.median(rates["healthz"])
-    per_round = [scan / health for scan, health in zip(rates[COUNTED], rates["healthz"], strict=True)]
-    print(f"ratio counted scan / healthz: {statistics.median(rates[COUNTED]) / healthz:.2f} "
-          f"(per round {' '.join(f'{r:.2f}' for r in per_round)}; target >= 0.8)")
-    print(f"ratio counted scan / bot scan (cost of counting): "
-          f"{statistics.median(rates[COUNTED]) / statistics.median(rates['scan, bot (not counted)']):.2f}")
-    print(f"server peak RSS {peak_rss:.0f} MB (idle {idle_rss:.0f} MB); narrations made during the run: {narrations}")
     # Counted beyond the answers: the same phone's first scan of dt00000, and the requests still in flight
     # when each wrk run stopped (at most one per connection).
     slack = 1 + arguments.connections * arguments.rounds
-    verdict = "OK" if scans_answered <= stored <= scans_answered + slack else "MISMATCH"
-    print(f"counted scans answered {scans_answered}, stored {stored}: {verdict}")
+    for number, build in enumerate(builds):
+        rates = build.rates
+        print(f"\n{build.label}")
+        print(f"{'endpoint':<32} {'median req/s':>12}   rounds")
+        for name, values in rates.items():
+            print(f"{name:<32} {statistics.median(values):>12.0f}   {' '.join(f'{v:.0f}' for v in values)}")
+        healthz = statistics.median(rates["healthz"])
+        per_round = [scan / health for scan, health in zip(rates[COUNTED], rates["healthz"], strict=True)]
+        print(f"ratio counted scan / healthz: {statistics.median(rates[COUNTED]) / healthz:.2f} "
+              f"(per round {' '.join(f'{r:.2f}' for r in per_round)}; target >= 0.8)")
+        print(f"ratio counted scan / bot scan (cost of counting): "
+              f"{statistics.median(rates[COUNTED]) / statistics.median(rates['scan, bot (not counted)']):.2f}")
+        print(f"server peak RSS {peak_rss[number]:.0f} MB (idle {idle_rss[number]:.0f} MB); "
+              f"narrations made during the run: {narrations[number]}")
+        verdict = "OK" if build.answered <= stored[number] <= build.answered + slack else "MISMATCH"
+        print(f"counted scans answered {build.answered}, stored {stored[number]}: {verdict}")
+    if arguments.against:
+        ours, theirs = (build.rates for build in builds)
+        print(f"\nthis checkout / {arguments.against}, median of the per-round ratios (target >= 1.0 on scans):")
+        for name in ENDPOINTS:
+            ratios = [mine / other for mine, other in zip(ours[name], theirs[name], strict=True)]
+            print(f"  {name:<32} {statistics.median(ratios):.2f}   ({' '.join(f'{r:.2f}' for r in ratios)})")
 
 
 if __name__ == "__main__":

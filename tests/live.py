@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "diachido"
@@ -61,8 +61,9 @@ def server_process(cwd: Path, serve_args: tuple[str, ...] = (), **settings: str)
 
 
 def start_server(cwd: Path, serve_args: tuple[str, ...] = (), start_timeout: float = START_TIMEOUT,
-                 **settings: str) -> tuple[str, subprocess.Popen]:
-    """Start `diachido serve [serve_args]` in `cwd` and wait until it answers; the caller stops the process."""
+                 program: Sequence[str] = (str(CONSOLE_SCRIPT),), **settings: str) -> tuple[str, subprocess.Popen]:
+    """Start `diachido serve [serve_args]` in `cwd` and wait until it answers; the caller stops the process.
+    `program` is how `diachido` is started (bench/scan.py --against starts another commit's)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIACHIDO_")}
@@ -70,7 +71,7 @@ def start_server(cwd: Path, serve_args: tuple[str, ...] = (), start_timeout: flo
     log = cwd / f"server-{port}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [CONSOLE_SCRIPT, "serve", "--port", str(port), *serve_args], cwd=cwd, env=env, stdout=out, stderr=out
+            [*program, "serve", "--port", str(port), *serve_args], cwd=cwd, env=env, stdout=out, stderr=out
         )
     try:
         wait_until_up(base_url, process, log, start_timeout)

@@ -7,12 +7,13 @@ from pathlib import Path
 TEMPLATE = Path(__file__).resolve().parent / "content" / "dinh-thoi-an"
 
 
-def make_synthetic_content(root: Path, count: int, vary: Callable[[int, str], str] | None = None) -> Path:
-    """`count` copies of a real site, each with its own slug, code and name; `vary(number, text)` may change
-    more of each copy's front matter."""
+def make_synthetic_content(root: Path, count: int, vary: Callable[[int, str], str] | None = None,
+                           template: Path = TEMPLATE) -> Path:
+    """`count` copies of a real site (`template`, Đình Thới An of tests/content/), each with its own slug, code
+    and name; `vary(number, text)` may change more of each copy's front matter."""
     content = root / f"content-{count}"
-    index = (TEMPLATE / "index.md").read_text(encoding="utf-8")
-    english = (TEMPLATE / "index.en.md").read_text(encoding="utf-8")
+    index = (template / "index.md").read_text(encoding="utf-8")
+    english = (template / "index.en.md").read_text(encoding="utf-8")
     for number in range(count):
         slug = f"di-tich-{number:05d}"
         folder = content / slug
