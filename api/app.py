@@ -12,14 +12,16 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api.admin.routes import auth as admin_auth
-from api.admin.routes import imports as admin_imports
-from api.admin.routes import journeys as admin_journeys
-from api.admin.routes import outings as admin_outings
-from api.admin.routes import photos as admin_photos
-from api.admin.routes import plaque_reports as admin_plaque_reports
-from api.admin.routes import sites as admin_sites
-from api.admin.routes import users as admin_users
+from api.admin.routes import (
+    auth as admin_auth,
+    imports as admin_imports,
+    journeys as admin_journeys,
+    outings as admin_outings,
+    photos as admin_photos,
+    plaque_reports as admin_plaque_reports,
+    sites as admin_sites,
+    users as admin_users,
+)
 from api.admin.staff_auth import open_staff_auth
 from api.caches.base_maps import BaseMapCache
 from api.caches.feed_cache import FeedCache
@@ -36,6 +38,7 @@ from api.public.routes import (
     home,
     journeys,
     late_scans,
+    map as site_map,
     monthly_report,
     offline,
     outings,
@@ -48,7 +51,6 @@ from api.public.routes import (
     sites,
     stats,
 )
-from api.public.routes import map as site_map
 from api.public.routes.docs import install_api_docs
 from api.responses import document_app_wide_answers
 from api.state import AppState, install_state

@@ -17,9 +17,7 @@ from pydantic import ValidationError
 
 from qr.codes import ErrorCorrection, png, print_pixels
 from qr.formats import DEFAULT_DPI, DEFAULT_SIZE, LeafletFormat, PosterFormat
-from sites.backup import BackupError
-from sites.backup import backup as make_backup
-from sites.backup import restore as restore_backup
+from sites.backup import BackupError, backup as make_backup, restore as restore_backup
 from sites.catalog.journey_loader import load_all
 from sites.catalog.journeys import JourneyNotFound
 from sites.catalog.languages import SOURCE_LANGUAGE, InvalidLanguageTag, language_tag

@@ -4,8 +4,7 @@ that name that field, and what is served is safe (no crash, no script)."""
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from api.views.view_models import site_out
 from sites.catalog.i18n import INTERFACE_LANGUAGES

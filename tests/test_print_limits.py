@@ -14,8 +14,17 @@ from click.testing import CliRunner
 
 from api.state import app_state
 from api.workpool import ENTRY_OVERHEAD, ByteCache
-from bench.abuse import abuse_server, idle_scans, peak_rss, percentile, qr_flood, qr_flood_allowed, scanning, status_kb
-from bench.abuse import posters as poster_attack
+from bench.abuse import (
+    abuse_server,
+    idle_scans,
+    peak_rss,
+    percentile,
+    posters as poster_attack,
+    qr_flood,
+    qr_flood_allowed,
+    scanning,
+    status_kb,
+)
 from cli.main import main
 from tests.live import CONSOLE_SCRIPT, free_port, live_server, wait_until_up
 from tests.support import TEST_CONTENT, edit_site

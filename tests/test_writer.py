@@ -13,8 +13,7 @@ from sites.editing.fields import InvalidFields, parse_fields, site_fields
 from sites.editing.serialize import content_file
 from sites.editing.site_editor import apply_editing_rules, propose_slug, used_keys, with_proposed_ids
 from sites.editing.writer import ContentWriter, NewPhoto, VersionConflict, site_version
-from tests.support import NEW_SITE as SITE_FIELDS
-from tests.support import TEST_CONTENT, photo_bytes, snapshot
+from tests.support import NEW_SITE as SITE_FIELDS, TEST_CONTENT, photo_bytes, snapshot
 
 NEW_SITE = {
     **SITE_FIELDS,

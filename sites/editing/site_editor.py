@@ -26,8 +26,7 @@ from sites.catalog.text import fold
 from sites.editing.fields import FieldError, InvalidFields, SiteInput, parse_fields, row_count
 from sites.editing.writer import ContentWriter, NewPhoto, VersionConflict
 from sites.staff.accounts import User
-from speech.audio import SUFFIX as RECORDING_SUFFIX
-from speech.audio import RecordingError, reencode_recording
+from speech.audio import SUFFIX as RECORDING_SUFFIX, RecordingError, reencode_recording
 
 Entry = TypeVar("Entry")  # a SiteInput or a JourneyInput: frozen dataclasses with a `meta`
 UPLOAD_FIELD = "photo_upload"  # the name problems of an uploaded photo go under
