@@ -18,10 +18,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from api.admin.routes import auth as admin_auth
-from api.admin.routes import imports as admin_imports
-from api.admin.routes import photos as admin_photos
-from api.admin.routes import sites as admin_sites
+from api.admin.routes import auth as admin_auth, imports as admin_imports, photos as admin_photos, sites as admin_sites
 from api.app import create_app
 from api.state import app_state
 from sites.settings import Settings
@@ -55,7 +52,8 @@ def test_anonymous_pages_redirect_to_login_and_writes_change_nothing(make_client
     assert set(writes) >= {"/admin/new", "/admin/sites/dinh-thoi-an", "/admin/import", "/admin/preview"}
     for path in writes:
         response = client.post(path, data={"name": "X", "category": "dinh"}, files={"photo_upload": ("a.jpg", b"x")})
-        assert response.status_code in (401, 403), path
+        # the logout form, reachable signed out, takes no file at all (issue 21: a small form's own limits)
+        assert response.status_code in ((400,) if path == "/admin/logout" else (401, 403)), path
     assert snapshot(content_dir) == before
     assert not (data_dir / "history").exists()
 

@@ -97,3 +97,20 @@ def test_a_door_that_reads_a_body_declares_how_much(client):
     response = client.post("/api/late-scans", content=b"[" * (late.body_bytes + 1),
                            headers={"Content-Type": "application/json"})
     assert response.status_code == 413 and str(late.body_bytes) in response.json()["detail"]
+
+
+def test_a_small_form_is_refused_past_its_own_limit_declared_or_streamed(client):
+    """Joining, answering and signing in take a few short fields: a body past SMALL_FORM_BYTES is a 413 saying the
+    form is too large, whether its length says so or it only grows while it arrives (issue 21: 20 MB of fields
+    were read and parsed on the event loop)."""
+    small = [door for door in DOORS if door.body_bytes == public_doors.SMALL_FORM_BYTES]
+    assert {door.path for door in small} >= {"/class/{code}/join", "/passport/quiz/{slug}", "/admin/login"}
+    padding = "x=" + "a" * public_doors.SMALL_FORM_BYTES
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for path in ("/class/ABC234/join", "/passport/quiz/dinh-thoi-an", "/admin/login"):
+        declared = client.post(path, content=padding.encode(), headers=form)
+        streamed = client.post(path, content=iter([padding.encode()]), headers=form)  # chunked: no length
+        for response in (declared, streamed):
+            assert response.status_code == 413, (path, response.status_code)
+            assert "the form is too large" in response.text, path
+    assert client.post("/admin/login", data={"name": "x", "password": "y"}).status_code in (400, 403)

@@ -4,7 +4,7 @@ page rendering (its own Content-Security-Policy) and the site a staff member may
 import hashlib
 import hmac
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -16,6 +16,7 @@ from api.csp import admin_policy
 from api.deps import LoginRequired
 from api.state import app_state
 from api.templating import templates
+from api.uploads import MAX_BODY_BYTES, SMALL_FORM_BYTES, read_form
 from sites.catalog.site import Site
 from sites.settings import Settings
 from sites.staff.accounts import User
@@ -87,20 +88,26 @@ def require_staff(request: Request) -> User:
     return user
 
 
-async def checked_form(request: Request) -> AsyncIterator[FormData]:
-    """The posted form, once its CSRF token matches the cookie's; uploads are closed afterwards."""
-    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
-    try:
-        sent, cookie = form.get("csrf_token"), request.cookies.get(SESSION_COOKIE)
-        if not (isinstance(sent, str) and cookie and secrets.compare_digest(sent, _csrf_token(request, cookie))):
-            raise HTTPException(403, "Biểu mẫu đã hết hạn, hãy tải lại trang / the form expired (CSRF check); reload")
-        yield form
-    finally:
-        await form.close()
+def checked_form(limit: int, max_fields: int, max_files: int) -> Callable[[Request], AsyncIterator[FormData]]:
+    """A dependency: the posted form (at most `limit` bytes), once its CSRF token matches the cookie's; uploads
+    are closed afterwards."""
+    async def checked(request: Request) -> AsyncIterator[FormData]:
+        form = await read_form(request, limit, max_fields, max_files)
+        try:
+            sent, cookie = form.get("csrf_token"), request.cookies.get(SESSION_COOKIE)
+            if not (isinstance(sent, str) and cookie and secrets.compare_digest(sent, _csrf_token(request, cookie))):
+                raise HTTPException(403, "Biểu mẫu đã hết hạn, hãy tải lại trang / the form expired (CSRF check); reload")
+            yield form
+        finally:
+            await form.close()
+    return checked
 
 
 StaffDep = Annotated[User, Depends(require_staff)]
-FormDep = Annotated[FormData, Depends(checked_form)]
+FormDep = Annotated[FormData, Depends(checked_form(MAX_BODY_BYTES, MAX_FORM_FIELDS, MAX_FORM_FILES))]
+# The login and logout forms, reachable before one signs in: a name, a password, the token, where to go next.
+SMALL_FORM_FIELDS = 10
+SmallFormDep = Annotated[FormData, Depends(checked_form(SMALL_FORM_BYTES, SMALL_FORM_FIELDS, 0))]
 
 
 def safe_next(target: object) -> str:

@@ -5,7 +5,7 @@ session is missing here, or when a route named here is gone; bench/abuse.py atta
 Each number is imported from the module that enforces it, never copied (the test checks that this file holds no
 number literal, and that each `live` value is what the running app uses). A door's bounds:
 - `body_bytes`: the most body the route reads (0: it reads none; the app-wide BodySizeLimit, api/uploads.py,
-  answers 413 above MAX_BODY_BYTES before any route runs);
+  answers 413 above MAX_BODY_BYTES before any route runs, and above a small form's own limit as it arrives);
 - `form`: the fields and files a form may carry, and for a photo its bytes and decoded pixels;
 - `limits`: how many an address, a phone, an outing, a site or everyone may do in a window;
 - `workers`: where its costly work runs (each bounded in workers and queue, answering 503 when full);
@@ -15,8 +15,7 @@ number literal, and that each `live` value is what the running app uses). A door
 from dataclasses import dataclass
 from enum import StrEnum
 
-from api.admin.staff import MAX_FORM_FIELDS as STAFF_FORM_FIELDS
-from api.admin.staff import MAX_FORM_FILES as STAFF_FORM_FILES
+from api.admin.staff import SMALL_FORM_FIELDS as LOGIN_FORM_FIELDS
 from api.app import PASSPORT_PAGES
 from api.caches.base_maps import MAX_KEPT_MAPS
 from api.caches.feed_cache import MAX_FEEDS
@@ -26,28 +25,27 @@ from api.json_body import MAX_JSON_BYTES as LATE_SCANS_BYTES
 from api.public.counting import AGENT_CACHE_SIZE, MAX_AGENT_CHARS
 from api.public.routes.outings import MAX_FORM_FIELDS as CLASS_FORM_FIELDS
 from api.public.routes.passports import MAX_FORM_FIELDS as PASSPORT_FORM_FIELDS
-from api.public.routes.plaque_reports import MAX_FORM_FIELDS as REPORT_FORM_FIELDS
-from api.public.routes.plaque_reports import MAX_FORM_FILES as REPORT_FORM_FILES
+from api.public.routes.plaque_reports import (
+    MAX_FORM_BYTES as REPORT_FORM_BYTES,
+    MAX_FORM_FIELDS as REPORT_FORM_FIELDS,
+    MAX_FORM_FILES as REPORT_FORM_FILES,
+)
 from api.public.routes.qr import MAX_PIXELS as QR_MAX_PIXELS
-from api.uploads import MAX_BODY_BYTES
+from api.uploads import MAX_BODY_BYTES, SMALL_FORM_BYTES
 from map.assets import SERVED_PACKAGES
-from sites.catalog.narration import QUEUE_LIMIT as NARRATION_QUEUE
 from sites.catalog.photos import VARIANT_WIDTHS
-from sites.form_guard import PER_ADDRESS as REPORTS_PER_ADDRESS
-from sites.form_guard import PER_SITE as REPORTS_PER_SITE
-from sites.form_guard import TRACKED
+from sites.form_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_SITE as REPORTS_PER_SITE, TRACKED
 from sites.outings.outing_guard import (
     JOINS_PER_ADDRESS,
     JOINS_PER_OUTING,
     RECOVERIES_PER_ADDRESS,
     RECOVERIES_PER_OUTING,
+    TRACKED as TRACKED_PASSPORT_KEYS,
     UNKNOWN_CODES_PER_ADDRESS,
 )
-from sites.outings.outing_guard import TRACKED as TRACKED_PASSPORT_KEYS
 from sites.plaque_reports.store import MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS
 from sites.settings import Settings
-from sites.staff.throttle import PER_ACCOUNT_AND_ADDRESS
-from sites.staff.throttle import PER_ADDRESS as LOGINS_PER_ADDRESS
+from sites.staff.throttle import PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS as LOGINS_PER_ADDRESS
 from sites.visits.visit_gate import MAX_ENTRIES as VISIT_GATE_ENTRIES
 
 
@@ -150,7 +148,7 @@ DOORS: tuple[Door, ...] = (
          workers=(Worker.THREADS, Worker.NARRATION)),
     # --- plaque reports: limits, then the token (one report each), then the photo's header, before any decoding ---
     Door(GET, "/sites/{slug}/report", keys="slug"),
-    Door(POST, "/sites/{slug}/report", body_bytes=MAX_BODY_BYTES, keys="slug, form fields",
+    Door(POST, "/sites/{slug}/report", body_bytes=REPORT_FORM_BYTES, keys="slug, form fields",
          form=Form(REPORT_FORM_FIELDS, REPORT_FORM_FILES, MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTO_PIXELS),
          limits=(Limit(REPORTS_PER_ADDRESS, "address group", "hour", "form_limiter.per_address"),
                  Limit(REPORTS_PER_SITE, "site", "hour", "form_limiter.per_scope")),
@@ -207,13 +205,13 @@ DOORS: tuple[Door, ...] = (
     # --- class outings and passports ---
     Door(GET, "/class", keys="code (redirected)"),
     Door(GET, "/class/{code}", keys=CLASS_LOOKUP, limits=(CODE_LOOKUPS,), workers=(Worker.STORE,)),
-    Door(POST, "/class/{code}/join", body_bytes=MAX_BODY_BYTES, form=NO_FORM_FILES, keys=f"{CLASS_LOOKUP}, nickname",
+    Door(POST, "/class/{code}/join", body_bytes=SMALL_FORM_BYTES, form=NO_FORM_FILES, keys=f"{CLASS_LOOKUP}, nickname",
          limits=(Limit(JOINS_PER_ADDRESS, "address group", "hour", "outing_guard.joins.per_address"),
                  Limit(JOINS_PER_OUTING, "outing", "hour", "outing_guard.joins.per_scope"), CODE_LOOKUPS),
          workers=(Worker.STORE,),
          caches=(Cache("join limiter keys (per table)", TRACKED_PASSPORT_KEYS, "keys", "outing_guard.joins.tracked"),)),
     Door(GET, "/class/{code}/recover", keys=CLASS_LOOKUP, limits=(CODE_LOOKUPS,), workers=(Worker.STORE,)),
-    Door(POST, "/class/{code}/recover", body_bytes=MAX_BODY_BYTES, form=NO_FORM_FILES,
+    Door(POST, "/class/{code}/recover", body_bytes=SMALL_FORM_BYTES, form=NO_FORM_FILES,
          keys=f"{CLASS_LOOKUP}, recovery code",
          limits=(Limit(RECOVERIES_PER_ADDRESS, "address group", "hour", "outing_guard.recoveries.per_address"),
                  Limit(RECOVERIES_PER_OUTING, "outing", "hour", "outing_guard.recoveries.per_scope"), CODE_LOOKUPS),
@@ -222,9 +220,9 @@ DOORS: tuple[Door, ...] = (
                        "outing_guard.recoveries.tracked"),)),
     Door(GET, "/passport", keys="passport cookie", workers=(Worker.STORE,)),
     Door(GET, "/passport/quiz/{slug}", keys="passport cookie, slug", workers=(Worker.STORE,)),
-    Door(POST, "/passport/quiz/{slug}", body_bytes=MAX_BODY_BYTES, form=Form(PASSPORT_FORM_FIELDS),
+    Door(POST, "/passport/quiz/{slug}", body_bytes=SMALL_FORM_BYTES, form=Form(PASSPORT_FORM_FIELDS),
          keys="passport cookie, slug", workers=(Worker.STORE,)),
-    Door(POST, "/passport/stamp/{slug}", body_bytes=MAX_BODY_BYTES, form=Form(PASSPORT_FORM_FIELDS),
+    Door(POST, "/passport/stamp/{slug}", body_bytes=SMALL_FORM_BYTES, form=Form(PASSPORT_FORM_FIELDS),
          keys="passport cookie, slug", workers=(Worker.STORE,)),
     Door(GET, "/passport/certificate.pdf", keys="passport cookie (complete passports only)",
          workers=(Worker.STORE, Worker.POSTERS), caches=(PDFS,)),
@@ -236,12 +234,12 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/icons/{name}.png", keys="name (only the app's icon sizes: else 404)"),
     # --- the staff login, reachable before one signs in ---
     Door(GET, "/admin/login", keys="next"),
-    Door(POST, "/admin/login", body_bytes=MAX_BODY_BYTES, form=Form(STAFF_FORM_FIELDS, STAFF_FORM_FILES),
+    Door(POST, "/admin/login", body_bytes=SMALL_FORM_BYTES, form=Form(LOGIN_FORM_FIELDS),
          keys="name, password",
          limits=(Limit(PER_ACCOUNT_AND_ADDRESS.free, "name and address", "day idle (then a doubling delay)"),
                  Limit(LOGINS_PER_ADDRESS.free, "address", "day idle (then a doubling delay)")),
          workers=(Worker.PASSWORDS, Worker.STORE)),
-    Door(POST, "/admin/logout", body_bytes=MAX_BODY_BYTES, form=Form(STAFF_FORM_FIELDS, STAFF_FORM_FILES)),
+    Door(POST, "/admin/logout", body_bytes=SMALL_FORM_BYTES, form=Form(LOGIN_FORM_FIELDS)),
     # --- static files: a path names a file of the app or a package, or is a 404 ---
     Door(GET_HEAD, "/static", files=True),
     Door(GET_HEAD, "/static/swagger-ui", files=True),

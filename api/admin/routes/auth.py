@@ -6,7 +6,7 @@ import math
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.admin.staff import SESSION_COOKIE, FormDep, current_user, render_admin, safe_next, set_cookie, staff_auth
+from api.admin.staff import SESSION_COOKIE, SmallFormDep, current_user, render_admin, safe_next, set_cookie, staff_auth
 from api.admin.staff_auth import ServerBusy, StaffAuth
 from api.state import app_state
 from sites.staff.accounts import User
@@ -23,7 +23,7 @@ def login_form(request: Request, next: str = "/admin") -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login(request: Request, form: FormDep) -> Response:
+async def login(request: Request, form: SmallFormDep) -> Response:
     """Check name and password; repeated failures from one address, for a name or for any, wait longer
     and longer. The attempt is reserved before the (bounded) password check, so parallel guesses count."""
     auth = staff_auth(request)
@@ -63,7 +63,7 @@ def _refused(request: Request, context: dict, error: str, status_code: int, retr
 
 
 @router.post("/logout")
-def logout(request: Request, form: FormDep) -> RedirectResponse:
+def logout(request: Request, form: SmallFormDep) -> RedirectResponse:
     """End the session on the server: a copy of the cookie no longer works."""
     if token := request.cookies.get(SESSION_COOKIE):
         staff_auth(request).sessions.end(token)

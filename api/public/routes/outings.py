@@ -21,6 +21,7 @@ from api.public.passport_cookie import (
 )
 from api.state import AppState, StateDep
 from api.templating import render
+from api.uploads import SMALL_FORM_BYTES, read_form
 from sites.catalog.i18n import strings
 from sites.catalog.journeys import JourneyNotFound
 from sites.outings.store_sqlite import MAX_NICKNAME, Outing, OutingRefused, Refusal, normalize_code
@@ -55,7 +56,7 @@ async def outing_page(request: Request, state: StateDep, lang: LanguageDep, code
 @router.post("/class/{code}/join", response_class=HTMLResponse)
 async def join(request: Request, state: StateDep, lang: LanguageDep, code: str) -> Response:
     """Make a passport for the nickname sent, keep its token in the browser, and show the recovery code."""
-    form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    form = await read_form(request, SMALL_FORM_BYTES, MAX_FORM_FIELDS)
     outing = await _outing(request, state, lang, code, "join")
     if not isinstance(outing, Outing):
         return outing
@@ -85,7 +86,7 @@ async def recover_form(request: Request, state: StateDep, lang: LanguageDep, cod
 @router.post("/class/{code}/recover", response_class=HTMLResponse)
 async def recover(request: Request, state: StateDep, lang: LanguageDep, code: str) -> Response:
     """Give this browser the passport of the recovery code sent (the other browser keeps it too)."""
-    form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    form = await read_form(request, SMALL_FORM_BYTES, MAX_FORM_FIELDS)
     outing = await _outing(request, state, lang, code, "recover")
     if not isinstance(outing, Outing):
         return outing

@@ -20,6 +20,7 @@ from api.public.passport_cookie import (
 from api.public.stamping import stamp_located
 from api.state import AppState, StateDep
 from api.templating import render
+from api.uploads import SMALL_FORM_BYTES, read_form
 from sites.catalog.i18n import strings
 from sites.catalog.journeys import Journey
 from sites.catalog.quiz import QuestionNotFound
@@ -68,7 +69,7 @@ async def quiz_page(request: Request, state: StateDep, lang: LanguageDep, slug: 
 @router.post("/passport/quiz/{slug}", response_class=HTMLResponse)
 async def answer(request: Request, state: StateDep, lang: LanguageDep, slug: str) -> Response:
     """Record one answer, then show the quiz again with its result (303); a refused one says why."""
-    form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    form = await read_form(request, SMALL_FORM_BYTES, MAX_FORM_FIELDS)
     found = await _passport(request, state)
     if isinstance(found, Refusal):
         return _no_passport(request, lang)
@@ -99,7 +100,7 @@ async def answer(request: Request, state: StateDep, lang: LanguageDep, slug: str
 @router.post("/passport/stamp/{slug}", response_class=HTMLResponse)
 async def stamp_here(request: Request, state: StateDep, lang: LanguageDep, slug: str) -> Response:
     """The stamp of a scan that waited for the browser's location (the teacher's distance check), then the quiz."""
-    form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    form = await read_form(request, SMALL_FORM_BYTES, MAX_FORM_FIELDS)
     try:
         site = state.catalog.registry.get(slug)
     except SiteNotFound:

@@ -17,6 +17,7 @@ from api.deps import LanguageDep, SiteDep
 from api.image_worker import ImageWorker
 from api.state import AppState, StateDep
 from api.templating import render
+from api.uploads import SMALL_FORM_BYTES, read_form
 from api.workpool import Busy
 from sites.catalog.i18n import strings
 from sites.catalog.photos import PhotoError, PhotoTooManyPixels, check_upload
@@ -27,6 +28,7 @@ from sites.plaque_reports.store import MAX_COMMENT, MAX_REPORT_PHOTO_BYTES, MAX_
 router = APIRouter(include_in_schema=False)
 RATE_LIMITED_RETRY = 3600  # seconds: the per-address window
 MAX_FORM_FIELDS, MAX_FORM_FILES = 10, 1  # kind, comment, photo, token, honeypot, lang: room to spare
+MAX_FORM_BYTES = MAX_REPORT_PHOTO_BYTES + SMALL_FORM_BYTES  # the photo and the form's text
 
 
 @router.get("/sites/{slug}/report", response_class=HTMLResponse)
@@ -39,7 +41,7 @@ def report_form(request: Request, state: StateDep, site: SiteDep, lang: Language
 async def send_report(request: Request, state: StateDep, site: SiteDep, lang: LanguageDep) -> Response:
     """Store a report, then show the thanks (303); a refused one shows the form again with why."""
     texts = strings(lang)
-    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
+    form = await read_form(request, MAX_FORM_BYTES, MAX_FORM_FIELDS, MAX_FORM_FILES)
     try:
         now = time.time()
         if not token_ok(state.staff_auth.secret, site.slug, str(form.get("token", "")), now):
