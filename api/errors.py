@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from api.deps import LoginRequired, SiteMoved, visitor_language
 from api.templating import render
 from sites.catalog.registry import SiteNotFound
-from sites.visits.store_sqlite import VisitStoreUnavailable
+from sites.visits.visit import VisitStoreUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from sites.outings.outing_guard import OutingGuard
 from sites.outings.store_sqlite import OutingStore
 from sites.plaque_reports.store import ReportStore
 from sites.settings import Settings
-from sites.visits.store_sqlite import VisitorHasher, VisitStore
+from sites.visits.store import VisitStore
+from sites.visits.store_sqlite import VisitorHasher
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ from map.assets import map_assets  # noqa: E402
 from map.build import MapLayer, MarkerTexts, build_base_map  # noqa: E402
 from sites.catalog.loader import load_content  # noqa: E402
 from sites.catalog.models import Category  # noqa: E402
-from sites.visits.store_sqlite import SQLiteVisitStore, Visit, VisitKind  # noqa: E402
+from sites.visits.store_sqlite import SQLiteVisitStore  # noqa: E402
+from sites.visits.visit import Visit, VisitKind
 from tests.live import CHROMIUM_ARGS, start_server  # noqa: E402
 from tests.synthetic import make_synthetic_content  # noqa: E402
 

@@ -12,8 +12,9 @@ from sites.staff.accounts_pg import PostgresUserStore
 from sites.staff.sessions import SESSIONS_FILE, PostgresSessionStore, Sessions, SessionStore, SQLiteSessionStore
 from sites.staff.throttle import THROTTLE_FILE, PostgresThrottleStore, SQLiteThrottleStore, ThrottleStore
 from sites.storage.postgres import PostgresDatabase
+from sites.visits.store import VisitStore
 from sites.visits.store_pg import PostgresVisitStore
-from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher, VisitStore
+from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher
 from sites.visits.visit_gate import VisitGate
 from sites.visits.visitor_keys import KEYS_FILE, PostgresKeyStore, SQLiteKeyStore
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from sites.visits.store_sqlite import VIETNAM_TIME, vietnam_day
+from sites.visits.visit import VIETNAM_TIME, vietnam_day
 from tests.live import server_process, start_server
 from tests.support import PHONE_BROWSER, TEST_CONTENT, edit_site, kill_mid_burst, stored_total
 

@@ -13,7 +13,7 @@ from api.public.passport_cookie import PASSPORT_COOKIE
 from api.state import app_state
 from sites.form_guard import FormLimiter
 from sites.outings.store_sqlite import OUTINGS_FILE, Outing, SQLiteOutingStore
-from sites.visits.store_sqlite import VIETNAM_TIME
+from sites.visits.visit import VIETNAM_TIME
 from tests.support import edit_site, phone
 
 STOPS = ["dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron", "chua-cam-thien-dai-de"]

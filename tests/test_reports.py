@@ -15,7 +15,7 @@ from cli.main import main
 from qr.spreadsheets import neutralised
 from sites.plaque_reports.store import ProblemKind
 from sites.visits.monthly_report import last_day
-from sites.visits.store_sqlite import vietnam_day
+from sites.visits.visit import vietnam_day
 from tests.support import add_site, one_line, page_text, visit
 
 

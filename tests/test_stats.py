@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sites.visits.store_sqlite import vietnam_day
+from sites.visits.visit import vietnam_day
 from tests.support import BASE_URL, OFFLINE_SCRIPT_ONLY, edit_site, scripts, visit
 
 TODAY = vietnam_day(datetime.now(UTC))

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from sites.visits.store_sqlite import SQLiteVisitStore, Visit, VisitKind, VisitorHasher, vietnam_day
+from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher
+from sites.visits.visit import Visit, VisitKind, vietnam_day
 from sites.visits.visit_gate import ADDRESS_PERIOD_SECONDS, WINDOW_SECONDS, VisitGate
 
 NOON = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # 12:00 in Vietnam

@@ -9,7 +9,7 @@ from datetime import datetime
 from qr.spreadsheets import neutralised, table_csv, table_xlsx
 from sites.catalog.journeys import Journey
 from sites.outings.store_sqlite import Outing, Progress, journey_questions
-from sites.visits.store_sqlite import VIETNAM_TIME
+from sites.visits.visit import VIETNAM_TIME
 
 STAMP_FORMAT = "%d/%m/%Y %H:%M"
 TABLE_PAGE = 100  # students on one page of the admin's table

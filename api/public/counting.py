@@ -24,7 +24,7 @@ from api.public.visitor_cookie import give_visitor_cookie, new_visitor_cookie, v
 from api.state import AppState
 from sites.catalog.journeys import Journey
 from sites.catalog.site import Site
-from sites.visits.store_sqlite import Visit, VisitKind, VisitStoreUnavailable, vietnam_day
+from sites.visits.visit import Visit, VisitKind, VisitStoreUnavailable, vietnam_day
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from api.public.routes.plaque_reports import (
     MAX_FORM_FILES as REPORT_FORM_FILES,
 )
 from api.public.routes.qr import MAX_PIXELS as QR_MAX_PIXELS
-from api.uploads import MAX_BODY_BYTES, SMALL_FORM_BYTES
+from api.uploads import SMALL_FORM_BYTES
 from map.assets import SERVED_PACKAGES
 from sites.catalog.photos import VARIANT_WIDTHS
 from sites.form_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_SITE as REPORTS_PER_SITE, TRACKED

@@ -22,7 +22,7 @@ from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.form_guard import TOKEN_LIFETIME
 from sites.outings.store_sqlite import Outing, Passport, Progress, Refusal
 from sites.settings import Settings
-from sites.visits.store_sqlite import VIETNAM_TIME
+from sites.visits.visit import VIETNAM_TIME
 
 PASSPORT_COOKIE = "passport"
 COOKIE_SECONDS = 365 * 24 * 3600  # the store deletes the passport long before (DIACHIDO_OUTING_RETENTION_DAYS)

@@ -12,7 +12,7 @@ from sites.catalog.journey_labels import arrival_label, minutes_label, total_lab
 from sites.catalog.journeys import Journey, JourneyRegistry
 from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.site import Site
-from sites.visits.store_sqlite import Counts
+from sites.visits.visit import Counts
 
 
 def journey_path(slug: str) -> str:

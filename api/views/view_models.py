@@ -18,7 +18,7 @@ from sites.catalog.i18n import category_label, recognition_label
 from sites.catalog.photos import scaled_size, variant_name, variant_widths
 from sites.catalog.registry import Registry
 from sites.catalog.site import LocalizedSite, PhotoFile, Site
-from sites.visits.store_sqlite import Counts
+from sites.visits.visit import Counts
 
 LIST_PHOTO_WIDTH = 480
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import DatabaseUnavailable, PostgresDatabase
-from sites.visits.store_sqlite import VisitStoreUnavailable
+from sites.visits.visit import VisitStoreUnavailable
 
 VERSION = 1
 TAG_BYTES = 16

@@ -26,7 +26,7 @@ from sites.catalog.text import nfc
 from sites.outings.lookalikes import skeleton
 from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import PostgresDatabase
-from sites.visits.store_sqlite import VIETNAM_TIME
+from sites.visits.visit import VIETNAM_TIME
 
 if TYPE_CHECKING:
     from sites.catalog.journeys import Journey

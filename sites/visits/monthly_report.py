@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from sites.catalog.registry import Registry
 from sites.plaque_reports.store import ProblemKind, ReportStore
 from sites.visits.stats import daily_counts
-from sites.visits.store_sqlite import Counts, VisitStore, vietnam_day
+from sites.visits.store import VisitStore
+from sites.visits.visit import Counts, vietnam_day
 
 FIRST_DAY = date(2000, 1, 1)  # no count is older
 TOP_SITES = 10

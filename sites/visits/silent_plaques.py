@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sites.catalog.site import Site
 from sites.visits.stats import daily_counts
-from sites.visits.store_sqlite import VisitStore
+from sites.visits.store import VisitStore
 
 QUIET_WEEKS = 3  # no scan for this many weeks...
 BEFORE_WEEKS = 8  # ...after at least MIN_SCANS_BEFORE scans over the weeks before

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 
 from sites.catalog.registry import Registry, SiteNotFound
 from sites.catalog.site import Site
-from sites.visits.store_sqlite import Counts, VisitStore
+from sites.visits.store import VisitStore
+from sites.visits.visit import Counts
 
 RECENT_DAYS = 30  # "the last 30 days": the map's recent visits, the /stats charts, /api/stats/{slug} by default
 

@@ -21,7 +21,7 @@ import psycopg
 
 from sites.storage.postgres import CONNECTION_OPTIONS, DatabaseUnavailable, PostgresDatabase, describe
 from sites.visits.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
-from sites.visits.store_sqlite import Counts, Visit, VisitKind, VisitStoreUnavailable, vietnam_day
+from sites.visits.visit import Counts, Visit, VisitKind, VisitStoreUnavailable, vietnam_day
 from sites.visits.visit_gate import ADDRESS_PERIOD_SECONDS, WINDOW_SECONDS
 
 log = logging.getLogger(__name__)

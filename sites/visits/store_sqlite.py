@@ -1,7 +1,7 @@
 """Counting visits: scans of a plaque's QR code and views of a site page, kept in SQLite.
 
-`VisitStore` is the small interface the app uses; `SQLiteVisitStore` is the default implementation
-(a PostgreSQL one can sit beside it). Recording is group-committed: `await store.record(visit)` returns
+`SQLiteVisitStore` is the default implementation of the interface `VisitStore` (sites/visits/store.py); the
+PostgreSQL one is sites/visits/store_pg.py. Recording is group-committed: `await store.record(visit)` returns
 only once the visit is committed, but one writer commits every visit that arrived meanwhile in a single
 transaction, so a burst of scans costs a few commits, not one each.
 
@@ -18,103 +18,17 @@ import logging
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
 
 from sites.address_groups import address_group
 from sites.storage.store_file import StoreDamaged, StoreFile
 from sites.visits.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
-from sites.visits.visit_gate import VisitGate, VisitKind  # VisitKind is part of the rule; imported from here too
+from sites.visits.visit import Counts, Visit, VisitKind, VisitStoreUnavailable, vietnam_day
+from sites.visits.visit_gate import VisitGate
 
 log = logging.getLogger(__name__)
-
-# Days are Vietnamese days: a visit at 23:30 in Cần Thơ counts for that date, whatever the server's zone.
-# Vietnam has kept UTC+7 without daylight saving since 1975.
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
-
-
-@dataclass(frozen=True, slots=True)
-class Visit:
-    """One visit of the site `slug`; `visitor` and `address` (for the ceiling per address) come from
-    `VisitorHasher`."""
-
-    slug: str
-    kind: VisitKind
-    visitor: bytes
-    at: datetime
-    address: bytes = b""
-
-    @property
-    def day(self) -> date:
-        return vietnam_day(self.at)
-
-
-def vietnam_day(moment: datetime) -> date:
-    """The date in Vietnam at `moment`."""
-    return moment.astimezone(VIETNAM_TIME).date()
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Visits of one site over a day or a period.
-
-    `unique_visitors` counts distinct visitors per day; over a period it is the sum of the days. `late_scans`
-    are the scans among `scans` made offline and sent later (sites/visits/late_scans.py).
-    """
-
-    scans: int = 0
-    views: int = 0
-    unique_visitors: int = 0
-    last_visit: datetime | None = None
-    late_scans: int = 0
-
-    @property
-    def visits(self) -> int:
-        """What the app calls visits: scans and page views together."""
-        return self.scans + self.views
-
-    def __add__(self, other: "Counts") -> "Counts":
-        lasts = [moment for moment in (self.last_visit, other.last_visit) if moment]
-        return Counts(self.scans + other.scans, self.views + other.views,
-                      self.unique_visitors + other.unique_visitors, max(lasts) if lasts else None,
-                      self.late_scans + other.late_scans)
-
-
-class VisitStoreUnavailable(Exception):
-    """The visit store is damaged: nothing is counted or read until staff restore it (the message says why)."""
-
-
-class VisitStore(Protocol):
-    """Where visits are recorded and counted; the app needs nothing more.
-
-    A damaged (or unreachable) store does not stop the app: `problem` says why, `record` and the queries
-    raise VisitStoreUnavailable, and the stored data is left as it is for staff to restore.
-    """
-
-    problem: str | None
-
-    async def record(self, visit: Visit) -> bool:
-        """Whether `visit` is counted (one per visitor and site in a window, within the ceiling per address,
-        see sites/visits/visit_gate.py); a counted visit is durably stored when this returns."""
-
-    async def record_late(self, batch: LateBatch) -> list[Outcome]:
-        """Count the late scans of `batch` (sites/late_scans.admit decides, in the transaction that counts them);
-        returns what became of each, once the counted ones are durably stored."""
-
-    def totals(self) -> dict[str, Counts]:
-        """All-time counts of every site visited at least once, by slug."""
-
-    def daily(self, start: date, end: date, slugs: list[str] | None = None) -> dict[str, dict[date, Counts]]:
-        """Counts per site (all, or `slugs`) and per day from `start` to `end` included; days without visits
-        are left out."""
-
-    def period_totals(self, start: date, end: date) -> dict[str, Counts]:
-        """Counts of every site visited from `start` to `end` included, by slug, summed over the days."""
-
-    async def close(self) -> None:
-        """Finish pending writes and release the store."""
 
 
 class DailyKeys(Protocol):

@@ -15,18 +15,12 @@ decision is atomic). Several processes or servers will need it in the shared sto
 
 import time
 from collections import OrderedDict
-from enum import StrEnum
+
+from sites.visits.visit import VisitKind
 
 WINDOW_SECONDS = 30 * 60
 ADDRESS_PERIOD_SECONDS = 60 * 60
 MAX_ENTRIES = 100_000  # each about 250 bytes: tens of MB at most, whatever the traffic
-
-
-class VisitKind(StrEnum):
-    """How the visitor arrived: by scanning a plaque, or by opening the page any other way."""
-
-    SCAN = "scan"
-    VIEW = "view"
 
 
 def repeats(earlier: float, later: float, window: float = WINDOW_SECONDS) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import DatabaseUnavailable, PostgresDatabase
-from sites.visits.store_sqlite import VisitStoreUnavailable, vietnam_day
+from sites.visits.visit import VisitStoreUnavailable, vietnam_day
 
 KEYS_FILE = "visitor-keys.sqlite3"
 

@@ -17,7 +17,7 @@ from sites.catalog.site import Site
 from sites.catalog.text import fold
 from sites.editing.journey_editing import JourneyEditor, journey_fields, journey_version
 from sites.staff.accounts import User
-from sites.visits.store_sqlite import VisitStoreUnavailable
+from sites.visits.visit import VisitStoreUnavailable
 
 router = APIRouter(prefix="/admin/journeys", include_in_schema=False)
 

@@ -24,7 +24,7 @@ from qr.outing_sheets import OutingSheetText, outing_sheet_pdf
 from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.outings.store_sqlite import MAX_OUTING_NAME, Outing, journey_questions
 from sites.staff.accounts import User
-from sites.visits.store_sqlite import VIETNAM_TIME, vietnam_day
+from sites.visits.visit import VIETNAM_TIME, vietnam_day
 
 router = APIRouter(prefix="/admin/outings", include_in_schema=False)
 

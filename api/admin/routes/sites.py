@@ -33,7 +33,7 @@ from sites.editing.writer import site_version
 from sites.staff.accounts import User
 from sites.visits.silent_plaques import silent_sites
 from sites.visits.stats import site_totals
-from sites.visits.store_sqlite import VisitStoreUnavailable, vietnam_day
+from sites.visits.visit import VisitStoreUnavailable, vietnam_day
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 

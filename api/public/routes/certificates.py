@@ -23,7 +23,7 @@ from qr.certificate_pdf import CertificateText, certificate
 from sites.catalog.i18n import strings
 from sites.outings.certificate_ids import CertificateFacts, sign, verify
 from sites.outings.store_sqlite import Progress, Refusal, journey_questions
-from sites.visits.store_sqlite import vietnam_day
+from sites.visits.visit import vietnam_day
 
 router = APIRouter(include_in_schema=False)
 DAY_FORMAT = "%d/%m/%Y"

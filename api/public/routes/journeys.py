@@ -41,7 +41,7 @@ from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.catalog.languages import SOURCE_LANGUAGE, valid_language_tag
 from sites.catalog.models import Category
 from sites.catalog.text import fold
-from sites.visits.store_sqlite import VisitKind
+from sites.visits.visit import VisitKind
 
 router = APIRouter()
 

@@ -23,7 +23,7 @@ from api.state import StateDep
 from api.views.schemas import ErrorOut
 from sites.catalog.registry import SiteNotFound
 from sites.visits.late_scans import LateBatch, LateScan, Outcome, check, corrected
-from sites.visits.store_sqlite import vietnam_day
+from sites.visits.visit import vietnam_day
 from sites.visits.visit_gate import WINDOW_SECONDS
 
 MAX_SCANS = 100

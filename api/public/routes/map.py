@@ -30,7 +30,7 @@ from sites.catalog.models import Category
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
 from sites.visits.stats import recent_counts, site_totals
-from sites.visits.store_sqlite import Counts, vietnam_day
+from sites.visits.visit import Counts, vietnam_day
 
 router = APIRouter(include_in_schema=False)
 

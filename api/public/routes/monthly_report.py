@@ -24,7 +24,7 @@ from qr.monthly_report import report_pdf
 from qr.print_texts import plaque_problem_labels
 from qr.spreadsheets import report_csv, report_xlsx
 from sites.visits.monthly_report import FIRST_DAY, monthly_report, parse_month
-from sites.visits.store_sqlite import vietnam_day
+from sites.visits.visit import vietnam_day
 
 MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"  # the years the visit store can hold (stats: from 2000)
 

@@ -12,7 +12,7 @@ from api.templating import render
 from api.views.site_page import cached_site_page, stamped_site_page
 from sites.catalog.registry import SiteNotFound
 from sites.catalog.site import Site
-from sites.visits.store_sqlite import VisitKind
+from sites.visits.visit import VisitKind
 
 router = APIRouter(include_in_schema=False)
 UNAVAILABLE_RETRY_SECONDS = 86_400  # an unpublished site comes back after staff review it: ask again in a day

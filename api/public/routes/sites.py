@@ -17,7 +17,7 @@ from api.views.site_page import cached_site_page
 from api.views.view_models import feature_collection, site_out, site_summary_out
 from sites.catalog.i18n import category_search_words
 from sites.visits.stats import recent_counts, site_totals
-from sites.visits.store_sqlite import VisitKind, vietnam_day
+from sites.visits.visit import VisitKind, vietnam_day
 
 router = APIRouter()
 

@@ -29,7 +29,8 @@ from sites.catalog.journeys import Journey
 from sites.catalog.registry import Registry
 from sites.outings.store_sqlite import OutingStore, journey_questions
 from sites.visits.stats import RECENT_DAYS, SiteCounts, all_time_counts, daily_counts, recent_period
-from sites.visits.store_sqlite import VIETNAM_TIME, Counts, VisitStore, vietnam_day
+from sites.visits.store import VisitStore
+from sites.visits.visit import VIETNAM_TIME, Counts, vietnam_day
 
 router = APIRouter()
 
