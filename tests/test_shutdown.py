@@ -64,7 +64,7 @@ SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path
     from fastapi.testclient import TestClient
-    from api import create_app
+    from api.app import create_app
     from sites.settings import Settings
 
     content, data = Path(sys.argv[1]), Path(sys.argv[2])

@@ -93,11 +93,11 @@ async def count_visit(request: Request, state: AppState, site: Site | Journey, k
     """Record a visit of `site` (or of a journey, under its slug) if the request counts; returns once the
     visit is committed.
 
-    The visitor is its visitor cookie (api/public/visitor_cookie.py) and User-Agent. Given the `response` (a scan's, never
-    cached), a countable browser without the cookie gets a new one and is counted as that visitor: 40 phones of a
-    class scanning their first plaque behind one router with one reduced User-Agent are 40 visitors, and the
-    reload is no new visit. Without a response (a page view), a browser without the cookie is its address and
-    User-Agent. A client that refuses cookies is held by the ceiling per address, as one rotating its agent is.
+    The visitor is its visitor cookie (api/public/visitor_cookie.py) and User-Agent if it sent one, else its
+    address and User-Agent. Given the `response` (a scan's, never cached), a countable browser without the cookie
+    gets one, and a counted visit is remembered under it too, so its next request within the window is no new
+    visit. A cookieless scan is counted by address and agent, not as the new cookie: a scan that a proxy asks
+    again of another server (the first one died) is then one visit, as an identical request must be.
 
     A failing or damaged store is logged (by the store, once) and reported by /healthz, not shown to the
     visitor: the person at the plaque still gets the page.
@@ -109,13 +109,17 @@ async def count_visit(request: Request, state: AppState, site: Site | Journey, k
     day = vietnam_day(now)
     address = request.client.host if request.client else ""
     hasher = state.visitor_hasher
-    cookie = visitor_cookie(request)
-    if cookie is None and response is not None:
-        cookie = new_visitor_cookie()
-        give_visitor_cookie(response, cookie, state.settings)
-    visitor = hasher(address, user_agent, day) if cookie is None else hasher.cookie(cookie, user_agent, day)
+    cookie, alias = visitor_cookie(request), b""
+    if cookie:
+        visitor = hasher.cookie(cookie, user_agent, day)
+    else:
+        visitor = hasher(address, user_agent, day)
+        if response is not None:
+            given = new_visitor_cookie()
+            give_visitor_cookie(response, given, state.settings)
+            alias = hasher.cookie(given, user_agent, day)
     try:  # the store decides whether it counts (sites.visits.visit_gate), and reports its own failures
-        await state.visits.record(Visit(site.slug, kind, visitor, now, hasher.address(address, day)))
+        await state.visits.record(Visit(site.slug, kind, visitor, now, hasher.address(address, day), alias))
     except VisitStoreUnavailable:
         pass  # the store logged and reports the damage
     except Exception:

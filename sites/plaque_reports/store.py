@@ -2,7 +2,7 @@
 
 A report holds what is wrong, an optional comment and an optional cleaned photo; nothing about who sent
 it (no address, no name). The same statements run on SQLite (a file in the data folder, the default) and
-on PostgreSQL (the tables are in sites/storage/migrations/0002_plaque_reports.sql and 0008), as the session and throttle
+on PostgreSQL (the tables are in sites/storage/migrations/0002_plaque_reports.sql and 0009), as the session and throttle
 stores do.
 """
 

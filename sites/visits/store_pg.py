@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER = 5.0  # seconds between attempts while the database is unreachable
 PRUNE_EVERY = 300.0  # seconds between deletions of expired gate rows and past days' visitor ids
-_RECORD = ("SELECT record_visits(%s::bytea[], %s::bytea[], %s::text[], %s::date[], %s::boolean[],"
+_RECORD = ("SELECT record_visits(%s::bytea[], %s::bytea[], %s::bytea[], %s::text[], %s::date[], %s::boolean[],"
            " %s::timestamptz[], %s, %s, %s)")
 # Late scans add to the counts in the order record_visits takes its row locks (daily_counts by slug and day,
 # then site_totals by slug), so the two writers never deadlock each other.
@@ -146,7 +146,8 @@ class PostgresVisitStore:
         order = sorted(range(len(visits)), key=lambda i: (visits[i].address, visits[i].visitor, visits[i].slug,
                                                            visits[i].at))
         ordered = [visits[i] for i in order]
-        arguments = ([v.address for v in ordered], [v.visitor for v in ordered], [v.slug for v in ordered],
+        arguments = ([v.address for v in ordered], [v.visitor for v in ordered], [v.alias for v in ordered],
+                     [v.slug for v in ordered],
                      [v.day for v in ordered], [v.kind is VisitKind.SCAN for v in ordered], [v.at for v in ordered],
                      timedelta(seconds=WINDOW_SECONDS), timedelta(seconds=ADDRESS_PERIOD_SECONDS), self.per_address)
         for attempt in range(3):

@@ -21,13 +21,15 @@ VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 @dataclass(frozen=True, slots=True)
 class Visit:
     """One visit of the site `slug`; `visitor` and `address` (for the ceiling per address) come from
-    `VisitorHasher`."""
+    `VisitorHasher`; `alias` is the visitor's id from its next request on, when this answer gives it a visitor
+    cookie (sites/visits/visit_gate.py remembers a counted visit under both)."""
 
     slug: str
     kind: VisitKind
     visitor: bytes
     at: datetime
     address: bytes = b""
+    alias: bytes = b""
 
     @property
     def day(self) -> date:

@@ -40,14 +40,19 @@ class VisitGate:
         # address key -> [start of its current period, visits counted in it], oldest period first
         self._addresses: OrderedDict[bytes, list] = OrderedDict()
 
-    def admit(self, visitor: bytes, address: bytes, slug: str, kind: VisitKind, now: float | None = None) -> bool:
-        """True if this visit is counted (and remembered as such); False if it is a repeat or over the ceiling."""
+    def admit(self, visitor: bytes, address: bytes, slug: str, kind: VisitKind, now: float | None = None,
+              alias: bytes = b"") -> bool:
+        """True if this visit is counted (and remembered as such); False if it is a repeat or over the ceiling.
+
+        `alias`, when given, is the id the same browser has from its next request on (a visitor cookie given with
+        this answer): it takes over this visitor's window, counted now or earlier, so a reload is no new visit."""
         now = time.monotonic() if now is None else now
         self._forget_before(now)
         key = visitor + slug.encode()
         last_visit, last_scan = self._visitors.get(key, (None, None))
         recent = last_scan if kind is VisitKind.SCAN else last_visit
         if recent is not None and repeats(recent, now, self.window):
+            self._alias(alias, slug, key)
             return False
         period = self._addresses.get(address)
         if period is None:
@@ -57,9 +62,16 @@ class VisitGate:
         period[1] += 1
         self._visitors.pop(key, None)  # re-inserted at the end: the dict stays ordered by last counted visit
         self._visitors[key] = (now, now if kind is VisitKind.SCAN else last_scan)
+        self._alias(alias, slug, key)
         self._trim(self._visitors)
         self._trim(self._addresses)
         return True
+
+    def _alias(self, alias: bytes, slug: str, key: bytes) -> None:
+        # Kept at the end though it may be older than others: it is then forgotten a little late, never early.
+        if alias:
+            self._visitors[alias + slug.encode()] = self._visitors[key]
+            self._trim(self._visitors)
 
     def _forget_before(self, now: float) -> None:
         """Drop visitors whose window is over and addresses whose period is over (both kept oldest first)."""
