@@ -8,9 +8,9 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 from api.admin.staff import require_staff
-from api.public import doors as public_doors
 from api.public.doors import DOORS, Cache, Limit
 from api.state import app_state
+from api.uploads import MAX_BODY_BYTES, SMALL_FORM_BYTES
 from tests.support import REPO
 
 
@@ -92,7 +92,7 @@ def _number(bound: Limit | Cache) -> int:
 def test_a_door_that_reads_a_body_declares_how_much(client):
     """Every POST door reads at most the app-wide body limit, and the late-scan door far less: its 413 says so."""
     posts = [door for door in DOORS if "POST" in door.methods]
-    assert posts and all(0 < door.body_bytes <= public_doors.MAX_BODY_BYTES for door in posts)
+    assert posts and all(0 < door.body_bytes <= MAX_BODY_BYTES for door in posts)
     late = next(door for door in posts if door.path == "/api/late-scans")
     response = client.post("/api/late-scans", content=b"[" * (late.body_bytes + 1),
                            headers={"Content-Type": "application/json"})
@@ -103,9 +103,9 @@ def test_a_small_form_is_refused_past_its_own_limit_declared_or_streamed(client)
     """Joining, answering and signing in take a few short fields: a body past SMALL_FORM_BYTES is a 413 saying the
     form is too large, whether its length says so or it only grows while it arrives (issue 21: 20 MB of fields
     were read and parsed on the event loop)."""
-    small = [door for door in DOORS if door.body_bytes == public_doors.SMALL_FORM_BYTES]
+    small = [door for door in DOORS if door.body_bytes == SMALL_FORM_BYTES]
     assert {door.path for door in small} >= {"/class/{code}/join", "/passport/quiz/{slug}", "/admin/login"}
-    padding = "x=" + "a" * public_doors.SMALL_FORM_BYTES
+    padding = "x=" + "a" * SMALL_FORM_BYTES
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     for path in ("/class/ABC234/join", "/passport/quiz/dinh-thoi-an", "/admin/login"):
         declared = client.post(path, content=padding.encode(), headers=form)
