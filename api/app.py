@@ -151,16 +151,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         imports=imports,
     ))
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
-    for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
-        app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
-    install_api_docs(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
-    for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
+    # Routes are matched in order: the plaque's scan first (the hottest path), audio before journeys (its
+    # /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}), files and docs last.
+    for routes in (scan, audio, home, sites, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
                    plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
                    admin_journeys, admin_outings):
         app.include_router(routes.router)
+    for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
+        app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
+    install_api_docs(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     document_app_wide_answers(app)
     install_error_handlers(app)
     return app
