@@ -225,7 +225,7 @@ class SQLiteVisitStore:
             raise VisitStoreUnavailable(self.problem)
         # On the event loop with no await before the queueing: each decision is atomic in this process.
         if self.gate is not None and not self.gate.admit(visit.visitor, visit.address, visit.slug, visit.kind,
-                                                         alias=visit.alias):
+                                                         visit.at.timestamp(), visit.alias):
             return False
         loop = asyncio.get_running_loop()
         if not self._pending:
