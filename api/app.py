@@ -62,7 +62,6 @@ from sites.catalog.live import PARSE_CACHE, Catalog
 from sites.catalog.narration import NarrationLibrary, queue_narrations
 from sites.editing.writer import ContentWriter
 from sites.form_guard import FormLimiter
-from sites.outings.certificate_ids import open_certificate_key
 from sites.outings.outing_guard import OutingGuard
 from sites.outings.store_sqlite import OutingStore
 from sites.settings import Settings
@@ -145,7 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports=stores.reports,
         form_limiter=FormLimiter(staff_auth.secret),
         narrations=narrations,
-        certificate_key=open_certificate_key(settings.data_dir, stores.database),
+        certificate_key=stores.certificate_key,
         outings=stores.outings,
         outing_guard=OutingGuard(staff_auth.secret),
         imports=imports,

@@ -4,6 +4,7 @@ process), or PostgreSQL when a database URL is given (many processes and servers
 from dataclasses import dataclass
 from pathlib import Path
 
+from sites.outings.certificate_ids import CertificateKey, PostgresCertificateKey, sqlite_certificate_key
 from sites.outings.store_pg import PostgresOutingStore
 from sites.outings.store_sqlite import OUTINGS_FILE, OutingStore, SQLiteOutingStore
 from sites.plaque_reports.store import REPORTS_FILE, PostgresReportStore, ReportStore, SQLiteReportStore
@@ -23,8 +24,8 @@ VISITS_FILE = "visits.sqlite3"
 
 @dataclass
 class Stores:
-    """The visit store, the visitor hasher (with its daily key), sessions, login throttling, plaque reports and
-    class outings."""
+    """The visit store, the visitor hasher (with its daily key), sessions, login throttling, plaque reports,
+    class outings and the key that signs their certificates."""
 
     visits: VisitStore
     hasher: VisitorHasher
@@ -32,6 +33,7 @@ class Stores:
     throttle: ThrottleStore
     reports: ReportStore
     outings: OutingStore
+    certificate_key: CertificateKey
     database: PostgresDatabase | None = None
 
     async def close(self) -> None:
@@ -57,8 +59,9 @@ def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> S
         database = PostgresDatabase(database_url)
         return Stores(PostgresVisitStore(database, per_address), VisitorHasher(PostgresKeyStore(database)),
                       PostgresSessionStore(database), PostgresThrottleStore(database), PostgresReportStore(database),
-                      PostgresOutingStore(database), database)
+                      PostgresOutingStore(database), PostgresCertificateKey(database), database)
     return Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)),
                   VisitorHasher(SQLiteKeyStore(data_dir / KEYS_FILE)),
                   SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE),
-                  SQLiteReportStore(data_dir / REPORTS_FILE), SQLiteOutingStore(data_dir / OUTINGS_FILE))
+                  SQLiteReportStore(data_dir / REPORTS_FILE), SQLiteOutingStore(data_dir / OUTINGS_FILE),
+                  sqlite_certificate_key(data_dir))

@@ -119,8 +119,3 @@ class PostgresCertificateKey(CertificateKey):
             return super()._read()
         except DatabaseUnavailable as exc:  # answered 503, as every page that needs the shared stores
             raise VisitStoreUnavailable(str(exc)) from exc
-
-
-def open_certificate_key(data_dir: Path, database: PostgresDatabase | None) -> CertificateKey:
-    """The deployment's key: in PostgreSQL when the stores are there, else in the data folder."""
-    return PostgresCertificateKey(database) if database else sqlite_certificate_key(data_dir)

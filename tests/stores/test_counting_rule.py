@@ -9,13 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sites.stores import open_stores
 from sites.visits.visit import Visit, VisitKind
 from sites.visits.visit_gate import ADDRESS_PERIOD_SECONDS, WINDOW_SECONDS
+from tests.stores.conftest import CEILING
 
 START = datetime.now(UTC)  # the stores forget windows that ended before the clock's now
 SCAN, VIEW = VisitKind.SCAN, VisitKind.VIEW
-CEILING = 3
 WINDOW, PERIOD = WINDOW_SECONDS, ADDRESS_PERIOD_SECONDS
 
 # Each case: visits as (seconds after START, visitor, address, slug, kind, alias), and whether each is counted.
@@ -50,21 +49,16 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_every_back_end_counts_by_the_same_rule(case, backend, data_dir):
+def test_every_back_end_counts_by_the_same_rule(case, stores):
     visits, expected = CASES[case]
-    data_dir.mkdir()
 
-    async def run() -> tuple[list[bool], dict]:
-        stores = open_stores(data_dir, backend, CEILING)
-        try:
-            counted = [await stores.visits.record(Visit(slug, kind, visitor.encode(), START + timedelta(seconds=at),
-                                                        address.encode(), alias.encode()))
-                       for at, visitor, address, slug, kind, alias in visits]
-            return counted, stores.visits.totals()
-        finally:
-            await stores.close()
+    async def run() -> list[bool]:
+        return [await stores.visits.record(Visit(slug, kind, visitor.encode(), START + timedelta(seconds=at),
+                                                 address.encode(), alias.encode()))
+                for at, visitor, address, slug, kind, alias in visits]
 
-    counted, totals = asyncio.run(run())
+    counted = asyncio.run(run())
+    totals = stores.visits.totals()
     assert counted == expected
     for slug in {visit[3] for visit in visits}:
         wanted = [visit for visit, ok in zip(visits, expected, strict=True) if ok and visit[3] == slug]
