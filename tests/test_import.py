@@ -18,6 +18,7 @@ from api.templating import STATIC_DIR
 from cli.main import main
 from sites.catalog.loader import load_content
 from sites.editing.importer import MAX_ROWS, read_rows
+from tests.import_samples import XLSX_SAMPLE, sample_xlsx
 from tests.support import csrf_of, snapshot
 
 SAMPLE = STATIC_DIR / "import-sample.csv"
@@ -348,9 +349,7 @@ def test_the_import_page_lists_every_column_and_links_both_samples(staff_client)
 
 
 def test_the_xlsx_sample_is_the_csv_sample_made_reproducibly(staff_client, content_dir, client):
-    from bench.import_sample import XLSX_SAMPLE, sample_xlsx
-
-    assert XLSX_SAMPLE.read_bytes() == sample_xlsx(SAMPLE.read_bytes()), "run bench/import_sample.py"
+    assert XLSX_SAMPLE.read_bytes() == sample_xlsx(SAMPLE.read_bytes()), "run python -m tests.import_samples"
     served = client.get("/static/import-sample.xlsx")
     assert served.status_code == 200 and served.content == XLSX_SAMPLE.read_bytes()
     response = upload(staff_client("hoa"), served.content, name="mau.xlsx")

@@ -38,6 +38,15 @@ def test_the_command_line_imports_only_the_app_factory_of_the_web_layer():
     assert {name for name in api_imports(REPO / "cli" / "main.py")} == {"api.app", "api.app.create_app"}
 
 
+def test_tests_never_import_the_benches():
+    """The harness lives in tests/ (live.py, postgres.py, synthetic.py, attacks.py); bench/ imports it, not the reverse."""
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            assert not [name for name in names if name.split(".")[0] == "bench"], f"{path.relative_to(REPO)} imports bench"
+
+
 PACKAGES = ("speech", "sites", "qr", "map", "api", "cli")  # in layer order: each imports only those before it
 LAYER = {"speech": 0, "sites": 1, "qr": 2, "map": 2, "api": 3, "cli": 4}
 

@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from api.state import app_state
-from bench.abuse import flat_png
 from sites.form_guard import MIN_FILL_SECONDS, TOKEN_LIFETIME, FormLimiter, form_token, token_ok
 from sites.stores import VISITS_FILE
 from sites.visits.silent_plaques import BEFORE_WEEKS, QUIET_WEEKS, silent_plaques
 from sites.visits.store_sqlite import SQLiteVisitStore
 from sites.visits.visit import Visit, VisitKind
+from tests.attacks import flat_png
 from tests.support import OFFLINE_SCRIPT_ONLY, csrf_of, phone, photo_bytes, scripts
 
 QUIET, BEFORE = QUIET_WEEKS * 7, BEFORE_WEEKS * 7

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from api.state import app_state
 from api.workpool import ENTRY_OVERHEAD, ByteCache
-from bench.abuse import (
+from cli.main import main
+from tests.attacks import (
     abuse_server,
     idle_scans,
     peak_rss,
@@ -25,7 +26,6 @@ from bench.abuse import (
     scanning,
     status_kb,
 )
-from cli.main import main
 from tests.live import CONSOLE_SCRIPT, free_port, live_server, wait_until_up
 from tests.support import TEST_CONTENT, edit_site
 

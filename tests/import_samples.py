@@ -1,7 +1,7 @@
 """Write api/static/import-sample.xlsx from import-sample.csv: the same rows, for staff who use Excel.
 
 Reproducible: fixed document dates and ZIP timestamps, so running it again gives the same bytes (a test
-checks the committed file against it). Run: .venv/bin/python bench/import_sample.py
+checks the committed file against it). Run: .venv/bin/python -m tests.import_samples
 """
 
 import datetime
