@@ -116,8 +116,9 @@ def test_five_wrong_passwords_lock_the_name_for_a_while(backend, staff_client, m
         assert response.status_code == 401
         assert "Sai tên đăng nhập hoặc mật khẩu / wrong name or password" in response.text
     locked = login(client, "lan")  # the right password, but too soon
-    assert locked.status_code == 429 and locked.headers["retry-after"] == "30"
-    assert "hãy thử lại sau 30 giây / too many failed logins; try again in 30 s" in locked.text
+    wait = int(locked.headers["retry-after"])  # 30 s from the fifth failure: less on a machine slow between the two
+    assert locked.status_code == 429 and 25 <= wait <= 30
+    assert f"hãy thử lại sau {wait} giây / too many failed logins; try again in {wait} s" in locked.text
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 

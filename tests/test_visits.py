@@ -113,7 +113,8 @@ def test_a_failed_commit_fails_the_waiting_visits_and_the_store_goes_on(tmp_path
             await store.record(scan())
         store._writer.executescript("CREATE TABLE site_totals (slug TEXT PRIMARY KEY, scans INTEGER NOT NULL "
                                     "DEFAULT 0, views INTEGER NOT NULL DEFAULT 0, unique_visitors INTEGER NOT NULL "
-                                    "DEFAULT 0, last_visit TEXT NOT NULL) WITHOUT ROWID")
+                                    "DEFAULT 0, last_visit TEXT NOT NULL, late_scans INTEGER NOT NULL DEFAULT 0)"
+                                    " WITHOUT ROWID")
         await store.record(scan(visitor=b"later"))
         await store.close()
 

@@ -33,7 +33,6 @@ SEPARATOR = "\x1f"
 KEY_FILE = "certificate-key.sqlite3"
 MAX_ID_CHARS = 2000  # a longer id is refused before decoding: no certificate states that much
 # The SQLite file's table; PostgreSQL's is in sites/storage/migrations/0006_certificate_key.sql.
-SQLITE_SCHEMA = "CREATE TABLE IF NOT EXISTS certificate_key (id integer PRIMARY KEY, key BLOB NOT NULL);"
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ class CertificateKey:
 
 def sqlite_certificate_key(data_dir: Path) -> CertificateKey:
     """The key in an SQLite file of the data folder (mode 0600), shared by the processes of one server."""
-    return CertificateKey(LocalDatabase(data_dir / KEY_FILE, SQLITE_SCHEMA))
+    return CertificateKey(LocalDatabase(data_dir / KEY_FILE, "certificate_key"))
 
 
 class PostgresCertificateKey(CertificateKey):

@@ -134,14 +134,9 @@ def _report(row: tuple) -> PlaqueReport:
 class SQLiteReportStore(ReportTable):
     """Reports in an SQLite file in the data folder."""
 
-    SCHEMA = """CREATE TABLE IF NOT EXISTS plaque_reports (
-        id INTEGER PRIMARY KEY, slug TEXT NOT NULL, province TEXT NOT NULL, kind TEXT NOT NULL,
-        comment TEXT NOT NULL, photo BLOB, created_at REAL NOT NULL, done_by TEXT, done_at REAL);
-        CREATE INDEX IF NOT EXISTS plaque_reports_open ON plaque_reports (done_at, province);
-        CREATE TABLE IF NOT EXISTS spent_report_tokens (token TEXT PRIMARY KEY, spent_at REAL NOT NULL);"""
 
     def __init__(self, path: Path):
-        super().__init__(LocalDatabase(path, self.SCHEMA))
+        super().__init__(LocalDatabase(path, "plaque_reports"))
 
 
 class PostgresReportStore(ReportTable):

@@ -58,12 +58,9 @@ class SessionTable:
 class SQLiteSessionStore(SessionTable):
     """Sessions in an SQLite file in the data folder (the default, one machine)."""
 
-    SCHEMA = """CREATE TABLE IF NOT EXISTS sessions (
-        key TEXT PRIMARY KEY, user TEXT NOT NULL, expires REAL NOT NULL);
-        CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user);"""
 
     def __init__(self, path: Path):
-        super().__init__(LocalDatabase(path, self.SCHEMA))
+        super().__init__(LocalDatabase(path, "sessions"))
 
 
 class PostgresSessionStore(SessionTable):

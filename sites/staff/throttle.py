@@ -120,12 +120,9 @@ class ThrottleTable:
 class SQLiteThrottleStore(ThrottleTable):
     """Attempt counts in an SQLite file in the data folder: they survive a restart."""
 
-    SCHEMA = """CREATE TABLE IF NOT EXISTS attempts (
-        key TEXT PRIMARY KEY, count INTEGER NOT NULL, locked_until REAL NOT NULL, touched REAL NOT NULL);
-        CREATE INDEX IF NOT EXISTS attempts_touched ON attempts (touched);"""
 
     def __init__(self, path: Path):
-        super().__init__(LocalDatabase(path, self.SCHEMA))
+        super().__init__(LocalDatabase(path, "login_throttle"))
 
 
 class PostgresThrottleStore(ThrottleTable):

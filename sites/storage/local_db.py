@@ -1,6 +1,11 @@
-"""A small SQLite file in the data folder shared by threads (and processes): the embedded default
-behind the session and login-throttle stores. Their PostgreSQL versions run the same statements
-(sites/storage/postgres.py)."""
+"""A small SQLite file in the data folder shared by threads (and processes): the embedded default behind the
+session, login-throttle, plaque-report, outing and key stores. Their PostgreSQL versions run the same statements
+(sites/storage/postgres.py).
+
+Each file's tables come from its numbered migrations, sites/storage/migrations/sqlite/<store>/NNNN_name.sql:
+those newer than the file's `user_version` are applied in order, each in one transaction that also raises
+`user_version`, so a file is never left half-changed and processes opening it together apply each file once.
+"""
 
 import contextlib
 import os
@@ -9,22 +14,25 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from sites.storage.migration_files import SQLITE_MIGRATIONS, migration_files
+
 
 class LocalDatabase:
-    """One connection to `path`, created with `schema` if new (mode 0600: it holds staff data).
+    """One connection to `path`, its tables brought up to date from the migrations of `store` (mode 0600: it may
+    hold staff data).
 
     Calls are serialised by a lock, so request threads may share it; every write runs in an
     IMMEDIATE transaction, so a read-modify-write is atomic across processes too.
     """
 
-    def __init__(self, path: Path, schema: str):
+    def __init__(self, path: Path, store: str):
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # SQLite gives -wal/-shm the same mode
         self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._connection.execute("PRAGMA journal_mode = WAL")
         self._connection.execute("PRAGMA synchronous = NORMAL")
         self._connection.execute("PRAGMA busy_timeout = 2000")  # another process holding the write lock
-        self._connection.executescript(schema)
+        migrate(self._connection, store)
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
@@ -42,3 +50,36 @@ class LocalDatabase:
     def close(self) -> None:
         with self._lock:
             self._connection.close()
+
+
+def migrate(connection: sqlite3.Connection, store: str) -> list[int]:
+    """Apply the migrations of `store` that `connection`'s file lacks (autocommit connection); returns the
+    versions applied now."""
+    applied_now = []
+    for version, _name, sql in migration_files(SQLITE_MIGRATIONS / store):
+        if connection.execute("PRAGMA user_version").fetchone()[0] >= version:
+            continue
+        connection.execute("BEGIN IMMEDIATE")
+        try:  # read again under the write lock: another process may have applied it meanwhile
+            if connection.execute("PRAGMA user_version").fetchone()[0] < version:
+                for statement in _statements(sql):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {version}")
+                applied_now.append(version)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return applied_now
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """The statements of `sql` one by one (executescript would commit the transaction they must share)."""
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+    if any(line.strip() and not line.lstrip().startswith("--") for line in pending.splitlines()):
+        raise ValueError(f"a statement without its semicolon: {pending.strip()[:80]}")

@@ -4,7 +4,8 @@ Driver: psycopg 3. It has a blocking and an asyncio API over the same connection
 throttle, visitor-key and statistics stores keep their blocking interfaces (called from request threads,
 as with SQLite), while the visit writer group-commits on the event loop. asyncpg is asyncio only.
 
-Migrations: the numbered SQL files in sites/storage/migrations/ (0001_name.sql, ...), each applied once, in order,
+Migrations: the numbered SQL files in sites/storage/migrations/ (0001_name.sql, ...; SQLite's are in its sqlite/
+folder, sites/storage/local_db.py), each applied once, in order,
 in one transaction with its row in `schema_migrations`. The runner holds a transaction-scoped advisory lock,
 so processes starting together apply each file once; the others wait, then find it applied. A few tables and
 one function do not justify Alembic and SQLAlchemy, which nothing else here uses.
@@ -12,17 +13,16 @@ one function do not justify Alembic and SQLAlchemy, which nothing else here uses
 
 import contextlib
 import logging
-import re
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from sites.storage.migration_files import MIGRATIONS, migration_files
+
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x64696163  # "diac": the advisory lock key of the migration runner
 CONNECT_TIMEOUT = 3  # seconds: a database that does not answer is reported, not waited for
 # Every connection's options: times come back in UTC, as the SQLite stores give them.
@@ -33,17 +33,6 @@ class DatabaseUnavailable(Exception):
     """PostgreSQL cannot be reached or refused the work; the message says why."""
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, SQL) of every migration file, in order."""
-    found = []
-    for path in sorted(MIGRATIONS.glob("*.sql")):
-        match = re.fullmatch(r"(\d{4})_(\w+)\.sql", path.name)
-        if not match:
-            raise ValueError(f"{path}: migration files are named NNNN_name.sql")
-        found.append((int(match[1]), match[2], path.read_text(encoding="utf-8")))
-    return found
-
-
 def migrate(connection: psycopg.Connection) -> list[int]:
     """Apply the migrations `connection`'s database lacks; returns the versions applied now."""
     applied_now = []
@@ -52,7 +41,7 @@ def migrate(connection: psycopg.Connection) -> list[int]:
         connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
                            "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
         done = {version for (version,) in connection.execute("SELECT version FROM schema_migrations")}
-        for version, name, sql in migrations():
+        for version, name, sql in migration_files(MIGRATIONS):
             if version in done:
                 continue
             with connection.transaction():  # a savepoint: a failing file names itself

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sites.address_groups import address_group
+from sites.storage.local_db import migrate
 from sites.storage.store_file import StoreDamaged, StoreFile
 from sites.visits.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
 from sites.visits.visit import Counts, Visit, VisitKind, VisitStoreUnavailable, vietnam_day
@@ -75,61 +76,7 @@ class VisitorHasher:
         return hashlib.blake2b(text.encode(), key=self._key, digest_size=8).digest()
 
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS daily_counts (
-    slug TEXT NOT NULL,
-    day TEXT NOT NULL,                -- YYYY-MM-DD, Vietnam time
-    scans INTEGER NOT NULL DEFAULT 0,
-    views INTEGER NOT NULL DEFAULT 0,
-    unique_visitors INTEGER NOT NULL DEFAULT 0,
-    last_visit TEXT NOT NULL,         -- ISO 8601, UTC
-    late_scans INTEGER NOT NULL DEFAULT 0,  -- of the scans, how many were sent late (sites/visits/late_scans.py)
-    PRIMARY KEY (slug, day)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS daily_counts_by_day ON daily_counts (day);
-CREATE TABLE IF NOT EXISTS site_totals (
-    slug TEXT PRIMARY KEY,
-    scans INTEGER NOT NULL DEFAULT 0,
-    views INTEGER NOT NULL DEFAULT 0,
-    unique_visitors INTEGER NOT NULL DEFAULT 0,
-    last_visit TEXT NOT NULL,
-    late_scans INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
--- Today's visitor ids, to count each once per site and day; earlier days are deleted.
-CREATE TABLE IF NOT EXISTS visitors_today (
-    slug TEXT NOT NULL,
-    day TEXT NOT NULL,
-    visitor BLOB NOT NULL,
-    PRIMARY KEY (slug, day, visitor)
-) WITHOUT ROWID;
--- Late scans' ids (the phone's UUID), each counted once; kept until the scan is too old to be accepted anyway.
-CREATE TABLE IF NOT EXISTS late_scan_ids (
-    id BLOB PRIMARY KEY,
-    day TEXT NOT NULL                 -- the scan's day, Vietnam time
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS late_scan_ids_by_day ON late_scan_ids (day);
--- Late scans counted per day received and sender (a phone, an address, or an address and a site, hashed with that
--- day's key), for the daily caps; earlier days are deleted.
-CREATE TABLE IF NOT EXISTS late_senders (
-    day TEXT NOT NULL,
-    sender BLOB NOT NULL,
-    scans INTEGER NOT NULL,
-    PRIMARY KEY (day, sender)
-) WITHOUT ROWID;
--- The scan times of the late scans counted per day received, phone and site, for the window of the phone's later
--- scans of the site (sites/late_scans.admit); earlier days are deleted.
-CREATE TABLE IF NOT EXISTS late_windows (
-    day TEXT NOT NULL,
-    phone BLOB NOT NULL,
-    slug TEXT NOT NULL,
-    at TEXT NOT NULL,                 -- ISO 8601, UTC
-    PRIMARY KEY (day, phone, slug, at)
-) WITHOUT ROWID;
-"""
-# Stores made before late scans: their count tables get the column (ALTER TABLE ADD COLUMN rewrites nothing).
-_LATE_COLUMNS = {table: f"ALTER TABLE {table} ADD COLUMN late_scans INTEGER NOT NULL DEFAULT 0"
-                 for table in ("daily_counts", "site_totals")}
-
+_LATE_COUNT_TABLES = ("daily_counts", "site_totals")  # their late_scans column came after their first release
 _ADD_DAILY = """
 INSERT INTO daily_counts (slug, day, scans, views, unique_visitors, last_visit) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (slug, day) DO UPDATE SET scans = scans + excluded.scans, views = views + excluded.views,
@@ -193,10 +140,11 @@ class SQLiteVisitStore:
             # Commits run on the event loop: if another process holds the write lock (a sqlite3 shell), wait
             # briefly, then fail that batch (logged) rather than stall every request.
             connection.execute("PRAGMA busy_timeout = 1000")
-            connection.executescript(SCHEMA)
-            for table, add_column in _LATE_COLUMNS.items():
-                if "late_scans" not in {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}:
-                    connection.execute(add_column)
+            for table in _LATE_COUNT_TABLES:  # files from before late scans, and before migrations were numbered
+                columns = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+                if columns and "late_scans" not in columns:
+                    connection.execute(f"ALTER TABLE {table} ADD COLUMN late_scans INTEGER NOT NULL DEFAULT 0")
+            migrate(connection, "visits")
             connection.execute("PRAGMA wal_checkpoint")  # a new file gets its header now, for StoreFile's checks
             self._file.opened()
         except BaseException:

@@ -33,10 +33,9 @@ class KeyTable:
 class SQLiteKeyStore(KeyTable):
     """Keys in an SQLite file in the data folder (mode 0600): a restart keeps the day's key."""
 
-    SCHEMA = "CREATE TABLE IF NOT EXISTS visitor_keys (day TEXT PRIMARY KEY, key BLOB NOT NULL);"
 
     def __init__(self, path: Path):
-        super().__init__(LocalDatabase(path, self.SCHEMA))
+        super().__init__(LocalDatabase(path, "visitor_keys"))
 
 
 class PostgresKeyStore(KeyTable):

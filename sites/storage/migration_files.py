@@ -1,0 +1,20 @@
+"""Numbered migration files, `NNNN_name.sql`, read in order: PostgreSQL's in sites/storage/migrations/, each SQLite
+file's in sites/storage/migrations/sqlite/<store>/."""
+
+import re
+from pathlib import Path
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_MIGRATIONS = MIGRATIONS / "sqlite"
+MIGRATION_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
+
+
+def migration_files(folder: Path) -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every migration file in `folder`, in order."""
+    found = []
+    for path in sorted(folder.glob("*.sql")):
+        match = MIGRATION_NAME.fullmatch(path.name)
+        if not match:
+            raise ValueError(f"{path}: migration files are named NNNN_name.sql")
+        found.append((int(match[1]), match[2], path.read_text(encoding="utf-8")))
+    return found

@@ -1,0 +1,5 @@
+-- Login attempts by keyed hash (sites/staff/throttle.py).
+-- IF NOT EXISTS: a file made by release 0.1.0, before the SQLite migrations were numbered, holds these already.
+CREATE TABLE IF NOT EXISTS attempts (
+    key TEXT PRIMARY KEY, count INTEGER NOT NULL, locked_until REAL NOT NULL, touched REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS attempts_touched ON attempts (touched);
