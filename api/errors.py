@@ -94,6 +94,8 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
     this_month = f"{vietnam_day(datetime.now(UTC)):%Y-%m}"
     fix = []
     for error in exc.errors():
+        if error["loc"][0] != "query":  # a form's fields are named on the form itself
+            continue
         name = str(error["loc"][-1])
         fix.append(texts["error_fix_parameter"].format(name=name, value=shorten(request.query_params.get(name, ""))))
         if name in PARAMETER_HINTS:
