@@ -5,6 +5,7 @@ from fastapi.routing import APIRoute
 
 from api.views.schemas import ErrorOut
 
+
 def file_answer(media_type: str, description: str) -> dict:
     """A 200 whose body is a file of `media_type`, typed as binary so that a client generated from /openapi.json
     (openapi-python-client, issue 28) gets its bytes instead of leaving the route out."""

@@ -23,8 +23,10 @@ window.__shifts = [];
 new PerformanceObserver(list => {
   for (const entry of list.getEntries()) {
     if (entry.hadRecentInput) continue;
-    window.__shifts.push({value: entry.value, sources: (entry.sources || []).map(source => source.node
-      ? (source.node.id || source.node.className || source.node.nodeName) + " " + JSON.stringify(source.previousRect) + " -> " + JSON.stringify(source.currentRect) : "?")});
+    // each moved element, and where it was and went, for the failure message
+    window.__shifts.push({value: entry.value, sources: (entry.sources || []).map(source =>
+      (source.node ? source.node.id || source.node.className || source.node.nodeName : "?") + " "
+      + JSON.stringify(source.previousRect) + " -> " + JSON.stringify(source.currentRect))});
   }
 }).observe({type: "layout-shift", buffered: true});
 """

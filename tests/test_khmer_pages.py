@@ -74,7 +74,8 @@ def bundled(make_client):
 
 
 def test_the_journey_pages_in_khmer_have_no_vietnamese_interface_text(bundled):
-    for path in (f"/journeys/{JOURNEY}", "/journeys", f"/j/{app_state(bundled.app).catalog.journeys.get(JOURNEY).code}"):
+    code = app_state(bundled.app).catalog.journeys.get(JOURNEY).code
+    for path in (f"/journeys/{JOURNEY}", "/journeys", f"/j/{code}"):
         page = bundled.get(path, headers=PHONE)
         assert page.status_code == 200 and '<html lang="km">' in page.text, path
         assert_interface_in_khmer(page.text)

@@ -150,7 +150,8 @@ def _page(request: Request, state: AppState, lang: str, outing: Outing, mode: st
         journey_name, journey_lang, journey_url = outing.journey, "", None
     response = render(request, "outing_join.html", lang, {
         "outing": outing, "mode": mode, "problem": problem, "nickname": nickname, "joined": joined,
-        "journey_name": journey_name, "journey_lang": journey_lang, "journey_url": journey_url, "max_nickname": MAX_NICKNAME,
+        "journey_name": journey_name, "journey_lang": journey_lang, "journey_url": journey_url,
+        "max_nickname": MAX_NICKNAME,
         "active": outing.active(datetime.now(UTC)),
         "period": (vietnam_moment(outing.valid_from, lang), vietnam_moment(outing.ends_at, lang)),
         "window": (outing.window_start.strftime("%H:%M"), outing.window_end.strftime("%H:%M"))
