@@ -22,6 +22,14 @@ class SiteMoved(Exception):
         self.key, self.site = key, site
 
 
+class BaseUrlUnreachable(HTTPException):
+    """A 409: a QR code or poster would encode `base_url`, a loopback address no phone can open."""
+
+    def __init__(self, settings: Settings):
+        super().__init__(409, loopback_warning(settings))
+        self.base_url = settings.base_url
+
+
 class LoginRequired(Exception):
     """A staff page was asked for without a session: redirect to the login form, then back to `path`."""
 
@@ -88,4 +96,4 @@ async def reachable_base_url(request: Request, settings: SettingsDep) -> None:
     is on this machine, testing.
     """
     if settings.base_url_unreachable(request.url.hostname):
-        raise HTTPException(409, loopback_warning(settings))
+        raise BaseUrlUnreachable(settings)

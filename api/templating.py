@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse
 from api.csp import page_policy
 from api.state import app_state
 from api.views.view_models import site_path
-from sites.catalog.i18n import COMPLETE_LANGUAGES, LANG_COOKIE, language_links, strings
+from sites.catalog.i18n import COMPLETE_LANGUAGES, LANG_COOKIE, interface_review_notices, language_links, strings
 from sites.catalog.languages import valid_language_tag
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -56,6 +56,7 @@ def render(request: Request, template: str, lang: str, context: dict, status_cod
             for code, name in language_links([*(languages or COMPLETE_LANGUAGES), lang])
         ],
         "base_url": settings.base_url,
+        "interface_review": interface_review_notices(lang),
     }
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status_code)
     response.headers.update({**PAGE_HEADERS, "Content-Language": lang})

@@ -12,6 +12,8 @@ from sites.catalog.i18n import (
     COMPLETE_LANGUAGES,
     INTERFACE_LANGUAGES,
     LOCALES_DIR,
+    REVIEWED_LANGUAGES,
+    UNREVIEWED,
     choose_language,
     format_moment,
     format_number,
@@ -54,10 +56,24 @@ def test_interface_languages_are_the_catalogues_present():
     assert INTERFACE_LANGUAGES[0] == "vi" and {"en", "km"} <= set(INTERFACE_LANGUAGES)
 
 
-def test_every_vietnamese_msgid_is_in_english():
-    assert CATALOGUES["vi"].keys() - CATALOGUES["en"].keys() == set()
-    assert CATALOGUES["en"].keys() - CATALOGUES["vi"].keys() == set()
-    assert COMPLETE_LANGUAGES == ["vi", "en"]
+@pytest.mark.parametrize("tag", INTERFACE_LANGUAGES)
+def test_every_offered_language_has_every_msgid(tag):
+    """Issue 28: a msgid missing from any offered language is a page showing another language's words."""
+    assert CATALOGUES["vi"].keys() - CATALOGUES[tag].keys() == set()
+    assert CATALOGUES[tag].keys() - CATALOGUES["vi"].keys() == set()
+    assert tag in COMPLETE_LANGUAGES
+
+
+@pytest.mark.parametrize("tag", INTERFACE_LANGUAGES)
+def test_every_translation_keeps_the_placeholders_of_vietnamese(tag):
+    fields = {msgid: sorted(re.findall(r"\{\w*\}", text)) for msgid, text in CATALOGUES["vi"].items()}
+    assert {msgid: sorted(re.findall(r"\{\w*\}", text)) for msgid, text in CATALOGUES[tag].items()} == fields
+
+
+def test_khmer_is_complete_but_every_string_awaits_review_and_staff_labels_stay_reviewed():
+    assert UNREVIEWED["km"] == CATALOGUES["km"].keys()  # written by the project, not by a native speaker
+    assert UNREVIEWED["vi"] == UNREVIEWED["en"] == frozenset()
+    assert COMPLETE_LANGUAGES == ["vi", "en", "km"] and REVIEWED_LANGUAGES == ["vi", "en"]
 
 
 def test_no_template_uses_a_missing_string():
@@ -70,10 +86,15 @@ def test_no_template_uses_a_missing_string():
     assert used and used - CATALOGUES["vi"].keys() == set()
 
 
-def test_a_partial_catalogue_falls_back_to_vietnamese():
-    assert "stats_title" not in CATALOGUES["km"]
-    assert strings("km")["stats_title"] == strings("vi")["stats_title"]
-    assert strings("km")["review_notice"] != strings("vi")["review_notice"]
+def test_a_partial_catalogue_falls_back_to_vietnamese(monkeypatch):
+    monkeypatch.setitem(CATALOGUES, "km", {"review_notice": CATALOGUES["km"]["review_notice"]})
+    strings.cache_clear()
+    try:
+        assert strings("km")["stats_title"] == strings("vi")["stats_title"]
+        assert strings("km")["review_notice"] != strings("vi")["review_notice"]
+    finally:
+        monkeypatch.undo()
+        strings.cache_clear()
 
 
 def test_khmer_catalogue_is_marked_as_awaiting_review():

@@ -120,9 +120,13 @@ def test_khmer_page_shows_the_review_notice_in_khmer_and_vietnamese(bundled):
     assert REVIEW_VI not in bundled.get("/sites/chua-pothi-somron?lang=vi", headers=PHONE_BROWSER).text
 
 
-def test_khmer_is_offered_only_where_a_page_has_khmer(bundled):
+def test_khmer_is_offered_on_every_page_now_its_interface_is_complete(bundled):
+    """Issue 28: the Khmer catalogue has every string (awaiting review), so a page whose text is not in Khmer
+    is offered in Khmer too: the interface in Khmer, the text in Vietnamese, said so on the page."""
     page = bundled.get("/sites/dinh-thoi-an", headers=PHONE_BROWSER).text
-    assert 'hreflang="km"' not in page and 'hreflang="en"' in page
+    assert 'hreflang="km"' in page and 'hreflang="en"' in page
+    khmer = bundled.get("/sites/dinh-thoi-an?lang=km", headers=PHONE_BROWSER).text
+    assert '<article lang="vi">' in khmer and "ទំព័រនេះមិនទាន់បានបកប្រែជាភាសាខ្មែរនៅឡើយទេ" in khmer
 
 
 def test_a_plaque_scan_from_an_english_phone_is_english_with_vietnamese_offered_first(bundled):

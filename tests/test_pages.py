@@ -82,6 +82,7 @@ def test_language_switch_and_hreflang_links(client):
     assert alternates == {
         "vi": "http://testserver.example/sites/dinh-thoi-an?lang=vi",
         "en": "http://testserver.example/sites/dinh-thoi-an?lang=en",
+        "km": "http://testserver.example/sites/dinh-thoi-an?lang=km",
         "x-default": "http://testserver.example/sites/dinh-thoi-an",
     }
 from tests.support import PageParser

@@ -9,7 +9,7 @@ from fastapi.routing import iter_route_contexts
 from api.state import app_state
 from tests.support import PHONE_BROWSER
 
-# The interface's complete languages, its partial one, a language CLDR knows but the app does not, and no language.
+# The interface's languages (Khmer complete but awaiting review), a language CLDR knows but the app does not, and none.
 LANGUAGES = ["vi", "en", "km", "fr", "xx-nonsense"]
 SITE, JOURNEY = "dinh-thoi-an", "ve-nguon-o-mon"
 

@@ -6,9 +6,11 @@ Babel's `read_po` once, when this module is imported: about a hundred short stri
 with the code like the templates do, and reading the .po text directly needs no compile step on
 install. A msgid is the key a template uses (`t.search_label`).
 
-A string missing from a catalogue (a partial translation such as Khmer) comes from the language's
-base (`zh` for `zh-Hant`), then from Vietnamese, never from English: the visitors of these sites who
-read neither language fully, such as Khmer Krom of the Mekong delta, went to Vietnamese schools.
+An entry flagged `#, fuzzy` is a translation not yet reviewed by a native speaker (all of Khmer, issue 28):
+it is shown, and every page in that language carries the review notice (`interface_review_notices`). A
+string missing from a catalogue (a new language being written) comes from the language's base (`zh` for
+`zh-Hant`), then from Vietnamese, never from English: the visitors of these sites who read neither
+language fully, such as Khmer Krom of the Mekong delta, went to Vietnamese schools.
 """
 
 from datetime import datetime
@@ -30,25 +32,28 @@ CATALOGUE = "LC_MESSAGES/messages.po"
 LANG_COOKIE = "lang"
 
 
-def _read_catalogues() -> dict[str, dict[str, str]]:
-    """Every catalogue under LOCALES_DIR as {tag: {msgid: msgstr}}; empty and fuzzy entries are left out."""
-    catalogues = {}
+def _read_catalogues() -> tuple[dict[str, dict[str, str]], dict[str, frozenset[str]]]:
+    """Every catalogue under LOCALES_DIR as {tag: {msgid: msgstr}} (empty entries left out), and the msgids
+    of each that are flagged fuzzy: translated but not yet reviewed."""
+    catalogues, unreviewed = {}, {}
     for path in sorted(LOCALES_DIR.glob(f"*/{CATALOGUE}")):
         with open(path, "rb") as file:
             catalogue = read_po(file, locale=path.parts[-3].replace("-", "_"))
-        catalogues[path.parts[-3]] = {
-            message.id: message.string for message in catalogue if message.id and message.string and not message.fuzzy
-        }
-    return catalogues
+        messages = [message for message in catalogue if message.id and message.string]
+        catalogues[path.parts[-3]] = {message.id: message.string for message in messages}
+        unreviewed[path.parts[-3]] = frozenset(message.id for message in messages if message.fuzzy)
+    return catalogues, unreviewed
 
 
-CATALOGUES = _read_catalogues()
+CATALOGUES, UNREVIEWED = _read_catalogues()
 INTERFACE_LANGUAGES = source_first(CATALOGUES)
-# Languages whose catalogue has every string: offered on every page. A partial one (Khmer) is offered
-# only on pages whose text exists in it.
+# Languages whose catalogue has every string: offered on every page. A partial one (a language being
+# written) is offered only on pages whose text exists in it.
 COMPLETE_LANGUAGES = [
     tag for tag in INTERFACE_LANGUAGES if CATALOGUES[tag].keys() >= CATALOGUES[SOURCE_LANGUAGE].keys()
 ]
+# Complete and reviewed by native speakers: the languages of staff labels ("Đình / Communal house").
+REVIEWED_LANGUAGES = [tag for tag in COMPLETE_LANGUAGES if not UNREVIEWED[tag]]
 
 
 @cache
@@ -59,6 +64,13 @@ def strings(lang: str) -> dict[str, str]:
     for tag in chain:
         merged.update(CATALOGUES.get(tag, {}))
     return merged
+
+
+def interface_review_notices(lang: str) -> list[tuple[str, str]]:
+    """(tag, notice) in `lang` and in Vietnamese when `lang`'s interface has strings awaiting review; else []."""
+    if not UNREVIEWED.get(lang):
+        return []
+    return [(code, strings(code)["review_notice"]) for code in dict.fromkeys([lang, SOURCE_LANGUAGE])]
 
 
 def language_links(languages) -> list[tuple[str, str]]:
@@ -139,8 +151,8 @@ def recognition_label(recognition: Recognition | None, lang: str) -> str | None:
 
 
 def staff_label(label) -> str:
-    """`label(lang)` in each complete language, Vietnamese first: "Đình / Communal house" for staff pages."""
-    return " / ".join(label(lang) for lang in COMPLETE_LANGUAGES)
+    """`label(lang)` in each reviewed language, Vietnamese first: "Đình / Communal house" for staff pages."""
+    return " / ".join(label(lang) for lang in REVIEWED_LANGUAGES)
 
 
 def _capitalised(text: str) -> str:

@@ -144,12 +144,14 @@ def _page(request: Request, state: AppState, lang: str, outing: Outing, mode: st
     """The outing's page in `mode` ("join" or "recover"), with a fresh form token."""
     try:
         journey = state.catalog.journeys.get(outing.journey, include_drafts=True)
-        journey_name, journey_url = journey.localized(lang).name, f"/journeys/{journey.slug}"
+        text = journey.localized(lang)
+        journey_name, journey_lang, journey_url = text.name, text.content_lang, f"/journeys/{journey.slug}"
     except JourneyNotFound:
-        journey_name, journey_url = outing.journey, None
+        journey_name, journey_lang, journey_url = outing.journey, "", None
     response = render(request, "outing_join.html", lang, {
         "outing": outing, "mode": mode, "problem": problem, "nickname": nickname, "joined": joined,
-        "journey_name": journey_name, "journey_url": journey_url, "max_nickname": MAX_NICKNAME,
+        "journey_name": journey_name, "journey_lang": journey_lang, "journey_url": journey_url,
+        "max_nickname": MAX_NICKNAME,
         "active": outing.active(datetime.now(UTC)),
         "period": (vietnam_moment(outing.valid_from, lang), vietnam_moment(outing.ends_at, lang)),
         "window": (outing.window_start.strftime("%H:%M"), outing.window_end.strftime("%H:%M"))

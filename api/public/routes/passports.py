@@ -46,11 +46,13 @@ async def passport_page(request: Request, state: StateDep, lang: LanguageDep) ->
         stamp = progress.stamp(stop.site.slug)
         answers = progress.answers_of(stop.site.slug)
         stops.append({"number": stop.number, "slug": stop.site.slug, "name": stop.site.localized(lang).name,
+                      "lang": stop.site.localized(lang).content_lang,
                       "stamped": vietnam_moment(stamp.at, lang) if stamp else None,
                       "questions": len(questions[stop.site.slug]), "answered": len(answers),
                       "right": sum(answer.correct for answer in answers.values())})
     return _render(request, "passport.html", lang, {
-        "passport": passport, "outing": outing, "journey_name": journey.localized(lang).name, "stops": stops,
+        "passport": passport, "outing": outing, "journey_name": journey.localized(lang).name,
+        "journey_lang": journey.localized(lang).content_lang, "stops": stops,
         "score": progress.score, "questions": sum(map(len, questions.values())),
         "stamped": len(progress.stamps), "complete": progress.complete(questions),
         "certificate": CERTIFICATE_PATH, "joined": request.query_params.get("joined") == "1",

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from api.deps import PrintShopDep, SettingsDep, SiteDep, reachable_base_url
 from api.errors import invalid_parameter
-from api.responses import BUSY, MOVED, NOT_FOUND, NOT_MODIFIED, REFUSED
+from api.responses import BUSY, MOVED, NOT_FOUND, NOT_MODIFIED, REFUSED, file_answer
 from api.state import StateDep
 from api.views.schemas import ErrorOut
 from qr.codes import ErrorCorrection, print_pixels
@@ -35,7 +35,7 @@ ErrorCorrectionQuery = Annotated[
 @router.get(
     "/qr/{slug}.png",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}, "description": "The QR code as a 1-bit PNG"}, **NOT_MODIFIED,
+    responses={**file_answer("image/png", "The QR code as a 1-bit PNG"), **NOT_MODIFIED,
                **NOT_FOUND, **MOVED, **REFUSED, **BUSY},
 )
 async def qr_png(
@@ -71,7 +71,7 @@ async def qr_png(
 @router.get(
     "/qr/{slug}.svg",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}, "description": "The QR code as SVG, for print shops"},
+    responses={**file_answer("image/svg+xml", "The QR code as SVG, for print shops"),
                **NOT_MODIFIED, **NOT_FOUND, **MOVED, **REFUSED},
 )
 def qr_svg(
@@ -89,7 +89,7 @@ def qr_svg(
 @router.get(
     "/qr/j/{slug}.svg",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}, "description": "The journey's QR code as SVG"},
+    responses={**file_answer("image/svg+xml", "The journey's QR code as SVG"),
                **NOT_MODIFIED, 404: {"model": ErrorOut, "description": "No published journey has this slug"},
                **REFUSED},
 )
