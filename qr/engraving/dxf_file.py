@@ -1,0 +1,51 @@
+"""A plate's drawing as DXF for a CNC or laser shop, written with ezdxf: AutoCAD R2010, units millimetres
+($INSUNITS 4), the plate's bottom left at 0,0. Layers: CUT (the outline, rounded corners as arcs), HOLES (each a
+closed polyline of two half circles) and ENGRAVE (each text glyph, the rule and the QR code as closed polylines,
+and a solid hatch over the same boundaries, so a viewer and a CAM program that fills hatches both see the fill).
+"""
+
+import io
+
+import ezdxf
+from ezdxf import units
+
+from qr.engraving.glyphs import Polygon
+from qr.engraving.layout import Drawing
+
+LAYERS = {"CUT": 1, "HOLES": 5, "ENGRAVE": 7}  # ACI colours: red, blue, black/white
+CORNER_BULGE = 0.41421356237309503  # tan(90° / 4): a quarter circle between two polyline vertices
+
+
+def dxf(drawing: Drawing) -> bytes:
+    """The DXF file's bytes (ASCII, as ezdxf writes it)."""
+    document = ezdxf.new("R2010", units=units.MM)
+    for name, colour in LAYERS.items():
+        document.layers.add(name, color=colour)
+    space = document.modelspace()
+    plate = drawing.plate
+    height = plate.height
+
+    def flipped(polygon: Polygon) -> list[tuple[float, float]]:
+        return [(x, height - y) for x, y in polygon]
+
+    space.add_lwpolyline(_rounded_rect(plate.width, height, plate.corner_mm), format="xyb", close=True,
+                         dxfattribs={"layer": "CUT"})
+    for x, y in plate.hole_centres():
+        r = plate.hole_mm / 2
+        space.add_lwpolyline([(x - r, height - y, 1), (x + r, height - y, 1)], format="xyb", close=True,
+                             dxfattribs={"layer": "HOLES"})
+    for shape in [*drawing.text, *([rule] for rule in drawing.rules), drawing.code]:
+        hatch = space.add_hatch(color=LAYERS["ENGRAVE"], dxfattribs={"layer": "ENGRAVE"})
+        for polygon in shape:
+            points = flipped(polygon)
+            space.add_lwpolyline(points, close=True, dxfattribs={"layer": "ENGRAVE"})
+            hatch.paths.add_polyline_path(points, is_closed=True)
+    stream = io.StringIO()
+    document.write(stream)
+    return stream.getvalue().encode()
+
+
+def _rounded_rect(w: float, h: float, r: float) -> list[tuple[float, float, float]]:
+    """The plate's outline anticlockwise from the bottom edge, each corner a quarter circle (a bulge)."""
+    return [(r, 0, 0), (w - r, 0, CORNER_BULGE), (w, r, 0), (w, h - r, CORNER_BULGE), (w - r, h, 0), (r, h, CORNER_BULGE),
+            (0, h - r, 0), (0, r, CORNER_BULGE)]
