@@ -16,7 +16,7 @@ from sites.visits.visit import VisitStoreUnavailable
 
 log = logging.getLogger(__name__)
 
-JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/qr/", "/posters")
+JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/qr/", "/posters", "/plaques/")
 FILE_SUFFIXES = (".pdf", ".csv", ".xlsx")  # downloads: a journey's leaflet, the monthly report
 MAX_ECHOED_CHARS = 80  # of a key asked for, in an error message: a 65 KB slug is not sent back
 

@@ -17,7 +17,7 @@ from fontTools.ttLib import TTFont
 
 from qr.printing import FONT_FAMILY, SHAPED_FONT_FAMILY
 
-FLATNESS_EM = 0.0015
+FLATNESS_EM = 0.003
 LINE_HEIGHT = 1.3  # em between baselines: room for the stacked marks of Vietnamese (as qr/printing.py)
 ASCENT_EM = 1.1  # from a block's top to its first baseline: a stacked mark (Ấ, Ỗ) stays inside
 DESCENT_EM = 0.45  # below the last baseline: Khmer subscripts reach lower than Latin descenders

@@ -111,11 +111,11 @@ class PlateRefused(ValueError):
 
 
 def parse_size(size: str) -> tuple[float, float]:
-    """`WxH` in millimetres ("150x200", "150 x 200", "150×200"); raises PlateRefused naming `size`."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[x×X]\s*(\d+(?:\.\d+)?)\s*", size or "")
+    """`WxH` in whole millimetres ("150x200", "150 x 200", "150×200"); raises PlateRefused naming `size`."""
+    match = re.fullmatch(r"\s*(\d{1,4})\s*[x×X]\s*(\d{1,4})\s*", size or "")
     if not match:
         raise PlateRefused(f"size: '{size}' không phải kích thước RỘNGxCAO tính bằng mm (ví dụ {DEFAULT_SIZE}) / "
-                           f"is not WIDTHxHEIGHT in mm (e.g. {DEFAULT_SIZE}); presets: {', '.join(PRESETS)}")
+                           f"is not WIDTHxHEIGHT in whole mm (e.g. {DEFAULT_SIZE}); presets: {', '.join(PRESETS)}")
     width, height = float(match[1]), float(match[2])
     for side in (width, height):
         if not MIN_SIDE_MM <= side <= MAX_SIDE_MM:
