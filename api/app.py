@@ -19,6 +19,7 @@ from api.admin.routes import (
     outings as admin_outings,
     photos as admin_photos,
     plaque_reports as admin_plaque_reports,
+    plates as admin_plates,
     sites as admin_sites,
     users as admin_users,
 )
@@ -160,7 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for routes in (audio, home, sites, scan, photos, health, qr, posters, plaques, stats, monthly_report, site_map, journeys,
                    plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
-                   admin_journeys, admin_outings):
+                   admin_journeys, admin_outings, admin_plates):
         app.include_router(routes.router)
     document_app_wide_answers(app)
     install_error_handlers(app)

@@ -2,7 +2,7 @@
 code too small to scan. No drawing here: the command line and the routes check the choices before any work is queued.
 
 The minimums (issue 25): a QR module never under 1.5 mm (a worn engraved module under that stops scanning from arm's
-length) and the symbol, quiet zone excluded, never under 25 mm (qr/printing.py MIN_SYMBOL_MM, the posters' rule).
+length) and the symbol, quiet zone excluded, never under 25 mm (qr/formats.py MIN_SYMBOL_MM, the posters' rule).
 The materials' figures are starting values for a shop to confirm on a test piece (docs/printing.md).
 """
 
@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qr.printing import MIN_SYMBOL_MM
+from qr.formats import MIN_SYMBOL_MM
 
 MIN_MODULE_MM = 1.5
 MIN_SIDE_MM, MAX_SIDE_MM = 50, 1200  # a plate smaller than a card or larger than a door is a typo
@@ -104,6 +104,14 @@ class Plate:
         if self.holes == 2:
             return [(w / 2, inset), (w / 2, h - inset)]
         return []
+
+
+def plate_choices() -> dict[str, list[tuple[str, str]]]:
+    """The choices a form offers, as (value, label): the size presets, the materials, the holes."""
+    return {"size": [(size, f"{size.replace('x', ' x ')} mm") for size in PRESETS],
+            "material": [(material.value, preset.label) for material, preset in MATERIALS.items()],
+            "holes": [("4", "4 lỗ ở góc / 4 corner holes"), ("2", "2 lỗ trên, dưới / 2 holes, top and bottom"),
+                      ("0", "không lỗ / no holes")]}
 
 
 class PlateRefused(ValueError):
