@@ -38,7 +38,7 @@ def dxf(drawing: Drawing) -> bytes:
         hatch = space.add_hatch(color=LAYERS["ENGRAVE"], dxfattribs={"layer": "ENGRAVE"})
         for polygon in shape:
             points = flipped(polygon)
-            space.add_lwpolyline(points, close=True, dxfattribs={"layer": "ENGRAVE"})
+            space.add_lwpolyline(points, format="xy", close=True, dxfattribs={"layer": "ENGRAVE"})
             hatch.paths.add_polyline_path(points, is_closed=True)
     stream = io.StringIO()
     document.write(stream)
