@@ -13,7 +13,7 @@ import zxingcpp
 from click.testing import CliRunner
 from ezdxf import bbox
 from fontTools.ttLib import TTFont
-from PIL import Image
+from PIL import Image, ImageChops
 
 from cli.main import main
 from qr.engraving import files
@@ -105,6 +105,25 @@ def test_the_dxf_codes_hatch_decodes_to_the_plaques_url(client):
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{min(xs) - margin} {min(ys) - margin} {side + 2 * margin} '
            f'{side + 2 * margin}"><path fill-rule="evenodd" d="{path_data(loops)}"/></svg>')
     assert decoded(rasterised(svg.encode(), 600)) == [THOI_AN_URL]
+
+
+def test_the_dxf_hatches_fill_what_the_svg_fills(client):
+    """Khmer and Vietnamese glyphs have overlapping contours (an accent on its letter, a loop drawn twice): the SVG fills
+    by the nonzero rule, a DXF hatch by parity; drawn from each file, the engraved areas are the same."""
+    params = {"lang": "km", "size": "300x200", "holes": "0"}
+    svg = client.get("/plaques/chua-pothi-somron.svg", params=params).text
+    engraved = "".join(re.findall(r'<path id="\w+" fill="#000" d="([^"]*)"', svg))
+    space = dxf_document(client.get("/plaques/chua-pothi-somron.dxf", params=params).content).modelspace()
+    hatches = "".join(
+        f'<path fill-rule="evenodd" d="{path_data([[(v[0], 200 - v[1]) for v in path.vertices] for path in hatch.paths])}"/>'
+        for hatch in space.query("HATCH"))
+
+    def drawn(body: str) -> Image.Image:
+        page = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 200">{body}</svg>'
+        return rasterised(page.encode(), 1500)
+
+    nonzero, parity = drawn(f'<path d="{engraved}"/>'), drawn(hatches)
+    assert ImageChops.difference(nonzero, parity).point(lambda value: 255 if value > 128 else 0).getbbox() is None
 
 
 def test_a_khmer_plaque_is_shaped_without_dotted_circles(client):
