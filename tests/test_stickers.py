@@ -23,6 +23,7 @@ def codes_on(pdf: bytes, index: int) -> list[str]:
 
 def test_sticker_sheets_are_a4_pages_of_codes_that_all_read(staff_client):
     client = staff_client()
+    assert 'href="/admin/stickers.pdf?size=50"' in client.get("/admin").text
     urls = {f"{BASE_URL}/q/{code}" for code in re.findall(r"^code: (\w+)$", "".join(
         index.read_text(encoding="utf-8") for index in TEST_CONTENT.glob("*/index.md")), re.M)}
     response = client.get("/admin/stickers.pdf", params={"size": 50})
