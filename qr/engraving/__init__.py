@@ -4,5 +4,6 @@ drawn code decodes before a file is given.
 
 plates.py (sizes, materials, holes, the refusals), glyphs.py (text shaped by HarfBuzz, outlined by fontTools),
 modules.py (the QR code's merged outline), layout.py (the drawing), svg_file.py and dxf_file.py (the two files),
-print_check.py (rasterise and decode), preview.py (the PNG on the admin page).
+print_check.py (rasterise and decode), files.py (a checked file, what callers use), preview.py (the PNG on the
+admin page). Sticker sheets, a PDF, are qr/stickers.py.
 """
