@@ -413,7 +413,7 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey
 @click.option("--size", default=PLATE_SIZE, show_default=True,
               help=f"WIDTHxHEIGHT in mm; presets {', '.join(PLATE_PRESETS)} (wider than tall: landscape)")
 @click.option("--material", type=click.Choice([material.value for material in Material]), default="steel",
-              show_default=True, help="The minimum line and module, and whether the engraving is lighter than the plate")
+              show_default=True, help="The minimum line and module; whether the engraving is lighter than the plate")
 @click.option("--holes", type=click.Choice(["4", "2", "0"]), default="4", show_default=True,
               help="Mounting holes: 4 corners, 2 (top and bottom centre) or none")
 @click.option("--lang", "lang", default=SOURCE_LANGUAGE, show_default=True, callback=_language_option,

@@ -52,7 +52,8 @@ def test_the_svg_rasterised_by_resvg_decodes_to_the_plaques_url(client):
     assert not re.search(rb"<(text|image|tspan|font|use)\b", svg)
     assert [name for name in re.findall(rb'<g id="(\w+)"', svg)] == [b"cut", b"holes", b"engrave", b"guides"]
     assert svg.count(b'inkscape:label="') == 4
-    assert client.get("/plaques/dinh-thoi-an.svg", headers={"If-None-Match": response.headers["etag"]}).status_code == 304
+    again = client.get("/plaques/dinh-thoi-an.svg", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
 
 
 def test_an_inverted_material_engraves_the_background_and_its_plate_still_reads(client):
@@ -102,21 +103,21 @@ def test_the_dxf_codes_hatch_decodes_to_the_plaques_url(client):
     ys = [y for loop in loops for _, y in loop]
     side = max(xs) - min(xs)
     margin = side * 0.2
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{min(xs) - margin} {min(ys) - margin} {side + 2 * margin} '
-           f'{side + 2 * margin}"><path fill-rule="evenodd" d="{path_data(loops)}"/></svg>')
+    view = f"{min(xs) - margin} {min(ys) - margin} {side + 2 * margin} {side + 2 * margin}"
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view}">'
+           f'<path fill-rule="evenodd" d="{path_data(loops)}"/></svg>')
     assert decoded(rasterised(svg.encode(), 600)) == [THOI_AN_URL]
 
 
 def test_the_dxf_hatches_fill_what_the_svg_fills(client):
-    """Khmer and Vietnamese glyphs have overlapping contours (an accent on its letter, a loop drawn twice): the SVG fills
-    by the nonzero rule, a DXF hatch by parity; drawn from each file, the engraved areas are the same."""
+    """Khmer and Vietnamese glyphs have overlapping contours (an accent on its letter, a loop drawn twice): the SVG
+    fills by the nonzero rule, a DXF hatch by parity; drawn from each file, the engraved areas are the same."""
     params = {"lang": "km", "size": "300x200", "holes": "0"}
     svg = client.get("/plaques/chua-pothi-somron.svg", params=params).text
     engraved = "".join(re.findall(r'<path id="\w+" fill="#000" d="([^"]*)"', svg))
     space = dxf_document(client.get("/plaques/chua-pothi-somron.dxf", params=params).content).modelspace()
-    hatches = "".join(
-        f'<path fill-rule="evenodd" d="{path_data([[(v[0], 200 - v[1]) for v in path.vertices] for path in hatch.paths])}"/>'
-        for hatch in space.query("HATCH"))
+    loops = ([[(v[0], 200 - v[1]) for v in path.vertices] for path in hatch.paths] for hatch in space.query("HATCH"))
+    hatches = "".join(f'<path fill-rule="evenodd" d="{path_data(hatch)}"/>' for hatch in loops)
 
     def drawn(body: str) -> Image.Image:
         page = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 200">{body}</svg>'
@@ -130,10 +131,12 @@ def test_a_khmer_plaque_is_shaped_without_dotted_circles(client):
     khmer = client.get("/plaques/chua-pothi-somron.svg", params={"lang": "km"})
     assert khmer.status_code == 200 and decoded(rasterised(khmer.content)) == [POTHI_URL]
     assert khmer.content != client.get("/plaques/chua-pothi-somron.svg").content
-    name = (TEST_CONTENT / "chua-pothi-somron" / "index.km.md").read_text(encoding="utf-8").split("name: ")[1].split("\n")[0]
+    khmer_page = (TEST_CONTENT / "chua-pothi-somron" / "index.km.md").read_text(encoding="utf-8")
+    name = re.search(r"^name: (.+)$", khmer_page, re.M)[1]
     cmap = TTFont(fontpkg.path(SHAPED_FONT_FAMILY, 400)).getBestCmap()
     dotted = face(True, True).names.index(cmap[DOTTED_CIRCLE])
-    assert dotted in {gid for _, gid, _, _ in shape("\u17b6", True).glyphs}  # a vowel sign alone gets one: the check bites
+    # a vowel sign alone is drawn on a dotted circle: the check below can fail
+    assert dotted in {gid for _, gid, _, _ in shape("\u17b6", True).glyphs}
     for bold in (True, False):
         glyphs = shape(name, bold).glyphs
         assert glyphs and dotted not in {gid for _, gid, _, _ in glyphs}

@@ -60,7 +60,7 @@ def filled_parts(glyph: list[Polygon]) -> list[list[Polygon]]:
     outer_sign = math.copysign(1, max(areas, key=abs))
     outers = [index for index, area in enumerate(areas) if math.copysign(1, area) == outer_sign]
     parts = {index: [glyph[index]] for index in outers}
-    for index, area in enumerate(areas):
+    for index in range(len(glyph)):
         if index in parts:
             continue
         point = glyph[index][0]
@@ -86,5 +86,5 @@ def _inside(point: tuple[float, float], polygon: Polygon) -> bool:
 
 def _rounded_rect(w: float, h: float, r: float) -> list[tuple[float, float, float]]:
     """The plate's outline anticlockwise from the bottom edge, each corner a quarter circle (a bulge)."""
-    return [(r, 0, 0), (w - r, 0, CORNER_BULGE), (w, r, 0), (w, h - r, CORNER_BULGE), (w - r, h, 0), (r, h, CORNER_BULGE),
-            (0, h - r, 0), (0, r, CORNER_BULGE)]
+    return [(r, 0, 0), (w - r, 0, CORNER_BULGE), (w, r, 0), (w, h - r, CORNER_BULGE), (w - r, h, 0),
+            (r, h, CORNER_BULGE), (0, h - r, 0), (0, r, CORNER_BULGE)]

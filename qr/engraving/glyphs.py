@@ -83,7 +83,8 @@ def shape(text: str, bold: bool) -> Shaped:
 def _runs(text: str) -> list[tuple[bool, str]]:
     runs: list[tuple[bool, str]] = []
     for char in text:
-        khmer = is_khmer(char) if char.strip() and char not in "\u200b\u200c\u200d" else (runs[-1][0] if runs else False)
+        joins = not char.strip() or char in "\u200b\u200c\u200d"  # a space or joiner stays in its run
+        khmer = (runs[-1][0] if runs else False) if joins else is_khmer(char)
         if runs and runs[-1][0] == khmer:
             runs[-1] = (khmer, runs[-1][1] + char)
         else:

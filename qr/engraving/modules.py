@@ -46,7 +46,8 @@ def merged_loops(grid: Sequence[Sequence[bool]], dark: bool = True) -> list[Loop
     return loops
 
 
-def _turn_right(ends: list[tuple[int, int]], point: tuple[int, int], heading: tuple[int, int] | None) -> tuple[int, int]:
+def _turn_right(ends: list[tuple[int, int]], point: tuple[int, int], heading: tuple[int, int] | None
+                ) -> tuple[int, int]:
     """At a corner where two regions touch diagonally, turn towards the region on the right: the loops stay apart."""
     if heading is None:
         return ends[0]

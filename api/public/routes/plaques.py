@@ -31,8 +31,8 @@ MaterialQuery = Annotated[Material, Query(description="steel (304 stainless), al
                                                       "is lighter than the plate")]
 HolesQuery = Annotated[int, Query(description="mounting holes: 4 (corners), 2 (top and bottom centre) or 0")]
 LangQuery = Annotated[str | None, Query(description="BCP 47 tag of the plate's language (default vi)")]
-FILES = {200: {"content": {media: {}}, "description": "The plate's engraving file, in millimetres"}
-         for media in MEDIA_TYPES.values()}
+FILES = {200: {"content": {media: {} for media in MEDIA_TYPES.values()},
+               "description": "The plate's engraving file, in millimetres"}}
 ANSWERS = {**FILES, **NOT_FOUND, **MOVED, **NOT_MODIFIED, **REFUSED, **BUSY,
            422: {"description": "A size, material or number of holes that cannot be made (the message names the "
                                 "parameter and the minimum)"}}
@@ -54,8 +54,8 @@ async def plaque_dxf(request: Request, site: SiteDep, settings: SettingsDep, sho
     return await _file(request, site, settings, shop, FileFormat.dxf, size, material, holes, lang)
 
 
-async def _file(request: Request, site: Site, settings: Settings, shop: PrintShop, fmt: FileFormat, size: str, material: Material, holes: int,
-                lang: str | None) -> Response:
+async def _file(request: Request, site: Site, settings: Settings, shop: PrintShop, fmt: FileFormat, size: str,
+                material: Material, holes: int, lang: str | None) -> Response:
     try:
         chosen = plate(size, material, holes)
     except PlateRefused as exc:
