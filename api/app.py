@@ -19,6 +19,7 @@ from api.admin.routes import (
     outings as admin_outings,
     photos as admin_photos,
     plaque_reports as admin_plaque_reports,
+    plates as admin_plates,
     sites as admin_sites,
     users as admin_users,
 )
@@ -45,6 +46,7 @@ from api.public.routes import (
     passports,
     photos,
     plaque_reports,
+    plaques,
     posters,
     qr,
     scan,
@@ -152,10 +154,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     # Routes are matched in order: the plaque's scan first (the hottest path), audio before journeys (its
     # /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}), files and docs last.
-    for routes in (scan, audio, home, sites, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
+    for routes in (scan, audio, home, sites, photos, health, qr, posters, plaques, stats, monthly_report, site_map,
+                   journeys,
                    plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
-                   admin_journeys, admin_outings):
+                   admin_journeys, admin_outings, admin_plates):
         app.include_router(routes.router)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])

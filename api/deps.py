@@ -9,6 +9,7 @@ from api.caches.print_shop import PrintShop
 from api.state import StateDep, app_state
 from qr.print_texts import loopback_warning
 from sites.catalog.i18n import INTERFACE_LANGUAGES, LANG_COOKIE, choose_language
+from sites.catalog.languages import SOURCE_LANGUAGE, valid_language_tag
 from sites.catalog.registry import Registry, SiteNotFound
 from sites.catalog.site import Site
 from sites.settings import Settings
@@ -86,6 +87,15 @@ async def get_site(slug: str, registry: RegistryDep) -> Site:
 
 
 SiteDep = Annotated[Site, Depends(get_site)]
+
+
+def print_language(lang: str | None) -> str:
+    """The `lang` of a printed file, checked: a clear 422 naming the parameter when it is not a language tag."""
+    if lang is None:
+        return SOURCE_LANGUAGE
+    if (tag := valid_language_tag(lang)) is None:
+        raise HTTPException(422, f"lang: '{lang}' is not a BCP 47 language tag (for example vi, en, km)")
+    return tag
 
 
 async def reachable_base_url(request: Request, settings: SettingsDep) -> None:

@@ -16,6 +16,7 @@ import click
 from pydantic import ValidationError
 
 from qr.codes import ErrorCorrection, png, print_pixels
+from qr.engraving.plates import DEFAULT_SIZE as PLATE_SIZE, PRESETS as PLATE_PRESETS, Material
 from qr.formats import DEFAULT_DPI, DEFAULT_SIZE, LeafletFormat, PosterFormat
 from sites.backup import BackupError, backup as make_backup, restore as restore_backup
 from sites.catalog.journey_loader import load_all
@@ -401,6 +402,51 @@ def posters(slugs: tuple[str, ...], out_file: Path, fmt: str, lang: str, journey
     out_file.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomically(out_file, body)
     click.echo(f"✓ {len(sites)} trang / pages, {len(body) // 1024} KB: {out_file}")
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write SLUG-WxH-MATERIAL.svg or .dxf into (created if missing)")
+@click.option("--format", "fmt", type=click.Choice(["svg", "dxf"]), default="svg", show_default=True,
+              help="svg: for a laser shop; dxf: for CNC and CAD (R2010, mm)")
+@click.option("--size", default=PLATE_SIZE, show_default=True,
+              help=f"WIDTHxHEIGHT in mm; presets {', '.join(PLATE_PRESETS)} (wider than tall: landscape)")
+@click.option("--material", type=click.Choice([material.value for material in Material]), default="steel",
+              show_default=True, help="The minimum line and module; whether the engraving is lighter than the plate")
+@click.option("--holes", type=click.Choice(["4", "2", "0"]), default="4", show_default=True,
+              help="Mounting holes: 4 corners, 2 (top and bottom centre) or none")
+@click.option("--lang", "lang", default=SOURCE_LANGUAGE, show_default=True, callback=_language_option,
+              help="BCP 47 tag of the plate's language (vi, en, km…)")
+def plaques(slugs: tuple[str, ...], out_dir: Path, fmt: str, size: str, material: str, holes: str, lang: str) -> None:
+    """Biển khắc / write each given site's (or every published site's) engraving file, text as outlines.
+
+    Each file's QR code is decoded before it is written; a size too small for the material is refused.
+    """
+    from qr.engraving.files import FileFormat, plaque_file
+    from qr.engraving.plates import PlateRefused, plate
+    from qr.print_texts import plaque_text
+
+    try:
+        chosen = plate(size, material, int(holes))
+    except PlateRefused as exc:
+        raise click.BadParameter(str(exc), param_hint="--size") from None
+    settings = load_settings()
+    loaded = _load(settings.content_dir)
+    sites = loaded.registry.all() if not slugs else _named_sites(loaded.registry, slugs)
+    if not sites:
+        raise click.ClickException("Không có di tích nào để in / no site to print")
+    _warn_if_loopback(settings)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for site in sites:
+        try:
+            body = plaque_file(plaque_text(site, settings, lang), chosen, FileFormat(fmt))
+        except PlateRefused as exc:
+            raise click.ClickException(f"{site.slug}: {exc}") from None
+        path = out_dir / f"{site.slug}-{chosen.width:g}x{chosen.height:g}-{chosen.material.value}.{fmt}"
+        write_bytes_atomically(path, body)
+        click.echo(f"{site.slug}: {path.name} ({len(body) // 1024} KB)")
+    click.echo(f"✓ {len(sites)} tệp / files in {out_dir}")
 
 
 @main.command()

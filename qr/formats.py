@@ -19,5 +19,6 @@ class LeafletFormat(StrEnum):
     a5 = "a5"
 
 
+MIN_SYMBOL_MM = 25.0  # the smallest printed code (quiet zone excluded) that phone cameras read reliably
 DEFAULT_SIZE = 600  # pixels of a QR code PNG when no size is asked for
 DEFAULT_DPI = 300  # print resolution of a QR code PNG asked for in centimetres

@@ -5,6 +5,7 @@ No web framework here, and settings are passed in: the CLI and the routes share 
 """
 
 from qr.codes import ErrorCorrection, scan_url, svg
+from qr.engraving.layout import PlaqueText
 from qr.journey_leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from qr.posters import Branding, PosterText
 from sites.catalog.i18n import COMPLETE_LANGUAGES, category_label, recognition_label, strings, travel_mode_label
@@ -68,6 +69,16 @@ def poster_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> 
     )
 
 
+def plaque_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> PlaqueText:
+    """What the site's engraved plate says in `lang` (Vietnamese where the site has no text in it): the organisation,
+    the name, the category and ranking, and the URL of its code (the same in every language)."""
+    text = site.localized(lang)
+    lang = text.content_lang
+    details = " · ".join(part for part in (category_label(site.meta.category, lang),
+                                           recognition_label(site.meta.recognition, lang)) if part)
+    return PlaqueText(settings.organisation, text.name, details, site_scan_url(site, settings), lang)
+
+
 def _english_name(site: Site) -> str | None:
     """The site's English name, when it has an English translation with a name of its own."""
     translation = site.translations.get("en")
@@ -126,8 +137,6 @@ def journey_leaflet(journey: Journey, settings: Settings, fmt: LeafletFormat = L
                     lang: str = SOURCE_LANGUAGE) -> bytes:
     """The journey's leaflet as PDF bytes (about 60 ms for 30 stops: call it off the event loop)."""
     return leaflet(leaflet_text(journey, settings, lang), fmt)
-
-
 
 
 def plaque_problem_labels() -> dict[str, str]:

@@ -28,12 +28,12 @@ from fpdf import FPDF
 from PIL import Image
 
 from qr.codes import QUIET_ZONE_MODULES, Grid, dark_runs
+from qr.formats import MIN_SYMBOL_MM  # noqa: F401 (the posters and leaflets import it from here)
 
 FONT_FAMILY = "Be Vietnam Pro"
 SHAPED_FONT_FAMILY = "Noto Sans Khmer"  # a variable font: its bold is the wght=700 instance
 COENG = "\u17d2"  # the Khmer sign that puts the next consonant below the previous one
 CREATOR = "Địa chỉ đỏ"
-MIN_SYMBOL_MM = 25.0  # the smallest code that phone cameras read reliably from a poster
 PT_TO_MM = 25.4 / 72
 LINE_HEIGHT = 1.3  # in em: room for the stacked marks of Vietnamese (ẩ, ặ, ỗ) between lines
 MARK_ROOM = 0.35  # in em: how far a stacked mark rises above the first line's cell

@@ -31,18 +31,24 @@ from tests.live import CHROMIUM_ARGS, CONSOLE_SCRIPT, PHONE_BROWSER  # noqa: F40
 
 
 class FormFields(HTMLParser):
-    """What a browser would submit from a page's site form: inputs, checked boxes, textareas, selects."""
+    """What a browser would submit from a page's site form (the page's POST form, not the plate preview's GET form):
+    inputs, checked boxes, textareas, selects."""
 
     def __init__(self, html: str):
         super().__init__()
         self.fields: dict[str, str] = {}
         self._textarea = self._select = None
+        self._posting = False
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         name = attrs.get("name")
-        if tag == "input" and name and name != "csrf_token" and attrs.get("type") != "file":
+        if tag == "form":
+            self._posting = attrs.get("method", "get").lower() == "post"
+        elif not self._posting:
+            return
+        elif tag == "input" and name and name != "csrf_token" and attrs.get("type") != "file":
             if attrs.get("type") != "checkbox" or "checked" in attrs:
                 self.fields[name] = attrs.get("value", "")
         elif tag == "textarea":
@@ -54,6 +60,8 @@ class FormFields(HTMLParser):
             self.fields[self._select] = attrs.get("value", "")
 
     def handle_endtag(self, tag):
+        if tag == "form":
+            self._posting = False
         if tag in ("textarea", "select"):
             self._textarea = self._select = None
 

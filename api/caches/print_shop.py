@@ -56,6 +56,11 @@ class PrintShop:
         """Any other printed PDF (a certificate): `make(*arguments)` in the poster process, cached by `key`."""
         return await self.pdfs.get(key, lambda: self._pdf_pool.run(make, *arguments))
 
+    async def plaque(self, key: str, make: Callable[..., bytes], *arguments: object) -> bytes:
+        """A plate's engraving file or preview (qr/engraving/): `make(*arguments)` in the poster process, cached with
+        the PDFs by `key` (its content), so it is bounded as a poster is."""
+        return await self.pdfs.get(key, lambda: self._pdf_pool.run(make, *arguments))
+
     async def report(self, key: str, make: Callable[..., bytes], *arguments: object) -> bytes:
         """A monthly report PDF: `make(*arguments)` in the print process, in the reports' own queue and cache."""
         return await self.reports.get(key, lambda: self._report_pool.run(make, *arguments))

@@ -33,6 +33,7 @@ from api.public.routes.plaque_reports import (
 from api.public.routes.qr import MAX_PIXELS as QR_MAX_PIXELS
 from api.uploads import SMALL_FORM_BYTES
 from map.assets import SERVED_PACKAGES
+from qr.engraving.plates import MAX_SIDE_MM, MIN_SIDE_MM
 from sites.catalog.photos import VARIANT_WIDTHS
 from sites.form_guard import PER_ADDRESS as REPORTS_PER_ADDRESS, PER_SITE as REPORTS_PER_SITE, TRACKED
 from sites.outings.outing_guard import (
@@ -136,6 +137,9 @@ CLASS_LOOKUP = "class code"
 # Unknown class codes (pages and forms) are throttled per address group: codes cannot be enumerated.
 CODE_LOOKUPS = Limit(UNKNOWN_CODES_PER_ADDRESS, "address group", "hour", "outing_guard.unknown_codes.per_address")
 
+# A plate's size is whole millimetres, each side bounded: an attacker's sizes cost the poster process's queue (503).
+PLATE_KEYS = f"slug, size (whole mm, {MIN_SIDE_MM}-{MAX_SIDE_MM} a side), material, holes (closed sets), lang"
+
 DOORS: tuple[Door, ...] = (
     # --- plaques and site pages ---
     Door(GET_HEAD, "/q/{code}", keys="code (unknown codes: a 404 page, nothing kept)", **SITE_PAGE),
@@ -189,6 +193,11 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/qr/{slug}.svg", keys="slug, cm, ec", workers=(Worker.THREADS,)),
     Door(GET, "/qr/j/{slug}.svg", keys="slug, cm, ec", workers=(Worker.THREADS,)),
     Door(GET, "/posters/{slug}.pdf", keys="slug, format, lang, bleed", workers=(Worker.POSTERS,), caches=(PDFS,)),
+    # the size, material and holes are checked (422) before the file is made in the poster process; its code is decoded
+    Door(GET, "/plaques/{slug}.svg", keys=PLATE_KEYS,
+         workers=(Worker.THREADS, Worker.POSTERS), caches=(PDFS,)),
+    Door(GET, "/plaques/{slug}.dxf", keys=PLATE_KEYS,
+         workers=(Worker.THREADS, Worker.POSTERS), caches=(PDFS,)),
     Door(GET, "/posters.pdf", keys=f"{FILTERED}, format, bleed", workers=(Worker.POSTERS,), caches=(PDFS,)),
     Door(GET, "/journeys/{slug}.pdf", keys="slug, format, lang", workers=(Worker.POSTERS,), caches=(PDFS,)),
     # the month and the province are checked (422); the PDF is made in the reports' own queue, cached by content

@@ -22,6 +22,7 @@ from api.deps import LanguageDep, visitor_language
 from api.state import AppState, StateDep, app_state
 from api.views.site_page import render_site
 from api.views.view_models import site_out
+from qr.engraving.plates import plate_choices
 from sites.catalog.i18n import category_label, kind_label, level_label, staff_label, strings
 from sites.catalog.models import QUIZ_CHOICES, QUIZ_QUESTIONS, Category, LocationPrecision, RecognitionLevel, RelicKind
 from sites.catalog.provinces import current_provinces, current_wards, former_provinces
@@ -164,6 +165,7 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
         "quiz_rows": range(min(row_count(values, QUIZ) + 1, QUIZ_QUESTIONS[1])),  # plus an empty one to add a question
         "quiz_choices": range(QUIZ_CHOICES[1]),
         "quiz_answers": [(str(n), f"Lựa chọn {n} / Choice {n}") for n in range(1, QUIZ_CHOICES[1] + 1)],
+        "plate_choices": plate_choices(),
     }, status_code)
 
 

@@ -11,12 +11,11 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.caches.print_shop import PrintShop, poster_key
-from api.deps import PrintShopDep, RegistryDep, SettingsDep, SiteDep, reachable_base_url
+from api.deps import PrintShopDep, RegistryDep, SettingsDep, SiteDep, print_language, reachable_base_url
 from api.listing import FiltersDep
 from api.responses import BUSY, MOVED, NOT_FOUND, NOT_MODIFIED, PDF, REFUSED
 from qr.posters import PosterFormat, PosterText
 from qr.print_texts import branding, poster_text
-from sites.catalog.languages import SOURCE_LANGUAGE, valid_language_tag
 from sites.settings import Settings
 
 router = APIRouter(tags=["posters"], dependencies=[Depends(reachable_base_url)])
@@ -32,21 +31,12 @@ BleedQuery = Annotated[bool, Query(
 )]
 
 
-def poster_language(lang: str | None) -> str:
-    """The `lang` asked for, checked: a clear 422 naming the parameter when it is not a language tag."""
-    if lang is None:
-        return SOURCE_LANGUAGE
-    if (tag := valid_language_tag(lang)) is None:
-        raise HTTPException(422, f"lang: '{lang}' is not a BCP 47 language tag (for example vi, en, km)")
-    return tag
-
-
 @router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED, **NOT_MODIFIED, **REFUSED, **BUSY})
 async def site_poster(request: Request, site: SiteDep, settings: SettingsDep, shop: PrintShopDep,
                       format: FormatQuery = PosterFormat.a4, lang: LangQuery = None,
                       bleed: BleedQuery = False) -> Response:
     """The published site's poster, flyer or plaque card as a one-page PDF."""
-    texts = [await run_in_threadpool(poster_text, site, settings, poster_language(lang))]
+    texts = [await run_in_threadpool(poster_text, site, settings, print_language(lang))]
     return await _pdf(request, shop, texts, format, settings, f"{site.slug}-{format.value}.pdf", bleed)
 
 
