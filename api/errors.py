@@ -26,8 +26,8 @@ JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
 FILE_PREFIXES = ("/qr/", "/posters", "/plaques/")
 FILE_SUFFIXES = (".pdf", ".csv", ".xlsx")  # downloads: a journey's leaflet, the monthly report
 # The page a refused file was linked from, when the browser sent no Referer: (path prefix, page's prefix).
-PARENT_PAGES = (("/stats/", "/stats"), ("/posters/", "/sites/"), ("/plaques/", "/sites/"), ("/qr/j/", "/journeys/"), ("/qr/", "/sites/"),
-                ("/journeys/", "/journeys/"))
+PARENT_PAGES = (("/stats/", "/stats"), ("/posters/", "/sites/"), ("/plaques/", "/sites/"), ("/qr/j/", "/journeys/"),
+                ("/qr/", "/sites/"), ("/journeys/", "/journeys/"))
 # What to change for a query parameter, beyond the problem's own words: msgid by parameter name.
 PARAMETER_HINTS = {"month": "error_fix_month"}
 MAX_ECHOED_CHARS = 80  # of a key asked for, in an error message: a 65 KB slug is not sent back
