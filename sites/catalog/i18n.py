@@ -11,7 +11,7 @@ base (`zh` for `zh-Hant`), then from Vietnamese, never from English: the visitor
 read neither language fully, such as Khmer Krom of the Mekong delta, went to Vietnamese schools.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -182,6 +182,11 @@ def format_number(value: int, lang: str) -> str:
 def thousands_separator(lang: str) -> str:
     """The digit group separator of `lang`: "." in Vietnamese, "," in English."""
     return get_group_symbol(locale=_locale(lang))
+
+
+def format_day(day: date, lang: str) -> str:
+    """A day as people of `lang` write it: 6/12/2026 in Vietnamese (CLDR patterns)."""
+    return format_skeleton("yMd", day, locale=_locale(lang))
 
 
 def format_moment(moment: datetime, lang: str) -> str:
