@@ -6,19 +6,27 @@ Babel's `read_po` once, when this module is imported: about a hundred short stri
 with the code like the templates do, and reading the .po text directly needs no compile step on
 install. A msgid is the key a template uses (`t.search_label`).
 
+A msgid with a msgid_plural ("1 row has problems", "2 rows have problems") is worded by `plural` with the
+catalogue's own Plural-Forms rule (Babel's gettext `ngettext` on the catalogue compiled in memory); such entries
+are not among `strings`.
+
 A string missing from a catalogue (a partial translation such as Khmer) comes from the language's
 base (`zh` for `zh-Hant`), then from Vietnamese, never from English: the visitors of these sites who
 read neither language fully, such as Khmer Krom of the Mekong delta, went to Vietnamese schools.
 """
 
+import io
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_skeleton
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, get_group_symbol
+from babel.support import Translations
 
 from sites.catalog.journey_models import TravelMode
 from sites.catalog.languages import SOURCE_LANGUAGE, base_language, native_name, source_first, valid_language_tag
@@ -30,19 +38,32 @@ CATALOGUE = "LC_MESSAGES/messages.po"
 LANG_COOKIE = "lang"
 
 
-def _read_catalogues() -> dict[str, dict[str, str]]:
-    """Every catalogue under LOCALES_DIR as {tag: {msgid: msgstr}}; empty and fuzzy entries are left out."""
+def _read_po_files() -> dict[str, Catalog]:
+    """Every catalogue under LOCALES_DIR, by language tag."""
     catalogues = {}
     for path in sorted(LOCALES_DIR.glob(f"*/{CATALOGUE}")):
         with open(path, "rb") as file:
-            catalogue = read_po(file, locale=path.parts[-3].replace("-", "_"))
-        catalogues[path.parts[-3]] = {
-            message.id: message.string for message in catalogue if message.id and message.string and not message.fuzzy
-        }
+            catalogues[path.parts[-3]] = read_po(file, locale=path.parts[-3].replace("-", "_"))
     return catalogues
 
 
-CATALOGUES = _read_catalogues()
+def _strings_of(catalogue: Catalog) -> dict[str, str]:
+    """{msgid: msgstr} of the single messages; empty, fuzzy and plural entries are left out."""
+    return {message.id: message.string for message in catalogue
+            if isinstance(message.id, str) and message.id and message.string and not message.fuzzy}
+
+
+def _compiled(catalogue: Catalog) -> Translations:
+    """`catalogue` as gettext translations (compiled to .mo bytes in memory: nothing to build on install)."""
+    mo = io.BytesIO()
+    write_mo(mo, catalogue)
+    mo.seek(0)
+    return Translations(mo)
+
+
+_PO_FILES = _read_po_files()
+CATALOGUES = {tag: _strings_of(catalogue) for tag, catalogue in _PO_FILES.items()}
+_PLURALS = {tag: _compiled(catalogue) for tag, catalogue in _PO_FILES.items()}
 INTERFACE_LANGUAGES = source_first(CATALOGUES)
 # Languages whose catalogue has every string: offered on every page. A partial one (Khmer) is offered
 # only on pages whose text exists in it.
@@ -59,6 +80,22 @@ def strings(lang: str) -> dict[str, str]:
     for tag in chain:
         merged.update(CATALOGUES.get(tag, {}))
     return merged
+
+
+def plural(lang: str, singular: str, plural_id: str, count: int) -> str:
+    """The text of the msgid pair (`singular`, `plural_id`) for `count` in `lang`, its `{count}` filled: the form
+    `lang`'s Plural-Forms rule chooses ("1 row has problems", "2 rows have problems"; one form in Vietnamese).
+    Missing in `lang`, the Vietnamese one; missing there too, KeyError (a test reads every catalogue)."""
+    for tag in (lang, base_language(lang), SOURCE_LANGUAGE):
+        message = _PO_FILES[tag].get(singular) if tag in _PO_FILES else None
+        if message is not None and message.pluralizable and all(message.string) and not message.fuzzy:
+            return _PLURALS[tag].ngettext(singular, plural_id, count).format(count=count)
+    raise KeyError(singular)
+
+
+def staff_plural(singular: str, plural_id: str, count: int) -> str:
+    """`plural` in each complete language, Vietnamese first, for staff pages (as `staff_label`)."""
+    return " / ".join(plural(lang, singular, plural_id, count) for lang in COMPLETE_LANGUAGES)
 
 
 def language_links(languages) -> list[tuple[str, str]]:
