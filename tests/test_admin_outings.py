@@ -93,6 +93,13 @@ def test_the_teacher_sets_a_pass_mark_in_the_form_and_sees_it_with_the_right_ans
     assert "Điểm đạt là số phần trăm từ 1 đến 100" in refused.text
 
 
+def test_a_one_day_outing_shows_its_day_once(staff_client):
+    lan = staff_client("lan")
+    code = create(lan, valid_from=TODAY.isoformat(), valid_until=TODAY.isoformat())
+    page = one_line(lan.get(f"/admin/outings/{code}").text)
+    assert f"{TODAY:%d/%m/%Y} · " in page and f"– {TODAY:%d/%m/%Y}" not in page
+
+
 def test_the_class_sheet_opens_the_class_link(staff_client):
     lan = staff_client("lan")
     code = create(lan)

@@ -251,8 +251,10 @@ def _day(moment: datetime) -> str:
 
 
 def _period_label(outing: Outing) -> str:
-    """The days of the outing, Vietnam time: "01/12/2026 – 05/12/2026" (the end is midnight after the last day)."""
-    return f"{_day(outing.valid_from)} – {_day(outing.valid_until - timedelta(seconds=1))}"
+    """The days of the outing, Vietnam time: "01/12/2026 – 05/12/2026" (the end is midnight after the last day), or
+    its one day: "06/12/2026"."""
+    first, last = _day(outing.valid_from), _day(outing.valid_until - timedelta(seconds=1))
+    return first if first == last else f"{first} – {last}"
 
 
 def _download(outing: Outing, extension: str) -> dict[str, str]:
