@@ -8,15 +8,14 @@ import pytest
 
 import sites.storage.postgres as storage_postgres
 from sites.outings.pass_mark import needed, passed
-
 from sites.outings.store_pg import PostgresOutingStore
 from sites.outings.store_sqlite import (
     CLASS_CODE_LENGTH,
     CODE_ALPHABET,
     OUTINGS_FILE,
+    SCHEMA,
     OutingRefused,
     Refusal,
-    SCHEMA,
     SQLiteOutingStore,
     clean_nickname,
 )

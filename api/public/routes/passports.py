@@ -1,7 +1,8 @@
 """A student's passport (issue 14): `/passport` (stamps, answers, score, the outing's pass mark; the certificate's
-link once every stop is stamped, every question answered and the pass mark reached, issue 28), `/passport/quiz/{slug}` (a stop's questions, one answer each) and
-`/passport/stamp/{slug}` (a stamp that waited for the browser's location, api/public/stamping.py).
-Plain HTML forms, no JavaScript; the passport is the browser's cookie (api/public/passport_cookie.py)."""
+link once every stop is stamped, every question answered and the pass mark reached, issue 28),
+`/passport/quiz/{slug}` (a stop's questions, one answer each) and `/passport/stamp/{slug}` (a stamp that waited
+for the browser's location, api/public/stamping.py). Plain HTML forms, no JavaScript; the passport is the
+browser's cookie (api/public/passport_cookie.py)."""
 
 import asyncio
 from datetime import UTC, datetime
