@@ -469,11 +469,15 @@ def report(month: str, province: str | None, out_file: Path) -> None:
     if out_file.suffix.lower() not in (".pdf", ".csv", ".xlsx"):
         raise click.BadParameter(f"'{out_file.name}': .pdf, .csv hoặc/or .xlsx", param_hint="'--out'")
     settings = load_settings()
-    registry = _load(settings.content_dir).registry
+    try:
+        content = load_all(settings.content_dir)
+    except ContentFolderMissing as exc:
+        raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
     database_url = settings.database_url.get_secret_value() if settings.database_url else None
     stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
     try:
-        made = monthly_report(stores.visits, registry, first_day, province, stores.reports)
+        made = monthly_report(stores.visits, content.registry, first_day, province, stores.reports, stores.outings,
+                              content.journeys.all())
     finally:
         asyncio.run(stores.close())
     labels = plaque_problem_labels()

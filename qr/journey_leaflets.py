@@ -100,9 +100,7 @@ def leaflet(text: LeafletText, fmt: LeafletFormat = LeafletFormat.a4, ec: ErrorC
     y = content.y + draw_header(pdf, text.organisation, text.logo, Box(content.x, content.y, content.w, 10 * s),
                                 ORGANISATION_PT * s) + 4 * s
     y += _draw_title_block(pdf, text, Box(content.x, y, content.w, 0), s, JOURNEY_SYMBOL_MM[fmt], ec) + 4 * s
-    drawing = Box(content.x, y, content.w, page.drawing_h)
-    _draw_route(pdf, stops, drawing, s)
-    y += drawing.h + 4 * s
+    y += _draw_route(pdf, stops, Box(content.x, y, content.w, page.drawing_h), s) + 4 * s
     _draw_cards(pdf, stops, Box(content.x, y, content.w, content.y + content.h - y), content, page, ec)
     return bytes(pdf.output())
 
@@ -131,26 +129,29 @@ def _draw_title_block(pdf: FPDF, text: LeafletText, box: Box, s: float, symbol_m
     return block_h
 
 
-def _draw_route(pdf: FPDF, stops: list[LeafletStop], box: Box, s: float) -> None:
-    """The schematic: placed stops projected (equirectangular) into `box`, joined in order, numbered."""
+def _draw_route(pdf: FPDF, stops: list[LeafletStop], box: Box, s: float) -> float:
+    """The schematic: placed stops projected (equirectangular) into `box`, joined in order, numbered. Returns the
+    height used: the box's, or with fewer than two placed stops only the line saying so (issue 28: no empty box),
+    and the cards move up."""
+    placed = [stop for stop in stops if stop.point]
+    unplaced = [str(stop.number) for stop in stops if not stop.point]
+    numbers = ", ".join(unplaced)
+    unplaced_note = f"{UNPLACED[0].format(numbers=numbers)} / {UNPLACED[1].format(numbers=numbers)}"
+    if len(placed) < 2:
+        message = f"{NO_DRAWING[0]} / {NO_DRAWING[1]}"
+        height = fit_text(pdf, message, "B", Box(box.x, box.y, box.w, text_height(9 * s, 2)), 9 * s, "L")
+        if unplaced:
+            height += fit_text(pdf, unplaced_note, "", Box(box.x, box.y + height + 1, box.w, 9 * s), 8 * s, "L") + 1
+        return height
     pdf.set_line_width(0.3)
     pdf.set_draw_color(0)
     pdf.rect(box.x, box.y, box.w, box.h)
-    placed = [stop for stop in stops if stop.point]
-    unplaced = [str(stop.number) for stop in stops if not stop.point]
     note_h = 0.0
     if unplaced:
-        numbers = ", ".join(unplaced)
-        note = f"{UNPLACED[0].format(numbers=numbers)} / {UNPLACED[1].format(numbers=numbers)}"
-        note_h = fit_text(pdf, note, "", Box(box.x + 3, box.y + box.h - 11 * s, box.w - 6, 9 * s), 8 * s, "L")
+        note_h = fit_text(pdf, unplaced_note, "", Box(box.x + 3, box.y + box.h - 11 * s, box.w - 6, 9 * s), 8 * s,
+                          "L")
     fit_text(pdf, SCHEMATIC, "", Box(box.x + 3, box.y + 2, box.w - 20 * s, text_height(7 * s, 1)), 7 * s, "L")
     _draw_north_arrow(pdf, box.x + box.w - 8 * s, box.y + 3 * s, s)
-    if len(placed) < 2:
-        message = f"{NO_DRAWING[0]} / {NO_DRAWING[1]}"
-        fit_text(pdf, message, "", Box(box.x + 10, box.y + box.h / 2 - 6, box.w - 20, 10), 9 * s, "C")
-        if placed:
-            _draw_marker(pdf, box.x + box.w / 2, box.y + box.h / 2 + 10 * s, placed[0].number, s)
-        return
     lat0 = sum(stop.point[0] for stop in placed) / len(placed)
     xs = [(stop.point[1]) * 111.32 * math.cos(math.radians(lat0)) for stop in placed]  # km east
     ys = [stop.point[0] * 110.57 for stop in placed]  # km north
@@ -172,6 +173,7 @@ def _draw_route(pdf: FPDF, stops: list[LeafletStop], box: Box, s: float) -> None
     for (x, y), stop in zip(positions, placed, strict=True):
         _draw_marker(pdf, x, y, stop.number, s)
     _draw_scale_bar(pdf, box.x + box.w - 45 * s, box.y + box.h - 6 * s - note_h, 38 * s, mm_per_km, s)
+    return box.h
 
 
 def _draw_marker(pdf: FPDF, x: float, y: float, number: int, s: float) -> None:

@@ -1,5 +1,6 @@
 """The monthly report for organisers as an A4 PDF: totals, a bar chart of the top sites (vector), every
-site's counts, the sites first visited that month, and the plaque problems visitors reported. Vietnamese first,
+site's counts, the sites first visited that month (with the day), the plaque problems visitors reported, and
+the class outings of each journey. Vietnamese first,
 English beside. Same print rules as the posters (qr/printing.py): embedded font, text that fits its box."""
 
 from collections.abc import Mapping
@@ -16,6 +17,8 @@ COLUMNS = (("Di tích / Site", 0.55), ("Lượt quét / Scans", 0.15), ("Lượt
            ("Khách / Visitors", 0.15))
 FIRST_VISIT_NOTE = ("Ngày tạo di tích không được ghi lại: đây là các di tích có lượt ghé đầu tiên trong tháng. / "
                     "Creation dates are not recorded: these are the sites first visited this month.")
+OUTING_NOTE = ("Các chuyến đi có thời gian trong tháng; học sinh hoàn thành khi đủ dấu và trả lời hết câu hỏi. / "
+               "Outings whose period meets the month; a student completes with every stamp and every answer.")
 PLAQUE_NOTE = ("Du khách báo qua trang di tích; trạng thái là lúc in báo cáo. / "
                "Reported by visitors from the site page; the state is as of this report.")
 
@@ -38,9 +41,11 @@ def report_pdf(report: MonthlyReport, organisation: str, kind_labels: Mapping[st
     y = _section(pdf, "Từng di tích / Every site", content, y)
     y = _table(pdf, report.rows, content, y) + 4
     names = {row.slug: row.name for row in report.rows}
-    first = "; ".join(names[slug] for slug in report.first_visited) or "Không có / none"
+    days = {row.slug: row.first_visit for row in report.rows}
+    first = "; ".join(f"{names[slug]} ({days[slug]:%d/%m})" for slug in report.first_visited) or "Không có / none"
     for heading, lines in (("Di tích mới trong tháng / New sites this month", (FIRST_VISIT_NOTE, first)),
-                           ("Bảng QR có vấn đề / Plaque problems", (PLAQUE_NOTE, *_problems(report, kind_labels)))):
+                           ("Bảng QR có vấn đề / Plaque problems", (PLAQUE_NOTE, *_problems(report, kind_labels))),
+                           ("Chuyến đi của lớp / Class outings", (OUTING_NOTE, *_outings(report)))):
         y = _section(pdf, heading, content, y)
         for line in lines:
             y = _room(pdf, y, 12)
@@ -54,6 +59,13 @@ def _problems(report: MonthlyReport, kind_labels: Mapping[str, str]) -> list[str
     return [f"{problem.day:%d/%m} · {problem.name} · {kind_labels[problem.kind]} · "
             f"{'đã xử lý / done' if problem.done else 'chưa xử lý / open'}"
             for problem in report.plaque_problems] or ["Không có / none"]
+
+
+def _outings(report: MonthlyReport) -> list[str]:
+    """A line per journey with class outings in the month, or one saying there was none."""
+    return [f"{row.journey} · {row.outings} chuyến đi / outings · {row.students} học sinh / students · "
+            f"{row.completed} hoàn thành / completed · điểm trung bình / average score "
+            f"{row.average_score:.1f}/{row.questions}" for row in report.outings] or ["Không có / none"]
 
 
 def _room(pdf: FPDF, y: float, needed: float) -> float:

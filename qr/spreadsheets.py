@@ -9,9 +9,10 @@ Excel or LibreOffice (CSV injection): such text cells get a leading apostrophe. 
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 
 from sites.visits.monthly_report import MonthlyReport
 
@@ -19,7 +20,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ("Mã định danh / Slug", "Mã QR / Code", "Tên di tích / Site", "Tỉnh, thành / Province",
           "Lượt quét / Scans", "Lượt xem / Views", "Khách / Visitors", "Lần đầu có lượt ghé / First visited",
           "Trong đó gửi muộn / Of which sent late")
-FIRST_VISITED = "có / yes"
+DONE = "có / yes"
+DATE_CELL, MOMENT_CELL = "dd/mm/yyyy", "dd/mm/yyyy hh:mm"  # how a date cell shows, as Vietnamese write dates
+OUTING_HEADER = ("Hành trình / Journey", "Chuyến đi / Outings", "Học sinh / Students", "Hoàn thành / Completed",
+                 "Điểm trung bình / Average score", "Số câu hỏi / Questions")
 PROBLEM_HEADER = ("Ngày / Day", "Mã định danh / Slug", "Tên di tích / Site", "Vấn đề / Problem",
                   "Đã xử lý / Done")
 
@@ -33,11 +37,10 @@ def neutralised(value: object) -> object:
 
 def report_rows(report: MonthlyReport) -> list[tuple]:
     """The header, then a row per site (most scanned first), then the totals; every text cell neutralised."""
-    first = set(report.first_visited)
     rows: list[tuple] = [HEADER]
     for row in report.rows:
         rows.append((row.slug, row.code, row.name, row.province, row.scans, row.views, row.visitors,
-                     FIRST_VISITED if row.slug in first else "", row.late_scans))
+                     row.first_visit, row.late_scans))
     total = report.total
     rows.append(("", "", "Tổng / Total", report.province or "", total.scans, total.views, total.visitors, "",
                  total.late_scans))
@@ -48,23 +51,33 @@ def problem_rows(report: MonthlyReport, kind_labels: Mapping[str, str]) -> list[
     """The header, then a row per plaque problem reported in the month; every text cell neutralised."""
     rows: list[tuple] = [PROBLEM_HEADER]
     rows += [(problem.day.isoformat(), problem.slug, problem.name, kind_labels[problem.kind],
-              FIRST_VISITED if problem.done else "") for problem in report.plaque_problems]
+              DONE if problem.done else "") for problem in report.plaque_problems]
+    return [tuple(neutralised(cell) for cell in row) for row in rows]
+
+
+def outing_rows(report: MonthlyReport) -> list[tuple]:
+    """The header, then a row per journey with class outings in the month; every text cell neutralised."""
+    rows: list[tuple] = [OUTING_HEADER]
+    rows += [(row.journey, row.outings, row.students, row.completed, round(row.average_score, 1), row.questions)
+             for row in report.outings]
     return [tuple(neutralised(cell) for cell in row) for row in rows]
 
 
 def report_csv(report: MonthlyReport) -> bytes:
-    """The sites of the month as CSV (see `table_csv`)."""
+    """The sites of the month as CSV (see `table_csv`; a first visit's day written 2026-11-05)."""
     return table_csv(report_rows(report))
 
 
 def report_xlsx(report: MonthlyReport, kind_labels: Mapping[str, str]) -> bytes:
-    """A sheet named after the month with the sites, and one with the plaque problems."""
+    """A sheet named after the month with the sites, one with the plaque problems, one with the class outings."""
     return table_xlsx({f"{report.month:%Y-%m}": report_rows(report),
-                       "Bảng QR - Plaques": problem_rows(report, kind_labels)})
+                       "Bảng QR - Plaques": problem_rows(report, kind_labels),
+                       "Chuyến đi - Outings": outing_rows(report)})
 
 
 def table_csv(rows: Iterable[Sequence]) -> bytes:
-    """`rows` (already neutralised) as CSV in UTF-8 with a byte order mark, so Excel reads the Vietnamese letters."""
+    """`rows` (already neutralised) as CSV in UTF-8 with a byte order mark, so Excel reads the Vietnamese letters;
+    a day is written 2026-11-05, which every spreadsheet reads as a date."""
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode("utf-8-sig")
@@ -73,12 +86,23 @@ def table_csv(rows: Iterable[Sequence]) -> bytes:
 def table_xlsx(sheets: Mapping[str, Iterable[Sequence]]) -> bytes:
     """A workbook with a sheet per name of `sheets` holding its rows (already neutralised), written in
     openpyxl's write-only mode (rows streamed, little memory). Control characters, which XLSX cannot hold
-    (openpyxl refuses them), are left out of text cells."""
+    (openpyxl refuses them), are left out of text cells; dates and times (without a zone) become date cells
+    shown day first."""
     book = Workbook(write_only=True)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
+            sheet.append([_cell(sheet, cell) for cell in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(sheet, value: object) -> object:
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = MOMENT_CELL if isinstance(value, datetime) else DATE_CELL
+        return cell
+    return value

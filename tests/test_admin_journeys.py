@@ -178,3 +178,45 @@ def test_an_editor_stops_only_at_sites_of_their_province(staff_client, content_d
     assert errors_next_to(response.text, "stops.1.site") == ["Di tích &#39;bay-da-pi-nang-tac&#39; không thuộc tỉnh "
                                                              "Cần Thơ / &#39;bay-da-pi-nang-tac&#39; is not a site of Cần Thơ"]
     assert snapshot(content_dir) == before
+
+
+def test_the_journey_form_takes_the_province_from_the_site_forms_list(staff_client):
+    client = staff_client("hoa")
+    journey = client.get("/admin/journeys/new").text
+    site = client.get("/admin/new").text
+    options = r'<select id="f-{}" name="{}"[^>]*>(.*?)</select>'
+    journey_options = re.search(options.format("province", "province"), journey, re.S)[1]
+    site_options = re.search(options.format("address-province", "address.province"), site, re.S)[1]
+    assert re.findall(r'<option value="([^"]*)"', journey_options) == re.findall(
+        r'<option value="([^"]*)"', site_options)
+    assert '<option value="Cần Thơ">' in journey_options and 'name="province" value=' not in journey
+
+
+def test_a_published_journeys_edit_page_links_its_public_page_qr_code_and_leaflets(staff_client):
+    client = staff_client("lan")
+    page = client.get("/admin/journeys/ve-nguon-o-mon").text
+    for link in ('href="/journeys/ve-nguon-o-mon"', 'href="/qr/j/ve-nguon-o-mon.svg"',
+                 'href="/journeys/ve-nguon-o-mon.pdf?format=a4"', 'href="/journeys/ve-nguon-o-mon.pdf?format=a5"'):
+        assert link in page, link
+    for path in ("/journeys/ve-nguon-o-mon", "/journeys/ve-nguon-o-mon.pdf?format=a4"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_a_long_code_is_refused_with_a_suggestion_and_a_long_slug_is_shortened_by_whole_words_and_said(
+        staff_client, content_dir):
+    client = staff_client("lan")
+    form = client.get("/admin/journeys/new").text
+    assert "Mã QR (tối đa 16 ký tự)" in form and 'maxlength="16"' in form
+    before = snapshot(content_dir)
+    refused = post_form(client, "/admin/journeys/new", {**NEW_JOURNEY, "code": "venguonthoianomoncantho"})
+    assert refused.status_code == 422 and snapshot(content_dir) == before
+    assert errors_next_to(refused.text, "code") == [
+        "Mã QR tối đa 16 ký tự, mã này có 23; gợi ý: &#39;venguonthoian&#39; / a QR code id has at most 16 "
+        "characters, this one has 23; suggestion: &#39;venguonthoian&#39;"]  # from the name, whole words
+    assert "ví dụ &#39;venguonthoian&#39;" in refused.text  # the hint suggests a code for the slug to be
+    saved = post_form(client, "/admin/journeys/new", {**NEW_JOURNEY, "name": "Về nguồn Thới An Ô Môn Cần Thơ"})
+    assert saved.headers["location"] == "/admin/journeys/ve-nguon-thoi-an-o-mon-can-tho?saved=1&code=shortened"
+    page = client.get(saved.headers["location"]).text
+    assert "mã QR được rút gọn thành &#39;venguonthoiano&#39;" in page
+    short = post_form(client, "/admin/journeys/new", {**NEW_JOURNEY, "name": "Thới An"})
+    assert short.headers["location"] == "/admin/journeys/thoi-an?saved=1"

@@ -12,6 +12,7 @@ import pytest
 import zxingcpp
 from openpyxl import load_workbook
 
+from api.admin.outing_tables import stamp_text
 from qr.spreadsheets import table_xlsx
 from sites.outings.store_sqlite import journey_questions
 from sites.visits.visit import VIETNAM_TIME, vietnam_day
@@ -58,7 +59,9 @@ def test_bad_input_creates_nothing(staff_client):
                           ({"valid_from": "mai"}, "valid_from"), ({"window_start": "07:30"}, "window_start"),
                           ({"window_start": "11:00", "window_end": "07:30"}, "window_end"),
                           ({"max_distance_m": "3"}, "max_distance_m"), ({"max_distance_m": "ba"}, "max_distance_m"),
-                          ({"name": "x" * 121}, "name"), ({"name": "Lớp\x0110A1"}, "name")):
+                          ({"name": "x" * 121}, "name"), ({"name": "Lớp\x0110A1"}, "name"),
+                          ({"pass_percent": "0"}, "pass_percent"), ({"pass_percent": "101"}, "pass_percent"),
+                          ({"pass_percent": "một nửa"}, "pass_percent")):
         response = post_form(lan, "/admin/outings/new", {**OUTING, **fields})
         assert response.status_code == 422, fields
         assert f'id="e-{named}-1"' in response.text, fields  # the message stands by its field
@@ -75,6 +78,26 @@ def test_the_optional_checks_are_kept(staff_client):
     page = lan.get(f"/admin/outings/{code}").text
     assert "07:30–11:30" in page and "200 m" in page
     assert "07:30–11:30" in lan.get(f"/admin/outings/{code}").text
+
+
+def test_the_teacher_sets_a_pass_mark_in_the_form_and_sees_it_with_the_right_answers_needed(staff_client):
+    lan = staff_client("lan")
+    form = lan.get("/admin/outings/new").text
+    assert 'name="pass_percent"' in form and "Điểm đạt để nhận giấy chứng nhận (%)" in form
+    code = create(lan, pass_percent="50%")
+    assert outings(lan).get(code).pass_percent == 50 and outings(lan).get(create(lan)).pass_percent is None
+    total = sum(map(len, journey_questions(lan.app.state.services.catalog.journeys.get(JOURNEY)).values()))
+    page = one_line(lan.get(f"/admin/outings/{code}").text)
+    assert f'Điểm đạt / <span lang="en">Pass mark</span> 50% ({-(-total // 2)}/{total})' in page
+    refused = post_form(lan, "/admin/outings/new", {**OUTING, "pass_percent": "150"})
+    assert "Điểm đạt là số phần trăm từ 1 đến 100" in refused.text
+
+
+def test_a_one_day_outing_shows_its_day_once(staff_client):
+    lan = staff_client("lan")
+    code = create(lan, valid_from=TODAY.isoformat(), valid_until=TODAY.isoformat())
+    page = one_line(lan.get(f"/admin/outings/{code}").text)
+    assert f"{TODAY:%d/%m/%Y} · " in page and f"– {TODAY:%d/%m/%Y}" not in page
 
 
 def test_the_class_sheet_opens_the_class_link(staff_client):
@@ -110,7 +133,12 @@ def test_the_table_and_its_exports_show_each_student_and_neutralise_formulas(sta
     book = load_workbook(io.BytesIO(lan.get(f"/admin/outings/{code}/table.xlsx").content))
     sheet = book[code]
     assert sheet["A2"].value == "'" + HOSTILE and sheet["A2"].data_type == "s"
-    assert [[cell.value if cell.value is not None else "" for cell in row] for row in sheet.iter_rows()] == [
+    # Issue 28: a stamp time is a date cell, Vietnam time, shown day first; an unfinished student says "no".
+    assert sheet["B2"].is_date and sheet["B2"].number_format == "dd/mm/yyyy hh:mm"
+    assert abs(sheet["B2"].value - now.astimezone(VIETNAM_TIME).replace(tzinfo=None)) < timedelta(seconds=1)
+    assert rows[1][-1] == rows[2][-1] == "không / no"
+    assert [[stamp_text(cell.value) if cell.is_date else cell.value if cell.value is not None else ""
+             for cell in row] for row in sheet.iter_rows()] == [
         [int(cell) if cell.isdigit() else cell for cell in row] for row in rows]
 
 

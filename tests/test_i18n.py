@@ -17,6 +17,7 @@ from sites.catalog.i18n import (
     choose_language,
     format_moment,
     format_number,
+    plural,
     strings,
 )
 from sites.catalog.languages import InvalidLanguageTag, language_tag, native_name
@@ -122,3 +123,12 @@ def test_numbers_and_dates_in_each_language():
     moment = datetime(2025, 3, 4, 13, 5)
     assert format_moment(moment, "vi") == "4/3/2025 13:05"
     assert format_moment(moment, "en") == "3/4/2025 13:05"
+
+
+def test_plural_messages_follow_each_languages_rule_from_the_catalogue():
+    """Issue 28: "1 rows have problems" came from a format string; a msgid_plural entry words it per language."""
+    words = ("import_bad_rows", "import_bad_rows_plural")
+    assert [plural("en", *words, count) for count in (1, 2)] == ["1 row has problems:", "2 rows have problems:"]
+    assert [plural("vi", *words, count) for count in (1, 2)] == ["1 dòng có lỗi:", "2 dòng có lỗi:"]
+    assert plural("km", *words, 3) == "3 dòng có lỗi:"  # not in Khmer: Vietnamese, as every string
+    assert "import_bad_rows" not in strings("vi")  # plural entries are worded by `plural` only

@@ -81,6 +81,7 @@ def test_bad_rows_are_listed_by_row_and_field_and_nothing_is_written(staff_clien
     before = snapshot(content_dir)
     response = upload(client, csv_bytes(GOOD, BAD, ["Miếu Ông", *GOOD[1:3], "Cần Thơ", "x" * 301, "", ""]))
     assert response.status_code == 422 and "chưa ghi gì cả" in response.text
+    assert '<strong id="bad-rows">2 dòng có lỗi: / 2 rows have problems:</strong>' in response.text
     rows = re.findall(r"<tr><td>(\d+)</td><td>[^<]*</td><td><code>([^<]+)</code></td><td>([^<]+)</td></tr>",
                       response.text)
     # Row 3 has no name, so no slug or code can be proposed from it either.
@@ -92,7 +93,8 @@ def test_bad_rows_are_listed_by_row_and_field_and_nothing_is_written(staff_clien
 
 def test_only_the_valid_rows_when_asked(staff_client, content_dir):
     response = upload(staff_client("hoa"), csv_bytes(BAD, GOOD), only_valid=True)
-    assert response.status_code == 200 and "Đã tạo 1 di tích nháp" in response.text
+    assert response.status_code == 200 and "Đã tạo 1 di tích nháp: / 1 draft site created:" in response.text
+    assert '<strong id="bad-rows">1 dòng có lỗi: / 1 row has problems:</strong>' in response.text  # issue 28
     assert (content_dir / "mieu-ba" / "index.md").is_file()
 
 
@@ -339,8 +341,13 @@ def test_the_import_page_lists_every_column_and_links_both_samples(staff_client)
     from sites.editing.importer import import_columns
 
     page = staff_client("hoa").get("/admin/import").text
-    shown = re.findall(r'<tr><td><code>([^<]+)</code></td><td>(.*?)</td><td lang="en">', page)
+    described = re.findall(r'<tr><td><code>([^<]+)</code></td><td>(.*?)</td><td>([^<]+)<br><span lang="en"', page)
+    shown = [(name, required) for name, required, _ in described]
     assert [name for name, _ in shown] == [column.name for column in import_columns()]
+    # Issue 28: what each column holds, in Vietnamese first, English beside.
+    assert all(vietnamese.strip() for _, _, vietnamese in described), [n for n, _, v in described if not v.strip()]
+    assert ("address.province", "Tỉnh, thành phố trực thuộc trung ương hiện nay, dùng cho bộ lọc tỉnh") in [
+        (name, vietnamese) for name, _, vietnamese in described]
     assert {name for name, required in shown if required} == {
         "name", "category", "address.text", "address.province", "summary"}
     assert "README" not in page

@@ -1,6 +1,7 @@
 """Journey leaflets as a class gets them: every QR code decodes (zxing-cpp) to its exact payload, every stop
 name is in the text with its diacritics, the font is embedded, and 30 stops still fit their cards."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -96,3 +97,28 @@ def test_cli_writes_a_journeys_leaflet_and_names_an_unknown_one(tmp_path, monkey
     assert result.exit_code == 2 and "no such journey: khong-co" in result.output and not missing.exists()
     result = CliRunner().invoke(main, ["posters", "--journey", "omon", "--format", "plaque", "--out", str(missing)])
     assert result.exit_code == 2 and "a4 or a5" in result.output and not missing.exists()
+
+
+def top_of(data: bytes, text: str) -> float:
+    """How far below the page's top (mm) the first occurrence of `text` starts."""
+    page = pdfium.PdfDocument(data)[0]
+    textpage = page.get_textpage()
+    found = textpage.search(text).get_next()
+    assert found, text
+    _, _, _, top = textpage.get_charbox(found[0])
+    return (page.get_height() - top) * 25.4 / 72
+
+
+def test_with_fewer_than_two_placed_stops_the_leaflet_says_so_and_leaves_no_empty_box():
+    """Issue 28: the route sketch's box stood empty around its message; the cards now move up under it."""
+    placed = synthetic(3)
+    unplaced = replace(placed, stops=tuple(replace(stop, point=stop.point if stop.number == 1 else None)
+                                           for stop in placed.stops))
+    sketch, note = leaflet(placed), leaflet(unplaced)
+    text = all_text(note)
+    assert "Chưa vẽ được sơ đồ: cần ít nhất hai điểm có vị trí / No route drawn: it needs two placed stops" in text
+    assert "Sơ đồ, không phải bản đồ" not in text and "Sơ đồ, không phải bản đồ" in all_text(sketch)
+    first_card = "Chùa Pôthi Somrôn số 1"
+    assert top_of(note, "Chưa vẽ được sơ đồ") < top_of(note, first_card) < top_of(note, "Chưa vẽ được sơ đồ") + 20
+    assert top_of(sketch, first_card) - top_of(note, first_card) > 50, "the drawing's room is given to the cards"
+    assert sorted(codes_in(note)) == sorted([unplaced.url] + [stop.url for stop in unplaced.stops])

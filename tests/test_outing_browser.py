@@ -163,7 +163,10 @@ def test_a_class_of_three_on_the_o_mon_journey(browser, class_server, shots):
     assert shown["Chi"][-3:] == [f"2/{total}", f"2/{total}", "Chưa / Not yet"]
     teacher.screenshot(path=shots / "teacher-table-1366.png", full_page=True)
     teacher.set_viewport_size(PHONE)
-    assert horizontal_overflow(teacher) <= 0  # the table scrolls in its own box
+    assert horizontal_overflow(teacher) <= 0  # a card per student (issue 28), nothing sideways
+    for label in ("Điểm / Score", "Hoàn thành / Complete"):
+        cell = teacher.locator(f'#outing-table tbody tr td[data-label="{label}"]').first.bounding_box()
+        assert 0 <= cell["x"] and cell["x"] + cell["width"] <= PHONE["width"], (label, cell)
     teacher.screenshot(path=shots / "teacher-table-360.png", full_page=True)
 
     exported = teacher.request.get(f"{base_url}/admin/outings/{code}/table.csv")

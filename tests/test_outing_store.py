@@ -1,21 +1,25 @@
 """The class-outing store (sites/outings/store_sqlite.py) on both back ends: SQLite in the data folder and
 PostgreSQL."""
 
+import sqlite3
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+import sites.storage.postgres as storage_postgres
+from sites.outings.pass_mark import needed, passed
 from sites.outings.store_pg import PostgresOutingStore
 from sites.outings.store_sqlite import (
     CLASS_CODE_LENGTH,
     CODE_ALPHABET,
     OUTINGS_FILE,
+    SCHEMA,
     OutingRefused,
     Refusal,
     SQLiteOutingStore,
     clean_nickname,
 )
-from sites.storage.postgres import PostgresDatabase
+from sites.storage.postgres import PostgresDatabase, migrations
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam
 DAY = timedelta(days=1)
@@ -131,3 +135,53 @@ def test_outings_are_deleted_with_everything_of_their_students_after_the_retenti
     assert store.passport(student.token) is None and store.progress(student.passport.id) is None
     assert store.get(old.code) is None
     assert store.delete(recent.code) and not store.delete(recent.code)
+
+
+def test_a_pass_mark_is_kept_and_a_summary_counts_the_outings_of_a_period(store):
+    marked = outing(store, pass_percent=50)
+    assert store.get(marked.code).pass_percent == 50 and outing(store).pass_percent is None
+    later = store.create("o-mon", "later", "Cần Thơ", NOW + 40 * DAY, NOW + 41 * DAY, "lan", NOW)
+    store.join(later.code, "An", NOW + 40 * DAY)
+    questions = {"dinh-thoi-an": ["1"]}
+    assert store.summary("o-mon", questions).outings == 3
+    this_month = store.summary("o-mon", questions, (NOW - 5 * DAY, NOW + 5 * DAY))
+    assert (this_month.outings, this_month.students) == (2, 0)
+
+
+def test_pass_marks_need_right_answers_rounded_up():
+    assert [needed(None, 6), needed(50, 6), needed(50, 5), needed(100, 5), needed(1, 5)] == [0, 3, 3, 5, 1]
+    assert passed(None, 0, 6) and passed(50, 3, 6) and not passed(50, 2, 6)
+
+
+def test_a_sqlite_file_made_before_pass_marks_is_upgraded_with_its_outings_kept(data_dir):
+    path = data_dir / OUTINGS_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    old_schema = SCHEMA.replace(", pass_percent INTEGER", "")
+    assert old_schema != SCHEMA
+    with sqlite3.connect(path) as old:
+        old.executescript(old_schema)
+        old.execute("INSERT INTO outings VALUES ('ABCDEF', 'o-mon', '9A1', 'Cần Thơ', ?, ?, 'lan', ?, NULL, NULL,"
+                    " NULL, NULL)", (NOW.timestamp(), (NOW + DAY).timestamp(), NOW.timestamp()))
+    store = SQLiteOutingStore(path)
+    kept = store.get("ABCDEF")
+    assert kept.name == "9A1" and kept.pass_percent is None
+    assert store.get(outing(store, pass_percent=80).code).pass_percent == 80
+
+
+@pytest.mark.postgres
+def test_a_postgresql_database_made_before_pass_marks_is_upgraded_with_its_outings_kept(postgres, monkeypatch):
+    url = postgres.database()
+    everything = migrations()
+    monkeypatch.setattr(storage_postgres, "migrations", lambda: [m for m in everything if m[0] < 10])
+    before = PostgresDatabase(url)
+    with before.transaction() as db:
+        db.execute("INSERT INTO outings (code, journey, name, province, valid_from, valid_until, created_by,"
+                   " created_at) VALUES ('ABCDEF', 'o-mon', '9A1', 'Cần Thơ', ?, ?, 'lan', ?)",
+                   (NOW.timestamp(), (NOW + DAY).timestamp(), NOW.timestamp()))
+    before.close()
+    monkeypatch.setattr(storage_postgres, "migrations", lambda: everything)
+    database = PostgresDatabase(url)
+    store = PostgresOutingStore(database)
+    assert store.get("ABCDEF").name == "9A1" and store.get("ABCDEF").pass_percent is None
+    assert store.get(outing(store, pass_percent=80).code).pass_percent == 80
+    database.close()

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from api.state import app_state
 from cli.main import main
 from qr.spreadsheets import neutralised
+from sites.outings.store_sqlite import journey_questions
 from sites.plaque_reports.store import ProblemKind
 from sites.visits.monthly_report import last_day
 from sites.visits.visit import vietnam_day
@@ -49,7 +50,9 @@ def test_csv_counts_match_the_api_for_the_month_and_formulas_are_neutralised(vis
     assert by_slug["dinh-thoi-an"][4:6] == ["3", "1"]
     assert "bay-da-pi-nang-tac" not in by_slug  # another province
     assert by_slug["dinh-cong-thuc"][2] == "'=HYPERLINK(\"http://evil\")"
-    assert by_slug["dinh-cong-thuc"][7] == "có / yes"  # first visited this month (creation dates are not kept)
+    today = vietnam_day(datetime.now(UTC)).isoformat()
+    assert by_slug["dinh-cong-thuc"][7] == today  # first visited this month, that day (creation dates are not kept)
+    assert by_slug["chua-pothi-somron"][7] == ""  # never visited
     assert rows[-1][2] == "Tổng / Total" and int(rows[-1][4]) == sum(int(row[4]) for row in rows[1:-1])
 
 
@@ -61,6 +64,9 @@ def test_xlsx_has_the_same_rows_written_as_numbers(visited):
     by_slug = {row[0]: row for row in rows[1:-1]}
     assert by_slug["dinh-thoi-an"][4] == 3 and by_slug["bay-da-pi-nang-tac"][4] == 2
     assert by_slug["dinh-cong-thuc"][2].startswith("'=")
+    first_visit = sheet.cell(row=[row[0] for row in rows].index("dinh-cong-thuc") + 1, column=8)
+    assert first_visit.is_date and first_visit.value.date() == vietnam_day(datetime.now(UTC))
+    assert first_visit.number_format == "dd/mm/yyyy"
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -158,3 +164,34 @@ def test_a_report_for_a_province_nobody_knows_is_refused_before_anything_is_made
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "province"]
     found = client.get(f"/stats/report.{extension}?month={this_month()}&province=can tho")
     assert found.status_code == 200 and found.headers["content-disposition"].endswith(f'.{extension}"')
+
+
+def test_the_report_counts_each_journeys_class_outings_of_the_month(visited):
+    """Issue 28: outings, students, completed and the average score per journey, in the PDF and the XLSX."""
+    state = app_state(visited.app)
+    now = datetime.now(UTC)
+    journey = state.catalog.journeys.get("ve-nguon-o-mon")
+    outing = state.outings.create(journey.slug, "9A1", "Cần Thơ", now - timedelta(hours=1), now + timedelta(hours=1),
+                                  "lan", now)
+    state.outings.create(journey.slug, "last year", "Cần Thơ", now - timedelta(days=400),
+                         now - timedelta(days=399), "lan", now)
+    an, binh = (state.outings.join(outing.code, name, now).passport for name in ("An", "Bình"))
+    for slug, questions in journey_questions(journey).items():
+        state.outings.stamp(an.id, slug, now)
+        for question in questions:
+            state.outings.answer(an.id, slug, question, 1, True, now)
+    total = sum(map(len, journey_questions(journey).values()))
+    query = f"month={this_month()}&province=Cần Thơ"
+    book = openpyxl.load_workbook(io.BytesIO(visited.get(f"/stats/report.xlsx?{query}").content))
+    assert list(book["Chuyến đi - Outings"].values) == [
+        ("Hành trình / Journey", "Chuyến đi / Outings", "Học sinh / Students", "Hoàn thành / Completed",
+         "Điểm trung bình / Average score", "Số câu hỏi / Questions"),
+        (journey.meta.name, 1, 2, 1, round(total / 2, 1), total)]
+    pdf = visited.get(f"/stats/report.pdf?{query}").content
+    text = one_line(" ".join(page_text(pdf, i) for i in range(len(pdfium.PdfDocument(pdf)))))
+    assert (f"{journey.meta.name} · 1 chuyến đi / outings · 2 học sinh / students · 1 hoàn thành / completed · "
+            f"điểm trung bình / average score {total / 2:.1f}/{total}") in text
+    other = openpyxl.load_workbook(io.BytesIO(
+        visited.get(f"/stats/report.xlsx?month={this_month()}&province=Ninh Thuận").content))
+    assert len(list(other["Chuyến đi - Outings"].values)) == 1, "no journey of Ninh Thuận has outings"
+    assert binh.nickname == "Bình"

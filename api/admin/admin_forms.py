@@ -1,5 +1,6 @@
-"""The admin's site form: posted inputs to flat fields (`sites.editing.fields`), a photo and recordings uploaded, and
-each problem worded in Vietnamese first with the English beside it, ready to show next to its input."""
+"""The admin's site and journey forms: posted inputs to flat fields (`sites.editing.fields`), a photo and recordings
+uploaded, the provinces to choose from, and each problem worded in Vietnamese first with the English beside it,
+ready to show next to its input."""
 
 import re
 
@@ -9,6 +10,7 @@ from sites.catalog.loader import nested_model
 from sites.catalog.messages import bilingual
 from sites.catalog.models import SiteFrontMatter
 from sites.catalog.photos import MAX_UPLOAD_BYTES
+from sites.catalog.provinces import current_provinces
 from sites.editing.fields import FieldError
 from sites.editing.site_editor import RECORDING_FIELD, UPLOAD_FIELD, PhotoUpload, RecordingUpload
 from speech.audio import MAX_RECORDING_BYTES
@@ -171,3 +173,12 @@ def posted_journey_fields(form: FormData) -> dict[str, str]:
     for number, row in enumerate(kept):
         flat.update({f"stops.{number}.{name}": value for name, value in row.items()})
     return flat
+
+
+def province_options(given: str) -> list[tuple[str, str]]:
+    """The current provinces to choose from, for the site and the journey forms alike; a province written
+    otherwise in the files (by hand, or a former one) is kept as the first choice, so saving does not change it."""
+    options = [(province, province) for province in current_provinces()]
+    if given and given not in current_provinces():
+        options.insert(0, (given, f"{given} (không có trong danh sách / not in the list)"))
+    return options

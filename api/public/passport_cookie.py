@@ -36,6 +36,11 @@ REFUSAL_STATUS = {
 }
 
 
+def holds_passport(request: Request) -> bool:
+    """Whether the browser holds a passport cookie (unchecked: enough to offer the link to /passport, which checks)."""
+    return PASSPORT_COOKIE in request.cookies
+
+
 async def current_passport(request: Request, state: AppState) -> Passport | None:
     """The passport whose token the request's cookie holds, if any (a store read in a thread)."""
     token = request.cookies.get(PASSPORT_COOKIE)

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.csp import page_policy, preview_policy
+from api.public.passport_cookie import holds_passport
 from api.public.stamping import StampNote
 from api.state import AppState
 from api.templating import render
@@ -31,14 +32,21 @@ PROVISIONAL_SECONDS = 30  # how long a page whose narration is being prepared is
 
 def cached_site_page(request: Request, state: AppState, site: Site, registry: Registry, lang: str,
                      extra_headers: dict[str, str] | None = None) -> Response:
-    """The site page, from the app's page cache when the request allows it."""
+    """The site page, from the app's page cache when the request allows it. A browser holding a passport gets
+    the page whose journey box also links its passport, kept apart in the passport pages' cache and sent
+    `private, no-store`, as a stamped page is."""
     base_url = state.settings.base_url
     journeys = state.catalog.journeys  # reloaded with the registry, which keys the cache
+    student = holds_passport(request)
 
     def page() -> HTMLResponse:  # only on a cache miss: a plaque scan's hot path reads the kept page
-        return site_page_response(request, site, registry, base_url, lang,
-                                  part_of(journeys.through(site), site, lang), narration_view(state.narrations, site, lang))
+        return site_page_response(request, site, registry, base_url, lang, part_of(journeys.through(site), site, lang),
+                                  narration_view(state.narrations, site, lang), student=student)
 
+    if student:
+        return state.passport_pages.response(request, registry, f"{site.slug}\0student", lang, page,
+                                             {**(extra_headers or {}), "Cache-Control": "private, no-store"},
+                                             stamp=provisional_stamp(state, site))
     return state.page_cache.response(request, registry, site.slug, lang, page, extra_headers,
                                      stamp=provisional_stamp(state, site))
 
@@ -57,7 +65,7 @@ def stamped_site_page(request: Request, state: AppState, site: Site, registry: R
 
     def page() -> HTMLResponse:
         return site_page_response(request, site, registry, base_url, lang, part_of(journeys.through(site), site, lang),
-                                  narration_view(state.narrations, site, lang), note)
+                                  narration_view(state.narrations, site, lang), note, student=True)
 
     if note.ticket:
         response = page()
@@ -75,15 +83,16 @@ def provisional_stamp(state: AppState, site: Site) -> tuple[int, int]:
 
 def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str,
                        journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None,
-                       passport_note: StampNote | None = None) -> HTMLResponse:
-    """The site page in `lang`; its canonical link and language switch point to /sites/{slug}."""
+                       passport_note: StampNote | None = None, student: bool = False) -> HTMLResponse:
+    """The site page in `lang`; its canonical link and language switch point to /sites/{slug}. A journey stop's
+    page links to /class, and for a `student` (a browser holding a passport) to /passport too."""
     return render_site(request, site_out(site, lang, base_url, registry), lang, base_url, journeys=journeys,
-                       narration=narration, passport_note=passport_note)
+                       narration=narration, passport_note=passport_note, student=student)
 
 
 def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False,
                 journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None,
-                passport_note: StampNote | None = None) -> HTMLResponse:
+                passport_note: StampNote | None = None, student: bool = False) -> HTMLResponse:
     """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
     stays on the preview. Its picker offers the languages of the site's text and of the whole interface.
     While its `narration` is being prepared the page is not cached (it will have a player soon)."""
@@ -95,6 +104,7 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
         "journeys": journeys or [],
         "narration": narration,
         "passport_note": passport_note,
+        "student": student,
         "canonical": page_url,
         "alternates": [(code, f"{view.url}?lang={code}") for code in languages] + [("x-default", view.url)],
         "og_image": base_url + view.photos[0].url_large if view.photos else None,

@@ -11,16 +11,24 @@ it is shown, and every page in that language carries the review notice (`interfa
 string missing from a catalogue (a new language being written) comes from the language's base (`zh` for
 `zh-Hant`), then from Vietnamese, never from English: the visitors of these sites who read neither
 language fully, such as Khmer Krom of the Mekong delta, went to Vietnamese schools.
+
+A msgid with a msgid_plural ("1 row has problems", "2 rows have problems") is worded by `plural` with the
+catalogue's own Plural-Forms rule (Babel's gettext `ngettext` on the catalogue compiled in memory); such entries
+are not among `strings`.
 """
 
-from datetime import datetime
+import io
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_skeleton
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, get_group_symbol
+from babel.support import Translations
 
 from sites.catalog.journey_models import TravelMode
 from sites.catalog.languages import SOURCE_LANGUAGE, base_language, native_name, source_first, valid_language_tag
@@ -32,20 +40,35 @@ CATALOGUE = "LC_MESSAGES/messages.po"
 LANG_COOKIE = "lang"
 
 
-def _read_catalogues() -> tuple[dict[str, dict[str, str]], dict[str, frozenset[str]]]:
-    """Every catalogue under LOCALES_DIR as {tag: {msgid: msgstr}} (empty entries left out), and the msgids
-    of each that are flagged fuzzy: translated but not yet reviewed."""
-    catalogues, unreviewed = {}, {}
+def _read_po_files() -> dict[str, Catalog]:
+    """Every catalogue under LOCALES_DIR, by language tag."""
+    catalogues = {}
     for path in sorted(LOCALES_DIR.glob(f"*/{CATALOGUE}")):
         with open(path, "rb") as file:
-            catalogue = read_po(file, locale=path.parts[-3].replace("-", "_"))
-        messages = [message for message in catalogue if message.id and message.string]
-        catalogues[path.parts[-3]] = {message.id: message.string for message in messages}
-        unreviewed[path.parts[-3]] = frozenset(message.id for message in messages if message.fuzzy)
-    return catalogues, unreviewed
+            catalogues[path.parts[-3]] = read_po(file, locale=path.parts[-3].replace("-", "_"))
+    return catalogues
 
 
-CATALOGUES, UNREVIEWED = _read_catalogues()
+def _singles(catalogue: Catalog) -> list:
+    """The translated single messages of `catalogue` (empty and plural entries left out)."""
+    return [message for message in catalogue if isinstance(message.id, str) and message.id and message.string]
+
+
+def _compiled(catalogue: Catalog) -> Translations:
+    """`catalogue` as gettext translations (compiled to .mo bytes in memory: nothing to build on install)."""
+    mo = io.BytesIO()
+    write_mo(mo, catalogue, use_fuzzy=True)
+    mo.seek(0)
+    return Translations(mo)
+
+
+_PO_FILES = _read_po_files()
+CATALOGUES = {tag: {message.id: message.string for message in _singles(catalogue)}
+              for tag, catalogue in _PO_FILES.items()}
+# The msgids of each catalogue flagged fuzzy: translated but not yet reviewed.
+UNREVIEWED = {tag: frozenset(message.id for message in _singles(catalogue) if message.fuzzy)
+              for tag, catalogue in _PO_FILES.items()}
+_PLURALS = {tag: _compiled(catalogue) for tag, catalogue in _PO_FILES.items()}
 INTERFACE_LANGUAGES = source_first(CATALOGUES)
 # Languages whose catalogue has every string: offered on every page. A partial one (a language being
 # written) is offered only on pages whose text exists in it.
@@ -71,6 +94,22 @@ def interface_review_notices(lang: str) -> list[tuple[str, str]]:
     if not UNREVIEWED.get(lang):
         return []
     return [(code, strings(code)["review_notice"]) for code in dict.fromkeys([lang, SOURCE_LANGUAGE])]
+
+
+def plural(lang: str, singular: str, plural_id: str, count: int) -> str:
+    """The text of the msgid pair (`singular`, `plural_id`) for `count` in `lang`, its `{count}` filled: the form
+    `lang`'s Plural-Forms rule chooses ("1 row has problems", "2 rows have problems"; one form in Vietnamese).
+    Missing in `lang`, the Vietnamese one; missing there too, KeyError (a test reads every catalogue)."""
+    for tag in (lang, base_language(lang), SOURCE_LANGUAGE):
+        message = _PO_FILES[tag].get(singular) if tag in _PO_FILES else None
+        if message is not None and message.pluralizable and all(message.string):
+            return _PLURALS[tag].ngettext(singular, plural_id, count).format(count=count)
+    raise KeyError(singular)
+
+
+def staff_plural(singular: str, plural_id: str, count: int) -> str:
+    """`plural` in each reviewed language, Vietnamese first, for staff pages (as `staff_label`)."""
+    return " / ".join(plural(lang, singular, plural_id, count) for lang in REVIEWED_LANGUAGES)
 
 
 def language_links(languages) -> list[tuple[str, str]]:
@@ -194,6 +233,11 @@ def format_number(value: int, lang: str) -> str:
 def thousands_separator(lang: str) -> str:
     """The digit group separator of `lang`: "." in Vietnamese, "," in English."""
     return get_group_symbol(locale=_locale(lang))
+
+
+def format_day(day: date, lang: str) -> str:
+    """A day as people of `lang` write it: 6/12/2026 in Vietnamese (CLDR patterns)."""
+    return format_skeleton("yMd", day, locale=_locale(lang))
 
 
 def format_moment(moment: datetime, lang: str) -> str:

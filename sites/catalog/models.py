@@ -22,7 +22,8 @@ from pydantic_core import PydanticCustomError
 from sites.catalog.messages import ENGLISH
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-CODE_PATTERN = r"^[a-z0-9]{2,16}$"
+CODE_MAX = 16  # characters of a QR code id: short enough to read aloud and to keep the printed code coarse
+CODE_PATTERN = rf"^[a-z0-9]{{2,{CODE_MAX}}}$"
 
 # Windows device names: a folder with such a name cannot be checked out there.
 RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}

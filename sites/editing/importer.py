@@ -25,6 +25,7 @@ from sites.catalog.messages import bilingual
 from sites.catalog.models import SiteFrontMatter, Translation
 from sites.catalog.text import fold
 from sites.editing.fields import BODY_FIELD, FieldError
+from sites.editing.import_columns_vi import DESCRIPTIONS_VI
 from sites.editing.site_editor import Edit, SiteEditor
 
 ChoiceLabels = Mapping[str, Mapping[str, str]]  # column -> {label in any language: value}
@@ -35,11 +36,16 @@ IMPORT_TRANSLATION = "en"  # the translation the sample and the import page show
 
 @dataclass(frozen=True)
 class Column:
-    """A column an import spreadsheet may have: its name, whether every row needs it, and what it holds."""
+    """A column an import spreadsheet may have: its name, whether every row needs it, and what it holds (in
+    English, from the model; `description_vi` in Vietnamese)."""
 
     name: str
     required: bool
     description: str
+
+    @property
+    def description_vi(self) -> str:
+        return DESCRIPTIONS_VI.get(self.name, "")
 
 
 def import_columns() -> list[Column]:

@@ -17,7 +17,7 @@ from sites.catalog.journey_loader import journey_clashes, load_journey
 from sites.catalog.journey_models import JourneyFrontMatter, JourneyTranslation
 from sites.catalog.journeys import Journey, JourneyRegistry
 from sites.catalog.languages import SOURCE_LANGUAGE, valid_language_tag
-from sites.catalog.models import JOURNEYS_FOLDER
+from sites.catalog.models import CODE_MAX, JOURNEYS_FOLDER
 from sites.catalog.registry import Registry
 from sites.editing.fields import (
     BODY_FIELD,
@@ -28,7 +28,7 @@ from sites.editing.fields import (
     nest_fields,
     validate_model,
 )
-from sites.editing.site_editor import apply_editing_rules, with_proposed_ids
+from sites.editing.site_editor import apply_editing_rules, suggested_code, with_proposed_ids
 from sites.editing.writer import ContentWriter, VersionConflict, site_version, staged_field_error
 from sites.staff.accounts import User
 
@@ -47,12 +47,14 @@ class JourneyInput:
 @dataclass
 class JourneyEdit:
     """One journey save: the flat fields as completed (proposed ids), the journey they replace, the
-    validated entry and every problem found."""
+    validated entry, every problem found, and whether the code was proposed shorter than the slug (issue 28:
+    staff are told, not left to find a code cut at CODE_MAX letters)."""
 
     fields: dict[str, object]
     previous: Journey | None = None
     entry: JourneyInput | None = None
     errors: list[FieldError] = field(default_factory=list)
+    code_shortened: bool = False
 
 
 def field_language(key: str) -> str | None:
@@ -134,8 +136,17 @@ class JourneyEditor:
         over `previous` (last seen at `version`), published if `publish` (False: back to a draft, None: as it
         was); write it unless there is a problem."""
         edit = JourneyEdit(dict(fields), previous)
+        typed = str(edit.fields.get("code") or "").strip()
+        if len(typed) > CODE_MAX:  # said plainly, with a free code to use, rather than "wrong format"
+            basis = str(edit.fields.get("slug") or edit.fields.get("name") or typed)  # whole words where there are
+            suggestion = suggested_code(basis, self.taken_keys(previous))
+            edit.errors.append(FieldError.of("code", "code_too_long", limit=CODE_MAX, length=len(typed),
+                                             suggestion=suggestion))
+            edit.fields["code"] = suggestion  # the other fields are still checked
         if previous is None:
             edit.fields = with_proposed_ids(edit.fields, self.taken_keys())
+            slug_letters = str(edit.fields.get("slug") or "").replace("-", "")
+            edit.code_shortened = not typed and len(slug_letters) > len(str(edit.fields.get("code") or ""))
         try:
             edit.entry = apply_editing_rules(parse_journey_fields(edit.fields), previous, publish)
         except InvalidFields as exc:

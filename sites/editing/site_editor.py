@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from sites.catalog.journeys import Journey
 from sites.catalog.loader import clashing_keys
-from sites.catalog.models import RESERVED_SLUGS
+from sites.catalog.models import CODE_MAX, RESERVED_SLUGS
 from sites.catalog.photos import PhotoError, PhotoTooLarge, PhotoTooManyPixels, clean_upload
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
@@ -205,8 +205,21 @@ def propose_slug(name: str) -> str:
 
 
 def propose_code(slug: str) -> str:
-    """A QR code id from a slug: its letters and digits, at most 16 ("dinh-thoi-an" -> "dinhthoian")."""
-    return slug.replace("-", "")[:16]
+    """A QR code id from a slug: its whole words while they fit in CODE_MAX letters and digits ("dinh-thoi-an" ->
+    "dinhthoian", "ve-nguon-thoi-an-o-mon-can-tho" -> "venguonthoiano"); a first word too long is cut."""
+    words = slug.split("-")
+    code = words[0][:CODE_MAX]
+    for word in words[1:]:
+        if len(code) + len(word) > CODE_MAX:
+            break
+        code += word
+    return code
+
+
+def suggested_code(text: str, taken: Container[str]) -> str:
+    """A free code for `text` (a code or slug typed too long, or a name): its proposal, made unique."""
+    slug = "-".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
+    return _unique(propose_code(slug) or "ma", taken, "", CODE_MAX)
 
 
 def with_proposed_ids(flat: Mapping[str, object], taken: Container[str]) -> dict[str, object]:
@@ -218,7 +231,7 @@ def with_proposed_ids(flat: Mapping[str, object], taken: Container[str]) -> dict
         flat["slug"] = _unique(propose_slug(name), taken, "-", 80)
     slug = str(flat.get("slug") or "").strip()
     if not str(flat.get("code") or "").strip() and slug:
-        flat["code"] = _unique(propose_code(slug), taken, "", 16)
+        flat["code"] = _unique(propose_code(slug), taken, "", CODE_MAX)
     return flat
 
 

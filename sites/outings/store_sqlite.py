@@ -74,7 +74,8 @@ class OutingRefused(Exception):
 class Outing:
     """A class outing on `journey` (a slug), open to stamps from `valid_from` to `valid_until` (UTC) unless
     closed earlier. Optional teacher's checks: a daily window (`window_start`-`window_end`, Vietnam time) and,
-    at sites located exactly, a distance in metres from the plaque (`max_distance_m`)."""
+    at sites located exactly, a distance in metres from the plaque (`max_distance_m`). Optional pass mark: the
+    percent of the questions to answer right for the certificate (`pass_percent`, sites/outings/pass_mark.py)."""
 
     code: str
     journey: str
@@ -88,6 +89,7 @@ class Outing:
     window_start: time | None = None
     window_end: time | None = None
     max_distance_m: int | None = None
+    pass_percent: int | None = None
 
     @property
     def ends_at(self) -> datetime:
@@ -195,7 +197,7 @@ class OutingStore(Protocol):
 
     def create(self, journey: str, name: str, province: str, valid_from: datetime, valid_until: datetime,
                created_by: str, now: datetime, window: tuple[time, time] | None = None,
-               max_distance_m: int | None = None) -> Outing:
+               max_distance_m: int | None = None, pass_percent: int | None = None) -> Outing:
         """A new outing with a fresh class code."""
 
     def get(self, code: str) -> Outing | None:
@@ -239,8 +241,10 @@ class OutingStore(Protocol):
     def students(self, code: str) -> int:
         """How many students joined the outing."""
 
-    def summary(self, journey: str, questions: dict[str, Sequence[str]]) -> JourneySummary:
-        """Outings of `journey` in figures; `questions` (stop slug -> question ids) defines completion."""
+    def summary(self, journey: str, questions: dict[str, Sequence[str]],
+                between: tuple[datetime, datetime] | None = None) -> JourneySummary:
+        """Outings of `journey` in figures (only those whose period meets `between`, when given); `questions`
+        (stop slug -> question ids) defines completion."""
 
     def purge(self, now: datetime, retention: timedelta) -> int:
         """Delete the outings that ended more than `retention` before `now`; returns how many."""
@@ -313,16 +317,16 @@ def _clock(minutes: int | None) -> time | None:
 
 
 OUTING_COLUMNS = ("code, journey, name, province, valid_from, valid_until, created_by, created_at, closed_at,"
-                  " window_start, window_end, max_distance_m")
+                  " window_start, window_end, max_distance_m, pass_percent")
 PASSPORT_COLUMNS = "id, outing, nickname, recovery, joined_at"
 # Every table of a passport, the order to delete them in (no foreign keys: SQLite leaves them off by default).
 PASSPORT_TABLES = ("answers", "stamps", "passport_tokens")
 
 
 def _outing(row: tuple) -> Outing:
-    code, journey, name, province, start, end, by, created, closed, window_start, window_end, distance = row
+    code, journey, name, province, start, end, by, created, closed, window_start, window_end, distance, mark = row
     return Outing(code, journey, name, province, _moment(start), _moment(end), by, _moment(created), _moment(closed),
-                  _clock(window_start), _clock(window_end), distance)
+                  _clock(window_start), _clock(window_end), distance, mark)
 
 
 def _passport(row: tuple) -> Passport:
@@ -340,20 +344,20 @@ class OutingTable:
 
     def create(self, journey: str, name: str, province: str, valid_from: datetime, valid_until: datetime,
                created_by: str, now: datetime, window: tuple[time, time] | None = None,
-               max_distance_m: int | None = None) -> Outing:
+               max_distance_m: int | None = None, pass_percent: int | None = None) -> Outing:
         if valid_until <= valid_from:
             raise ValueError("valid_until must come after valid_from")
         window_start, window_end = window or (None, None)
         while True:  # a clash of random codes is rare: draw again
             outing = Outing(_code(CLASS_CODE_LENGTH), journey, nfc(name).strip(), province, valid_from, valid_until,
-                            created_by, now, None, window_start, window_end, max_distance_m)
+                            created_by, now, None, window_start, window_end, max_distance_m, pass_percent)
             with self.db.transaction() as db:
                 added = db.execute(
-                    f"INSERT INTO outings ({OUTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    f"INSERT INTO outings ({OUTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT DO NOTHING",
                     (outing.code, journey, outing.name, province, _seconds(valid_from), _seconds(valid_until),
                      created_by, _seconds(now), None, _minutes(window_start), _minutes(window_end),
-                     max_distance_m)).rowcount
+                     max_distance_m, pass_percent)).rowcount
             if added == 1:
                 return outing
 
@@ -504,8 +508,10 @@ class OutingTable:
         return [Progress(passport, tuple(stamps.get(passport.id, ())), tuple(answers.get(passport.id, ())))
                 for passport in passports]
 
-    def summary(self, journey: str, questions: dict[str, Sequence[str]]) -> JourneySummary:
-        outings = self.outings(journey=journey)
+    def summary(self, journey: str, questions: dict[str, Sequence[str]],
+                between: tuple[datetime, datetime] | None = None) -> JourneySummary:
+        outings = [outing for outing in self.outings(journey=journey)
+                   if between is None or (outing.valid_from <= between[1] and between[0] < outing.ends_at)]
         rows = [row for outing in outings for row in self.table(outing.code)]
         return JourneySummary(journey, len(outings), len(rows), sum(row.complete(questions) for row in rows),
                               sum(row.score for row in rows) / len(rows) if rows else 0.0)
@@ -516,8 +522,6 @@ class OutingTable:
             codes = [code for (code,) in db.execute(
                 "SELECT code FROM outings WHERE valid_until < ? OR closed_at < ?", (before, before)).fetchall()]
             return self._delete(db, codes)
-
-
 
 
 class SQLiteOutingStore(OutingTable):

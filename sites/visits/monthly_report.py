@@ -3,17 +3,22 @@ time), optionally for one province; the top sites; the sites first visited that 
 
 A site's creation date is not recorded anywhere, so "new sites" are the ones whose first visit falls in the
 month, and the report says so. Plaque problems are the visitors' reports (sites/plaque_reports/store.py) sent
-that month about the sites in scope, with whether staff have closed them.
+that month about the sites in scope, with whether staff have closed them. Class outings are counted per journey:
+the outings whose period meets the month (Vietnam time), of journeys with a stop in scope, with their students, how
+many completed and their average score (issue 28).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from sites.catalog.journeys import Journey
 from sites.catalog.registry import Registry
+from sites.outings.store_sqlite import OutingStore, journey_questions
 from sites.plaque_reports.store import ProblemKind, ReportStore
 from sites.visits.stats import daily_counts
 from sites.visits.store import VisitStore
-from sites.visits.visit import Counts, vietnam_day
+from sites.visits.visit import VIETNAM_TIME, Counts, vietnam_day
 
 FIRST_DAY = date(2000, 1, 1)  # no count is older
 TOP_SITES = 10
@@ -31,6 +36,7 @@ class SiteMonth:
     views: int
     visitors: int  # unique visitors per day, added up over the month (as /api/stats/{slug} adds them)
     late_scans: int = 0  # of the scans, those sent late (sites/visits/late_scans.py)
+    first_visit: date | None = None  # the day (Vietnam time) of the site's first visit ever, when in this month
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,19 @@ class PlaqueProblem:
 
 
 @dataclass(frozen=True)
+class JourneyOutings:
+    """The class outings of one journey in the month: how many, their students, how many completed, and the
+    students' average score out of `questions`."""
+
+    journey: str  # its name
+    outings: int
+    students: int
+    completed: int
+    average_score: float
+    questions: int
+
+
+@dataclass(frozen=True)
 class MonthlyReport:
     """Everything the report prints, in plain values (picklable, for the print process)."""
 
@@ -53,6 +72,7 @@ class MonthlyReport:
     rows: tuple[SiteMonth, ...]  # every published site in scope, most scanned first
     first_visited: tuple[str, ...]  # slugs of the sites whose first visit was in the month
     plaque_problems: tuple[PlaqueProblem, ...] = ()  # oldest first
+    outings: tuple[JourneyOutings, ...] = ()  # journeys with class outings in the month, in name order
 
     @property
     def end(self) -> date:
@@ -92,25 +112,43 @@ def last_day(month: date) -> date:
 
 
 def monthly_report(store: VisitStore, registry: Registry, month: date, province: str | None,
-                   plaque_reports: ReportStore | None = None) -> MonthlyReport:
+                   plaque_reports: ReportStore | None = None, outings: OutingStore | None = None,
+                   journeys: Iterable[Journey] = ()) -> MonthlyReport:
     """The report of `month` (its first day) for `province` (today's or the former name; None: every province),
-    with the plaque problems reported that month when `plaque_reports` is given."""
+    with the plaque problems reported that month when `plaque_reports` is given, and the class outings of
+    `journeys` with a stop in scope when `outings` is given."""
     sites = registry.search(province=province) if province else registry.all()
     end = last_day(month)
     series = daily_counts(store, sites, month, end)
+    before = store.period_totals(FIRST_DAY, month - timedelta(days=1))
     rows = []
     for site in sites:
         counts = sum((day_counts for _, day_counts in series[site.slug]), Counts())
+        visited_on = next((day for day, day_counts in series[site.slug] if day_counts.scans or day_counts.views), None)
+        first_visit = None if any(key in before for key in site.keys()) else visited_on
         rows.append(SiteMonth(site.slug, site.code, site.meta.name, site.meta.address.province,
-                              counts.scans, counts.views, counts.unique_visitors, counts.late_scans))
+                              counts.scans, counts.views, counts.unique_visitors, counts.late_scans, first_visit))
+    first_visited = tuple(row.slug for row in rows if row.first_visit)
     rows.sort(key=lambda row: (-row.scans, -row.views))  # stable: ties stay in name order
-    visited = {row.slug for row in rows if row.scans or row.views}
-    before = store.period_totals(FIRST_DAY, month - timedelta(days=1))
-    first_visited = tuple(site.slug for site in sites
-                          if site.slug in visited and not any(key in before for key in site.keys()))
     names = {site.slug: site.meta.name for site in sites}
     problems = tuple(
         PlaqueProblem(day, report.slug, names[report.slug], report.kind, report.done_at is not None)
         for report in (plaque_reports.reports(include_done=True) if plaque_reports else [])
         if report.slug in names and month <= (day := vietnam_day(report.created_at)) <= end)
-    return MonthlyReport(month, province, tuple(rows), first_visited, tuple(sorted(problems, key=lambda p: p.day)))
+    in_scope = [journey for journey in journeys if any(stop.site.slug in names for stop in journey.stops)]
+    return MonthlyReport(month, province, tuple(rows), first_visited, tuple(sorted(problems, key=lambda p: p.day)),
+                         journey_outings(outings, in_scope, month) if outings else ())
+
+
+def journey_outings(outings: OutingStore, journeys: Iterable[Journey], month: date) -> tuple[JourneyOutings, ...]:
+    """The figures of the outings of each of `journeys` whose period meets `month`; journeys without any left out."""
+    start = datetime.combine(month, time(), VIETNAM_TIME).astimezone(UTC)
+    end = datetime.combine(last_day(month) + timedelta(days=1), time(), VIETNAM_TIME).astimezone(UTC)
+    figures = []
+    for journey in sorted(journeys, key=lambda journey: journey.meta.name):
+        questions = journey_questions(journey)
+        summary = outings.summary(journey.slug, questions, (start, end - timedelta(microseconds=1)))
+        if summary.outings:
+            figures.append(JourneyOutings(journey.meta.name, summary.outings, summary.students, summary.completed,
+                                          summary.average_score, sum(map(len, questions.values()))))
+    return tuple(figures)

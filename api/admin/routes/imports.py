@@ -8,7 +8,7 @@ from api.admin.admin_forms import staff_message
 from api.admin.staff import FormDep, StaffDep, render_admin
 from api.state import AppState, StateDep
 from api.workpool import RETRY_AFTER_SECONDS, Busy
-from sites.catalog.i18n import import_labels
+from sites.catalog.i18n import import_labels, staff_plural
 from sites.editing.importer import (
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -67,5 +67,10 @@ def _page(request: Request, report: ImportReport | None, error: str | None, stat
     bad = report.bad_rows if report else []
     bad_rows = [(row, [(error.field, staff_message(error)) for error in row.errors]) for row in bad]
     return render_admin(request, "import.html", {"report": report, "bad_rows": bad_rows, "error": error,
+                                                 "bad_rows_heading": staff_plural("import_bad_rows",
+                                                                                  "import_bad_rows_plural", len(bad)),
+                                                 "written_heading": staff_plural(
+                                                     "import_written", "import_written_plural",
+                                                     len(report.written) if report else 0),
                                                  "max_mb": MAX_FILE_BYTES // 1048576, "max_rows": MAX_ROWS,
                                                  "columns": import_columns()}, status_code)

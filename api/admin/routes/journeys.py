@@ -5,17 +5,18 @@ province's published sites, reordered or removed by buttons that work without Ja
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.admin.admin_forms import form_errors, posted_journey_fields
+from api.admin.admin_forms import form_errors, posted_journey_fields, province_options
 from api.admin.staff import FormDep, StaffDep, render_admin
 from api.state import AppState, StateDep
 from api.views.journey_views import journey_counts
 from sites.catalog.i18n import staff_label, travel_mode_label
 from sites.catalog.journey_models import TravelMode
 from sites.catalog.journeys import Journey, JourneyNotFound
-from sites.catalog.models import JOURNEYS_FOLDER, LocationPrecision
+from sites.catalog.models import CODE_MAX, JOURNEYS_FOLDER, LocationPrecision
 from sites.catalog.site import Site
 from sites.catalog.text import fold
 from sites.editing.journey_editing import JourneyEditor, journey_fields, journey_version
+from sites.editing.site_editor import suggested_code
 from sites.staff.accounts import User
 from sites.visits.visit import VisitStoreUnavailable
 
@@ -98,7 +99,8 @@ def save(request: Request, state: AppState, user: User, form, previous: Journey 
         status = next((status for kind, status in STATUS_BY_PROBLEM.items() if kind in found), 422)
         return form_page(request, state, user, previous, shown, form_errors(edit.errors), status)
     catalog.reload()
-    return RedirectResponse(f"/admin/journeys/{edit.entry.meta.slug}?saved=1", status_code=303)
+    shortened = "&code=shortened" if edit.code_shortened else ""
+    return RedirectResponse(f"/admin/journeys/{edit.entry.meta.slug}?saved=1{shortened}", status_code=303)
 
 
 def form_page(request: Request, state: AppState, user: User, journey: Journey | None, values: dict, errors: dict,
@@ -119,9 +121,21 @@ def form_page(request: Request, state: AppState, user: User, journey: Journey | 
         "travel_modes": [(mode.value, staff_label(lambda lang, mode=mode: travel_mode_label(mode, lang)))
                          for mode in TravelMode],
         "location_problem": location_problem,
+        "code_max": CODE_MAX,
+        "code_suggestion": _code_suggestion(state, journey, values),
+        "provinces": province_options(str(values.get("province", ""))),
         "hidden": {name: value for name, value in values.items()
                    if name not in SHOWN_FIELDS and not name.startswith("stops.")},
     }, status_code)
+
+
+def _code_suggestion(state: AppState, journey: Journey | None, values: dict) -> str | None:
+    """A free code for the journey's slug (or name) while its code may still change; None once published."""
+    text = str(values.get("slug") or values.get("name") or "")
+    if (journey and journey.published) or not text:
+        return None
+    editor = JourneyEditor(state.writer, state.catalog.registry, state.catalog.journeys)
+    return suggested_code(text, editor.taken_keys(journey))
 
 
 def site_options(published: list[Site], user: User, province: str, chosen: list[Site]) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """A teacher's class outings in the admin (issue 14): `/admin/outings` (the outings one may see, with each
 journey's figures), `/admin/outings/new` (an outing for a journey: name, period, and the optional checks: a
-daily time window, a distance from the plaque at sites located exactly),
+daily time window, a distance from the plaque at sites located exactly; a pass mark for the certificate),
 `/admin/outings/{code}` (the class code, its QR code, the class sheet and the students' table), its
 exports (`table.csv`, `table.xlsx`), and closing and deleting it, each confirmed.
 
@@ -22,6 +22,7 @@ from api.state import AppState, StateDep
 from qr.codes import svg
 from qr.outing_sheets import OutingSheetText, outing_sheet_pdf
 from sites.catalog.journeys import Journey, JourneyNotFound
+from sites.outings.pass_mark import PASS_PERCENTS, needed
 from sites.outings.store_sqlite import MAX_OUTING_NAME, Outing, journey_questions
 from sites.staff.accounts import User
 from sites.visits.visit import VIETNAM_TIME, vietnam_day
@@ -56,7 +57,8 @@ def new_outing_form(request: Request, state: StateDep, user: StaffDep) -> HTMLRe
 def create_outing(request: Request, state: StateDep, user: StaffDep, form: FormDep) -> Response:
     """Create the outing and open its page; any problem shows the form again with its message, nothing saved."""
     values = {name: str(form.get(name, "")).strip() for name in
-              ("journey", "name", "valid_from", "valid_until", "window_start", "window_end", "max_distance_m")}
+              ("journey", "name", "valid_from", "valid_until", "window_start", "window_end", "max_distance_m",
+               "pass_percent")}
     errors: dict[str, list[str]] = {}
     journey = next((journey for journey in _journeys(state, user) if journey.slug == values["journey"]), None)
     if journey is None:
@@ -68,10 +70,11 @@ def create_outing(request: Request, state: StateDep, user: StaffDep, form: FormD
     period = _period(values, errors)
     window = _window(values, errors)
     distance = _distance(values["max_distance_m"], errors)
+    pass_percent = _pass_percent(values["pass_percent"], errors)
     if errors or journey is None or period is None:
         return _form(request, state, user, values, errors, 422)
     outing = state.outings.create(journey.slug, values["name"], journey.meta.province, *period, user.name,
-                                  datetime.now(UTC), window, distance)
+                                  datetime.now(UTC), window, distance, pass_percent)
     return RedirectResponse(f"/admin/outings/{outing.code}", status_code=303)
 
 
@@ -86,8 +89,10 @@ def outing_page(request: Request, state: StateDep, user: StaffDep, code: str,
     pages = max(1, -(-students // TABLE_PAGE))
     page = min(page, pages)
     rows = state.outings.table_page(outing.code, (page - 1) * TABLE_PAGE, TABLE_PAGE)
+    table = outing_table(journey, rows)
     return render_admin(request, "outing.html", {
-        "outing": outing, "journey": journey, "table": outing_table(journey, rows),
+        "outing": outing, "journey": journey, "table": table,
+        "pass_needed": needed(outing.pass_percent, table.questions),
         "students": students, "page": page, "pages": pages, "first_row": (page - 1) * TABLE_PAGE + 1,
         "class_url": _class_url(state, outing), "period": _period_label(outing),
         "active": outing.active(datetime.now(UTC)),
@@ -177,7 +182,8 @@ def _form(request: Request, state: AppState, user: User, values: dict, errors: d
           ) -> HTMLResponse:
     options = [(journey.slug, f"{journey.meta.name} · {journey.meta.province}") for journey in _journeys(state, user)]
     return render_admin(request, "outing_new.html", {"values": values, "errors": errors, "journeys": options,
-                                                     "max_name": MAX_OUTING_NAME, "distances": DISTANCES},
+                                                     "max_name": MAX_OUTING_NAME, "distances": DISTANCES,
+                                                     "pass_percents": PASS_PERCENTS},
                         status_code)
 
 
@@ -223,6 +229,19 @@ def _distance(text: str, errors: dict) -> int | None:
     return int(text)
 
 
+def _pass_percent(text: str, errors: dict) -> int | None:
+    """The optional pass mark, a whole percent within PASS_PERCENTS ("50" or "50%")."""
+    text = text.removesuffix("%").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not PASS_PERCENTS[0] <= int(text) <= PASS_PERCENTS[1]:
+        errors["pass_percent"] = [f"Điểm đạt là số phần trăm từ {PASS_PERCENTS[0]} đến {PASS_PERCENTS[1]}, hoặc để "
+                                  f"trống / the pass mark is a percent from {PASS_PERCENTS[0]} to "
+                                  f"{PASS_PERCENTS[1]}, or empty"]
+        return None
+    return int(text)
+
+
 def _class_url(state: AppState, outing: Outing) -> str:
     return f"{state.settings.base_url}/class/{outing.code}"
 
@@ -232,8 +251,10 @@ def _day(moment: datetime) -> str:
 
 
 def _period_label(outing: Outing) -> str:
-    """The days of the outing, Vietnam time: "01/12/2026 – 05/12/2026" (the end is midnight after the last day)."""
-    return f"{_day(outing.valid_from)} – {_day(outing.valid_until - timedelta(seconds=1))}"
+    """The days of the outing, Vietnam time: "01/12/2026 – 05/12/2026" (the end is midnight after the last day), or
+    its one day: "06/12/2026"."""
+    first, last = _day(outing.valid_from), _day(outing.valid_until - timedelta(seconds=1))
+    return first if first == last else f"{first} – {last}"
 
 
 def _download(outing: Outing, extension: str) -> dict[str, str]:

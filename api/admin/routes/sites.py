@@ -14,6 +14,7 @@ from api.admin.admin_forms import (
     form_errors,
     photo_uploads,
     posted_fields,
+    province_options,
     quiz_side_by_side,
     recording_uploads,
 )
@@ -25,7 +26,7 @@ from api.views.view_models import site_out
 from qr.engraving.plates import plate_choices
 from sites.catalog.i18n import category_label, kind_label, level_label, staff_label, strings
 from sites.catalog.models import QUIZ_CHOICES, QUIZ_QUESTIONS, Category, LocationPrecision, RecognitionLevel, RelicKind
-from sites.catalog.provinces import current_provinces, current_wards, former_provinces
+from sites.catalog.provinces import current_wards, former_provinces
 from sites.catalog.site import PhotoFile, Site
 from sites.catalog.text import fold
 from sites.editing.fields import row_count, site_fields, translation_language
@@ -167,15 +168,6 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
         "quiz_answers": [(str(n), f"Lựa chọn {n} / Choice {n}") for n in range(1, QUIZ_CHOICES[1] + 1)],
         "plate_choices": plate_choices(),
     }, status_code)
-
-
-def province_options(given: str) -> list[tuple[str, str]]:
-    """The current provinces to choose from; a province written otherwise in the site's files (by hand, or
-    a former one) is kept as the first choice, so saving the form does not change it."""
-    options = [(province, province) for province in current_provinces()]
-    if given and given not in current_provinces():
-        options.insert(0, (given, f"{given} (không có trong danh sách / not in the list)"))
-    return options
 
 
 def save(request: Request, state: AppState, user: User, form: FormData, previous: Site | None) -> Response:

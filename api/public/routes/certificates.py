@@ -1,5 +1,6 @@
 """Certificates of class outings (issue 14): `/passport/certificate.pdf`, the certificate of the cookie's
-passport once every stop is stamped and every quiz answered, and `/verify/{id}`, the page its QR code opens.
+passport once every stop is stamped, every quiz answered and the outing's pass mark reached (issue 28), and
+`/verify/{id}`, the page its QR code opens.
 
 The id is checked against the deployment's key alone (sites/outings/certificate_ids.py): no database row, so a
 certificate still checks out after its outing's data was deleted. A genuine id is answered 200 with the facts
@@ -22,6 +23,7 @@ from api.templating import render
 from qr.certificate_pdf import CertificateText, certificate
 from sites.catalog.i18n import strings
 from sites.outings.certificate_ids import CertificateFacts, sign, verify
+from sites.outings.pass_mark import needed, passed
 from sites.outings.store_sqlite import Progress, Refusal, journey_questions
 from sites.visits.visit import vietnam_day
 
@@ -31,7 +33,8 @@ DAY_FORMAT = "%d/%m/%Y"
 
 @router.get("/passport/certificate.pdf", dependencies=[Depends(reachable_base_url)])
 async def certificate_pdf(request: Request, state: StateDep, lang: LanguageDep) -> Response:
-    """The one-page certificate, made in the print worker; 403 without a passport, 409 before it is complete."""
+    """The one-page certificate, made in the print worker; 403 without a passport, 409 before it is complete or
+    below the outing's pass mark."""
     texts = strings(lang)
     found = await passport_progress(request, state)
     if isinstance(found, Refusal):
@@ -42,6 +45,10 @@ async def certificate_pdf(request: Request, state: StateDep, lang: LanguageDep) 
     if not progress.complete(questions):
         return error_response(request, 409, texts["certificate_not_ready"].format(
             stamped=len(progress.stamps), stops=len(journey.stops), answered=len(progress.answers), questions=total))
+    if not passed(outing.pass_percent, progress.score, total):
+        return error_response(request, 409, texts["certificate_below_pass_mark"].format(
+            score=progress.score, questions=total, needed=needed(outing.pass_percent, total),
+            percent=outing.pass_percent))
     facts = CertificateFacts(passport.nickname, outing.name, journey.meta.name, _completed_on(progress),
                              progress.score, total)
     certificate_id = sign(facts, await asyncio.to_thread(state.certificate_key.get))

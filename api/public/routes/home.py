@@ -1,10 +1,11 @@
-"""The home page `/`: the list of published sites, with search and filters."""
+"""The home page `/`: the list of published sites, with search and filters, and the way into a class outing."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep
 from api.listing import FiltersDep
+from api.public.passport_cookie import holds_passport
 from api.templating import render
 from api.views.view_models import site_summary_out
 from sites.catalog.i18n import category_label, category_search_words
@@ -19,7 +20,8 @@ def home(
 ) -> HTMLResponse:
     """The list of published sites, searchable (case and diacritics ignored) and filterable."""
     found = filters.search(registry, q, category_search_words())
-    return render(request, "index.html", lang, {
+    student = holds_passport(request)
+    response = render(request, "index.html", lang, {
         "sites": [site_summary_out(site, lang, settings.base_url) for site in found],
         "q": q,
         "category": filters.category.value if filters.category else "",
@@ -27,4 +29,8 @@ def home(
         "categories": [(c.value, category_label(c, lang)) for c in registry.categories()],
         "provinces": registry.provinces(),
         "filtered": bool(q or filters.category or filters.province),
+        "student": student,
     })
+    if student:  # the passport's link is this browser's own
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -56,13 +56,14 @@ async def report_file(
     province: ProvinceDep,
 ) -> Response:
     """Scans, views and visitors of each published site in `month`, the top sites, the sites first visited
-    that month, with a chart in the PDF."""
+    that month (the day of the first visit), with a chart in the PDF; the PDF and the XLSX add the class
+    outings of each journey that month."""
     try:
         first_day = parse_month(month, vietnam_day(datetime.now(UTC)).replace(day=1))
     except ValueError as problem:
         raise invalid_parameter("month", str(problem)) from None
     report = await run_in_threadpool(monthly_report, state.visits, registry, first_day, province,
-                                     state.reports)
+                                     state.reports, state.outings, state.catalog.journeys.all())
     labels = plaque_problem_labels()
     filename = f"bao-cao-{month}.{extension}"
     key = content_key((report, settings.organisation, extension))

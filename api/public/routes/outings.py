@@ -17,13 +17,14 @@ from api.public.passport_cookie import (
     client_address,
     current_passport,
     give_passport,
-    vietnam_moment,
 )
 from api.state import AppState, StateDep
 from api.templating import render
 from api.uploads import SMALL_FORM_BYTES, read_form
 from sites.catalog.i18n import strings
 from sites.catalog.journeys import JourneyNotFound
+from sites.outings.outing_period import period_label
+from sites.outings.pass_mark import pass_mark_text
 from sites.outings.store_sqlite import MAX_NICKNAME, Outing, OutingRefused, Refusal, normalize_code
 
 router = APIRouter(include_in_schema=False)
@@ -146,14 +147,15 @@ def _page(request: Request, state: AppState, lang: str, outing: Outing, mode: st
         journey = state.catalog.journeys.get(outing.journey, include_drafts=True)
         text = journey.localized(lang)
         journey_name, journey_lang, journey_url = text.name, text.content_lang, f"/journeys/{journey.slug}"
+        pass_mark = pass_mark_text(outing, journey, lang)
     except JourneyNotFound:
-        journey_name, journey_lang, journey_url = outing.journey, "", None
+        journey_name, journey_lang, journey_url, pass_mark = outing.journey, "", None, None
     response = render(request, "outing_join.html", lang, {
         "outing": outing, "mode": mode, "problem": problem, "nickname": nickname, "joined": joined,
         "journey_name": journey_name, "journey_lang": journey_lang, "journey_url": journey_url,
         "max_nickname": MAX_NICKNAME,
         "active": outing.active(datetime.now(UTC)),
-        "period": (vietnam_moment(outing.valid_from, lang), vietnam_moment(outing.ends_at, lang)),
+        "period": period_label(outing, lang), "pass_mark": pass_mark,
         "window": (outing.window_start.strftime("%H:%M"), outing.window_end.strftime("%H:%M"))
         if outing.window_start and outing.window_end else None,
         "token": class_form_token(state.staff_auth.secret, mode, outing.code)}, status_code)

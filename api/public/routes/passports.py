@@ -1,7 +1,8 @@
-"""A student's passport (issue 14): `/passport` (stamps, answers, score; the certificate's link once every stop
-is stamped and every question answered), `/passport/quiz/{slug}` (a stop's questions, one answer each) and
-`/passport/stamp/{slug}` (a stamp that waited for the browser's location, api/public/stamping.py).
-Plain HTML forms, no JavaScript; the passport is the browser's cookie (api/public/passport_cookie.py)."""
+"""A student's passport (issue 14): `/passport` (stamps, answers, score, the outing's pass mark; the certificate's
+link once every stop is stamped, every question answered and the pass mark reached, issue 28),
+`/passport/quiz/{slug}` (a stop's questions, one answer each) and `/passport/stamp/{slug}` (a stamp that waited
+for the browser's location, api/public/stamping.py). Plain HTML forms, no JavaScript; the passport is the
+browser's cookie (api/public/passport_cookie.py)."""
 
 import asyncio
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from sites.catalog.journeys import Journey
 from sites.catalog.quiz import QuestionNotFound
 from sites.catalog.registry import SiteNotFound
 from sites.catalog.site import Site
+from sites.outings.pass_mark import needed, pass_mark_text, passed
 from sites.outings.store_sqlite import Outing, OutingRefused, Passport, Progress, Refusal, journey_questions
 
 router = APIRouter(include_in_schema=False)
@@ -41,6 +43,7 @@ async def passport_page(request: Request, state: StateDep, lang: LanguageDep) ->
         return _no_passport(request, lang)
     passport, outing, journey, progress = found
     questions = journey_questions(journey)
+    total = sum(map(len, questions.values()))
     stops = []
     for stop in journey.stops:
         stamp = progress.stamp(stop.site.slug)
@@ -53,8 +56,9 @@ async def passport_page(request: Request, state: StateDep, lang: LanguageDep) ->
     return _render(request, "passport.html", lang, {
         "passport": passport, "outing": outing, "journey_name": journey.localized(lang).name,
         "journey_lang": journey.localized(lang).content_lang, "stops": stops,
-        "score": progress.score, "questions": sum(map(len, questions.values())),
-        "stamped": len(progress.stamps), "complete": progress.complete(questions),
+        "score": progress.score, "questions": total, "stamped": len(progress.stamps),
+        "complete": progress.complete(questions), "passed": passed(outing.pass_percent, progress.score, total),
+        "needed": needed(outing.pass_percent, total), "pass_mark": pass_mark_text(outing, journey, lang),
         "certificate": CERTIFICATE_PATH, "joined": request.query_params.get("joined") == "1",
         "active": outing.active(datetime.now(UTC))})
 
