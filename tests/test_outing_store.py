@@ -13,13 +13,13 @@ from sites.outings.store_sqlite import (
     CLASS_CODE_LENGTH,
     CODE_ALPHABET,
     OUTINGS_FILE,
-    SCHEMA,
     OutingRefused,
     Refusal,
     SQLiteOutingStore,
     clean_nickname,
 )
-from sites.storage.postgres import PostgresDatabase, migrations
+from sites.storage.migration_files import MIGRATIONS, SQLITE_MIGRATIONS, migration_files
+from sites.storage.postgres import PostgresDatabase
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam
 DAY = timedelta(days=1)
@@ -156,8 +156,8 @@ def test_pass_marks_need_right_answers_rounded_up():
 def test_a_sqlite_file_made_before_pass_marks_is_upgraded_with_its_outings_kept(data_dir):
     path = data_dir / OUTINGS_FILE
     data_dir.mkdir(parents=True, exist_ok=True)
-    old_schema = SCHEMA.replace(", pass_percent INTEGER", "")
-    assert old_schema != SCHEMA
+    (version, _, old_schema), *later = migration_files(SQLITE_MIGRATIONS / "outings")  # release 0.1.0's tables
+    assert version == 1 and later
     with sqlite3.connect(path) as old:
         old.executescript(old_schema)
         old.execute("INSERT INTO outings VALUES ('ABCDEF', 'o-mon', '9A1', 'Cần Thơ', ?, ?, 'lan', ?, NULL, NULL,"
@@ -171,15 +171,15 @@ def test_a_sqlite_file_made_before_pass_marks_is_upgraded_with_its_outings_kept(
 @pytest.mark.postgres
 def test_a_postgresql_database_made_before_pass_marks_is_upgraded_with_its_outings_kept(postgres, monkeypatch):
     url = postgres.database()
-    everything = migrations()
-    monkeypatch.setattr(storage_postgres, "migrations", lambda: [m for m in everything if m[0] < 10])
+    everything = migration_files(MIGRATIONS)
+    monkeypatch.setattr(storage_postgres, "migration_files", lambda folder: [m for m in everything if m[0] < 10])
     before = PostgresDatabase(url)
     with before.transaction() as db:
         db.execute("INSERT INTO outings (code, journey, name, province, valid_from, valid_until, created_by,"
                    " created_at) VALUES ('ABCDEF', 'o-mon', '9A1', 'Cần Thơ', ?, ?, 'lan', ?)",
                    (NOW.timestamp(), (NOW + DAY).timestamp(), NOW.timestamp()))
     before.close()
-    monkeypatch.setattr(storage_postgres, "migrations", lambda: everything)
+    monkeypatch.setattr(storage_postgres, "migration_files", lambda folder: everything)
     database = PostgresDatabase(url)
     store = PostgresOutingStore(database)
     assert store.get("ABCDEF").name == "9A1" and store.get("ABCDEF").pass_percent is None
