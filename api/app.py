@@ -48,6 +48,7 @@ from api.public.routes import (
     posters,
     qr,
     scan,
+    share_cards,
     sites,
     stats,
 )
@@ -156,7 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
-    for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
+    for routes in (audio, home, sites, share_cards, scan, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
                    plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
                    admin_journeys, admin_outings):

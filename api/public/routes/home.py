@@ -6,8 +6,9 @@ from fastapi.responses import HTMLResponse
 from api.deps import LanguageDep, RegistryDep, SettingsDep
 from api.listing import FiltersDep
 from api.templating import render
+from api.views.structured_data import home_data
 from api.views.view_models import site_summary_out
-from sites.catalog.i18n import category_label, category_search_words
+from sites.catalog.i18n import category_label, category_search_words, strings
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,4 +28,5 @@ def home(
         "categories": [(c.value, category_label(c, lang)) for c in registry.categories()],
         "provinces": registry.provinces(),
         "filtered": bool(q or filters.category or filters.province),
+        "structured_data": home_data(strings(lang)["site_title"], settings.base_url, lang),
     })
