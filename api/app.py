@@ -25,6 +25,7 @@ from api.admin.routes import (
 from api.admin.staff_auth import open_staff_auth
 from api.caches.base_maps import BaseMapCache
 from api.caches.feed_cache import FeedCache
+from api.caches.open_data import OpenDataFiles
 from api.caches.page_cache import PageCache
 from api.caches.print_shop import PrintShop
 from api.errors import install_error_handlers
@@ -41,6 +42,7 @@ from api.public.routes import (
     map as site_map,
     monthly_report,
     offline,
+    open_data,
     outings,
     passports,
     photos,
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
     visits = stores.visits
     print_shop = PrintShop()
+    open_data_files = OpenDataFiles()
     imports = WorkPool("spreadsheet imports", functools.partial(low_priority_threads, name="import"), 1, IMPORT_QUEUE)
     image_worker = ImageWorker()
     narrations = NarrationLibrary(settings.data_dir)
@@ -111,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
         # Every worker thread and process is stopped and joined here, none left to interpreter finalisation.
         await asyncio.to_thread(narrations.close)  # the synthesis under way stops within half a second of audio
-        for pool in (print_shop, imports, image_worker):
+        for pool in (print_shop, open_data_files, imports, image_worker):
             await asyncio.to_thread(pool.close)
         await stores.close()
 
@@ -139,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         passport_pages=PageCache(PASSPORT_PAGES),
         feeds=FeedCache(),
         print_shop=print_shop,
+        open_data=open_data_files,
         image_worker=image_worker,
         base_maps=BaseMapCache(),
         staff_auth=staff_auth,
@@ -157,7 +161,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
-    for routes in (audio, home, sites, share_cards, scan, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
+    for routes in (audio, home, sites, share_cards, scan, photos, health, qr, posters, stats, open_data, monthly_report,
+                   site_map, journeys,
                    plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
                    admin_journeys, admin_outings):

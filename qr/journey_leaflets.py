@@ -4,9 +4,10 @@ One page: the organisation, the journey's title, summary and facts beside the jo
 schematic route drawing (the placed stops numbered and joined in order, a scale bar and a north arrow,
 drawn as vectors: no map tiles, so it prints offline), then a card per stop with its number, name,
 one-line summary, distance from the previous stop and its own QR code (the symbol at least 2 cm, read
-from a hand-held leaflet; see STOP_MODULE_MM for what makes it survive a phone's photo). Cards fill one to three columns (two on A5), the fewest that fit on the
-page; a journey with more stops than fit under the drawing (12 on A4, 6 on A5, with a 2 cm code each)
-continues its cards on further pages, 27 a page on A4 and 14 on A5. Close stops' markers may overlap on
+from a hand-held leaflet; STOP_MODULE_MM says what makes it survive a phone's photo). Cards fill one to
+three columns (two on A5), the fewest that fit on the page; a journey with more stops than fit under the
+drawing (12 on A4, 6 on A5, with a 2 cm code each) continues its cards on further pages, 27 a page on A4
+and 14 on A5. Close stops' markers may overlap on
 the sketch; the cards are the list that counts. Same font, grey-scale black and fitting rules as the posters
 (qr/printing.py).
 """

@@ -19,6 +19,7 @@ from api.admin.staff import SMALL_FORM_FIELDS as LOGIN_FORM_FIELDS
 from api.app import PASSPORT_PAGES
 from api.caches.base_maps import MAX_KEPT_MAPS
 from api.caches.feed_cache import MAX_FEEDS
+from api.caches.open_data import OPEN_DATA_CACHE_BYTES
 from api.caches.page_cache import MAX_PAGES
 from api.caches.print_shop import CARD_CACHE_BYTES, PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
 from api.json_body import MAX_JSON_BYTES as LATE_SCANS_BYTES
@@ -59,6 +60,7 @@ class Worker(StrEnum):
     NARRATION = "the narration worker (sites/catalog/narration.py QUEUE_LIMIT waiting, else 'not ready')"
     PASSWORDS = "the password-check slots (api/admin/staff_auth.py PasswordCheckSlots)"
     STORE = "the store's writer (group commit) or a thread for a store read"
+    OPEN_DATA = "the open data's thread (api/caches/open_data.py OPEN_DATA_WORKERS, OPEN_DATA_QUEUE)"
     THREADS = "Starlette's thread pool (a plain `def` route or run_in_threadpool: 40 threads for every route)"
 
 
@@ -183,6 +185,11 @@ DOORS: tuple[Door, ...] = (
          workers=(Worker.IMAGES, Worker.NARRATION), caches=(PAGES, VARIANTS)),
     Door(GET, "/api/offline/journeys/{slug}.json", keys="slug, lang",
          workers=(Worker.IMAGES, Worker.NARRATION), caches=(PAGES, VARIANTS)),
+    # the open data: a closed set of file names, each made once per content version and day
+    Door(GET, "/api/open-data/{name}", keys="name (datapackage.json and the files it names: else 404)",
+         workers=(Worker.OPEN_DATA, Worker.STORE),
+         caches=(Cache("open-data files by content version and day (api/caches/open_data.py)", OPEN_DATA_CACHE_BYTES,
+                       "bytes", "open_data.files.max_bytes"),)),
     Door(GET, "/healthz", workers=(Worker.THREADS,)),
     Door(GET_HEAD, "/openapi.json"),
     Door(GET, "/api/docs"),

@@ -31,8 +31,8 @@ from api.views.journey_views import (
     journey_summary_out,
 )
 from api.views.narration_view import narration_view
-from api.views.structured_data import journey_data, share_image
 from api.views.schemas import ErrorOut
+from api.views.structured_data import journey_data, share_image
 from map.assets import map_assets
 from qr.card_texts import journey_card
 from qr.formats import LeafletFormat
