@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from api.caches.open_data import version
 from api.responses import BUSY, NOT_MODIFIED
 from api.state import StateDep
+from api.views.schemas import ErrorOut
 from sites.open_data.package import FILES, MEDIA_TYPES, open_data_source
 
 router = APIRouter(tags=["open data"])
@@ -19,7 +20,7 @@ CACHE_SECONDS = 3600
 @router.get("/api/open-data/{name}", response_class=Response, responses={
     200: {"content": {"application/json": {}, "text/csv": {}, "application/geo+json": {}},
           "description": "A file of the package; datapackage.json describes the others"},
-    404: {"description": "Not a file of the package"}, **NOT_MODIFIED, **BUSY})
+    404: {"model": ErrorOut, "description": "Not a file of the package"}, **NOT_MODIFIED, **BUSY})
 async def open_data(request: Request, state: StateDep, name: str) -> Response:
     """`datapackage.json` (the descriptor: resources, Table Schemas, licence, content date) or one of the files it
     names: sites.csv, sites.geojson, photos.csv, journeys.csv, visits-daily.csv."""

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from api.deps import PrintShopDep, SiteDep
 from api.responses import BUSY, MOVED, NOT_FOUND, NOT_MODIFIED
 from api.state import StateDep
+from api.views.schemas import ErrorOut
 from qr.card_texts import CardJob, journey_card, site_card
 from sites.catalog.journeys import JourneyNotFound
 from sites.catalog.languages import SOURCE_LANGUAGE
@@ -35,7 +36,8 @@ async def site_share_card(request: Request, site: SiteDep, state: StateDep, shop
     return await _card(request, shop, site_card(site, state.settings, lang))
 
 
-@router.get("/journeys/{slug}/card.png", response_class=Response, responses={**PNG, **NOT_MODIFIED, **BUSY})
+@router.get("/journeys/{slug}/card.png", response_class=Response, responses={
+    **PNG, **NOT_MODIFIED, **BUSY, 404: {"model": ErrorOut, "description": "No published journey has this slug"}})
 async def journey_share_card(request: Request, slug: str, state: StateDep, shop: PrintShopDep,
                              lang: LangQuery = SOURCE_LANGUAGE, v: VersionQuery = None) -> Response:
     """The journey's share card: the first photo of its stops with its name, or its name, stops and QR code."""
