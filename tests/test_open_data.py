@@ -17,7 +17,16 @@ from cli.main import main
 from sites.catalog.loader import load_content
 from sites.stores import open_stores
 from sites.visits.visit import Visit, VisitKind
-from tests.support import BASE_URL, add_site
+from tests.support import (
+    BASE_URL,
+    add_site,
+    form_of,
+    give_photo,
+    post_form,
+    read_front_matter,
+    snapshot,
+    write_front_matter,
+)
 
 FILES = ["datapackage.json", "sites.csv", "sites.geojson", "photos.csv", "journeys.csv", "visits-daily.csv"]
 
@@ -130,3 +139,21 @@ def test_a_licence_setting_and_the_doors_bounds(make_client, tmp_path):
     assert missing.status_code == 404 and "datapackage.json" in missing.text
     with pytest.raises(ValueError, match="needs open_data_licence_url"):
         make_client(open_data_licence="LicenseRef-tinh-doan")
+
+
+def test_the_admin_form_keeps_the_wikidata_id_and_a_photos_licence(staff_client, content_dir):
+    give_photo(content_dir, wikidata="Q4115189")  # Wikidata's sandbox item: the right shape, no real site
+    index = content_dir / "dinh-thoi-an" / "index.md"
+    front, body = read_front_matter(index)
+    front["photos"][0].update(licence="CC BY-SA 4.0", licence_url="https://creativecommons.org/licenses/by-sa/4.0/")
+    write_front_matter(index, front, body)
+    client = staff_client("hoa")
+    before = snapshot(content_dir)
+    fields = form_of(client, "dinh-thoi-an")
+    assert fields["wikidata"] == "Q4115189" and fields["photos.0.licence"] == "CC BY-SA 4.0"
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    assert snapshot(content_dir) == before  # saved as it was: nothing dropped
+    edited = {**fields, "wikidata": "Q13406268", "photos.0.licence": "CC0 1.0"}  # the second sandbox item
+    assert post_form(client, "/admin/sites/dinh-thoi-an", edited).status_code == 303
+    front, _ = read_front_matter(index)
+    assert front["wikidata"] == "Q13406268" and front["photos"][0]["licence"] == "CC0 1.0"
