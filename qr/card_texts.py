@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qr.codes import scan_url
 from qr.share_cards import CardText, share_card
-from sites.catalog.i18n import category_label, strings
+from sites.catalog.i18n import category_label, strings, travel_mode_label
 from sites.catalog.journeys import Journey
 from sites.catalog.photos import variant_file, variant_widths
 from sites.catalog.site import PhotoFile, Site
@@ -47,10 +47,11 @@ def site_card(site: Site, settings: Settings, lang: str) -> CardJob:
 
 
 def journey_card(journey: Journey, settings: Settings, lang: str) -> CardJob:
-    """The card of `journey`: its name, stops and province, the first photo of its stops, its own QR code."""
+    """The card of `journey`: its name, travel mode, stops and province, the first photo of its stops, its own QR code."""
     localized = journey.localized(lang)
     words = strings(localized.content_lang)
-    facts = [words["journeys_title"], words["journey_stop_count"].format(n=len(journey.stops)), journey.meta.province]
+    facts = [travel_mode_label(journey.meta.travel_mode, localized.content_lang),
+             words["journey_stop_count"].format(n=len(journey.stops)), journey.meta.province]
     text = CardText(words["site_title"], localized.name, " · ".join(facts),
                     scan_url(settings.base_url, journey.code, settings.qr_uppercase, prefix="j"))
     lead = next((stop.site for stop in journey.stops if stop.site.photos), None)

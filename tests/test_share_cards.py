@@ -110,3 +110,13 @@ def _shaped(font: ImageFont.FreeTypeFont, text: str) -> tuple[list[int], int | N
     buffer.guess_segment_properties()
     uharfbuzz.shape(hb_font, buffer)
     return [info.codepoint for info in buffer.glyph_infos], hb_font.get_nominal_glyph(ord(DOTTED_CIRCLE))
+
+
+def test_the_khmer_page_shares_the_khmer_card(client):
+    graph = open_graph(client.get("/sites/chua-pothi-somron?lang=km").text)
+    assert graph["og:title"] == KHMER_NAME and graph["og:image:alt"].startswith(KHMER_NAME)
+    assert "/sites/chua-pothi-somron/card.png?lang=km&v=" in graph["og:image"]
+    khmer = client.get(graph["og:image"].removeprefix(BASE_URL)).content
+    vietnamese = client.get("/sites/chua-pothi-somron/card.png").content
+    assert khmer != vietnamese
+    assert [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(khmer)))] == [f"{BASE_URL}/q/pothi"]
