@@ -47,7 +47,8 @@ def site_card(site: Site, settings: Settings, lang: str) -> CardJob:
 
 
 def journey_card(journey: Journey, settings: Settings, lang: str) -> CardJob:
-    """The card of `journey`: its name, travel mode, stops and province, the first photo of its stops, its own QR code."""
+    """The card of `journey`: its name, travel mode, stops and province, the first photo of its stops, and its own
+    QR code."""
     localized = journey.localized(lang)
     words = strings(localized.content_lang)
     facts = [travel_mode_label(journey.meta.travel_mode, localized.content_lang),
