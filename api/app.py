@@ -26,6 +26,7 @@ from api.admin.routes import (
 from api.admin.staff_auth import open_staff_auth
 from api.caches.base_maps import BaseMapCache
 from api.caches.feed_cache import FeedCache
+from api.caches.open_data import OpenDataFiles
 from api.caches.page_cache import PageCache
 from api.caches.print_shop import PrintShop
 from api.errors import install_error_handlers
@@ -42,6 +43,7 @@ from api.public.routes import (
     map as site_map,
     monthly_report,
     offline,
+    open_data,
     outings,
     passports,
     photos,
@@ -50,6 +52,7 @@ from api.public.routes import (
     posters,
     qr,
     scan,
+    share_cards,
     sites,
     stats,
 )
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
     visits = stores.visits
     print_shop = PrintShop()
+    open_data_files = OpenDataFiles()
     imports = WorkPool("spreadsheet imports", functools.partial(low_priority_threads, name="import"), 1, IMPORT_QUEUE)
     image_worker = ImageWorker()
     narrations = NarrationLibrary(settings.data_dir)
@@ -111,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
         # Every worker thread and process is stopped and joined here, none left to interpreter finalisation.
         await asyncio.to_thread(narrations.close)  # the synthesis under way stops within half a second of audio
-        for pool in (print_shop, imports, image_worker):
+        for pool in (print_shop, open_data_files, imports, image_worker):
             await asyncio.to_thread(pool.close)
         await stores.close()
 
@@ -139,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         passport_pages=PageCache(PASSPORT_PAGES),
         feeds=FeedCache(),
         print_shop=print_shop,
+        open_data=open_data_files,
         image_worker=image_worker,
         base_maps=BaseMapCache(),
         staff_auth=staff_auth,
@@ -154,9 +159,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     # Routes are matched in order: the plaque's scan first (the hottest path), audio before journeys (its
     # /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}), files and docs last.
-    for routes in (scan, audio, home, sites, photos, health, qr, posters, plaques, stats, monthly_report, site_map,
-                   journeys,
-                   plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
+    for routes in (scan, audio, home, sites, share_cards, photos, health, qr, posters, plaques, stats, open_data,
+                   monthly_report, site_map, journeys, plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
                    admin_journeys, admin_outings, admin_plates):
         app.include_router(routes.router)

@@ -489,6 +489,38 @@ def report(month: str, province: str | None, out_file: Path) -> None:
     click.echo(f"✓ {len(made.rows)} di tích / sites, {made.total.scans} lượt quét / scans: {out_file}")
 
 
+@main.command("export-open-data")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def export_open_data(folder: Path, content_dir: Path | None, data_dir: Path | None) -> None:
+    """Xuất dữ liệu mở / write the open data package (datapackage.json and its files) into FOLDER, the same files
+    as /api/open-data/ serves (docs/open-data.md)."""
+    from datetime import UTC, datetime
+
+    from sites.catalog.live import Catalog
+    from sites.open_data.package import export_open_data as export, open_data_source
+    from sites.storage.files import private_folder
+    from sites.stores import open_stores
+    from sites.visits.visit import VisitStoreUnavailable
+
+    settings = load_settings(content_dir=content_dir, data_dir=data_dir)
+    if not settings.content_dir.is_dir():
+        raise click.UsageError(f"không có thư mục nội dung / no content folder: {settings.content_dir}")
+    catalog = Catalog(settings.content_dir)
+    for error in catalog.errors:
+        click.echo(f"{error}", err=True)
+    private_folder(settings.data_dir)  # as `serve` makes it: a new install has no visits yet
+    stores = open_stores(settings.data_dir, _database_url(settings), settings.counted_per_address)
+    try:
+        written = export(open_data_source(catalog, stores.visits, settings, datetime.now(UTC)), folder)
+    except VisitStoreUnavailable as problem:
+        raise click.ClickException(f"Không đọc được lượt ghé thăm / cannot read the visits: {problem}") from None
+    finally:
+        asyncio.run(stores.close())
+    click.echo(f"✓ {len(catalog.registry)} di tích / sites, {len(written)} tệp / files: {folder}")
+
+
 def _warn_if_loopback(settings: Settings) -> None:
     """Files made for print with a loopback base URL are written (tests, trials), but never silently."""
     if settings.base_url_is_loopback:

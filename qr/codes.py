@@ -12,6 +12,7 @@ import struct
 import zlib
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.constants
@@ -47,6 +48,12 @@ def scan_url(base_url: str, code: str, uppercase: bool = False, prefix: str = "q
     """
     url = f"{base_url.rstrip('/')}/{prefix}/{code}"
     return url.upper() if uppercase else url
+
+
+def can_uppercase(base_url: str) -> bool:
+    """Whether `scan_url(base_url, ..., uppercase=True)` still reaches the server: host names ignore case,
+    paths do not (/DIACHIDO/Q/CODE would not reach /diachido/q/code)."""
+    return urlsplit(base_url).path in ("", "/")
 
 
 def module_count(payload: str, ec: ErrorCorrection = ErrorCorrection.M) -> int:

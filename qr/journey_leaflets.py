@@ -4,9 +4,10 @@ One page: the organisation, the journey's title, summary and facts beside the jo
 schematic route drawing (the placed stops numbered and joined in order, a scale bar and a north arrow,
 drawn as vectors: no map tiles, so it prints offline), then a card per stop with its number, name,
 one-line summary, distance from the previous stop and its own QR code (the symbol at least 2 cm, read
-from a hand-held leaflet). Cards fill one to three columns (two on A5), the fewest that fit on the
-page; a journey with more stops than fit under the drawing (12 on A4, 6 on A5, with a 2 cm code each)
-continues its cards on further pages, 27 a page on A4 and 14 on A5. Close stops' markers may overlap on
+from a hand-held leaflet; STOP_MODULE_MM says what makes it survive a phone's photo). Cards fill one to
+three columns (two on A5), the fewest that fit on the page; a journey with more stops than fit under the
+drawing (12 on A4, 6 on A5, with a 2 cm code each) continues its cards on further pages, 27 a page on A4
+and 14 on A5. Close stops' markers may overlap on
 the sketch; the cards are the list that counts. Same font, grey-scale black and fitting rules as the posters
 (qr/printing.py).
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from qr.codes import ErrorCorrection, Grid, matrix
+from qr.codes import QUIET_ZONE_MODULES, ErrorCorrection, Grid, matrix
 from qr.formats import LeafletFormat
 from qr.printing import (
     PT_TO_MM,
@@ -38,6 +39,12 @@ UNPLACED = ("Chưa có vị trí chính xác trên sơ đồ: điểm {numbers}"
 NO_DRAWING = ("Chưa vẽ được sơ đồ: cần ít nhất hai điểm có vị trí", "No route drawn: it needs two placed stops")
 SCHEMATIC = "Sơ đồ, không phải bản đồ / a sketch, not a map"
 STOP_SYMBOL_MM = 20.0  # a leaflet is held in the hand (about 20 cm away): 2 cm read easily
+# Issue 23: the stop codes of a leaflet printed at 150 dpi and photographed at a 30° tilt, with 1.5 px of blur
+# and JPEG quality 40, decoded 1 in 6 (tests/phone_photo.py simulates it). A paper leaflet is not a weathered
+# plaque: error correction L (7 %) leaves fewer, larger modules than M, and each module is at least 0.8 mm
+# (4.7 dots at 150 dpi), the symbol growing past 2 cm for a long payload. Every stop then decodes in the test.
+STOP_EC = ErrorCorrection.L
+STOP_MODULE_MM = 0.8
 JOURNEY_SYMBOL_MM = {"a4": 30.0, "a5": 25.0}
 NICE_STEPS = (1, 2, 5)
 
@@ -87,7 +94,8 @@ class LeafletText:
 
 
 def leaflet(text: LeafletText, fmt: LeafletFormat = LeafletFormat.a4, ec: ErrorCorrection = ErrorCorrection.M) -> bytes:
-    """The journey's leaflet as PDF bytes. Raises ValueError for a journey without stops."""
+    """The journey's leaflet as PDF bytes; `ec` is the journey code's error correction (the stops' is STOP_EC).
+    Raises ValueError for a journey without stops."""
     if not text.stops:
         raise ValueError("a journey needs at least one stop")
     page = PAGES[LeafletFormat(fmt)]
@@ -101,7 +109,7 @@ def leaflet(text: LeafletText, fmt: LeafletFormat = LeafletFormat.a4, ec: ErrorC
                                 ORGANISATION_PT * s) + 4 * s
     y += _draw_title_block(pdf, text, Box(content.x, y, content.w, 0), s, JOURNEY_SYMBOL_MM[fmt], ec) + 4 * s
     y += _draw_route(pdf, stops, Box(content.x, y, content.w, page.drawing_h), s) + 4 * s
-    _draw_cards(pdf, stops, Box(content.x, y, content.w, content.y + content.h - y), content, page, ec)
+    _draw_cards(pdf, stops, Box(content.x, y, content.w, content.y + content.h - y), content, page)
     return bytes(pdf.output())
 
 
@@ -218,11 +226,11 @@ def _nice_length(limit_km: float) -> float:
     return max(step * 10**exponent for step in NICE_STEPS if step * 10**exponent <= limit_km)
 
 
-def _draw_cards(pdf: FPDF, stops: list[LeafletStop], room: Box, content: Box, page: _Page,
-                ec: ErrorCorrection) -> None:
+def _draw_cards(pdf: FPDF, stops: list[LeafletStop], room: Box, content: Box, page: _Page) -> None:
     """A card per stop, in the fewest columns that fit the room left on page 1; more pages if none does."""
-    grids = [matrix(stop.url, ec) for stop in stops]
-    sides = [qr_side(grid, STOP_SYMBOL_MM, content.w, content.h, STOP_SYMBOL_MM) for grid in grids]
+    grids = [matrix(stop.url, STOP_EC) for stop in stops]
+    sides = [qr_side(grid, symbol, content.w, content.h, symbol) for grid in grids
+             for symbol in [stop_symbol_mm(grid)]]
     card_h = max(sides) + 2
     rows_here = max(0, int(room.h // card_h))
     columns = next((c for c in range(1, page.max_columns + 1) if rows_here * c >= len(stops)), page.max_columns)
@@ -237,6 +245,11 @@ def _draw_cards(pdf: FPDF, stops: list[LeafletStop], room: Box, content: Box, pa
         column += 1
         if column == columns:
             column, row = 0, row + 1
+
+
+def stop_symbol_mm(grid: Grid) -> float:
+    """The printed width of a stop's symbol (quiet zone excluded): 2 cm, or more for STOP_MODULE_MM modules."""
+    return max(STOP_SYMBOL_MM, (len(grid) - 2 * QUIET_ZONE_MODULES) * STOP_MODULE_MM)
 
 
 def _draw_card(pdf: FPDF, stop: LeafletStop, grid: Grid, side: float, box: Box, s: float) -> None:

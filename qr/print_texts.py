@@ -4,7 +4,7 @@ site's poster and of a journey's leaflet, the branding, and the warning about a 
 No web framework here, and settings are passed in: the CLI and the routes share it.
 """
 
-from qr.codes import ErrorCorrection, scan_url, svg
+from qr.codes import ErrorCorrection, can_uppercase, scan_url, svg
 from qr.engraving.layout import PlaqueText
 from qr.journey_leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from qr.posters import Branding, PosterText
@@ -103,7 +103,7 @@ def journey_svg(journey: Journey, settings: Settings, ec: ErrorCorrection = Erro
 
 
 def leaflet_text(journey: Journey, settings: Settings, lang: str = SOURCE_LANGUAGE) -> LeafletText:
-    """The journey's leaflet texts in `lang`; each stop's QR encodes its site's `/q/CODE`."""
+    """The journey's leaflet texts in `lang`; each stop's QR encodes `leaflet_stop_url`."""
     localized = journey.localized(lang)
     plan = journey_itinerary(journey)
     words = strings(lang)
@@ -119,7 +119,7 @@ def leaflet_text(journey: Journey, settings: Settings, lang: str = SOURCE_LANGUA
             name=stop.site.localized(lang).name,
             summary=f"{stop.short_summary(lang)} {note}" if note else stop.short_summary(lang),
             distance=arrival_label(stop.number, arrival, lang),
-            url=scan_url(settings.base_url, stop.site.code, settings.qr_uppercase),
+            url=leaflet_stop_url(stop.site, settings),
             point=(point.lat, point.lon) if point else None,
         ))
     return LeafletText(
@@ -131,6 +131,13 @@ def leaflet_text(journey: Journey, settings: Settings, lang: str = SOURCE_LANGUA
         stops=tuple(stops),
         logo=settings.organisation_logo,
     )
+
+
+def leaflet_stop_url(site: Site, settings: Settings) -> str:
+    """What a stop's code on a leaflet encodes: `/Q/CODE` upper-cased whenever the base URL allows (QR
+    alphanumeric mode: a smaller symbol, so larger modules that survive a phone's photo, issue 23), else as the
+    plaque's."""
+    return scan_url(settings.base_url, site.code, settings.qr_uppercase or can_uppercase(settings.base_url))
 
 
 def journey_leaflet(journey: Journey, settings: Settings, fmt: LeafletFormat = LeafletFormat.a4,

@@ -12,6 +12,13 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "DIACHIDO_"
+# Licences whose text the open data can name without DIACHIDO_OPEN_DATA_LICENCE_URL, by SPDX id.
+KNOWN_LICENCES = {
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
+}
 
 
 class Settings(BaseSettings):
@@ -109,6 +116,15 @@ class Settings(BaseSettings):
         description="Days a class outing's data (nicknames, stamps, answers) is kept after the outing closes or its "
         "period ends; then it is deleted (checked at startup and daily)",
     )
+    open_data_licence: str = Field(
+        "CC-BY-4.0", pattern=r"^[A-Za-z0-9.+-]{2,64}$",
+        description="SPDX id of the licence of the sites' texts in the open data (docs/open-data.md); photos keep "
+        "their own",
+    )
+    open_data_licence_url: str | None = Field(
+        None, description="Address of that licence's text; needed for a licence other than CC-BY-4.0, CC-BY-SA-4.0, "
+        "CC0-1.0 and ODbL-1.0",
+    )
 
     @property
     def secure_cookies(self) -> bool:
@@ -183,6 +199,20 @@ class Settings(BaseSettings):
         if kind not in ("PNG", "JPEG"):
             raise ValueError(f"{value} is {kind}; use a PNG or JPEG file")
         return value
+
+    @model_validator(mode="after")
+    def _licence_has_a_text(self) -> "Settings":
+        if self.open_data_licence_url is None and self.open_data_licence not in KNOWN_LICENCES:
+            raise ValueError(f"open_data_licence {self.open_data_licence} needs open_data_licence_url, the address of "
+                             f"its text (known without one: {', '.join(KNOWN_LICENCES)})")
+        if self.open_data_licence_url is not None and not self.open_data_licence_url.startswith(("http://", "https://")):
+            raise ValueError("open_data_licence_url must start with http:// or https://")
+        return self
+
+    @property
+    def open_data_licence_text(self) -> str:
+        """The address of the open data licence's text."""
+        return self.open_data_licence_url or KNOWN_LICENCES[self.open_data_licence]
 
     @model_validator(mode="after")
     def _uppercase_needs_bare_host(self) -> "Settings":

@@ -14,13 +14,14 @@ from qr.journey_leaflets import LeafletFormat, LeafletStop, LeafletText, leaflet
 from qr.print_texts import journey_leaflet, journey_scan_url, leaflet_text
 from sites.catalog.journey_loader import load_all
 from sites.settings import Settings
+from tests.phone_photo import photographed, printed
 from tests.support import BASE_URL, TEST_CONTENT, edit_site, fonts, one_line, page_image, page_text
 
 HARD_NAMES = ["Đình Thới An", "Chùa Pôthi Somrôn", "Miếu Bà Chúa Xứ ẩ ặ ỗ ữ ỹ", "Đền thờ Liệt sĩ Ấp Rạch Ông Đụng"]
 
 
-def settings(content_dir: Path = TEST_CONTENT) -> Settings:
-    return Settings(content_dir=content_dir, data_dir=content_dir.parent / "data", base_url=BASE_URL)
+def settings(content_dir: Path = TEST_CONTENT, base_url: str = BASE_URL) -> Settings:
+    return Settings(content_dir=content_dir, data_dir=content_dir.parent / "data", base_url=base_url)
 
 
 def codes_in(data: bytes) -> list[str]:
@@ -55,7 +56,8 @@ def synthetic(count: int) -> LeafletText:
 def test_every_code_on_a_bundled_leaflet_decodes_and_every_stop_is_named(slug, fmt):
     journey = load_all(TEST_CONTENT).journeys.get(slug)
     data = journey_leaflet(journey, settings(), fmt)
-    expected = [f"{BASE_URL}/j/{journey.code}"] + [f"{BASE_URL}/q/{stop.site.code}" for stop in journey.stops]
+    # the stops' codes upper-cased (QR alphanumeric mode, issue 23); the server answers /Q/CODE like /q/code
+    expected = [f"{BASE_URL}/j/{journey.code}"] + [f"{BASE_URL}/Q/{stop.site.code}".upper() for stop in journey.stops]
     assert sorted(codes_in(data)) == sorted(expected)
     assert len(pdfium.PdfDocument(data)) == 1
     text = all_text(data)
@@ -122,3 +124,23 @@ def test_with_fewer_than_two_placed_stops_the_leaflet_says_so_and_leaves_no_empt
     assert top_of(note, "Chưa vẽ được sơ đồ") < top_of(note, first_card) < top_of(note, "Chưa vẽ được sơ đồ") + 20
     assert top_of(sketch, first_card) - top_of(note, first_card) > 50, "the drawing's room is given to the cards"
     assert sorted(codes_in(note)) == sorted([unplaced.url] + [stop.url for stop in unplaced.stops])
+
+
+# Issue 23: "the 2 cm stop codes of a journey leaflet fail when printed at 150 dpi and photographed".
+REAL_BASE_URLS = ["https://diachido.doancantho.org.vn",  # a bare host: stop codes upper-cased, alphanumeric mode
+                  "https://doancantho.vn/diachido"]  # a path: byte mode, so a larger symbol
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("base_url", REAL_BASE_URLS)
+@pytest.mark.parametrize("fmt", list(LeafletFormat))
+def test_every_stop_code_decodes_from_a_phone_photo_of_a_150_dpi_print(base_url, fmt):
+    journeys = load_all(TEST_CONTENT).journeys
+    for slug in ("ve-nguon-o-mon", "dia-chi-do-ninh-thuan"):
+        text = leaflet_text(journeys.get(slug), settings(base_url=base_url))
+        data = leaflet(text, fmt)
+        pages = [printed(data, index) for index in range(len(pdfium.PdfDocument(data)))]
+        for degrees, axis in ((30, "y"), (-30, "y"), (30, "x"), (-30, "x")):
+            found = {code.text for page in pages for code in zxingcpp.read_barcodes(photographed(page, degrees, axis))}
+            assert [stop.number for stop in text.stops if stop.url not in found] == [], (slug, degrees, axis)
+    assert text.stops[0].url.startswith(base_url.upper() if base_url.count("/") == 2 else base_url)

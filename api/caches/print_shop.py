@@ -10,12 +10,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from api.workpool import WORKER_NICENESS, ByteCache, WorkPool, low_priority_threads
+from qr.card_texts import CardJob, drawn_card
 from qr.codes import ErrorCorrection, png
 from qr.journey_leaflets import LeafletFormat, LeafletText, leaflet
 from qr.posters import Branding, PosterFormat, PosterText, posters
 
 # A 4000 px PNG is about 25 KB, a 1,000-page poster batch about 2 MB (bench/posters.py): room for many.
 PNG_CACHE_BYTES = 8 * 2**20
+# A share card (qr/share_cards.py) is 20-40 KB clean and up to about 1.5 MB with a photo: the cards of the sites
+# being shared this week, drawn once per version on the QR codes' thread.
+CARD_CACHE_BYTES = 24 * 2**20
 POSTER_CACHE_BYTES = 48 * 2**20
 # On two cores one is left to the event loop that answers scans: PNGs (mostly zlib, which releases the GIL)
 # on one thread; posters (pure Python in fpdf2, which would hold the GIL) in one separate process. Both run
@@ -37,6 +41,7 @@ class PrintShop:
         self.pngs = ByteCache(PNG_CACHE_BYTES)
         self.pdfs = ByteCache(POSTER_CACHE_BYTES)
         self.reports = ByteCache(REPORT_CACHE_BYTES)
+        self.cards = ByteCache(CARD_CACHE_BYTES)
         self._png_pool = WorkPool("QR codes", _png_threads, PNG_WORKERS, PNG_QUEUE)
         self._print_process = functools.cache(_poster_process)  # one process, made on first use by either pool
         self._pdf_pool = WorkPool("posters", self._print_process, POSTER_WORKERS, POSTER_QUEUE)
@@ -46,6 +51,10 @@ class PrintShop:
         """The QR code PNG (see `qr.codes.png`); raises ValueError for a size too small for the code."""
         return await self.pngs.get((payload, size, ec, dpi),
                                    lambda: self._png_pool.run(png, payload, size, ec, dpi))
+
+    async def card(self, job: CardJob) -> bytes:
+        """A share card's PNG (see `qr.card_texts.drawn_card`), once per `job.version`, on the QR codes' thread."""
+        return await self.cards.get(job.version, lambda: self._png_pool.run(drawn_card, job))
 
     async def posters(self, key: str, texts: Sequence[PosterText], fmt: PosterFormat, brand: Branding,
                       bleed: bool = False) -> bytes:

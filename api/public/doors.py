@@ -19,8 +19,9 @@ from api.admin.staff import SMALL_FORM_FIELDS as LOGIN_FORM_FIELDS
 from api.app import PASSPORT_PAGES
 from api.caches.base_maps import MAX_KEPT_MAPS
 from api.caches.feed_cache import MAX_FEEDS
+from api.caches.open_data import OPEN_DATA_CACHE_BYTES
 from api.caches.page_cache import MAX_PAGES
-from api.caches.print_shop import PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
+from api.caches.print_shop import CARD_CACHE_BYTES, PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
 from api.json_body import MAX_JSON_BYTES as LATE_SCANS_BYTES
 from api.public.counting import AGENT_CACHE_SIZE, MAX_AGENT_CHARS
 from api.public.routes.outings import MAX_FORM_FIELDS as CLASS_FORM_FIELDS
@@ -60,6 +61,7 @@ class Worker(StrEnum):
     NARRATION = "the narration worker (sites/catalog/narration.py QUEUE_LIMIT waiting, else 'not ready')"
     PASSWORDS = "the password-check slots (api/admin/staff_auth.py PasswordCheckSlots)"
     STORE = "the store's writer (group commit) or a thread for a store read"
+    OPEN_DATA = "the open data's thread (api/caches/open_data.py OPEN_DATA_WORKERS, OPEN_DATA_QUEUE)"
     THREADS = "Starlette's thread pool (a plain `def` route or run_in_threadpool: 40 threads for every route)"
 
 
@@ -120,6 +122,8 @@ VISIT_GATE = Cache("counted visitors and addresses (sites/visits/visit_gate.py)"
 COUNTED = Limit(Settings.model_fields["counted_per_address"].default, "address group", "hour",
                 "settings.counted_per_address")  # counted, not refused: above it a visit is served, not counted
 PNGS = Cache("QR PNGs by content (api/caches/print_shop.py)", PNG_CACHE_BYTES, "bytes", "print_shop.pngs.max_bytes")
+CARDS = Cache("share cards by version (api/caches/print_shop.py)", CARD_CACHE_BYTES, "bytes",
+              "print_shop.cards.max_bytes")
 PDFS = Cache("PDFs by content (api/caches/print_shop.py)", POSTER_CACHE_BYTES, "bytes", "print_shop.pdfs.max_bytes")
 FEEDS = Cache("map feeds by language and filters (api/caches/feed_cache.py)", MAX_FEEDS, "feeds", "feeds._max_feeds")
 BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/caches/base_maps.py)", MAX_KEPT_MAPS, "maps")
@@ -146,6 +150,11 @@ DOORS: tuple[Door, ...] = (
     Door(GET_HEAD, "/Q/{code}", keys="code", **SITE_PAGE),
     Door(GET_HEAD, "/sites/{slug}", keys="slug; ?lang and other queries are rendered, not cached", **SITE_PAGE),
     Door(GET_HEAD, "/", keys=f"q, {FILTERED}, lang", workers=(Worker.THREADS,)),
+    # share cards (og:image): one per version and language of the text, drawn on the QR codes' thread
+    Door(GET, "/sites/{slug}/card.png", keys="slug, lang (the site's languages, else Vietnamese), v (ignored)",
+         workers=(Worker.QR_PNG, Worker.IMAGES), caches=(CARDS, VARIANTS)),
+    Door(GET, "/journeys/{slug}/card.png", keys="slug, lang (the journey's languages, else Vietnamese), v (ignored)",
+         workers=(Worker.QR_PNG, Worker.IMAGES), caches=(CARDS, VARIANTS)),
     Door(GET_HEAD, "/photos/{slug}/{name}", keys="slug, name (only a photo of the content and a known width)",
          workers=(Worker.THREADS, Worker.IMAGES), caches=(VARIANTS,)),
     Door(GET_HEAD, "/audio/{slug}/{name}", keys="slug, name (only the current version: else 404)",
@@ -180,6 +189,11 @@ DOORS: tuple[Door, ...] = (
          workers=(Worker.IMAGES, Worker.NARRATION), caches=(PAGES, VARIANTS)),
     Door(GET, "/api/offline/journeys/{slug}.json", keys="slug, lang",
          workers=(Worker.IMAGES, Worker.NARRATION), caches=(PAGES, VARIANTS)),
+    # the open data: a closed set of file names, each made once per content version and day
+    Door(GET, "/api/open-data/{name}", keys="name (datapackage.json and the files it names: else 404)",
+         workers=(Worker.OPEN_DATA, Worker.STORE),
+         caches=(Cache("open-data files by content version and day (api/caches/open_data.py)", OPEN_DATA_CACHE_BYTES,
+                       "bytes", "open_data.files.max_bytes"),)),
     Door(GET, "/healthz", workers=(Worker.THREADS,)),
     Door(GET_HEAD, "/openapi.json"),
     Door(GET, "/api/docs"),

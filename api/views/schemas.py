@@ -90,6 +90,7 @@ class SiteOut(SiteSummaryOut):
     photos: list[PhotoOut]
     sources: list[SourceOut]
     tags: list[str]
+    wikidata_url: str | None = Field(None, description="The site's Wikidata item, when its front matter names one")
     languages: list[str] = Field(description="Languages the site's text exists in")
     directions_url: str | None = Field(description="Opens directions in a maps app")
     osm_url: str | None

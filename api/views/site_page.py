@@ -21,11 +21,14 @@ from api.templating import render
 from api.views.journey_views import PartOfOut, part_of
 from api.views.narration_view import NarrationView, narration_view
 from api.views.schemas import SiteOut
+from api.views.structured_data import ShareImage, share_image, site_data
 from api.views.view_models import site_out, site_path
+from qr.card_texts import site_card
 from sites.catalog.i18n import COMPLETE_LANGUAGES, strings
 from sites.catalog.languages import SOURCE_LANGUAGE, source_first
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
+from sites.settings import Settings
 
 PROVISIONAL_SECONDS = 30  # how long a page whose narration is being prepared is served from the cache
 
@@ -35,12 +38,12 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
     """The site page, from the app's page cache when the request allows it. A browser holding a passport gets
     the page whose journey box also links its passport, kept apart in the passport pages' cache and sent
     `private, no-store`, as a stamped page is."""
-    base_url = state.settings.base_url
+    settings = state.settings
     journeys = state.catalog.journeys  # reloaded with the registry, which keys the cache
     student = holds_passport(request)
 
     def page() -> HTMLResponse:  # only on a cache miss: a plaque scan's hot path reads the kept page
-        return site_page_response(request, site, registry, base_url, lang, part_of(journeys.through(site), site, lang),
+        return site_page_response(request, site, registry, settings, lang, part_of(journeys.through(site), site, lang),
                                   narration_view(state.narrations, site, lang), student=student)
 
     if student:
@@ -60,11 +63,11 @@ def stamped_site_page(request: Request, state: AppState, site: Site, registry: R
     cache that visitors without a passport are served from never holds it. Sent `private, no-store`, so no
     browser or proxy keeps it either. A page asking for the location carries the student's ticket: it is
     rendered for this request only, with the policy that lets its script run."""
-    base_url = state.settings.base_url
+    settings = state.settings
     journeys = state.catalog.journeys
 
     def page() -> HTMLResponse:
-        return site_page_response(request, site, registry, base_url, lang, part_of(journeys.through(site), site, lang),
+        return site_page_response(request, site, registry, settings, lang, part_of(journeys.through(site), site, lang),
                                   narration_view(state.narrations, site, lang), note, student=True)
 
     if note.ticket:
@@ -81,20 +84,24 @@ def provisional_stamp(state: AppState, site: Site) -> tuple[int, int]:
     return state.narrations.finished(site.slug), int(time.monotonic() // PROVISIONAL_SECONDS)
 
 
-def site_page_response(request: Request, site: Site, registry: Registry, base_url: str, lang: str,
+def site_page_response(request: Request, site: Site, registry: Registry, settings: Settings, lang: str,
                        journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None,
                        passport_note: StampNote | None = None, student: bool = False) -> HTMLResponse:
     """The site page in `lang`; its canonical link and language switch point to /sites/{slug}. A journey stop's
     page links to /class, and for a `student` (a browser holding a passport) to /passport too."""
+    base_url = settings.base_url
+    image = share_image(site_card(site, settings, lang), f"{site_path(site.slug)}/card.png", base_url,
+                        site.content_language(lang))
     return render_site(request, site_out(site, lang, base_url, registry), lang, base_url, journeys=journeys,
-                       narration=narration, passport_note=passport_note, student=student)
+                       narration=narration, passport_note=passport_note, student=student, share=image)
 
 
 def render_site(request: Request, view: SiteOut, lang: str, base_url: str, preview: bool = False,
                 journeys: list[PartOfOut] | None = None, narration: NarrationView | None = None,
-                passport_note: StampNote | None = None, student: bool = False) -> HTMLResponse:
-    """The site page of `view`; a staff `preview` is not indexed, not cached, and its language switch
-    stays on the preview. Its picker offers the languages of the site's text and of the whole interface.
+                passport_note: StampNote | None = None, student: bool = False,
+                share: ShareImage | None = None) -> HTMLResponse:
+    """The site page of `view`, with `share` as its og:image; a staff `preview` is not indexed, not cached, and its
+    language switch stays on the preview. Its picker offers the languages of the site's text and of the whole interface.
     While its `narration` is being prepared the page is not cached (it will have a player soon)."""
     page_url = f"{view.url}?lang={lang}"
     languages = source_first([*view.languages, *COMPLETE_LANGUAGES])
@@ -107,8 +114,8 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
         "student": student,
         "canonical": page_url,
         "alternates": [(code, f"{view.url}?lang={code}") for code in languages] + [("x-default", view.url)],
-        "og_image": base_url + view.photos[0].url_large if view.photos else None,
-        "structured_data": structured_data(view, page_url, base_url),
+        "og_image": share,
+        "structured_data": site_data(view, page_url, base_url),
         "review_notices": [] if view.translation_reviewed else [
             (code, strings(code)["review_notice"]) for code in dict.fromkeys([view.content_lang, SOURCE_LANGUAGE])
         ],
@@ -118,28 +125,3 @@ def render_site(request: Request, view: SiteOut, lang: str, base_url: str, previ
     elif narration is not None and narration.url is None:
         response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-def structured_data(view: SiteOut, page_url: str, base_url: str) -> dict:
-    """schema.org JSON-LD for search engines and link previews."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "LandmarksOrHistoricalBuildings",
-        "name": view.name,
-        "description": view.summary,
-        "url": page_url,
-        "inLanguage": view.content_lang,
-        "address": {
-            "@type": "PostalAddress",
-            "streetAddress": view.address.text,
-            "addressRegion": view.address.province,
-            "addressCountry": "VN",
-        },
-    }
-    if view.other_names:
-        data["alternateName"] = view.other_names
-    if view.location:
-        data["geo"] = {"@type": "GeoCoordinates", "latitude": view.location.lat, "longitude": view.location.lon}
-    if view.photos:
-        data["image"] = [base_url + photo.url_large for photo in view.photos]
-    return data

@@ -21,6 +21,7 @@ from sites.catalog.site import LocalizedSite, PhotoFile, Site
 from sites.visits.visit import Counts
 
 LIST_PHOTO_WIDTH = 480
+WIKIDATA_ITEM = "https://www.wikidata.org/wiki/"  # + the Q-number: the item's page, which is also its sameAs link
 
 
 def site_path(slug: str) -> str:
@@ -88,6 +89,7 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at
         photos=[photo_out(photos_at or photo_root(site.slug), photo, lang) for photo in site.photos],
         sources=[SourceOut(url=source.url, title=source.title) for source in meta.sources],
         tags=meta.tags,
+        wikidata_url=f"{WIKIDATA_ITEM}{meta.wikidata}" if meta.wikidata else None,
         languages=site.languages,
         directions_url=(
             f"https://www.google.com/maps/dir/?api=1&destination={location.lat},{location.lon}" if location else None

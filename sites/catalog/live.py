@@ -1,10 +1,14 @@
 """The live view of a content folder: the current registry and errors, reloaded when files change."""
 
 import gc
+import hashlib
 import logging
 import os
+import pickle
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sites.catalog.collector import collector_paused
@@ -22,6 +26,21 @@ LONG_BODY_CHARACTERS = 8_000  # renders in about 30 ms; the bundled stories are 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class ContentVersion:
+    """Which content is served: a digest of every file's name, size and modification time, and the latest of those
+    times (the open data's date, issue 23)."""
+
+    key: str
+    modified: datetime
+
+    @classmethod
+    def of(cls, fingerprint: tuple) -> "ContentVersion":
+        latest = max((stamp[-1] for stamp in fingerprint), default=0)
+        return cls(hashlib.blake2b(pickle.dumps(fingerprint), digest_size=8).hexdigest(),
+                   datetime.fromtimestamp(latest / 1e9, UTC).replace(microsecond=0))
+
+
 class Catalog:
     """Holds the sites and journeys of `content_dir` and reloads them when a file there is added, removed or edited."""
 
@@ -32,6 +51,7 @@ class Catalog:
         self.errors: list[ContentError] = []
         self.kept: dict[str, list[ContentError]] = {}  # slug -> errors of sites served in their last valid version
         self._fingerprint: tuple = ()
+        self.version = ContentVersion.of(())
         self._parsed = ParsedFiles()
         self._lock = threading.Lock()  # the watcher and an admin save may reload at the same moment
         self.after_reload: Callable[[Registry], None] | None = None  # told of each new registry (narration)
@@ -53,6 +73,7 @@ class Catalog:
             self.registry, self.journeys = result.registry, result.journeys
             self.errors, self.kept = result.errors, result.kept
             self._fingerprint = fingerprint
+            self.version = ContentVersion.of(fingerprint)
             self._sites.save()
         _render_long_bodies(self.registry)
         if self.after_reload is not None:

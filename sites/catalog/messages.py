@@ -151,6 +151,8 @@ PATTERN_HINTS = {
                        "an MP3 file name in the site folder (letters, digits, - and _) ending in .mp3"),
     "url": ("Phải là địa chỉ web bắt đầu bằng http:// hoặc https://",
             "must be a web address starting with http:// or https://"),
+    "wikidata": ("Mã Wikidata là chữ Q và các chữ số, ví dụ Q1142384",
+                 "a Wikidata id is Q and digits, for example Q1142384"),
 }
 
 

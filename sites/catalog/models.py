@@ -35,13 +35,15 @@ VIETNAM_LON = (101.0, 118.0)
 
 ALIAS_PATTERN = r"^[a-z0-9-]{2,80}$"
 URL_PATTERN = r"^https?://\S+$"
+WIKIDATA_PATTERN = r"^Q[1-9][0-9]{0,11}$"  # an item of Wikidata: Q and its number, e.g. Q1142384
 PHOTO_FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(?:jpg|jpeg|png|webp|JPG|JPEG|PNG|WEBP)$"
 # A recording placed by hand is served as it is, so it must be MP3 (the admin re-encodes other formats).
 NARRATION_FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(?:mp3|MP3)$"
 
 # The name of the format each pattern checks, by which `sites.catalog.messages.PATTERN_HINTS` explains it.
 PATTERN_FORMATS = {SLUG_PATTERN: "slug", CODE_PATTERN: "code", ALIAS_PATTERN: "alias",
-                   PHOTO_FILE_PATTERN: "photo_file", URL_PATTERN: "url", NARRATION_FILE_PATTERN: "narration_file"}
+                   PHOTO_FILE_PATTERN: "photo_file", URL_PATTERN: "url", NARRATION_FILE_PATTERN: "narration_file",
+                   WIKIDATA_PATTERN: "wikidata"}
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
@@ -156,6 +158,10 @@ class Photo(StrictModel):
     caption: Text = Field(description="Caption in Vietnamese (also the image's alt text)")
     caption_en: Text | None = Field(None, description="Caption in English")
     credit: Text = Field(description="Who took the photo, and its licence")
+    licence: Text | None = Field(None, description="The photo's licence alone (e.g. CC BY-SA 4.0), for the open "
+                                 "data: the site's texts may be under another")
+    licence_url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = Field(
+        None, description="Address of the photo's licence text (http:// or https://)")
 
 
 class Narration(StrictModel):
@@ -259,6 +265,9 @@ class SiteFrontMatter(StrictModel):
         "one gets automatic speech"
     )
     sources: list[Source] = Field(default_factory=list, description="Where the facts come from")
+    wikidata: Annotated[str, StringConstraints(pattern=WIKIDATA_PATTERN)] | None = Field(
+        None, description="The site's Wikidata item (Q and digits, e.g. Q1142384): a link on the page and sameAs "
+        "for search engines")
     tags: list[Text] = Field(default_factory=list, description="Free keywords that help search")
     quiz: list[QuizQuestion] = Field(
         default_factory=list, min_length=QUIZ_QUESTIONS[0], max_length=QUIZ_QUESTIONS[1],

@@ -7,8 +7,9 @@ from api.deps import LanguageDep, RegistryDep, SettingsDep
 from api.listing import FiltersDep
 from api.public.passport_cookie import holds_passport
 from api.templating import render
+from api.views.structured_data import home_data
 from api.views.view_models import site_summary_out
-from sites.catalog.i18n import category_label, category_search_words
+from sites.catalog.i18n import category_label, category_search_words, strings
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,6 +31,7 @@ def home(
         "provinces": registry.provinces(),
         "filtered": bool(q or filters.category or filters.province),
         "student": student,
+        "structured_data": home_data(strings(lang)["site_title"], settings.base_url, lang),
     })
     if student:  # the passport's link is this browser's own
         response.headers["Cache-Control"] = "private, no-store"

@@ -32,7 +32,9 @@ from api.views.journey_views import (
 )
 from api.views.narration_view import narration_view
 from api.views.schemas import ErrorOut
+from api.views.structured_data import journey_data, share_image
 from map.assets import map_assets
+from qr.card_texts import journey_card
 from qr.formats import LeafletFormat
 from qr.print_texts import journey_scan_url, journey_svg, leaflet_text
 from sites.catalog.i18n import category_label
@@ -184,9 +186,14 @@ def _page(request: Request, state: AppState, journey: Journey, lang: str) -> HTM
     view = journey_out(journey, lang, settings.base_url, payload)
     assets = map_assets(settings.map_assets_from_cdn)
     path = journey_path(journey.slug)
+    canonical = f"{settings.base_url}{path}?lang={lang}"
+    image = share_image(journey_card(journey, settings, lang), f"{path}/card.png", settings.base_url,
+                        view.content_lang)
     response = render(request, "journey.html", lang, {
         "journey": view,
-        "canonical": f"{settings.base_url}{path}?lang={lang}",
+        "canonical": canonical,
+        "og_image": image,
+        "structured_data": journey_data(view, canonical, image),
         "qr_svg": journey_svg(journey, settings).decode().split("\n", 1)[1],  # inline: no XML declaration
         "map_script": assets.scripts[0],
         "map_style": assets.styles[0],
