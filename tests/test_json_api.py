@@ -72,7 +72,8 @@ def test_openapi_documents_every_json_path(client):
                                     "/api/journeys/{slug}.geojson", "/journeys/{slug}.pdf", "/qr/j/{slug}.svg",
                                     "/stats/report.{extension}", "/api/late-scans",
                                     "/api/offline/journeys/{slug}.json", "/api/offline/sites/{slug}.json",
-                                    "/sites/{slug}/card.png", "/journeys/{slug}/card.png", "/api/open-data/{name}"}
+                                    "/sites/{slug}/card.png", "/journeys/{slug}/card.png", "/api/open-data/{name}",
+                                    "/plaques/{slug}.svg", "/plaques/{slug}.dxf"}
     assert "404" in schema["paths"]["/api/sites/{slug}"]["get"]["responses"]
 
 
