@@ -184,8 +184,8 @@ class SiteEditor:
         errors = [FieldError.from_content(error) for error in clashing_keys(site, owners)]
         if not errors and (previous is None or previous.slug != site.slug) and site.folder.exists():
             errors.append(FieldError.of("slug", "folder_exists", slug=site.slug))
-        provinces = [site.meta.address.province] + ([previous.meta.address.province] if previous else [])
-        if self.user is not None and not all(map(self.user.may_edit, provinces)):
+        sites = [site] + ([previous] if previous else [])
+        if self.user is not None and not all(self.user.may_edit_any(one.meta.address.provinces) for one in sites):
             errors.append(FieldError.of("address.province", "province_denied", province=self.user.province))
         edit.errors += errors
 
