@@ -36,7 +36,8 @@ KINDS_ACCEPTED = ("lịch sử, lịch sử - văn hóa, kiến trúc nghệ thu
                   "('Di tích' ở đầu tùy ý; nhiều loại nối bằng 'và', '-' hoặc ',')")
 KINDS_ACCEPTED_EN = "history, history-culture, architecture-art, archaeology, landscape (several joined by ',')"
 _KIND_PHRASES = sorted((tuple(phrase.split()) for phrase in KIND_WORDS), key=len, reverse=True)
-_JOINING = {"va", "and", "di", "tich"}  # "và", and the "Di tích" that may stand before each kind
+_JOINING = {"va", "and", "di", "tich"}
+_WORD_SPLIT = re.compile(r"[\W_]+")  # where fold() splits words  # "và", and the "Di tích" that may stand before each kind
 
 
 class UnknownWords(ValueError):
@@ -59,13 +60,14 @@ def relic_kinds(text: str) -> list[str]:
     """The kind values `text` names, in order, each once ("Di tích lịch sử và kiến trúc nghệ thuật" ->
     [history, architecture-art]); empty for a bare "Di tích"; UnknownWords naming the first words not understood."""
     words, found, at = fold(text).split(), [], 0
+    written = [word for word in _WORD_SPLIT.split(text) if word]  # the same words, as written
     while at < len(words):
         if words[at] in _JOINING:
             at += 1
             continue
         phrase = next((phrase for phrase in _KIND_PHRASES if tuple(words[at:at + len(phrase)]) == phrase), None)
         if phrase is None:
-            raise UnknownWords(text, " ".join(words[at:]))
+            raise UnknownWords(text, " ".join(written[at:] if len(written) == len(words) else words[at:]))
         found.append(KIND_WORDS[" ".join(phrase)])
         at += len(phrase)
     return list(dict.fromkeys(found))

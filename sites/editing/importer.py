@@ -145,7 +145,8 @@ def check_rows(rows: list[dict[str, object]], editor: SiteEditor,
             row = {key: _choice(value, choices.get(key)) for key, value in row.items()}
             name = str(row.get("name") or "").strip()
             edit = editor.prepare(row)
-            identity = _identity(name, str(row.get("address.province") or ""))
+            province = edit.entry.meta.address.province if edit.entry else str(row.get("address.province") or "")
+            identity = _identity(name, province)  # today's province: "Huế" and "Thừa Thiên Huế" are one
             if name and identity in known:
                 edit.errors.append(FieldError.of("name", "duplicate_site", site=name, owner=known[identity]))
             elif edit.ok:
