@@ -71,6 +71,8 @@ def test_every_row_is_in_or_refused_for_a_reason_staff_would_agree_with(content_
 
     result = run_import(content_dir, data_dir, "--only-valid")
     assert result.exit_code == 0 and "✓ 132 di tích nháp / draft sites written; 11 dòng lỗi bỏ qua" in result.output
+    assert "dòng / row 6 (Côn Sơn - Kiếp Bạc): address.province: Hải Dương -> Hải Phòng (tỉnh trước 1/7/2025 / " \
+           "province before 1 July 2025)" in result.output
     loaded = load_content(content_dir)
     assert loaded.errors == []
     assert len(loaded.registry.all(include_drafts=True)) == 7 + 132

@@ -54,3 +54,17 @@ def test_todays_address_is_suggested_from_the_wards_of_the_province_after_the_me
     assert '<option value="Phường Ô Môn, Cần Thơ">' in wards and wards.count("<option") > 50
     assert "Hà Nội" not in wards  # only the site's own province
     assert 'value="phường Ô Môn, TP Cần Thơ"' in page  # what the files say stays as it is
+
+
+def test_the_admin_form_takes_a_former_province_and_kinds_as_decisions_word_them(staff_client, content_dir):
+    """Issue 23: only the former province given, today's is filled in and the former one kept; several kinds."""
+    client = staff_client("hoa")
+    fields = {**form_of(client, "dinh-thoi-an"), "address.province": "", "address.former_province": "hậu giang",
+              "recognition.kind": "Di tích lịch sử và kiến trúc nghệ thuật"}
+    assert post_form(client, "/admin/sites/dinh-thoi-an", fields).status_code == 303
+    written = (content_dir / "dinh-thoi-an" / "index.md").read_text(encoding="utf-8")
+    assert "  province: Cần Thơ\n  former_province: Hậu Giang\n" in written
+    assert "  kind: [history, architecture-art]\n" in written
+    page = client.get("/admin/sites/dinh-thoi-an").text
+    assert 'value="Di tích lịch sử và kiến trúc nghệ thuật"' in page
+    assert "Di tích lịch sử và kiến trúc nghệ thuật cấp thành phố, 2004" in client.get("/sites/dinh-thoi-an").text
