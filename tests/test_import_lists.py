@@ -128,7 +128,8 @@ def test_hand_written_files_follow_the_same_rule(content_dir):
              recognition={"level": "Di tích quốc gia đặc biệt", "kind": "Di tích lịch sử và kiến trúc nghệ thuật",
                           "decision": "2383/QĐ-TTg ngày 09/12/2013"})
     add_site(content_dir, "mieu-thu", address={"text": "Xã Thử", "province": "Hà Nam"})
-    add_site(content_dir, "chua-thu", address={"text": "Xã Thử", "province": "Ninh Bình", "former_province": "Thái Bình"})
+    add_site(content_dir, "chua-thu",
+             address={"text": "Xã Thử", "province": "Ninh Bình", "former_province": "Thái Bình"})
     result = CliRunner().invoke(main, ["check", str(content_dir)])
     assert result.exit_code == 1
     problems = [line for line in result.output.splitlines() if "-thu/index.md" in line]
@@ -138,7 +139,8 @@ def test_hand_written_files_follow_the_same_rule(content_dir):
     assert "chua-thu/index.md: address.former_province: 'Thái Bình' is now part of Hưng Yên, not of Ninh Bình" \
         in result.output
     den = load_content(content_dir).registry.get("den-thu", include_drafts=True).meta
-    assert (den.address.province, den.recognition.level.value, den.recognition.year) == ("Thanh Hóa", "special-national", 2013)
+    assert (den.address.province, den.recognition.level.value, den.recognition.year) == \
+        ("Thanh Hóa", "special-national", 2013)
 
 
 def test_a_site_of_several_provinces_is_listed_and_edited_under_each(content_dir, staff_client, make_client):

@@ -32,7 +32,8 @@ class RecognitionOut(BaseModel):
     level: str
     year: int | None
     year_approximate: bool
-    kind: list[str] = Field(description="Relic kinds: history, history-culture, architecture-art, archaeology, landscape")
+    kind: list[str] = Field(description="Relic kinds: history, history-culture, architecture-art, archaeology, "
+                            "landscape")
     decision: str | None = Field(description="The decision as written")
     decision_number: str | None = Field(None, description="The decision's number read from it, e.g. 2383/QĐ-TTg")
     decision_issuer: str | None = Field(None, description="The issuer's abbreviation in the number, e.g. TTg")

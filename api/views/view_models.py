@@ -67,7 +67,9 @@ def _summary_fields(site: Site, text: LocalizedSite, base_url: str) -> dict:
 
 def _decision_fields(recognition: Recognition) -> dict:
     parts = recognition.decision_parts
-    return {"decision_number": parts.number, "decision_issuer": parts.issuer, "decision_date": parts.date} if parts else {}
+    if parts is None:
+        return {}
+    return {"decision_number": parts.number, "decision_issuer": parts.issuer, "decision_date": parts.date}
 
 
 def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at: str | None = None) -> SiteOut:

@@ -158,7 +158,8 @@ ENGLISH = {
 }
 
 # Types worded otherwise when their ctx has a suggestion (`<type>_suggestion`), by the ctx key that holds it.
-SUGGESTING = {"extra_forbidden": "suggestion", "province_unknown": "suggestions", "former_province_unknown": "suggestions"}
+SUGGESTING = {"extra_forbidden": "suggestion", "province_unknown": "suggestions",
+              "former_province_unknown": "suggestions"}
 
 # What a format checked by a pattern means, by the format's name (`models.PATTERN_FORMATS`).
 PATTERN_HINTS = {

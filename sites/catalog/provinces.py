@@ -55,7 +55,8 @@ def current_wards(province: str) -> tuple[str, ...]:
 def former_provinces() -> dict[str, str]:
     """The 63 provinces before 1 July 2025 -> the current province each is part of now."""
     with MERGER_FILE.open(encoding="utf-8") as lines:
-        return {row["former"]: row["current"] for row in csv.DictReader(line for line in lines if not line.startswith("#"))}
+        rows = csv.DictReader(line for line in lines if not line.startswith("#"))
+        return {row["former"]: row["current"] for row in rows}
 
 
 @cache

@@ -36,8 +36,8 @@ KINDS_ACCEPTED = ("lịch sử, lịch sử - văn hóa, kiến trúc nghệ thu
                   "('Di tích' ở đầu tùy ý; nhiều loại nối bằng 'và', '-' hoặc ',')")
 KINDS_ACCEPTED_EN = "history, history-culture, architecture-art, archaeology, landscape (several joined by ',')"
 _KIND_PHRASES = sorted((tuple(phrase.split()) for phrase in KIND_WORDS), key=len, reverse=True)
-_JOINING = {"va", "and", "di", "tich"}
-_WORD_SPLIT = re.compile(r"[\W_]+")  # where fold() splits words  # "và", and the "Di tích" that may stand before each kind
+_JOINING = {"va", "and", "di", "tich"}  # "và", and the "Di tích" that may stand before each kind
+_WORD_SPLIT = re.compile(r"[\W_]+")  # where fold() splits words
 
 
 class UnknownWords(ValueError):

@@ -146,7 +146,8 @@ def read_rows(data: bytes, limits: SheetLimits = WEB_LIMITS) -> list[dict[str, o
         rows = []
         for number, cells in enumerate(table, start=FIRST_ROW):
             if number > limits.rows + 1:
-                raise SpreadsheetError(f"có hơn {limits.rows} dòng dữ liệu (kể cả dòng trống); hãy chia thành nhiều tệp",
+                raise SpreadsheetError(f"có hơn {limits.rows} dòng dữ liệu (kể cả dòng trống); "
+                                       "hãy chia thành nhiều tệp",
                                        f"more than {limits.rows} data rows (empty rows count too); split the file")
             rows.append(_row(number, header, cells))
     return rows
@@ -206,9 +207,10 @@ def report_lines(report: ImportReport) -> Iterable[str]:
 
 
 def province_notes(report: ImportReport) -> Iterable[str]:
-    """A line for each valid row whose former province became today's, so staff see what was stored."""
+    """A line for each row written whose former province became today's, so staff see what was stored."""
+    written = set(report.written)
     for row in report.rows:
-        address = row.edit.entry.meta.address if row.edit.ok else None
+        address = row.edit.entry.meta.address if row.edit.ok and row.edit.entry.meta.slug in written else None
         if address is not None and address.former_province:
             yield (f"dòng / row {row.row} ({row.name}): address.province: {address.former_province} -> "
                    f"{', '.join(address.provinces)} (tỉnh trước 1/7/2025 / province before 1 July 2025)")

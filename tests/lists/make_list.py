@@ -1,5 +1,9 @@
-"""Makes tests/lists/di-tich-143.csv (issue 23): how provinces' lists word relics, 143 rows. Run once; the CSV is committed."""
-import csv, io, itertools
+"""Makes tests/lists/di-tich-143.csv (issue 23): how provinces' lists word relics, 143 rows.
+
+Run once: the CSV is committed, and tests/test_import_lists.py reads it."""
+import csv
+import io
+import itertools
 from pathlib import Path
 
 COLUMNS = ["name", "category", "address.text", "address.province", "recognition.level", "recognition.kind",
@@ -34,7 +38,8 @@ REAL = [
      "Nghệ An, Hà Tĩnh", "Di tích quốc gia đặc biệt"),
 ]
 for name, category, province, level in REAL:
-    rows.append([name, category, f"{name}, {province}", province, level, "", "", "", REVIEW, "dữ liệu thử, chờ kiểm tra"])
+    rows.append([name, category, f"{name}, {province}", province, level, "", "", "", REVIEW,
+                 "dữ liệu thử, chờ kiểm tra"])
 
 # Synthetic rows: every province as lists write it (the 63 former and the 34 current, with prefixes and
 # accents placed either way), every wording of levels and kinds and decision formats seen in lists.
@@ -71,7 +76,8 @@ for number, province, level, kind, decision, category in zip(
 # Rows that a staff member would refuse too, each for one reason (the test names them).
 BAD = [
     ["Di tích thử nghiệm sai cấp", "dinh", "Xã thử", "Cần Thơ", "cấp huyện", "", "", "", SYNTHETIC, "dữ liệu thử"],
-    ["Di tích thử nghiệm sai loại", "dinh", "Xã thử", "Cần Thơ", "cấp thành phố", "Di tích nhà cổ", "", "", SYNTHETIC, ""],
+    ["Di tích thử nghiệm sai loại", "dinh", "Xã thử", "Cần Thơ", "cấp thành phố", "Di tích nhà cổ", "", "", SYNTHETIC,
+     ""],
     ["Di tích thử nghiệm sai tỉnh", "chua", "Xã thử", "Quảng Nom", "cấp tỉnh", "", "", "", SYNTHETIC, ""],
     ["Di tích thử nghiệm tỉnh lạ", "chua", "Xã thử", "Sài Gòn - Gia Định", "cấp tỉnh", "", "", "", SYNTHETIC, ""],
     ["Di tích thử nghiệm sai năm", "den", "Xã thử", "Hà Nội", "cấp thành phố", "", "1234/QĐ-UBND ngày 31/12/2010",

@@ -67,7 +67,8 @@ def site_list(request: Request, state: StateDep, user: StaffDep, q: str = "", ca
     return render_admin(request, "sites.html", {
         "sites": shown, "total": len(every), "counts": counts, "silent": silent,
         "filters": {"q": q, "category": category, "province": province, "state": state_filter},
-        "categories": category_choices(), "provinces": sorted({name for site in every for name in site.meta.address.provinces}),
+        "categories": category_choices(),
+        "provinces": sorted({name for site in every for name in site.meta.address.provinces}),
         "content_errors": catalog.errors, "kept": catalog.kept})
 
 
@@ -172,7 +173,8 @@ def kind_words(kinds: str) -> str:
     """Stored kinds ("history, architecture-art") as staff write them: "Di tích lịch sử và kiến trúc nghệ thuật",
     which the form reads back; anything else (what was posted) as it is."""
     try:
-        return kinds_label([RelicKind(kind.strip()) for kind in kinds.split(",")], strings(SOURCE_LANGUAGE)) if kinds else ""
+        stored = [RelicKind(kind.strip()) for kind in kinds.split(",")] if kinds else []
+        return kinds_label(stored, strings(SOURCE_LANGUAGE)) if stored else ""
     except ValueError:
         return kinds
 
