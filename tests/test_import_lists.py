@@ -144,13 +144,16 @@ def test_hand_written_files_follow_the_same_rule(content_dir):
 
 
 def test_a_site_of_several_provinces_is_listed_and_edited_under_each(content_dir, staff_client, make_client):
-    add_site(content_dir, "duong-thu", name="Đường thử nghiệm", address={
+    add_site(content_dir, "duong-thu", name="Đường thử nghiệm", location={"lat": 16.8, "lon": 107.1}, address={
         "text": "Nhiều tỉnh", "province": "Quảng Trị", "other_provinces": ["Cần Thơ", "Khánh Hòa"],
         "former_province": "Quảng Bình, Ninh Thuận"})
     client = make_client()
     for province in ("Quảng Trị", "Cần Thơ", "Quảng Bình", "Ninh Thuận"):
         assert "Đường thử nghiệm" in client.get("/", params={"province": province}).text, province
     assert "Đường thử nghiệm" not in client.get("/", params={"province": "Hà Nội"}).text
+    for province in ("Khánh Hòa", "Ninh Thuận"):  # the map's markers, filtered the same way
+        assert "Đường thử nghiệm" in client.get("/api/map-points.json", params={"province": province}).text
+    assert "Khánh Hòa" in client.get("/map").text  # offered in the map's province filter
     assert staff_client("minh").get("/admin/sites/duong-thu").status_code == 200  # editor of Khánh Hòa
     page = client.get("/sites/duong-thu").text
     assert "Quảng Trị, Cần Thơ, Khánh Hòa" in page and "Trước ngày 1/7/2025 thuộc Quảng Bình, Ninh Thuận" in page
