@@ -158,3 +158,14 @@ def test_a_site_of_several_provinces_is_listed_and_edited_under_each(content_dir
     page = client.get("/sites/duong-thu").text
     assert "Quảng Trị, Cần Thơ, Khánh Hòa" in page and "Trước ngày 1/7/2025 thuộc Quảng Bình, Ninh Thuận" in page
     assert "Part of Quảng Bình, Ninh Thuận before 1 July 2025" in client.get("/sites/duong-thu?lang=en").text
+
+
+def test_a_refused_category_names_the_vietnamese_words_it_takes(content_dir, data_dir, tmp_path):
+    sheet = tmp_path / "ds.csv"
+    sheet.write_text("name,category,address.text,address.province,summary\n"
+                     "Nhà thử nghiệm,nhà rông,Xã Thử,Gia Lai,Dữ liệu thử.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(sheet), "--content-dir", str(content_dir),
+                                       "--data-dir", str(data_dir)])
+    assert result.exit_code == 1
+    assert "dòng / row 2 (Nhà thử nghiệm): category: Hãy chọn một giá trị trong danh sách: 'dinh' (Đình), " \
+           "'chua' (Chùa)" in result.output and "(got 'nhà rông')" in result.output

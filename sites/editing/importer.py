@@ -160,6 +160,7 @@ def check_rows(rows: list[dict[str, object]], editor: SiteEditor,
     words a choice column accepts besides its values."""
     choices = {column: {fold(word): value for label, value in words.items() for word in (label, value)}
                for column, words in (labels or {}).items()}
+    words = {column: _accepted_words(labels) for column, labels in (labels or {}).items()}
     known = {_identity(site.meta.name, site.meta.address.province): site.slug
              for site in editor.registry.all(include_drafts=True)}
     results = []
@@ -168,6 +169,7 @@ def check_rows(rows: list[dict[str, object]], editor: SiteEditor,
             row = {key: _choice(value, choices.get(key)) for key, value in row.items()}
             name = str(row.get("name") or "").strip()
             edit = editor.prepare(row)
+            edit.errors[:] = [_naming_labels(error, words.get(error.field)) for error in edit.errors]
             province = edit.entry.meta.address.province if edit.entry else str(row.get("address.province") or "")
             identity = _identity(name, province)  # today's province: "Huế" and "Thừa Thiên Huế" are one
             if name and identity in known:
@@ -176,6 +178,21 @@ def check_rows(rows: list[dict[str, object]], editor: SiteEditor,
                 known[identity] = f"dòng / row {number}"
             results.append(RowResult(number, name, edit))
     return ImportReport(results)
+
+
+def _accepted_words(labels: Mapping[str, str]) -> str:
+    """'dinh' (Đình), 'chua' (Chùa), ...: each value with its first label (the interface's first language)."""
+    first: dict[str, str] = {}
+    for label, value in labels.items():
+        first.setdefault(value, label)
+    return ", ".join(f"'{value}' ({label})" for value, label in first.items())
+
+
+def _naming_labels(error: FieldError, accepted: str | None) -> FieldError:
+    """A refused choice ("enum") that says the Vietnamese words it takes besides the values."""
+    if error.type != "enum" or not accepted:
+        return error
+    return FieldError(error.field, error.message, error.type, {**error.ctx, "expected": accepted})
 
 
 def _identity(name: str, province: str) -> tuple[str, str]:
