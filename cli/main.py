@@ -27,7 +27,15 @@ from sites.catalog.narration import NarrationLibrary
 from sites.catalog.registry import Registry, SiteNotFound
 from sites.catalog.site import Site
 from sites.editing.example import ExampleExists, write_example
-from sites.editing.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
+from sites.editing.importer import (
+    CLI_LIMITS,
+    SpreadsheetError,
+    check_rows,
+    province_notes,
+    read_rows,
+    report_lines,
+    write_rows,
+)
 from sites.editing.site_editor import SiteEditor
 from sites.editing.writer import ContentWriter
 from sites.settings import ENV_PREFIX, Settings, unknown_environment_settings
@@ -282,12 +290,14 @@ def import_(file: Path, only_valid: bool, content_dir: Path | None, data_dir: Pa
     settings = load_settings(content_dir=content_dir, data_dir=data_dir)
     editor = SiteEditor(ContentWriter(settings.content_dir, settings.data_dir), _load(settings.content_dir).registry)
     try:
-        report = check_rows(read_rows(file.read_bytes()), editor, import_labels())
+        report = check_rows(read_rows(file.read_bytes(), CLI_LIMITS), editor, import_labels())
     except SpreadsheetError as exc:
         raise click.ClickException(f"Không đọc được / cannot read {file}: {exc}") from None
     write_rows(report, editor, only_valid=only_valid)
     for line in report_lines(report):
         click.echo(line, err=True)
+    for line in province_notes(report):
+        click.echo(line)
     for slug in report.written:
         click.echo(f"+ {settings.content_dir / slug} (nháp / draft)")
     bad, written = len(report.bad_rows), len(report.written)

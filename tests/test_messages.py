@@ -19,10 +19,11 @@ VALID = {
     SiteFrontMatter: {
         "name": "Đình Thới An", "slug": "dinh-thoi-an", "code": "thoian", "aliases": ["dinh-cu"],
         "other_names": ["Đình làng Thới An"], "category": "dinh",
-        "recognition": {"level": "national", "year": 1989, "year_approximate": False, "kind": "history",
+        "recognition": {"level": "national", "year": 1989, "year_approximate": False, "kind": ["history"],
                         "decision": "Quyết định 1288"},
         "built": "1852", "location": {"lat": 10.1, "lon": 105.6, "precision": "exact"},
-        "address": {"text": "Thới An, Ô Môn", "province": "Cần Thơ", "former_province": "Hậu Giang",
+        "address": {"text": "Thới An, Ô Môn", "province": "Cần Thơ", "other_provinces": ["An Giang"],
+                    "former_province": "Hậu Giang",
                     "current": "Phường Thới An", "current_verified": False},
         "summary": "Một ngôi đình.", "photos": [{"file": "cong.jpg", "caption": "Cổng", "caption_en": "Gate",
                                                 "credit": "Đoàn xã", "licence": "CC BY 4.0",
@@ -45,6 +46,14 @@ VALIDATOR_CASES = {
     "SiteFrontMatter._lower_case": None,
     "Location._inside_vietnam": (("location",), {"lat": 50.0, "lon": 10.0}),
     "QuizQuestion._a_choice": (("quiz", 0, "answer"), 3),
+    "Recognition._level_words": (("recognition", "level"), "cấp huyện"),
+    "Recognition._kind_words": (("recognition", "kind"), "lịch sử và nhà cổ"),
+    "Recognition._year_of_decision": (("recognition",), {"level": "national", "year": 2012,
+                                                         "decision": "2383/QĐ-TTg ngày 09/12/2013"}),
+    "Address._province_list": None,
+    "Address._current_province": (("address", "province"), "Hà Nam"),
+    "Address._current_provinces": (("address", "other_provinces"), ["Quảng Nom"]),
+    "Address._former_provinces": (("address", "former_province"), "Thái Bình"),
 }
 
 

@@ -22,7 +22,8 @@ class LocationOut(BaseModel):
 class AddressOut(BaseModel):
     text: str = Field(description="Address as the sources write it")
     province: str = Field(description="Province today (after the July 2025 merger)")
-    former_province: str | None = None
+    other_provinces: list[str] = Field([], description="Further provinces of today the site spans")
+    former_province: str | None = Field(None, description="Province(s) before 1 July 2025, comma-separated")
     current: str | None = Field(None, description="Address in today's administrative units")
     current_verified: bool
 
@@ -31,8 +32,12 @@ class RecognitionOut(BaseModel):
     level: str
     year: int | None
     year_approximate: bool
-    kind: str | None
-    decision: str | None
+    kind: list[str] = Field(description="Relic kinds: history, history-culture, architecture-art, archaeology, "
+                            "landscape")
+    decision: str | None = Field(description="The decision as written")
+    decision_number: str | None = Field(None, description="The decision's number read from it, e.g. 2383/QĐ-TTg")
+    decision_issuer: str | None = Field(None, description="The issuer's abbreviation in the number, e.g. TTg")
+    decision_date: dt.date | None = Field(None, description="The decision's date read from it")
     label: str = Field(description="Human-readable, for example 'Di tích cấp thành phố, 2004'")
 
 

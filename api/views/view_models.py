@@ -15,6 +15,7 @@ from api.views.schemas import (
     SourceOut,
 )
 from sites.catalog.i18n import category_label, recognition_label
+from sites.catalog.models import Recognition
 from sites.catalog.photos import scaled_size, variant_name, variant_widths
 from sites.catalog.registry import Registry
 from sites.catalog.site import LocalizedSite, PhotoFile, Site
@@ -65,6 +66,13 @@ def _summary_fields(site: Site, text: LocalizedSite, base_url: str) -> dict:
     }
 
 
+def _decision_fields(recognition: Recognition) -> dict:
+    parts = recognition.decision_parts
+    if parts is None:
+        return {}
+    return {"decision_number": parts.number, "decision_issuer": parts.issuer, "decision_date": parts.date}
+
+
 def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at: str | None = None) -> SiteOut:
     """Everything the site page shows, in `lang`; photo paths under `photos_at` (default: the public ones)."""
     text = site.localized(lang)
@@ -79,8 +87,9 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at
             level=recognition.level.value,
             year=recognition.year,
             year_approximate=recognition.year_approximate,
-            kind=recognition.kind.value if recognition.kind else None,
+            kind=[kind.value for kind in recognition.kind],
             decision=recognition.decision,
+            **_decision_fields(recognition),
             label=recognition_label(recognition, lang) or "",
         ) if recognition else None,
         built=text.built,

@@ -19,7 +19,7 @@ are not among `strings`.
 
 import io
 from datetime import date, datetime
-from functools import cache
+from functools import cache, reduce
 from pathlib import Path
 
 from babel import Locale
@@ -181,12 +181,22 @@ def recognition_label(recognition: Recognition | None, lang: str) -> str | None:
     if recognition is None:
         return None
     texts = strings(lang)
-    kind = texts[f"kind.{recognition.kind.value if recognition.kind else 'none'}"]
-    label = texts["recognition_label"].format(kind=kind, level=texts[f"level.{recognition.level.value}"])
+    label = texts["recognition_label"].format(kind=kinds_label(recognition.kind, texts),
+                                              level=texts[f"level.{recognition.level.value}"])
     if recognition.year:
         year_format = texts["recognition_year_about" if recognition.year_approximate else "recognition_year"]
         label = year_format.format(label=label, year=recognition.year)
     return _capitalised(label)
+
+
+def kinds_label(kinds, texts: dict[str, str]) -> str:
+    """"Di tích lịch sử và kiến trúc nghệ thuật": the kinds' labels joined, "Di tích" said once."""
+    if not kinds:
+        return texts["kind.none"]
+    relic = texts["kind.none"] + " "
+    labels = [texts[f"kind.{kind.value}"] for kind in kinds]
+    labels[1:] = [label.removeprefix(relic) for label in labels[1:]]
+    return reduce(lambda first, second: texts["kind_and"].format(first=first, second=second), labels)
 
 
 def staff_label(label) -> str:

@@ -50,6 +50,17 @@ VIETNAMESE = {
     "journeys_slug": "Tên này là thư mục của các hành trình (content/journeys/); hãy chọn tên khác",
     "quiz_answer": "Đáp án phải là số thứ tự của một lựa chọn, từ 1 đến {count}",
     "quiz_choice_twice": "Lựa chọn {number} trùng với lựa chọn {first}",
+    "recognition_level": "Không rõ cấp xếp hạng '{value}'; hãy ghi một trong: {accepted}",
+    "relic_kind": "Không hiểu '{part}' trong loại di tích '{value}'; hãy ghi một hay nhiều loại: {accepted}",
+    "decision_year": "Năm {year} khác năm của quyết định ({decision_year})",
+    "province_unknown": "'{name}' không phải một trong 34 tỉnh, thành phố hiện nay",
+    "province_unknown_suggestion": "'{name}' không phải một trong 34 tỉnh, thành phố hiện nay; có phải: {suggestions}?",
+    "province_former": "'{name}' là tỉnh, thành phố trước 1/7/2025, nay thuộc {current}: hãy ghi province: {current} "
+                       "và former_province: {name}",
+    "former_province_unknown": "'{name}' không phải một trong 63 tỉnh, thành phố trước 1/7/2025",
+    "former_province_unknown_suggestion": "'{name}' không phải một trong 63 tỉnh, thành phố trước 1/7/2025; "
+                                          "có phải: {suggestions}?",
+    "former_province_elsewhere": "'{name}' nay thuộc {current}, không thuộc {provinces}",
     # ours, outside pydantic (English in ENGLISH below)
     "quiz_id_twice": "Mã câu hỏi '{id}' đã dùng cho câu hỏi {first}",
     "quiz_unknown_id": "Bản tiếng Việt không có câu hỏi mã '{id}'",
@@ -97,6 +108,17 @@ ENGLISH = {
     "reserved_slug": "'{slug}' is a reserved device name on Windows; choose another slug",
     "journeys_slug": "'{slug}' is the folder of the journeys (content/{slug}/); choose another slug",
     "quiz_answer": "the answer is the number of a choice, 1 to {count}",
+    "recognition_level": "'{value}' is no recognition level; write one of: {accepted_en}",
+    "relic_kind": "'{part}' in '{value}' is no relic kind; write one or more of: {accepted_en}",
+    "decision_year": "the year {year} is not the decision's ({decision_year})",
+    "province_unknown": "'{name}' is none of the 34 current provinces",
+    "province_unknown_suggestion": "'{name}' is none of the 34 current provinces; did you mean: {suggestions}?",
+    "province_former": "'{name}' is a province before 1 July 2025, now part of {current}: write province: {current} "
+                       "and former_province: {name}",
+    "former_province_unknown": "'{name}' is none of the 63 provinces before 1 July 2025",
+    "former_province_unknown_suggestion": "'{name}' is none of the 63 provinces before 1 July 2025; did you mean: "
+                                          "{suggestions}?",
+    "former_province_elsewhere": "'{name}' is now part of {current}, not of {provinces}",
     "quiz_choice_twice": "choice {number} is the same as choice {first}",
     "quiz_id_twice": "question id '{id}' is already question {first}",
     "quiz_unknown_id": "the Vietnamese quiz (index.md) has no question '{id}'",
@@ -137,6 +159,10 @@ ENGLISH = {
     "journey_version_conflict": "someone else saved this journey since you opened it; open it again",
 }
 
+# Types worded otherwise when their ctx has a suggestion (`<type>_suggestion`), by the ctx key that holds it.
+SUGGESTING = {"extra_forbidden": "suggestion", "province_unknown": "suggestions",
+              "former_province_unknown": "suggestions"}
+
 # What a format checked by a pattern means, by the format's name (`models.PATTERN_FORMATS`).
 PATTERN_HINTS = {
     "slug": ("Chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối đơn",
@@ -157,7 +183,9 @@ PATTERN_HINTS = {
 
 
 def english(type_: str, ctx: Mapping[str, object]) -> str:
-    """The English of one of our own problem types, filled from `ctx`."""
+    """The English of one of our own problem types, filled from `ctx` (worded with its suggestion if any)."""
+    if type_ in SUGGESTING and ctx.get(SUGGESTING[type_]):
+        type_ = f"{type_}_suggestion"
     return ENGLISH[type_].format_map(ctx)
 
 
@@ -167,8 +195,8 @@ def vietnamese(type_: str, ctx: Mapping[str, object]) -> str:
         return PATTERN_HINTS[str(ctx["format"])][0]
     if type_ == "string_too_short" and ctx.get("min_length") == 1:
         type_ = "string_empty"
-    if type_ == "extra_forbidden" and ctx.get("suggestion"):
-        type_ = "extra_forbidden_suggestion"
+    if type_ in SUGGESTING and ctx.get(SUGGESTING[type_]):
+        type_ = f"{type_}_suggestion"
     template = VIETNAMESE.get(type_)
     if template is None:
         return FALLBACK

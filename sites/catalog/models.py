@@ -4,6 +4,7 @@ The models are strict: an unknown field, a wrong type or an out-of-range value i
 silently dropped. Every field has a description; the README documents each one (a test checks).
 """
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -20,6 +21,18 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from sites.catalog.messages import ENGLISH
+from sites.catalog.provinces import UnknownProvince, find_province, former_province, former_provinces
+from sites.catalog.recognition_words import (
+    KINDS_ACCEPTED,
+    KINDS_ACCEPTED_EN,
+    LEVELS_ACCEPTED,
+    LEVELS_ACCEPTED_EN,
+    Decision,
+    UnknownWords,
+    parse_decision,
+    recognition_level,
+    relic_kinds,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CODE_MAX = 16  # characters of a QR code id: short enough to read aloud and to keep the printed code coarse
@@ -106,15 +119,65 @@ class StrictModel(BaseModel):
 
 
 class Recognition(StrictModel):
-    """The state's recognition of the site as a relic."""
+    """The state's recognition of the site as a relic. Level and kinds may be worded as decisions and lists word
+    them ("Di tích quốc gia đặc biệt", "lịch sử và kiến trúc nghệ thuật"); the canonical values are kept."""
 
-    level: RecognitionLevel = Field(description="special-national, national, provincial or city")
-    year: int | None = Field(None, ge=1900, le=2100, description="Year of the decision")
+    level: RecognitionLevel = Field(description="special-national, national, provincial or city; or as decisions "
+                                    "word it: quốc gia đặc biệt, quốc gia, cấp tỉnh, cấp thành phố")
+    year: int | None = Field(None, ge=1900, le=2100, description="Year of the decision; taken from the decision's "
+                             "date when omitted")
     year_approximate: bool = Field(False, description="True when the sources give the year only as 'about'")
-    kind: RelicKind | None = Field(
-        None, description="history, history-culture, architecture-art, archaeology or landscape"
+    kind: list[RelicKind] = Field(
+        default_factory=list, description="One or more of history, history-culture, architecture-art, archaeology, "
+        "landscape; or as decisions word it: 'Di tích lịch sử và kiến trúc nghệ thuật'"
     )
-    decision: Text | None = Field(None, description="Number and date of the recognition decision")
+    decision: Text | None = Field(None, description="The recognition decision as written, e.g. '2383/QĐ-TTg ngày "
+                                  "09/12/2013'; its number, issuer and date are read from it where they can be")
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level_words(cls, value: object) -> object:
+        if not isinstance(value, str) or value in RecognitionLevel._value2member_map_:
+            return value
+        try:
+            return recognition_level(value)
+        except UnknownWords:
+            raise PydanticCustomError("recognition_level", ENGLISH["recognition_level"],
+                                      {"value": value, "accepted": LEVELS_ACCEPTED,
+                                       "accepted_en": LEVELS_ACCEPTED_EN}) from None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind_words(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        try:
+            return relic_kinds(value)
+        except UnknownWords as problem:
+            raise PydanticCustomError("relic_kind", ENGLISH["relic_kind"],
+                                      {"value": value, "part": problem.part, "accepted": KINDS_ACCEPTED,
+                                       "accepted_en": KINDS_ACCEPTED_EN}) from None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _year_of_decision(cls, data: object) -> object:
+        """The year is the decision's when the file does not give it; a different one is a mistake."""
+        if not isinstance(data, dict) or not isinstance(data.get("decision"), str):
+            return data
+        parsed = parse_decision(data["decision"])
+        if parsed is None or parsed.date is None:
+            return data
+        if data.get("year") in (None, ""):
+            return {**data, "year": parsed.date.year}
+        if str(data["year"]).strip() != str(parsed.date.year):
+            raise PydanticCustomError("decision_year", ENGLISH["decision_year"],
+                                      {"year": data["year"], "decision_year": parsed.date.year})
+        return data
+
+    @property
+    def decision_parts(self) -> Decision | None:
+        """The decision's number, issuer and date as read from its text; None when none could be read."""
+        return parse_decision(self.decision) if self.decision else None
 
 
 class Location(StrictModel):
@@ -139,10 +202,95 @@ class Address(StrictModel):
     """The address as the sources give it, plus today's units after the July 2025 merger."""
 
     text: Text = Field(description="Address as the sources write it (old administrative units)")
-    province: Text = Field(description="Province or centrally-run city today, used by the province filter")
-    former_province: Text | None = Field(None, description="Province before 1 July 2025, when different")
+    province: Text = Field(description="One of the 34 provinces and centrally-run cities today (case, accents and "
+                           "'TP.'/'Tỉnh' aside), used by the province filter and editors' rights; a list names "
+                           "the first and the other provinces")
+    other_provinces: list[Text] = Field(
+        default_factory=list, description="Further provinces of today the site spans (a site ranked once for "
+        "several provinces); it is listed under each")
+    former_province: Text | None = Field(None, description="Province(s) before 1 July 2025, when different, "
+                                         "separated by commas; each one of the 63 and now part of the site's provinces")
     current: Text | None = Field(None, description="Address in the administrative units in force since 2025")
     current_verified: bool = Field(False, description="False while the old-to-new mapping is unverified")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _province_list(cls, data: object) -> object:
+        """`province: [A, B]` or "A, B": the first is the province, the others come before `other_provinces`."""
+        if not isinstance(data, dict):
+            return data
+        names = split_names(data.get("province"))
+        others = split_names(data.get("other_provinces"))
+        if names is None or len(names) < 2 and others is None:
+            return data
+        return {**data, "province": names[0] if names else "", "other_provinces": names[1:] + (others or [])}
+
+    @field_validator("province")
+    @classmethod
+    def _current_province(cls, name: str) -> str:
+        return _province_today(name)
+
+    @field_validator("other_provinces")
+    @classmethod
+    def _current_provinces(cls, names: list[str], info: ValidationInfo) -> list[str]:
+        first = info.data.get("province")
+        return [name for name in dict.fromkeys(map(_province_today, names)) if name != first]
+
+    @field_validator("former_province")
+    @classmethod
+    def _former_provinces(cls, text: str | None, info: ValidationInfo) -> str | None:
+        if text is None:
+            return None
+        provinces = [info.data.get("province"), *info.data.get("other_provinces", [])]
+        formers = []
+        for name in split_names(text) or []:
+            try:
+                former = former_province(name)
+            except UnknownProvince as problem:
+                raise _unknown_province("former_province_unknown", name, problem) from None
+            if None not in provinces and former_provinces()[former] not in provinces:
+                raise PydanticCustomError("former_province_elsewhere", ENGLISH["former_province_elsewhere"],
+                                          {"name": former, "current": former_provinces()[former],
+                                           "provinces": ", ".join(provinces)})
+            formers.append(former)
+        return ", ".join(dict.fromkeys(formers))
+
+    @property
+    def provinces(self) -> tuple[str, ...]:
+        """Every province of today the site is in, its own first."""
+        return (self.province, *self.other_provinces)
+
+    @property
+    def former_provinces(self) -> tuple[str, ...]:
+        """The provinces before 1 July 2025 that `former_province` names."""
+        return tuple(split_names(self.former_province) or ())
+
+
+def split_names(value: object) -> list[str] | None:
+    """Names given as a list (as they are), or as one text separated by commas or semicolons; None for anything else."""
+    if isinstance(value, str):
+        return [name.strip() for name in re.split(r"[,;]", value) if name.strip()]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    return None
+
+
+def _province_today(name: str) -> str:
+    """The current province `name` is; a former one or an unknown one is an error that says what to write."""
+    try:
+        match = find_province(name)
+    except UnknownProvince as problem:
+        raise _unknown_province("province_unknown", name, problem) from None
+    if match.former is not None:
+        raise PydanticCustomError("province_former", ENGLISH["province_former"],
+                                  {"name": match.former, "current": match.current})
+    return match.current
+
+
+def _unknown_province(type_: str, name: str, problem: UnknownProvince) -> PydanticCustomError:
+    """The error for a province that is none of the list, with the nearest names as a did-you-mean."""
+    template = ENGLISH[f"{type_}_suggestion" if problem.suggestions else type_]
+    return PydanticCustomError(type_, template, {"name": name, "suggestions": ", ".join(problem.suggestions)})
 
 
 # The one language a photo caption can be translated into, through the `caption_en` field.

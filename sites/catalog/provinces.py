@@ -1,56 +1,34 @@
 """Vietnam's provinces before and after the 1 July 2025 merger, for checking what staff type.
 
-The current 34 provinces and centrally-run cities come from the maintained
-`vietnam-provinces` package (the General Statistics Office's list). The 63 former provinces are the
-table below (Resolution 202/2025/QH15): each names the current province it became part of. Names are
-kept short, as addresses write them: "Cần Thơ", not "Thành phố Cần Thơ"; both are accepted.
+The current 34 provinces and centrally-run cities come from the maintained `vietnam-provinces` package
+(the General Statistics Office's list), which has no former ones. The 63 former provinces and the
+current province each became part of are data, `province_merger.csv`, with its sources. Names are
+kept short, as addresses write them: "Cần Thơ", not "Thành phố Cần Thơ"; both are accepted, as are
+"TP." and "Tỉnh" in front, any case, and accents placed either way ("Thanh Hoá" is "Thanh Hóa").
 """
 
+import csv
 import difflib
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from sites.catalog.text import fold
 
 CITY_PREFIX = "Thành phố "
-
-# Current province -> the former provinces merged into it (besides itself, when it kept its name).
-MERGED_INTO = {
-    "Tuyên Quang": ("Hà Giang",),
-    "Lào Cai": ("Yên Bái",),
-    "Thái Nguyên": ("Bắc Kạn",),
-    "Phú Thọ": ("Vĩnh Phúc", "Hòa Bình"),
-    "Bắc Ninh": ("Bắc Giang",),
-    "Hưng Yên": ("Thái Bình",),
-    "Hải Phòng": ("Hải Dương",),
-    "Ninh Bình": ("Hà Nam", "Nam Định"),
-    "Quảng Trị": ("Quảng Bình",),
-    "Đà Nẵng": ("Quảng Nam",),
-    "Quảng Ngãi": ("Kon Tum",),
-    "Gia Lai": ("Bình Định",),
-    "Khánh Hòa": ("Ninh Thuận",),
-    "Lâm Đồng": ("Đắk Nông", "Bình Thuận"),
-    "Đắk Lắk": ("Phú Yên",),
-    "Hồ Chí Minh": ("Bình Dương", "Bà Rịa - Vũng Tàu"),
-    "Đồng Nai": ("Bình Phước",),
-    "Tây Ninh": ("Long An",),
-    "Cần Thơ": ("Sóc Trăng", "Hậu Giang"),
-    "Vĩnh Long": ("Bến Tre", "Trà Vinh"),
-    "Đồng Tháp": ("Tiền Giang",),
-    "Cà Mau": ("Bạc Liêu",),
-    "An Giang": ("Kiên Giang",),
-}
-RENAMED = {"Thừa Thiên Huế": "Huế"}  # former name -> current name, with no merger
+MERGER_FILE = Path(__file__).parent / "province_merger.csv"
 
 
 class UnknownProvince(ValueError):
-    """A name that is no current province; the message suggests the nearest ones."""
+    """A name that is no province (current, or former when `former`); the message suggests the nearest ones."""
 
-    def __init__(self, name: str, suggestions: list[str]):
+    def __init__(self, name: str, suggestions: list[str], former: bool = False):
         self.name, self.suggestions = name, suggestions
         hint_vi = f"; có phải: {', '.join(suggestions)}?" if suggestions else ""
         hint_en = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"'{name}' không phải tỉnh/thành phố hiện nay{hint_vi} / "
-                         f"'{name}' is not a current province{hint_en}")
+        what_vi, what_en = ("tỉnh/thành phố trước 1/7/2025", "a province before 1 July 2025") if former else (
+            "tỉnh/thành phố hiện nay", "a current province")
+        super().__init__(f"'{name}' không phải {what_vi}{hint_vi} / '{name}' is not {what_en}{hint_en}")
 
 
 @cache
@@ -76,9 +54,9 @@ def current_wards(province: str) -> tuple[str, ...]:
 @cache
 def former_provinces() -> dict[str, str]:
     """The 63 provinces before 1 July 2025 -> the current province each is part of now."""
-    former = {name: name for name in current_provinces() if name not in RENAMED.values()}
-    former |= {old: new for new, olds in MERGED_INTO.items() for old in olds}
-    return former | RENAMED
+    with MERGER_FILE.open(encoding="utf-8") as lines:
+        rows = csv.DictReader(line for line in lines if not line.startswith("#"))
+        return {row["former"]: row["current"] for row in rows}
 
 
 @cache
@@ -88,19 +66,64 @@ def province_names() -> tuple[str, ...]:
     return current + tuple(name for name in former_provinces() if name not in current)
 
 
-def current_province(name: str) -> str:
-    """The current province called `name` (case, diacritics and "Thành phố"/"Tỉnh" aside), in its short
-    form; raises UnknownProvince with the nearest names otherwise (a former province suggests its successor)."""
+@dataclass(frozen=True)
+class ProvinceMatch:
+    """What a typed province stands for: today's province, and the former one it was typed as (or None)."""
+
+    current: str
+    former: str | None = None
+
+
+def find_province(name: str) -> ProvinceMatch:
+    """The current province `name` is (case, accents, "TP."/"Tỉnh"/"Thành phố" aside), or the former province
+    it was, with its successor; raises UnknownProvince with the nearest names of either kind otherwise."""
     key = _key(name)
-    for province in current_provinces():
-        if _key(province) == key:
-            return province
-    merged = {_key(old): new for old, new in former_provinces().items()}
-    if key in merged:
-        raise UnknownProvince(name, [merged[key]])
-    keys = {_key(province): province for province in current_provinces()}
-    matches = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)
-    raise UnknownProvince(name, [keys[match] for match in matches])
+    if key in _current_keys():
+        return ProvinceMatch(_current_keys()[key])
+    if key in _former_keys():
+        former = _former_keys()[key]
+        return ProvinceMatch(former_provinces()[former], former)
+    raise UnknownProvince(name, _nearest(key, _current_keys() | _former_keys()))
+
+
+def current_province(name: str) -> str:
+    """The current province called `name`, in its short form; raises UnknownProvince with the nearest names
+    otherwise (a former province suggests its successor)."""
+    match = find_province(name)
+    if match.former is not None:
+        raise UnknownProvince(name, [match.current])
+    return match.current
+
+
+def former_province(name: str) -> str:
+    """The former province (one of the 63) called `name`, in its short form; raises UnknownProvince with the
+    nearest former names otherwise."""
+    key = _key(name)
+    if key in _former_keys():
+        return _former_keys()[key]
+    raise UnknownProvince(name, _nearest(key, _former_keys()), former=True)
+
+
+# Abbreviations that lists write for a province; fold() has already taken the accents and dots away.
+ABBREVIATIONS = {"hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh"}
+
+
+@cache
+def _current_keys() -> dict[str, str]:
+    return {_key(name): name for name in current_provinces()} | ABBREVIATIONS
+
+
+@cache
+def _former_keys() -> dict[str, str]:
+    return {_key(name): name for name in former_provinces()}
+
+
+def _nearest(key: str, names: dict[str, str]) -> list[str]:
+    """The names nearest `key`; a former province with its successor: "Quảng Nam (nay/now Đà Nẵng)"."""
+    nearest = dict.fromkeys(names[match] for match in difflib.get_close_matches(key, list(names), n=3, cutoff=0.6))
+    successors = {former: current for former, current in former_provinces().items() if former != current}
+    return [f"{name} (nay/now {successors[name]})" if name in successors and name not in current_provinces() else name
+            for name in nearest]
 
 
 def _key(name: str) -> str:

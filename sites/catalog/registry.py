@@ -110,7 +110,7 @@ class Registry:
 
     def provinces(self) -> list[str]:
         """Today's provinces that have at least one published site, sorted."""
-        return sorted({site.meta.address.province for site in self.all()}, key=fold)
+        return sorted({name for site in self.all() for name in site.meta.address.provinces}, key=fold)
 
     def province_named(self, name: str) -> str | None:
         """The province `name` stands for (case and diacritics aside), as the filters know it: one of today's,
@@ -122,7 +122,7 @@ class Registry:
     def _province_names(self) -> dict[str, str]:
         named = list(province_names())
         for site in self.all():
-            named += [name for name in (site.meta.address.province, site.meta.address.former_province) if name]
+            named += [*site.meta.address.provinces, *site.meta.address.former_provinces]
         return {fold(name): name for name in reversed(named)}  # the first spelling wins
 
     def categories(self) -> list[Category]:

@@ -78,9 +78,9 @@ class Site:
 
     @cached_property
     def province_keys(self) -> frozenset[str]:
-        """Today's and the former province, folded, for the province filter."""
+        """Today's provinces and the former ones, folded, for the province filter."""
         address = self.meta.address
-        return frozenset(fold(name) for name in (address.province, address.former_province) if name)
+        return frozenset(fold(name) for name in (*address.provinces, *address.former_provinces))
 
     @property
     def slug(self) -> str:
@@ -142,7 +142,7 @@ class Site:
 
     def _searchable_texts(self) -> list[str]:
         meta = self.meta
-        texts = [meta.name, *meta.other_names, meta.summary, meta.address.text, meta.address.province, *meta.tags]
+        texts = [meta.name, *meta.other_names, meta.summary, meta.address.text, *meta.address.provinces, *meta.tags]
         texts += [meta.address.former_province or "", meta.address.current or ""]
         for translation in self.translations.values():
             texts += [translation.name or "", translation.summary]

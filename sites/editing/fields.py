@@ -16,11 +16,14 @@ from pydantic import ValidationError
 from sites.catalog.languages import SOURCE_LANGUAGE, valid_language_tag
 from sites.catalog.loader import ContentError, describe_validation_errors
 from sites.catalog.messages import english
-from sites.catalog.models import SiteFrontMatter, Translation
+from sites.catalog.models import SiteFrontMatter, Translation, split_names
+from sites.catalog.provinces import UnknownProvince, find_province
 from sites.catalog.site import Site
 from sites.catalog.text import nfc
 
-LIST_FIELDS = ("aliases", "other_names", "tags")  # written as one text, items separated by commas
+# Written as one text, items separated by commas (the models read such a text as a list).
+LIST_FIELDS = ("aliases", "other_names", "tags", "address.other_provinces", "recognition.kind")
+PROVINCE_FIELDS = ("address.province", "address.other_provinces")
 BODY_FIELD = "body"
 
 
@@ -68,7 +71,7 @@ class SiteInput:
 def parse_fields(flat: Mapping[str, object]) -> SiteInput:
     """Validate flat fields into a SiteInput; raises InvalidFields listing every problem."""
     flat = {key: clean_value(value) for key, value in flat.items()}
-    flat = {key: value for key, value in flat.items() if value is not None}
+    flat = provinces_of_today({key: value for key, value in flat.items() if value is not None})
     if not {"location.lat", "location.lon"} & flat.keys():  # a precision alone is no location
         flat = {key: value for key, value in flat.items() if not key.startswith("location.")}
     errors: list[FieldError] = []
@@ -83,6 +86,32 @@ def parse_fields(flat: Mapping[str, object]) -> SiteInput:
     if errors:
         raise InvalidFields(errors)
     return SiteInput(meta, translations, bodies)
+
+
+def provinces_of_today(flat: Mapping[str, object]) -> dict[str, object]:
+    """The flat fields with each former province typed as a province (an import, the admin form) replaced by
+    today's and kept in `address.former_province`: "Hà Nam" -> Ninh Bình, former Hà Nam; with a former province
+    and no province, its successor is the province. Names that are no province are left for the model to
+    refuse, with a did-you-mean."""
+    names = [name for key in PROVINCE_FIELDS for name in split_names(flat.get(key)) or []]
+    formers = split_names(flat.get("address.former_province")) or []
+    names = names or list(formers)  # only the former province given: today's is its successor
+    if not names:
+        return dict(flat)
+    today = []
+    for name in names:
+        try:
+            match = find_province(name)
+        except UnknownProvince:
+            today.append(name)
+            continue
+        today.append(match.current)
+        formers += [match.former] if match.former else []
+    today = list(dict.fromkeys(today))
+    changed = {"address.province": today[0], "address.other_provinces": ", ".join(today[1:]),
+               "address.former_province": ", ".join(dict.fromkeys(formers))}
+    return {**{key: value for key, value in flat.items() if key not in changed},
+            **{key: value for key, value in changed.items() if value}}
 
 
 def site_fields(site: Site) -> dict[str, str]:
@@ -132,7 +161,7 @@ def nest_fields(flat: Mapping[str, object], prefix: str) -> dict:
         path = key.removeprefix(prefix).split(".")
         if path == [BODY_FIELD]:
             continue
-        if path[0] in LIST_FIELDS and len(path) == 1:
+        if len(path) == 1 and path[0] in LIST_FIELDS:
             value = [item.strip() for item in str(value).split(",") if item.strip()]
         node = nested
         for part in path[:-1]:

@@ -78,10 +78,31 @@ MAX_COLUMNS = 100
 MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024  # an XLSX file is a ZIP archive of XML
 MAX_XLSX_RATIO = 100  # unpacked size / file size; real sheets unpack to 5-20 times their size
-# Issue 21: 2.7 million tiny shared strings fit the limits above and cost openpyxl 1 GB and minutes, since it
-# loads them all. A sheet within the row and column limits cannot use more strings nor hold more cells.
-MAX_XLSX_ITEMS = (MAX_ROWS + 2) * (MAX_COLUMNS + 1)
 XML_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """How large a spreadsheet may be: data rows and file bytes; an XLSX file's cells, shared strings and
+    unpacked size follow from them."""
+
+    rows: int
+    file_bytes: int
+
+    @property
+    def xlsx_items(self) -> int:
+        # Issue 21: 2.7 million tiny shared strings fit the other limits and cost openpyxl 1 GB and minutes, since
+        # it loads them all. A sheet within the row and column limits cannot use more strings nor hold more cells.
+        return (self.rows + 2) * (MAX_COLUMNS + 1)
+
+    @property
+    def xlsx_unpacked_bytes(self) -> int:
+        return max(MAX_XLSX_UNPACKED_BYTES, 10 * self.file_bytes)
+
+
+WEB_LIMITS = SheetLimits(MAX_ROWS, MAX_FILE_BYTES)  # an upload to the admin, from anyone with an account
+# `diachido import`, run by whoever runs the server on a file of their own: a whole province's list at once.
+CLI_LIMITS = SheetLimits(50_000, 100 * 1024 * 1024)
 
 
 class SpreadsheetError(ValueError):
@@ -116,22 +137,24 @@ class ImportReport:
         return [row for row in self.rows if row.errors]
 
 
-def read_rows(data: bytes) -> list[dict[str, object]]:
+def read_rows(data: bytes, limits: SheetLimits = WEB_LIMITS) -> list[dict[str, object]]:
     """The data rows of a CSV (UTF-8, comma or semicolon) or XLSX file, keyed by the header row.
 
     The format is told from the bytes (an XLSX file is a ZIP archive), not from the file name. The
-    file is read row by row and refused at the first row, column or cell over the limits above, or
+    file is read row by row and refused at the first row, column or cell over `limits`, or
     (CSV) at the first row that does not parse; the message names the row and the column."""
-    if len(data) > MAX_FILE_BYTES:
-        raise SpreadsheetError(f"tệp lớn hơn {MAX_FILE_BYTES // 1048576} MB",
-                               f"the file is larger than {MAX_FILE_BYTES // 1048576} MB")
-    with contextlib.closing(_xlsx_table(data) if data.startswith(b"PK\x03\x04") else _csv_table(data)) as table:
+    if len(data) > limits.file_bytes:
+        raise SpreadsheetError(f"tệp lớn hơn {limits.file_bytes // 1048576} MB",
+                               f"the file is larger than {limits.file_bytes // 1048576} MB")
+    xlsx = data.startswith(b"PK\x03\x04")
+    with contextlib.closing(_xlsx_table(data, limits) if xlsx else _csv_table(data)) as table:
         header = _header(next(table, []))
         rows = []
         for number, cells in enumerate(table, start=FIRST_ROW):
-            if number > MAX_ROWS + 1:
-                raise SpreadsheetError(f"có hơn {MAX_ROWS} dòng dữ liệu (kể cả dòng trống); hãy chia thành nhiều tệp",
-                                       f"more than {MAX_ROWS} data rows (empty rows count too); split the file")
+            if number > limits.rows + 1:
+                raise SpreadsheetError(f"có hơn {limits.rows} dòng dữ liệu (kể cả dòng trống); "
+                                       "hãy chia thành nhiều tệp",
+                                       f"more than {limits.rows} data rows (empty rows count too); split the file")
             rows.append(_row(number, header, cells))
     return rows
 
@@ -143,6 +166,7 @@ def check_rows(rows: list[dict[str, object]], editor: SiteEditor,
     words a choice column accepts besides its values."""
     choices = {column: {fold(word): value for label, value in words.items() for word in (label, value)}
                for column, words in (labels or {}).items()}
+    words = {column: _accepted_words(labels) for column, labels in (labels or {}).items()}
     known = {_identity(site.meta.name, site.meta.address.province): site.slug
              for site in editor.registry.all(include_drafts=True)}
     results = []
@@ -151,13 +175,30 @@ def check_rows(rows: list[dict[str, object]], editor: SiteEditor,
             row = {key: _choice(value, choices.get(key)) for key, value in row.items()}
             name = str(row.get("name") or "").strip()
             edit = editor.prepare(row)
-            identity = _identity(name, str(row.get("address.province") or ""))
+            edit.errors[:] = [_naming_labels(error, words.get(error.field)) for error in edit.errors]
+            province = edit.entry.meta.address.province if edit.entry else str(row.get("address.province") or "")
+            identity = _identity(name, province)  # today's province: "Huế" and "Thừa Thiên Huế" are one
             if name and identity in known:
                 edit.errors.append(FieldError.of("name", "duplicate_site", site=name, owner=known[identity]))
             elif edit.ok:
                 known[identity] = f"dòng / row {number}"
             results.append(RowResult(number, name, edit))
     return ImportReport(results)
+
+
+def _accepted_words(labels: Mapping[str, str]) -> str:
+    """'dinh' (Đình), 'chua' (Chùa), ...: each value with its first label (the interface's first language)."""
+    first: dict[str, str] = {}
+    for label, value in labels.items():
+        first.setdefault(value, label)
+    return ", ".join(f"'{value}' ({label})" for value, label in first.items())
+
+
+def _naming_labels(error: FieldError, accepted: str | None) -> FieldError:
+    """A refused choice ("enum") that says the Vietnamese words it takes besides the values."""
+    if error.type != "enum" or not accepted:
+        return error
+    return FieldError(error.field, error.message, error.type, {**error.ctx, "expected": accepted})
 
 
 def _identity(name: str, province: str) -> tuple[str, str]:
@@ -186,6 +227,16 @@ def report_lines(report: ImportReport) -> Iterable[str]:
     for row in report.bad_rows:
         for error in row.errors:
             yield f"dòng / row {row.row} ({row.name or '?'}): {error.field}: {bilingual(error.type, error.ctx, error.message)}"
+
+
+def province_notes(report: ImportReport) -> Iterable[str]:
+    """A line for each row written whose former province became today's, so staff see what was stored."""
+    written = set(report.written)
+    for row in report.rows:
+        address = row.edit.entry.meta.address if row.edit.ok and row.edit.entry.meta.slug in written else None
+        if address is not None and address.former_province:
+            yield (f"dòng / row {row.row} ({row.name}): address.province: {address.former_province} -> "
+                   f"{', '.join(address.provinces)} (tỉnh trước 1/7/2025 / province before 1 July 2025)")
 
 
 def _header(cells: list[object]) -> list[str]:
@@ -284,22 +335,23 @@ def _faulty_cell(record: str, delimiter: str) -> int | None:
     return cell if state == "quoted" else None
 
 
-def _xlsx_table(data: bytes) -> Iterator[list[object]]:
+def _xlsx_table(data: bytes, limits: SheetLimits) -> Iterator[list[object]]:
     """The rows of the first sheet of an XLSX file, streamed, whatever its (untrusted) dimension says.
 
     The ZIP's declared sizes are checked before openpyxl opens it (Python's zipfile never inflates a
-    member beyond its declared size), and at most MAX_ROWS + 2 rows of MAX_COLUMNS + 1 cells are read."""
+    member beyond its declared size), and at most `limits.rows` + 2 rows of MAX_COLUMNS + 1 cells are read."""
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
         raise _unreadable() from exc
     unpacked = sum(member.file_size for member in members)
-    if unpacked > MAX_XLSX_UNPACKED_BYTES or unpacked > MAX_XLSX_RATIO * len(data):
+    most = limits.xlsx_unpacked_bytes
+    if unpacked > most or unpacked > MAX_XLSX_RATIO * len(data):
         raise SpreadsheetError(f"tệp XLSX giải nén ra {unpacked // 1048576} MB, quá lớn "
-                               f"(tối đa {MAX_XLSX_UNPACKED_BYTES // 1048576} MB, gấp {MAX_XLSX_RATIO} lần tệp)",
+                               f"(tối đa {most // 1048576} MB, gấp {MAX_XLSX_RATIO} lần tệp)",
                                f"the XLSX file unpacks to {unpacked // 1048576} MB, too much "
-                               f"(at most {MAX_XLSX_UNPACKED_BYTES // 1048576} MB and {MAX_XLSX_RATIO} times the file)")
-    _count_xlsx_items(zipfile.ZipFile(io.BytesIO(data)), members)
+                               f"(at most {most // 1048576} MB and {MAX_XLSX_RATIO} times the file)")
+    _count_xlsx_items(zipfile.ZipFile(io.BytesIO(data)), members, limits)
     from openpyxl import load_workbook  # imported here: only XLSX imports pay for it
 
     try:
@@ -309,15 +361,15 @@ def _xlsx_table(data: bytes) -> Iterator[list[object]]:
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # the <dimension> element is written by the file's maker: never trust it
-        for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True):
+        for cells in sheet.iter_rows(max_row=limits.rows + 2, max_col=MAX_COLUMNS + 1, values_only=True):
             yield list(cells)
     finally:
         workbook.close()
 
 
-def _count_xlsx_items(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+def _count_xlsx_items(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: SheetLimits) -> None:
     """Refuse the file, before openpyxl loads anything, when its shared strings (`<si>`) or the cells (`<c>`)
-    of one of its sheets are more than MAX_XLSX_ITEMS: counted by streaming the XML, a chunk at a time."""
+    of one of its sheets are more than `limits.xlsx_items`: counted by streaming the XML, a chunk at a time."""
     for member in members:
         if member.filename == "xl/sharedStrings.xml":
             item, what_vi, what_en = "si", "chuỗi dùng chung (sharedStrings)", "shared strings (sharedStrings)"
@@ -325,15 +377,15 @@ def _count_xlsx_items(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) 
             item, what_vi, what_en = "c", f"ô trong {member.filename}", f"cells in {member.filename}"
         else:
             continue
-        if _count_elements(archive, member, item) > MAX_XLSX_ITEMS:
-            raise SpreadsheetError(f"tệp XLSX có hơn {MAX_XLSX_ITEMS} {what_vi}, quá giới hạn "
-                                   f"({MAX_ROWS} dòng × {MAX_COLUMNS} cột)",
-                                   f"the XLSX file has more than {MAX_XLSX_ITEMS} {what_en}, over the limit "
-                                   f"({MAX_ROWS} rows × {MAX_COLUMNS} columns)")
+        if _count_elements(archive, member, item, limits.xlsx_items) > limits.xlsx_items:
+            raise SpreadsheetError(f"tệp XLSX có hơn {limits.xlsx_items} {what_vi}, quá giới hạn "
+                                   f"({limits.rows} dòng × {MAX_COLUMNS} cột)",
+                                   f"the XLSX file has more than {limits.xlsx_items} {what_en}, over the limit "
+                                   f"({limits.rows} rows × {MAX_COLUMNS} columns)")
 
 
-def _count_elements(archive: zipfile.ZipFile, member: zipfile.ZipInfo, local_name: str) -> int:
-    """How many `local_name` elements (any namespace) `member` has, counting stopped just past MAX_XLSX_ITEMS.
+def _count_elements(archive: zipfile.ZipFile, member: zipfile.ZipInfo, local_name: str, most: int) -> int:
+    """How many `local_name` elements (any namespace) `member` has, counting stopped just past `most`.
     A document type declaration (the way to entity bombs) makes the file unreadable."""
     count = 0
 
@@ -350,9 +402,9 @@ def _count_elements(archive: zipfile.ZipFile, member: zipfile.ZipInfo, local_nam
     parser.StartElementHandler, parser.StartDoctypeDeclHandler = start, doctype
     try:
         with archive.open(member) as stream:
-            while count <= MAX_XLSX_ITEMS and (chunk := stream.read(XML_CHUNK)):
+            while count <= most and (chunk := stream.read(XML_CHUNK)):
                 parser.Parse(chunk, False)
-            if count <= MAX_XLSX_ITEMS:
+            if count <= most:
                 parser.Parse(b"", True)
     except (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise _unreadable() from exc

@@ -168,7 +168,7 @@ class JourneyEditor:
         by_key = {key: site for site in self.registry.all(include_drafts=True) for key in site.keys()}
         return [FieldError.of(f"{STOPS}.{number}.site", "stop_province", site=stop.site, province=user.province)
                 for number, stop in enumerate(entry.meta.stops)
-                if stop.site in by_key and not user.may_edit(by_key[stop.site].meta.address.province)]
+                if stop.site in by_key and not user.may_edit_any(by_key[stop.site].meta.address.provinces)]
 
     def _write(self, edit: JourneyEdit, version: str | None) -> None:
         entry, previous = edit.entry, edit.previous

@@ -85,13 +85,14 @@ class SiteEditor:
         self.writer, self.registry, self.user = writer, registry, user
         self.clean_photo = clean_photo  # the server passes its bounded image worker's (api/image_worker.py)
         self._owners = key_owners(registry)
+        self._numbers: dict[str, int] = {}  # the next number to try after a proposed key, so a batch stays linear
 
     def parse(self, fields: Mapping[str, object], previous: Site | None = None) -> Edit:
         """`fields` validated as a site, with ids proposed for a new one; no rule or check applied
         (what an unsaved preview shows)."""
         edit = Edit(dict(fields), previous)
         if previous is None:
-            edit.fields = with_proposed_ids(edit.fields, self._owners)
+            edit.fields = with_proposed_ids(edit.fields, self._owners, self._numbers)
         try:
             edit.entry = parse_fields(edit.fields)
         except InvalidFields as exc:
@@ -184,8 +185,8 @@ class SiteEditor:
         errors = [FieldError.from_content(error) for error in clashing_keys(site, owners)]
         if not errors and (previous is None or previous.slug != site.slug) and site.folder.exists():
             errors.append(FieldError.of("slug", "folder_exists", slug=site.slug))
-        provinces = [site.meta.address.province] + ([previous.meta.address.province] if previous else [])
-        if self.user is not None and not all(map(self.user.may_edit, provinces)):
+        sites = [site] + ([previous] if previous else [])
+        if self.user is not None and not all(self.user.may_edit_any(one.meta.address.provinces) for one in sites):
             errors.append(FieldError.of("address.province", "province_denied", province=self.user.province))
         edit.errors += errors
 
@@ -222,16 +223,19 @@ def suggested_code(text: str, taken: Container[str]) -> str:
     return _unique(propose_code(slug) or "ma", taken, "", CODE_MAX)
 
 
-def with_proposed_ids(flat: Mapping[str, object], taken: Container[str]) -> dict[str, object]:
+def with_proposed_ids(flat: Mapping[str, object], taken: Container[str],
+                      numbers: dict[str, int] | None = None) -> dict[str, object]:
     """`flat` with a slug proposed from the name and a code from the slug where they are empty,
-    each made unique against `taken` (the slugs, codes and aliases already in use)."""
+    each made unique against `taken` (the slugs, codes and aliases already in use). `numbers` remembers, for
+    a batch whose `taken` only grows, where to go on numbering a key: 10,000 rows of "Di tích thử nghiệm số N"
+    share one 16-letter code, and counting from 2 for each would take quadratic time."""
     flat = dict(flat)
     name = str(flat.get("name") or "").strip()
     if not str(flat.get("slug") or "").strip() and name:
-        flat["slug"] = _unique(propose_slug(name), taken, "-", 80)
+        flat["slug"] = _unique(propose_slug(name), taken, "-", 80, numbers)
     slug = str(flat.get("slug") or "").strip()
     if not str(flat.get("code") or "").strip() and slug:
-        flat["code"] = _unique(propose_code(slug), taken, "", CODE_MAX)
+        flat["code"] = _unique(propose_code(slug), taken, "", CODE_MAX, numbers)
     return flat
 
 
@@ -271,9 +275,12 @@ def photo_file_name(upload_name: str, extension: str, taken_stems: set[str]) -> 
     return _unique(stem, taken_stems, "-", 80) + f".{extension}"
 
 
-def _unique(base: str, taken: Container[str], separator: str, limit: int) -> str:
-    candidate, number = base, 2
+def _unique(base: str, taken: Container[str], separator: str, limit: int,
+            numbers: dict[str, int] | None = None) -> str:
+    candidate, number = base, (numbers or {}).get(base, 2)
     while candidate in taken:
         suffix = f"{separator}{number}"
         candidate, number = base[: limit - len(suffix)] + suffix, number + 1
+    if numbers is not None and candidate != base:
+        numbers[base] = number
     return candidate

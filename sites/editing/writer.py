@@ -68,6 +68,10 @@ class ContentWriter:
         self.content_dir = content_dir
         self.history_dir = data_dir / "history"
         self.lock_path = data_dir / "content.lock"
+        # Folders already rid of leftover staging folders: a save killed midway ends its process, so a writer
+        # sweeps once, before its first save there, not on every save (a 10,000-row import listed the folder
+        # 10,000 times).
+        self._swept: set[Path] = set()
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -106,8 +110,10 @@ class ContentWriter:
             if (previous is None or previous.folder != target) and target.exists():
                 raise InvalidFields([FieldError.of("slug", "folder_exists", slug=entry.meta.slug)])
             target.parent.mkdir(exist_ok=True)
-            for leftover in target.parent.glob(".staging-*"):  # from a save killed midway: under the lock,
-                shutil.rmtree(leftover, ignore_errors=True)     # no other save is running
+            if target.parent not in self._swept:
+                for leftover in target.parent.glob(".staging-*"):  # from a save killed midway: under the lock,
+                    shutil.rmtree(leftover, ignore_errors=True)     # no other save is running
+                self._swept.add(target.parent)
             staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".staging-"))
             try:
                 staged = staging / entry.meta.slug

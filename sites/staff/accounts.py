@@ -9,6 +9,7 @@ import base64
 import json
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,10 @@ class User:
     def may_edit(self, province: str) -> bool:
         """True when this user may create or change a site of `province`."""
         return self.role == "admin" or (self.province is not None and fold(province) == fold(self.province))
+
+    def may_edit_any(self, provinces: Iterable[str]) -> bool:
+        """True when this user may change a site in `provinces` (a site spanning several: any of them)."""
+        return any(map(self.may_edit, provinces))
 
 
 class UserStore:

@@ -16,6 +16,7 @@ from sites.editing.importer import (
     SpreadsheetError,
     check_rows,
     import_columns,
+    province_notes,
     read_rows,
     write_rows,
 )
@@ -66,11 +67,13 @@ def _import(request: Request, state: AppState, user: User, form: FormData) -> HT
 def _page(request: Request, report: ImportReport | None, error: str | None, status_code: int) -> HTMLResponse:
     bad = report.bad_rows if report else []
     bad_rows = [(row, [(error.field, staff_message(error)) for error in row.errors]) for row in bad]
+    notes = list(province_notes(report)) if report and report.written else []
     return render_admin(request, "import.html", {"report": report, "bad_rows": bad_rows, "error": error,
                                                  "bad_rows_heading": staff_plural("import_bad_rows",
                                                                                   "import_bad_rows_plural", len(bad)),
                                                  "written_heading": staff_plural(
                                                      "import_written", "import_written_plural",
                                                      len(report.written) if report else 0),
+                                                 "province_notes": notes,
                                                  "max_mb": MAX_FILE_BYTES // 1048576, "max_rows": MAX_ROWS,
                                                  "columns": import_columns()}, status_code)

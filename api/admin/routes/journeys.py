@@ -141,8 +141,8 @@ def _code_suggestion(state: AppState, journey: Journey | None, values: dict) -> 
 def site_options(published: list[Site], user: User, province: str, chosen: list[Site]) -> list[tuple[str, str]]:
     """The sites a stop may be: published sites `user` may change, of the journey's `province` when it has
     some, plus the sites already chosen; as (slug, "name · province")."""
-    allowed = [site for site in published if user.may_edit(site.meta.address.province)]
-    of_province = [site for site in allowed if fold(site.meta.address.province) == fold(province)]
+    allowed = [site for site in published if user.may_edit_any(site.meta.address.provinces)]
+    of_province = [site for site in allowed if fold(province) in map(fold, site.meta.address.provinces)]
     offered = {site.slug: site for site in [*(of_province or allowed), *chosen]}
     return [(site.slug, f"{site.meta.name} · {site.meta.address.province}") for site in offered.values()]
 

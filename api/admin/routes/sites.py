@@ -24,7 +24,8 @@ from api.state import AppState, StateDep, app_state
 from api.views.site_page import render_site
 from api.views.view_models import site_out
 from qr.engraving.plates import plate_choices
-from sites.catalog.i18n import category_label, kind_label, level_label, staff_label, strings
+from sites.catalog.i18n import category_label, kinds_label, level_label, staff_label, strings
+from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.models import QUIZ_CHOICES, QUIZ_QUESTIONS, Category, LocationPrecision, RecognitionLevel, RelicKind
 from sites.catalog.provinces import current_wards, former_provinces
 from sites.catalog.site import PhotoFile, Site
@@ -56,10 +57,10 @@ def site_list(request: Request, state: StateDep, user: StaffDep, q: str = "", ca
     every = catalog.registry.all(include_drafts=True)
     words = fold(q).split()
     shown = [site for site in every
-             if all(word in fold(f"{site.meta.name} {site.meta.address.province}") for word in words)
-             and category in ("", site.meta.category.value) and province in ("", site.meta.address.province)
+             if all(word in fold(" ".join((site.meta.name, *site.meta.address.provinces))) for word in words)
+             and category in ("", site.meta.category.value) and province in ("", *site.meta.address.provinces)
              and state_filter in ("", "published" if site.published else "draft")]
-    published = [site for site in catalog.registry.all() if user.may_edit(site.meta.address.province)]
+    published = [site for site in catalog.registry.all() if user.may_edit_any(site.meta.address.provinces)]
     try:  # a damaged visit store leaves the list without counts (every staff page names the problem)
         counts = site_totals(state.visits, catalog.registry)
         silent = silent_sites(state.visits, published, vietnam_day(datetime.now(UTC)))
@@ -68,7 +69,8 @@ def site_list(request: Request, state: StateDep, user: StaffDep, q: str = "", ca
     return render_admin(request, "sites.html", {
         "sites": shown, "total": len(every), "counts": counts, "silent": silent,
         "filters": {"q": q, "category": category, "province": province, "state": state_filter},
-        "categories": category_choices(), "provinces": sorted({site.meta.address.province for site in every}),
+        "categories": category_choices(),
+        "provinces": sorted({name for site in every for name in site.meta.address.provinces}),
         "content_errors": catalog.errors, "kept": catalog.kept})
 
 
@@ -147,11 +149,11 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
     return render_admin(request, "edit.html", {
         "site": site,
         "kept_errors": app_state(request.app).catalog.kept.get(site.slug, []) if site else [],
-        "values": values,
+        "values": {**values, "recognition.kind": kind_words(str(values.get("recognition.kind", "")))},
         "errors": errors,
         "categories": category_choices(),
         "levels": [(v.value, staff_label(lambda lang, v=v: level_label(v.value, lang))) for v in RecognitionLevel],
-        "kinds": [(k.value, staff_label(lambda lang, k=k: kind_label(k.value, lang))) for k in RelicKind],
+        "kinds": [strings(SOURCE_LANGUAGE)[f"kind.{kind.value}"] for kind in RelicKind],
         "precisions": [(p.value, staff_label(lambda lang, p=p: strings(lang)[f"precision_{p.value}"]))
                        for p in LocationPrecision],
         "provinces": province_options(str(values.get("address.province", ""))),
@@ -168,6 +170,16 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
         "quiz_answers": [(str(n), f"Lựa chọn {n} / Choice {n}") for n in range(1, QUIZ_CHOICES[1] + 1)],
         "plate_choices": plate_choices(),
     }, status_code)
+
+
+def kind_words(kinds: str) -> str:
+    """Stored kinds ("history, architecture-art") as staff write them: "Di tích lịch sử và kiến trúc nghệ thuật",
+    which the form reads back; anything else (what was posted) as it is."""
+    try:
+        stored = [RelicKind(kind.strip()) for kind in kinds.split(",")] if kinds else []
+        return kinds_label(stored, strings(SOURCE_LANGUAGE)) if stored else ""
+    except ValueError:
+        return kinds
 
 
 def save(request: Request, state: AppState, user: User, form: FormData, previous: Site | None) -> Response:
