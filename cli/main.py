@@ -5,9 +5,9 @@ The web server (FastAPI, uvicorn) and the PDF and QR drawing are imported by the
 """
 
 import asyncio
-import copy
 import gc
 import logging
+import logging.config
 import os
 import sys
 from pathlib import Path
@@ -29,6 +29,9 @@ from sites.editing.example import ExampleExists, write_example
 from sites.editing.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
 from sites.editing.site_editor import SiteEditor
 from sites.editing.writer import ContentWriter
+from sites.operations.metrics import MULTIPROCESS_DIR, fresh_metrics_folder
+from sites.operations.request_log import logging_config
+from sites.operations.startup import staff_account_count, welcome_lines
 from sites.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from sites.staff.accounts import ROLES, AccountError, UserStore, session_secret
 from sites.storage.files import write_bytes_atomically
@@ -64,8 +67,8 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
     """Chạy máy chủ web / run the web server."""
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
+    logging.config.dictConfig(logging_config(settings.log_format))
     if not settings.content_dir.is_dir():  # before anything is created, the data folder included
         raise click.ClickException(
             f"Không thấy thư mục nội dung / no content folder: {settings.content_dir.absolute()}\n"
@@ -83,8 +86,13 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
                                  "until this is fixed.")
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app decides
     # whom to believe (DIACHIDO_TRUSTED_PROXIES).
-    options = {"host": host, "port": port, "log_level": "info", "proxy_headers": False,
-               "log_config": _log_config(uvicorn.config.LOGGING_CONFIG)}
+    # access_log=False: the app writes one line per request itself (sites/operations/request_log.py), with the
+    # route and time, never the client address.
+    options = {"host": host, "port": port, "log_level": "info", "proxy_headers": False, "access_log": False,
+               "log_config": logging_config(settings.log_format)}
+    listen = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    for line in welcome_lines(settings, listen, staff_account_count(settings)):
+        logging.getLogger("diachido").info("%s", line)
     if workers == 1:
         uvicorn.run(_app(settings), **options)
         return
@@ -96,6 +104,8 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
                        f"{ENV_PREFIX}DATA_DIR": str(settings.data_dir), f"{ENV_PREFIX}LISTEN_HOST": host})
     if settings.secret_key is None:
         session_secret(settings.data_dir)
+    # prometheus-client's multiprocess mode: each worker writes its metrics to files there, /metrics sums them.
+    os.environ[MULTIPROCESS_DIR] = str(fresh_metrics_folder(settings.data_dir))
     uvicorn.run("cli.main:worker_app", factory=True, workers=workers, **options)
 
 
@@ -118,13 +128,6 @@ def _app(settings: Settings):
     # about 35 µs per scan, 15 µs with the startup objects frozen.
     gc.freeze()
     return app
-
-
-def _log_config(uvicorn_config: dict) -> dict:
-    """uvicorn's logging, but the access log leaves out the client address: no raw IP is written anywhere."""
-    config = copy.deepcopy(uvicorn_config)
-    config["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
-    return config
 
 
 @main.command()

@@ -25,6 +25,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from sites.catalog.live import PARSE_CACHE
 from sites.editing.writer import ContentWriter
+from sites.operations.metrics import METRICS_FOLDER
 from sites.storage.files import make_private
 
 SUFFIX = ".tar.gz"
@@ -32,7 +33,8 @@ MANIFEST = "manifest.json"
 DATABASE_DUMP = "postgresql.sql"
 FORMAT = 1
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")  # part of the live database: the backup API copies their pages
-DERIVED = {PARSE_CACHE, "photo-cache"}  # in the data folder, remade from content/ when missing: left out
+# In the data folder, remade from content/ when missing, or emptied at each start (metrics): left out.
+DERIVED = {PARSE_CACHE, "photo-cache", METRICS_FOLDER}
 
 
 class BackupError(Exception):

@@ -4,7 +4,7 @@ import difflib
 import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from PIL import Image
@@ -108,6 +108,15 @@ class Settings(BaseSettings):
         90, ge=1,
         description="Days a class outing's data (nicknames, stamps, answers) is kept after the outing closes or its "
         "period ends; then it is deleted (checked at startup and daily)",
+    )
+
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token for /metrics: when set, whoever sends it may read the metrics; unset, only this "
+        "machine and the trusted proxies' own addresses may (a forwarded request gets 404)",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="The server log's format: one line per request and event, as text or as JSON objects",
     )
 
     @property
