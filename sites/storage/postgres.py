@@ -12,17 +12,15 @@ one function do not justify Alembic and SQLAlchemy, which nothing else here uses
 
 import contextlib
 import logging
-import re
 import threading
 from collections.abc import Iterator
-from pathlib import Path
-
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from sites.storage.schema_version import MIGRATION_NAME, MIGRATIONS, refuse_newer
+
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x64696163  # "diac": the advisory lock key of the migration runner
 CONNECT_TIMEOUT = 3  # seconds: a database that does not answer is reported, not waited for
 # Every connection's options: times come back in UTC, as the SQLite stores give them.
@@ -37,7 +35,7 @@ def migrations() -> list[tuple[int, str, str]]:
     """(version, name, SQL) of every migration file, in order."""
     found = []
     for path in sorted(MIGRATIONS.glob("*.sql")):
-        match = re.fullmatch(r"(\d{4})_(\w+)\.sql", path.name)
+        match = MIGRATION_NAME.fullmatch(path.name)
         if not match:
             raise ValueError(f"{path}: migration files are named NNNN_name.sql")
         found.append((int(match[1]), match[2], path.read_text(encoding="utf-8")))
@@ -45,13 +43,15 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def migrate(connection: psycopg.Connection) -> list[int]:
-    """Apply the migrations `connection`'s database lacks; returns the versions applied now."""
+    """Apply the migrations `connection`'s database lacks; returns the versions applied now. Raises SchemaTooNew,
+    applying nothing, for a database a newer release has migrated."""
     applied_now = []
     with connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
                            "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
         done = {version for (version,) in connection.execute("SELECT version FROM schema_migrations")}
+        refuse_newer(max(done, default=None), "PostgreSQL")
         for version, name, sql in migrations():
             if version in done:
                 continue
