@@ -28,6 +28,7 @@ COMMIT_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.
 BATCH_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 # What the client was told: 429 too many from it, 413 too large, 503 with a short Retry-After every worker busy.
 REFUSALS = {429: "rate_limit", 413: "size", 503: "busy"}
+VISIT_KINDS = ("scan", "view")  # sites/visits/visit.VisitKind's values
 BUSY_RETRY_MAX = 60  # seconds: a 503 asking to come back later than this is no "busy" (a draft site's plaque)
 
 
@@ -93,8 +94,11 @@ class Metrics:
         self.registry = CollectorRegistry()
         self._readings = _Readings(read)
         self.registry.register(self._readings)
+        self._visit_series: dict[str, Callable] = {}  # as _request_series below
         self.visits = Counter("diachido_visits", "Counted visits by kind (scan, view); per site: /api/stats", ["kind"],
                               registry=self.registry)
+        for kind in VISIT_KINDS:  # at 0 from the start: "no scan for two hours" needs a series to look at
+            self.counted(kind, 0)
         self.requests = Counter("diachido_http_requests", "Requests answered, by route template, method and status",
                                 ["route", "method", "status"], registry=self.registry)
         self.durations = Histogram("diachido_http_request_duration_seconds", "Time to answer, by route template",
@@ -107,14 +111,13 @@ class Metrics:
                                       buckets=BATCH_BUCKETS, registry=self.registry)
         # Children by label values, looked up once: labels() takes a lock and builds a tuple on every call.
         self._request_series: dict[tuple[str, str, int], tuple[Callable, Callable]] = {}
-        self._visit_series: dict[str, Callable] = {}
 
-    def counted(self, kind: str) -> None:
-        """One counted visit of `kind` (scan, view)."""
+    def counted(self, kind: str, visits: int = 1) -> None:
+        """`visits` counted visits of `kind` (scan, view)."""
         count = self._visit_series.get(kind)
         if count is None:
             count = self._visit_series[kind] = self.visits.labels(kind).inc
-        count()
+        count(visits)
 
     def observe_request(self, route: str, method: str, status: int, seconds: float, retry_after: int | None) -> None:
         """One answered request (a few microseconds: it runs for every scan)."""
