@@ -2,6 +2,9 @@
 the scan counter by exactly one, a bot's do not; only this machine, a trusted proxy's own address or the bearer
 token may read it, anyone else (a forwarded visitor included) gets the 404 of an unknown path."""
 
+import uuid
+from datetime import UTC, datetime, timedelta
+
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -85,3 +88,14 @@ def test_with_a_token_only_its_bearer_may_read(make_client):
     assert public.get("/metrics", headers={"Authorization": "Bearer s3cret-token-for-prometheus"}).status_code == 200
     assert public.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
     assert TestClient(app, client=LOOPBACK).get("/metrics").status_code == 404
+
+
+def test_late_scans_count_under_their_own_kind_once_each(client):
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    scans = [{"id": str(uuid.uuid4()), "code": code, "at": yesterday} for code in ("thoian", "pothi")]
+    body = {"device": "phone-0123456789abcdef", "sent_at": datetime.now(UTC).isoformat(), "scans": scans}
+    for _ in range(2):  # the phone retries: duplicates count nothing
+        assert client.post("/api/late-scans", json=body, headers=phone(3)).status_code == 200
+    samples = scrape(client)
+    assert value(samples, "diachido_visits_total", kind="late_scan") == 2
+    assert value(samples, "diachido_visits_total", kind="scan") == 0  # present at 0 from the start

@@ -28,7 +28,7 @@ COMMIT_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.
 BATCH_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 # What the client was told: 429 too many from it, 413 too large, 503 with a short Retry-After every worker busy.
 REFUSALS = {429: "rate_limit", 413: "size", 503: "busy"}
-VISIT_KINDS = ("scan", "view")  # sites/visits/visit.VisitKind's values
+VISIT_KINDS = ("scan", "view", "late_scan")  # VisitKind's values, and scans sent late (api/public/routes/late_scans)
 BUSY_RETRY_MAX = 60  # seconds: a 503 asking to come back later than this is no "busy" (a draft site's plaque)
 
 
@@ -95,7 +95,7 @@ class Metrics:
         self._readings = _Readings(read)
         self.registry.register(self._readings)
         self._visit_series: dict[str, Callable] = {}  # as _request_series below
-        self.visits = Counter("diachido_visits", "Counted visits by kind (scan, view); per site: /api/stats", ["kind"],
+        self.visits = Counter("diachido_visits", "Counted visits by kind (scan, view, late_scan); per site: /api/stats", ["kind"],
                               registry=self.registry)
         for kind in VISIT_KINDS:  # at 0 from the start: "no scan for two hours" needs a series to look at
             self.counted(kind, 0)
