@@ -65,10 +65,10 @@ from sites.catalog.live import PARSE_CACHE, Catalog
 from sites.catalog.narration import NarrationLibrary, queue_narrations
 from sites.editing.writer import ContentWriter
 from sites.form_guard import FormLimiter
-from sites.outings.certificate_ids import open_certificate_key
-from sites.outings.outing_guard import OutingGuard
 from sites.operations.metrics import Metrics
 from sites.operations.version import VERSION
+from sites.outings.certificate_ids import open_certificate_key
+from sites.outings.outing_guard import OutingGuard
 from sites.outings.store_sqlite import OutingStore
 from sites.settings import Settings
 from sites.storage.files import make_private, private_folder

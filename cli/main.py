@@ -30,9 +30,9 @@ from sites.editing.importer import SpreadsheetError, check_rows, read_rows, repo
 from sites.editing.site_editor import SiteEditor
 from sites.editing.writer import ContentWriter
 from sites.operations.metrics import MULTIPROCESS_DIR, fresh_metrics_folder
-from sites.operations.version import VERSION
 from sites.operations.request_log import logging_config
 from sites.operations.startup import staff_account_count, welcome_lines
+from sites.operations.version import VERSION
 from sites.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from sites.staff.accounts import ROLES, AccountError, UserStore, session_secret
 from sites.storage.files import write_bytes_atomically

@@ -61,5 +61,6 @@ def test_the_lock_pins_every_runtime_dependency_with_hashes_within_pyprojects_ra
 
 def test_the_deploy_guide_installs_from_the_lock():
     guide = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
-    assert guide.count("pip install -q --require-hashes -r requirements.lock && .venv/bin/pip install -q --no-deps") >= 2
+    from_the_lock = "pip install -q --require-hashes -r requirements.lock && .venv/bin/pip install -q --no-deps"
+    assert guide.count(from_the_lock) >= 2  # installing, and upgrading
     assert "pip-compile --generate-hashes" in guide

@@ -78,7 +78,8 @@ class _Readings:
         degraded.add_metric([], int(now.degraded))
         errors = GaugeMetricFamily("diachido_content_errors", "Problems found in content/ (diachido check lists them)")
         errors.add_metric([], now.content_errors)
-        depth = GaugeMetricFamily("diachido_queue_depth", "Jobs running and waiting in a worker queue", labels=["queue"])
+        depth = GaugeMetricFamily("diachido_queue_depth", "Jobs running and waiting in a worker queue",
+                                  labels=["queue"])
         capacity = GaugeMetricFamily("diachido_queue_capacity", "Jobs a worker queue takes before it answers 503",
                                      labels=["queue"])
         for queue in now.queues:
@@ -95,8 +96,8 @@ class Metrics:
         self._readings = _Readings(read)
         self.registry.register(self._readings)
         self._visit_series: dict[str, Callable] = {}  # as _request_series below
-        self.visits = Counter("diachido_visits", "Counted visits by kind (scan, view, late_scan); per site: /api/stats", ["kind"],
-                              registry=self.registry)
+        self.visits = Counter("diachido_visits", "Counted visits by kind (scan, view, late_scan); per site: /api/stats",
+                              ["kind"], registry=self.registry)
         for kind in VISIT_KINDS:  # at 0 from the start: "no scan for two hours" needs a series to look at
             self.counted(kind, 0)
         self.requests = Counter("diachido_http_requests", "Requests answered, by route template, method and status",

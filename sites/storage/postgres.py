@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Iterator
+
 import psycopg
 from psycopg_pool import ConnectionPool
 

@@ -9,6 +9,7 @@ ad1eb6a is the last commit of release 0.1.0 (CHANGELOG.md). The script runs in t
 `content/`), with this project's virtual environment: two staff accounts, scans and views of three sites by six
 phones and one bot, the SQLite files as that release leaves them (parse-cache.pickle, derived, left out).
 """
+# ruff: noqa: I001 (api.settings is 0.1.0's module: ruff, reading this tree, takes it for a third-party one)
 
 import subprocess
 import sys
@@ -19,7 +20,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 
-PHONE = "Mozilla/5.0 (Linux; Android 10; SM-A{n}F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+PHONE = ("Mozilla/5.0 (Linux; Android 10; SM-A{n}F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
+         "Mobile Safari/537.36")
 BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
