@@ -107,7 +107,6 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
     import uvicorn
 
     settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
-    logging.config.dictConfig(logging_config(settings.log_format))
     if not settings.content_dir.is_dir():  # before anything is created, the data folder included
         raise click.ClickException(
             f"Không thấy thư mục nội dung / no content folder: {settings.content_dir.absolute()}\n"
@@ -121,6 +120,7 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
                                  "several workers need PostgreSQL: set DIACHIDO_DATABASE_URL, or use --workers 1 "
                                  "(SQLite counts visits in one process)", param_hint="--workers")
     _refuse_newer_stores(settings)
+    logging.config.dictConfig(logging_config(settings.log_format))  # once nothing stops the start
     if settings.base_url_unreachable():
         _warn_loopback(settings, "Mã QR và áp phích bị từ chối cho đến khi sửa / QR codes and posters are refused "
                                  "until this is fixed.")

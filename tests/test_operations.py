@@ -87,6 +87,8 @@ def test_migrate_and_serve_refuse_a_data_folder_of_a_newer_release(content_dir, 
     assert not (data_dir / "visits.sqlite3").exists()  # nothing opened, nothing written
     with pytest.raises(SchemaTooNew):
         create_app(Settings(content_dir=content_dir, data_dir=data_dir))
+    serve = cli("serve", "--content-dir", str(content_dir), "--data-dir", str(data_dir))
+    assert serve.exit_code == 1 and "newer than this release knows" in serve.output  # before listening
 
 
 def test_serve_says_where_everything_is_and_the_exact_command_for_the_first_account(tmp_path):

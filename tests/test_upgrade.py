@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from cli.main import main
+from sites.operations.doctor import examine
 from sites.settings import Settings
 from sites.storage.postgres import migrations
 from sites.storage.schema_version import SCHEMA_FILE, known_version
@@ -93,14 +94,17 @@ def test_migrate_upgrades_a_postgresql_database_of_release_0_1_0(postgres, tmp_p
             connection.execute("INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name))
         connection.execute("INSERT INTO site_totals VALUES ('bay-da-pi-nang-tac', 5, 2, 7, now())")
     env = {"DIACHIDO_DATABASE_URL": url, "DIACHIDO_DATA_DIR": str(tmp_path / "data")}
+    settings = Settings(content_dir=TEST_CONTENT, data_dir=tmp_path / "data", database_url=url, reload_interval=0,
+                        narrate_ahead=False)
+    [behind] = [str(problem) for problem in examine(settings) if problem.setting == "DIACHIDO_DATABASE_URL"]
+    assert f"the schema is at version {PREVIOUS_SCHEMA}, this release needs {known_version()}" in behind
     result = CliRunner().invoke(main, ["migrate"], env=env)
     assert result.exit_code == 0, result.output
     assert f"✓ PostgreSQL: lược đồ / schema {PREVIOUS_SCHEMA} → {known_version()}" in result.output
     again = CliRunner().invoke(main, ["migrate"], env=env)
     assert f"schema {known_version()} → {known_version()}" in again.output  # nothing left to apply
+    assert [problem for problem in examine(settings) if problem.setting == "DIACHIDO_DATABASE_URL"] == []
 
-    settings = Settings(content_dir=TEST_CONTENT, data_dir=tmp_path / "data", database_url=url, reload_interval=0,
-                        narrate_ahead=False)
     with TestClient(create_app(settings)) as client:
         assert client.get("/q/pinangtac", headers=phone(7002)).status_code == 200
         assert all_time(client, "bay-da-pi-nang-tac") == (6, 2)
