@@ -29,9 +29,6 @@ from sites.editing.example import ExampleExists, write_example
 from sites.editing.importer import SpreadsheetError, check_rows, read_rows, report_lines, write_rows
 from sites.editing.site_editor import SiteEditor
 from sites.editing.writer import ContentWriter
-from sites.operations.metrics import MULTIPROCESS_DIR, fresh_metrics_folder
-from sites.operations.request_log import logging_config
-from sites.operations.startup import staff_account_count, welcome_lines
 from sites.operations.version import VERSION
 from sites.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from sites.staff.accounts import ROLES, AccountError, UserStore, session_secret
@@ -105,6 +102,10 @@ def migrate(data_dir: Path | None) -> None:
 def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir: Path | None) -> None:
     """Chạy máy chủ web / run the web server."""
     import uvicorn
+
+    from sites.operations.metric_files import MULTIPROCESS_DIR, fresh_metrics_folder
+    from sites.operations.request_log import logging_config
+    from sites.operations.startup import staff_account_count, welcome_lines
 
     settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
     if not settings.content_dir.is_dir():  # before anything is created, the data folder included

@@ -25,7 +25,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from sites.catalog.live import PARSE_CACHE
 from sites.editing.writer import ContentWriter
-from sites.operations.metrics import METRICS_FOLDER
+from sites.operations.metric_files import METRICS_FOLDER
 from sites.storage.files import make_private, write_bytes_atomically
 
 SUFFIX = ".tar.gz"

@@ -11,15 +11,14 @@ of the answering process, which has the same content and the same store as the o
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from sites.operations.metric_files import MULTIPROCESS_DIR
 from sites.operations.version import VERSION
 
-MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED = "unmatched"  # the route label of a request no route answered (a 404 for an unknown path)
 METHODS = frozenset({"GET", "HEAD", "POST"})  # any other method is labelled "other"
 # A scan is answered in about a millisecond; a poster batch may take seconds.
@@ -30,19 +29,6 @@ BATCH_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 REFUSALS = {429: "rate_limit", 413: "size", 503: "busy"}
 VISIT_KINDS = ("scan", "view", "late_scan")  # VisitKind's values, and scans sent late (api/public/routes/late_scans)
 BUSY_RETRY_MAX = 60  # seconds: a 503 asking to come back later than this is no "busy" (a draft site's plaque)
-
-
-METRICS_FOLDER = "metrics"  # in the data folder: the multiprocess mode's files, emptied at each start
-
-
-def fresh_metrics_folder(data_dir: Path) -> Path:
-    """The folder for `serve --workers N`'s metric files, emptied: counters start again with the server, as
-    Prometheus expects of a restart (a dead process's files would otherwise count twice)."""
-    folder = data_dir / METRICS_FOLDER
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for stale in folder.glob("*.db"):
-        stale.unlink()
-    return folder
 
 
 @dataclass(frozen=True)
