@@ -179,7 +179,7 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/healthz", workers=(Worker.THREADS,)),
     # a 404 for anyone but this machine, a trusted proxy's own address or the bearer token; series labelled by route
     # template, never by path (api/operations/routes/metrics.py, sites/operations/metrics.py)
-    Door(GET, "/metrics", keys="none", workers=(Worker.THREADS,)),
+    Door(GET_HEAD, "/metrics", keys="none", workers=(Worker.THREADS,)),
     Door(GET_HEAD, "/openapi.json"),
     Door(GET, "/api/docs"),
     # --- maps and lists ---

@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 FORWARDING_HEADERS = (b"x-forwarded-for", b"forwarded", b"x-real-ip")
 
 
-@router.get("/metrics")
+@router.api_route("/metrics", methods=["GET", "HEAD"])  # HEAD too: a 405 would tell the route exists
 async def metrics(request: Request, state: StateDep) -> Response:
     """This process's metrics (every process's under `serve --workers N`), or a 404 for a stranger."""
     if not may_read_metrics(request, state.settings):
