@@ -32,6 +32,9 @@ from api.caches.print_shop import PrintShop
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.image_worker import ImageWorker
+from api.operations.readings import read_state
+from api.operations.request_metrics import RequestMetrics
+from api.operations.routes import metrics as metrics_route
 from api.public.routes import (
     app_manifest,
     audio,
@@ -67,6 +70,8 @@ from sites.catalog.live import PARSE_CACHE, Catalog
 from sites.catalog.narration import NarrationLibrary, queue_narrations
 from sites.editing.writer import ContentWriter
 from sites.form_guard import FormLimiter
+from sites.operations.metrics import Metrics
+from sites.operations.version import VERSION
 from sites.outings.outing_guard import OutingGuard
 from sites.outings.store_sqlite import OutingStore
 from sites.settings import Settings
@@ -95,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     imports = WorkPool("spreadsheet imports", functools.partial(low_priority_threads, name="import"), 1, IMPORT_QUEUE)
     image_worker = ImageWorker()
     narrations = NarrationLibrary(settings.data_dir)
+    state: AppState | None = None  # read at each scrape, once the state is built
+    metrics = Metrics(lambda: read_state(state))
+    visits.observe_commit = metrics.observe_commit
     if settings.narrate_ahead:  # a reload runs in a thread, never on the event loop
         catalog.after_reload = functools.partial(queue_narrations, narrations)
 
@@ -122,7 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Địa chỉ đỏ",
         summary="QR-coded digital heritage maps: sites, pages and open data",
-        version="0.1.0",
+        version=VERSION,
         docs_url=None,  # install_api_docs: Swagger UI from a package, not from a CDN
         redoc_url=None,
         lifespan=lifespan,
@@ -132,9 +140,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     if settings.trusted_proxies:  # outermost: throttling and counting see the visitor, not the proxy
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
-    app.add_middleware(SecurityHeaders)  # added last: outermost, so every response gets nosniff
+    app.add_middleware(SecurityHeaders)  # every answer of the app gets nosniff
+    app.add_middleware(RequestMetrics, metrics=metrics)  # added last: outermost, so it times and logs every answer
     staff_auth = open_staff_auth(settings, stores)
-    install_state(app, AppState(
+    state = AppState(
         settings=settings,
         catalog=catalog,
         visits=visits,
@@ -155,14 +164,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outings=stores.outings,
         outing_guard=OutingGuard(staff_auth.secret),
         imports=imports,
-    ))
+        metrics=metrics,
+    )
+    install_state(app, state)
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     # Routes are matched in order: the plaque's scan first (the hottest path), audio before journeys (its
     # /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}), files and docs last.
     for routes in (scan, audio, home, sites, share_cards, photos, health, qr, posters, plaques, stats, open_data,
-                   monthly_report, site_map, journeys, plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
+                   monthly_report, site_map, journeys, plaque_reports, outings, certificates, passports, late_scans,
+                   offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
-                   admin_journeys, admin_outings, admin_plates):
+                   admin_journeys, admin_outings, admin_plates, metrics_route):
         app.include_router(routes.router)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])

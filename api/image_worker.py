@@ -41,6 +41,11 @@ class ImageWorker:
         check_upload(data, MAX_PHOTO_PIXELS)
         return from_thread.run(self._pool.run, _clean, data, MAX_PHOTO_PIXELS)
 
+    @property
+    def pool(self) -> WorkPool:
+        """Its worker queue, for /metrics."""
+        return self._pool
+
     def close(self) -> None:
         """Stop the worker (at shutdown)."""
         self._pool.close()

@@ -17,6 +17,7 @@ from sites.catalog.live import Catalog
 from sites.catalog.narration import NarrationLibrary
 from sites.editing.writer import ContentWriter
 from sites.form_guard import FormLimiter
+from sites.operations.metrics import Metrics
 from sites.outings.certificate_ids import CertificateKey
 from sites.outings.outing_guard import OutingGuard
 from sites.outings.store_sqlite import OutingStore
@@ -50,6 +51,7 @@ class AppState:
     outings: OutingStore
     outing_guard: OutingGuard
     imports: WorkPool  # spreadsheet imports, one at a time (api/admin/routes/imports.py)
+    metrics: Metrics  # what /metrics reports (sites/operations/metrics.py)
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

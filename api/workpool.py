@@ -56,6 +56,16 @@ class WorkPool:
         self._slots = asyncio.Semaphore(workers)
         self._pending = 0  # running and waiting
 
+    @property
+    def pending(self) -> int:
+        """Jobs running and waiting now."""
+        return self._pending
+
+    @property
+    def capacity(self) -> int:
+        """Jobs taken before the next is refused: the workers and the longest queue."""
+        return self._workers + self._max_waiting
+
     async def run(self, function: Callable[..., Any], *args: Any, max_waiting: int | None = None) -> Any:
         """`function(*args)` in a worker; raises Busy when the queue is full. A smaller `max_waiting` lets one
         kind of caller be refused while others may still queue (visitors and staff in api/image_worker.py)."""

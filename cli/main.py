@@ -5,9 +5,9 @@ The web server (FastAPI, uvicorn) and the PDF and QR drawing are imported by the
 """
 
 import asyncio
-import copy
 import gc
 import logging
+import logging.config
 import os
 import sys
 from pathlib import Path
@@ -38,9 +38,12 @@ from sites.editing.importer import (
 )
 from sites.editing.site_editor import SiteEditor
 from sites.editing.writer import ContentWriter
+from sites.operations.version import VERSION
 from sites.settings import ENV_PREFIX, Settings, unknown_environment_settings
 from sites.staff.accounts import ROLES, AccountError, UserStore, session_secret
 from sites.storage.files import write_bytes_atomically
+from sites.storage.postgres import DatabaseUnavailable
+from sites.storage.schema_version import SchemaTooNew
 from sites.stores import user_store
 
 PROGRESS_FROM = 10  # sites: fewer are done before a progress bar would be seen
@@ -58,8 +61,44 @@ def load_settings(**overrides) -> Settings:
 
 
 @click.group()
+@click.version_option(VERSION, prog_name="diachido", message="%(prog)s %(version)s")
 def main() -> None:
     """Địa chỉ đỏ: bản đồ di tích có mã QR / QR-coded heritage maps."""
+
+
+@main.command()
+@click.option("--host", help="The address serve listens on (as serve --host); default DIACHIDO_LISTEN_HOST")
+@click.option("--content-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_CONTENT_DIR")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def doctor(host: str | None, content_dir: Path | None, data_dir: Path | None) -> None:
+    """Khám cấu hình / check the settings, data folder, disk, database, backups, content and voices; exits 1 with
+    one line per problem naming the setting to change."""
+    from sites.operations.doctor import examine
+
+    settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
+    problems = examine(settings)
+    for problem in problems:
+        click.echo(f"✗ {problem}", err=True)
+    if problems:
+        click.echo(f"✗ {len(problems)} vấn đề / problems", err=True)
+        sys.exit(1)
+    click.echo(f"✓ diachido {VERSION}: không thấy vấn đề nào / no problem found")
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides DIACHIDO_DATA_DIR")
+def migrate(data_dir: Path | None) -> None:
+    """Nâng cấp dữ liệu / bring the stores (the SQLite files of the data folder, or PostgreSQL with
+    DIACHIDO_DATABASE_URL) to this release's schema; refuses stores of a newer release."""
+    from sites.operations.upgrades import migrate_stores
+
+    settings = load_settings(data_dir=data_dir)
+    try:
+        done = migrate_stores(settings)
+    except (SchemaTooNew, DatabaseUnavailable) as exc:
+        raise click.ClickException(f"Không nâng cấp được / cannot migrate: {exc}") from None
+    before = "chưa ghi / none recorded" if done.before is None else done.before
+    click.echo(f"✓ {done.where}: lược đồ / schema {before} → {done.after} (diachido {VERSION})")
 
 
 @main.command()
@@ -73,7 +112,10 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
     """Chạy máy chủ web / run the web server."""
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from sites.operations.metric_files import MULTIPROCESS_DIR, fresh_metrics_folder
+    from sites.operations.request_log import logging_config
+    from sites.operations.startup import staff_account_count, welcome_lines
+
     settings = load_settings(content_dir=content_dir, data_dir=data_dir, listen_host=host)
     if not settings.content_dir.is_dir():  # before anything is created, the data folder included
         raise click.ClickException(
@@ -87,13 +129,20 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
         raise click.BadParameter("nhiều tiến trình cần PostgreSQL: đặt DIACHIDO_DATABASE_URL, hoặc dùng --workers 1 / "
                                  "several workers need PostgreSQL: set DIACHIDO_DATABASE_URL, or use --workers 1 "
                                  "(SQLite counts visits in one process)", param_hint="--workers")
+    _refuse_newer_stores(settings)
+    logging.config.dictConfig(logging_config(settings.log_format))  # once nothing stops the start
     if settings.base_url_unreachable():
         _warn_loopback(settings, "Mã QR và áp phích bị từ chối cho đến khi sửa / QR codes and posters are refused "
                                  "until this is fixed.")
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app decides
     # whom to believe (DIACHIDO_TRUSTED_PROXIES).
-    options = {"host": host, "port": port, "log_level": "info", "proxy_headers": False,
-               "log_config": _log_config(uvicorn.config.LOGGING_CONFIG)}
+    # access_log=False: the app writes one line per request itself (sites/operations/request_log.py), with the
+    # route and time, never the client address.
+    options = {"host": host, "port": port, "log_level": "info", "proxy_headers": False, "access_log": False,
+               "log_config": logging_config(settings.log_format)}
+    listen = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    for line in welcome_lines(settings, listen, staff_account_count(settings)):
+        logging.getLogger("diachido").info("%s", line)
     if workers == 1:
         uvicorn.run(_app(settings), **options)
         return
@@ -105,7 +154,21 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
                        f"{ENV_PREFIX}DATA_DIR": str(settings.data_dir), f"{ENV_PREFIX}LISTEN_HOST": host})
     if settings.secret_key is None:
         session_secret(settings.data_dir)
+    # prometheus-client's multiprocess mode: each worker writes its metrics to files there, /metrics sums them.
+    os.environ[MULTIPROCESS_DIR] = str(fresh_metrics_folder(settings.data_dir))
     uvicorn.run("cli.main:worker_app", factory=True, workers=workers, **options)
+
+
+def _refuse_newer_stores(settings: Settings) -> None:
+    """Stop before serving stores a newer release wrote; an unreachable database is left to the app to report."""
+    from sites.operations.upgrades import pending
+
+    try:
+        pending(settings)
+    except SchemaTooNew as exc:
+        raise click.ClickException(str(exc)) from None
+    except DatabaseUnavailable:
+        pass
 
 
 def worker_app():
@@ -121,19 +184,14 @@ def _app(settings: Settings):
         app = create_app(settings)
     except ContentFolderMissing as exc:
         raise click.ClickException(f"Không thấy thư mục nội dung / {exc}") from None
+    except SchemaTooNew as exc:
+        raise click.ClickException(str(exc)) from None
     # What is loaded now (sites, templates, the bot patterns) lives as long as the process: keep it out
     # of the garbage collector's passes. A request waiting for its scan's commit keeps its objects alive
     # across turns of the event loop, which starts collections; measured in-process, collecting took
     # about 35 µs per scan, 15 µs with the startup objects frozen.
     gc.freeze()
     return app
-
-
-def _log_config(uvicorn_config: dict) -> dict:
-    """uvicorn's logging, but the access log leaves out the client address: no raw IP is written anywhere."""
-    config = copy.deepcopy(uvicorn_config)
-    config["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
-    return config
 
 
 @main.command()

@@ -25,14 +25,17 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from sites.catalog.live import PARSE_CACHE
 from sites.editing.writer import ContentWriter
-from sites.storage.files import make_private
+from sites.operations.metric_files import METRICS_FOLDER
+from sites.storage.files import make_private, write_bytes_atomically
 
 SUFFIX = ".tar.gz"
 MANIFEST = "manifest.json"
 DATABASE_DUMP = "postgresql.sql"
 FORMAT = 1
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")  # part of the live database: the backup API copies their pages
-DERIVED = {PARSE_CACHE, "photo-cache"}  # in the data folder, remade from content/ when missing: left out
+# In the data folder, remade from content/ when missing, or emptied at each start (metrics): left out.
+DERIVED = {PARSE_CACHE, "photo-cache", METRICS_FOLDER}
+LAST_BACKUP = "last-backup.json"  # in the data folder: when the last backup was made, and where to
 
 
 class BackupError(Exception):
@@ -88,7 +91,18 @@ def backup(content_dir: Path, data_dir: Path, database_url: str | None, target: 
             os.link(archive, target)  # appears complete, and never over a file made meanwhile
         except FileExistsError:
             raise BackupError(f"{target}: exists already; a backup never replaces a file") from None
+    if data_dir.is_dir():  # for `diachido doctor`: how old the last backup is
+        record = {"made": manifest["made"], "file": str(target.absolute())}
+        write_bytes_atomically(data_dir / LAST_BACKUP, json.dumps(record).encode())
     return Archive(target, content_files, data_files, bool(database_url))
+
+
+def last_backup(data_dir: Path) -> datetime | None:
+    """When the last backup of `data_dir` was made (as `backup` records it), or None."""
+    try:
+        return datetime.fromisoformat(json.loads((data_dir / LAST_BACKUP).read_text(encoding="utf-8"))["made"])
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return None
 
 
 def restore(source: Path, content_dir: Path, data_dir: Path, database_url: str | None) -> Archive:

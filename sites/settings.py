@@ -4,7 +4,7 @@ import difflib
 import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from PIL import Image
@@ -124,6 +124,15 @@ class Settings(BaseSettings):
     open_data_licence_url: str | None = Field(
         None, description="Address of that licence's text; needed for a licence other than CC-BY-4.0, CC-BY-SA-4.0, "
         "CC0-1.0 and ODbL-1.0",
+    )
+
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token for /metrics: when set, whoever sends it may read the metrics; unset, only this "
+        "machine and the trusted proxies' own addresses may (a forwarded request gets 404)",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="The server log's format: one line per request and event, as text or as JSON objects",
     )
 
     @property

@@ -13,6 +13,7 @@ from sites.staff.accounts_pg import PostgresUserStore
 from sites.staff.sessions import SESSIONS_FILE, PostgresSessionStore, Sessions, SessionStore, SQLiteSessionStore
 from sites.staff.throttle import THROTTLE_FILE, PostgresThrottleStore, SQLiteThrottleStore, ThrottleStore
 from sites.storage.postgres import PostgresDatabase
+from sites.storage.schema_version import folder_version, refuse_newer, stamp_folder
 from sites.visits.store import VisitStore
 from sites.visits.store_pg import PostgresVisitStore
 from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher
@@ -54,14 +55,20 @@ def user_store(data_dir: Path, database_url: str | None, sessions: Sessions | No
 
 def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> Stores:
     """The stores in `data_dir`, or in PostgreSQL at `database_url`; `per_address` is the hourly ceiling of
-    counted visits per address. Opening never fails for an unreachable database: the visit store reports it."""
+    counted visits per address. Opening never fails for an unreachable database: the visit store reports it.
+    Each is brought up to this release's schema on opening (sites/storage/schema_version.py); stores of a newer
+    release raise SchemaTooNew."""
     if database_url:
         database = PostgresDatabase(database_url)
         return Stores(PostgresVisitStore(database, per_address), VisitorHasher(PostgresKeyStore(database)),
                       PostgresSessionStore(database), PostgresThrottleStore(database), PostgresReportStore(database),
                       PostgresOutingStore(database), PostgresCertificateKey(database), database)
-    return Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)),
-                  VisitorHasher(SQLiteKeyStore(data_dir / KEYS_FILE)),
-                  SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE),
-                  SQLiteReportStore(data_dir / REPORTS_FILE), SQLiteOutingStore(data_dir / OUTINGS_FILE),
-                  sqlite_certificate_key(data_dir))
+    refuse_newer(folder_version(data_dir), str(data_dir))
+    stores = Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)),
+                    VisitorHasher(SQLiteKeyStore(data_dir / KEYS_FILE)),
+                    SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE),
+                    SQLiteReportStore(data_dir / REPORTS_FILE), SQLiteOutingStore(data_dir / OUTINGS_FILE),
+                    sqlite_certificate_key(data_dir))
+    if stores.visits.problem is None:  # a damaged store was left as it is, not brought up to date
+        stamp_folder(data_dir)
+    return stores

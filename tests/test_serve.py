@@ -51,6 +51,12 @@ def test_serve_creates_the_data_folder_and_survives_broken_content(content_dir, 
         assert get(f"{base}/sites/dinh-thoi-an")[0] == 404
     log = next(data_dir.parent.glob("server-*.log")).read_text()
     assert f"content error: {content_dir}/dinh-thoi-an/index.md: location.lat: " in log
+    # where things are, the first account's command, then one line per request (issue 26)
+    assert f"Quản trị / admin: {base}/admin" in log
+    assert f"  diachido adduser admin --role admin --data-dir {data_dir}\n" in log
+    assert " diachido.access: GET /sites/dinh-thoi-an 404 " in log and "ms route=/sites/{slug}\n" in log
+    requests = [line for line in log.splitlines() if " diachido.access: " in line]
+    assert len(requests) >= 4 and not [line for line in requests if "127.0.0.1" in line]  # no client address
 
 
 def test_edits_in_content_show_without_a_restart(content_dir, data_dir):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from prometheus_client.parser import text_string_to_metric_families
 
 from cli.main import main
 from tests.live import server_process
@@ -74,6 +75,14 @@ def test_two_workers_on_postgresql_count_each_visitor_once_and_see_content_edits
 
         counts = json.loads(_get(f"{base_url}/api/stats/dinh-thoi-an")[1])["total"]
         assert (counts["scans"], counts["unique_visitors"]) == (VISITORS, VISITORS)
+        # /metrics sums every worker's counters (prometheus-client's multiprocess mode), whichever one answers
+        for _ in range(4):
+            samples = {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+                       for family in text_string_to_metric_families(_get(f"{base_url}/metrics")[1].decode())
+                       for sample in family.samples}
+            assert samples[("diachido_visits_total", (("kind", "scan"),))] == VISITORS
+            route = (("method", "GET"), ("route", "/q/{code}"), ("status", "200"))
+            assert samples[("diachido_http_requests_total", route)] == len(scans)
 
         edit_site(tmp_path / "content", "dinh-thoi-an", name="Đình Thới An (đã sửa)")
         deadline = time.monotonic() + 10

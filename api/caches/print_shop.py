@@ -79,6 +79,10 @@ class PrintShop:
         `pdf_key`."""
         return await self.pdfs.get(key, lambda: self._pdf_pool.run(leaflet, text, fmt))
 
+    def pools(self) -> tuple[WorkPool, ...]:
+        """Its worker queues, for /metrics."""
+        return self._png_pool, self._pdf_pool, self._report_pool
+
     def close(self) -> None:
         """Stop and join the QR code threads and the PDF processes (at the app's shutdown)."""
         self._png_pool.close()

@@ -119,7 +119,8 @@ async def count_visit(request: Request, state: AppState, site: Site | Journey, k
             give_visitor_cookie(response, given, state.settings)
             alias = hasher.cookie(given, user_agent, day)
     try:  # the store decides whether it counts (sites.visits.visit_gate), and reports its own failures
-        await state.visits.record(Visit(site.slug, kind, visitor, now, hasher.address(address, day), alias))
+        if await state.visits.record(Visit(site.slug, kind, visitor, now, hasher.address(address, day), alias)):
+            state.metrics.counted(kind.value)
     except VisitStoreUnavailable:
         pass  # the store logged and reports the damage
     except Exception:

@@ -195,6 +195,9 @@ DOORS: tuple[Door, ...] = (
          caches=(Cache("open-data files by content version and day (api/caches/open_data.py)", OPEN_DATA_CACHE_BYTES,
                        "bytes", "open_data.files.max_bytes"),)),
     Door(GET, "/healthz", workers=(Worker.THREADS,)),
+    # a 404 for anyone but this machine, a trusted proxy's own address or the bearer token; series labelled by route
+    # template, never by path (api/operations/routes/metrics.py, sites/operations/metrics.py)
+    Door(GET_HEAD, "/metrics", keys="none", workers=(Worker.THREADS,)),
     Door(GET_HEAD, "/openapi.json"),
     Door(GET, "/api/docs"),
     # --- maps and lists ---

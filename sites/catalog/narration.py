@@ -113,6 +113,10 @@ class NarrationLibrary:
         """Narrations still to be made (or checked) in the background: asked for by pages, or made ahead."""
         return len(self._asked) + len(self._ahead) + self._working
 
+    def asked(self) -> int:
+        """Jobs asked for by pages and waiting, at most QUEUE_LIMIT."""
+        return len(self._asked)
+
     def generated_path(self, site: Site, lang: str) -> Path:
         """Where the automatic speech of this text version goes: <slug>/<lang>-<hash>.mp3. Remembered per
         loaded site (a reload makes new Site objects), so asking again does not normalise the text again."""

@@ -20,6 +20,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from sites.storage.migration_files import MIGRATIONS, migration_files
+from sites.storage.schema_version import refuse_newer
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +35,15 @@ class DatabaseUnavailable(Exception):
 
 
 def migrate(connection: psycopg.Connection) -> list[int]:
-    """Apply the migrations `connection`'s database lacks; returns the versions applied now."""
+    """Apply the migrations `connection`'s database lacks; returns the versions applied now. Raises SchemaTooNew,
+    applying nothing, for a database a newer release has migrated."""
     applied_now = []
     with connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
                            "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
         done = {version for (version,) in connection.execute("SELECT version FROM schema_migrations")}
+        refuse_newer(max(done, default=None), "PostgreSQL")
         for version, name, sql in migration_files(MIGRATIONS):
             if version in done:
                 continue

@@ -2,6 +2,7 @@
 back end implements it: SQLite (sites/visits/store_sqlite.py, the default) and PostgreSQL
 (sites/visits/store_pg.py); sites/stores.py chooses one from the settings."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Protocol
 
@@ -17,6 +18,7 @@ class VisitStore(Protocol):
     """
 
     problem: str | None
+    observe_commit: Callable[[float, int], None] | None  # told each commit's seconds and items (sites/operations)
 
     async def record(self, visit: Visit) -> bool:
         """Whether `visit` is counted (one per visitor and site in a window, within the ceiling per address,

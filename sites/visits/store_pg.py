@@ -63,6 +63,7 @@ class PostgresVisitStore:
         self._late_writer: asyncio.Task | None = None
         self._late_connection: psycopg.AsyncConnection | None = None
         self._late_pruned_on: date | None = None
+        self.observe_commit: Callable[[float, int], None] | None = None
         self._failed: str | None = None  # why the database cannot be used, until the probe reaches it again
         self._probe: asyncio.Task | None = None
         self._pruned_at = 0.0
@@ -123,7 +124,10 @@ class PostgresVisitStore:
         """Commit the items of `pending` in one `commit` and answer each waiting request with its own result, or
         with the failure (a lost database: `disconnect`, then VisitStoreUnavailable); False if it failed."""
         try:
+            started = time.perf_counter()
             results = await commit([item for item, _ in pending])
+            if self.observe_commit:
+                self.observe_commit(time.perf_counter() - started, len(pending))
         except Exception as exc:
             results, failure = None, exc
             if isinstance(exc, (psycopg.OperationalError, DatabaseUnavailable)):

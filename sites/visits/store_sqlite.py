@@ -17,6 +17,7 @@ import hashlib
 import logging
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -111,6 +112,7 @@ class SQLiteVisitStore:
         self.path = path
         self.gate = gate  # None: every visit is counted (tests of the store alone)
         self.problem: str | None = None
+        self.observe_commit: Callable[[float, int], None] | None = None
         self._file = StoreFile(path)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
         self._late_pending: list[tuple[LateBatch, asyncio.Future]] = []
@@ -220,7 +222,10 @@ class SQLiteVisitStore:
             changed = self._file.changed()  # a stat and a 16-byte read: the write cache would hide the damage
             if changed:
                 raise StoreDamaged(changed)
+            started = time.perf_counter()
             results = commit([item for item, _ in pending])
+            if self.observe_commit:
+                self.observe_commit(time.perf_counter() - started, len(pending))
         except Exception as exc:
             damage = str(exc) if isinstance(exc, StoreDamaged) else self._damage_in(exc)
             if damage:

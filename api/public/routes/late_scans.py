@@ -29,6 +29,7 @@ from sites.visits.visit_gate import WINDOW_SECONDS
 MAX_SCANS = 100
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 AUTOMATED = "not counted: automated client"
+LATE_SCAN = "late_scan"  # the kind /metrics counts them under: scans too, sent later (they add to a site's scans)
 _REFUSALS = {
     Outcome.REPEAT: f"not counted: this phone's scan of this site less than {WINDOW_SECONDS // 60} minutes before or"
                     " after it counted already",
@@ -110,8 +111,10 @@ async def late_scans(request: Request, sent: LateScansIn, state: StateDep, regis
         address = request.client.host if request.client else ""
         hasher = state.visitor_hasher
         cap, site_cap = settings.late_scans_per_day, settings.late_scans_per_site
-        outcomes = iter(await state.visits.record_late(LateBatch(
-            accepted, hasher.phone(sent.device, today), hasher.address(address, today), today, cap, site_cap)))
+        decided = await state.visits.record_late(LateBatch(
+            accepted, hasher.phone(sent.device, today), hasher.address(address, today), today, cap, site_cap))
+        state.metrics.counted(LATE_SCAN, decided.count(Outcome.COUNTED))
+        outcomes = iter(decided)
         for index, scan in enumerate(sent.scans):
             if results[index] is None:
                 outcome = next(outcomes)

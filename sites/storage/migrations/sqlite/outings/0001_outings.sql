@@ -1,5 +1,6 @@
 -- Class outings, students' passports, stamps and answers (sites/outings/store_sqlite.py).
--- IF NOT EXISTS: a file made by release 0.1.0, before the SQLite migrations were numbered, holds these already.
+-- IF NOT EXISTS: a file made before the SQLite migrations were numbered (release 0.1.0) keeps its tables and gets
+-- those it lacks.
 CREATE TABLE IF NOT EXISTS outings (
     code TEXT PRIMARY KEY, journey TEXT NOT NULL, name TEXT NOT NULL, province TEXT NOT NULL,
     valid_from REAL NOT NULL, valid_until REAL NOT NULL, created_by TEXT NOT NULL, created_at REAL NOT NULL,

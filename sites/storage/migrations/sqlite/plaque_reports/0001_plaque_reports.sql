@@ -1,5 +1,6 @@
 -- Visitors' reports of damaged plaques, and the report forms' spent tokens (sites/plaque_reports/store.py).
--- IF NOT EXISTS: a file made by release 0.1.0, before the SQLite migrations were numbered, holds these already.
+-- IF NOT EXISTS: a file made before the SQLite migrations were numbered (release 0.1.0) keeps its tables and gets
+-- those it lacks.
 CREATE TABLE IF NOT EXISTS plaque_reports (
     id INTEGER PRIMARY KEY, slug TEXT NOT NULL, province TEXT NOT NULL, kind TEXT NOT NULL,
     comment TEXT NOT NULL, photo BLOB, created_at REAL NOT NULL, done_by TEXT, done_at REAL);

@@ -1,5 +1,6 @@
 -- Visit counts by site and day (sites/visits/store_sqlite.py); the same meaning as PostgreSQL's tables.
--- IF NOT EXISTS: a file made by release 0.1.0, before the SQLite migrations were numbered, holds these already.
+-- IF NOT EXISTS: a file made before the SQLite migrations were numbered (release 0.1.0) keeps its tables and gets
+-- those it lacks.
 CREATE TABLE IF NOT EXISTS daily_counts (
     slug TEXT NOT NULL,
     day TEXT NOT NULL,                -- YYYY-MM-DD, Vietnam time
