@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.routing import Route
 
 from api.deps import visitor_language
 from api.public.counting import count_visit
@@ -30,6 +31,8 @@ async def scan(request: Request) -> HTMLResponse:
     the page cache of everyone else and never stored by a browser.
     """
     code = request.path_params["code"]
+    # Named in the scope for the request log and metrics, which FastAPI does for its own routes only.
+    request.scope["route"] = SCAN_ROUTES[request.scope["path"][1] == "Q"]
     state = app_state(request.app)
     registry = state.catalog.registry
     try:
@@ -48,8 +51,9 @@ async def scan(request: Request) -> HTMLResponse:
 
 
 # Upper-case QR payloads (DIACHIDO_QR_UPPERCASE) arrive as /Q/CODE.
-for path in ("/q/{code}", "/Q/{code}"):
-    router.add_route(path, scan, methods=["GET", "HEAD"], include_in_schema=False)
+SCAN_ROUTES = [Route(path, scan, methods=["GET", "HEAD"], include_in_schema=False)
+               for path in ("/q/{code}", "/Q/{code}")]
+router.routes += SCAN_ROUTES
 
 
 def unavailable(request: Request, site: Site) -> HTMLResponse:
