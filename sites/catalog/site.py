@@ -8,6 +8,7 @@ from sites.catalog.languages import SOURCE_LANGUAGE, base_language, source_first
 from sites.catalog.markdown import render_markdown
 from sites.catalog.models import CAPTION_LANGUAGE, SiteFrontMatter, Translation
 from sites.catalog.quiz import Question, Quiz, localized_quiz
+from sites.catalog.site_events import EventText, localized_events
 from sites.catalog.text import fold
 
 
@@ -135,6 +136,12 @@ class Site:
         content_lang = self.content_language(lang)
         translation = self.translations.get(content_lang)
         return localized_quiz(self.meta.quiz, translation.quiz if translation else (), content_lang)
+
+    def event_texts(self, lang: str) -> dict[str, EventText]:
+        """Each event's name and note by id, in `lang` (or its base language) where translated, else Vietnamese."""
+        content_lang = self.content_language(lang)
+        translation = self.translations.get(content_lang)
+        return localized_events(self.meta.events, translation.events if translation else (), content_lang)
 
     def body_html(self, lang: str) -> str:
         """The story in `lang` (Vietnamese when not translated) as sanitised HTML."""
