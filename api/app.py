@@ -24,6 +24,7 @@ from api.admin.routes import (
 )
 from api.admin.staff_auth import open_staff_auth
 from api.caches.base_maps import BaseMapCache
+from api.caches.calendar_feeds import CalendarFeeds
 from api.caches.feed_cache import FeedCache
 from api.caches.page_cache import PageCache
 from api.caches.print_shop import PrintShop
@@ -33,6 +34,7 @@ from api.image_worker import ImageWorker
 from api.public.routes import (
     app_manifest,
     audio,
+    calendar,
     certificates,
     health,
     home,
@@ -58,6 +60,7 @@ from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from api.workpool import WorkPool, low_priority_threads
 from map.assets import SERVED_PACKAGES
+from sites.calendar.calendar_index import Calendars
 from sites.catalog.live import PARSE_CACHE, Catalog
 from sites.catalog.narration import NarrationLibrary, queue_narrations
 from sites.editing.writer import ContentWriter
@@ -90,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     imports = WorkPool("spreadsheet imports", functools.partial(low_priority_threads, name="import"), 1, IMPORT_QUEUE)
     image_worker = ImageWorker()
     narrations = NarrationLibrary(settings.data_dir)
+    calendar_feeds = CalendarFeeds()
     if settings.narrate_ahead:  # a reload runs in a thread, never on the event loop
         catalog.after_reload = functools.partial(queue_narrations, narrations)
 
@@ -110,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
         # Every worker thread and process is stopped and joined here, none left to interpreter finalisation.
         await asyncio.to_thread(narrations.close)  # the synthesis under way stops within half a second of audio
-        for pool in (print_shop, imports, image_worker):
+        for pool in (print_shop, imports, image_worker, calendar_feeds):
             await asyncio.to_thread(pool.close)
         await stores.close()
 
@@ -149,14 +153,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outings=stores.outings,
         outing_guard=OutingGuard(staff_auth.secret),
         imports=imports,
+        calendars=Calendars(),
+        calendar_feeds=calendar_feeds,
     ))
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}
-    for routes in (audio, home, sites, scan, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
+    # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}; calendar before
+    # sites: its /sites/{slug}.ics must win over the site page's /sites/{slug}
+    for routes in (audio, calendar, home, sites, scan, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
                    plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
                    admin_journeys, admin_outings):

@@ -100,7 +100,7 @@ def test_thuong_dien_2027_falls_on_20_and_21_may():
 
 def test_occurrences_cover_three_years_with_anniversary_numbers():
     index = CalendarIndex(load_content(TEST_CONTENT).registry, dt.date(2026, 12, 6))
-    assert window(dt.date(2026, 12, 6)) == (dt.date(2026, 12, 1), dt.date(2029, 12, 6))
+    assert window(dt.date(2026, 12, 6)) == (dt.date(2026, 12, 1), dt.date(2029, 12, 31))
     massacre = [(o.start, o.years) for o in index.all if o.event.id == "ngay-tham-sat"]
     assert massacre == [(dt.date(2027, 4, 10), 80), (dt.date(2028, 4, 10), 81), (dt.date(2029, 4, 10), 82)]
     ha_dien = [o.start for o in index.all if o.event.id == "ha-dien"]  # 15/12 of lunar 2026, 2027, 2028

@@ -71,7 +71,8 @@ def test_openapi_documents_every_json_path(client):
                                     "/posters/{slug}.pdf", "/posters.pdf", "/api/journeys", "/api/journeys/{slug}",
                                     "/api/journeys/{slug}.geojson", "/journeys/{slug}.pdf", "/qr/j/{slug}.svg",
                                     "/stats/report.{extension}", "/api/late-scans",
-                                    "/api/offline/journeys/{slug}.json", "/api/offline/sites/{slug}.json"}
+                                    "/api/offline/journeys/{slug}.json", "/api/offline/sites/{slug}.json",
+                                    "/calendar.ics", "/sites/{slug}.ics"}
     assert "404" in schema["paths"]["/api/sites/{slug}"]["get"]["responses"]
 
 

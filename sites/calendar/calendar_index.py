@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sites.calendar.national_days import national_days
 from sites.calendar.occurrences import Occurrence, occurrences
-from sites.catalog.models import EventKind
+from sites.catalog.models import MAX_EVENT_DAYS, EventKind
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
 from sites.catalog.text import fold
@@ -22,12 +22,10 @@ FEED_YEARS = 3  # feeds expand the next three years: lunar dates have no RRULE
 
 
 def window(today: dt.date) -> tuple[dt.date, dt.date]:
-    """From the first day of this month (the calendar page shows it whole) to three years from today."""
-    try:
-        last = today.replace(year=today.year + FEED_YEARS)
-    except ValueError:  # 29/2
-        last = dt.date(today.year + FEED_YEARS, 2, 28)
-    return today.replace(day=1), last
+    """From the first day of this month (the calendar page shows it whole) to the last day of the same month
+    three years on: the same all month long, so feeds written for it are kept a month (sites/calendar/ics.py)."""
+    following = dt.date(today.year + FEED_YEARS + today.month // 12, today.month % 12 + 1, 1)
+    return today.replace(day=1), following - dt.timedelta(days=1)
 
 
 class CalendarIndex:
@@ -101,3 +99,12 @@ class Calendars:
                 kept = self._index = CalendarIndex(registry, today)
                 self._registry = registry
             return kept
+
+
+def next_of_site(site: Site, today: dt.date) -> Occurrence | None:
+    """`site`'s next occurrence not over yet (one going on today counts), from its events alone: a site page
+    needs no index of every site."""
+    first, last = today - dt.timedelta(days=MAX_EVENT_DAYS), today + dt.timedelta(days=400)
+    found = [item for event in site.meta.events for item in occurrences(event, site, first, last)
+             if item.last_day >= today]
+    return min(found, key=lambda item: (item.start, item.event.id), default=None)
