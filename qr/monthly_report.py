@@ -3,6 +3,7 @@ site's counts, the sites first visited that month, and the plaque problems visit
 English beside. Same print rules as the posters (qr/printing.py): embedded font, text that fits its box."""
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 from fpdf import FPDF
 
@@ -16,6 +17,8 @@ COLUMNS = (("Di tích / Site", 0.55), ("Lượt quét / Scans", 0.15), ("Lượt
            ("Khách / Visitors", 0.15))
 FIRST_VISIT_NOTE = ("Ngày tạo di tích không được ghi lại: đây là các di tích có lượt ghé đầu tiên trong tháng. / "
                     "Creation dates are not recorded: these are the sites first visited this month.")
+EVENTS_NOTE = ("Lễ hội, ngày kỷ niệm của các di tích trong báo cáo và ngày lễ cả nước, để lên kế hoạch chuyến đi. / "
+               "Festivals and anniversaries of the sites in this report and the national days, to plan outings.")
 PLAQUE_NOTE = ("Du khách báo qua trang di tích; trạng thái là lúc in báo cáo. / "
                "Reported by visitors from the site page; the state is as of this report.")
 
@@ -39,14 +42,23 @@ def report_pdf(report: MonthlyReport, organisation: str, kind_labels: Mapping[st
     y = _table(pdf, report.rows, content, y) + 4
     names = {row.slug: row.name for row in report.rows}
     first = "; ".join(names[slug] for slug in report.first_visited) or "Không có / none"
+    following = report.end + timedelta(days=1)
     for heading, lines in (("Di tích mới trong tháng / New sites this month", (FIRST_VISIT_NOTE, first)),
-                           ("Bảng QR có vấn đề / Plaque problems", (PLAQUE_NOTE, *_problems(report, kind_labels)))):
+                           ("Bảng QR có vấn đề / Plaque problems", (PLAQUE_NOTE, *_problems(report, kind_labels))),
+                           (f"Sự kiện tháng {following:%m/%Y} / Events of {following:%Y-%m}",
+                            (EVENTS_NOTE, *_events(report)))):
         y = _section(pdf, heading, content, y)
         for line in lines:
             y = _room(pdf, y, 12)
             y += fit_text(pdf, line, "", Box(content.x, y, content.w, 40), 9, "L") + 1.5
         y += 3
     return bytes(pdf.output())
+
+
+def _events(report: MonthlyReport) -> list[str]:
+    """A line per event of the next month, or one saying there is none."""
+    return [f"{event.dates} · {event.name} · {event.site or 'cả nước / nationwide'} · {event.kind}"
+            for event in report.next_month_events] or ["Không có / none"]
 
 
 def _problems(report: MonthlyReport, kind_labels: Mapping[str, str]) -> list[str]:

@@ -20,6 +20,7 @@ HEADER = ("Mã định danh / Slug", "Mã QR / Code", "Tên di tích / Site", "T
           "Lượt quét / Scans", "Lượt xem / Views", "Khách / Visitors", "Lần đầu có lượt ghé / First visited",
           "Trong đó gửi muộn / Of which sent late")
 FIRST_VISITED = "có / yes"
+EVENT_HEADER = ("Ngày / Day", "Ngày dương, âm lịch / Dates", "Sự kiện / Event", "Di tích / Site", "Loại / Kind")
 PROBLEM_HEADER = ("Ngày / Day", "Mã định danh / Slug", "Tên di tích / Site", "Vấn đề / Problem",
                   "Đã xử lý / Done")
 
@@ -52,15 +53,24 @@ def problem_rows(report: MonthlyReport, kind_labels: Mapping[str, str]) -> list[
     return [tuple(neutralised(cell) for cell in row) for row in rows]
 
 
+def event_rows(report: MonthlyReport) -> list[tuple]:
+    """The header, then a row per event of the next month (issue 24); every text cell neutralised."""
+    rows: list[tuple] = [EVENT_HEADER]
+    rows += [(event.day.isoformat(), event.dates, event.name, event.site, event.kind)
+             for event in report.next_month_events]
+    return [tuple(neutralised(cell) for cell in row) for row in rows]
+
+
 def report_csv(report: MonthlyReport) -> bytes:
     """The sites of the month as CSV (see `table_csv`)."""
     return table_csv(report_rows(report))
 
 
 def report_xlsx(report: MonthlyReport, kind_labels: Mapping[str, str]) -> bytes:
-    """A sheet named after the month with the sites, and one with the plaque problems."""
+    """A sheet named after the month with the sites, one with the plaque problems, one with the next month's events."""
     return table_xlsx({f"{report.month:%Y-%m}": report_rows(report),
-                       "Bảng QR - Plaques": problem_rows(report, kind_labels)})
+                       "Bảng QR - Plaques": problem_rows(report, kind_labels),
+                       "Sự kiện - Events": event_rows(report)})
 
 
 def table_csv(rows: Iterable[Sequence]) -> bytes:

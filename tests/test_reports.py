@@ -158,3 +158,19 @@ def test_a_report_for_a_province_nobody_knows_is_refused_before_anything_is_made
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "province"]
     found = client.get(f"/stats/report.{extension}?month={this_month()}&province=can tho")
     assert found.status_code == 200 and found.headers["content-disposition"].endswith(f'.{extension}"')
+
+
+def test_the_report_lists_the_next_months_events_of_its_sites_and_the_national_days(client):
+    """Issue 24: the report of December 2026 lists January 2027: Lễ Hạ Điền at Đình Thới An (15/12 âm lịch)."""
+    query = "month=2026-12&province=Cần Thơ"
+    pdf = client.get(f"/stats/report.pdf?{query}").content
+    text = one_line(" ".join(page_text(pdf, i) for i in range(len(pdfium.PdfDocument(pdf)))))
+    assert "Sự kiện tháng 01/2027 / Events of 2027-01" in text
+    assert "15/12 âm lịch · 22/1/2027 · Lễ Hạ Điền · Đình Thới An · Lễ hội" in text
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/stats/report.xlsx?{query}").content))
+    rows = list(book["Sự kiện - Events"].values)
+    assert rows[1] == ("2027-01-22", "15/12 âm lịch · 22/1/2027", "Lễ Hạ Điền", "Đình Thới An", "Lễ hội")
+    april = list(openpyxl.load_workbook(io.BytesIO(client.get(
+        "/stats/report.xlsx?month=2026-03&province=Khánh Hòa").content))["Sự kiện - Events"].values)
+    assert [row[2] for row in april[1:]] == ["Ngày 94 người dân làng Thạnh Đức bị sát hại (10/4/1947) (79 năm)",
+                                             "Ngày Giải phóng miền Nam, thống nhất đất nước (51 năm)"]

@@ -108,3 +108,12 @@ def next_of_site(site: Site, today: dt.date) -> Occurrence | None:
     found = [item for event in site.meta.events for item in occurrences(event, site, first, last)
              if item.last_day >= today]
     return min(found, key=lambda item: (item.start, item.event.id), default=None)
+
+
+def events_between(sites: Iterable[Site], first: dt.date, last: dt.date) -> list[Occurrence]:
+    """The national days' and `sites`' occurrences starting in `first`..`last`, by date (a month's report: no
+    index of every site needed)."""
+    found = [item for day in national_days() for item in occurrences(day, None, first, last)]
+    found += [item for site in sites for event in site.meta.events for item in occurrences(event, site, first, last)]
+    return sorted((item for item in found if first <= item.start),
+                  key=lambda item: (item.start, item.site is not None, item.site.folded_name if item.site else ""))

@@ -1,7 +1,8 @@
 """The monthly report for organisers: each published site's scans, views and visitors in one month (Vietnam
 time), optionally for one province; the top sites; the sites first visited that month.
 
-A site's creation date is not recorded anywhere, so "new sites" are the ones whose first visit falls in the
+The report also lists the next month's events of the sites in scope and the national days (issue 24), so
+organisers can plan outings on them. A site's creation date is not recorded anywhere, so "new sites" are the ones whose first visit falls in the
 month, and the report says so. Plaque problems are the visitors' reports (sites/plaque_reports/store.py) sent
 that month about the sites in scope, with whether staff have closed them.
 """
@@ -9,6 +10,9 @@ that month about the sites in scope, with whether staff have closed them.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sites.calendar.calendar_index import events_between
+from sites.calendar.labels import occurrence_text
+from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.registry import Registry
 from sites.plaque_reports.store import ProblemKind, ReportStore
 from sites.visits.stats import daily_counts
@@ -45,6 +49,17 @@ class PlaqueProblem:
 
 
 @dataclass(frozen=True)
+class ReportEvent:
+    """An event of the month after the report's, in Vietnamese."""
+
+    day: date
+    dates: str  # "15/4 âm lịch · 20/5/2027"
+    name: str
+    site: str  # the site's name, or "" for a national day
+    kind: str
+
+
+@dataclass(frozen=True)
 class MonthlyReport:
     """Everything the report prints, in plain values (picklable, for the print process)."""
 
@@ -53,6 +68,7 @@ class MonthlyReport:
     rows: tuple[SiteMonth, ...]  # every published site in scope, most scanned first
     first_visited: tuple[str, ...]  # slugs of the sites whose first visit was in the month
     plaque_problems: tuple[PlaqueProblem, ...] = ()  # oldest first
+    next_month_events: tuple[ReportEvent, ...] = ()  # by date
 
     @property
     def end(self) -> date:
@@ -113,4 +129,15 @@ def monthly_report(store: VisitStore, registry: Registry, month: date, province:
         PlaqueProblem(day, report.slug, names[report.slug], report.kind, report.done_at is not None)
         for report in (plaque_reports.reports(include_done=True) if plaque_reports else [])
         if report.slug in names and month <= (day := vietnam_day(report.created_at)) <= end)
-    return MonthlyReport(month, province, tuple(rows), first_visited, tuple(sorted(problems, key=lambda p: p.day)))
+    return MonthlyReport(month, province, tuple(rows), first_visited, tuple(sorted(problems, key=lambda p: p.day)),
+                         next_month_events(sites, end + timedelta(days=1)))
+
+
+def next_month_events(sites: list, month: date) -> tuple[ReportEvent, ...]:
+    """The events of `sites` and the national days starting in `month` (its first day)."""
+    events = []
+    for item in events_between(sites, month, last_day(month)):
+        text = occurrence_text(item, SOURCE_LANGUAGE)
+        events.append(ReportEvent(item.start, text.dates, text.name + (f" ({text.years})" if text.years else ""),
+                                  text.site_name or "", text.kind))
+    return tuple(events)
