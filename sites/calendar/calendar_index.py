@@ -3,7 +3,7 @@ the calendar page, the home page, a site page and the feeds read.
 
 `CalendarIndex` is made once per registry (content version) and day by `Calendars`, in the thread that asks
 first; at 10,000 sites with two events each it holds about 80,000 occurrences and takes about a second to make
-(bench/calendar.py), so pages read it, never expand events themselves.
+(bench/calendar_feeds.py), so pages read it, never expand events themselves.
 """
 
 import bisect

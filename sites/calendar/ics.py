@@ -2,7 +2,7 @@
 occurrence (DATE values, so no VTIMEZONE), its UID made from the occurrence's key, so a phone calendar that
 subscribes updates an occurrence instead of adding it twice, whatever the request or content version.
 
-`icalendar` takes about 0.35 ms to write one event (bench/calendar.py): 80,000 occurrences of 10,000 sites
+`icalendar` takes about 0.35 ms to write one event (bench/calendar_feeds.py): 80,000 occurrences of 10,000 sites
 would take half a minute. So the work is split: `feed_events` turns occurrences into plain `FeedEvent`s (cheap,
 in the server), `vevents` writes each site's events in a worker process (api/caches/calendar_feeds.py), once per
 site and month, and `feed` puts a calendar's header around the written events: a content edit or a province's
