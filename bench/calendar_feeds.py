@@ -54,7 +54,7 @@ def main(count: int) -> None:
         index = CalendarIndex(registry, dt.date.today())
         print(f"sites {count:,}; occurrences in the window {len(index.all):,}; index made in "
               f"{(time.perf_counter() - started) * 1000:.0f} ms (once per content version and day)")
-        base_url, server = start_server(root, start_timeout=max(30, count / 100), content_dir=str(content),
+        base_url, server = start_server(root, start_timeout=max(60, count / 20), content_dir=str(content),
                                         data_dir=str(root / "data"), narrate_ahead="false", reload_interval="0.5")
         try:
             health = best(f"{base_url}/healthz")

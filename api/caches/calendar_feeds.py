@@ -34,7 +34,7 @@ class CalendarFeeds:
     def __init__(self) -> None:
         self._pool = WorkPool("calendar feeds", _feed_process, FEED_WORKERS, FEED_QUEUE)
         self._written: dict[Hashable, tuple[Site | None, bytes]] = {}  # a site's (or the national days') events
-        self._version: tuple | None = None
+        self._version: tuple | None = None  # (registry, first day of the month, base URL) the feeds are of
         self.bodies, self.gzipped = ByteCache(FEED_CACHE_BYTES // 8 * 7), ByteCache(FEED_CACHE_BYTES // 8)
 
     async def body(self, registry: Registry, index: CalendarIndex, scope: str, name: str, sites: Sequence[Site],
@@ -48,8 +48,8 @@ class CalendarFeeds:
         return await self.gzipped.get(scope, lambda: asyncio.to_thread(gzip.compress, body, GZIP_LEVEL, mtime=0))
 
     def _forget_other_versions(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
-        version = (id(registry), index.first, base_url)
-        if version != self._version:
+        version = (registry, index.first, base_url)
+        if self._version is None or any(a is not b and a != b for a, b in zip(version, self._version, strict=True)):
             self._version = version
             self.bodies, self.gzipped = ByteCache(FEED_CACHE_BYTES // 8 * 7), ByteCache(FEED_CACHE_BYTES // 8)
             current = {id(site) for site in registry.all()}

@@ -127,8 +127,9 @@ BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/cach
 VARIANTS = Cache("photo variants on disk, per photo of the content (data/photo-cache)", len(VARIANT_WIDTHS),
                  "widths")
 # The calendar's index (sites/calendar/calendar_index.py): one per content version and day, replaced, never grown.
-CALENDAR_FEEDS = Cache("calendar feeds by filter, plain and gzipped, and each site's written events, for the current "
-                       "content version and month (api/caches/calendar_feeds.py)", CALENDAR_FEED_BYTES, "bytes")
+# Besides the feeds, each site's written events are kept: one entry per published site with events, of the month.
+CALENDAR_FEEDS = Cache("calendar feeds by filter (the whole, a known province's, a site's), plain and gzipped, for the "
+                       "current content version and month (api/caches/calendar_feeds.py)", CALENDAR_FEED_BYTES, "bytes")
 # Counted pages: the visit store's writer, the gate, the bot check; scan pages give a visitor cookie (never kept by
 # the server, only its hash in the gate). A site page also asks for its narration and is kept rendered.
 COUNTING = {"limits": (COUNTED,), "workers": (Worker.STORE,), "caches": (BOT_CHECK, VISIT_GATE)}

@@ -9,6 +9,7 @@ first; at 10,000 sites with two events each it holds about 80,000 occurrences an
 import bisect
 import datetime as dt
 import threading
+from operator import attrgetter
 from collections.abc import Iterable
 
 from sites.calendar.national_days import national_days
@@ -40,8 +41,7 @@ class CalendarIndex:
         for site in registry.all():
             for event in site.meta.events:
                 found += occurrences(event, site, self.first, self.last)
-        found.sort(key=lambda item: (item.start, item.site is not None, item.site.folded_name if item.site else "",
-                                     item.event.id))
+        found.sort(key=attrgetter("start"))  # stable: on one day, national days, then sites by name (the registry's)
         self.all = found
         self._starts = [item.start for item in found]
         self._by_site: dict[str, list[Occurrence]] = {}
@@ -115,5 +115,4 @@ def events_between(sites: Iterable[Site], first: dt.date, last: dt.date) -> list
     index of every site needed)."""
     found = [item for day in national_days() for item in occurrences(day, None, first, last)]
     found += [item for site in sites for event in site.meta.events for item in occurrences(event, site, first, last)]
-    return sorted((item for item in found if first <= item.start),
-                  key=lambda item: (item.start, item.site is not None, item.site.folded_name if item.site else ""))
+    return sorted((item for item in found if first <= item.start), key=attrgetter("start"))

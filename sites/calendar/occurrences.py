@@ -15,7 +15,7 @@ from sites.catalog.site import Site
 NATIONAL = "quoc-gia"  # the owner part of a national day's key, where a site's slug stands otherwise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One dated occurrence of an event: of `site`, or a national day (`site` None, `national` its event)."""
 
