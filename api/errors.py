@@ -17,7 +17,7 @@ from sites.visits.visit import VisitStoreUnavailable
 log = logging.getLogger(__name__)
 
 JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/qr/", "/posters")
-FILE_SUFFIXES = (".pdf", ".csv", ".xlsx")  # downloads: a journey's leaflet, the monthly report
+FILE_SUFFIXES = (".pdf", ".csv", ".xlsx", ".ics")  # downloads: a leaflet, the monthly report, a calendar feed
 MAX_ECHOED_CHARS = 80  # of a key asked for, in an error message: a 65 KB slug is not sent back
 
 
