@@ -24,7 +24,7 @@ from api.admin.routes import (
 )
 from api.admin.staff_auth import open_staff_auth
 from api.caches.base_maps import BaseMapCache
-from api.caches.calendar_feeds import CalendarFeeds
+from api.caches.calendar_feeds import AHEAD_INTERVAL, CalendarFeeds
 from api.caches.feed_cache import FeedCache
 from api.caches.page_cache import PageCache
 from api.caches.print_shop import PrintShop
@@ -60,6 +60,7 @@ from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from api.workpool import WorkPool, low_priority_threads
 from map.assets import SERVED_PACKAGES
+from sites.calendar import clock
 from sites.calendar.calendar_index import Calendars
 from sites.catalog.live import PARSE_CACHE, Catalog
 from sites.catalog.narration import NarrationLibrary, queue_narrations
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     image_worker = ImageWorker()
     narrations = NarrationLibrary(settings.data_dir)
     calendar_feeds = CalendarFeeds()
+    calendars = Calendars()
     if settings.narrate_ahead:  # a reload runs in a thread, never on the event loop
         catalog.after_reload = functools.partial(queue_narrations, narrations)
 
@@ -106,8 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         purger = asyncio.create_task(_purge_outings(stores.outings, timedelta(days=settings.outing_retention_days)))
         if settings.narrate_ahead:
             queue_narrations(narrations, catalog.registry)
+        calendar = asyncio.create_task(_write_calendar_ahead(catalog, calendars, calendar_feeds, settings.base_url)) \
+            if settings.calendar_ahead else None
         yield
-        for task in (watcher, purger):
+        for task in (watcher, purger, calendar):
             if task:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -153,7 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outings=stores.outings,
         outing_guard=OutingGuard(staff_auth.secret),
         imports=imports,
-        calendars=Calendars(),
+        calendars=calendars,
         calendar_feeds=calendar_feeds,
     ))
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
@@ -181,6 +185,22 @@ async def _watch_content(catalog: Catalog, interval: float) -> None:
             await asyncio.to_thread(catalog.reload_if_changed)
         except Exception:
             log.exception("reloading %s failed; still serving the previous content", catalog.content_dir)
+
+
+async def _write_calendar_ahead(catalog: Catalog, calendars: Calendars, feeds: CalendarFeeds, base_url: str) -> None:
+    """Write the whole calendar feed at startup, then whenever the content or the month changes: only the sites
+    not written yet, in the feeds' low-priority process, so a subscriber never waits for 10,000 sites' events."""
+    written = None
+    while True:
+        registry, today = catalog.registry, clock.today()
+        if written is None or written[0] is not registry or written[1] != today.replace(day=1):
+            try:
+                index = await asyncio.to_thread(calendars.index, registry, today)
+                await feeds.write_ahead(registry, index, base_url)
+                written = (registry, today.replace(day=1))
+            except Exception:
+                log.exception("writing the calendar feed ahead failed; trying again later")
+        await asyncio.sleep(AHEAD_INTERVAL)
 
 
 async def _purge_outings(outings: OutingStore, retention: timedelta) -> None:

@@ -3,6 +3,7 @@
 and content versions. The day is set: today is 6 December 2026 in Vietnam unless a test says otherwise."""
 
 import datetime as dt
+import time
 import re
 
 import pytest
@@ -118,3 +119,15 @@ def test_a_site_page_shows_its_next_event_and_the_api_gives_it_too(client, monke
     monkeypatch.setattr(clock, "today", lambda: dt.date(2027, 1, 24))  # the cached page is made again the next day
     page = re.sub(r"<[^>]+>", "", client.get("/sites/dinh-thoi-an").text)
     assert "Sự kiện sắp tới: Lễ Thượng Điền" in page and "15/4 âm lịch · 20/5/2027" in page
+
+
+def test_the_whole_feed_is_written_ahead_so_the_first_subscriber_waits_for_nothing(make_client):
+    client = make_client(calendar_ahead=True)
+    feeds = client.app.state.services.calendar_feeds
+    deadline = time.monotonic() + 120
+    while not feeds.bodies.size and time.monotonic() < deadline:  # the worker process starts, then writes
+        time.sleep(0.2)
+    assert feeds.bodies.size, "the feed was not written ahead"
+    made = feeds.bodies.made
+    assert "Lễ Thượng Điền" in client.get("/calendar.ics").text
+    assert feeds.bodies.made == made  # answered from what was written ahead

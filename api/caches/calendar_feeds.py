@@ -26,6 +26,8 @@ from sites.catalog.site import Site
 FEED_WORKERS, FEED_QUEUE = 1, 8
 FEED_CACHE_BYTES = 96 * 2**20  # the whole feed of 10,000 sites is about 30 MB plain, 3 MB gzipped
 GZIP_LEVEL = 6
+WHOLE, WHOLE_NAME = "province:", "Địa chỉ đỏ"  # the scope and name of the whole feed, /calendar.ics
+AHEAD_INTERVAL = 30  # seconds between checks for a new content version or month to write the feed ahead for
 
 
 class CalendarFeeds:
@@ -70,6 +72,11 @@ class CalendarFeeds:
                 self._written[key] = (site, chunk)
         chunks = [self._written[key][1] for key, _, _ in owners]
         return await asyncio.to_thread(feed, name, chunks)
+
+    async def write_ahead(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
+        """Write the whole feed now (only the sites not written yet), so no subscriber waits for it."""
+        sites = [site for site in registry.all() if site.meta.events]
+        await self.body(registry, index, WHOLE, WHOLE_NAME, sites, True, base_url, gzipped=True)
 
     def close(self) -> None:
         """Stop the worker process (at the app's shutdown)."""

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import LanguageDep, RegistryDep, SiteDep
+from api.caches.calendar_feeds import WHOLE, WHOLE_NAME
 from api.errors import invalid_parameter
 from api.listing import ProvinceDep
 from api.responses import BUSY, MOVED, NOT_FOUND
@@ -79,8 +80,8 @@ async def calendar_feed(request: Request, state: StateDep, registry: RegistryDep
     index = await asyncio.to_thread(state.calendars.index, registry, clock.today())
     key = fold(province) if province else None
     sites = [site for site in registry.all() if site.meta.events and (key is None or key in site.province_keys)]
-    name = f"Địa chỉ đỏ · {province}" if province else "Địa chỉ đỏ"
-    return await _feed(request, state, registry, index, f"province:{province or ''}", name, sites, True)
+    name = f"{WHOLE_NAME} · {province}" if province else WHOLE_NAME
+    return await _feed(request, state, registry, index, f"{WHOLE}{province or ''}", name, sites, True)
 
 
 @router.get("/sites/{slug}.ics", response_class=Response, responses={**NOT_FOUND, **MOVED, **BUSY})
