@@ -167,9 +167,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # audio first: its /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}; calendar before
     # sites: its /sites/{slug}.ics must win over the site page's /sites/{slug}
-    for routes in (audio, calendar, home, sites, scan, photos, health, qr, posters, stats, monthly_report, site_map, journeys,
-                   plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest, admin_auth,
-                   admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
+    for routes in (audio, calendar, home, sites, scan, photos, health, qr, posters, stats, monthly_report, site_map,
+                   journeys, plaque_reports, outings, certificates, passports, late_scans, offline, app_manifest,
+                   admin_auth, admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
                    admin_journeys, admin_outings):
         app.include_router(routes.router)
     document_app_wide_answers(app)

@@ -3,8 +3,8 @@
 and content versions. The day is set: today is 6 December 2026 in Vietnam unless a test says otherwise."""
 
 import datetime as dt
-import time
 import re
+import time
 
 import pytest
 from icalendar import Calendar

@@ -45,7 +45,8 @@ def test_an_impossible_date_is_refused_with_its_file_and_field(content_dir, even
 def test_an_impossible_date_written_by_hand_is_an_error_not_a_crash(content_dir):
     """PyYAML would build a date of `1947-02-30` itself and raise; the loader keeps dates as text for the model."""
     index = content_dir / THOI_AN / "index.md"
-    index.write_text(index.read_text(encoding="utf-8").replace("date: 2004-11-15", "date: 2004-11-31"), encoding="utf-8")
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("date: 2004-11-15", "date: 2004-11-31"), encoding="utf-8")
     assert [(file, field) for file, field, _ in problems(content_dir)] == [("index.md", "events.2.date")]
 
 

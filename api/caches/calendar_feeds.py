@@ -1,5 +1,6 @@
 """The calendar's iCalendar feeds (/calendar.ics, ?province=, /sites/{slug}.ics): written once per content version,
-month and filter, in bounded work, and answered from memory (issue 24: under 50 ms at 10,000 sites, bench/calendar_feeds.py).
+month and filter, in bounded work, and answered from memory (issue 24: under 50 ms at 10,000 sites,
+bench/calendar_feeds.py).
 
 `icalendar` is pure Python and slow (about 0.35 ms an event), so each site's events are written in a worker
 process of their own, at low priority, and kept by site and month: the site object stays the same while its

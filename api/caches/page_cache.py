@@ -3,16 +3,17 @@
 A site page depends only on the site, the registry it was loaded with (nearby sites), the language
 and whether the language was asked for in the URL. Rendering and compressing it costs more than
 everything else a scan does, so the common requests (no query but `lang`) are answered from here.
-The cache empties itself when the catalog loads a new registry, and each day (a page shows the site's next event). A provisional page (sent with
+The cache empties itself when the catalog loads a new registry, and each day (a page shows the site's next
+event). A provisional page (sent with
 `Cache-Control: no-cache`, such as one whose narration is still being made) is kept only while the
 `stamp` it was rendered with stays the same: then it is rendered again, once.
 """
 
 import gzip
-from datetime import date
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response

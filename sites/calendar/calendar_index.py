@@ -9,8 +9,8 @@ first; at 10,000 sites with two events each it holds about 80,000 occurrences an
 import bisect
 import datetime as dt
 import threading
-from operator import attrgetter
 from collections.abc import Iterable
+from operator import attrgetter
 
 from sites.calendar.national_days import national_days
 from sites.calendar.occurrences import Occurrence, occurrences

@@ -10,9 +10,9 @@ from pathlib import Path
 import yaml
 from pydantic import Field
 
+from sites.catalog.languages import SOURCE_LANGUAGE, base_language
 from sites.catalog.models import Event, StrictModel
 from sites.catalog.site_events import EventText
-from sites.catalog.languages import SOURCE_LANGUAGE, base_language
 from sites.catalog.text import nfc_deep
 
 NATIONAL_DAYS_FILE = Path(__file__).with_name("national_days.yaml")

@@ -8,7 +8,6 @@ from frontmatter.default_handlers import YAMLHandler
 from sites.catalog.reading import UnreadableFile, read_regular_file, regular_file_status
 from sites.catalog.text import nfc, nfc_deep
 
-
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 

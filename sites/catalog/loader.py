@@ -30,8 +30,8 @@ from sites.catalog.quiz import quiz_problems, translation_problems
 from sites.catalog.recordings import RecordingFileError, recording_file
 from sites.catalog.registry import Registry, SiteNotFound
 from sites.catalog.site import PhotoFile, RecordingFile, Site
-from sites.catalog.site_events import event_problems, event_translation_problems
 from sites.catalog.site_cache import SiteCache
+from sites.catalog.site_events import event_problems, event_translation_problems
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ class EventText:
     lang: str
 
 
-def localized_events(source: Sequence[Event], translation: Sequence[EventTranslation], lang: str) -> dict[str, EventText]:
+def localized_events(source: Sequence[Event], translation: Sequence[EventTranslation],
+                     lang: str) -> dict[str, EventText]:
     """Each event's texts by id, in `lang` where `translation` has it, else in Vietnamese."""
     texts = {item.id: item for item in translation}
     found = {}

@@ -2,7 +2,8 @@
 time), optionally for one province; the top sites; the sites first visited that month.
 
 The report also lists the next month's events of the sites in scope and the national days (issue 24), so
-organisers can plan outings on them. A site's creation date is not recorded anywhere, so "new sites" are the ones whose first visit falls in the
+organisers can plan outings on them.
+A site's creation date is not recorded anywhere, so "new sites" are the ones whose first visit falls in the
 month, and the report says so. Plaque problems are the visitors' reports (sites/plaque_reports/store.py) sent
 that month about the sites in scope, with whether staff have closed them.
 """

@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import LanguageDep, RegistryDep, SiteDep
 from api.caches.calendar_feeds import WHOLE, WHOLE_NAME
+from api.deps import LanguageDep, RegistryDep, SiteDep
 from api.errors import invalid_parameter
 from api.listing import ProvinceDep
 from api.responses import BUSY, MOVED, NOT_FOUND
