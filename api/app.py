@@ -189,17 +189,18 @@ async def _watch_content(catalog: Catalog, interval: float) -> None:
 
 async def _write_calendar_ahead(catalog: Catalog, calendars: Calendars, feeds: CalendarFeeds, base_url: str) -> None:
     """Write the whole calendar feed at startup, then whenever the content or the month changes: only the sites
-    not written yet, in the feeds' low-priority process, so a subscriber never waits for 10,000 sites' events."""
+    not written yet, in the feeds' low-priority process, so a subscriber never waits for 10,000 sites' events.
+    The day's calendar index is made here too, within AHEAD_INTERVAL of midnight."""
     written = None
     while True:
         registry, today = catalog.registry, clock.today()
-        if written is None or written[0] is not registry or written[1] != today.replace(day=1):
-            try:
-                index = await asyncio.to_thread(calendars.index, registry, today)
+        try:  # the day's index too, so the home page's first visitor of the day does not make it
+            index = await asyncio.to_thread(calendars.index, registry, today)
+            if written is None or written[0] is not registry or written[1] != index.first:
                 await feeds.write_ahead(registry, index, base_url)
-                written = (registry, today.replace(day=1))
-            except Exception:
-                log.exception("writing the calendar feed ahead failed; trying again later")
+                written = (registry, index.first)
+        except Exception:
+            log.exception("writing the calendar feed ahead failed; trying again later")
         await asyncio.sleep(AHEAD_INTERVAL)
 
 
