@@ -89,6 +89,15 @@ def test_the_calendar_page_lists_this_month_and_the_next_with_lunar_dates(client
     assert "Lễ Thượng Điền" not in text  # in May
 
 
+def test_a_crowded_month_shows_its_first_rows_and_says_how_many_there_are(client, monkeypatch):
+    from api.public.routes import calendar
+
+    monkeypatch.setattr(calendar, "MONTH_ROWS", 0)
+    text = re.sub(r"<[^>]+>", "", client.get("/calendar").text)
+    assert text.count("Đang hiện 0 trong 1 sự kiện của tháng; chọn một tỉnh để xem hết.") == 2
+    assert "Lễ Hạ Điền" not in text
+
+
 def test_the_calendar_filters_by_kind_and_province_and_refuses_unknown_values(client):
     festivals = re.sub(r"<[^>]+>", "", client.get("/calendar", params={"kind": "festival"}).text)
     assert "Lễ Hạ Điền" in festivals and "Quân đội" not in festivals

@@ -31,7 +31,7 @@ class EventRow:
 
 @dataclass(frozen=True)
 class MonthRows:
-    """A month's rows, at most `shown` of its `total`."""
+    """A month's rows: the first of its `total` occurrences (at most the page's limit)."""
 
     title: str
     rows: list[EventRow]
