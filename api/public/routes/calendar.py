@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.caches.calendar_feeds import WHOLE, WHOLE_NAME
 from api.deps import LanguageDep, RegistryDep, SiteDep
-from api.errors import invalid_parameter
+from api.errors import invalid_parameter, shorten
 from api.listing import ProvinceDep
 from api.responses import BUSY, MOVED, NOT_FOUND
 from api.state import AppState, StateDep
@@ -41,8 +41,8 @@ async def event_kind(kind: Annotated[str | None, Query(
     try:
         return EventKind(kind)
     except ValueError:
-        raise invalid_parameter("kind", f"không có loại sự kiện '{kind[:40]}' / unknown kind; one of: "
-                                        f"{', '.join(k.value for k in EventKind)}") from None
+        raise invalid_parameter("kind", f"không có loại sự kiện '{shorten(kind)}' / no kind '{shorten(kind)}'; "
+                                        f"one of: {', '.join(k.value for k in EventKind)}") from None
 
 
 KindDep = Annotated[EventKind | None, Depends(event_kind)]
