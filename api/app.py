@@ -25,6 +25,7 @@ from api.admin.routes import (
 )
 from api.admin.staff_auth import open_staff_auth
 from api.caches.base_maps import BaseMapCache
+from api.caches.calendar_feeds import AHEAD_INTERVAL, CalendarFeeds
 from api.caches.feed_cache import FeedCache
 from api.caches.open_data import OpenDataFiles
 from api.caches.page_cache import PageCache
@@ -38,6 +39,7 @@ from api.operations.routes import metrics as metrics_route
 from api.public.routes import (
     app_manifest,
     audio,
+    calendar,
     certificates,
     health,
     home,
@@ -66,6 +68,8 @@ from api.templating import STATIC_DIR
 from api.uploads import BodySizeLimit
 from api.workpool import WorkPool, low_priority_threads
 from map.assets import SERVED_PACKAGES
+from sites.calendar import clock
+from sites.calendar.calendar_index import Calendars
 from sites.catalog.live import PARSE_CACHE, Catalog
 from sites.catalog.narration import NarrationLibrary, queue_narrations
 from sites.editing.writer import ContentWriter
@@ -103,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state: AppState | None = None  # read at each scrape, once the state is built
     metrics = Metrics(lambda: read_state(state))
     visits.observe_commit = metrics.observe_commit
+    calendar_feeds = CalendarFeeds()
+    calendars = Calendars()
     if settings.narrate_ahead:  # a reload runs in a thread, never on the event loop
         catalog.after_reload = functools.partial(queue_narrations, narrations)
 
@@ -115,15 +121,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         purger = asyncio.create_task(_purge_outings(stores.outings, timedelta(days=settings.outing_retention_days)))
         if settings.narrate_ahead:
             queue_narrations(narrations, catalog.registry)
+        calendar = asyncio.create_task(_write_calendar_ahead(catalog, calendars, calendar_feeds, settings.base_url)) \
+            if settings.calendar_ahead else None
         yield
-        for task in (watcher, purger):
+        for task in (watcher, purger, calendar):
             if task:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         # Every worker thread and process is stopped and joined here, none left to interpreter finalisation.
         await asyncio.to_thread(narrations.close)  # the synthesis under way stops within half a second of audio
-        for pool in (print_shop, open_data_files, imports, image_worker):
+        for pool in (print_shop, open_data_files, imports, image_worker, calendar_feeds):
             await asyncio.to_thread(pool.close)
         await stores.close()
 
@@ -164,13 +172,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outings=stores.outings,
         outing_guard=OutingGuard(staff_auth.secret),
         imports=imports,
+        calendars=calendars,
+        calendar_feeds=calendar_feeds,
         metrics=metrics,
     )
     install_state(app, state)
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
     # Routes are matched in order: the plaque's scan first (the hottest path), audio before journeys (its
-    # /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}), files and docs last.
-    for routes in (scan, audio, home, sites, share_cards, photos, health, qr, posters, plaques, stats, open_data,
+    # /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}), calendar before sites (its
+    # /sites/{slug}.ics must win over the site page's /sites/{slug}), files and docs last.
+    for routes in (scan, audio, calendar, home, sites, share_cards, photos, health, qr, posters, plaques, stats, open_data,
                    monthly_report, site_map, journeys, plaque_reports, outings, certificates, passports, late_scans,
                    offline, app_manifest, admin_auth,
                    admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
@@ -193,6 +204,23 @@ async def _watch_content(catalog: Catalog, interval: float) -> None:
             await asyncio.to_thread(catalog.reload_if_changed)
         except Exception:
             log.exception("reloading %s failed; still serving the previous content", catalog.content_dir)
+
+
+async def _write_calendar_ahead(catalog: Catalog, calendars: Calendars, feeds: CalendarFeeds, base_url: str) -> None:
+    """Write the whole calendar feed at startup, then whenever the content or the month changes: only the sites
+    not written yet, in the feeds' low-priority process, so a subscriber never waits for 10,000 sites' events.
+    The day's calendar index is made here too, within AHEAD_INTERVAL of midnight."""
+    written = None
+    while True:
+        registry, today = catalog.registry, clock.today()
+        try:  # the day's index too, so the home page's first visitor of the day does not make it
+            index = await asyncio.to_thread(calendars.index, registry, today)
+            if written is None or written[0] is not registry or written[1] != index.first:
+                await feeds.write_ahead(registry, index, base_url)
+                written = (registry, index.first)
+        except Exception:
+            log.exception("writing the calendar feed ahead failed; trying again later")
+        await asyncio.sleep(AHEAD_INTERVAL)
 
 
 async def _purge_outings(outings: OutingStore, retention: timedelta) -> None:

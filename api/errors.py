@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
 FILE_PREFIXES = ("/qr/", "/posters", "/plaques/")
-FILE_SUFFIXES = (".pdf", ".csv", ".xlsx", ".png")  # downloads: a leaflet, the monthly report, a share card
+FILE_SUFFIXES = (".pdf", ".csv", ".xlsx", ".png", ".ics")  # downloads: a leaflet, the monthly report, a share card,
+# a calendar feed
 # The page a refused file was linked from, when the browser sent no Referer: (path prefix, page's prefix).
 PARENT_PAGES = (("/stats/", "/stats"), ("/posters/", "/sites/"), ("/plaques/", "/sites/"), ("/qr/j/", "/journeys/"),
                 ("/qr/", "/sites/"), ("/journeys/", "/journeys/"))

@@ -7,12 +7,14 @@ from fastapi import Depends, FastAPI, Request
 
 from api.admin.staff_auth import StaffAuth
 from api.caches.base_maps import BaseMapCache
+from api.caches.calendar_feeds import CalendarFeeds
 from api.caches.feed_cache import FeedCache
 from api.caches.open_data import OpenDataFiles
 from api.caches.page_cache import PageCache
 from api.caches.print_shop import PrintShop
 from api.image_worker import ImageWorker
 from api.workpool import WorkPool
+from sites.calendar.calendar_index import Calendars
 from sites.catalog.live import Catalog
 from sites.catalog.narration import NarrationLibrary
 from sites.editing.writer import ContentWriter
@@ -52,6 +54,8 @@ class AppState:
     outing_guard: OutingGuard
     imports: WorkPool  # spreadsheet imports, one at a time (api/admin/routes/imports.py)
     metrics: Metrics  # what /metrics reports (sites/operations/metrics.py)
+    calendars: Calendars  # every event expanded, per content version and day (sites/calendar/)
+    calendar_feeds: CalendarFeeds  # the iCalendar feeds, written in a worker process (issue 24)
 
 
 def install_state(app: FastAPI, state: AppState) -> None:

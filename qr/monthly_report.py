@@ -4,6 +4,7 @@ the class outings of each journey. Vietnamese first,
 English beside. Same print rules as the posters (qr/printing.py): embedded font, text that fits its box."""
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 from fpdf import FPDF
 
@@ -19,6 +20,8 @@ FIRST_VISIT_NOTE = ("Ngày tạo di tích không được ghi lại: đây là c
                     "Creation dates are not recorded: these are the sites first visited this month.")
 OUTING_NOTE = ("Các chuyến đi có thời gian trong tháng; học sinh hoàn thành khi đủ dấu và trả lời hết câu hỏi. / "
                "Outings whose period meets the month; a student completes with every stamp and every answer.")
+EVENTS_NOTE = ("Lễ hội, ngày kỷ niệm của các di tích trong báo cáo và ngày lễ cả nước, để lên kế hoạch chuyến đi. / "
+               "Festivals and anniversaries of the sites in this report and the national days, to plan outings.")
 PLAQUE_NOTE = ("Du khách báo qua trang di tích; trạng thái là lúc in báo cáo. / "
                "Reported by visitors from the site page; the state is as of this report.")
 
@@ -43,15 +46,24 @@ def report_pdf(report: MonthlyReport, organisation: str, kind_labels: Mapping[st
     names = {row.slug: row.name for row in report.rows}
     days = {row.slug: row.first_visit for row in report.rows}
     first = "; ".join(f"{names[slug]} ({days[slug]:%d/%m})" for slug in report.first_visited) or "Không có / none"
+    following = report.end + timedelta(days=1)
     for heading, lines in (("Di tích mới trong tháng / New sites this month", (FIRST_VISIT_NOTE, first)),
                            ("Bảng QR có vấn đề / Plaque problems", (PLAQUE_NOTE, *_problems(report, kind_labels))),
-                           ("Chuyến đi của lớp / Class outings", (OUTING_NOTE, *_outings(report)))):
+                           ("Chuyến đi của lớp / Class outings", (OUTING_NOTE, *_outings(report))),
+                           (f"Sự kiện tháng {following:%m/%Y} / Events of {following:%Y-%m}",
+                            (EVENTS_NOTE, *_events(report)))):
         y = _section(pdf, heading, content, y)
         for line in lines:
             y = _room(pdf, y, 12)
             y += fit_text(pdf, line, "", Box(content.x, y, content.w, 40), 9, "L") + 1.5
         y += 3
     return bytes(pdf.output())
+
+
+def _events(report: MonthlyReport) -> list[str]:
+    """A line per event of the next month, or one saying there is none."""
+    return [f"{event.dates} · {event.name} · {event.site or 'cả nước / nationwide'} · {event.kind}"
+            for event in report.next_month_events] or ["Không có / none"]
 
 
 def _problems(report: MonthlyReport, kind_labels: Mapping[str, str]) -> list[str]:

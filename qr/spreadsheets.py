@@ -24,6 +24,7 @@ DONE = "có / yes"
 DATE_CELL, MOMENT_CELL = "dd/mm/yyyy", "dd/mm/yyyy hh:mm"  # how a date cell shows, as Vietnamese write dates
 OUTING_HEADER = ("Hành trình / Journey", "Chuyến đi / Outings", "Học sinh / Students", "Hoàn thành / Completed",
                  "Điểm trung bình / Average score", "Số câu hỏi / Questions")
+EVENT_HEADER = ("Ngày / Day", "Ngày dương, âm lịch / Dates", "Sự kiện / Event", "Di tích / Site", "Loại / Kind")
 PROBLEM_HEADER = ("Ngày / Day", "Mã định danh / Slug", "Tên di tích / Site", "Vấn đề / Problem",
                   "Đã xử lý / Done")
 
@@ -63,16 +64,26 @@ def outing_rows(report: MonthlyReport) -> list[tuple]:
     return [tuple(neutralised(cell) for cell in row) for row in rows]
 
 
+def event_rows(report: MonthlyReport) -> list[tuple]:
+    """The header, then a row per event of the next month (issue 24); every text cell neutralised."""
+    rows: list[tuple] = [EVENT_HEADER]
+    rows += [(event.day.isoformat(), event.dates, event.name, event.site, event.kind)
+             for event in report.next_month_events]
+    return [tuple(neutralised(cell) for cell in row) for row in rows]
+
+
 def report_csv(report: MonthlyReport) -> bytes:
     """The sites of the month as CSV (see `table_csv`; a first visit's day written 2026-11-05)."""
     return table_csv(report_rows(report))
 
 
 def report_xlsx(report: MonthlyReport, kind_labels: Mapping[str, str]) -> bytes:
-    """A sheet named after the month with the sites, one with the plaque problems, one with the class outings."""
+    """A sheet named after the month with the sites, one with the plaque problems, one with the class outings, one
+    with the next month's events."""
     return table_xlsx({f"{report.month:%Y-%m}": report_rows(report),
                        "Bảng QR - Plaques": problem_rows(report, kind_labels),
-                       "Chuyến đi - Outings": outing_rows(report)})
+                       "Chuyến đi - Outings": outing_rows(report),
+                       "Sự kiện - Events": event_rows(report)})
 
 
 def table_csv(rows: Iterable[Sequence]) -> bytes:

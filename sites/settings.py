@@ -106,6 +106,12 @@ class Settings(BaseSettings):
         description="Text before the tile credit in the corner of every map (Leaflet's own prefix, with its flag, "
         "is replaced); empty: the tile credit alone",
     )
+    calendar_ahead: bool = Field(
+        True,
+        description="Write the calendar feed (/calendar.ics) in the background at startup, after each content change "
+        "and at each new month, in its low-priority worker process; off: the first request after a change waits "
+        "for it",
+    )
     narrate_ahead: bool = Field(
         True,
         description="Make every published site's automatic narration in the background at startup and after each "

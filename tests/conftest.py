@@ -85,7 +85,7 @@ def make_client(content_dir: Path, data_dir: Path, database_url: str | None) -> 
 
     def make(raise_server_exceptions: bool = True, **overrides) -> TestClient:
         defaults = {"content_dir": content_dir, "data_dir": data_dir, "base_url": BASE_URL, "reload_interval": 0,
-                    "database_url": database_url, "narrate_ahead": False}
+                    "database_url": database_url, "narrate_ahead": False, "calendar_ahead": False}
         settings = Settings(**{**defaults, **overrides})
         client = TestClient(create_app(settings), raise_server_exceptions=raise_server_exceptions)
         client.__enter__()

@@ -6,7 +6,7 @@ the confirmation box and the CSRF token."""
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import zxingcpp
@@ -211,3 +211,15 @@ def test_a_spreadsheet_leaves_out_control_characters_xlsx_cannot_hold():
     """Found by the OpenAPI fuzzing: a monthly report for a province typed with a control character was a 500."""
     book = load_workbook(io.BytesIO(table_xlsx({"s": [("Cần\x01 Thơ", 3)]})))
     assert [cell.value for cell in book["s"][1]] == ["Cần Thơ", 3]
+
+
+def test_the_form_suggests_the_upcoming_events_of_the_journeys_stops(staff_client, monkeypatch):
+    """Issue 24: Đình Thới An, the first stop of the Ô Môn journey, keeps Lễ Hạ Điền on 15/12 âm lịch."""
+    from sites.calendar import clock
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 6))
+    text = one_line(re.sub(r"<[^>]+>", " ", staff_client("lan").get("/admin/outings/new").text))
+    assert "Sắp tới ở các điểm của hành trình" in text
+    assert "15/12 âm lịch · 22/1/2027 · 2 ngày: Lễ Hạ Điền · Đình Thới An" in text
+    assert "15/4 âm lịch · 20/5/2027 · 2 ngày: Lễ Thượng Điền · Đình Thới An" in text
+    assert "Pi Năng Tắc" not in text  # a stop of a Khánh Hòa journey, not offered to Cần Thơ's editor

@@ -73,7 +73,8 @@ def test_openapi_documents_every_json_path(client):
                                     "/stats/report.{extension}", "/api/late-scans",
                                     "/api/offline/journeys/{slug}.json", "/api/offline/sites/{slug}.json",
                                     "/sites/{slug}/card.png", "/journeys/{slug}/card.png", "/api/open-data/{name}",
-                                    "/plaques/{slug}.svg", "/plaques/{slug}.dxf"}
+                                    "/plaques/{slug}.svg", "/plaques/{slug}.dxf",
+                                    "/calendar.ics", "/sites/{slug}.ics"}
     assert "404" in schema["paths"]["/api/sites/{slug}"]["get"]["responses"]
 
 

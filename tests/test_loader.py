@@ -190,7 +190,8 @@ def test_translation_is_strict_too(content_dir):
     path = content_dir / "dinh-thoi-an" / "index.en.md"
     front, body = read_front_matter(path)
     write_front_matter(path, {**front, "category": "dinh"}, body)
-    assert errors_of(content_dir) == [f"{path}: category: unknown field (allowed: name, summary, built, quiz, translation_reviewed)"]
+    assert errors_of(content_dir) == [
+        f"{path}: category: unknown field (allowed: name, summary, built, quiz, events, translation_reviewed)"]
 
 
 def test_text_is_normalised_to_nfc(content_dir):

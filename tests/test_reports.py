@@ -195,3 +195,19 @@ def test_the_report_counts_each_journeys_class_outings_of_the_month(visited):
         visited.get(f"/stats/report.xlsx?month={this_month()}&province=Ninh Thuận").content))
     assert len(list(other["Chuyến đi - Outings"].values)) == 1, "no journey of Ninh Thuận has outings"
     assert binh.nickname == "Bình"
+
+
+def test_the_report_lists_the_next_months_events_of_its_sites_and_the_national_days(client):
+    """Issue 24: the report of December 2026 lists January 2027: Lễ Hạ Điền at Đình Thới An (15/12 âm lịch)."""
+    query = "month=2026-12&province=Cần Thơ"
+    pdf = client.get(f"/stats/report.pdf?{query}").content
+    text = one_line(" ".join(page_text(pdf, i) for i in range(len(pdfium.PdfDocument(pdf)))))
+    assert "Sự kiện tháng 01/2027 / Events of 2027-01" in text
+    assert "15/12 âm lịch · 22/1/2027 · Lễ Hạ Điền · Đình Thới An · Lễ hội" in text
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/stats/report.xlsx?{query}").content))
+    rows = list(book["Sự kiện - Events"].values)
+    assert rows[1] == ("2027-01-22", "15/12 âm lịch · 22/1/2027", "Lễ Hạ Điền", "Đình Thới An", "Lễ hội")
+    april = list(openpyxl.load_workbook(io.BytesIO(client.get(
+        "/stats/report.xlsx?month=2026-03&province=Khánh Hòa").content))["Sự kiện - Events"].values)
+    assert [row[2] for row in april[1:]] == ["Ngày 94 người dân làng Thạnh Đức bị sát hại (10/4/1947) (79 năm)",
+                                             "Ngày Giải phóng miền Nam, thống nhất đất nước (51 năm)"]

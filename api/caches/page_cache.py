@@ -3,7 +3,8 @@
 A site page depends only on the site, the registry it was loaded with (nearby sites), the language
 and whether the language was asked for in the URL. Rendering and compressing it costs more than
 everything else a scan does, so the common requests (no query but `lang`) are answered from here.
-The cache empties itself when the catalog loads a new registry. A provisional page (sent with
+The cache empties itself when the catalog loads a new registry, and each day (a page shows the site's next
+event). A provisional page (sent with
 `Cache-Control: no-cache`, such as one whose narration is still being made) is kept only while the
 `stamp` it was rendered with stays the same: then it is rendered again, once.
 """
@@ -12,10 +13,12 @@ import gzip
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from sites.calendar import clock
 from sites.catalog.registry import Registry
 
 MAX_PAGES = 1024  # about 14 MB: two languages of 500 sites; others are rendered on demand
@@ -36,6 +39,7 @@ class PageCache:
         self._max_pages = max_pages
         self._pages: OrderedDict[tuple, _Page] = OrderedDict()
         self._registry: Registry | None = None
+        self._day: date | None = None
 
     def response(self, request: Request, registry: Registry, slug: str, lang: str,
                  render: Callable[[], HTMLResponse], extra_headers: dict[str, str] | None = None,
@@ -50,9 +54,10 @@ class PageCache:
             response = render()  # other query parameters show up in the page's links
             response.headers.update(extra_headers or {})
             return response
-        if registry is not self._registry:
+        today = clock.today()  # a page shows the site's next event: kept for a day at most
+        if registry is not self._registry or today != self._day:
             self._pages.clear()
-            self._registry = registry
+            self._registry, self._day = registry, today
         key = (slug, lang, explicit_lang)
         page = self._pages.get(key)
         if page is None or (page.stamp is not None and page.stamp != stamp):

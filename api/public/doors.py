@@ -18,6 +18,7 @@ from enum import StrEnum
 from api.admin.staff import SMALL_FORM_FIELDS as LOGIN_FORM_FIELDS
 from api.app import PASSPORT_PAGES
 from api.caches.base_maps import MAX_KEPT_MAPS
+from api.caches.calendar_feeds import FEED_CACHE_BYTES as CALENDAR_FEED_BYTES
 from api.caches.feed_cache import MAX_FEEDS
 from api.caches.open_data import OPEN_DATA_CACHE_BYTES
 from api.caches.page_cache import MAX_PAGES
@@ -62,6 +63,7 @@ class Worker(StrEnum):
     PASSWORDS = "the password-check slots (api/admin/staff_auth.py PasswordCheckSlots)"
     STORE = "the store's writer (group commit) or a thread for a store read"
     OPEN_DATA = "the open data's thread (api/caches/open_data.py OPEN_DATA_WORKERS, OPEN_DATA_QUEUE)"
+    CALENDAR = "the calendar feeds' process (api/caches/calendar_feeds.py FEED_WORKERS, FEED_QUEUE)"
     THREADS = "Starlette's thread pool (a plain `def` route or run_in_threadpool: 40 threads for every route)"
 
 
@@ -129,6 +131,10 @@ FEEDS = Cache("map feeds by language and filters (api/caches/feed_cache.py)", MA
 BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/caches/base_maps.py)", MAX_KEPT_MAPS, "maps")
 VARIANTS = Cache("photo variants on disk, per photo of the content (data/photo-cache)", len(VARIANT_WIDTHS),
                  "widths")
+# The calendar's index (sites/calendar/calendar_index.py): one per content version and day, replaced, never grown.
+# Besides the feeds, each site's written events are kept: one entry per published site with events, of the month.
+CALENDAR_FEEDS = Cache("calendar feeds by filter (the whole, a known province's, a site's), plain and gzipped, for the "
+                       "current content version and month (api/caches/calendar_feeds.py)", CALENDAR_FEED_BYTES, "bytes")
 # Counted pages: the visit store's writer, the gate, the bot check; scan pages give a visitor cookie (never kept by
 # the server, only its hash in the gate). A site page also asks for its narration and is kept rendered.
 COUNTING = {"limits": (COUNTED,), "workers": (Worker.STORE,), "caches": (BOT_CHECK, VISIT_GATE)}
@@ -222,6 +228,12 @@ DOORS: tuple[Door, ...] = (
          workers=(Worker.THREADS, Worker.REPORT_PDF),
          caches=(Cache("monthly report PDFs by content (api/caches/print_shop.py)", REPORT_CACHE_BYTES, "bytes",
                        "print_shop.reports.max_bytes"),)),
+    # --- the calendar: filters are closed sets (province, kind), feeds written once per content version and month ---
+    Door(GET, "/calendar", keys="province, kind (closed sets), lang", workers=(Worker.THREADS,)),
+    Door(GET, "/calendar.ics", keys="province (closed set)", workers=(Worker.THREADS, Worker.CALENDAR),
+         caches=(CALENDAR_FEEDS,)),
+    Door(GET, "/sites/{slug}.ics", keys="slug (published sites only)", workers=(Worker.THREADS, Worker.CALENDAR),
+         caches=(CALENDAR_FEEDS,)),
     # --- journeys ---
     Door(GET, "/journeys", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
     Door(GET_HEAD, "/journeys/{slug}", keys="slug, lang", **COUNTING),

@@ -85,6 +85,19 @@ class SiteSummaryOut(BaseModel):
     )
 
 
+class NextEventOut(BaseModel):
+    """The site's next event (issue 24): today's, or the first to come."""
+
+    id: str = Field(description="The event's id in the site's front matter")
+    name: str
+    kind: str = Field(description="festival, anniversary, commemoration or ranking")
+    kind_label: str
+    start: dt.date = Field(description="The first day (Gregorian)")
+    days: int
+    dates: str = Field(description='The Gregorian and lunar dates as the page shows them: "15/4 âm lịch · 20/5/2027"')
+    years: int | None = Field(description="An anniversary's number of years")
+
+
 class SiteOut(SiteSummaryOut):
     other_names: list[str]
     aliases: list[str]
@@ -100,6 +113,8 @@ class SiteOut(SiteSummaryOut):
     directions_url: str | None = Field(description="Opens directions in a maps app")
     osm_url: str | None
     nearby: list[NearbyOut]
+    next_event: NextEventOut | None = Field(None, description="Today's or the next event of the site's calendar")
+    calendar_url: str | None = Field(None, description="The site's events as iCalendar, when it has any")
 
 
 class SiteListOut(BaseModel):

@@ -1,5 +1,7 @@
 """Build the response models from loaded sites: one function per shape, shared by HTML and JSON."""
 
+import datetime as dt
+
 from api.views.schemas import (
     AddressOut,
     Feature,
@@ -7,6 +9,7 @@ from api.views.schemas import (
     FeatureProperties,
     LocationOut,
     NearbyOut,
+    NextEventOut,
     PhotoOut,
     PointGeometry,
     RecognitionOut,
@@ -14,6 +17,9 @@ from api.views.schemas import (
     SiteSummaryOut,
     SourceOut,
 )
+from sites.calendar import clock
+from sites.calendar.calendar_index import next_of_site
+from sites.calendar.labels import occurrence_text
 from sites.catalog.i18n import category_label, recognition_label
 from sites.catalog.models import Recognition
 from sites.catalog.photos import scaled_size, variant_name, variant_widths
@@ -73,8 +79,10 @@ def _decision_fields(recognition: Recognition) -> dict:
     return {"decision_number": parts.number, "decision_issuer": parts.issuer, "decision_date": parts.date}
 
 
-def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at: str | None = None) -> SiteOut:
-    """Everything the site page shows, in `lang`; photo paths under `photos_at` (default: the public ones)."""
+def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at: str | None = None,
+             today: dt.date | None = None) -> SiteOut:
+    """Everything the site page shows, in `lang`; photo paths under `photos_at` (default: the public ones); the
+    next event from `today` (default: today in Vietnam)."""
     text = site.localized(lang)
     meta = site.meta
     location = meta.location
@@ -117,7 +125,19 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at
             )
             for near in registry.nearby(site)
         ],
+        next_event=next_event_out(site, lang, today or clock.today()),
+        calendar_url=f"{base_url}{site_path(site.slug)}.ics" if site.meta.events else None,
     )
+
+
+def next_event_out(site: Site, lang: str, today: dt.date) -> NextEventOut | None:
+    """The site's event going on `today` or coming next, in `lang`."""
+    item = next_of_site(site, today)
+    if item is None:
+        return None
+    text = occurrence_text(item, lang)
+    return NextEventOut(id=item.event.id, name=text.name, kind=item.kind.value, kind_label=text.kind,
+                        start=item.start, days=item.days, dates=text.dates, years=item.years)
 
 
 def photo_out(root: str, photo: PhotoFile, lang: str) -> PhotoOut:

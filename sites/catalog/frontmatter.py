@@ -8,11 +8,21 @@ from frontmatter.default_handlers import YAMLHandler
 from sites.catalog.reading import UnreadableFile, read_regular_file, regular_file_status
 from sites.catalog.text import nfc, nfc_deep
 
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser is ~10x faster
     """The safe YAML loader, refusing a field written twice (PyYAML would silently keep the last) and
     aliases: `*name` repeats a value without its cost, so 500 bytes of nested aliases expand to
-    hundreds of megabytes ("billion laughs"). Front matter never needs them."""
+    hundreds of megabytes ("billion laughs"). Front matter never needs them.
+
+    Dates stay text (`date: 1947-02-30` is the string "1947-02-30"): the models parse them, so an impossible
+    date is an error naming its file and field, not a crash of PyYAML's date constructor (issue 24)."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def get_single_data(self) -> object:
         node = self.get_single_node()

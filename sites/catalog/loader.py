@@ -31,6 +31,7 @@ from sites.catalog.recordings import RecordingFileError, recording_file
 from sites.catalog.registry import Registry, SiteNotFound
 from sites.catalog.site import PhotoFile, RecordingFile, Site
 from sites.catalog.site_cache import SiteCache
+from sites.catalog.site_events import event_problems, event_translation_problems
 
 
 @dataclass(frozen=True)
@@ -152,10 +153,11 @@ def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[Cont
 
 
 def _quiz_errors(folder: Path, meta: SiteFrontMatter, translations: Mapping[str, Translation]) -> list[ContentError]:
-    """The quiz's problems beyond one question, each named by its file (index.md or the translation's)."""
-    found = [(SOURCE_LANGUAGE, problem) for problem in quiz_problems(meta.quiz)]
+    """The quiz's and the events' problems beyond one item, each named by its file (index.md or the translation's)."""
+    found = [(SOURCE_LANGUAGE, problem) for problem in [*quiz_problems(meta.quiz), *event_problems(meta.events)]]
     found += [(lang, problem) for lang, translation in translations.items()
-              for problem in translation_problems(meta.quiz, translation.quiz)]
+              for problem in [*translation_problems(meta.quiz, translation.quiz),
+                              *event_translation_problems(meta.events, translation.events)]]
     return [ContentError.of(str(folder / content_file_name(lang)), field, type_, **ctx)
             for lang, (field, type_, ctx) in found]
 

@@ -4,6 +4,7 @@ The models are strict: an unknown field, a wrong type or an out-of-range value i
 silently dropped. Every field has a description; the README documents each one (a test checks).
 """
 
+import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated
@@ -389,6 +390,90 @@ class QuizTranslation(StrictModel):
     explanation: ExplanationText = Field(description="The explanation in this language")
 
 
+# A site's events (issue 24, docs/events.md): anniversaries, commemorations, ranking days and festivals, by the
+# Gregorian or the Vietnamese lunar calendar. An event is dated one way only: `date` (the day a historical event
+# happened; its anniversary comes every year), `every_year` ("07-27") or `lunar` (a day of the lunar calendar).
+# Dates are checked here, so an impossible one ("02-30", lunar month 13) is refused with its file and field; the
+# conversion itself lives in sites/calendar/.
+EVENT_ID_MAX = 40
+EVENT_NAME_MAX = 150
+EVENT_NOTE_MAX = 300
+MAX_EVENTS = 20  # per site: far above any real site's days, small enough for every calendar page
+MAX_EVENT_DAYS = 10  # a festival of more days is written as two events
+EARLIEST_YEAR = 1000  # a historical date before this is a typo
+
+EventId = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=EVENT_ID_MAX)]
+EventName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=EVENT_NAME_MAX)]
+EventNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=EVENT_NOTE_MAX)]
+MonthDay = Annotated[str, StringConstraints(pattern=r"^\d\d-\d\d$")]
+
+
+class EventKind(StrEnum):
+    """What an event is; its label in each language is an interface string (`event_kind.<value>`)."""
+
+    festival = "festival"
+    anniversary = "anniversary"
+    commemoration = "commemoration"
+    ranking = "ranking"
+
+
+class LunarDay(StrictModel):
+    """A day of the Vietnamese lunar calendar, every lunar year. In a year with a leap month of the same number
+    the event falls in the regular month; day 30 of a month that has 29 days falls on the 29th."""
+
+    month: int = Field(ge=1, le=12, description="Lunar month, 1-12 (12 is tháng Chạp)")
+    day: int = Field(ge=1, le=30, description="Lunar day, 1-30")
+    days: int = Field(1, ge=1, le=MAX_EVENT_DAYS, description=f"How many days it lasts, 1-{MAX_EVENT_DAYS}")
+
+
+class Event(StrictModel):
+    """One event of a site, in Vietnamese, dated by exactly one of `date`, `every_year` and `lunar`."""
+
+    id: EventId = Field(description="Lower-case ASCII `a-z0-9-`, unique in the site; names the event in "
+                        "translations and in calendar feeds, so it never changes once published")
+    name: EventName = Field(description=f"Name in Vietnamese (at most {EVENT_NAME_MAX} characters)")
+    kind: EventKind = Field(description="festival, anniversary, commemoration or ranking")
+    date: dt.date | None = Field(None, description="YYYY-MM-DD: the day it happened; the calendar shows its "
+                                 "anniversary every year with the number of years")
+    every_year: MonthDay | None = Field(None, description='"MM-DD" in quotes: the same Gregorian day every year')
+    lunar: LunarDay | None = Field(None, description="{month, day, days}: a day of the lunar calendar every year")
+    note: EventNote | None = Field(None, description=f"Shown beside the event (at most {EVENT_NOTE_MAX} characters)")
+
+    @field_validator("date")
+    @classmethod
+    def _plausible(cls, day: dt.date | None) -> dt.date | None:
+        if day is not None and day.year < EARLIEST_YEAR:
+            raise PydanticCustomError("event_year", ENGLISH["event_year"], {"year": day.year, "min": EARLIEST_YEAR})
+        return day
+
+    @field_validator("every_year")
+    @classmethod
+    def _a_day_of_every_year(cls, month_day: str | None) -> str | None:
+        if month_day is None:
+            return None
+        month, day = map(int, month_day.split("-"))
+        try:
+            dt.date(2001, month, day)  # a common year: 29/2 is not a day of every year
+        except ValueError:
+            raise PydanticCustomError("every_year_day", ENGLISH["every_year_day"], {"value": month_day}) from None
+        return month_day
+
+    @model_validator(mode="after")
+    def _dated_once(self) -> "Event":
+        given = [name for name in ("date", "every_year", "lunar") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError("event_dating", ENGLISH["event_dating"], {"given": ", ".join(given) or "none"})
+        return self
+
+
+class EventTranslation(StrictModel):
+    """One event in a translation file: the same `id`, its name (and note) in that language."""
+
+    id: EventId = Field(description="The `id` of the Vietnamese event this translates")
+    name: EventName = Field(description="The name in this language")
+    note: EventNote | None = Field(None, description="The note in this language")
+
+
 class SiteFrontMatter(StrictModel):
     """Front matter of `content/<slug>/index.md`, in Vietnamese."""
 
@@ -421,6 +506,9 @@ class SiteFrontMatter(StrictModel):
         default_factory=list, min_length=QUIZ_QUESTIONS[0], max_length=QUIZ_QUESTIONS[1],
         description=f"{QUIZ_QUESTIONS[0]}-{QUIZ_QUESTIONS[1]} multiple-choice questions on the site's story "
         "(docs/quiz.md); omit for no quiz")
+    events: list[Event] = Field(
+        default_factory=list, max_length=MAX_EVENTS,
+        description=f"Anniversaries and festivals (docs/events.md), at most {MAX_EVENTS}; omit for none")
     published: bool = Field(True, description="False for a draft, which is not served to visitors")
 
     @field_validator("slug")
@@ -454,6 +542,9 @@ class Translation(StrictModel):
         default_factory=list, min_length=QUIZ_QUESTIONS[0], max_length=QUIZ_QUESTIONS[1],
         description="The quiz in this language: every Vietnamese question, by `id`; omit to show the quiz in "
         "Vietnamese")
+    events: list[EventTranslation] = Field(
+        default_factory=list, max_length=MAX_EVENTS,
+        description="Events' names in this language, by `id`; an event left out shows its Vietnamese name")
     translation_reviewed: bool = Field(
         False, description="True once a native speaker has checked the translation; until then the page says it "
         "awaits review"

@@ -8,6 +8,7 @@ from sites.catalog.languages import SOURCE_LANGUAGE, base_language, source_first
 from sites.catalog.markdown import render_markdown
 from sites.catalog.models import CAPTION_LANGUAGE, SiteFrontMatter, Translation
 from sites.catalog.quiz import Question, Quiz, localized_quiz
+from sites.catalog.site_events import EventText, localized_events
 from sites.catalog.text import fold
 
 
@@ -65,6 +66,7 @@ class Site:
     translations: dict[str, Translation] = field(default_factory=dict)
     photos: list[PhotoFile] = field(default_factory=list)
     recordings: dict[str, RecordingFile] = field(default_factory=dict)
+    _event_texts: dict[str, dict[str, EventText]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def search_text(self) -> str:
@@ -135,6 +137,17 @@ class Site:
         content_lang = self.content_language(lang)
         translation = self.translations.get(content_lang)
         return localized_quiz(self.meta.quiz, translation.quiz if translation else (), content_lang)
+
+    def event_texts(self, lang: str) -> dict[str, EventText]:
+        """Each event's name and note by id, in `lang` (or its base language) where translated, else Vietnamese;
+        kept per language: feeds ask for every occurrence of every site (do not change the returned dict)."""
+        found = self._event_texts.get(lang)
+        if found is None:
+            content_lang = self.content_language(lang)
+            translation = self.translations.get(content_lang)
+            found = self._event_texts[lang] = localized_events(
+                self.meta.events, translation.events if translation else (), content_lang)
+        return found
 
     def body_html(self, lang: str) -> str:
         """The story in `lang` (Vietnamese when not translated) as sanitised HTML."""

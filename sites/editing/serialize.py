@@ -6,6 +6,8 @@ letters as they are, double quotes only where YAML needs quotes, and no line fol
 out, except `published`, which staff look for. A file written here loads back into the very same model.
 """
 
+import datetime as dt
+
 import yaml
 from pydantic import BaseModel
 
@@ -31,18 +33,29 @@ class _Sentences(list):
     """A list of sentences (a question's choices): one item a line, however short, as staff write them."""
 
 
+class _Inline(dict):
+    """A small mapping written on one line (an event's `lunar: {month: 4, day: 15, days: 2}`)."""
+
+
 _Dumper.add_representer(list, _represent_list)
 _Dumper.add_representer(_Sentences, lambda dumper, items: dumper.represent_sequence(
     "tag:yaml.org,2002:seq", items, flow_style=False))
+_Dumper.add_representer(_Inline, lambda dumper, mapping: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", mapping, flow_style=True))
 
 ALWAYS_WRITTEN = {"published"}
 SENTENCE_LISTS = {"choices"}
+INLINE_MAPPINGS = {"lunar"}
+DATES = {"date"}  # written as YAML dates (`date: 1947-04-10`), as staff write them, not as quoted text
 
 
 def _with_sentences(data: object) -> object:
-    """`data` with the lists named in SENTENCE_LISTS marked to be written one item a line."""
+    """`data` with the lists named in SENTENCE_LISTS marked to be written one item a line, the mappings named in
+    INLINE_MAPPINGS on one line, and the dates named in DATES as dates."""
     if isinstance(data, dict):
         return {key: _Sentences(value) if key in SENTENCE_LISTS and isinstance(value, list) else
+                _Inline(value) if key in INLINE_MAPPINGS and isinstance(value, dict) else
+                dt.date.fromisoformat(value) if key in DATES and isinstance(value, str) else
                 _with_sentences(value) for key, value in data.items()}
     if isinstance(data, list):
         return [_with_sentences(item) for item in data]

@@ -1,6 +1,8 @@
 """The monthly report for organisers: each published site's scans, views and visitors in one month (Vietnam
 time), optionally for one province; the top sites; the sites first visited that month.
 
+The report also lists the next month's events of the sites in scope and the national days (issue 24), so
+organisers can plan outings on them.
 A site's creation date is not recorded anywhere, so "new sites" are the ones whose first visit falls in the
 month, and the report says so. Plaque problems are the visitors' reports (sites/plaque_reports/store.py) sent
 that month about the sites in scope, with whether staff have closed them. Class outings are counted per journey:
@@ -12,7 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sites.calendar.calendar_index import events_between
+from sites.calendar.labels import occurrence_text
 from sites.catalog.journeys import Journey
+from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.registry import Registry
 from sites.outings.store_sqlite import OutingStore, journey_questions
 from sites.plaque_reports.store import ProblemKind, ReportStore
@@ -64,6 +69,17 @@ class JourneyOutings:
 
 
 @dataclass(frozen=True)
+class ReportEvent:
+    """An event of the month after the report's, in Vietnamese."""
+
+    day: date
+    dates: str  # "15/4 âm lịch · 20/5/2027"
+    name: str
+    site: str  # the site's name, or "" for a national day
+    kind: str
+
+
+@dataclass(frozen=True)
 class MonthlyReport:
     """Everything the report prints, in plain values (picklable, for the print process)."""
 
@@ -73,6 +89,7 @@ class MonthlyReport:
     first_visited: tuple[str, ...]  # slugs of the sites whose first visit was in the month
     plaque_problems: tuple[PlaqueProblem, ...] = ()  # oldest first
     outings: tuple[JourneyOutings, ...] = ()  # journeys with class outings in the month, in name order
+    next_month_events: tuple[ReportEvent, ...] = ()  # by date
 
     @property
     def end(self) -> date:
@@ -137,7 +154,8 @@ def monthly_report(store: VisitStore, registry: Registry, month: date, province:
         if report.slug in names and month <= (day := vietnam_day(report.created_at)) <= end)
     in_scope = [journey for journey in journeys if any(stop.site.slug in names for stop in journey.stops)]
     return MonthlyReport(month, province, tuple(rows), first_visited, tuple(sorted(problems, key=lambda p: p.day)),
-                         journey_outings(outings, in_scope, month) if outings else ())
+                         journey_outings(outings, in_scope, month) if outings else (),
+                         next_month_events(sites, end + timedelta(days=1)))
 
 
 def journey_outings(outings: OutingStore, journeys: Iterable[Journey], month: date) -> tuple[JourneyOutings, ...]:
@@ -152,3 +170,13 @@ def journey_outings(outings: OutingStore, journeys: Iterable[Journey], month: da
             figures.append(JourneyOutings(journey.meta.name, summary.outings, summary.students, summary.completed,
                                           summary.average_score, sum(map(len, questions.values()))))
     return tuple(figures)
+
+
+def next_month_events(sites: list, month: date) -> tuple[ReportEvent, ...]:
+    """The events of `sites` and the national days starting in `month` (its first day)."""
+    events = []
+    for item in events_between(sites, month, last_day(month)):
+        text = occurrence_text(item, SOURCE_LANGUAGE)
+        events.append(ReportEvent(item.start, text.dates, text.name + (f" ({text.years})" if text.years else ""),
+                                  text.site_name or "", text.kind))
+    return tuple(events)

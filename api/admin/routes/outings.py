@@ -19,9 +19,12 @@ from api.admin.staff import FormDep, StaffDep, render_admin
 from api.caches.print_shop import content_key
 from api.deps import reachable_base_url
 from api.state import AppState, StateDep
+from api.views.calendar_views import EventRow, event_rows
 from qr.codes import svg
 from qr.outing_sheets import OutingSheetText, outing_sheet_pdf
+from sites.calendar import clock
 from sites.catalog.journeys import Journey, JourneyNotFound
+from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.outings.pass_mark import PASS_PERCENTS, needed
 from sites.outings.store_sqlite import MAX_OUTING_NAME, Outing, journey_questions
 from sites.staff.accounts import User
@@ -31,6 +34,7 @@ router = APIRouter(prefix="/admin/outings", include_in_schema=False)
 
 MAX_DAYS = 366  # an outing runs a school year at most
 DAY_FORMAT = "%d/%m/%Y"
+SUGGEST_DAYS, SUGGEST_ROWS = 366, 6  # the stops' events suggested on the form: a school year ahead, a few
 DISTANCES = (25, 5000)  # metres: closer than a phone's location can tell, or farther than a site's grounds
 
 
@@ -180,11 +184,28 @@ def _journeys(state: AppState, user: User) -> list[Journey]:
 
 def _form(request: Request, state: AppState, user: User, values: dict, errors: dict, status_code: int = 200
           ) -> HTMLResponse:
-    options = [(journey.slug, f"{journey.meta.name} · {journey.meta.province}") for journey in _journeys(state, user)]
+    journeys = _journeys(state, user)
+    options = [(journey.slug, f"{journey.meta.name} · {journey.meta.province}") for journey in journeys]
     return render_admin(request, "outing_new.html", {"values": values, "errors": errors, "journeys": options,
                                                      "max_name": MAX_OUTING_NAME, "distances": DISTANCES,
-                                                     "pass_percents": PASS_PERCENTS},
+                                                     "pass_percents": PASS_PERCENTS,
+                                                     "journey_events": _journey_events(state, journeys)},
                         status_code)
+
+
+def _journey_events(state: AppState, journeys: list[Journey]) -> list[tuple[str, list[EventRow]]]:
+    """Each journey with its stops' events of the next SUGGEST_DAYS (festivals, anniversaries), to plan an
+    outing on one of those days (issue 24); journeys whose stops have none are left out."""
+    today = clock.today()
+    index = state.calendars.index(state.catalog.registry, today)
+    last = today + timedelta(days=SUGGEST_DAYS)
+    found = []
+    for journey in journeys:
+        items = sorted((item for stop in journey.stops for item in index.of_site(stop.site)
+                        if item.last_day >= today and item.start <= last), key=lambda item: item.start)
+        if items:
+            found.append((journey.meta.name, event_rows(items[:SUGGEST_ROWS], SOURCE_LANGUAGE, today)))
+    return found
 
 
 def _period(values: dict, errors: dict) -> tuple[datetime, datetime] | None:

@@ -138,6 +138,10 @@ def preview(request: Request, site: Site, lang: str, photos_of: str | None) -> H
     return render_site(request, view, lang, settings.base_url, preview=True)
 
 
+# Events are written in index.md by hand (docs/events.md): the form carries them through unchanged.
+EVENT_FIELDS = ("events.", *(f"{lang}.events." for lang in FORM_TRANSLATIONS))
+
+
 def category_choices() -> list[tuple[str, str]]:
     """Each category's value and its staff label (Vietnamese / English)."""
     return [(c.value, staff_label(lambda lang, c=c: category_label(c, lang))) for c in Category]
@@ -162,7 +166,8 @@ def form_page(request: Request, site: Site | None, values: dict, errors: dict, s
         "wards": [f"{ward}, {province}" for province in [str(values.get("address.province", ""))]
                   for ward in current_wards(province)],
         "hidden_translations": {name: value for name, value in values.items()
-                                if translation_language(name) not in (None, *FORM_TRANSLATIONS)},
+                                if translation_language(name) not in (None, *FORM_TRANSLATIONS)
+                                or name.startswith(EVENT_FIELDS)},
         "source_rows": range(row_count(values, "sources") + 2),
         "photo_rows": range(row_count(values, "photos")),
         "quiz_rows": range(min(row_count(values, QUIZ) + 1, QUIZ_QUESTIONS[1])),  # plus an empty one to add a question

@@ -1,0 +1,94 @@
+"""The calendar's iCalendar feeds (/calendar.ics, ?province=, /sites/{slug}.ics): written once per content version,
+month and filter, in bounded work, and answered from memory (issue 24: under 50 ms at 10,000 sites,
+bench/calendar_feeds.py).
+
+`icalendar` is pure Python and slow (about 0.35 ms an event), so each site's events are written in a worker
+process of their own, at low priority, and kept by site and month: the site object stays the same while its
+folder is unchanged (sites/catalog/site_cache.py), so after an edit only the edited site is written again, and
+a province's feed is put together from the sites already written. Whole feeds are kept plain and gzipped
+(calendar apps ask for gzip; compressing 30 MB on the event loop would stall every scan).
+"""
+
+import asyncio
+import datetime as dt
+import gzip
+import multiprocessing
+import os
+from collections.abc import Hashable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from api.workpool import WORKER_NICENESS, ByteCache, WorkPool
+from sites.calendar.calendar_index import CalendarIndex
+from sites.calendar.ics import FeedEvent, feed, feed_events, vevents
+from sites.calendar.occurrences import NATIONAL, Occurrence
+from sites.catalog.registry import Registry
+from sites.catalog.site import Site
+
+FEED_WORKERS, FEED_QUEUE = 1, 8
+FEED_CACHE_BYTES = 96 * 2**20  # the whole feed of 10,000 sites is about 30 MB plain, 3 MB gzipped
+GZIP_LEVEL = 6
+WHOLE, WHOLE_NAME = "province:", "Địa chỉ đỏ"  # the scope and name of the whole feed, /calendar.ics
+AHEAD_INTERVAL = 30  # seconds between checks for a new content version or month to write the feed ahead for
+
+
+class CalendarFeeds:
+    """Feed bodies by filter for the current registry and month, made in one worker process."""
+
+    def __init__(self) -> None:
+        self._pool = WorkPool("calendar feeds", _feed_process, FEED_WORKERS, FEED_QUEUE)
+        self._written: dict[Hashable, tuple[Site | None, bytes]] = {}  # a site's (or the national days') events
+        self._version: tuple | None = None  # (registry, first day of the month, base URL) the feeds are of
+        self.bodies, self.gzipped = ByteCache(FEED_CACHE_BYTES // 8 * 7), ByteCache(FEED_CACHE_BYTES // 8)
+
+    async def body(self, registry: Registry, index: CalendarIndex, scope: str, name: str, sites: Sequence[Site],
+                   national: bool, base_url: str, gzipped: bool) -> bytes:
+        """The feed `scope` ("all", "province:<name>", "site:<slug>") named `name`, of `sites`' events and, if
+        `national`, the national days; gzipped if asked."""
+        self._forget_other_versions(registry, index, base_url)
+        body = await self.bodies.get(scope, lambda: self._make(index, name, sites, national, base_url))
+        if not gzipped:
+            return body
+        return await self.gzipped.get(scope, lambda: asyncio.to_thread(gzip.compress, body, GZIP_LEVEL, mtime=0))
+
+    def _forget_other_versions(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
+        version = (registry, index.first, base_url)
+        if self._version is None or any(a is not b and a != b for a, b in zip(version, self._version, strict=True)):
+            self._version = version
+            self.bodies, self.gzipped = ByteCache(FEED_CACHE_BYTES // 8 * 7), ByteCache(FEED_CACHE_BYTES // 8)
+            current = {id(site) for site in registry.all()}
+            self._written = {key: kept for key, kept in self._written.items()
+                             if key[1] == index.first and (kept[0] is None or id(kept[0]) in current)}
+
+    async def _make(self, index: CalendarIndex, name: str, sites: Sequence[Site], national: bool,
+                    base_url: str) -> bytes:
+        owners: list[tuple[Hashable, Site | None, list[Occurrence]]] = []
+        if national:
+            owners.append(((NATIONAL, index.first, base_url), None, [o for o in index.all if o.site is None]))
+        owners += [((id(site), index.first, base_url), site, index.of_site(site)) for site in sites]
+        missing = [(key, site, items) for key, site, items in owners if key not in self._written]
+        if missing:
+            rows = await asyncio.to_thread(_rows, [items for _, _, items in missing], base_url)
+            written = await self._pool.run(vevents, rows, dt.datetime.now(dt.UTC).replace(microsecond=0))
+            for (key, site, _), chunk in zip(missing, written, strict=True):
+                self._written[key] = (site, chunk)
+        chunks = [self._written[key][1] for key, _, _ in owners]
+        return await asyncio.to_thread(feed, name, chunks)
+
+    async def write_ahead(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
+        """Write the whole feed now (only the sites not written yet), so no subscriber waits for it."""
+        sites = [site for site in registry.all() if site.meta.events]
+        await self.body(registry, index, WHOLE, WHOLE_NAME, sites, True, base_url, gzipped=True)
+
+    def close(self) -> None:
+        """Stop the worker process (at the app's shutdown)."""
+        self._pool.close()
+
+
+def _rows(groups: list[list[Occurrence]], base_url: str) -> list[list[FeedEvent]]:
+    return [feed_events(items, base_url, f"{base_url}/calendar") for items in groups]
+
+
+def _feed_process(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the server has threads (see api/caches/print_shop.py)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=os.nice, initargs=(WORKER_NICENESS,))

@@ -1,0 +1,118 @@
+"""Every published event of the content and the national days, expanded for a window of days and sorted: what
+the calendar page, the home page, a site page and the feeds read.
+
+`CalendarIndex` is made once per registry (content version) and day by `Calendars`, in the thread that asks
+first; at 10,000 sites with two events each it holds about 80,000 occurrences and takes about a second to make
+(bench/calendar_feeds.py), so pages read it, never expand events themselves.
+"""
+
+import bisect
+import datetime as dt
+import threading
+from collections.abc import Iterable
+from operator import attrgetter
+
+from sites.calendar.national_days import national_days
+from sites.calendar.occurrences import Occurrence, occurrences
+from sites.catalog.models import MAX_EVENT_DAYS, EventKind
+from sites.catalog.registry import Registry
+from sites.catalog.site import Site
+from sites.catalog.text import fold
+
+FEED_YEARS = 3  # feeds expand the next three years: lunar dates have no RRULE
+
+
+def window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """From the first day of this month (the calendar page shows it whole) to the last day of the same month
+    three years on: the same all month long, so feeds written for it are kept a month (sites/calendar/ics.py)."""
+    following = dt.date(today.year + FEED_YEARS + today.month // 12, today.month % 12 + 1, 1)
+    return today.replace(day=1), following - dt.timedelta(days=1)
+
+
+class CalendarIndex:
+    """The occurrences of `window(today)`, by date then by name, and each site's own."""
+
+    def __init__(self, registry: Registry, today: dt.date):
+        self.today = today
+        self.first, self.last = window(today)
+        found: list[Occurrence] = []
+        for day in national_days():
+            found += occurrences(day, None, self.first, self.last)
+        for site in registry.all():
+            for event in site.meta.events:
+                found += occurrences(event, site, self.first, self.last)
+        found.sort(key=attrgetter("start"))  # stable: on one day, national days, then sites by name (the registry's)
+        self.all = found
+        self._starts = [item.start for item in found]
+        self._by_site: dict[str, list[Occurrence]] = {}
+        for item in found:
+            if item.site is not None:
+                self._by_site.setdefault(item.site.slug, []).append(item)
+
+    def between(self, first: dt.date, last: dt.date, province: str | None = None,
+                kind: EventKind | None = None) -> list[Occurrence]:
+        """Occurrences starting in `first`..`last`, of sites of `province` (national days everywhere) and `kind`."""
+        low = bisect.bisect_left(self._starts, first)
+        high = bisect.bisect_right(self._starts, last)
+        return filtered(self.all[low:high], province, kind)
+
+    def upcoming(self, count: int) -> list[Occurrence]:
+        """The next `count` occurrences not over yet (one going on today counts)."""
+        low = bisect.bisect_left(self._starts, self.today - dt.timedelta(days=10))
+        found = []
+        for item in self.all[low:]:
+            if item.last_day >= self.today:
+                found.append(item)
+                if len(found) == count:
+                    break
+        return found
+
+    def of_site(self, site: Site) -> list[Occurrence]:
+        """`site`'s own occurrences in the window, by date."""
+        return self._by_site.get(site.slug, [])
+
+    def next_of(self, site: Site) -> Occurrence | None:
+        """`site`'s next occurrence not over yet, if any."""
+        return next((item for item in self.of_site(site) if item.last_day >= self.today), None)
+
+
+def filtered(items: Iterable[Occurrence], province: str | None, kind: EventKind | None) -> list[Occurrence]:
+    """`items` of sites of `province` (today's or former, folded; national days stay) and of `kind`."""
+    key = fold(province) if province else None
+    return [item for item in items if (kind is None or item.kind == kind)
+            and (key is None or item.site is None or key in item.site.province_keys)]
+
+
+class Calendars:
+    """The index of the current registry and day, made once by the first request that needs it."""
+
+    def __init__(self) -> None:
+        self._index: CalendarIndex | None = None
+        self._registry: Registry | None = None
+        self._lock = threading.Lock()
+
+    def index(self, registry: Registry, today: dt.date) -> CalendarIndex:
+        """The index of `registry` on `today`, made now if the content or the day changed."""
+        with self._lock:
+            kept = self._index
+            if kept is None or self._registry is not registry or kept.today != today:
+                kept = self._index = CalendarIndex(registry, today)
+                self._registry = registry
+            return kept
+
+
+def next_of_site(site: Site, today: dt.date) -> Occurrence | None:
+    """`site`'s next occurrence not over yet (one going on today counts), from its events alone: a site page
+    needs no index of every site."""
+    first, last = today - dt.timedelta(days=MAX_EVENT_DAYS), today + dt.timedelta(days=400)
+    found = [item for event in site.meta.events for item in occurrences(event, site, first, last)
+             if item.last_day >= today]
+    return min(found, key=lambda item: (item.start, item.event.id), default=None)
+
+
+def events_between(sites: Iterable[Site], first: dt.date, last: dt.date) -> list[Occurrence]:
+    """The national days' and `sites`' occurrences starting in `first`..`last`, by date (a month's report: no
+    index of every site needed)."""
+    found = [item for day in national_days() for item in occurrences(day, None, first, last)]
+    found += [item for site in sites for event in site.meta.events for item in occurrences(event, site, first, last)]
+    return sorted((item for item in found if first <= item.start), key=attrgetter("start"))

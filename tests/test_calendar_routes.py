@@ -1,0 +1,142 @@
+"""The calendar's pages and feeds (issue 24): /calendar, "Sắp tới" on the home page, a site's next event,
+/calendar.ics (?province=) and /sites/{slug}.ics parsed back with `icalendar`, UIDs stable across requests
+and content versions. The day is set: today is 6 December 2026 in Vietnam unless a test says otherwise."""
+
+import datetime as dt
+import re
+import time
+
+import pytest
+from icalendar import Calendar
+
+from sites.calendar import clock
+from tests.support import BASE_URL, edit_site
+
+TODAY = dt.date(2026, 12, 6)
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+
+
+def events_of(body: bytes) -> dict[str, dict]:
+    calendar = Calendar.from_ical(body)
+    return {str(e["UID"]): {"start": e.decoded("DTSTART"), "end": e.decoded("DTEND"), "summary": str(e["SUMMARY"]),
+                            "stamp": e.decoded("DTSTAMP"), "url": str(e.get("URL", "")),
+                            "location": str(e.get("LOCATION", "")), "description": str(e["DESCRIPTION"])}
+            for e in calendar.walk("VEVENT")}
+
+
+def test_the_feed_has_thuong_dien_2027_on_20_and_21_may_as_all_day_dates(client):
+    response = client.get("/calendar.ics", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert b"DTSTART;VALUE=DATE:20270520" in response.content  # a DATE value, no VTIMEZONE
+    assert b"VTIMEZONE" not in response.content
+    events = events_of(response.content)
+    thuong_dien = events["dinh-thoi-an-thuong-dien-20270520@testserver.example"]
+    assert (thuong_dien["start"], thuong_dien["end"]) == (dt.date(2027, 5, 20), dt.date(2027, 5, 22))  # 2 days
+    assert thuong_dien["summary"] == "Lễ Thượng Điền · Đình Thới An"
+    assert thuong_dien["url"] == f"{BASE_URL}/sites/dinh-thoi-an"
+    assert thuong_dien["location"] == "Khu vực Thới Trinh A, phường Thới An, quận Ô Môn, TP Cần Thơ"
+    assert "15/4 âm lịch · 20/5/2027" in thuong_dien["description"]
+    assert isinstance(thuong_dien["stamp"], dt.datetime) and thuong_dien["stamp"].tzinfo is not None
+    # every event of every site and the national days, three years ahead, nothing later
+    assert events["quoc-gia-thuong-binh-liet-si-20290727@testserver.example"]["summary"] == "Ngày Thương binh - Liệt sĩ"
+    assert max(e["start"] for e in events.values()) <= dt.date(2029, 12, 31)
+    assert len([uid for uid in events if "-thuong-dien-" in uid]) == 3
+    assert events["tham-sat-lang-thanh-duc-1947-ngay-tham-sat-20270410@testserver.example"]["description"].startswith(
+        "Ngày tưởng niệm · 10/4/2027 · 4/3 âm lịch · 80 năm")
+
+
+def test_uids_are_stable_across_requests_and_content_versions(client, content_dir):
+    first = events_of(client.get("/calendar.ics").content)
+    again = events_of(client.get("/calendar.ics").content)
+    assert first.keys() == again.keys()
+    edit_site(content_dir, "dinh-thoi-an", summary="Một tóm tắt mới của đình.")
+    client.app.state.services.catalog.reload()
+    edited = events_of(client.get("/calendar.ics").content)
+    assert edited.keys() == first.keys()
+
+
+def test_a_province_feed_has_its_sites_and_the_national_days_and_an_unknown_one_is_refused(client):
+    khanh_hoa = events_of(client.get("/calendar.ics", params={"province": "khanh hoa"}).content)
+    owners = {uid.rsplit("-", 1)[0] for uid in khanh_hoa}
+    assert any(uid.startswith("bay-da-pi-nang-tac-tran-phuc-kich-") for uid in khanh_hoa)
+    assert any(uid.startswith("quoc-gia-") for uid in khanh_hoa)
+    assert not any(uid.startswith("dinh-thoi-an-") for uid in owners)
+    refused = client.get("/calendar.ics", params={"province": "Atlantis"})
+    assert refused.status_code == 422 and "province" in refused.text
+
+
+def test_a_site_feed_has_only_its_events_gzipped_for_calendar_apps(client):
+    response = client.get("/sites/dinh-thoi-an.ics", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.headers["content-encoding"] == "gzip"
+    events = events_of(response.content)  # the test client has already decoded it
+    assert {uid.split("-2")[0] for uid in events} == {"dinh-thoi-an-thuong-dien", "dinh-thoi-an-ha-dien",
+                                                      "dinh-thoi-an-cong-nhan-di-tich"}
+    assert client.get("/sites/khong-co.ics").status_code == 404
+
+
+def test_the_calendar_page_lists_this_month_and_the_next_with_lunar_dates(client):
+    page = client.get("/calendar")
+    assert page.status_code == 200
+    text = re.sub(r"<[^>]+>", "", page.text)
+    assert "Tháng 12/2026" in text and "Tháng 1/2027" in text
+    assert "22/12/2026 · 14/11 âm lịch" in text  # the army's founding, 82 years
+    assert "15/12 âm lịch · 22/1/2027 · 2 ngày" in text  # Lễ Hạ Điền, 15/12 of lunar 2026
+    assert 'href="/sites/dinh-thoi-an"' in page.text and "<script" not in page.text.split("</head>")[1]
+    assert "Lễ Thượng Điền" not in text  # in May
+
+
+def test_a_crowded_month_shows_its_first_rows_and_says_how_many_there_are(client, monkeypatch):
+    from api.public.routes import calendar
+
+    monkeypatch.setattr(calendar, "MONTH_ROWS", 0)
+    text = re.sub(r"<[^>]+>", "", client.get("/calendar").text)
+    assert text.count("Đang hiện 0 trong 1 sự kiện của tháng; chọn một tỉnh để xem hết.") == 2
+    assert "Lễ Hạ Điền" not in text
+
+
+def test_the_calendar_filters_by_kind_and_province_and_refuses_unknown_values(client):
+    festivals = re.sub(r"<[^>]+>", "", client.get("/calendar", params={"kind": "festival"}).text)
+    assert "Lễ Hạ Điền" in festivals and "Quân đội" not in festivals
+    khanh_hoa = re.sub(r"<[^>]+>", "", client.get("/calendar", params={"province": "Khánh Hòa"}).text)
+    assert "Lễ Hạ Điền" not in khanh_hoa and "Quân đội nhân dân" in khanh_hoa  # national days are everywhere's
+    assert client.get("/calendar", params={"kind": "party"}).status_code == 422
+    assert client.get("/calendar", params={"province": "Atlantis"}).status_code == 422
+
+
+def test_the_home_page_shows_the_next_three_events(client):
+    page = re.sub(r"<[^>]+>", "", client.get("/").text)
+    upcoming = page.split("Sắp tới", 1)[1].split("Xem cả lịch", 1)[0]
+    assert upcoming.index("Quân đội nhân dân") < upcoming.index("Lễ Hạ Điền") < upcoming.index(
+        "Chùa Cảm Thiên Đại Đế")
+    assert "Thạnh Đức" not in upcoming  # the fourth
+
+
+def test_a_site_page_shows_its_next_event_and_the_api_gives_it_too(client, monkeypatch):
+    page = re.sub(r"<[^>]+>", "", client.get("/sites/dinh-thoi-an").text)
+    assert "Sự kiện sắp tới: Lễ Hạ Điền" in page and "15/12 âm lịch · 22/1/2027 · 2 ngày" in page
+    english = client.get("/api/sites/dinh-thoi-an", params={"lang": "en"}).json()
+    assert english["next_event"]["name"] == "Hạ Điền festival" and english["next_event"]["start"] == "2027-01-22"
+    assert english["calendar_url"] == f"{BASE_URL}/sites/dinh-thoi-an.ics"
+    assert client.get("/api/sites/linh-son-co-mieu").json()["next_event"] is None  # its texts give no date
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2027, 1, 23))  # the second day of Hạ Điền
+    page = re.sub(r"<[^>]+>", "", client.get("/sites/dinh-thoi-an").text)
+    assert "Sự kiện sắp tới: Lễ Hạ Điền" in page
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2027, 1, 24))  # the cached page is made again the next day
+    page = re.sub(r"<[^>]+>", "", client.get("/sites/dinh-thoi-an").text)
+    assert "Sự kiện sắp tới: Lễ Thượng Điền" in page and "15/4 âm lịch · 20/5/2027" in page
+
+
+def test_the_whole_feed_is_written_ahead_so_the_first_subscriber_waits_for_nothing(make_client):
+    client = make_client(calendar_ahead=True)
+    feeds = client.app.state.services.calendar_feeds
+    deadline = time.monotonic() + 120
+    while not feeds.bodies.size and time.monotonic() < deadline:  # the worker process starts, then writes
+        time.sleep(0.2)
+    assert feeds.bodies.size, "the feed was not written ahead"
+    made = feeds.bodies.made
+    assert "Lễ Thượng Điền" in client.get("/calendar.ics").text
+    assert feeds.bodies.made == made  # answered from what was written ahead
