@@ -7,6 +7,7 @@ A filter value is one of a known, bounded set (a category, a province of Vietnam
 
 import math
 from collections.abc import Mapping
+from urllib.parse import urlencode
 from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
@@ -110,3 +111,9 @@ async def get_pager(page: Annotated[int, Query(ge=1, description="Page of the ta
 
 
 PagerDep = Annotated[Pager, Depends(get_pager)]
+
+
+def page_link(path: str, query: Mapping[str, str]) -> str:
+    """The address of `path` with `query` (empty values left out) up to "page=", for the pager's links."""
+    kept = urlencode({key: value for key, value in query.items() if value})
+    return f"{path}?{kept}&" if kept else f"{path}?"
