@@ -25,6 +25,7 @@ from api.admin.routes import (
 from api.admin.staff_auth import open_staff_auth
 from api.caches.base_maps import BaseMapCache
 from api.caches.feed_cache import FeedCache
+from api.caches.list_cache import ListCache
 from api.caches.page_cache import PageCache
 from api.caches.print_shop import PrintShop
 from api.errors import install_error_handlers
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         page_cache=PageCache(),
         passport_pages=PageCache(PASSPORT_PAGES),
         feeds=FeedCache(),
+        lists=ListCache(),
         print_shop=print_shop,
         image_worker=image_worker,
         base_maps=BaseMapCache(),

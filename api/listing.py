@@ -6,16 +6,17 @@ A filter value is one of a known, bounded set (a category, a province of Vietnam
 """
 
 import math
-from collections.abc import Mapping
-from urllib.parse import urlencode
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
+from urllib.parse import urlencode
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request, Response
 from pydantic import AfterValidator
 
 from api.deps import RegistryDep
 from api.errors import invalid_parameter, shorten
+from api.state import AppState
 from sites.catalog.models import Category
 from sites.catalog.provinces import province_names
 from sites.catalog.registry import Registry
@@ -117,3 +118,16 @@ def page_link(path: str, query: Mapping[str, str]) -> str:
     """The address of `path` with `query` (empty values left out) up to "page=", for the pager's links."""
     kept = urlencode({key: value for key, value in query.items() if value})
     return f"{path}?{kept}&" if kept else f"{path}?"
+
+
+def counts_version(state: AppState) -> tuple[int, int]:
+    """What changes when this process counts a visit or writes an outing: a list of counts kept with it is current
+    while it stays the same (api/caches/list_cache.py)."""
+    return state.visits.changes, state.outings.changes
+
+
+def kept_list(request: Request, state: AppState, registry: Registry, key: tuple, version: Hashable,
+              render: Callable[[], Response]) -> Response:
+    """The list page or JSON list at this path for `key` (every parameter it shows, language included), kept
+    rendered while `version` stays the same (api/caches/list_cache.py)."""
+    return state.lists.response(registry, (request.url.path, *key), version, render)

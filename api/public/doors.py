@@ -19,6 +19,7 @@ from api.admin.staff import SMALL_FORM_FIELDS as LOGIN_FORM_FIELDS
 from api.app import PASSPORT_PAGES
 from api.caches.base_maps import MAX_KEPT_MAPS
 from api.caches.feed_cache import MAX_FEEDS
+from api.caches.list_cache import LIST_CACHE_BYTES
 from api.caches.page_cache import MAX_PAGES
 from api.caches.print_shop import PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
 from api.json_body import MAX_JSON_BYTES as LATE_SCANS_BYTES
@@ -121,6 +122,8 @@ COUNTED = Limit(Settings.model_fields["counted_per_address"].default, "address g
 PNGS = Cache("QR PNGs by content (api/caches/print_shop.py)", PNG_CACHE_BYTES, "bytes", "print_shop.pngs.max_bytes")
 PDFS = Cache("PDFs by content (api/caches/print_shop.py)", POSTER_CACHE_BYTES, "bytes", "print_shop.pdfs.max_bytes")
 FEEDS = Cache("map feeds by language and filters (api/caches/feed_cache.py)", MAX_FEEDS, "feeds", "feeds._max_feeds")
+LISTS = Cache("rendered lists by path, language and parameters, while their content and counts stay the same "
+              "(api/caches/list_cache.py)", LIST_CACHE_BYTES, "bytes", "lists.max_bytes")
 BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/caches/base_maps.py)", MAX_KEPT_MAPS, "maps")
 VARIANTS = Cache("photo variants on disk, per photo of the content (data/photo-cache)", len(VARIANT_WIDTHS),
                  "widths")
@@ -141,7 +144,7 @@ DOORS: tuple[Door, ...] = (
     Door(GET_HEAD, "/q/{code}", keys="code (unknown codes: a 404 page, nothing kept)", **SITE_PAGE),
     Door(GET_HEAD, "/Q/{code}", keys="code", **SITE_PAGE),
     Door(GET_HEAD, "/sites/{slug}", keys="slug; ?lang and other queries are rendered, not cached", **SITE_PAGE),
-    Door(GET_HEAD, "/", keys=f"q, {FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET_HEAD, "/", keys=f"q, {FILTERED}, page, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     Door(GET_HEAD, "/photos/{slug}/{name}", keys="slug, name (only a photo of the content and a known width)",
          workers=(Worker.THREADS, Worker.IMAGES), caches=(VARIANTS,)),
     Door(GET_HEAD, "/audio/{slug}/{name}", keys="slug, name (only the current version: else 404)",
@@ -155,10 +158,10 @@ DOORS: tuple[Door, ...] = (
          workers=(Worker.IMAGES, Worker.STORE),
          caches=(Cache("report limiter keys (per table)", TRACKED, "keys", "form_limiter.tracked"),)),
     # --- JSON API ---
-    Door(GET, "/api/sites", keys=f"q, {FILTERED}, lang", workers=(Worker.THREADS,)),
-    Door(GET, "/api/sites.geojson", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET, "/api/sites", keys=f"q, {FILTERED}, page, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
+    Door(GET, "/api/sites.geojson", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     Door(GET, "/api/sites/{slug}", keys="slug, lang", workers=(Worker.THREADS,)),
-    Door(GET, "/api/stats", workers=(Worker.THREADS,)),
+    Door(GET, "/api/stats", workers=(Worker.THREADS,), caches=(LISTS,)),
     Door(GET, "/api/stats/{slug}", keys="slug, from, to (dates)", workers=(Worker.THREADS,)),
     Door(GET, "/api/journeys", keys=FILTERED, workers=(Worker.THREADS,)),
     Door(GET, "/api/journeys/{slug}", keys="slug", workers=(Worker.THREADS,)),
@@ -180,9 +183,9 @@ DOORS: tuple[Door, ...] = (
     Door(GET_HEAD, "/openapi.json"),
     Door(GET, "/api/docs"),
     # --- maps and lists ---
-    Door(GET, "/map", keys=f"{FILTERED}, journey, page, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS,)),
+    Door(GET, "/map", keys=f"{FILTERED}, journey, page, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS, LISTS)),
     Door(GET, "/map/embed", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS,)),
-    Door(GET, "/stats", keys="page, sort, lang", workers=(Worker.THREADS,)),
+    Door(GET, "/stats", keys="page, sort, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     # --- printing: made once per content, in bounded workers ---
     Door(GET, "/qr/{slug}.png", keys=f"slug, size (at most {QR_MAX_PIXELS} px: imported), cm, dpi, ec",
          workers=(Worker.QR_PNG,), caches=(PNGS,)),
@@ -197,7 +200,7 @@ DOORS: tuple[Door, ...] = (
          caches=(Cache("monthly report PDFs by content (api/caches/print_shop.py)", REPORT_CACHE_BYTES, "bytes",
                        "print_shop.reports.max_bytes"),)),
     # --- journeys ---
-    Door(GET, "/journeys", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET, "/journeys", keys=f"{FILTERED}, page, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     Door(GET_HEAD, "/journeys/{slug}", keys="slug, lang", **COUNTING),
     Door(GET_HEAD, "/j/{code}", keys="code, lang", **COUNTING),
     Door(GET_HEAD, "/J/{code}", keys="code, lang", **COUNTING),

@@ -17,6 +17,9 @@ class VisitStore(Protocol):
     """
 
     problem: str | None
+    # How many batches of visits this process has committed: counts read before a change are still current while
+    # it stays the same (other processes' visits aside), so lists built from them may be kept (api/caches).
+    changes: int
 
     async def record(self, visit: Visit) -> bool:
         """Whether `visit` is counted (one per visitor and site in a window, within the ceiling per address,

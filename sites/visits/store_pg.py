@@ -55,6 +55,7 @@ class PostgresVisitStore:
 
     def __init__(self, db: PostgresDatabase, per_address: int):
         self.db, self.per_address = db, per_address
+        self.changes = 0  # batches committed by this process (sites/visits/store.py)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
         self._connection: psycopg.AsyncConnection | None = None
@@ -124,6 +125,7 @@ class PostgresVisitStore:
         with the failure (a lost database: `disconnect`, then VisitStoreUnavailable); False if it failed."""
         try:
             results = await commit([item for item, _ in pending])
+            self.changes += 1
         except Exception as exc:
             results, failure = None, exc
             if isinstance(exc, (psycopg.OperationalError, DatabaseUnavailable)):

@@ -164,6 +164,7 @@ class SQLiteVisitStore:
         self.path = path
         self.gate = gate  # None: every visit is counted (tests of the store alone)
         self.problem: str | None = None
+        self.changes = 0  # batches committed by this process (sites/visits/store.py)
         self._file = StoreFile(path)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
         self._late_pending: list[tuple[LateBatch, asyncio.Future]] = []
@@ -273,6 +274,7 @@ class SQLiteVisitStore:
             if changed:
                 raise StoreDamaged(changed)
             results = commit([item for item, _ in pending])
+            self.changes += 1
         except Exception as exc:
             damage = str(exc) if isinstance(exc, StoreDamaged) else self._damage_in(exc)
             if damage:
