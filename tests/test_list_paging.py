@@ -46,3 +46,13 @@ def test_home_page_does_not_grow_with_the_number_of_sites(tmp_path, make_client)
         client = make_client(content_dir=make_synthetic_content(tmp_path / str(count), count))
         sizes.append(len(gzip.compress(client.get("/").content)))
     assert abs(sizes[1] - sizes[0]) < 200, sizes
+
+
+def test_admin_list_shows_a_hundred_sites_a_page(tmp_path, staff_client):
+    client = staff_client("hoa", content_dir=make_synthetic_content(tmp_path, 150))
+    first = client.get("/admin", params={"q": "thoi an"}).text
+    assert first.count('<br><code>di-tich-') == 100 and "150 / 150 di tích" in first
+    assert 'href="/admin?q=thoi+an&amp;page=2"' in first
+    second = client.get("/admin?q=thoi+an&page=2").text
+    assert second.count('<br><code>di-tich-') == 50 and "Trang 2/2" in second
+    assert client.get("/admin?page=3").status_code == 422
