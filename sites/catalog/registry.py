@@ -1,6 +1,7 @@
 """The in-memory registry of loaded sites: lookups by slug, code and alias, search and filters."""
 
 import math
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -8,6 +9,7 @@ from functools import cached_property
 from sites.catalog.languages import source_first
 from sites.catalog.models import KNOWN_PRECISIONS, Category
 from sites.catalog.provinces import province_names
+from sites.catalog.search_index import SearchIndex
 from sites.catalog.site import Site
 from sites.catalog.text import fold
 
@@ -56,6 +58,9 @@ class Registry:
             for key in site.keys():
                 self._by_key.setdefault(key, site)
         self._languages = source_first(lang for site in self.all() for lang in site.languages)
+        self._published = self.all()
+        self._index: SearchIndex | None = None  # built on the first search with words
+        self._index_lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._sites)
@@ -87,22 +92,38 @@ class Registry:
         `category_words` (category value -> folded words such as " chua pagoda") also count as texts of a
         site of that category: the labels are interface strings, which sites/ does not hold.
         """
-        category_words = category_words or {}
-        words = [" " + word for word in fold(query).split()]
+        words = fold(query).split()
         province_key = fold(province) if province else None
-        results = []
-        for site in self.all():
-            if category and site.meta.category.value != category:
-                continue
-            if province_key and province_key not in site.province_keys:
-                continue
-            text = site.search_text + category_words.get(site.meta.category.value, "")
-            if all(word in text for word in words):
-                results.append(site)
+        numbered = list(enumerate(self._published)) if not words else self._matching(words, category_words or {})
+        results = [(number, site) for number, site in numbered
+                   if (not category or site.meta.category.value == category)
+                   and (not province_key or province_key in site.province_keys)]
         if words:
-            in_name = {site.slug for site in results if all(word in site.folded_name for word in words)}
-            results.sort(key=lambda site: site.slug not in in_name)  # stable: name matches first
-        return results
+            in_name = set(self.search_index().matching(words, "names"))
+            results.sort(key=lambda found: found[0] not in in_name)  # stable: name matches first
+        return [site for _, site in results]
+
+    def _matching(self, words: list[str], category_words: Mapping[str, str]) -> list[tuple[int, Site]]:
+        """The published sites (with their numbers, in order) where each word begins a word of their texts or of
+        their category's `category_words`."""
+        index = self.search_index()
+        categories = [[value for value, text in category_words.items() if any(w.startswith(word) for w in text.split())]
+                      for word in words]
+        if not any(categories):
+            numbers = index.matching(words)
+        else:
+            numbers = sorted(set.intersection(*(
+                index.matching_any(word, (number for number, site in enumerate(self._published)
+                                          if site.meta.category.value in labelled))
+                for word, labelled in zip(words, categories, strict=True))))
+        return [(number, self._published[number]) for number in numbers]
+
+    def search_index(self) -> SearchIndex:
+        """The index of the published sites' words, built on first use (sites/catalog/search_index.py)."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = SearchIndex(self._published)
+            return self._index
 
     def languages(self) -> list[str]:
         """Every language some published site's text exists in, Vietnamese first."""

@@ -55,8 +55,10 @@ def site_list(request: Request, state: StateDep, user: StaffDep, pager: PagerDep
     catalog = state.catalog
     every = catalog.registry.all(include_drafts=True)
     words = fold(q).split()
+    provinces = {name: fold(name) for name in {site.meta.address.province for site in every}}
+    # The folded name is kept by each site: no site's text is folded again per request (issue 27).
     shown = [site for site in every
-             if all(word in fold(f"{site.meta.name} {site.meta.address.province}") for word in words)
+             if all(word in f"{site.folded_name} {provinces[site.meta.address.province]}" for word in words)
              and category in ("", site.meta.category.value) and province in ("", site.meta.address.province)
              and state_filter in ("", "published" if site.published else "draft")]
     page = pager.page(shown, ADMIN_PAGE_SIZE)
