@@ -4,8 +4,9 @@ scan of every site's text it replaced, for the bundled sites and every word they
 from collections.abc import Mapping
 
 from sites.catalog.i18n import category_search_words
+from sites.catalog.models import KNOWN_PRECISIONS
 from sites.catalog.loader import load_content
-from sites.catalog.registry import Registry
+from sites.catalog.registry import Registry, distance_km
 from sites.catalog.site import Site
 from sites.catalog.text import fold
 from tests.support import TEST_CONTENT
@@ -64,3 +65,21 @@ def test_the_home_page_orders_results_as_before(client):
     expected = [site.meta.name for site in scanned(registry, "an", category_words=category_search_words())]
     shown = [name for name in expected if f">{name}</a></h2>" in page]
     assert shown == expected and page.index(expected[0]) < page.index(expected[-1])
+
+
+def test_nearby_sites_are_those_of_the_distance_loop_it_replaced():
+    """Nearest first, then in name order; the site itself never (numpy computes the distances, issue 27)."""
+    registry = load_content(TEST_CONTENT).registry
+    for site in registry.all():
+        expected = []
+        if site.meta.location:
+            here = site.meta.location
+            for other in registry.all():
+                if other is not site and other.meta.location is not None:
+                    km = distance_km(here.lat, here.lon, other.meta.location.lat, other.meta.location.lon)
+                    if km <= 50:
+                        expected.append((km, fold(other.meta.name), other.slug,
+                                         {here.precision, other.meta.location.precision} <= KNOWN_PRECISIONS))
+            expected = [(slug, round(km, 6), known) for km, _, slug, known in sorted(expected)[:4]]
+        got = [(near.site.slug, round(near.km, 6), near.known) for near in registry.nearby(site)]
+        assert got == expected, site.slug

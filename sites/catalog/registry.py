@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy
+
 from sites.catalog.languages import source_first
 from sites.catalog.models import KNOWN_PRECISIONS, Category
 from sites.catalog.provinces import province_names
@@ -152,19 +154,43 @@ class Registry:
         return [category for category in Category if category in used]
 
     def nearby(self, site: Site, limit: int = 4, max_km: float = 50.0) -> list[Nearby]:
-        """The published sites closest to `site` (both need coordinates), nearest first."""
+        """The published sites closest to `site` (both need coordinates), nearest first, then in name order.
+
+        The distances to every placed site are computed at once in numpy (issue 27: one site page read every
+        site in Python, 0.2 s at 1,000 sites with the same place)."""
         if site.meta.location is None:
             return []
-        found = []
-        for other in self.all():
-            if other is site or other.meta.location is None:
-                continue
-            km = distance_km(site.meta.location.lat, site.meta.location.lon,
-                             other.meta.location.lat, other.meta.location.lon)
-            if km <= max_km:
-                known = {site.meta.location.precision, other.meta.location.precision} <= KNOWN_PRECISIONS
-                found.append(Nearby(other, km, known))
-        return sorted(found, key=lambda near: (near.km, fold(near.site.meta.name)))[:limit]
+        placed, lat, lon = self._places
+        here = site.meta.location
+        km = distances_km(math.radians(here.lat), math.radians(here.lon), lat, lon)
+        near = numpy.flatnonzero(km <= max_km)
+        itself = self._place_numbers.get(site.slug)
+        if itself is not None and placed[itself] is site:
+            near = near[near != itself]
+        if len(near) > limit:  # the `limit` nearest, ties included, then in name (registry) order
+            cut = numpy.partition(km[near], limit - 1)[limit - 1]
+            near = near[km[near] <= cut]
+        ordered = near[numpy.lexsort((near, km[near]))][:limit]
+        return [Nearby(placed[number], float(km[number]),
+                       {here.precision, placed[number].meta.location.precision} <= KNOWN_PRECISIONS)
+                for number in ordered]
+
+    @cached_property
+    def _places(self) -> tuple[list[Site], numpy.ndarray, numpy.ndarray]:
+        """The published sites with coordinates, in name order, and their latitudes and longitudes in radians."""
+        placed = [site for site in self._published if site.meta.location is not None]
+        return (placed, numpy.radians([site.meta.location.lat for site in placed]),
+                numpy.radians([site.meta.location.lon for site in placed]))
+
+    @cached_property
+    def _place_numbers(self) -> dict[str, int]:
+        return {site.slug: number for number, site in enumerate(self._places[0])}
+
+
+def distances_km(lat: float, lon: float, lats: numpy.ndarray, lons: numpy.ndarray) -> numpy.ndarray:
+    """Great-circle distances in kilometres from one point to many (haversine; radians in), as `distance_km`."""
+    a = numpy.sin((lats - lat) / 2) ** 2 + math.cos(lat) * numpy.cos(lats) * numpy.sin((lons - lon) / 2) ** 2
+    return 6371.0 * 2 * numpy.arcsin(numpy.sqrt(a))
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
