@@ -14,7 +14,6 @@ The machine's load average is printed beside the figures: on a shared machine, c
 """
 
 import argparse
-import gzip
 import http.client
 import os
 import statistics
@@ -143,8 +142,9 @@ def main() -> None:
                   f"{verdict(result['after_start'], RSS_TARGET_MB.get(sites))}")
             print(f"  RSS after {arguments.requests:,} requests    {result['after_requests']:>7.0f} MB "
                   f"{verdict(result['after_requests'], RSS_TARGET_MB.get(sites))}")
-            print(f"  peak RSS (VmHWM)           {result['peak']:>7.0f} MB {verdict(result['peak'], PEAK_TARGET_MB.get(sites))}")
-            print(f"  /?q=thoi an p50            {result['search_ms']:>7.1f} ms {verdict(result['search_ms'], SEARCH_TARGET_MS)}"
+            peak, search = result["peak"], result["search_ms"]
+            print(f"  peak RSS (VmHWM)           {peak:>7.0f} MB {verdict(peak, PEAK_TARGET_MB.get(sites))}")
+            print(f"  /?q=thoi an p50            {search:>7.1f} ms {verdict(search, SEARCH_TARGET_MS)}"
                   f" (a new page each time; the same page again, kept: {result['search_kept_ms']:.1f} ms)")
             ratio = result["site_page_ms"] / small["site_page_ms"]
             print(f"  site page p50              {result['site_page_ms']:>7.1f} ms, {ratio:.2f}x the page at 7 sites "

@@ -4,8 +4,8 @@ scan of every site's text it replaced, for the bundled sites and every word they
 from collections.abc import Mapping
 
 from sites.catalog.i18n import category_search_words
-from sites.catalog.models import KNOWN_PRECISIONS
 from sites.catalog.loader import load_content
+from sites.catalog.models import KNOWN_PRECISIONS
 from sites.catalog.registry import Registry, distance_km
 from sites.catalog.site import Site
 from sites.catalog.text import fold
