@@ -130,4 +130,5 @@ def kept_list(request: Request, state: AppState, registry: Registry, key: tuple,
               render: Callable[[], Response]) -> Response:
     """The list page or JSON list at this path for `key` (every parameter it shows, language included), kept
     rendered while `version` stays the same (api/caches/list_cache.py)."""
-    return state.lists.response(registry, (request.url.path, *key), version, render)
+    return state.lists.response(registry, (request.url.path, *key), version, render,
+                                "gzip" in request.headers.get("accept-encoding", ""))

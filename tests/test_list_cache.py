@@ -69,3 +69,11 @@ def test_a_kept_list_echoes_only_its_own_parameters(client):
     first = client.get("/?category=dinh&utm_source=zalo").text
     assert "utm_source" not in first and 'href="/?category=dinh&amp;lang=en"' in first
     assert client.get("/?category=dinh&other=1").text == first
+
+
+def test_a_kept_list_is_the_same_plain_or_gzipped(client):
+    gzipped = client.get("/api/sites.geojson", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/api/sites.geojson", headers={"Accept-Encoding": "identity"})
+    assert gzipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert gzipped.json() == plain.json() and len(plain.json()["features"]) == 6
+    assert "Accept-Encoding" in plain.headers["vary"] and gzipped.headers["content-type"] == "application/geo+json"

@@ -10,10 +10,13 @@ of what it shows (the visit store's and the outing store's counts of commits, ap
   so a flood of scans and of list requests together costs at most a tenth of a core in renders. A person
   reloading a list sees the scan made in between.
 While one request renders a key, the others asking for it wait for it (api/caches/feed_cache.py's build locks).
-Everything is forgotten when the catalog loads a new registry. The kept bytes are bounded by `max_bytes`, the
-least recently used dropped first; a response larger than a quarter of it is served but not kept.
+Each is kept plain and gzipped, as the page cache keeps site pages: compressing a kept GeoJSON for every request
+would cost more than the rest of the answer. Everything is forgotten when the catalog loads a new registry. The
+kept bytes are bounded by `max_bytes`, the least recently used dropped first; a response larger than a quarter
+of it is served but not kept.
 """
 
+import gzip
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -37,7 +40,8 @@ class _Kept:
     fresh_until: float  # when flooded, served whatever the version until then
     status: int
     body: bytes
-    headers: list[tuple[bytes, bytes]]
+    gzipped: bytes
+    headers: list[tuple[bytes, bytes]]  # without the length; Vary names Accept-Encoding
     hits: int = 0  # times served since it was rendered
 
 
@@ -52,9 +56,10 @@ class ListCache:
         self._registry: object = None
         self._lock = threading.Lock()
 
-    def response(self, registry: object, key: Hashable, version: Hashable, render: Callable[[], Response]) -> Response:
+    def response(self, registry: object, key: Hashable, version: Hashable, render: Callable[[], Response],
+                 gzip_ok: bool = False) -> Response:
         """The response kept under `key` if still good for `version`, else `render()`'s, rendered once for every
-        request waiting for it."""
+        request waiting for it; gzipped if `gzip_ok` (the client accepts it)."""
         with self._lock:
             if registry is not self._registry:
                 self._kept.clear()
@@ -64,7 +69,7 @@ class ListCache:
             building.users += 1
         try:
             with building.lock:
-                return _replay(self._kept_or_rendered(key, version, render))
+                return _replay(self._kept_or_rendered(key, version, render), gzip_ok)
         finally:
             with self._lock:
                 building.users -= 1
@@ -81,9 +86,11 @@ class ListCache:
                 self._kept.move_to_end(key)
                 return kept
         rendered = render()
-        built = monotonic()
-        fresh = _Kept(version, built, built + min(MAX_SAME_SECONDS, FRESH_PER_RENDER_SECOND * (built - now)),
-                      rendered.status_code, bytes(rendered.body), list(rendered.raw_headers))
+        body = bytes(rendered.body)
+        fresh = _Kept(version, 0.0, 0.0, rendered.status_code, body, gzip.compress(body, compresslevel=6, mtime=0),
+                      _headers(rendered.raw_headers))
+        fresh.built = monotonic()
+        fresh.fresh_until = fresh.built + min(MAX_SAME_SECONDS, FRESH_PER_RENDER_SECOND * (fresh.built - now))
         if rendered.status_code != 200 or len(fresh.body) > self.max_bytes // 4:
             return fresh
         with self._lock:
@@ -97,12 +104,23 @@ class ListCache:
 
 
 def _size(key: Hashable, kept: _Kept) -> int:
-    """What an entry holds in bytes, about: its body, its headers and its key (a search may be long)."""
-    return len(kept.body) + sum(len(name) + len(value) for name, value in kept.headers) + len(repr(key))
+    """What an entry holds in bytes, about: its bodies, its headers and its key (a search may be long)."""
+    return (len(kept.body) + len(kept.gzipped) + sum(len(name) + len(value) for name, value in kept.headers)
+            + len(repr(key)))
 
 
-def _replay(kept: _Kept) -> Response:
-    """A new response with the kept status, body and headers (cookies included)."""
-    response = Response(kept.body, status_code=kept.status)
-    response.raw_headers = list(kept.headers)
+def _headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The rendered headers (cookies included) without the length, with Accept-Encoding in Vary."""
+    headers = [(name, value) for name, value in raw if name not in (b"content-length", b"vary")]
+    vary = [value for name, value in raw if name == b"vary"]
+    return [*headers, (b"vary", b", ".join([*vary, b"Accept-Encoding"]))]
+
+
+def _replay(kept: _Kept, gzip_ok: bool) -> Response:
+    """A new response with the kept status, body (gzipped if `gzip_ok`) and headers."""
+    body = kept.gzipped if gzip_ok else kept.body
+    response = Response(status_code=kept.status)
+    response.body = body
+    response.raw_headers = [*kept.headers, (b"content-length", str(len(body)).encode()),
+                            *([(b"content-encoding", b"gzip")] if gzip_ok else [])]
     return response
