@@ -77,3 +77,23 @@ def test_a_kept_list_is_the_same_plain_or_gzipped(client):
     assert gzipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
     assert gzipped.json() == plain.json() and len(plain.json()["features"]) == 6
     assert "Accept-Encoding" in plain.headers["vary"] and gzipped.headers["content-type"] == "application/geo+json"
+
+
+def test_a_costly_list_is_kept_ten_times_its_cost_after_its_version_changed(monkeypatch):
+    """At 40,000 sites a list of counts may take a second: rendered again for each scan, it would take a core."""
+    now = [1000.0]
+    monkeypatch.setattr(list_cache, "monotonic", lambda: now[0])
+    monkeypatch.setattr(list_cache, "thread_time", lambda: now[0])  # the render's time is CPU time
+    cache, registry = ListCache(), object()
+
+    def costly(seconds: float, text: bytes):
+        def render() -> Response:
+            now[0] += seconds
+            return Response(text)
+        return render
+
+    assert cache.response(registry, "key", 1, costly(0.5, b"first")).body == b"first"
+    now[0] += 4.9
+    assert cache.response(registry, "key", 2, costly(0.5, b"second")).body == b"first"  # kept 5 s
+    now[0] += 0.2
+    assert cache.response(registry, "key", 2, costly(0.5, b"second")).body == b"second"

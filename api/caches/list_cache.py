@@ -5,10 +5,11 @@ A response is kept per key (the page's own parameters: language, filters, search
 of what it shows (the visit store's and the outing store's counts of commits, api/caches/versions.py):
 - while that version stays the same it is served as it is, for at most `MAX_SAME_SECONDS` (another worker's
   visits do not change this process's version: a count is at most that old);
-- when the version changed, it is rendered again, unless the list is flooded (asked `FLOOD_HITS` times since it
-  was rendered): then it is still served for ten times as long as it took to render (at most `MAX_SAME_SECONDS`),
-  so a flood of scans and of list requests together costs at most a tenth of a core in renders. A person
-  reloading a list sees the scan made in between.
+- when the version changed, it is rendered again, unless it is costly (it took `KEEP_AFTER_SECONDS` or more to
+  render, as the map feed's rule, api/caches/feed_cache.py) or flooded (asked `FLOOD_HITS` times since it was
+  rendered): then it is still served for ten times as long as it took to render (at most `MAX_SAME_SECONDS`),
+  so scans and list requests together cost at most a tenth of a core in renders. A person reloading a cheap list
+  sees the scan made in between.
 While one request renders a key, the others asking for it wait for it (api/caches/feed_cache.py's build locks).
 Each is kept plain and gzipped, as the page cache keeps site pages: compressing a kept GeoJSON for every request
 would cost more than the rest of the answer. Everything is forgotten when the catalog loads a new registry. The
@@ -21,11 +22,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from time import monotonic
+from time import monotonic, thread_time
 
 from starlette.responses import Response
 
-from api.caches.feed_cache import BuildLock
+from api.caches.feed_cache import KEEP_AFTER_SECONDS, BuildLock
 
 MAX_SAME_SECONDS = 10.0  # how old a kept list may be at most (the map feed's counts are as old, feed_cache.py)
 FRESH_PER_RENDER_SECOND = 10.0  # a flooded list that took 20 ms to render is kept 0.2 s after its version changed
@@ -43,6 +44,7 @@ class _Kept:
     gzipped: bytes
     headers: list[tuple[bytes, bytes]]  # without the length; Vary names Accept-Encoding
     hits: int = 0  # times served since it was rendered
+    cost: float = 0.0  # CPU seconds it took to render (not wall time: a busy machine does not make it costly)
 
 
 class ListCache:
@@ -80,17 +82,20 @@ class ListCache:
         now = monotonic()
         with self._lock:
             kept = self._kept.get(key)
-            if kept and ((kept.hits >= FLOOD_HITS and now < kept.fresh_until)
+            busy = kept and (kept.hits >= FLOOD_HITS or kept.cost >= KEEP_AFTER_SECONDS)
+            if kept and ((busy and now < kept.fresh_until)
                          or (kept.version == version and now < kept.built + MAX_SAME_SECONDS)):
                 kept.hits += 1
                 self._kept.move_to_end(key)
                 return kept
+        cpu = thread_time()
         rendered = render()
         body = bytes(rendered.body)
         fresh = _Kept(version, 0.0, 0.0, rendered.status_code, body, gzip.compress(body, compresslevel=6, mtime=0),
                       _headers(rendered.raw_headers))
         fresh.built = monotonic()
-        fresh.fresh_until = fresh.built + min(MAX_SAME_SECONDS, FRESH_PER_RENDER_SECOND * (fresh.built - now))
+        fresh.cost = thread_time() - cpu
+        fresh.fresh_until = fresh.built + min(MAX_SAME_SECONDS, FRESH_PER_RENDER_SECOND * fresh.cost)
         if rendered.status_code != 200 or len(fresh.body) > self.max_bytes // 4:
             return fresh
         with self._lock:

@@ -115,10 +115,17 @@ class Registry:
             numbers = index.matching(words)
         else:
             numbers = sorted(set.intersection(*(
-                index.matching_any(word, (number for number, site in enumerate(self._published)
-                                          if site.meta.category.value in labelled))
+                index.matching_any(word, (number for value in labelled for number in self._numbers_by_category[value]))
                 for word, labelled in zip(words, categories, strict=True))))
         return [(number, self._published[number]) for number in numbers]
+
+    @cached_property
+    def _numbers_by_category(self) -> dict[str, list[int]]:
+        """The numbers of the published sites of each category."""
+        numbers: dict[str, list[int]] = {category.value: [] for category in Category}
+        for number, site in enumerate(self._published):
+            numbers[site.meta.category.value].append(number)
+        return numbers
 
     def search_index(self) -> SearchIndex:
         """The index of the published sites' words, built on first use (sites/catalog/search_index.py)."""
