@@ -99,10 +99,11 @@ class Pager:
 
     number: int = 1
 
-    def page(self, rows: list[T], size: int) -> Page[T]:
-        """The `size` rows of this page; a 422 naming `page` past the last page (an empty list has one)."""
+    def page(self, rows: list[T], size: int, empty_past_end: bool = False) -> Page[T]:
+        """The `size` rows of this page; a 422 naming `page` past the last page (an empty list has one), or no rows
+        with `empty_past_end` (the JSON API: any page its schema allows is a 200)."""
         pages = max(1, math.ceil(len(rows) / size))
-        if self.number > pages:
+        if self.number > pages and not empty_past_end:
             raise invalid_parameter("page", f"there are {pages} pages")
         return Page(rows[(self.number - 1) * size:self.number * size], self.number, pages)
 

@@ -56,3 +56,13 @@ def test_admin_list_shows_a_hundred_sites_a_page(tmp_path, staff_client):
     second = client.get("/admin?q=thoi+an&page=2").text
     assert second.count('<br><code>di-tich-') == 50 and "Trang 2/2" in second
     assert client.get("/admin?page=3").status_code == 422
+
+
+def test_api_sites_are_paged_and_empty_past_the_last_page(tmp_path, make_client, monkeypatch):
+    monkeypatch.setattr("api.public.routes.sites.API_PAGE_SIZE", 50)
+    client = make_client(content_dir=make_synthetic_content(tmp_path, SITES))
+    first, last = client.get("/api/sites").json(), client.get("/api/sites?page=3").json()
+    assert (first["count"], first["page"], first["pages"], len(first["sites"])) == (SITES, 1, 3, 50)
+    assert (last["page"], len(last["sites"])) == (3, SITES - 100)
+    past = client.get("/api/sites?page=4")
+    assert past.status_code == 200 and past.json()["sites"] == [] and past.json()["count"] == SITES

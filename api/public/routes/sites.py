@@ -39,12 +39,13 @@ def list_sites(
     request: Request, state: StateDep, registry: RegistryDep, filters: FiltersDep, pager: PagerDep,
     q: str = "", lang: Language = None,
 ) -> Response:
-    """Published sites, filtered like the home page (`q` ignores case and Vietnamese diacritics), 500 a page."""
+    """Published sites, filtered like the home page (`q` ignores case and Vietnamese diacritics), 500 a page
+    (none past the last page)."""
     language = visitor_language(request)
 
     def answer() -> JSONResponse:
         found = filters.search(registry, q, category_search_words())
-        shown = pager.page(found, API_PAGE_SIZE)
+        shown = pager.page(found, API_PAGE_SIZE, empty_past_end=True)
         return JSONResponse(SiteListOut(
             count=len(found), page=shown.number, pages=shown.pages,
             sites=[site_summary_out(site, language, state.settings.base_url) for site in shown.rows],
