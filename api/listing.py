@@ -6,15 +6,17 @@ A filter value is one of a known, bounded set (a category, a province of Vietnam
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
+from urllib.parse import urlencode
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request, Response
 from pydantic import AfterValidator
 
 from api.deps import RegistryDep
 from api.errors import invalid_parameter, shorten
+from api.state import AppState
 from sites.catalog.models import Category
 from sites.catalog.provinces import province_names
 from sites.catalog.registry import Registry
@@ -97,10 +99,11 @@ class Pager:
 
     number: int = 1
 
-    def page(self, rows: list[T], size: int) -> Page[T]:
-        """The `size` rows of this page; a 422 naming `page` past the last page (an empty list has one)."""
+    def page(self, rows: list[T], size: int, empty_past_end: bool = False) -> Page[T]:
+        """The `size` rows of this page; a 422 naming `page` past the last page (an empty list has one), or no rows
+        with `empty_past_end` (the JSON API: any page its schema allows is a 200)."""
         pages = max(1, math.ceil(len(rows) / size))
-        if self.number > pages:
+        if self.number > pages and not empty_past_end:
             raise invalid_parameter("page", f"there are {pages} pages")
         return Page(rows[(self.number - 1) * size:self.number * size], self.number, pages)
 
@@ -110,3 +113,23 @@ async def get_pager(page: Annotated[int, Query(ge=1, description="Page of the ta
 
 
 PagerDep = Annotated[Pager, Depends(get_pager)]
+
+
+def page_link(path: str, query: Mapping[str, str]) -> str:
+    """The address of `path` with `query` (empty values left out) up to "page=", for the pager's links."""
+    kept = urlencode({key: value for key, value in query.items() if value})
+    return f"{path}?{kept}&" if kept else f"{path}?"
+
+
+def counts_version(state: AppState) -> tuple[int, int]:
+    """What changes when this process counts a visit or writes an outing: a list of counts kept with it is current
+    while it stays the same (api/caches/list_cache.py)."""
+    return state.visits.changes, state.outings.changes
+
+
+def kept_list(request: Request, state: AppState, registry: Registry, key: tuple, version: Hashable,
+              render: Callable[[], Response]) -> Response:
+    """The list page or JSON list at this path for `key` (every parameter it shows, language included), kept
+    rendered while `version` stays the same (api/caches/list_cache.py)."""
+    return state.lists.response(registry, (request.url.path, *key), version, render,
+                                "gzip" in request.headers.get("accept-encoding", ""))

@@ -35,12 +35,14 @@ templates.env.globals["site_path"] = site_path  # templates link to a site as th
 
 
 def render(request: Request, template: str, lang: str, context: dict, status_code: int = 200,
-           page_path: str | None = None, languages: list[str] | None = None) -> HTMLResponse:
+           page_path: str | None = None, languages: list[str] | None = None,
+           query: dict[str, str] | None = None) -> HTMLResponse:
     """Render `template` in `lang` with the shared context: strings, language links, base URL.
 
     The language picker offers `languages` (default: the languages the interface is complete in) and
     `lang`, Vietnamese first; its links lead to `page_path` (default: the requested path) with the
-    current query. A page asked for with `?lang=` in the language it is shown in remembers that choice
+    current query, or only `query` (a list kept rendered, api/caches/list_cache.py, echoes only its own
+    parameters). A page asked for with `?lang=` in the language it is shown in remembers that choice
     in a cookie, so the visitor's next pages (and plaque scans) come in it too.
     """
     settings = app_state(request.app).settings
@@ -52,7 +54,7 @@ def render(request: Request, template: str, lang: str, context: dict, status_cod
         "og_locale": texts["og_locale"],
         "lang_query": f"?lang={lang}" if explicit_lang else "",
         "language_links": [
-            (code, name, _with_lang(request, page_path or request.url.path, code))
+            (code, name, _with_lang(request, page_path or request.url.path, code, query))
             for code, name in language_links([*(languages or COMPLETE_LANGUAGES), lang])
         ],
         "base_url": settings.base_url,
@@ -66,8 +68,10 @@ def render(request: Request, template: str, lang: str, context: dict, status_cod
     return response
 
 
-def _with_lang(request: Request, path: str, lang: str) -> str:
-    """`path` with the current query and `lang` set, for the language switch."""
-    query = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+def _with_lang(request: Request, path: str, lang: str, only: dict[str, str] | None = None) -> str:
+    """`path` with the current query (or `only` these parameters, empty ones left out) and `lang` set, for the
+    language switch."""
+    items = request.query_params.multi_items() if only is None else [(k, v) for k, v in only.items() if v]
+    query = [(key, value) for key, value in items if key != "lang"]
     link = f"{path}?{urlencode([*query, ('lang', lang)])}"
     return link if len(link) <= MAX_LINK_CHARS else f"/?lang={lang}"  # no page echoes a huge URL per language

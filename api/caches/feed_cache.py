@@ -28,7 +28,7 @@ class FeedCache:
     def __init__(self, max_feeds: int = MAX_FEEDS):
         self._max_feeds = max_feeds
         self._feeds: OrderedDict[Hashable, tuple[float, bytes]] = OrderedDict()  # key: (fresh until, body)
-        self._building: dict[Hashable, _BuildLock] = {}  # only keys some request is building or waiting for
+        self._building: dict[Hashable, BuildLock] = {}  # only keys some request is building or waiting for
         self._registry: object = None
         self._lock = threading.Lock()
 
@@ -39,7 +39,7 @@ class FeedCache:
             if registry is not self._registry:
                 self._feeds.clear()
                 self._registry = registry
-            building = self._building.setdefault(key, _BuildLock())
+            building = self._building.setdefault(key, BuildLock())
             building.users += 1
         try:
             with building.lock:
@@ -72,7 +72,7 @@ class FeedCache:
         return body
 
 
-class _BuildLock:
+class BuildLock:
     """The lock under which one key's feed is built, and how many requests hold or wait for it."""
 
     def __init__(self) -> None:

@@ -20,6 +20,7 @@ from api.app import PASSPORT_PAGES
 from api.caches.base_maps import MAX_KEPT_MAPS
 from api.caches.calendar_feeds import FEED_CACHE_BYTES as CALENDAR_FEED_BYTES
 from api.caches.feed_cache import MAX_FEEDS
+from api.caches.list_cache import LIST_CACHE_BYTES
 from api.caches.open_data import OPEN_DATA_CACHE_BYTES
 from api.caches.page_cache import MAX_PAGES
 from api.caches.print_shop import CARD_CACHE_BYTES, PNG_CACHE_BYTES, POSTER_CACHE_BYTES, REPORT_CACHE_BYTES
@@ -128,6 +129,8 @@ CARDS = Cache("share cards by version (api/caches/print_shop.py)", CARD_CACHE_BY
               "print_shop.cards.max_bytes")
 PDFS = Cache("PDFs by content (api/caches/print_shop.py)", POSTER_CACHE_BYTES, "bytes", "print_shop.pdfs.max_bytes")
 FEEDS = Cache("map feeds by language and filters (api/caches/feed_cache.py)", MAX_FEEDS, "feeds", "feeds._max_feeds")
+LISTS = Cache("rendered lists by path, language and parameters, while their content and counts stay the same "
+              "(api/caches/list_cache.py)", LIST_CACHE_BYTES, "bytes", "lists.max_bytes")
 BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/caches/base_maps.py)", MAX_KEPT_MAPS, "maps")
 VARIANTS = Cache("photo variants on disk, per photo of the content (data/photo-cache)", len(VARIANT_WIDTHS),
                  "widths")
@@ -155,7 +158,7 @@ DOORS: tuple[Door, ...] = (
     Door(GET_HEAD, "/q/{code}", keys="code (unknown codes: a 404 page, nothing kept)", **SITE_PAGE),
     Door(GET_HEAD, "/Q/{code}", keys="code", **SITE_PAGE),
     Door(GET_HEAD, "/sites/{slug}", keys="slug; ?lang and other queries are rendered, not cached", **SITE_PAGE),
-    Door(GET_HEAD, "/", keys=f"q, {FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET_HEAD, "/", keys=f"q, {FILTERED}, page, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     # share cards (og:image): one per version and language of the text, drawn on the QR codes' thread
     Door(GET, "/sites/{slug}/card.png", keys="slug, lang (the site's languages, else Vietnamese), v (ignored)",
          workers=(Worker.QR_PNG, Worker.IMAGES), caches=(CARDS, VARIANTS)),
@@ -174,10 +177,10 @@ DOORS: tuple[Door, ...] = (
          workers=(Worker.IMAGES, Worker.STORE),
          caches=(Cache("report limiter keys (per table)", TRACKED, "keys", "form_limiter.tracked"),)),
     # --- JSON API ---
-    Door(GET, "/api/sites", keys=f"q, {FILTERED}, lang", workers=(Worker.THREADS,)),
-    Door(GET, "/api/sites.geojson", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET, "/api/sites", keys=f"q, {FILTERED}, page, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
+    Door(GET, "/api/sites.geojson", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     Door(GET, "/api/sites/{slug}", keys="slug, lang", workers=(Worker.THREADS,)),
-    Door(GET, "/api/stats", workers=(Worker.THREADS,)),
+    Door(GET, "/api/stats", workers=(Worker.THREADS,), caches=(LISTS,)),
     Door(GET, "/api/stats/{slug}", keys="slug, from, to (dates)", workers=(Worker.THREADS,)),
     Door(GET, "/api/journeys", keys=FILTERED, workers=(Worker.THREADS,)),
     Door(GET, "/api/journeys/{slug}", keys="slug", workers=(Worker.THREADS,)),
@@ -207,9 +210,9 @@ DOORS: tuple[Door, ...] = (
     Door(GET_HEAD, "/openapi.json"),
     Door(GET, "/api/docs"),
     # --- maps and lists ---
-    Door(GET, "/map", keys=f"{FILTERED}, journey, page, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS,)),
+    Door(GET, "/map", keys=f"{FILTERED}, journey, page, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS, LISTS)),
     Door(GET, "/map/embed", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS,)),
-    Door(GET, "/stats", keys="page, sort, lang", workers=(Worker.THREADS,)),
+    Door(GET, "/stats", keys="page, sort, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     # --- printing: made once per content, in bounded workers ---
     Door(GET, "/qr/{slug}.png", keys=f"slug, size (at most {QR_MAX_PIXELS} px: imported), cm, dpi, ec",
          workers=(Worker.QR_PNG,), caches=(PNGS,)),
@@ -235,7 +238,7 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/sites/{slug}.ics", keys="slug (published sites only)", workers=(Worker.THREADS, Worker.CALENDAR),
          caches=(CALENDAR_FEEDS,)),
     # --- journeys ---
-    Door(GET, "/journeys", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,)),
+    Door(GET, "/journeys", keys=f"{FILTERED}, page, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     Door(GET_HEAD, "/journeys/{slug}", keys="slug, lang", **COUNTING),
     Door(GET_HEAD, "/j/{code}", keys="code, lang", **COUNTING),
     Door(GET_HEAD, "/J/{code}", keys="code, lang", **COUNTING),

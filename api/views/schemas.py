@@ -118,7 +118,9 @@ class SiteOut(SiteSummaryOut):
 
 
 class SiteListOut(BaseModel):
-    count: int
+    count: int = Field(description="Sites found, on every page")
+    page: int = Field(1, description="This page, from 1 (`?page=`)")
+    pages: int = Field(1, description="Pages of at most 500 sites")
     sites: list[SiteSummaryOut]
 
 

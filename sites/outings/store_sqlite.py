@@ -194,6 +194,8 @@ class OutingStore(Protocol):
     inline: bool
     """True when a call is a quick local-file operation (SQLite, a fraction of a millisecond) that the scan path
     may make on the event loop, as the visit store commits there; False for a database across the network."""
+    changes: int
+    """Writes made by this process that may change the figures of /stats (lists kept while it stays the same)."""
 
     def create(self, journey: str, name: str, province: str, valid_from: datetime, valid_until: datetime,
                created_by: str, now: datetime, window: tuple[time, time] | None = None,
@@ -341,6 +343,7 @@ class OutingTable:
 
     def __init__(self, db: LocalDatabase | PostgresDatabase):
         self.db = db
+        self.changes = 0  # writes that may change the figures (outings, students, stamps, answers) in this process
 
     def create(self, journey: str, name: str, province: str, valid_from: datetime, valid_until: datetime,
                created_by: str, now: datetime, window: tuple[time, time] | None = None,
@@ -359,6 +362,7 @@ class OutingTable:
                      created_by, _seconds(now), None, _minutes(window_start), _minutes(window_end),
                      max_distance_m, pass_percent)).rowcount
             if added == 1:
+                self.changes += 1
                 return outing
 
     def get(self, code: str) -> Outing | None:
@@ -379,11 +383,13 @@ class OutingTable:
         return [_outing(row) for row in rows]
 
     def close(self, code: str, now: datetime) -> bool:
+        self.changes += 1
         with self.db.transaction() as db:
             return db.execute("UPDATE outings SET closed_at = ? WHERE code = ? AND closed_at IS NULL",
                               (_seconds(now), normalize_code(code))).rowcount == 1
 
     def delete(self, code: str) -> bool:
+        self.changes += 1
         with self.db.transaction() as db:
             return self._delete(db, [normalize_code(code)]) == 1
 
@@ -416,6 +422,7 @@ class OutingTable:
                     same = nfc(taken[0].casefold()) == nfc(nickname.casefold())
                     raise OutingRefused(Refusal.NICKNAME_TAKEN if same else Refusal.NICKNAME_LOOKALIKE)
                 if row is not None:
+                    self.changes += 1
                     db.execute("INSERT INTO passport_tokens (token_hash, passport) VALUES (?, ?)",
                                (token_hash(token), row[0]))
                     return Joined(Passport(row[0], outing.code, nickname, recovery, now), token)
@@ -449,6 +456,7 @@ class OutingTable:
         return _passport(row) if row else None
 
     def stamp(self, passport_id: int, slug: str, at: datetime, location_ok: bool | None = None) -> bool:
+        self.changes += 1
         with self.db.transaction() as db:
             return db.execute("INSERT INTO stamps (passport, slug, at, location_ok) VALUES (?, ?, ?, ?)"
                               " ON CONFLICT DO NOTHING",
@@ -465,6 +473,7 @@ class OutingTable:
                                (passport_id, slug, question, choice, int(correct), _seconds(at))).rowcount
         if added != 1:
             raise OutingRefused(Refusal.ANSWERED)
+        self.changes += 1
         return Answer(slug, question, choice, correct, at)
 
     def progress(self, passport_id: int) -> Progress | None:
@@ -518,6 +527,7 @@ class OutingTable:
 
     def purge(self, now: datetime, retention: timedelta) -> int:
         before = _seconds(now - retention)
+        self.changes += 1
         with self.db.transaction() as db:
             codes = [code for (code,) in db.execute(
                 "SELECT code FROM outings WHERE valid_until < ? OR closed_at < ?", (before, before)).fetchall()]

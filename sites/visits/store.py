@@ -19,6 +19,9 @@ class VisitStore(Protocol):
 
     problem: str | None
     observe_commit: Callable[[float, int], None] | None  # told each commit's seconds and items (sites/operations)
+    # How many batches of visits this process has committed: counts read before a change are still current while
+    # it stays the same (other processes' visits aside), so lists built from them may be kept (api/caches).
+    changes: int
 
     async def record(self, visit: Visit) -> bool:
         """Whether `visit` is counted (one per visitor and site in a window, within the ceiling per address,

@@ -55,6 +55,7 @@ class PostgresVisitStore:
 
     def __init__(self, db: PostgresDatabase, per_address: int):
         self.db, self.per_address = db, per_address
+        self.changes = 0  # batches committed by this process (sites/visits/store.py)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
         self._connection: psycopg.AsyncConnection | None = None
@@ -126,6 +127,7 @@ class PostgresVisitStore:
         try:
             started = time.perf_counter()
             results = await commit([item for item, _ in pending])
+            self.changes += 1
             if self.observe_commit:
                 self.observe_commit(time.perf_counter() - started, len(pending))
         except Exception as exc:

@@ -112,6 +112,7 @@ class SQLiteVisitStore:
         self.path = path
         self.gate = gate  # None: every visit is counted (tests of the store alone)
         self.problem: str | None = None
+        self.changes = 0  # batches committed by this process (sites/visits/store.py)
         self.observe_commit: Callable[[float, int], None] | None = None
         self._file = StoreFile(path)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
@@ -224,6 +225,7 @@ class SQLiteVisitStore:
                 raise StoreDamaged(changed)
             started = time.perf_counter()
             results = commit([item for item, _ in pending])
+            self.changes += 1
             if self.observe_commit:
                 self.observe_commit(time.perf_counter() - started, len(pending))
         except Exception as exc:

@@ -20,6 +20,7 @@ from api.admin.admin_forms import (
 )
 from api.admin.staff import FormDep, StaffDep, StaffSiteDep, render_admin, require_province
 from api.deps import LanguageDep, visitor_language
+from api.listing import PagerDep, page_link
 from api.state import AppState, StateDep, app_state
 from api.views.site_page import render_site
 from api.views.view_models import site_out
@@ -40,6 +41,7 @@ from sites.visits.visit import VisitStoreUnavailable, vietnam_day
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
+ADMIN_PAGE_SIZE = 100  # sites a page of /admin: the list does not grow with the number of sites (issue 27)
 # The answer to a refused save: the status of the first of these problem types it holds, else 422.
 # What a save button does to the site's state: publish, take back to a draft (unpublish), or keep it.
 PUBLISH_ACTIONS = {"publish": True, "unpublish": False}
@@ -48,18 +50,23 @@ STATUS_BY_PROBLEM = {"version_conflict": 409, "photo_too_large": 413, "narration
 
 
 @router.get("", response_class=HTMLResponse)
-def site_list(request: Request, state: StateDep, user: StaffDep, q: str = "", category: str = "",
+def site_list(request: Request, state: StateDep, user: StaffDep, pager: PagerDep, q: str = "", category: str = "",
               province: str = "", state_filter: Annotated[str, Query(alias="state")] = "") -> HTMLResponse:
     """The sites found by the search (name, province; diacritics ignored) and filters (category, province,
-    state), each with its state and all-time scans and views, the plaques that seem silent, and every
-    problem found in content/."""
+    state), ADMIN_PAGE_SIZE a page, each with its state and all-time scans and views, the plaques that seem
+    silent, and every problem found in content/."""
     catalog = state.catalog
     every = catalog.registry.all(include_drafts=True)
     words = fold(q).split()
+    provinces = {name: fold(name) for name in {name for site in every for name in site.meta.address.provinces}}
+    # The folded name is kept by each site: no site's text is folded again per request (issue 27).
     shown = [site for site in every
-             if all(word in fold(" ".join((site.meta.name, *site.meta.address.provinces))) for word in words)
+             if all(word in f"{site.folded_name} {' '.join(provinces[name] for name in site.meta.address.provinces)}"
+                    for word in words)
              and category in ("", site.meta.category.value) and province in ("", *site.meta.address.provinces)
              and state_filter in ("", "published" if site.published else "draft")]
+    page = pager.page(shown, ADMIN_PAGE_SIZE)
+    filters = {"q": q, "category": category, "province": province, "state": state_filter}
     published = [site for site in catalog.registry.all() if user.may_edit_any(site.meta.address.provinces)]
     try:  # a damaged visit store leaves the list without counts (every staff page names the problem)
         counts = site_totals(state.visits, catalog.registry)
@@ -67,8 +74,8 @@ def site_list(request: Request, state: StateDep, user: StaffDep, q: str = "", ca
     except VisitStoreUnavailable:
         counts, silent = {}, []
     return render_admin(request, "sites.html", {
-        "sites": shown, "total": len(every), "counts": counts, "silent": silent,
-        "filters": {"q": q, "category": category, "province": province, "state": state_filter},
+        "sites": page.rows, "found": len(shown), "total": len(every), "counts": counts, "silent": silent,
+        "page": page.number, "pages": page.pages, "page_link": page_link("/admin", filters), "filters": filters,
         "categories": category_choices(),
         "provinces": sorted({name for site in every for name in site.meta.address.provinces}),
         "content_errors": catalog.errors, "kept": catalog.kept})

@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from api.caches.print_shop import leaflet_key
 from api.csp import map_policy
-from api.deps import LanguageDep, PrintShopDep, reachable_base_url, visitor_language
-from api.listing import FiltersDep
+from api.deps import LanguageDep, PrintShopDep, RegistryDep, reachable_base_url, visitor_language
+from api.listing import FiltersDep, PagerDep, kept_list, page_link
 from api.public.counting import count_visit
 from api.responses import BUSY, NOT_MODIFIED, PDF, REFUSED
 from api.state import AppState, StateDep
@@ -109,19 +109,33 @@ def get_journey(request: Request, state: StateDep, slug: str) -> JourneyOut:
                        journey_scan_url(journey, state.settings))
 
 
+JOURNEYS_PAGE_SIZE = 50
+
+
 @router.get("/journeys", response_class=HTMLResponse, include_in_schema=False)
-def journeys_page(request: Request, state: StateDep, lang: LanguageDep, filters: FiltersDep) -> HTMLResponse:
-    """Every published journey, filtered by province and category like the home page's list of sites."""
-    journeys = state.catalog.journeys
-    base_url = state.settings.base_url
-    stops = {stop.site.meta.category for journey in journeys.all() for stop in journey.stops}
-    return render(request, "journeys.html", lang, {
-        "journeys": [journey_summary_out(j, lang, base_url) for j in filter_journeys(journeys, filters)],
-        "provinces": sorted({j.meta.province for j in journeys.all()}, key=fold),
-        "province": filters.province or "",
-        "categories": [(c.value, category_label(c, lang)) for c in Category if c in stops],
-        "category": filters.category.value if filters.category else "",
-    })
+def journeys_page(request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep,
+                  pager: PagerDep) -> Response:
+    """The published journeys, filtered by province and category like the home page's list of sites,
+    JOURNEYS_PAGE_SIZE a page; kept rendered while the content stays the same."""
+    explicit_lang = valid_language_tag(request.query_params.get("lang")) == lang  # as api/templating.py
+    query = {**filters.query(), "lang": lang if explicit_lang else ""}
+
+    def page() -> HTMLResponse:
+        journeys = state.catalog.journeys
+        stops = {stop.site.meta.category for journey in journeys.all() for stop in journey.stops}
+        shown = pager.page(filter_journeys(journeys, filters), JOURNEYS_PAGE_SIZE)
+        return render(request, "journeys.html", lang, {
+            "journeys": [journey_summary_out(j, lang, state.settings.base_url) for j in shown.rows],
+            "page": shown.number,
+            "pages": shown.pages,
+            "page_link": page_link("/journeys", query),
+            "provinces": sorted({j.meta.province for j in journeys.all()}, key=fold),
+            "province": filters.province or "",
+            "categories": [(c.value, category_label(c, lang)) for c in Category if c in stops],
+            "category": filters.category.value if filters.category else "",
+        }, query=query)
+
+    return kept_list(request, state, registry, (lang, explicit_lang, filters, pager), 0, page)
 
 
 @router.get("/journeys/{slug}.pdf", response_class=Response, dependencies=[Depends(reachable_base_url)],

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.csp import map_policy
 from api.deps import LanguageDep, RegistryDep
 from api.errors import invalid_parameter
-from api.listing import FiltersDep, PagerDep, SiteFilters
+from api.listing import FiltersDep, Pager, PagerDep, SiteFilters, counts_version, kept_list
 from api.state import AppState, StateDep
 from api.templating import render
 from api.views.journey_views import journey_language, journey_path
@@ -25,7 +25,8 @@ from api.views.view_models import map_points
 from map.assets import map_assets
 from map.build import BaseMap, MapLayer, MarkerTexts, build_base_map
 from sites.catalog.i18n import category_label, strings, thousands_separator
-from sites.catalog.journeys import JourneyNotFound
+from sites.catalog.journeys import Journey, JourneyNotFound
+from sites.catalog.languages import valid_language_tag
 from sites.catalog.models import Category
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
@@ -35,6 +36,7 @@ from sites.visits.visit import Counts, vietnam_day
 router = APIRouter(include_in_schema=False)
 
 TABLE_PAGE_SIZE = 200
+MAX_UNMAPPED = 100  # sites without coordinates named under the table: a page does not grow with the sites
 NOTHING = Counts()  # the counts of a site nobody has visited
 
 
@@ -53,13 +55,24 @@ class MapRow:
 def map_page(
     request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep, pager: PagerDep,
     journey: Annotated[str | None, Query(description="Also draw this journey's route and numbered stops")] = None,
-) -> HTMLResponse:
-    """Every published site with coordinates on a map, and the same sites with their counts in a table;
-    with `journey`, that journey's route on top (drawn by /static/journey_map.js from its GeoJSON)."""
+) -> Response:
+    """Every published site with coordinates on a map, and the same sites with their counts in a table, a page
+    at a time; with `journey`, that journey's route on top (drawn by /static/journey_map.js from its GeoJSON).
+    Kept rendered while the counts stay the same (api/caches/list_cache.py)."""
     try:
         route = state.catalog.journeys.resolve(journey) if journey else None
     except JourneyNotFound:
         raise invalid_parameter("journey", f"no published journey '{journey}'") from None
+    explicit_lang = valid_language_tag(request.query_params.get("lang")) == lang  # as api/templating.py
+    query = {**filters.query(), "journey": route.slug if route else "",
+             "page": "" if pager.number == 1 else str(pager.number)}
+    return kept_list(request, state, registry, (lang, explicit_lang, filters, pager, route and route.slug),
+                     counts_version(state), lambda: _map_page(request, state, registry, lang, filters, pager, route,
+                                                              query))
+
+
+def _map_page(request: Request, state: AppState, registry: Registry, lang: str, filters: SiteFilters, pager: Pager,
+              route: Journey | None, query: dict[str, str]) -> HTMLResponse:
     sites = filters.search(registry)
     mapped = [site for site in sites if site.meta.location is not None]
     totals = site_totals(state.visits, registry)
@@ -71,13 +84,13 @@ def map_page(
         "rows": _rows(state, registry, shown.rows, totals, lang),
         "page": shown.number,
         "pages": shown.pages,
-        "unmapped": [(site, site.localized(lang).name) for site in sites if site.meta.location is None],
+        "unmapped": [(site, site.localized(lang).name) for site in sites if site.meta.location is None][:MAX_UNMAPPED],
         **_filter_choices(registry, filters, lang),
         "filter_query": urlencode(filters.query()),
         "journey_route": route and (route.localized(journey_language(lang)).name, journey_path(route.slug),
                                     f"/api{journey_path(route.slug)}.geojson?{urlencode({'lang': lang})}"),
         "embed_url": f"{settings.base_url}/map/embed?{urlencode({**filters.query(), 'lang': lang})}",
-    })
+    }, query=query)
     response.headers["Content-Security-Policy"] = _policy(state, base, framed_by="'none'")
     return response
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep, visitor_language
-from api.listing import FiltersDep
+from api.listing import FiltersDep, PagerDep, counts_version, kept_list
 from api.public.counting import count_visit
 from api.responses import MOVED, NOT_FOUND
 from api.state import StateDep
@@ -31,29 +31,45 @@ class GeoJSONResponse(JSONResponse):
     media_type = "application/geo+json"
 
 
+API_PAGE_SIZE = 500  # sites a page of /api/sites: an answer does not grow with the number of sites
+
+
 @router.get("/api/sites", response_model=SiteListOut, tags=["sites"])
 def list_sites(
-    request: Request, registry: RegistryDep, settings: SettingsDep, filters: FiltersDep,
+    request: Request, state: StateDep, registry: RegistryDep, filters: FiltersDep, pager: PagerDep,
     q: str = "", lang: Language = None,
-) -> SiteListOut:
-    """Published sites, filtered like the home page: `q` ignores case and Vietnamese diacritics."""
+) -> Response:
+    """Published sites, filtered like the home page (`q` ignores case and Vietnamese diacritics), 500 a page
+    (none past the last page)."""
     language = visitor_language(request)
-    found = filters.search(registry, q, category_search_words())
-    return SiteListOut(count=len(found), sites=[site_summary_out(site, language, settings.base_url) for site in found])
+
+    def answer() -> JSONResponse:
+        found = filters.search(registry, q, category_search_words())
+        shown = pager.page(found, API_PAGE_SIZE, empty_past_end=True)
+        return JSONResponse(SiteListOut(
+            count=len(found), page=shown.number, pages=shown.pages,
+            sites=[site_summary_out(site, language, state.settings.base_url) for site in shown.rows],
+        ).model_dump(mode="json"))
+
+    return kept_list(request, state, registry, (language, q, filters, pager), 0, answer)
 
 
 @router.get("/api/sites.geojson", response_model=FeatureCollection, response_class=GeoJSONResponse, tags=["sites"])
 def sites_geojson(
-    request: Request, response: Response, state: StateDep, registry: RegistryDep, filters: FiltersDep,
-    lang: Language = None,
-) -> FeatureCollection:
+    request: Request, state: StateDep, registry: RegistryDep, filters: FiltersDep, lang: Language = None,
+) -> Response:
     """Published sites with coordinates and their visit counts as a GeoJSON FeatureCollection ([lon, lat],
-    WGS 84), filtered like /api/sites. The map draws its markers from it."""
-    found = filters.search(registry)
-    recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
-    response.headers["Cache-Control"] = "no-cache"  # counts change with every scan
-    return feature_collection(found, visitor_language(request), state.settings.base_url,
-                              site_totals(state.visits, registry), recent)
+    WGS 84), filtered like /api/sites; kept built while the counts stay the same (api/caches/list_cache.py)."""
+    language = visitor_language(request)
+
+    def answer() -> GeoJSONResponse:
+        recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
+        found = feature_collection(filters.search(registry), language, state.settings.base_url,
+                                   site_totals(state.visits, registry), recent)
+        # counts change with every scan
+        return GeoJSONResponse(found.model_dump(mode="json"), headers={"Cache-Control": "no-cache"})
+
+    return kept_list(request, state, registry, (language, filters), counts_version(state), answer)
 
 
 @router.get("/api/sites/{slug}", response_model=SiteOut, responses={**NOT_FOUND, **MOVED}, tags=["sites"])

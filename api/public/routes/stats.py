@@ -5,13 +5,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.deps import LanguageDep, RegistryDep, SettingsDep, SiteDep
 from api.errors import invalid_parameter
-from api.listing import PagerDep
+from api.listing import Pager, PagerDep, counts_version, kept_list
 from api.responses import MOVED, NOT_FOUND, STORE_DAMAGED
-from api.state import StateDep
+from api.state import AppState, StateDep
 from api.templating import render
 from api.views.journey_views import (
     JourneyStatsOut,
@@ -26,8 +26,10 @@ from api.views.sparkline import sparkline_svg
 from api.views.view_models import site_path
 from sites.catalog.i18n import format_moment, strings
 from sites.catalog.journeys import Journey
+from sites.catalog.languages import valid_language_tag
 from sites.catalog.registry import Registry
 from sites.outings.store_sqlite import OutingStore, journey_questions
+from sites.settings import Settings
 from sites.visits.stats import RECENT_DAYS, SiteCounts, all_time_counts, daily_counts, recent_period
 from sites.visits.store import VisitStore
 from sites.visits.visit import VIETNAM_TIME, Counts, vietnam_day
@@ -62,9 +64,15 @@ def _ranked(visits: VisitStore, registry: Registry, sort: str) -> list[SiteCount
 
 
 @router.get("/api/stats", response_model=StatsWithJourneysOut, tags=["stats"], responses=STORE_DAMAGED)
-def stats(state: StateDep, registry: RegistryDep, settings: SettingsDep) -> StatsWithJourneysOut:
+def stats(request: Request, state: StateDep, registry: RegistryDep, settings: SettingsDep) -> Response:
     """All-time scans, views, unique visitors and last visit of every published site, most scanned first;
-    then the same for every published journey."""
+    then the same for every published journey. Kept built while the counts stay the same (at most a few seconds
+    old when another worker counts: docs/api.md)."""
+    return kept_list(request, state, registry, (), counts_version(state),
+                     lambda: JSONResponse(_all_stats(state, registry, settings).model_dump(mode="json")))
+
+
+def _all_stats(state: AppState, registry: Registry, settings: Settings) -> StatsWithJourneysOut:
     rows = _ranked(state.visits, registry, "scans")
     return StatsWithJourneysOut(
         total=counts_out(_sum([row.counts for row in rows])),
@@ -115,8 +123,17 @@ def site_stats(
 def stats_page(
     request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep, pager: PagerDep,
     sort: SortKey = "scans",
-) -> HTMLResponse:
-    """For organisers: every site's counts in a table sorted by `sort`, with its recent days drawn."""
+) -> Response:
+    """For organisers: every site's counts in a table sorted by `sort`, with its recent days drawn, a page at a
+    time; kept rendered while the counts stay the same."""
+    explicit_lang = valid_language_tag(request.query_params.get("lang")) == lang  # as api/templating.py
+    query = {"sort": "" if sort == "scans" else sort, "page": "" if pager.number == 1 else str(pager.number)}
+    return kept_list(request, state, registry, (lang, explicit_lang, sort, pager), counts_version(state),
+                     lambda: _stats_page(request, state, registry, lang, pager, sort, query))
+
+
+def _stats_page(request: Request, state: AppState, registry: Registry, lang: str, pager: Pager, sort: str,
+                query: dict[str, str]) -> HTMLResponse:
     rows = _ranked(state.visits, registry, sort)
     shown = pager.page(rows, STATS_PAGE_SIZE)
     start, end = recent_period(vietnam_day(datetime.now(UTC)))
@@ -148,7 +165,7 @@ def stats_page(
         "pages": shown.pages,
         "start": start,
         "end": end,
-    })
+    }, query=query)
 
 
 def _outing_figures(outings: OutingStore, journey: Journey) -> OutingFiguresOut:
