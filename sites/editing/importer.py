@@ -30,7 +30,8 @@ from sites.editing.site_editor import Edit, SiteEditor
 
 ChoiceLabels = Mapping[str, Mapping[str, str]]  # column -> {label in any language: value}
 PROPOSED = {"slug", "code"}  # proposed from the name when left empty
-NOT_IMPORTED = {"photos", "narration", "published", "translation_reviewed", "quiz"}  # files, or decided in the admin
+# Files, decided in the admin, or lists of several fields a row cannot hold (a quiz, events: written in index.md).
+NOT_IMPORTED = {"photos", "narration", "published", "translation_reviewed", "quiz", "events"}
 IMPORT_TRANSLATION = "en"  # the translation the sample and the import page show; any BCP 47 tag works
 
 
