@@ -197,6 +197,7 @@ def test_a_new_password_ends_the_users_sessions_everywhere(backend, staff_client
     assert login(laptop, "hoa", "mat-khau-moi-dai").status_code == 303
 
 
+@pytest.mark.slow
 def test_a_guesser_elsewhere_never_locks_the_owner_out(backend, staff_client, client_at):
     staff_client("lan")  # creates the user
     guesser = client_at(GUESSER)
@@ -205,6 +206,7 @@ def test_a_guesser_elsewhere_never_locks_the_owner_out(backend, staff_client, cl
     assert login(client_at(ELSEWHERE), "lan").status_code == 303, "nor does the next process (shared store)"
 
 
+@pytest.mark.slow
 def test_guesses_at_one_name_from_many_addresses_are_few_checked_and_its_owner_gets_in(staff_client, client_at):
     # Issue 21: 250 guesses spread over 50 addresses were all checked against the password.
     staff_client("lan")  # creates the user
@@ -243,6 +245,7 @@ def test_a_name_guessed_from_everywhere_waits_seconds_but_not_where_it_signed_in
     assert throttle.reserve("lan", "192.0.2.44") <= 5
 
 
+@pytest.mark.slow
 def test_forwarded_addresses_are_believed_from_trusted_proxies_only(staff_client, client_at):
     staff_client("lan")
     proxy = client_at("10.0.0.2", trusted_proxies="10.0.0.0/8, 192.168.1.5")

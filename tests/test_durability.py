@@ -62,6 +62,7 @@ def test_sigkill_during_a_burst_loses_no_answered_scan(backend, tmp_path):
         assert f'"scans":{stored},' in connection.getresponse().read().decode()
 
 
+@pytest.mark.slow
 def test_an_unreachable_database_is_reported_while_pages_and_scans_are_served(make_client, tmp_path, caplog):
     # No server listens on this socket: as when PostgreSQL is down or its host unreachable.
     client = make_client(database_url=f"postgresql://diachido@/diachido?host={tmp_path}&port=9")

@@ -222,6 +222,7 @@ def padded(xlsx: bytes) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_millions_of_shared_strings_are_refused_by_count_with_bounded_memory(staff_client, tmp_path):
     bomb = tmp_path / "bomb.xlsx"
     # Issue 21's bomb: 723 KB unpacking to 49 MB, with 2.7 million <si>

@@ -106,6 +106,7 @@ def generated(tmp_path_factory) -> tuple[NarrationLibrary, list]:
     return library, [(site, lang, library.generate(site, lang)) for site in sites for lang in ("vi", "en")]
 
 
+@pytest.mark.slow
 def test_every_bundled_site_has_narration_in_vietnamese_and_english_that_decodes(generated):
     library, narrations = generated
     assert len(narrations) == 2 * len(load_content(TEST_CONTENT).registry.all(include_drafts=True))
@@ -121,6 +122,7 @@ def test_every_bundled_site_has_narration_in_vietnamese_and_english_that_decodes
         assert audio.automatic and audio.path.parent == library.folder / site.slug
 
 
+@pytest.mark.slow
 def test_status_answers_ready_without_generating_again(generated):
     library, narrations = generated
     site, lang, audio = narrations[0]
@@ -237,6 +239,7 @@ def test_each_bad_upload_is_refused_with_its_own_error(name, make, error):
         assert "says it lasts" in str(refused.value)
 
 
+@pytest.mark.slow
 def test_generation_leaves_the_event_loop_responsive(content_dir, tmp_path):
     """The loop's lag while every site is generated in the background (its 99th percentile: a scan's
     view of it; the single worst sample is the OS scheduler's on a loaded machine) is a small fraction
@@ -260,6 +263,7 @@ def test_generation_leaves_the_event_loop_responsive(content_dir, tmp_path):
     assert asyncio.run(lag_p99()) < blocking / 4
 
 
+@pytest.mark.slow
 def test_narrate_command_generates_each_language_once(tmp_path, monkeypatch):
     monkeypatch.setenv("DIACHIDO_CONTENT_DIR", str(TEST_CONTENT))
     result = CliRunner().invoke(main, ["narrate", "thoian", "--data-dir", str(tmp_path)])
@@ -273,6 +277,7 @@ def test_narrate_command_generates_each_language_once(tmp_path, monkeypatch):
     assert unknown.exit_code == 2 and "khong-co" in unknown.output
 
 
+@pytest.mark.slow
 def test_processes_sharing_a_data_folder_make_a_narration_one_at_a_time(tmp_path):
     """`--workers 2` narrates ahead in both processes: while one makes a file (holding the folder's lock), the
     other waits (blocked on the lock, nothing written), then finds the file made instead of making it again."""

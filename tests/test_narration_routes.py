@@ -110,6 +110,7 @@ def test_an_old_version_an_unknown_language_and_a_draft_are_not_found(client, co
     assert client.get(f"/audio/{SLUG}/vi-{draft.version}.mp3").status_code == 404
 
 
+@pytest.mark.slow
 def test_a_journey_plays_as_one_playlist_of_its_stops_in_order(client, tmp_path):
     state = app_state(client.app)
     journey = state.catalog.journeys.all()[0]

@@ -28,6 +28,7 @@ def _remove_temporary_folder():
     shutil.rmtree(_ROOT, ignore_errors=True)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case):

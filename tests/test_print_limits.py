@@ -107,6 +107,7 @@ def test_a_loopback_base_url_is_refused_naming_the_setting(make_client, path):
     assert "DIACHIDO_BASE_URL" in response.json()["detail"] and LOOPBACK in response.json()["detail"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PRINTED)
 def test_a_loopback_base_url_is_fine_on_a_server_listening_on_loopback(make_client, path):
     for host in ("127.0.0.1", "localhost", "::1"):

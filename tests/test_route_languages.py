@@ -4,6 +4,7 @@ one (issue 21: `/journeys/ve-nguon-o-mon.m3u?lang=km` answered 500, `KeyError: '
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.routing import iter_route_contexts
 
 from api.state import app_state
@@ -32,6 +33,7 @@ def _get_paths(app, values: dict[str, str]) -> list[str]:
     return paths
 
 
+@pytest.mark.slow
 def test_every_get_route_answers_in_every_language_without_a_server_error(staff_client):
     client = staff_client("hoa", raise_server_exceptions=False)  # staff pages too; a 500 is a status here
     state = app_state(client.app)

@@ -43,6 +43,7 @@ def test_n_phones_scanning_count_n(backend, client):
     assert counts(client, "chua-pothi-somron") == {"scans": 25, "views": 0, "unique_visitors": 25}
 
 
+@pytest.mark.slow
 def test_one_phone_scanning_again_and_again_counts_one_scan_and_is_served_every_time(backend, client):
     for _ in range(2000):
         response = client.get("/q/pothi", headers=PHONE_BROWSER)
@@ -95,6 +96,7 @@ def test_a_visitor_cookie_that_this_server_did_not_make_is_ignored_and_replaced(
     assert counts(client, "dinh-thoi-an")["scans"] == 1
 
 
+@pytest.mark.slow
 def test_one_address_rotating_its_user_agent_stops_counting_at_the_ceiling(backend, client):
     for number in range(2000):
         assert client.get("/q/thoian", headers=phone(number)).status_code == 200

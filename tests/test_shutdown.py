@@ -75,6 +75,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_script_that_builds_two_apps_and_renders_a_page_exits_0(tmp_path):
     """No lifespan ran, so nothing was shut down; the page asked for its narration, which was being made
     when the script ended: the worker finishes that job and ends, and the process exits 0."""
