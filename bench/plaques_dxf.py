@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.attacks import abuse_server, idle_scans, percentile, request, scanning, tree_cpu_seconds  # noqa: E402
 from bench.posters import LONG_NAME  # noqa: E402
 from qr.engraving.files import FileFormat, plaque_file  # noqa: E402
 from qr.engraving.layout import PlaqueText  # noqa: E402
 from qr.engraving.plates import plate  # noqa: E402
+from tests.attacks import abuse_server, idle_scans, percentile, request, scanning, tree_cpu_seconds  # noqa: E402
 
 TARGET_CPU_SECONDS = 10.0
 KHMER_NAME = "វត្តពោធិសំរោង"
