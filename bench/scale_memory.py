@@ -26,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.attacks import status_kb  # noqa: E402
 from tests.live import start_server  # noqa: E402
 from tests.support import TEST_CONTENT  # noqa: E402
 from tests.synthetic import make_synthetic_content  # noqa: E402
@@ -41,13 +42,7 @@ START_TIMEOUT = 900  # an empty-cache start at 40,000 sites on a busy machine
 
 def memory_mb(pid: int) -> dict[str, float]:
     """VmRSS and VmHWM of `pid` in MB."""
-    fields = {}
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            name, _, value = line.partition(":")
-            if name in ("VmRSS", "VmHWM"):
-                fields[name] = int(value.split()[0]) / 1024
-    return fields
+    return {name: kb / 1024 for name, kb in status_kb(pid).items()}
 
 
 class Client:

@@ -394,6 +394,7 @@ def settle(pid: int) -> bool:
         used = now
     return False
 
+
 def status_kb(pid: int) -> dict[str, int]:
     """VmRSS and VmHWM of `pid`, in kB."""
     fields = {}
