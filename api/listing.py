@@ -130,6 +130,9 @@ def counts_version(state: AppState) -> tuple[int, int]:
 def kept_list(request: Request, state: AppState, registry: Registry, key: tuple, version: Hashable,
               render: Callable[[], Response]) -> Response:
     """The list page or JSON list at this path for `key` (every parameter it shows, language included), kept
-    rendered while `version` stays the same (api/caches/list_cache.py)."""
+    rendered while `version` stays the same (api/caches/list_cache.py). While the visit store is damaged nothing
+    kept is served: lists of counts answer 503 as the store does, never its last counts as if current."""
+    if state.visits.problem:
+        return render()
     return state.lists.response(registry, (request.url.path, *key), version, render,
                                 "gzip" in request.headers.get("accept-encoding", ""))
