@@ -23,8 +23,10 @@ from tests.attacks import (
     posters as poster_attack,
     qr_flood,
     qr_flood_allowed,
+    request,
     scanning,
     status_kb,
+    tree_rss_kb,
 )
 from tests.live import CONSOLE_SCRIPT, free_port, live_server, wait_until_up
 from tests.support import TEST_CONTENT, edit_site
@@ -38,10 +40,13 @@ def test_a_qr_flood_of_distinct_sizes_keeps_the_server_small(tmp_path):
     """The issue's flood (sizes 7000-7099 at 40 in parallel) took 4.7 GB; allowed sizes must stay bounded too."""
     with abuse_server(tmp_path, 7) as target:
         idle_scans(target, "dt00002", 20)  # warm: the pages, the first QR code
-        idle = status_kb(target.pid)["VmRSS"] / 1024
+        assert request(target, "GET", "/calendar.ics")[0] == 200  # the feeds' worker, started at boot, is up
+        # The server alone, and with the processes it started (the calendar feeds' worker writes ahead from the start)
+        idle, idle_tree = status_kb(target.pid)["VmRSS"] / 1024, tree_rss_kb(target.pid) / 1024
         with peak_rss(target.pid) as rss:
             statuses = qr_flood(target) + qr_flood_allowed(target)
-        assert max(rss["hwm"], rss["tree"]) < idle + 100  # the issue's budget is 300 MB for every attack
+        # The issue's budget is 300 MB for every attack; what this flood adds stays under 100 MB.
+        assert rss["hwm"] < idle + 100 and rss["tree"] < idle_tree + 100
         assert statuses[422] == 100  # 7000 px and more: refused, naming `size`
         assert statuses[200] >= 2 and set(statuses) <= {200, 422, 503}  # the rest made, or "busy, retry"
 
