@@ -183,11 +183,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order: the plaque's scan first (the hottest path), audio before journeys (its
     # /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}), calendar before sites (its
     # /sites/{slug}.ics must win over the site page's /sites/{slug}), files and docs last.
-    for routes in (scan, audio, calendar, home, sites, share_cards, photos, health, qr, posters, plaques, stats, open_data,
-                   monthly_report, site_map, journeys, plaque_reports, outings, certificates, passports, late_scans,
-                   offline, app_manifest, admin_auth,
-                   admin_sites, admin_photos, admin_imports, admin_plaque_reports, admin_users,
-                   admin_journeys, admin_outings, admin_plates, metrics_route):
+    for routes in (scan, audio, calendar, home, sites, share_cards, photos, health, qr, posters, plaques, stats,
+                   open_data, monthly_report, site_map, journeys, plaque_reports, outings, certificates, passports,
+                   late_scans, offline, app_manifest, admin_auth, admin_sites, admin_photos, admin_imports,
+                   admin_plaque_reports, admin_users, admin_journeys, admin_outings, admin_plates, metrics_route):
         app.include_router(routes.router)
     for path, folder in SERVED_PACKAGES.items():  # Leaflet and its plugins, from PyPI; mounted before /static
         app.mount(path, StaticFiles(directory=folder), name=path.rsplit("/", 1)[-1])
