@@ -104,6 +104,17 @@ def test_serve_says_where_everything_is_and_the_exact_command_for_the_first_acco
     assert welcome_lines(settings, "http://127.0.0.1:8000", staff_account_count(settings)) == lines[:3]
 
 
+def test_on_this_machine_serve_points_to_the_port_it_listens_on(tmp_path):
+    """`diachido serve --port 8765` with the default base URL (http://127.0.0.1:8000): the page to open is :8765."""
+    lines = welcome_lines(Settings(data_dir=tmp_path), "http://127.0.0.1:8765", 1)
+    assert lines == ["Trang web / site: http://127.0.0.1:8765/  (máy chủ nghe / listening on http://127.0.0.1:8765)",
+                     "Quản trị / admin: http://127.0.0.1:8765/admin",
+                     "API và tài liệu / API and its docs: http://127.0.0.1:8765/api/docs; hướng dẫn / guides: "
+                     "docs/README.md"]
+    everywhere = welcome_lines(Settings(data_dir=tmp_path), "http://0.0.0.0:8000", 1)  # --host 0.0.0.0
+    assert everywhere[0] == "Trang web / site: http://127.0.0.1:8000/  (máy chủ nghe / listening on http://0.0.0.0:8000)"
+
+
 def test_one_json_line_per_request_without_cookies_or_addresses(client, caplog):
     client.cookies.set("visitor", "phone00000000000000042")
     with caplog.at_level(logging.INFO, logger=ACCESS_LOGGER):
