@@ -15,7 +15,7 @@ def welcome_lines(settings: Settings, listen: str, staff_accounts: int | None) -
     """The lines to print; `listen` is http://HOST:PORT as served, `staff_accounts` None when they cannot be read
     (PostgreSQL down: the server starts all the same). With a base URL of this machine (the default) the pages are
     where the server listens: `serve --port 8765` is opened at :8765, whatever port the base URL names."""
-    here = listen.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//127.0.0.1:")  # every address: this one too
+    here = listen.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//127.0.0.1:")  # all addresses: this one
     base = here if settings.base_url_is_loopback else settings.base_url
     lines = [f"Trang web / site: {base}/  (máy chủ nghe / listening on {listen})",
              f"Quản trị / admin: {base}/admin",
