@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sites.storage.migration_files import SQLITE_MIGRATIONS, migration_files
+from sites.storage.migration_files import SQLITE_MIGRATIONS, numbered_files
 
 
 class LocalDatabase:
@@ -56,13 +56,13 @@ def migrate(connection: sqlite3.Connection, store: str) -> list[int]:
     """Apply the migrations of `store` that `connection`'s file lacks (autocommit connection); returns the
     versions applied now."""
     applied_now = []
-    for version, _name, sql in migration_files(SQLITE_MIGRATIONS / store):
+    for version, _name, path in numbered_files(SQLITE_MIGRATIONS / store):  # a file is read only to apply it
         if connection.execute("PRAGMA user_version").fetchone()[0] >= version:
             continue
         connection.execute("BEGIN IMMEDIATE")
         try:  # read again under the write lock: another process may have applied it meanwhile
             if connection.execute("PRAGMA user_version").fetchone()[0] < version:
-                for statement in _statements(sql):
+                for statement in _statements(path.read_text(encoding="utf-8")):
                     connection.execute(statement)
                 connection.execute(f"PRAGMA user_version = {version}")
                 applied_now.append(version)

@@ -10,7 +10,7 @@ otherwise write to tables it does not understand.
 from pathlib import Path
 
 from sites.storage.files import write_bytes_atomically
-from sites.storage.migration_files import MIGRATIONS, migration_files
+from sites.storage.migration_files import MIGRATIONS, numbered_files
 
 SCHEMA_FILE = "schema-version"
 
@@ -21,7 +21,7 @@ class SchemaTooNew(Exception):
 
 def known_version() -> int:
     """The newest schema this release knows: its last migration's number."""
-    return migration_files(MIGRATIONS)[-1][0]
+    return numbered_files(MIGRATIONS)[-1][0]
 
 
 def folder_version(data_dir: Path) -> int | None:
