@@ -76,18 +76,17 @@ def _values(kind: type) -> tuple[str, ...]:
     return tuple(member.value for member in kind)
 
 
-REQUIRED = {"required": True}
 SITES = Table("sites", "Di tích / Sites", "Mỗi di tích đã công bố, một dòng cho mỗi ngôn ngữ có bài viết / every "
               "published site, one row per language its text is written in", (
-    Column("slug", "string", "Stable id of the site (its page: /sites/SLUG)", **REQUIRED),
-    Column("lang", "string", "BCP 47 tag of the row's language (vi: the source text)", **REQUIRED),
-    Column("code", "string", "Short id printed in the plaque's QR code (/q/CODE)", **REQUIRED),
-    Column("name", "string", "Name in this language", **REQUIRED),
-    Column("summary", "string", "One or two sentences in this language", **REQUIRED),
+    Column("slug", "string", "Stable id of the site (its page: /sites/SLUG)", required=True),
+    Column("lang", "string", "BCP 47 tag of the row's language (vi: the source text)", required=True),
+    Column("code", "string", "Short id printed in the plaque's QR code (/q/CODE)", required=True),
+    Column("name", "string", "Name in this language", required=True),
+    Column("summary", "string", "One or two sentences in this language", required=True),
     Column("translation_reviewed", "boolean", "False while a translation awaits a native speaker's review",
-           **REQUIRED),
+           required=True),
     Column("category", "string", "Kind of site", required=True, enum=_values(Category)),
-    Column("province", "string", "Province or centrally-run city today (after 1 July 2025)", **REQUIRED),
+    Column("province", "string", "Province or centrally-run city today (after 1 July 2025)", required=True),
     Column("former_province", "string", "Province before 1 July 2025, when different"),
     Column("address", "string", "Address as the sources write it"),
     Column("lat", "number", "Latitude (WGS 84); empty while unknown"),
@@ -100,38 +99,38 @@ SITES = Table("sites", "Di tích / Sites", "Mỗi di tích đã công bố, mộ
            "landscape); several are separated by ';'"),
     Column("recognition_decision", "string", "Number and date of the decision, as written"),
     Column("wikidata", "string", "The site's Wikidata item (Q-number)"),
-    Column("url", "string", "Address of the site's page in this language", **REQUIRED),
+    Column("url", "string", "Address of the site's page in this language", required=True),
 ), ("slug", "lang"))
 
 PHOTOS = Table("photos", "Ảnh / Photos", "Ảnh của các di tích; mỗi ảnh giữ tác giả và giấy phép riêng, không theo "
                "giấy phép của gói / the sites' photos; each keeps its own credit and licence, not the package's", (
-    Column("slug", "string", "The site the photo shows", **REQUIRED),
+    Column("slug", "string", "The site the photo shows", required=True),
     Column("position", "integer", "Place among the site's photos, from 1 (1 leads)", required=True, minimum=1),
-    Column("url", "string", "Address of the photo, 1200 px wide at most", **REQUIRED),
-    Column("caption", "string", "Caption in Vietnamese", **REQUIRED),
+    Column("url", "string", "Address of the photo, 1200 px wide at most", required=True),
+    Column("caption", "string", "Caption in Vietnamese", required=True),
     Column("caption_en", "string", "Caption in English"),
-    Column("credit", "string", "Who took the photo, and its licence, as the site's editors wrote it", **REQUIRED),
+    Column("credit", "string", "Who took the photo, and its licence, as the site's editors wrote it", required=True),
     Column("licence", "string", "The photo's licence, when stated on its own"),
     Column("licence_url", "string", "Address of that licence's text"),
 ), ("slug", "position"))
 
 JOURNEYS = Table("journeys", "Hành trình / Journeys", "Mỗi điểm dừng của mỗi hành trình đã công bố, theo thứ tự / "
                  "every stop of every published journey, in order", (
-    Column("journey_slug", "string", "Stable id of the journey (its page: /journeys/SLUG)", **REQUIRED),
-    Column("journey_code", "string", "Short id printed in the journey's QR code (/j/CODE)", **REQUIRED),
-    Column("journey_name", "string", "Name of the journey in Vietnamese", **REQUIRED),
-    Column("province", "string", "Province or centrally-run city today", **REQUIRED),
+    Column("journey_slug", "string", "Stable id of the journey (its page: /journeys/SLUG)", required=True),
+    Column("journey_code", "string", "Short id printed in the journey's QR code (/j/CODE)", required=True),
+    Column("journey_name", "string", "Name of the journey in Vietnamese", required=True),
+    Column("province", "string", "Province or centrally-run city today", required=True),
     Column("travel_mode", "string", "How the group travels", required=True, enum=_values(TravelMode)),
     Column("stop", "integer", "Number of the stop, from 1", required=True, minimum=1),
-    Column("site_slug", "string", "The site of this stop (the `slug` of sites.csv)", **REQUIRED),
-    Column("site_name", "string", "Name of the site in Vietnamese", **REQUIRED),
+    Column("site_slug", "string", "The site of this stop (the `slug` of sites.csv)", required=True),
+    Column("site_name", "string", "Name of the site in Vietnamese", required=True),
 ), ("journey_slug", "stop"))
 
 VISITS = Table("visits-daily", "Lượt ghé thăm theo ngày / Daily visits", "Lượt quét và lượt xem mỗi ngày (giờ Việt "
                "Nam) của mỗi di tích, trong một năm đến hôm qua; ngày không có lượt nào thì không có dòng / scans and "
                "views per site and day (Vietnam time) over the year up to yesterday; days without visits have no row", (
-    Column("date", "date", "The day, in Vietnam time", **REQUIRED),
-    Column("slug", "string", "The site (the `slug` of sites.csv)", **REQUIRED),
+    Column("date", "date", "The day, in Vietnam time", required=True),
+    Column("slug", "string", "The site (the `slug` of sites.csv)", required=True),
     Column("scans", "integer", "Counted plaque scans", required=True, minimum=0),
     Column("views", "integer", "Counted page views", required=True, minimum=0),
     Column("unique_visitors", "integer", "Distinct visitors that day", required=True, minimum=0),
