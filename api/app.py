@@ -71,7 +71,7 @@ from api.workpool import WorkPool, low_priority_threads
 from map.assets import SERVED_PACKAGES
 from sites.calendar import clock
 from sites.calendar.calendar_index import Calendars
-from sites.catalog.live import PARSE_CACHE, Catalog
+from sites.catalog.live import SITE_CACHE, Catalog
 from sites.catalog.narration import NarrationLibrary, queue_narrations
 from sites.editing.writer import ContentWriter
 from sites.form_guard import FormLimiter
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or Settings()
     private_folder(settings.data_dir)
-    catalog = Catalog(settings.content_dir, settings.data_dir / PARSE_CACHE)
+    catalog = Catalog(settings.content_dir, settings.data_dir / SITE_CACHE)
     database_url = settings.database_url.get_secret_value() if settings.database_url else None
     stores = open_stores(settings.data_dir, database_url, settings.counted_per_address)
     visits = stores.visits

@@ -19,7 +19,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sites.catalog.live import PARSE_CACHE, Catalog, content_fingerprint  # noqa: E402
+from sites.catalog.live import SITE_CACHE, Catalog, content_fingerprint  # noqa: E402
 from sites.catalog.loader import ParsedFiles, load_content  # noqa: E402
 from tests.synthetic import make_synthetic_content  # noqa: E402
 
@@ -60,7 +60,7 @@ def measure_start(count: int) -> None:
     cannot skip: it is how a changed file is noticed)."""
     with tempfile.TemporaryDirectory() as temporary:
         content = make_synthetic_content(Path(temporary), count)
-        cache = Path(temporary) / "data" / PARSE_CACHE
+        cache = Path(temporary) / "data" / SITE_CACHE
         baseline = best_of(1, lambda: parse_only(content))  # also brings the files into the page cache
         empty = best_of(1, lambda: Catalog(content, cache))
         warm = best_of(3, lambda: Catalog(content, cache))

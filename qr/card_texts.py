@@ -40,7 +40,7 @@ class CardJob:
 def site_card(site: Site, settings: Settings, lang: str) -> CardJob:
     """The card of `site` in the language its text is shown in for `lang`; QR: what its plaque encodes."""
     content_lang = site.content_language(lang)
-    facts = [category_label(site.meta.category, content_lang), site.meta.address.province]
+    facts = [category_label(site.card.category, content_lang), site.card.province]
     text = CardText(strings(content_lang)["site_title"], site.localized(content_lang).name, " · ".join(facts),
                     scan_url(settings.base_url, site.code, settings.qr_uppercase))
     return CardJob(text, site.photos[0] if site.photos else None, _photo_cache(settings, site.slug))

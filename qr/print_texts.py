@@ -41,7 +41,7 @@ def site_scan_url(site: Site, settings: Settings) -> str:
 def site_svg(site: Site, settings: Settings, ec: ErrorCorrection, cm: float | None) -> bytes:
     """The site's QR code as SVG, titled with the site's name and the URL it opens."""
     payload = site_scan_url(site, settings)
-    return svg(payload, ec, cm, title=f"{site.meta.name}: {payload}")
+    return svg(payload, ec, cm, title=f"{site.card.name}: {payload}")
 
 
 def poster_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> PosterText:
@@ -57,7 +57,7 @@ def poster_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> 
         (tag for tag in COMPLETE_LANGUAGES if tag != SOURCE_LANGUAGE), SOURCE_LANGUAGE)
     return PosterText(
         name=text.name,
-        category=category_label(site.meta.category, lang),
+        category=category_label(site.card.category, lang),
         recognition=recognition_label(site.meta.recognition, lang),
         summary=text.summary,
         url=site_scan_url(site, settings),
@@ -74,7 +74,7 @@ def plaque_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> 
     the name, the category and ranking, and the URL of its code (the same in every language)."""
     text = site.localized(lang)
     lang = text.content_lang
-    details = " · ".join(part for part in (category_label(site.meta.category, lang),
+    details = " · ".join(part for part in (category_label(site.card.category, lang),
                                            recognition_label(site.meta.recognition, lang)) if part)
     return PlaqueText(settings.organisation, text.name, details, site_scan_url(site, settings), lang)
 
@@ -82,7 +82,7 @@ def plaque_text(site: Site, settings: Settings, lang: str = SOURCE_LANGUAGE) -> 
 def _english_name(site: Site) -> str | None:
     """The site's English name, when it has an English translation with a name of its own."""
     translation = site.translations.get("en")
-    return translation.name if translation and translation.name and translation.name != site.meta.name else None
+    return translation.name if translation and translation.name and translation.name != site.card.name else None
 
 
 def branding(settings: Settings) -> Branding:

@@ -23,7 +23,7 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from sites.catalog.live import PARSE_CACHE
+from sites.catalog.live import SITE_CACHE
 from sites.editing.writer import ContentWriter
 from sites.operations.metric_files import METRICS_FOLDER
 from sites.storage.files import make_private, write_bytes_atomically
@@ -34,7 +34,7 @@ DATABASE_DUMP = "postgresql.sql"
 FORMAT = 1
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")  # part of the live database: the backup API copies their pages
 # In the data folder, remade from content/ when missing, or emptied at each start (metrics): left out.
-DERIVED = {PARSE_CACHE, "photo-cache", METRICS_FOLDER}
+DERIVED = {SITE_CACHE, "photo-cache", METRICS_FOLDER}
 LAST_BACKUP = "last-backup.json"  # in the data folder: when the last backup was made, and where to
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sites.catalog.live import PARSE_CACHE
+from sites.catalog.live import SITE_CACHE
 from sites.catalog.loader import load_content
 from sites.editing.fields import parse_fields, site_fields
 from sites.editing.writer import ContentWriter, site_version
@@ -109,8 +109,8 @@ def test_a_backup_taken_during_scans_restores_the_same_counts_accounts_and_histo
     assert user_store(tmp_path / "copy" / "data", settings["database_url"]).authenticate("hoa", STAFF_PASSWORD) \
         == User("hoa", *STAFF["hoa"])
     assert snapshot(tmp_path / "copy" / "data" / "history")  # the edit's previous version is there
-    assert (tmp_path / "live" / "data" / PARSE_CACHE).is_file()
-    assert not (tmp_path / "copy" / "data" / PARSE_CACHE).exists()  # remade at start, not backed up
+    assert (tmp_path / "live" / "data" / SITE_CACHE).is_file()
+    assert not (tmp_path / "copy" / "data" / SITE_CACHE).exists()  # remade at start, not backed up
     with server_process(tmp_path / "copy", **{key: value for key, value in settings.items() if value}) as copy_url:
         assert counts(copy_url) == live_stats
 

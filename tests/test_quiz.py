@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sites.catalog.live import PARSE_CACHE, Catalog
+from sites.catalog.live import SITE_CACHE, Catalog
 from sites.catalog.loader import load_content
 from sites.catalog.messages import FALLBACK, vietnamese
 from sites.catalog.quiz import QuestionNotFound
@@ -118,8 +118,8 @@ def test_a_bad_quiz_is_refused_by_file_and_field_and_the_site_keeps_its_last_goo
 
 def test_the_parse_cache_keeps_the_quiz(content_dir, data_dir):
     fresh = load_content(content_dir).registry
-    Catalog(content_dir, data_dir / PARSE_CACHE)
-    cached = Catalog(content_dir, data_dir / PARSE_CACHE).registry
+    Catalog(content_dir, data_dir / SITE_CACHE)
+    cached = Catalog(content_dir, data_dir / SITE_CACHE).registry
     for slug in SLUGS:
         for lang in ("vi", "en", "km"):
             assert quiz_texts(cached.get(slug), lang) == quiz_texts(fresh.get(slug), lang)

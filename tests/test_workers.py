@@ -92,6 +92,18 @@ def test_two_workers_on_postgresql_count_each_visitor_once_and_see_content_edits
                 break
             time.sleep(0.1)
         assert names == {"Đình Thới An (đã sửa)"}  # 20 requests in a row, over both workers, see the edit
+        assert (tmp_path / "data" / "site-cache.sqlite3").is_file()  # the workers' one site cache (issue 27)
+
+        index = tmp_path / "content" / "dinh-thoi-an" / "index.md"
+        index.write_text(index.read_text(encoding="utf-8").replace("name: ", 'name: "', 1), encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while json.loads(_get(f"{base_url}/healthz")[1])["content_errors"] != 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)  # both workers have seen the typo
+        pages = [_get(f"{base_url}/sites/dinh-thoi-an") for _ in range(20)]
+        assert {status for status, _ in pages} == {200}  # served in its last valid version, story read from disk
+        assert all("Đình Thới An (đã sửa)" in page.decode() and "vua Tự Đức sắc phong" in page.decode()
+                   for _, page in pages)
 
 
 def _server_pid(base_url: str) -> int:

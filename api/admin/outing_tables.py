@@ -48,7 +48,7 @@ def outing_table(journey: Journey, students: list[Progress]) -> OutingTable:
                        for stamp in (student.stamp(stop.site.slug) for stop in journey.stops))
         rows.append(StudentRow(student.passport.nickname, stamps, len(student.answers), student.score,
                                student.complete(questions)))
-    return OutingTable(tuple(f"{number}. {stop.site.meta.name}" for number, stop in enumerate(journey.stops, 1)),
+    return OutingTable(tuple(f"{number}. {stop.site.card.name}" for number, stop in enumerate(journey.stops, 1)),
                        sum(len(ids) for ids in questions.values()), tuple(rows))
 
 

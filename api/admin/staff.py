@@ -129,6 +129,6 @@ StaffSiteDep = Annotated[Site, Depends(staff_site)]
 
 def require_province(user: User, site: Site) -> None:
     """403 unless `user` may change `site` (editors: the sites of their province only)."""
-    if not user.may_edit_any(site.meta.address.provinces):
+    if not user.may_edit_any(site.card.provinces):
         raise HTTPException(403, f"Bạn chỉ được sửa di tích của tỉnh {user.province} / "
                                  f"you may only change sites of {user.province}")

@@ -76,7 +76,7 @@ class CalendarFeeds:
 
     async def write_ahead(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
         """Write the whole feed now (only the sites not written yet), so no subscriber waits for it."""
-        sites = [site for site in registry.all() if site.meta.events]
+        sites = [site for site in registry.all() if site.card.has_events]
         await self.body(registry, index, WHOLE, WHOLE_NAME, sites, True, base_url, gzipped=True)
 
     def close(self) -> None:

@@ -110,7 +110,7 @@ def filter_journeys(journeys: JourneyRegistry, filters: SiteFilters) -> list[Jou
     found = journeys.filter(filters.province)
     if filters.category is None:
         return found
-    return [journey for journey in found if any(stop.site.meta.category == filters.category for stop in journey.stops)]
+    return [journey for journey in found if any(stop.site.card.category == filters.category for stop in journey.stops)]
 
 
 def journey_summary_out(journey: Journey, lang: str, base_url: str) -> JourneySummaryOut:

@@ -52,15 +52,15 @@ def site_summary_out(site: Site, lang: str, base_url: str) -> SiteSummaryOut:
 
 
 def _summary_fields(site: Site, text: LocalizedSite, base_url: str) -> dict:
-    location = site.meta.location
+    location = site.card.location
     return {
         "slug": site.slug,
         "code": site.code,
         "name": text.name,
-        "category": site.meta.category.value,
-        "category_label": category_label(site.meta.category, text.lang),
-        "province": site.meta.address.province,
-        "place": site.meta.address.text,
+        "category": site.card.category.value,
+        "category_label": category_label(site.card.category, text.lang),
+        "province": site.card.province,
+        "place": site.card.place,
         "summary": text.summary,
         "url": base_url + site_path(site.slug),
         "location": (
@@ -126,7 +126,7 @@ def site_out(site: Site, lang: str, base_url: str, registry: Registry, photos_at
             for near in registry.nearby(site)
         ],
         next_event=next_event_out(site, lang, today or clock.today()),
-        calendar_url=f"{base_url}{site_path(site.slug)}.ics" if site.meta.events else None,
+        calendar_url=f"{base_url}{site_path(site.slug)}.ics" if site.card.has_events else None,
     )
 
 
@@ -162,7 +162,7 @@ def feature_collection(sites: list[Site], lang: str, base_url: str,
     nothing = Counts()
     features = []
     for site in sites:
-        location = site.meta.location
+        location = site.card.location
         if location is None:
             continue
         text = site.localized(lang)
@@ -175,8 +175,8 @@ def feature_collection(sites: list[Site], lang: str, base_url: str,
                     slug=site.slug,
                     code=site.code,
                     name=text.name,
-                    category=site.meta.category.value,
-                    category_label=category_label(site.meta.category, lang),
+                    category=site.card.category.value,
+                    category_label=category_label(site.card.category, lang),
                     summary=text.summary,
                     url=base_url + site_path(site.slug),
                     precision=location.precision.value,
@@ -200,10 +200,10 @@ def map_points(sites: list[Site], lang: str, base_url: str,
     nothing = Counts()
     rows, categories = [], {}
     for site in sites:
-        location = site.meta.location
+        location = site.card.location
         if location is None:
             continue
-        category = site.meta.category
+        category = site.card.category
         categories.setdefault(category.value, category_label(category, lang))
         total, latest = totals.get(site.slug, nothing), recent.get(site.slug, nothing)
         rows.append([round(location.lon, MAP_DECIMALS), round(location.lat, MAP_DECIMALS), site.slug,

@@ -38,7 +38,7 @@ class CalendarIndex:
         found: list[Occurrence] = []
         for day in national_days():
             found += occurrences(day, None, self.first, self.last)
-        for site in registry.all():
+        for site in (site for site in registry.all() if site.card.has_events):  # the others' detail stays on disk
             for event in site.meta.events:
                 found += occurrences(event, site, self.first, self.last)
         found.sort(key=attrgetter("start"))  # stable: on one day, national days, then sites by name (the registry's)
@@ -114,5 +114,6 @@ def events_between(sites: Iterable[Site], first: dt.date, last: dt.date) -> list
     """The national days' and `sites`' occurrences starting in `first`..`last`, by date (a month's report: no
     index of every site needed)."""
     found = [item for day in national_days() for item in occurrences(day, None, first, last)]
-    found += [item for site in sites for event in site.meta.events for item in occurrences(event, site, first, last)]
+    found += [item for site in sites if site.card.has_events for event in site.meta.events
+              for item in occurrences(event, site, first, last)]
     return sorted((item for item in found if first <= item.start), key=attrgetter("start"))

@@ -52,8 +52,8 @@ def feed_events(items: Iterable[Occurrence], base_url: str, calendar_url: str) -
         details = " · ".join(part for part in (text.kind, text.dates, text.length, text.years) if part)
         location = geo = None
         if site is not None:
-            location = site.meta.address.text
-            geo = (site.meta.location.lat, site.meta.location.lon) if site.meta.location else None
+            location = site.card.place
+            geo = (site.card.location.lat, site.card.location.lon) if site.card.location else None
         found.append(FeedEvent(
             uid=f"{item.key}@{host}", start=item.start, days=item.days,
             summary=f"{text.name} · {text.site_name}" if text.site_name else text.name,

@@ -91,6 +91,11 @@ class ParsedFiles:
             self._entries[path] = entry
         return entry[1], entry[2]
 
+    def forget(self, folder: Path) -> None:
+        """Drop the entries of the files of `folder`."""
+        for path in [path for path in self._entries if path.parent == folder]:
+            del self._entries[path]
+
     def forget_unused(self) -> None:
         """Drop the entries of files not read since the last call (deleted or renamed files)."""
         kept = {path: entry for path, entry in self._entries.items() if path in self._used}

@@ -28,7 +28,7 @@ def journey_geojson(journey: Journey, lang: str, url: Callable[[str], str] = sit
         features.append(_feature(start_point, {"kind": "start", "number": 0, "name": localized.start_name}))
     for stop, point, arrival in zip(journey.stops, plan.points, plan.arrivals, strict=True):
         site = stop.site.localized(lang)
-        location = stop.site.meta.location
+        location = stop.site.card.location
         features.append(_feature(point, {
             "kind": "stop",
             "number": stop.number,

@@ -125,7 +125,7 @@ def itinerary(points: Sequence[Point | None], mode: TravelMode) -> Itinerary:
 
 def journey_itinerary(journey: Journey) -> JourneyItinerary:
     """The journey's legs from its start point (if any) through every stop in order."""
-    points = tuple(known_point(stop.site.meta.location) for stop in journey.stops)
+    points = tuple(known_point(stop.site.card.location) for stop in journey.stops)
     start = journey.meta.start
     route = ([known_point(start.location)] if start else []) + list(points)
     plan = itinerary(route, journey.meta.travel_mode)

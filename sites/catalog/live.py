@@ -18,10 +18,11 @@ from sites.catalog.loader import ContentError, ParsedFiles
 from sites.catalog.markdown import render_markdown
 from sites.catalog.models import JOURNEYS_FOLDER
 from sites.catalog.registry import Registry
+from sites.catalog.site import LONG_STORY_CHARACTERS
 from sites.catalog.site_cache import SiteCache, folder_stamps
 
-PARSE_CACHE = "parse-cache.pickle"  # in the data folder: the valid sites loaded by earlier processes
-LONG_BODY_CHARACTERS = 8_000  # renders in about 30 ms; the bundled stories are under 3,000
+SITE_CACHE = "site-cache.sqlite3"  # in the data folder: the valid sites loaded, shared by the workers
+OLD_SITE_CACHE = "parse-cache.pickle"  # what releases up to 0.2.0 kept there: the whole of every site, in memory
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class ContentVersion:
 class Catalog:
     """Holds the sites and journeys of `content_dir` and reloads them when a file there is added, removed or edited."""
 
-    def __init__(self, content_dir: Path, parse_cache: Path | None = None):
+    def __init__(self, content_dir: Path, site_cache: Path | None = None):
         self.content_dir = content_dir
         self.registry = Registry([])
         self.journeys = JourneyRegistry([])
@@ -55,8 +56,10 @@ class Catalog:
         self._parsed = ParsedFiles()
         self._lock = threading.Lock()  # the watcher and an admin save may reload at the same moment
         self.after_reload: Callable[[Registry], None] | None = None  # told of each new registry (narration)
+        if site_cache is not None:
+            (site_cache.parent / OLD_SITE_CACHE).unlink(missing_ok=True)
         with collector_paused():
-            self._sites = SiteCache(content_dir, parse_cache)
+            self._sites = SiteCache(content_dir, site_cache)
             self.reload()
             gc.freeze()  # the sites live as long as the process: later collections need not scan them again
 
@@ -97,9 +100,10 @@ def _render_long_bodies(registry: Registry) -> None:
     """Render long stories now, in the thread that reloads, so that the first visitor's request does
     not render them on the server's event loop (the HTML is kept by render_markdown's cache)."""
     for site in registry.all(include_drafts=True):
-        for body in site.bodies.values():
-            if len(body) > LONG_BODY_CHARACTERS:
-                render_markdown(body)
+        if site.card.long_story:
+            for body in site.bodies.values():
+                if len(body) > LONG_STORY_CHARACTERS:
+                    render_markdown(body)
 
 
 def content_fingerprint(content_dir: Path) -> tuple:

@@ -119,9 +119,10 @@ def _load_site_cached(folder: Path, parsed: ParsedFiles, cache: SiteCache | None
     if (site := cache.get(folder.name, stamps)) is not None:
         return site, []
     site, errors = load_site(folder, parsed)
-    if site is not None:
-        cache.put(folder.name, stamps, site)
-    return site, errors
+    if site is None:
+        return None, errors
+    parsed.forget(folder)  # the cache holds the site now: its parsed files are not needed again
+    return cache.put(folder.name, stamps, site), errors
 
 
 def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[ContentError]]:

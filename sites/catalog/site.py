@@ -1,15 +1,18 @@
-"""A loaded site: its validated front matter, bodies per language and photo files."""
+"""A loaded site: its card (what lists, the map and search need, always in memory) and its detail (front matter,
+bodies per language, translations, photos and recordings: in memory or read from the site cache on disk)."""
 
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sites.catalog.languages import SOURCE_LANGUAGE, base_language, source_first
+from sites.catalog.languages import SOURCE_LANGUAGE, base_language
 from sites.catalog.markdown import render_markdown
-from sites.catalog.models import CAPTION_LANGUAGE, SiteFrontMatter, Translation
+from sites.catalog.models import CAPTION_LANGUAGE, Category, Location, SiteFrontMatter, Translation
 from sites.catalog.quiz import Question, Quiz, localized_quiz
 from sites.catalog.site_events import EventText, localized_events
 from sites.catalog.text import fold
+
+LONG_STORY_CHARACTERS = 8_000  # renders in about 30 ms; the bundled stories are under 3,000
 
 
 @dataclass(frozen=True)
@@ -57,73 +60,155 @@ class LocalizedSite:
 
 
 @dataclass
-class Site:
-    """One site of content/: front matter, Markdown bodies per language, photos and search text."""
+class SiteDetail:
+    """What only a site's own pages need: its front matter, Markdown bodies, translations, photos and recordings.
+    Kept in the site cache on disk for a site loaded through it (issue 27), and read back when asked for."""
 
     meta: SiteFrontMatter
-    folder: Path
     bodies: dict[str, str]
     translations: dict[str, Translation] = field(default_factory=dict)
     photos: list[PhotoFile] = field(default_factory=list)
     recordings: dict[str, RecordingFile] = field(default_factory=dict)
-    _event_texts: dict[str, dict[str, EventText]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    event_texts: dict[str, dict[str, EventText]] = field(default_factory=dict, repr=False, compare=False)
 
-    @cached_property
+
+@dataclass(frozen=True, slots=True)
+class SiteCard:
+    """What a list, the map, search or a lookup needs of a site, kept in memory for every site (issue 27): its keys,
+    names and short texts per language, place, category and search words."""
+
+    slug: str
+    code: str
+    aliases: tuple[str, ...]
+    published: bool
+    name: str
+    category: Category
+    location: Location | None
+    province: str
+    provinces: tuple[str, ...]
+    former_provinces: tuple[str, ...]
+    place: str
+    texts: dict[str, LocalizedSite]  # by language the text exists in (the source first): `lang` is that language
+    has_events: bool
+    long_story: bool  # a body long enough to render ahead of the first visitor (sites/catalog/live.py)
+    search_text: str  # every searchable text, folded; a leading space lets search match word beginnings (" an")
+    folded_name: str  # the Vietnamese name folded for sorting and name-first search (" dinh thoi an")
+    province_keys: frozenset[str]  # today's provinces and the former ones, folded, for the province filter
+
+    @classmethod
+    def of(cls, detail: SiteDetail) -> "SiteCard":
+        meta, address = detail.meta, detail.meta.address
+        texts = {SOURCE_LANGUAGE: LocalizedSite(SOURCE_LANGUAGE, SOURCE_LANGUAGE, meta.name, meta.summary, meta.built,
+                                                True)}
+        for lang in sorted(detail.translations):
+            translation = detail.translations[lang]
+            texts[lang] = LocalizedSite(lang, lang, translation.name or meta.name, translation.summary,
+                                        translation.built or meta.built, translation.translation_reviewed)
+        searchable = [meta.name, *meta.other_names, meta.summary, address.text, *address.provinces, *meta.tags,
+                      address.former_province or "", address.current or ""]
+        for translation in detail.translations.values():
+            searchable += [translation.name or "", translation.summary]
+        return cls(
+            slug=meta.slug, code=meta.code, aliases=tuple(meta.aliases), published=meta.published, name=meta.name,
+            category=meta.category, location=meta.location, province=address.province, provinces=address.provinces,
+            former_provinces=address.former_provinces, place=address.text, texts=texts, has_events=bool(meta.events),
+            long_story=any(len(body) > LONG_STORY_CHARACTERS for body in detail.bodies.values()),
+            search_text=" " + fold(" ".join(searchable)), folded_name=" " + fold(meta.name),
+            province_keys=frozenset(fold(name) for name in (*address.provinces, *address.former_provinces)))
+
+
+class Site:
+    """One site of content/: its card, always in memory, and its detail, in memory or read from the site cache on
+    disk (sites/catalog/site_cache.py) each time it is asked for (that cache keeps the recently read ones)."""
+
+    __slots__ = ("card", "folder", "_detail", "_read")
+
+    def __init__(self, meta: SiteFrontMatter, folder: Path, bodies: dict[str, str],
+                 translations: dict[str, Translation] | None = None, photos: list[PhotoFile] | None = None,
+                 recordings: dict[str, RecordingFile] | None = None):
+        self._detail: SiteDetail | None = SiteDetail(meta, bodies, translations or {}, photos or [], recordings or {})
+        self._read: Callable[[], SiteDetail] | None = None
+        self.card = SiteCard.of(self._detail)
+        self.folder = folder
+
+    @classmethod
+    def on_disk(cls, card: SiteCard, folder: Path, read: Callable[[], SiteDetail]) -> "Site":
+        """The site of `card` whose detail `read()` gives (from the site cache on disk)."""
+        site = cls.__new__(cls)
+        site.card, site.folder, site._detail, site._read = card, folder, None, read
+        return site
+
+    def __repr__(self) -> str:
+        return f"Site({self.card.slug!r})"
+
+    @property
+    def detail(self) -> SiteDetail:
+        """The site's front matter, bodies, translations, photos and recordings."""
+        return self._detail if self._detail is not None else self._read()
+
+    @property
+    def meta(self) -> SiteFrontMatter:
+        return self.detail.meta
+
+    @property
+    def bodies(self) -> dict[str, str]:
+        return self.detail.bodies
+
+    @property
+    def translations(self) -> dict[str, Translation]:
+        return self.detail.translations
+
+    @property
+    def photos(self) -> list[PhotoFile]:
+        return self.detail.photos
+
+    @property
+    def recordings(self) -> dict[str, RecordingFile]:
+        return self.detail.recordings
+
+    @property
     def search_text(self) -> str:
-        """Every searchable text, folded; a leading space lets search match word beginnings (" an")."""
-        return " " + fold(" ".join(self._searchable_texts()))
+        return self.card.search_text
 
-    @cached_property
+    @property
     def folded_name(self) -> str:
-        """The Vietnamese name folded for sorting and name-first search (" dinh thoi an")."""
-        return " " + fold(self.meta.name)
+        return self.card.folded_name
 
-    @cached_property
+    @property
     def province_keys(self) -> frozenset[str]:
-        """Today's provinces and the former ones, folded, for the province filter."""
-        address = self.meta.address
-        return frozenset(fold(name) for name in (*address.provinces, *address.former_provinces))
+        return self.card.province_keys
 
     @property
     def slug(self) -> str:
-        return self.meta.slug
+        return self.card.slug
 
     @property
     def code(self) -> str:
-        return self.meta.code
+        return self.card.code
 
     @property
     def published(self) -> bool:
-        return self.meta.published
+        return self.card.published
 
     @property
     def languages(self) -> list[str]:
         """Languages the site's text exists in, Vietnamese first."""
-        return source_first(self.translations)
+        return list(self.card.texts)
 
     def keys(self) -> list[str]:
         """Every identifier that leads to this site: slug, code and aliases."""
-        return list(dict.fromkeys([self.slug, self.code, *self.meta.aliases]))
+        return list(dict.fromkeys([self.slug, self.code, *self.card.aliases]))
 
     def localized(self, lang: str) -> LocalizedSite:
         """The site's texts in `lang`; fields without a translation fall back to Vietnamese."""
-        content_lang = self.content_language(lang)
-        translation = self.translations.get(content_lang)
-        meta = self.meta
-        return LocalizedSite(
-            lang=lang,
-            content_lang=content_lang,
-            name=(translation.name if translation and translation.name else meta.name),
-            summary=translation.summary if translation else meta.summary,
-            built=(translation.built if translation and translation.built else meta.built),
-            reviewed=translation.translation_reviewed if translation else True,
-        )
+        text = self.card.texts[self.content_language(lang)]
+        return text if text.lang == lang else replace(text, lang=lang)
 
     def content_language(self, lang: str) -> str:
         """The language the site's text is shown in for a visitor of `lang`: `lang` itself when translated,
         else a translation into its base language (`zh` for `zh-Hant`), else Vietnamese."""
         for candidate in (lang, base_language(lang)):
-            if candidate in self.translations:
+            if candidate in self.card.texts:
                 return candidate
         return SOURCE_LANGUAGE
 
@@ -135,28 +220,24 @@ class Site:
     def quiz_in(self, lang: str) -> Quiz:
         """The quiz in `lang` (or its base language), else in Vietnamese; `Quiz.lang` says which."""
         content_lang = self.content_language(lang)
-        translation = self.translations.get(content_lang)
-        return localized_quiz(self.meta.quiz, translation.quiz if translation else (), content_lang)
+        detail = self.detail
+        translation = detail.translations.get(content_lang)
+        return localized_quiz(detail.meta.quiz, translation.quiz if translation else (), content_lang)
 
     def event_texts(self, lang: str) -> dict[str, EventText]:
         """Each event's name and note by id, in `lang` (or its base language) where translated, else Vietnamese;
-        kept per language: feeds ask for every occurrence of every site (do not change the returned dict)."""
-        found = self._event_texts.get(lang)
+        kept per language with the detail: feeds ask for every occurrence of every site (do not change the
+        returned dict)."""
+        detail = self.detail
+        found = detail.event_texts.get(lang)
         if found is None:
             content_lang = self.content_language(lang)
-            translation = self.translations.get(content_lang)
-            found = self._event_texts[lang] = localized_events(
-                self.meta.events, translation.events if translation else (), content_lang)
+            translation = detail.translations.get(content_lang)
+            found = detail.event_texts[lang] = localized_events(
+                detail.meta.events, translation.events if translation else (), content_lang)
         return found
 
     def body_html(self, lang: str) -> str:
         """The story in `lang` (Vietnamese when not translated) as sanitised HTML."""
-        return render_markdown(self.bodies.get(lang, self.bodies[SOURCE_LANGUAGE]))
-
-    def _searchable_texts(self) -> list[str]:
-        meta = self.meta
-        texts = [meta.name, *meta.other_names, meta.summary, meta.address.text, *meta.address.provinces, *meta.tags]
-        texts += [meta.address.former_province or "", meta.address.current or ""]
-        for translation in self.translations.values():
-            texts += [translation.name or "", translation.summary]
-        return texts
+        bodies = self.bodies
+        return render_markdown(bodies.get(lang, bodies[SOURCE_LANGUAGE]))

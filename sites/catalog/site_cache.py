@@ -1,35 +1,66 @@
-"""Validated sites kept between starts: a restart reuses each site folder whose files are unchanged.
+"""The site cache: every valid site loaded, kept in an SQLite file between starts and read back as it is needed.
 
-The cache lives in the private data folder. Each entry is keyed by its folder's files' names, sizes and
-modification times; the file starts with a header naming the code version (a hash of the sites package
-and the pydantic and Python versions) and the content folder, checked before anything is unpickled, so
-a code change or a foreign or damaged file means parsing and validating everything again. Only valid
-sites are kept: a folder with errors is always loaded, and its errors reported, as without a cache.
+A restart reuses each site folder whose files are unchanged, keyed by the folder's files' names, sizes and
+modification times. Each row holds a site's card (what lists, the map and search need, kept in memory) and its
+detail (front matter, bodies, translations, photos: read back from the file when a request asks for them, the
+most recent ones kept in memory), so a server holds only the cards of 40,000 sites (issue 27). The workers of
+`serve --workers N` share the file.
+
+The file names the code version (a hash of the sites package and the pydantic and Python versions) and the content
+folder: another code or content folder, or a damaged file, means parsing and validating everything again. Only
+valid sites are kept: a folder with errors is always loaded, and its errors reported, as without a cache. A row no
+load uses any more (its folder removed, or a newer version of it loaded) is marked gone and deleted after
+GONE_SECONDS, so that another worker still serving it until its next reload can read it meanwhile.
 """
 
 import hashlib
 import logging
 import os
 import pickle
+import sqlite3
 import sys
+import threading
+import time
+from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 
 import pydantic
 
-from sites.catalog.site import Site
-from sites.storage.files import write_bytes_atomically
+from sites.catalog.site import Site, SiteCard, SiteDetail
 
 log = logging.getLogger(__name__)
-MAGIC = b"diachido-site-cache 1\n"
+FORMAT = "diachido-site-cache 2"
+DETAILS_KEPT = 512  # the details read most recently, in memory: a site page's own, its neighbours', a list page's
+GONE_SECONDS = 600  # far longer than any worker takes to notice a change to content/ and reload
+PUTS_A_COMMIT = 500  # a start on an empty cache commits as it goes: another worker's writes wait at most this long
+BUSY_SECONDS = 120  # how long a write waits for another worker's
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sites (
+    id INTEGER PRIMARY KEY,
+    folder TEXT NOT NULL,
+    stamps BLOB NOT NULL,
+    card BLOB NOT NULL,
+    detail BLOB NOT NULL,
+    gone REAL,
+    UNIQUE (folder, stamps)
+);
+"""
 
 
-def code_version() -> bytes:
+class DetailGone(LookupError):
+    """The cache no longer holds a site's detail: another worker deleted it after the site's folder changed."""
+
+
+def code_version() -> str:
     """A hash of what decides how files become sites: the sites package's code (every room), pydantic's and
     Python's versions."""
     digest = hashlib.sha256(f"{pydantic.VERSION} {sys.version}".encode())
     for source in sorted(Path(__file__).parent.parent.rglob("*.py")):
         digest.update(source.name.encode() + source.read_bytes())
-    return digest.hexdigest().encode()
+    return digest.hexdigest()
 
 
 def folder_stamps(path: str) -> tuple[tuple[str, int, int], ...]:
@@ -50,42 +81,51 @@ def folder_stamps(path: str) -> tuple[tuple[str, int, int], ...]:
 
 
 class SiteCache:
-    """Valid sites by folder name, with their folder's stamps; `cache_file` None keeps them in memory only."""
+    """Valid sites by folder name and stamps, in the SQLite file `cache_file` (None: in memory, for this process)."""
 
     def __init__(self, content_dir: Path, cache_file: Path | None = None) -> None:
         self._content_dir = content_dir
-        self._cache_file = cache_file
-        self._entries: dict[str, tuple[tuple, Site]] = {}
-        self._used: set[str] = set()
+        self._lock = threading.Lock()  # one connection: the loading thread writes, request threads read details
+        self._db = self._open(cache_file)
+        self._rows: dict[str, dict[bytes, int]] = {}  # folder -> stamps -> row
+        self._cards: dict[int, bytes] = {}  # row -> card, read at once for the first load, then read one by one
+        for row_id, folder, stamps, card in self._db.execute("SELECT id, folder, stamps, card FROM sites"):
+            self._rows.setdefault(folder, {})[stamps] = row_id
+            self._cards[row_id] = card
+        self._details: OrderedDict[int, SiteDetail] = OrderedDict()
+        self._seen: set[str] = set()
+        self._used: dict[str, int] = {}  # folder -> the row this load gave
+        self._puts = 0
         self._stamps: dict[str, list[tuple]] = {}
-        self._changed = False
-        if cache_file is not None:
-            self._load(cache_file)
 
-    def _header(self) -> bytes:
-        return MAGIC + code_version() + b"\n" + os.fsencode(self._content_dir.resolve()) + b"\n"
-
-    def _load(self, cache_file: Path) -> None:
+    def _open(self, cache_file: Path | None) -> sqlite3.Connection:
+        """The cache's connection, its tables made (and emptied if they hold another version's sites)."""
+        if cache_file is None:
+            return self._prepare(sqlite3.connect(":memory:", check_same_thread=False))
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
         try:
-            data = cache_file.read_bytes()
-        except FileNotFoundError:
-            return
-        except OSError as exc:  # unreadable: load everything, and try to write it again
-            log.warning("ignoring the site cache %s: %s", cache_file, exc)
-            return
-        header = self._header()
-        if not data.startswith(header):
-            log.warning("ignoring the site cache %s: another version of the code or another content folder",
-                        cache_file)
-            return
-        try:  # the caller pauses the garbage collector (sites/catalog/collector.py)
-            entries = pickle.loads(memoryview(data)[len(header):])
-            self._entries = {name: (stamps, Site(meta=meta, folder=self._content_dir / name, bodies=bodies,
-                                                 translations=translations, photos=photos, recordings=recordings))
-                             for name, (stamps, meta, bodies, translations, photos, recordings) in entries.items()}
-        except Exception as exc:  # a damaged file: load everything again
-            log.warning("ignoring the site cache %s: %s", cache_file, exc)
-            self._entries = {}
+            return self._prepare(sqlite3.connect(cache_file, timeout=BUSY_SECONDS, check_same_thread=False))
+        except sqlite3.DatabaseError as exc:  # not an SQLite file, or a damaged one: start a new one
+            log.warning("replacing the site cache %s: %s", cache_file, exc)
+            cache_file.unlink(missing_ok=True)
+            return self._prepare(sqlite3.connect(cache_file, timeout=BUSY_SECONDS, check_same_thread=False))
+
+    def _prepare(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        version = f"{FORMAT} {code_version()} {self._content_dir.resolve()}"
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last writes to a power cut costs a parse
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            known = db.execute("SELECT value FROM about WHERE key = 'version'").fetchone()
+            if known is None or known[0] != version:
+                if known is not None:
+                    log.warning("emptying the site cache: another version of the code or another content folder")
+                db.execute("DELETE FROM sites")
+                db.execute("INSERT OR REPLACE INTO about (key, value) VALUES ('version', ?)", (version,))
+        return db
 
     def know_stamps(self, fingerprint: tuple) -> None:
         """Take the folders' stamps from a content fingerprint just taken (sorted (folder, name, size, time)
@@ -101,31 +141,74 @@ class SiteCache:
 
     def get(self, name: str, stamps: tuple) -> Site | None:
         """The site cached for folder `name` if its files still have these stamps."""
-        entry = self._entries.get(name)
-        if entry is None or entry[0] != stamps:
+        self._seen.add(name)
+        row_id = self._rows.get(name, {}).get(pickle.dumps(stamps))
+        if row_id is None:
             return None
-        self._used.add(name)
-        return entry[1]
+        card = self._cards.pop(row_id, None)
+        if card is None:
+            with self._lock:
+                card = self._db.execute("SELECT card FROM sites WHERE id = ?", (row_id,)).fetchone()[0]
+        self._used[name] = row_id
+        return self._site(name, row_id, pickle.loads(card))
 
-    def put(self, name: str, stamps: tuple, site: Site) -> None:
-        """Remember the valid `site` loaded from folder `name` whose files had `stamps` before reading."""
-        self._entries[name] = (stamps, site)
-        self._used.add(name)
-        self._changed = True
+    def put(self, name: str, stamps: tuple, site: Site) -> Site:
+        """Keep the valid `site` loaded from folder `name` whose files had `stamps` before reading; gives the same
+        site with its detail on disk."""
+        key, card = pickle.dumps(stamps), pickle.dumps(site.card, protocol=5)
+        detail = pickle.dumps(site.detail, protocol=5)
+        with self._lock:
+            self._db.execute("INSERT INTO sites (folder, stamps, card, detail) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT (folder, stamps) DO UPDATE SET gone = NULL", (name, key, card, detail))
+            row_id = self._db.execute("SELECT id FROM sites WHERE folder = ? AND stamps = ?", (name, key)).fetchone()[0]
+            self._puts += 1
+            if self._puts % PUTS_A_COMMIT == 0:
+                self._db.commit()
+        self._rows.setdefault(name, {})[key] = row_id
+        self._seen.add(name)
+        self._used[name] = row_id
+        return self._site(name, row_id, site.card)
+
+    def _site(self, name: str, row_id: int, card: SiteCard) -> Site:
+        return Site.on_disk(card, self._content_dir / name, partial(self._detail, row_id))
+
+    def _detail(self, row_id: int) -> SiteDetail:
+        """The detail of row `row_id`, from memory if read lately."""
+        with self._lock:
+            detail = self._details.get(row_id)
+            if detail is not None:
+                self._details.move_to_end(row_id)
+                return detail
+            row = self._db.execute("SELECT detail FROM sites WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise DetailGone(row_id)
+        detail = pickle.loads(row[0])
+        with self._lock:
+            self._details[row_id] = detail
+            if len(self._details) > DETAILS_KEPT:
+                self._details.popitem(last=False)
+        return detail
 
     def forget_unused(self) -> None:
-        """Drop the folders not given or put since the last call (removed, or with errors now)."""
-        kept = {name: entry for name, entry in self._entries.items() if name in self._used}
-        self._changed = self._changed or len(kept) != len(self._entries)
-        self._entries, self._used = kept, set()
+        """Mark gone the rows of folders no longer there and the older versions of folders loaded again, and
+        delete the rows gone for long; a folder with errors now keeps all its rows (a worker may serve any of them as
+        its last valid version)."""
+        now = time.time()
+        with self._lock:
+            for folder, versions in list(self._rows.items()):
+                if folder in self._seen and folder not in self._used:  # errors now: a worker may serve any version
+                    self._db.execute("UPDATE sites SET gone = NULL WHERE folder = ?", (folder,))
+                    continue
+                old = [row_id for row_id in versions.values() if row_id != self._used.get(folder)]
+                self._db.executemany("UPDATE sites SET gone = ? WHERE id = ? AND gone IS NULL",
+                                     [(now, row_id) for row_id in old])
+                self._rows[folder] = {key: row_id for key, row_id in versions.items() if row_id not in old}
+                if not self._rows[folder]:
+                    del self._rows[folder]
+            self._db.execute("DELETE FROM sites WHERE gone < ?", (now - GONE_SECONDS,))
+        self._seen, self._used, self._cards = set(), {}, {}
 
     def save(self) -> None:
-        """Write the entries to `cache_file` (atomically) if any was added or dropped since the last save.
-        The site's derived values (folder, search text) are left out and remade on loading."""
-        if self._cache_file is None or not self._changed:
-            return
-        entries = {name: (stamps, site.meta, site.bodies, site.translations, site.photos, site.recordings)
-                   for name, (stamps, site) in self._entries.items()}
-        self._cache_file.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomically(self._cache_file, self._header() + pickle.dumps(entries, protocol=5))
-        self._changed = False
+        """Commit what this load wrote, for the next start and the other workers."""
+        with self._lock:
+            self._db.commit()

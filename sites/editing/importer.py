@@ -168,7 +168,7 @@ def check_rows(rows: list[dict[str, object]], editor: SiteEditor,
     choices = {column: {fold(word): value for label, value in words.items() for word in (label, value)}
                for column, words in (labels or {}).items()}
     words = {column: _accepted_words(labels) for column, labels in (labels or {}).items()}
-    known = {_identity(site.meta.name, site.meta.address.province): site.slug
+    known = {_identity(site.card.name, site.card.province): site.slug
              for site in editor.registry.all(include_drafts=True)}
     results = []
     for number, row in enumerate(rows, start=FIRST_ROW):

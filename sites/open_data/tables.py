@@ -140,7 +140,7 @@ VISITS = Table("visits-daily", "Lượt ghé thăm theo ngày / Daily visits", "
 def site_rows(registry: Registry, base_url: str) -> Iterator[dict]:
     """A row per published site and language of its text, Vietnamese first."""
     for site in registry.all():
-        meta, location, recognition = site.meta, site.meta.location, site.meta.recognition
+        meta, location, recognition = site.meta, site.card.location, site.meta.recognition
         shared = {
             "slug": site.slug, "code": site.code, "category": meta.category.value, "province": meta.address.province,
             "former_province": meta.address.former_province, "address": meta.address.text,
@@ -184,7 +184,7 @@ def journey_rows(journeys: JourneyRegistry) -> Iterator[dict]:
         for stop in journey.stops:
             yield {"journey_slug": journey.slug, "journey_code": journey.code, "journey_name": meta.name,
                    "province": meta.province, "travel_mode": meta.travel_mode.value, "stop": stop.number,
-                   "site_slug": stop.site.slug, "site_name": stop.site.meta.name}
+                   "site_slug": stop.site.slug, "site_name": stop.site.card.name}
 
 
 def visit_rows(store: VisitStore, registry: Registry, last_day: date) -> list[dict]:

@@ -261,13 +261,13 @@ def journey_questions(journey: "Journey") -> dict[str, tuple[str, ...]]:
 def needs_location(outing: Outing, site: "Site") -> bool:
     """Whether a stamp at `site` waits for the browser's location: the teacher set a distance and the site's
     location is exact (an approximate one would refuse students standing at the plaque)."""
-    location = site.meta.location
+    location = site.card.location
     return outing.max_distance_m is not None and location is not None and location.precision == LocationPrecision.exact
 
 
 def near_enough(outing: Outing, site: "Site", lat: float, lon: float) -> bool:
     """Whether (`lat`, `lon`) is within the outing's distance of the site (only the answer is ever kept)."""
-    location = site.meta.location
+    location = site.card.location
     return distance_km(location.lat, location.lon, lat, lon) * 1000 <= (outing.max_distance_m or 0)
 
 

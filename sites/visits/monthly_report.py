@@ -143,11 +143,11 @@ def monthly_report(store: VisitStore, registry: Registry, month: date, province:
         counts = sum((day_counts for _, day_counts in series[site.slug]), Counts())
         visited_on = next((day for day, day_counts in series[site.slug] if day_counts.scans or day_counts.views), None)
         first_visit = None if any(key in before for key in site.keys()) else visited_on
-        rows.append(SiteMonth(site.slug, site.code, site.meta.name, site.meta.address.province,
+        rows.append(SiteMonth(site.slug, site.code, site.card.name, site.card.province,
                               counts.scans, counts.views, counts.unique_visitors, counts.late_scans, first_visit))
     first_visited = tuple(row.slug for row in rows if row.first_visit)
     rows.sort(key=lambda row: (-row.scans, -row.views))  # stable: ties stay in name order
-    names = {site.slug: site.meta.name for site in sites}
+    names = {site.slug: site.card.name for site in sites}
     problems = tuple(
         PlaqueProblem(day, report.slug, names[report.slug], report.kind, report.done_at is not None)
         for report in (plaque_reports.reports(include_done=True) if plaque_reports else [])

@@ -42,5 +42,5 @@ def silent_sites(store: VisitStore, sites: list[Site], today: date) -> list[Site
     series = daily_counts(store, sites, start, today)
     by_slug = {site.slug: site for site in sites}
     scans = {slug: [counts.scans for _, counts in days] for slug, days in series.items()}
-    provinces = {site.slug: site.meta.address.province for site in sites}
+    provinces = {site.slug: site.card.province for site in sites}
     return [by_slug[slug] for slug in silent_plaques(scans, provinces)]

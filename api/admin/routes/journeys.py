@@ -141,15 +141,15 @@ def _code_suggestion(state: AppState, journey: Journey | None, values: dict) -> 
 def site_options(published: list[Site], user: User, province: str, chosen: list[Site]) -> list[tuple[str, str]]:
     """The sites a stop may be: published sites `user` may change, of the journey's `province` when it has
     some, plus the sites already chosen; as (slug, "name · province")."""
-    allowed = [site for site in published if user.may_edit_any(site.meta.address.provinces)]
-    of_province = [site for site in allowed if fold(province) in map(fold, site.meta.address.provinces)]
+    allowed = [site for site in published if user.may_edit_any(site.card.provinces)]
+    of_province = [site for site in allowed if fold(province) in map(fold, site.card.provinces)]
     offered = {site.slug: site for site in [*(of_province or allowed), *chosen]}
-    return [(site.slug, f"{site.meta.name} · {site.meta.address.province}") for site in offered.values()]
+    return [(site.slug, f"{site.card.name} · {site.card.province}") for site in offered.values()]
 
 
 def location_problem(site: Site) -> str | None:
     """"unknown" when the site has no coordinates, "district" when they are the district centre, else None."""
-    location = site.meta.location
+    location = site.card.location
     if location is None:
         return "unknown"
     return "district" if location.precision == LocationPrecision.district else None

@@ -21,7 +21,7 @@ MEDIA_TYPES = {b"\xff\xd8": "image/jpeg", b"\x89P": "image/png", b"RI": "image/w
 def report_list(request: Request, state: StateDep, user: StaffDep, done: bool = False) -> HTMLResponse:
     """Open reports of the sites the user may change, newest first (`done=1`: closed ones too)."""
     reports = [report for report in state.reports.reports(include_done=done) if user.may_edit(report.province)]
-    names = {site.slug: site.meta.name for site in state.catalog.registry.all(include_drafts=True)}
+    names = {site.slug: site.card.name for site in state.catalog.registry.all(include_drafts=True)}
     kinds = {kind.value: staff_label(lambda lang, kind=kind: strings(lang)[f"report_kind_{kind.value}"])
              for kind in ProblemKind}  # the visitor's words, in every language
     return render_admin(request, "plaque_reports.html", {"reports": reports, "names": names, "kinds": kinds,

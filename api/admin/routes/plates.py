@@ -45,7 +45,7 @@ async def sticker_sheets(state: StateDep, settings: SettingsDep, shop: PrintShop
     sites = filters.search(state.catalog.registry)
     if not sites:
         raise HTTPException(404, "Không có di tích đã xuất bản nào / no published site matches")
-    items = [Sticker(site.meta.name, site_scan_url(site, settings)) for site in sites]
+    items = [Sticker(site.card.name, site_scan_url(site, settings)) for site in sites]
     key = content_key(("stickers", items, size, settings.organisation))
     try:
         body = await shop.pdf(key, stickers, items, size, settings.organisation)

@@ -58,16 +58,16 @@ def site_list(request: Request, state: StateDep, user: StaffDep, pager: PagerDep
     catalog = state.catalog
     every = catalog.registry.all(include_drafts=True)
     words = fold(q).split()
-    provinces = {name: fold(name) for name in {name for site in every for name in site.meta.address.provinces}}
+    provinces = {name: fold(name) for name in {name for site in every for name in site.card.provinces}}
     # The folded name is kept by each site: no site's text is folded again per request (issue 27).
     shown = [site for site in every
-             if all(word in f"{site.folded_name} {' '.join(provinces[name] for name in site.meta.address.provinces)}"
+             if all(word in f"{site.folded_name} {' '.join(provinces[name] for name in site.card.provinces)}"
                     for word in words)
-             and category in ("", site.meta.category.value) and province in ("", *site.meta.address.provinces)
+             and category in ("", site.card.category.value) and province in ("", *site.card.provinces)
              and state_filter in ("", "published" if site.published else "draft")]
     page = pager.page(shown, ADMIN_PAGE_SIZE)
     filters = {"q": q, "category": category, "province": province, "state": state_filter}
-    published = [site for site in catalog.registry.all() if user.may_edit_any(site.meta.address.provinces)]
+    published = [site for site in catalog.registry.all() if user.may_edit_any(site.card.provinces)]
     try:  # a damaged visit store leaves the list without counts (every staff page names the problem)
         counts = site_totals(state.visits, catalog.registry)
         silent = silent_sites(state.visits, published, vietnam_day(datetime.now(UTC)))
@@ -77,7 +77,7 @@ def site_list(request: Request, state: StateDep, user: StaffDep, pager: PagerDep
         "sites": page.rows, "found": len(shown), "total": len(every), "counts": counts, "silent": silent,
         "page": page.number, "pages": page.pages, "page_link": page_link("/admin", filters), "filters": filters,
         "categories": category_choices(),
-        "provinces": sorted({name for site in every for name in site.meta.address.provinces}),
+        "provinces": sorted({name for site in every for name in site.card.provinces}),
         "content_errors": catalog.errors, "kept": catalog.kept})
 
 

@@ -79,7 +79,7 @@ async def calendar_feed(request: Request, state: StateDep, registry: RegistryDep
     three years one by one, as iCalendar (RFC 5545) for phone calendars; `province`: that province's sites only."""
     index = await asyncio.to_thread(state.calendars.index, registry, clock.today())
     key = fold(province) if province else None
-    sites = [site for site in registry.all() if site.meta.events and (key is None or key in site.province_keys)]
+    sites = [site for site in registry.all() if site.card.has_events and (key is None or key in site.province_keys)]
     name = f"{WHOLE_NAME} · {province}" if province else WHOLE_NAME
     return await _feed(request, state, registry, index, f"{WHOLE}{province or ''}", name, sites, True)
 
@@ -88,7 +88,7 @@ async def calendar_feed(request: Request, state: StateDep, registry: RegistryDep
 async def site_feed(request: Request, state: StateDep, registry: RegistryDep, site: SiteDep) -> Response:
     """One site's events, the next three years, as iCalendar (RFC 5545)."""
     index = await asyncio.to_thread(state.calendars.index, registry, clock.today())
-    name = f"{site.meta.name} · Địa chỉ đỏ"
+    name = f"{site.card.name} · Địa chỉ đỏ"
     return await _feed(request, state, registry, index, f"site:{site.slug}", name, [site], False)
 
 

@@ -122,7 +122,7 @@ def journeys_page(request: Request, state: StateDep, registry: RegistryDep, lang
 
     def page() -> HTMLResponse:
         journeys = state.catalog.journeys
-        stops = {stop.site.meta.category for journey in journeys.all() for stop in journey.stops}
+        stops = {stop.site.card.category for journey in journeys.all() for stop in journey.stops}
         shown = pager.page(filter_journeys(journeys, filters), JOURNEYS_PAGE_SIZE)
         return render(request, "journeys.html", lang, {
             "journeys": [journey_summary_out(j, lang, state.settings.base_url) for j in shown.rows],

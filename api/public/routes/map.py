@@ -74,7 +74,7 @@ def map_page(
 def _map_page(request: Request, state: AppState, registry: Registry, lang: str, filters: SiteFilters, pager: Pager,
               route: Journey | None, query: dict[str, str]) -> HTMLResponse:
     sites = filters.search(registry)
-    mapped = [site for site in sites if site.meta.location is not None]
+    mapped = [site for site in sites if site.card.location is not None]
     totals = site_totals(state.visits, registry)
     shown = pager.page(sorted(mapped, key=lambda site: -totals.get(site.slug, NOTHING).visits), TABLE_PAGE_SIZE)
     base = _base_map(state, registry, lang, filters, embed=False)
@@ -84,7 +84,7 @@ def _map_page(request: Request, state: AppState, registry: Registry, lang: str, 
         "rows": _rows(state, registry, shown.rows, totals, lang),
         "page": shown.number,
         "pages": shown.pages,
-        "unmapped": [(site, site.localized(lang).name) for site in sites if site.meta.location is None][:MAX_UNMAPPED],
+        "unmapped": [(site, site.localized(lang).name) for site in sites if site.card.location is None][:MAX_UNMAPPED],
         **_filter_choices(registry, filters, lang),
         "filter_query": urlencode(filters.query()),
         "journey_route": route and (route.localized(journey_language(lang)).name, journey_path(route.slug),
@@ -143,7 +143,7 @@ def _rows(state: AppState, registry: Registry, sites: list[Site], totals: dict[s
     """The table's lines for `sites` (one page of them, most visited first: the sort is stable, so ties stay
     by name), with their all-time `totals` and recent counts; only these sites' names are looked up."""
     recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
-    return [MapRow(site, site.localized(lang).name, category_label(site.meta.category, lang),
+    return [MapRow(site, site.localized(lang).name, category_label(site.card.category, lang),
                    totals.get(site.slug, NOTHING), recent.get(site.slug, NOTHING).visits) for site in sites]
 
 
@@ -152,12 +152,12 @@ def _base_map(state: AppState, registry: Registry, lang: str, filters: SiteFilte
     settings = state.settings
 
     def build() -> BaseMap:
-        sites = [site for site in filters.search(registry) if site.meta.location]
+        sites = [site for site in filters.search(registry) if site.card.location]
         texts = strings(lang)
         query = urlencode({"lang": lang, **filters.query()})
         return build_base_map(
-            [(site.meta.location.lat, site.meta.location.lon) for site in sites],
-            [MapLayer(c.value, category_label(c, lang)) for c in Category if any(s.meta.category == c for s in sites)],
+            [(site.card.location.lat, site.card.location.lon) for site in sites],
+            [MapLayer(c.value, category_label(c, lang)) for c in Category if any(s.card.category == c for s in sites)],
             data_url=f"/api/map-points.json?{query}",
             tile_url=settings.tile_url,
             tile_attribution=settings.tile_attribution,

@@ -70,7 +70,7 @@ async def send_report(request: Request, state: StateDep, site: SiteDep, lang: La
         if isinstance(photo, tuple):
             message, status = photo
             return report_page(request, state, site, lang, form, texts[message], status)
-        await run_in_threadpool(state.reports.add, site.slug, site.meta.address.province, ProblemKind(kind), comment,
+        await run_in_threadpool(state.reports.add, site.slug, site.card.province, ProblemKind(kind), comment,
                                 photo, datetime.now(UTC))
         return sent_to
     finally:
@@ -104,7 +104,7 @@ def report_page(request: Request, state: AppState, site: Site, lang: str, form: 
                 status_code: int = 200) -> HTMLResponse:
     """The form for `site`, with a fresh token, the values sent (`form`) and the `problem` with them."""
     return render(request, "plaque_report.html", lang, {
-        "site_name": site.meta.name, "slug": site.slug, "kinds": list(ProblemKind),
+        "site_name": site.card.name, "slug": site.slug, "kinds": list(ProblemKind),
         "token": form_token(state.staff_auth.secret, site.slug, int(time.time())), "honeypot": HONEYPOT,
         "kind": str(form.get("kind", "")), "comment": str(form.get("comment", "")), "max_comment": MAX_COMMENT,
         "problem": problem, "sent": request.query_params.get("sent") == "1"}, status_code)

@@ -77,7 +77,7 @@ def _all_stats(state: AppState, registry: Registry, settings: Settings) -> Stats
     return StatsWithJourneysOut(
         total=counts_out(_sum([row.counts for row in rows])),
         sites=[
-            SiteStatsOut(slug=row.site.slug, code=row.site.code, name=row.site.meta.name,
+            SiteStatsOut(slug=row.site.slug, code=row.site.code, name=row.site.card.name,
                          url=settings.base_url + site_path(row.site.slug), **asdict(row.counts))
             for row in rows
         ],
@@ -112,7 +112,7 @@ def site_stats(
         raise invalid_parameter("from", f"at most {MAX_SERIES_DAYS} days at once; ask for shorter periods")
     series = daily_counts(state.visits, [site], start, end)[site.slug]
     return SiteDailyStatsOut(
-        slug=site.slug, code=site.code, name=site.meta.name, start=start, end=end,
+        slug=site.slug, code=site.code, name=site.card.name, start=start, end=end,
         total=counts_out(_sum([counts for _, counts in series])),
         days=[DayOut(date=day, scans=c.scans, views=c.views, unique_visitors=c.unique_visitors, late_scans=c.late_scans)
               for day, c in series],

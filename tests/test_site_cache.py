@@ -1,9 +1,14 @@
-"""The site cache in the data folder (PARSE_CACHE): a restart reuses the validated sites of folders whose
+"""The site cache in the data folder (SITE_CACHE): a restart reuses the validated sites of folders whose
 files' sizes and modification times are unchanged, with the same values as a fresh load, and loads a changed
-folder again, with its errors; a cache of other code, another content folder or a damaged one is rebuilt."""
+folder again, with its errors; a cache of other code, another content folder or a damaged one is rebuilt. A site's
+detail is read from the file when asked for, so a server holds only the cards (issue 27), and workers sharing the
+file keep reading the versions they serve."""
 
 import gc
 import os
+import shutil
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -11,9 +16,9 @@ import pytest
 import sites.catalog.loader
 import sites.catalog.site_cache
 from sites.catalog.journey_loader import load_all
-from sites.catalog.live import PARSE_CACHE, Catalog
+from sites.catalog.live import SITE_CACHE, Catalog
 from sites.catalog.loader import load_content
-from sites.catalog.site_cache import MAGIC
+from sites.catalog.site_cache import GONE_SECONDS, DetailGone, SiteCache
 from tests.synthetic import make_synthetic_content
 
 
@@ -26,7 +31,7 @@ def same_size_edit(index: Path, old: str, new: str) -> None:
 
 
 def test_a_restart_reuses_the_parsed_front_matter_of_unchanged_files(content_dir, data_dir):
-    cache = data_dir / PARSE_CACHE
+    cache = data_dir / SITE_CACHE
     first = Catalog(content_dir, cache)
     assert cache.is_file()
     fresh = load_content(content_dir).registry.all()
@@ -43,10 +48,10 @@ def test_a_restart_reuses_the_parsed_front_matter_of_unchanged_files(content_dir
 
 def test_a_damaged_cache_is_ignored_and_rebuilt(content_dir, data_dir):
     data_dir.mkdir()
-    (data_dir / PARSE_CACHE).write_bytes(b"not a pickle")
-    catalog = Catalog(content_dir, data_dir / PARSE_CACHE)
+    (data_dir / SITE_CACHE).write_bytes(b"not an SQLite file" * 300)
+    catalog = Catalog(content_dir, data_dir / SITE_CACHE)
     assert len(catalog.registry) == len(load_content(content_dir).registry) and not catalog.errors
-    assert Catalog(content_dir, data_dir / PARSE_CACHE).registry.get("dinh-thoi-an")
+    assert Catalog(content_dir, data_dir / SITE_CACHE).registry.get("dinh-thoi-an")
 
 
 def fields(catalog: Catalog) -> list[tuple]:
@@ -74,10 +79,10 @@ def loads(monkeypatch) -> list[Path]:
 def test_a_warm_start_gives_the_same_sites_as_a_cold_one_without_validating_again(
         content_dir, data_dir, tmp_path, loads, synthetic):
     content = make_synthetic_content(tmp_path, synthetic) if synthetic else content_dir
-    cold = Catalog(content, data_dir / PARSE_CACHE)
+    cold = Catalog(content, data_dir / SITE_CACHE)
     folders = len(loads)
     assert len(cold.registry) >= max(synthetic, 3) and not cold.errors
-    warm = Catalog(content, data_dir / PARSE_CACHE)
+    warm = Catalog(content, data_dir / SITE_CACHE)
     assert len(loads) == folders  # no folder read again
     assert fields(warm) == fields(cold)
     assert [type(site.meta.recognition.year if site.meta.recognition else None) for site in warm.registry.all()] \
@@ -85,7 +90,7 @@ def test_a_warm_start_gives_the_same_sites_as_a_cold_one_without_validating_agai
 
 
 def test_an_edited_file_is_validated_again_and_its_error_reported(content_dir, data_dir, loads):
-    cache = data_dir / PARSE_CACHE
+    cache = data_dir / SITE_CACHE
     Catalog(content_dir, cache)
     index = content_dir / "dinh-thoi-an" / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("name: Đình Thới An", "nmae: Đình Thới An"),
@@ -104,7 +109,7 @@ def test_an_edited_file_is_validated_again_and_its_error_reported(content_dir, d
 
 
 def test_a_file_added_or_removed_beside_the_index_reloads_the_folder(content_dir, data_dir, loads):
-    cache = data_dir / PARSE_CACHE
+    cache = data_dir / SITE_CACHE
     Catalog(content_dir, cache)
     (content_dir / "dinh-thoi-an" / "index.en.md").unlink()
     loads.clear()
@@ -114,7 +119,7 @@ def test_a_file_added_or_removed_beside_the_index_reloads_the_folder(content_dir
 
 def test_another_code_version_or_content_folder_invalidates_the_cache(content_dir, data_dir, tmp_path, monkeypatch,
                                                                       loads):
-    cache = data_dir / PARSE_CACHE
+    cache = data_dir / SITE_CACHE
     Catalog(content_dir, cache)
     folders = len(loads)
     monkeypatch.setattr(sites.catalog.site_cache, "code_version", lambda: b"another version of the code")
@@ -129,19 +134,87 @@ def test_another_code_version_or_content_folder_invalidates_the_cache(content_di
     assert all(site.folder.parent == moved for site in catalog.registry.all(include_drafts=True))
 
 
-@pytest.mark.parametrize("damage", ["truncated", "not a pickle"])
-def test_a_damaged_cache_with_a_valid_header_is_rebuilt(content_dir, data_dir, loads, damage):
-    cache = data_dir / PARSE_CACHE
+def test_a_truncated_cache_is_rebuilt(content_dir, data_dir, loads):
+    cache = data_dir / SITE_CACHE
     cold = Catalog(content_dir, cache)
+    del cold
+    gc.collect()  # closes its file
     data = cache.read_bytes()
-    assert data.startswith(MAGIC)
-    header = data[:data.index(b"\n", len(MAGIC)) + 1]
-    header = data[:data.index(b"\n", len(header)) + 1]  # magic, code version, content folder
-    cache.write_bytes(data[:len(data) // 2] if damage == "truncated" else header + b"not a pickle")
+    cache.write_bytes(data[:len(data) // 3])
+    for suffix in ("-wal", "-shm"):
+        Path(f"{cache}{suffix}").unlink(missing_ok=True)
     folders = len(loads)
-    assert fields(Catalog(content_dir, cache)) == fields(cold)
-    assert len(loads) == 2 * folders
-    assert fields(Catalog(content_dir, cache)) == fields(cold) and len(loads) == 2 * folders
+    catalog = Catalog(content_dir, cache)
+    assert fields(catalog) == fields(Catalog(content_dir))
+    assert len(loads) > folders
+
+
+def test_a_site_s_detail_is_read_from_the_file_when_asked_for(content_dir, data_dir):
+    catalog = Catalog(content_dir, data_dir / SITE_CACHE)
+    site = catalog.registry.get("dinh-thoi-an")
+    assert site._detail is None  # only the card is held
+    assert site.card.name == "Đình Thới An" and site.localized("en").name == "Thới An Communal House"
+    assert site.meta.name == "Đình Thới An" and "Thới An" in site.body_html("vi")
+    assert site.meta == load_content(content_dir).registry.get("dinh-thoi-an").meta
+
+
+def test_workers_sharing_the_file_keep_reading_the_version_they_serve(content_dir, data_dir, monkeypatch):
+    """One worker reloads an edited site; another, not reloaded yet, still reads the version it serves; the old
+    version is deleted only GONE_SECONDS later, and a folder with errors keeps every version."""
+    cache = data_dir / SITE_CACHE
+    first, second = Catalog(content_dir, cache), Catalog(content_dir, cache)
+    index = content_dir / "dinh-thoi-an" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("name: Đình Thới An", "name: Đình Thới An Mới"),
+                     encoding="utf-8")
+    first.reload()
+    assert first.registry.get("dinh-thoi-an").meta.name == "Đình Thới An Mới"
+    served = second.registry.get("dinh-thoi-an")
+    second._sites._details.clear()
+    assert served.meta.name == "Đình Thới An"  # read from the file, still there
+
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + GONE_SECONDS + 1)
+    first.reload()  # the old version, gone for longer than GONE_SECONDS, is deleted
+    second._sites._details.clear()
+    with pytest.raises(DetailGone):
+        served.meta
+    second.reload()
+    assert second.registry.get("dinh-thoi-an").meta.name == "Đình Thới An Mới"
+
+
+def test_a_folder_with_errors_keeps_its_last_valid_version_in_the_file(content_dir, data_dir, monkeypatch):
+    cache = data_dir / SITE_CACHE
+    catalog = Catalog(content_dir, cache)
+    index = content_dir / "dinh-thoi-an" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("name: Đình", "nmae: Đình"), encoding="utf-8")
+    catalog.reload()
+    assert "dinh-thoi-an" in catalog.kept
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 10 * GONE_SECONDS)
+    catalog.reload()
+    catalog._sites._details.clear()
+    assert catalog.registry.get("dinh-thoi-an").meta.name == "Đình Thới An"
+
+
+def test_a_removed_folder_s_rows_are_deleted_after_a_while(content_dir, data_dir, monkeypatch):
+    cache = data_dir / SITE_CACHE
+    catalog = Catalog(content_dir, cache)
+    shutil.rmtree(content_dir / "dinh-thoi-an")
+    catalog.reload()
+    folders = {folder for (folder,) in sqlite3.connect(cache).execute("SELECT folder FROM sites WHERE gone IS NULL")}
+    assert "dinh-thoi-an" not in folders and folders
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + GONE_SECONDS + 1)
+    catalog.reload_if_changed() or catalog.reload()
+    assert not sqlite3.connect(cache).execute("SELECT 1 FROM sites WHERE folder = 'dinh-thoi-an'").fetchall()
+
+
+def test_the_detail_kept_in_memory_is_bounded(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setattr(sites.catalog.site_cache, "DETAILS_KEPT", 20)
+    content = make_synthetic_content(tmp_path, 60)
+    catalog = Catalog(content, data_dir / SITE_CACHE)
+    assert [site.meta.slug for site in catalog.registry.all()] == [site.slug for site in catalog.registry.all()]
+    assert len(catalog._sites._details) == 20
 
 
 @pytest.mark.parametrize("warm", [False, True])
@@ -150,11 +223,11 @@ def test_a_start_makes_no_garbage_collection_pass_and_leaves_the_collector_on(tm
     sites, most of a start with an empty cache); afterwards they are frozen out of later passes."""
     content = make_synthetic_content(tmp_path, 300)
     if warm:
-        Catalog(content, data_dir / PARSE_CACHE)
+        Catalog(content, data_dir / SITE_CACHE)
     passes = []
     gc.callbacks.append(callback := lambda phase, info: passes.append(info["generation"]) if phase == "start" else None)
     try:
-        catalog = Catalog(content, data_dir / PARSE_CACHE)
+        catalog = Catalog(content, data_dir / SITE_CACHE)
     finally:
         gc.callbacks.remove(callback)
     assert passes == [] and len(catalog.registry) == 300
