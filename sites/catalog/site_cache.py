@@ -150,7 +150,7 @@ class SiteCache:
             with self._lock:
                 card = self._db.execute("SELECT card FROM sites WHERE id = ?", (row_id,)).fetchone()[0]
         self._used[name] = row_id
-        return self._site(name, row_id, pickle.loads(card))
+        return self._site(row_id, pickle.loads(card))
 
     def put(self, name: str, stamps: tuple, site: Site) -> Site:
         """Keep the valid `site` loaded from folder `name` whose files had `stamps` before reading; gives the same
@@ -167,10 +167,10 @@ class SiteCache:
         self._rows.setdefault(name, {})[key] = row_id
         self._seen.add(name)
         self._used[name] = row_id
-        return self._site(name, row_id, site.card)
+        return self._site(row_id, site.card)
 
-    def _site(self, name: str, row_id: int, card: SiteCard) -> Site:
-        return Site.on_disk(card, self._content_dir / name, partial(self._detail, row_id))
+    def _site(self, row_id: int, card: SiteCard) -> Site:
+        return Site.on_disk(card, self._content_dir, partial(self._detail, row_id))
 
     def _detail(self, row_id: int) -> SiteDetail:
         """The detail of row `row_id`, from memory if read lately."""
