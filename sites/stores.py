@@ -18,7 +18,8 @@ from sites.visits.store import VisitStore
 from sites.visits.store_pg import PostgresVisitStore
 from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher
 from sites.visits.visit_gate import VisitGate
-from sites.visits.visitor_keys import KEYS_FILE, PostgresKeyStore, SQLiteKeyStore
+from sites.visits.visitor_keys_pg import PostgresKeyStore
+from sites.visits.visitor_keys_sqlite import KEYS_FILE, SQLiteKeyStore
 
 VISITS_FILE = "visits.sqlite3"
 
