@@ -1,4 +1,4 @@
-"""The class-outing store (sites/outings/store_sqlite.py) on both back ends: SQLite in the data folder and
+"""The class-outing store (sites/outings/store.py) on both back ends: SQLite in the data folder and
 PostgreSQL."""
 
 import sqlite3
@@ -7,17 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 import sites.storage.postgres as storage_postgres
+from sites.outings.outing import CLASS_CODE_LENGTH, CODE_ALPHABET, OutingRefused, Refusal, clean_nickname
 from sites.outings.pass_mark import needed, passed
 from sites.outings.store_pg import PostgresOutingStore
-from sites.outings.store_sqlite import (
-    CLASS_CODE_LENGTH,
-    CODE_ALPHABET,
-    OUTINGS_FILE,
-    OutingRefused,
-    Refusal,
-    SQLiteOutingStore,
-    clean_nickname,
-)
+from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore
 from sites.storage.migration_files import MIGRATIONS, SQLITE_MIGRATIONS, migration_files
 from sites.storage.postgres import PostgresDatabase
 
