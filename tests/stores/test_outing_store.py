@@ -1,5 +1,5 @@
-"""The class-outing store (sites/outings/store.py) on both back ends: SQLite in the data folder and
-PostgreSQL."""
+"""Conformance of the class-outing store (sites/outings/store.py) on both back ends: SQLite in the data folder and
+PostgreSQL; and the upgrade of each back end's tables made before pass marks."""
 
 import sqlite3
 from datetime import UTC, datetime, time, timedelta
@@ -19,13 +19,9 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def store(backend, data_dir):
-    if backend:
-        database = PostgresDatabase(backend)
-        yield PostgresOutingStore(database)
-        database.close()
-    else:
-        yield SQLiteOutingStore(data_dir / OUTINGS_FILE)
+def store(stores):
+    """The outing store as the one factory (sites/stores.py) opens it, on each back end."""
+    return stores.outings
 
 
 def outing(store, **checks):
