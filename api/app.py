@@ -78,7 +78,7 @@ from sites.form_guard import FormLimiter
 from sites.operations.metrics import Metrics
 from sites.operations.version import VERSION
 from sites.outings.outing_guard import OutingGuard
-from sites.outings.store_sqlite import OutingStore
+from sites.outings.store import OutingStore
 from sites.settings import Settings
 from sites.storage.files import make_private, private_folder
 from sites.stores import open_stores

@@ -21,9 +21,9 @@ from sites.catalog.narration import NarrationLibrary
 from sites.editing.writer import ContentWriter
 from sites.form_guard import FormLimiter
 from sites.operations.metrics import Metrics
-from sites.outings.certificate_ids import CertificateKey
+from sites.outings.certificate_key import CertificateKey
 from sites.outings.outing_guard import OutingGuard
-from sites.outings.store_sqlite import OutingStore
+from sites.outings.store import OutingStore
 from sites.plaque_reports.store import ReportStore
 from sites.settings import Settings
 from sites.visits.store import VisitStore

@@ -4,21 +4,32 @@ process), or PostgreSQL when a database URL is given (many processes and servers
 from dataclasses import dataclass
 from pathlib import Path
 
-from sites.outings.certificate_ids import CertificateKey, PostgresCertificateKey, sqlite_certificate_key
+from sites.outings.certificate_key import CertificateKey
+from sites.outings.certificate_key_pg import PostgresCertificateKey
+from sites.outings.certificate_key_sqlite import KEY_FILE, SQLiteCertificateKey
+from sites.outings.store import OutingStore
 from sites.outings.store_pg import PostgresOutingStore
-from sites.outings.store_sqlite import OUTINGS_FILE, OutingStore, SQLiteOutingStore
-from sites.plaque_reports.store import REPORTS_FILE, PostgresReportStore, ReportStore, SQLiteReportStore
+from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore
+from sites.plaque_reports.store import ReportStore
+from sites.plaque_reports.store_pg import PostgresReportStore
+from sites.plaque_reports.store_sqlite import REPORTS_FILE, SQLiteReportStore
 from sites.staff.accounts import UserStore
+from sites.staff.accounts_json import JsonUserStore
 from sites.staff.accounts_pg import PostgresUserStore
-from sites.staff.sessions import SESSIONS_FILE, PostgresSessionStore, Sessions, SessionStore, SQLiteSessionStore
-from sites.staff.throttle import THROTTLE_FILE, PostgresThrottleStore, SQLiteThrottleStore, ThrottleStore
+from sites.staff.sessions import Sessions, SessionStore
+from sites.staff.sessions_pg import PostgresSessionStore
+from sites.staff.sessions_sqlite import SESSIONS_FILE, SQLiteSessionStore
+from sites.staff.throttle import ThrottleStore
+from sites.staff.throttle_pg import PostgresThrottleStore
+from sites.staff.throttle_sqlite import THROTTLE_FILE, SQLiteThrottleStore
 from sites.storage.postgres import PostgresDatabase
 from sites.storage.schema_version import folder_version, refuse_newer, stamp_folder
 from sites.visits.store import VisitStore
 from sites.visits.store_pg import PostgresVisitStore
 from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher
 from sites.visits.visit_gate import VisitGate
-from sites.visits.visitor_keys import KEYS_FILE, PostgresKeyStore, SQLiteKeyStore
+from sites.visits.visitor_keys_pg import PostgresKeyStore
+from sites.visits.visitor_keys_sqlite import KEYS_FILE, SQLiteKeyStore
 
 VISITS_FILE = "visits.sqlite3"
 
@@ -50,7 +61,7 @@ def user_store(data_dir: Path, database_url: str | None, sessions: Sessions | No
     `database` is the open PostgreSQL of the caller's stores, if any (else a small one is opened)."""
     if database_url:
         return PostgresUserStore(database or PostgresDatabase(database_url, max_connections=1), data_dir, sessions)
-    return UserStore(data_dir, sessions)
+    return JsonUserStore(data_dir, sessions)
 
 
 def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> Stores:
@@ -68,7 +79,7 @@ def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> S
                     VisitorHasher(SQLiteKeyStore(data_dir / KEYS_FILE)),
                     SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE),
                     SQLiteReportStore(data_dir / REPORTS_FILE), SQLiteOutingStore(data_dir / OUTINGS_FILE),
-                    sqlite_certificate_key(data_dir))
+                    SQLiteCertificateKey(data_dir / KEY_FILE))
     if stores.visits.problem is None:  # a damaged store was left as it is, not brought up to date
         stamp_folder(data_dir)
     return stores

@@ -1,5 +1,5 @@
-"""Staff accounts: `diachido adduser`, password hashes, roles, password changes, the session and
-throttle stores, the key."""
+"""Staff accounts: `diachido adduser`, password hashes, roles, the SQLite session and throttle stores, the key;
+the account stores' rules on both back ends are in tests/stores/test_account_store.py."""
 
 import json
 import subprocess
@@ -8,9 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from sites.staff.accounts import AccountError, User, UserStore, session_secret
-from sites.staff.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
-from sites.staff.throttle import THROTTLE_FILE, LoginThrottle, SQLiteThrottleStore
+from sites.staff.accounts import User, session_secret
+from sites.staff.accounts_json import JsonUserStore
+from sites.staff.sessions import Sessions
+from sites.staff.sessions_sqlite import SESSIONS_FILE, SQLiteSessionStore
+from sites.staff.throttle import LoginThrottle
+from sites.staff.throttle_sqlite import THROTTLE_FILE, SQLiteThrottleStore
 from tests.live import CONSOLE_SCRIPT
 
 PASSWORD = "mat-khau-dai-du"
@@ -28,14 +31,14 @@ def test_adduser_reads_the_password_from_stdin_and_stores_only_a_hash(data_dir):
     assert PASSWORD not in stored
     assert json.loads(stored)["lan"]["hash"].startswith("$argon2id$")
     assert (data_dir / "users.json").stat().st_mode & 0o777 == 0o600
-    assert UserStore(data_dir).authenticate("lan", PASSWORD) == User("lan", "editor", "Cần Thơ")
+    assert JsonUserStore(data_dir).authenticate("lan", PASSWORD) == User("lan", "editor", "Cần Thơ")
 
 
 def test_adduser_asks_for_the_password_twice(data_dir):
     result = CliRunner().invoke(main, ["adduser", "hoa", "--role", "admin", "--data-dir", str(data_dir)],
                                 input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
-    assert UserStore(data_dir).get("hoa") == User("hoa", "admin", None)
+    assert JsonUserStore(data_dir).get("hoa") == User("hoa", "admin", None)
 
 
 @pytest.mark.parametrize(("arguments", "problem"), [
@@ -48,22 +51,6 @@ def test_adduser_explains_what_is_wrong(data_dir, arguments, problem):
                                 input=PASSWORD + "\n")
     assert result.exit_code != 0 and problem in result.output and "Traceback" not in result.output
     assert not (data_dir / "users.json").exists()
-
-
-def test_store_refuses_short_passwords_and_taken_names(backend, users):
-    store = users
-    with pytest.raises(AccountError, match="at least 10 characters"):
-        store.add("lan", "ngan", "admin")
-    store.add("lan", PASSWORD, "admin")
-    with pytest.raises(AccountError, match="already exists"):
-        store.add("lan", PASSWORD, "admin")
-
-
-def test_authenticate_needs_the_right_password(backend, users):
-    store = users
-    store.add("lan", PASSWORD, "editor", "Cần Thơ")
-    assert store.authenticate("lan", PASSWORD + "x") is None
-    assert store.authenticate("khong-co", PASSWORD) is None
 
 
 def test_editors_change_only_their_province():
@@ -135,22 +122,6 @@ def test_sessions_end_at_logout_and_after_their_lifetime_however_busy(data_dir):
     assert sessions.user(token) is None
     stored = (data_dir / SESSIONS_FILE).read_bytes()
     assert token.encode() not in stored, "only a hash of the token is kept"
-
-
-def test_a_new_password_ends_every_session_of_that_user_only(backend, users):
-    store = users
-    store.add("lan", PASSWORD, "editor", "Cần Thơ")
-    store.add("hoa", PASSWORD, "admin")
-    lan, lan_phone, hoa = store.sessions.start("lan"), store.sessions.start("lan"), store.sessions.start("hoa")
-    store.set_password("lan", "mat-khau-moi-dai")
-    assert store.sessions.user(lan) is None and store.sessions.user(lan_phone) is None
-    assert store.sessions.user(hoa) == "hoa"
-    assert store.authenticate("lan", PASSWORD) is None
-    assert store.authenticate("lan", "mat-khau-moi-dai") == User("lan", "editor", "Cần Thơ")
-    with pytest.raises(AccountError, match="at least 10 characters"):
-        store.set_password("lan", "ngan")
-    with pytest.raises(AccountError, match="no user 'khong-co'"):
-        store.set_password("khong-co", PASSWORD)
 
 
 def test_session_key_is_made_once_and_private(data_dir):

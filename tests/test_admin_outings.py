@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from api.admin.outing_tables import stamp_text
 from qr.spreadsheets import table_xlsx
-from sites.outings.store_sqlite import journey_questions
+from sites.outings.outing import journey_questions
 from sites.visits.visit import VIETNAM_TIME, vietnam_day
 from tests.support import BASE_URL, one_line, page_image, page_text, post_form
 

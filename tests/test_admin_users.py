@@ -7,7 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from sites.staff.accounts import User, UserStore
+from sites.staff.accounts import User
+from sites.staff.accounts_json import JsonUserStore
 from tests.live import live_server
 from tests.support import (
     PHONE,
@@ -131,7 +132,7 @@ def test_cli_passwd_and_deluser_end_web_sessions_in_the_deployments_store(staff_
 def test_in_chromium_an_admin_removes_an_editor_whose_open_page_stops_working(browser, tmp_path):
     """At 360 px: the accounts page passes axe, and removing lan signs lan's own browser out at once."""
     shutil.copytree(TEST_CONTENT, tmp_path / "content")
-    store = UserStore(tmp_path / "data")
+    store = JsonUserStore(tmp_path / "data")
     for name in ("hoa", "lan"):
         store.add(name, STAFF_PASSWORD, *STAFF[name])
     with live_server(tmp_path / "content", tmp_path / "data") as base_url:

@@ -11,8 +11,9 @@ import zxingcpp
 
 from qr.certificate_pdf import CertificateText, certificate
 from qr.outing_sheets import OutingSheetText, outing_sheet_pdf
-from sites.outings.certificate_ids import CertificateFacts, sign, sqlite_certificate_key, verify
-from sites.outings.store_sqlite import journey_questions
+from sites.outings.certificate_ids import CertificateFacts, sign, verify
+from sites.outings.certificate_key_sqlite import KEY_FILE, SQLiteCertificateKey
+from sites.outings.outing import journey_questions
 from tests.support import BASE_URL, one_line, page_image, page_text, phone
 
 FACTS = CertificateFacts("Nguyễn Thị Ánh Tuyết", "Lớp 10A1 – về nguồn Ô Môn", "Về nguồn Ô Môn", date(2026, 11, 30),
@@ -30,7 +31,7 @@ def tampered(certificate_id: str, index: int) -> str:
 
 
 def test_an_id_states_the_facts_and_refuses_any_change(tmp_path):
-    key = sqlite_certificate_key(tmp_path).get()
+    key = SQLiteCertificateKey(tmp_path / KEY_FILE).get()
     certificate_id = sign(FACTS, key)
     assert verify(certificate_id, key) == FACTS
     assert all(verify(tampered(certificate_id, index), key) is None for index in range(len(certificate_id)))
@@ -45,15 +46,15 @@ def test_an_id_states_the_facts_and_refuses_any_change(tmp_path):
 
 
 def test_the_key_is_made_once_and_kept_in_the_data_folder(tmp_path):
-    first, second = sqlite_certificate_key(tmp_path), sqlite_certificate_key(tmp_path)
+    first, second = SQLiteCertificateKey(tmp_path / KEY_FILE), SQLiteCertificateKey(tmp_path / KEY_FILE)
     assert first.get() == second.get() and len(first.get()) == 32
-    assert sqlite_certificate_key(tmp_path).get() == first.get()  # a restarted server
+    assert SQLiteCertificateKey(tmp_path / KEY_FILE).get() == first.get()  # a restarted server
     assert ((tmp_path / "certificate-key.sqlite3").stat().st_mode & 0o777) == 0o600
 
 
 @pytest.mark.parametrize("nickname", ["Nguyễn Thị Ánh Tuyết", "សុខា ស្រីពេជ្រ", "Ẩn Ặc Ỗ Ữ Ỹ " * 3])
 def test_the_certificate_prints_the_facts_and_a_code_that_verifies(tmp_path, nickname):
-    key = sqlite_certificate_key(tmp_path).get()
+    key = SQLiteCertificateKey(tmp_path / KEY_FILE).get()
     facts = CertificateFacts(nickname, FACTS.outing, FACTS.journey, FACTS.day, FACTS.score, FACTS.questions)
     url = f"{BASE_URL}/verify/{sign(facts, key)}"
     pdf = certificate(CertificateText(nickname, facts.outing, facts.journey, "30/11/2026", 7, 9, url,
@@ -138,7 +139,7 @@ def test_a_complete_passport_downloads_a_certificate_that_verifies(make_client):
 def test_the_longest_texts_fit_beside_a_larger_code_that_still_decodes(tmp_path):
     """A 40-letter Khmer nickname and a 120-character outing name make a dense code (version 19): it grows so
     that its modules stay 0.5 mm, and the texts wrap clear of it."""
-    key = sqlite_certificate_key(tmp_path).get()
+    key = SQLiteCertificateKey(tmp_path / KEY_FILE).get()
     outing = ("Lớp 12A3 Trường THPT chuyên Lý Tự Trọng, thành phố Cần Thơ – về nguồn Ô Môn, tìm hiểu lịch sử "
               "địa phương năm học 2026")[:120]
     facts = CertificateFacts(("ស្រីពេជ្រ សុខា " * 3)[:40].strip(), outing,

@@ -4,7 +4,7 @@ certificate only at or above it and saying the score; and the outing's period wr
 from datetime import UTC, datetime, time, timedelta
 
 from api.state import app_state
-from sites.outings.store_sqlite import journey_questions
+from sites.outings.outing import journey_questions
 from sites.visits.visit import VIETNAM_TIME
 from tests.support import one_line, page_text, phone
 

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from api.public.passport_cookie import PASSPORT_COOKIE
 from api.state import app_state
 from sites.form_guard import FormLimiter
-from sites.outings.store_sqlite import OUTINGS_FILE, Outing, SQLiteOutingStore
+from sites.outings.outing import Outing
+from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore
 from sites.visits.visit import VIETNAM_TIME
 from tests.support import edit_site, phone
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from api.state import app_state
 from cli.main import main
 from qr.spreadsheets import neutralised
-from sites.outings.store_sqlite import journey_questions
+from sites.outings.outing import journey_questions
 from sites.plaque_reports.store import ProblemKind
 from sites.visits.monthly_report import last_day
 from sites.visits.visit import vietnam_day

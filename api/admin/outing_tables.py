@@ -10,7 +10,7 @@ from datetime import datetime
 
 from qr.spreadsheets import neutralised, table_csv, table_xlsx
 from sites.catalog.journeys import Journey
-from sites.outings.store_sqlite import Outing, Progress, journey_questions
+from sites.outings.outing import Outing, Progress, journey_questions
 from sites.visits.visit import VIETNAM_TIME
 
 STAMP_FORMAT = "%d/%m/%Y %H:%M"

@@ -20,7 +20,7 @@ from api.state import AppState
 from sites.catalog.i18n import format_moment
 from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.form_guard import TOKEN_LIFETIME
-from sites.outings.store_sqlite import Outing, Passport, Progress, Refusal
+from sites.outings.outing import Outing, Passport, Progress, Refusal
 from sites.settings import Settings
 from sites.visits.visit import VIETNAM_TIME
 

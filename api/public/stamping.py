@@ -25,7 +25,7 @@ from api.public.passport_cookie import PASSPORT_COOKIE
 from api.state import AppState
 from sites.catalog.journeys import JourneyNotFound
 from sites.catalog.site import Site
-from sites.outings.store_sqlite import Outing, Passport, Refusal, near_enough, needs_location
+from sites.outings.outing import Outing, Passport, Refusal, near_enough, needs_location
 
 TICKET_SECONDS = 600  # a located stamp must follow its scan within ten minutes
 

@@ -8,31 +8,20 @@ chance in 2^128 per try, far past what an online check can be asked (NIST SP 800
 64 bits); the full 32 bytes would only make the QR code denser. Any change to the id, one character or a
 cut, fails the check; nothing in it is secret, only unforgeable.
 
-The key: 32 random bytes made once per deployment by whichever process asks first, kept where every server
-of the deployment reads the same one: the `certificate_key` table of PostgreSQL, or an SQLite file in the
-data folder. Losing it makes every certificate issued so far "not genuine"; back it up with the data.
+The key is kept by the certificate key store (sites/outings/certificate_key.py).
 """
 
 import base64
 import binascii
 import hashlib
 import hmac
-import secrets
-import threading
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-from sites.storage.local_db import LocalDatabase
-from sites.storage.postgres import DatabaseUnavailable, PostgresDatabase
-from sites.visits.visit import VisitStoreUnavailable
 
 VERSION = 1
 TAG_BYTES = 16
 SEPARATOR = "\x1f"
-KEY_FILE = "certificate-key.sqlite3"
 MAX_ID_CHARS = 2000  # a longer id is refused before decoding: no certificate states that much
-# The SQLite file's table; PostgreSQL's is in sites/storage/migrations/0006_certificate_key.sql.
 
 
 @dataclass(frozen=True)
@@ -80,41 +69,3 @@ def _encode(raw: bytes) -> str:
 
 def _tag(key: bytes, body: bytes) -> bytes:
     return hmac.new(key, body, hashlib.sha256).digest()[:TAG_BYTES]
-
-
-class CertificateKey:
-    """The deployment's signing key in `db` (SQLite or PostgreSQL: the same statements), read once."""
-
-    def __init__(self, db: LocalDatabase | PostgresDatabase):
-        self.db = db
-        self._key: bytes | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> bytes:
-        """The key, made by whichever process asks first (raises DatabaseUnavailable when PostgreSQL is down)."""
-        with self._lock:
-            if self._key is None:
-                self._key = self._read()
-            return self._key
-
-    def _read(self) -> bytes:
-        with self.db.transaction() as db:
-            db.execute("INSERT INTO certificate_key (id, key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
-                       (secrets.token_bytes(32),))
-            (key,) = db.execute("SELECT key FROM certificate_key WHERE id = 1").fetchone()
-        return bytes(key)
-
-
-def sqlite_certificate_key(data_dir: Path) -> CertificateKey:
-    """The key in an SQLite file of the data folder (mode 0600), shared by the processes of one server."""
-    return CertificateKey(LocalDatabase(data_dir / KEY_FILE, "certificate_key"))
-
-
-class PostgresCertificateKey(CertificateKey):
-    """The key in PostgreSQL, the same for every server of the deployment."""
-
-    def _read(self) -> bytes:
-        try:
-            return super()._read()
-        except DatabaseUnavailable as exc:  # answered 503, as every page that needs the shared stores
-            raise VisitStoreUnavailable(str(exc)) from exc

@@ -4,7 +4,7 @@
 from datetime import time, timedelta
 
 from sites.catalog.i18n import format_day, format_moment
-from sites.outings.store_sqlite import Outing
+from sites.outings.outing import Outing
 from sites.visits.visit import VIETNAM_TIME
 
 

@@ -4,11 +4,11 @@ the certificate, set by the teacher in percent; without one (the default) a comp
 from typing import TYPE_CHECKING
 
 from sites.catalog.i18n import strings
-from sites.outings.store_sqlite import journey_questions
+from sites.outings.outing import journey_questions
 
 if TYPE_CHECKING:
     from sites.catalog.journeys import Journey
-    from sites.outings.store_sqlite import Outing
+    from sites.outings.outing import Outing
 
 PASS_PERCENTS = (1, 100)  # the pass marks a teacher may set
 

@@ -1,7 +1,7 @@
-"""The outing store in PostgreSQL (sites/storage/migrations/0003_outings.sql and 0010), shared by every process and
-server: the same statements as the SQLite store (sites/outings/store_sqlite.py)."""
+"""Class outings in PostgreSQL (sites/storage/migrations/0003_outings.sql and 0010), shared by every process and
+server: the statements of sites/outings/store.py, as the SQLite store runs them."""
 
-from sites.outings.store_sqlite import OutingTable
+from sites.outings.store import OutingTable
 from sites.storage.postgres import PostgresDatabase
 
 

@@ -3,20 +3,19 @@
 A report holds what is wrong, an optional comment and an optional cleaned photo; nothing about who sent
 it (no address, no name). The same statements run on SQLite (a file in the data folder, the default) and
 on PostgreSQL (the tables are in sites/storage/migrations/0002_plaque_reports.sql and 0009), as the session and throttle
-stores do.
+stores do. Here the interface and those statements; one module per back end (store_sqlite.py, store_pg.py), chosen
+by sites/stores.py.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Protocol
 
 from sites.form_guard import TOKEN_LIFETIME
 from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import PostgresDatabase
 
-REPORTS_FILE = "plaque-reports.sqlite3"
 MAX_COMMENT = 500  # characters
 MAX_REPORT_PHOTO_BYTES = 5 * 1024 * 1024
 # A phone saves 12 MP by default (a 24 MP camera: 6000 x 4000); decoded, 24 MP take about 100 MB. Larger is
@@ -129,18 +128,3 @@ def _report(row: tuple) -> PlaqueReport:
     moment = lambda seconds: datetime.fromtimestamp(seconds, UTC) if seconds is not None else None  # noqa: E731
     return PlaqueReport(report_id, slug, province, ProblemKind(kind), comment, moment(created), bool(has_photo),
                         done_by, moment(done_at))
-
-
-class SQLiteReportStore(ReportTable):
-    """Reports in an SQLite file in the data folder."""
-
-
-    def __init__(self, path: Path):
-        super().__init__(LocalDatabase(path, "plaque_reports"))
-
-
-class PostgresReportStore(ReportTable):
-    """Reports in PostgreSQL, shared by every process and server."""
-
-    def __init__(self, db: PostgresDatabase):
-        super().__init__(db)

@@ -1,14 +1,14 @@
-"""Staff accounts: a JSON file of users with Argon2id password hashes and roles.
+"""Staff accounts: users with Argon2id password hashes and roles, and the rules every account store follows.
 
-Admins may change every site; editors only the sites of their province. The file lives in DATA_DIR
-(mode 0600) and is rewritten atomically; it holds no password, only argon2-cffi hashes. With PostgreSQL the
-same accounts are kept in the database instead (sites/staff/accounts_pg.py; sites/stores.py chooses).
+Admins may change every site; editors only the sites of their province. Only argon2-cffi hashes are kept, no
+password. One module per back end: a users.json file in DATA_DIR (sites/staff/accounts_json.py, the default)
+or PostgreSQL (sites/staff/accounts_pg.py); sites/stores.py chooses.
 """
 
 import base64
-import json
 import re
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +18,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from sites.catalog.provinces import UnknownProvince, current_province
 from sites.catalog.text import fold, nfc
-from sites.staff.sessions import SESSIONS_FILE, Sessions, SQLiteSessionStore
+from sites.staff.sessions import Sessions
 from sites.storage.files import write_bytes_atomically
 
 ROLES = ("admin", "editor")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"
 MIN_PASSWORD_LENGTH = 10
-USERS_FILE = "users.json"
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's recommended Argon2id parameters
 
@@ -59,25 +58,23 @@ class User:
         return any(map(self.may_edit, provinces))
 
 
-class UserStore:
-    """The users of one data folder (`users.json`), and the sessions to end when a password changes
-    (by default the data folder's session store). PostgresUserStore keeps them in the database instead."""
+class UserStore(ABC):
+    """The users of a deployment, and the sessions to end when a password changes (by default the session
+    store of the same back end). A back end keeps the entries: each is {"role", "province", "hash"}."""
 
     def __init__(self, data_dir: Path, sessions: Sessions | None = None):
-        self.path = data_dir / USERS_FILE
         self._sessions = sessions
         self._data_dir = data_dir
 
     @property
+    @abstractmethod
     def location(self) -> str:
         """Where the accounts are kept, for messages."""
-        return str(self.path)
 
     @property
+    @abstractmethod
     def sessions(self) -> Sessions:
-        if self._sessions is None:  # opened on first use: `diachido adduser` never needs it
-            self._sessions = Sessions(SQLiteSessionStore(self._data_dir / SESSIONS_FILE))
-        return self._sessions
+        """The sessions to end when a password changes or a user is removed."""
 
     def add(self, name: str, password: str, role: str = "editor", province: str | None = None) -> User:
         """Create a user; raises AccountError for a taken or badly formed name, a short password,
@@ -128,46 +125,22 @@ class UserStore:
             return None
         return User(name, entry["role"], entry["province"]) if entry else None
 
-    # Storage: each entry is {"role", "province", "hash"}; here the JSON file, rewritten atomically (mode 0600).
+    # Storage, by the back end: _insert answers False for a taken name, _update and _delete for a missing one.
 
-    def _entries(self) -> dict[str, dict]:
-        return read_users_file(self.path)
+    @abstractmethod
+    def _entries(self) -> dict[str, dict]: ...
 
-    def _entry(self, name: str) -> dict | None:
-        return self._entries().get(name)
+    @abstractmethod
+    def _entry(self, name: str) -> dict | None: ...
 
-    def _insert(self, name: str, entry: dict) -> bool:
-        users = self._entries()
-        if name in users:
-            return False
-        self._write(users | {name: entry})
-        return True
+    @abstractmethod
+    def _insert(self, name: str, entry: dict) -> bool: ...
 
-    def _update(self, name: str, changes: dict) -> bool:
-        users = self._entries()
-        if name not in users:
-            return False
-        users[name] |= changes
-        self._write(users)
-        return True
+    @abstractmethod
+    def _update(self, name: str, changes: dict) -> bool: ...
 
-    def _delete(self, name: str) -> bool:
-        users = self._entries()
-        if users.pop(name, None) is None:
-            return False
-        self._write(users)
-        return True
-
-    def _write(self, users: dict[str, dict]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomically(self.path, json.dumps(users, ensure_ascii=False, indent=2).encode())  # mode 0600
-
-
-def read_users_file(path: Path) -> dict[str, dict]:
-    """The entries of a users.json file (none when it is missing)."""
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    @abstractmethod
+    def _delete(self, name: str) -> bool: ...
 
 
 def _checked_role(role: str, province: str | None) -> str | None:

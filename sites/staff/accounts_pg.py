@@ -1,5 +1,6 @@
 """Staff accounts in PostgreSQL (`DIACHIDO_DATABASE_URL`): one set of accounts for every server, so staff sign
-in to /admin through any of them. Same rules as the users.json of a data folder (sites/staff/accounts.py).
+in to /admin through any of them. Same rules (sites/staff/accounts.py) as the users.json of a data folder
+(sites/staff/accounts_json.py).
 
 Opening the store with an empty table imports the data folder's users.json, once (or on first use, if the
 database did not answer then): the file is then renamed users.json.imported and never read again, so a later
@@ -11,8 +12,10 @@ import logging
 import os
 from pathlib import Path
 
-from sites.staff.accounts import USERS_FILE, UserStore, read_users_file
-from sites.staff.sessions import PostgresSessionStore, Sessions
+from sites.staff.accounts import UserStore
+from sites.staff.accounts_json import USERS_FILE, read_users_file
+from sites.staff.sessions import Sessions
+from sites.staff.sessions_pg import PostgresSessionStore
 from sites.storage.postgres import DatabaseUnavailable, PostgresDatabase
 
 log = logging.getLogger(__name__)
@@ -25,6 +28,7 @@ class PostgresUserStore(UserStore):
 
     def __init__(self, db: PostgresDatabase, data_dir: Path, sessions: Sessions | None = None):
         super().__init__(data_dir, sessions)
+        self.path = data_dir / USERS_FILE
         self.db = db
         self._import_checked = False
         with contextlib.suppress(DatabaseUnavailable):  # opening never fails: tried again on first use

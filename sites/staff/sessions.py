@@ -1,17 +1,18 @@
 """Server-side staff sessions: the cookie carries only an unguessable token; the server keeps who it
-belongs to and until when, so logging out or changing a password ends a session for good."""
+belongs to and until when, so logging out or changing a password ends a session for good.
+
+Here the interface and the statements both back ends share; one module per back end (sessions_sqlite.py,
+sessions_pg.py), chosen by sites/stores.py."""
 
 import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Protocol
 
 from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import PostgresDatabase
 
-SESSIONS_FILE = "sessions.sqlite3"
 LIFETIME = 12 * 3600  # seconds from login, however busy the session is (it never slides)
 
 
@@ -53,18 +54,6 @@ class SessionTable:
     def remove_user(self, user: str) -> None:
         with self.db.transaction() as db:
             db.execute('DELETE FROM sessions WHERE "user" = ?', (user,))
-
-
-class SQLiteSessionStore(SessionTable):
-    """Sessions in an SQLite file in the data folder (the default, one machine)."""
-
-
-    def __init__(self, path: Path):
-        super().__init__(LocalDatabase(path, "sessions"))
-
-
-class PostgresSessionStore(SessionTable):
-    """Sessions in PostgreSQL, shared by every process and server (the table is in sites/storage/migrations)."""
 
 
 class Sessions:

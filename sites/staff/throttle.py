@@ -7,6 +7,9 @@ one) and their own name+address pair. Guesses at one name from many addresses (i
 addresses were all checked) slow that name down everywhere, but by a few seconds at most, and not at an
 address where the name has signed in before: the owner is never locked out.
 Addresses and names are stored only as keyed hashes.
+
+Here the rules, the store's interface and the statements both back ends share; one module per back end
+(throttle_sqlite.py, throttle_pg.py), chosen by sites/stores.py.
 """
 
 import hashlib
@@ -14,14 +17,12 @@ import hmac
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from sites.address_groups import address_group
 from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import PostgresDatabase
 
-THROTTLE_FILE = "login-throttle.sqlite3"
 FORGET_AFTER = 86400  # seconds: an idle, unlocked key is dropped after a day
 
 
@@ -115,21 +116,6 @@ class ThrottleTable:
         with self.db.transaction() as db:
             row = db.execute("SELECT 1 FROM attempts WHERE key = ? AND locked_until > ?", (key, now)).fetchone()
         return row is not None
-
-
-class SQLiteThrottleStore(ThrottleTable):
-    """Attempt counts in an SQLite file in the data folder: they survive a restart."""
-
-
-    def __init__(self, path: Path):
-        super().__init__(LocalDatabase(path, "login_throttle"))
-
-
-class PostgresThrottleStore(ThrottleTable):
-    """Attempt counts in PostgreSQL, shared by every process and server (the table is in sites/storage/migrations)."""
-
-    def __init__(self, db: PostgresDatabase):
-        super().__init__(db.exclusive("attempts"))
 
 
 class LoginThrottle:

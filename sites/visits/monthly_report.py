@@ -19,7 +19,8 @@ from sites.calendar.labels import occurrence_text
 from sites.catalog.journeys import Journey
 from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.registry import Registry
-from sites.outings.store_sqlite import OutingStore, journey_questions
+from sites.outings.outing import journey_questions
+from sites.outings.store import OutingStore
 from sites.plaque_reports.store import ProblemKind, ReportStore
 from sites.visits.stats import daily_counts
 from sites.visits.store import VisitStore

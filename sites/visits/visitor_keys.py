@@ -1,16 +1,14 @@
 """The daily key behind visitor ids: random, one per Vietnamese day, kept in the store so that every process
 (and a restarted one) hashes a returning visitor to the same id; a past day's key is deleted once a key for a
-later day is asked for, so ids of different days cannot be linked."""
+later day is asked for, so ids of different days cannot be linked. Here the statements both back ends share; one
+module per back end (visitor_keys_sqlite.py, visitor_keys_pg.py), chosen by sites/stores.py."""
 
 import secrets
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from sites.storage.local_db import LocalDatabase
-from sites.storage.postgres import DatabaseUnavailable, PostgresDatabase
-from sites.visits.visit import VisitStoreUnavailable, vietnam_day
-
-KEYS_FILE = "visitor-keys.sqlite3"
+from sites.storage.postgres import PostgresDatabase
+from sites.visits.visit import vietnam_day
 
 
 class KeyTable:
@@ -28,21 +26,3 @@ class KeyTable:
             (key,) = db.execute("SELECT key FROM visitor_keys WHERE day = ?", (day.isoformat(),)).fetchone()
             db.execute("DELETE FROM visitor_keys WHERE day < ?", (today.isoformat(),))
         return bytes(key)
-
-
-class SQLiteKeyStore(KeyTable):
-    """Keys in an SQLite file in the data folder (mode 0600): a restart keeps the day's key."""
-
-
-    def __init__(self, path: Path):
-        super().__init__(LocalDatabase(path, "visitor_keys"))
-
-
-class PostgresKeyStore(KeyTable):
-    """Keys in PostgreSQL, shared by every process and server (the table is in sites/storage/migrations)."""
-
-    def key(self, day: date) -> bytes:
-        try:
-            return super().key(day)
-        except DatabaseUnavailable as exc:  # no key, no visitor id: the visit is served and not counted
-            raise VisitStoreUnavailable(str(exc)) from exc

@@ -1,4 +1,4 @@
-"""Conformance of the certificate signing key (sites/outings/certificate_ids.py) on both back ends."""
+"""Conformance of the certificate signing key (sites/outings/certificate_key.py) on both back ends."""
 
 import asyncio
 

@@ -25,8 +25,8 @@ from qr.outing_sheets import OutingSheetText, outing_sheet_pdf
 from sites.calendar import clock
 from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.catalog.languages import SOURCE_LANGUAGE
+from sites.outings.outing import MAX_OUTING_NAME, Outing, journey_questions
 from sites.outings.pass_mark import PASS_PERCENTS, needed
-from sites.outings.store_sqlite import MAX_OUTING_NAME, Outing, journey_questions
 from sites.staff.accounts import User
 from sites.visits.visit import VIETNAM_TIME, vietnam_day
 

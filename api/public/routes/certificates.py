@@ -23,8 +23,8 @@ from api.templating import render
 from qr.certificate_pdf import CertificateText, certificate
 from sites.catalog.i18n import strings
 from sites.outings.certificate_ids import CertificateFacts, sign, verify
+from sites.outings.outing import Progress, Refusal, journey_questions
 from sites.outings.pass_mark import needed, passed
-from sites.outings.store_sqlite import Progress, Refusal, journey_questions
 from sites.visits.visit import vietnam_day
 
 router = APIRouter(include_in_schema=False)

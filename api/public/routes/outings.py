@@ -1,6 +1,6 @@
 """A class outing for students (issue 14): `/class` (type a class code), `/class/{CODE}` (the outing and the
 nickname form), joining, and `/class/{CODE}/recover` (continue on another phone with the recovery code).
-Pages work without JavaScript; nothing about a student is kept beyond the nickname (sites/outings/store_sqlite.py)."""
+Pages work without JavaScript; nothing about a student is kept beyond the nickname (sites/outings/outing.py)."""
 
 import asyncio
 import time
@@ -23,9 +23,9 @@ from api.templating import render
 from api.uploads import SMALL_FORM_BYTES, read_form
 from sites.catalog.i18n import strings
 from sites.catalog.journeys import JourneyNotFound
+from sites.outings.outing import MAX_NICKNAME, Outing, OutingRefused, Refusal, normalize_code
 from sites.outings.outing_period import period_label
 from sites.outings.pass_mark import pass_mark_text
-from sites.outings.store_sqlite import MAX_NICKNAME, Outing, OutingRefused, Refusal, normalize_code
 
 router = APIRouter(include_in_schema=False)
 MAX_FORM_FIELDS = 5

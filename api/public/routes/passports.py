@@ -27,8 +27,8 @@ from sites.catalog.journeys import Journey
 from sites.catalog.quiz import QuestionNotFound
 from sites.catalog.registry import SiteNotFound
 from sites.catalog.site import Site
+from sites.outings.outing import Outing, OutingRefused, Passport, Progress, Refusal, journey_questions
 from sites.outings.pass_mark import needed, pass_mark_text, passed
-from sites.outings.store_sqlite import Outing, OutingRefused, Passport, Progress, Refusal, journey_questions
 
 router = APIRouter(include_in_schema=False)
 MAX_FORM_FIELDS = 5

@@ -28,7 +28,8 @@ from sites.catalog.i18n import format_moment, strings
 from sites.catalog.journeys import Journey
 from sites.catalog.languages import valid_language_tag
 from sites.catalog.registry import Registry
-from sites.outings.store_sqlite import OutingStore, journey_questions
+from sites.outings.outing import journey_questions
+from sites.outings.store import OutingStore
 from sites.settings import Settings
 from sites.visits.stats import RECENT_DAYS, SiteCounts, all_time_counts, daily_counts, recent_period
 from sites.visits.store import VisitStore

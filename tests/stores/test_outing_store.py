@@ -1,5 +1,5 @@
-"""The class-outing store (sites/outings/store_sqlite.py) on both back ends: SQLite in the data folder and
-PostgreSQL."""
+"""Conformance of the class-outing store (sites/outings/store.py) on both back ends: SQLite in the data folder and
+PostgreSQL; and the upgrade of each back end's tables made before pass marks."""
 
 import sqlite3
 from datetime import UTC, datetime, time, timedelta
@@ -7,17 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 import sites.storage.postgres as storage_postgres
+from sites.outings.outing import CLASS_CODE_LENGTH, CODE_ALPHABET, OutingRefused, Refusal, clean_nickname
 from sites.outings.pass_mark import needed, passed
 from sites.outings.store_pg import PostgresOutingStore
-from sites.outings.store_sqlite import (
-    CLASS_CODE_LENGTH,
-    CODE_ALPHABET,
-    OUTINGS_FILE,
-    OutingRefused,
-    Refusal,
-    SQLiteOutingStore,
-    clean_nickname,
-)
+from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore
 from sites.storage.migration_files import MIGRATIONS, SQLITE_MIGRATIONS, migration_files
 from sites.storage.postgres import PostgresDatabase
 
@@ -26,13 +19,9 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def store(backend, data_dir):
-    if backend:
-        database = PostgresDatabase(backend)
-        yield PostgresOutingStore(database)
-        database.close()
-    else:
-        yield SQLiteOutingStore(data_dir / OUTINGS_FILE)
+def store(stores):
+    """The outing store as the one factory (sites/stores.py) opens it, on each back end."""
+    return stores.outings
 
 
 def outing(store, **checks):
