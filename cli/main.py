@@ -156,7 +156,20 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
         session_secret(settings.data_dir)
     # prometheus-client's multiprocess mode: each worker writes its metrics to files there, /metrics sums them.
     os.environ[MULTIPROCESS_DIR] = str(fresh_metrics_folder(settings.data_dir))
+    _fill_site_cache(settings)
     uvicorn.run("cli.main:worker_app", factory=True, workers=workers, **options)
+
+
+def _fill_site_cache(settings: Settings) -> None:
+    """Load content/ once, in a process of its own, so that the workers start on a full site cache rather than each
+    reading and validating every site (issue 27); what the loading held goes with that process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sites.catalog.live import SITE_CACHE, fill_site_cache
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as loader:
+        loader.submit(fill_site_cache, settings.content_dir, settings.data_dir / SITE_CACHE).result()
 
 
 def _refuse_newer_stores(settings: Settings) -> None:

@@ -96,6 +96,12 @@ class Catalog:
         return True
 
 
+def fill_site_cache(content_dir: Path, site_cache: Path) -> None:
+    """Load `content_dir` through the site cache `site_cache`, leaving in it every valid site (`serve --workers N`
+    does it before starting the workers)."""
+    Catalog(content_dir, site_cache)
+
+
 def _render_long_bodies(registry: Registry) -> None:
     """Render long stories now, in the thread that reloads, so that the first visitor's request does
     not render them on the server's event loop (the HTML is kept by render_markdown's cache)."""
