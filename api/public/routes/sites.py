@@ -67,7 +67,7 @@ def sites_geojson(
         found = feature_collection(filters.search(registry), language, state.settings.base_url,
                                    site_totals(state.visits, registry), recent)
         # counts change with every scan
-        return GeoJSONResponse(found.model_dump(mode="json"), headers={"Cache-Control": "no-cache"})
+        return Response(found, media_type=GeoJSONResponse.media_type, headers={"Cache-Control": "no-cache"})
 
     return kept_list(request, state, registry, (language, filters), counts_version(state), answer)
 
