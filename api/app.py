@@ -180,10 +180,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_state(app, state)
     make_private(settings.data_dir)  # 0700/0600 for what was just made (SQLite's files follow the database's mode)
-    # Routes are matched in order: the plaque's scan first (the hottest path), audio before journeys (its
+    # Routes are matched in order: the plaque's scan first (the hottest path), then /healthz (polled by monitors and
+    # load balancers; each route tried before it costs a few µs), audio before journeys (its
     # /journeys/{slug}.m3u must win over the journey page's /journeys/{slug}), calendar before sites (its
     # /sites/{slug}.ics must win over the site page's /sites/{slug}), files and docs last.
-    for routes in (scan, audio, calendar, home, sites, share_cards, photos, health, qr, posters, plaques, stats,
+    for routes in (scan, health, audio, calendar, home, sites, share_cards, photos, qr, posters, plaques, stats,
                    open_data, monthly_report, site_map, journeys, plaque_reports, outings, certificates, passports,
                    late_scans, offline, app_manifest, admin_auth, admin_sites, admin_photos, admin_imports,
                    admin_plaque_reports, admin_users, admin_journeys, admin_outings, admin_plates, metrics_route):

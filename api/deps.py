@@ -1,6 +1,7 @@
 """Request dependencies: settings, the registry, the visitor's language, the site being asked for, and the
 check that a printed code can be opened by a phone."""
 
+import functools
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -58,14 +59,19 @@ async def get_print_shop(state: StateDep) -> PrintShop:
 def visitor_language(request: Request) -> str:
     """`?lang=` if valid, else the language the visitor picked before (cookie), else Accept-Language, else
     Vietnamese; among the interface languages and the languages of the sites' texts."""
-    return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"),
-                           request.cookies.get(LANG_COOKIE), available_languages(request))
+    lang = request.query_params.get("lang") if request.scope["query_string"] else None  # a plaque's URL has no query
+    return choose_language(lang, request.headers.get("accept-language"), request.cookies.get(LANG_COOKIE),
+                           available_languages(request))
 
 
-def available_languages(request: Request) -> list[str]:
+def available_languages(request: Request) -> tuple[str, ...]:
     """Languages a visitor may choose: those of the interface catalogues and those of the content."""
-    content = app_state(request.app).catalog.registry.languages()
-    return INTERFACE_LANGUAGES + [lang for lang in content if lang not in INTERFACE_LANGUAGES]
+    return _available_languages(app_state(request.app).catalog.registry)
+
+
+@functools.lru_cache(maxsize=1)  # the registry being served; a reload makes a new one
+def _available_languages(registry: Registry) -> tuple[str, ...]:
+    return (*INTERFACE_LANGUAGES, *(lang for lang in registry.languages() if lang not in INTERFACE_LANGUAGES))
 
 
 async def get_language(request: Request) -> str:

@@ -16,6 +16,9 @@ wrk received an answer for, and prints the server's peak memory.
 `--against REV` (issue 22: never slower than the last release on the scan path) also starts the server of
 commit REV, from a temporary git worktree with this checkout's virtual environment and REV's own template
 site, and measures both side by side, alternating them round by round, then prints each endpoint's ratio.
+Each endpoint's server CPU time per answered request (all the server's threads, from /proc) is printed too,
+and compared: on a machine shared with other work, requests per second swing with the neighbours' load
+(a round may get a third of another's), while the CPU one request costs moves far less.
 
 Run: .venv/bin/python bench/scan.py [--rounds 7] [--seconds 5] [--connections 32] [--narrate-ahead false]
                                     [--against f918ae9]
@@ -100,6 +103,15 @@ def peak_rss_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user and system) the server process has used so far: all its threads, and its event loop's
+    (the main thread, which answers every request; the others are workers such as narration, niced)."""
+    def read(stat: Path) -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return read(Path(f"/proc/{pid}/stat")), read(Path(f"/proc/{pid}/task/{pid}/stat"))
+
+
 @dataclass
 class Build:
     """A version of the server to measure: this checkout, or a commit checked out in a temporary worktree."""
@@ -110,6 +122,9 @@ class Build:
     template: Path = TEMPLATE  # the site its synthetic sites copy (its own content model)
     settings_source: str = ""  # the text of its Settings, when it may lack some of today's settings
     rates: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in ENDPOINTS})
+    # CPU µs per answered request: the whole process's and its event loop's
+    cpu_us: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in ENDPOINTS})
+    loop_us: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in ENDPOINTS})
     answered: int = 0
     next_visitor: int = 0
 
@@ -167,10 +182,14 @@ def main() -> None:
             servers.append((build, base_url, server, data))
         idle_rss = [peak_rss_mb(server.pid) for _, _, server, _ in servers]
         for _ in range(arguments.rounds):
-            for build, base_url, _, _ in servers:
+            for build, base_url, server, _ in servers:
                 for name, (path, headers) in ENDPOINTS.items():
+                    cpu_before = cpu_seconds(server.pid)
                     rate, completed = wrk(base_url + path, headers, arguments.seconds, arguments.connections,
                                           script, build.next_visitor)
+                    cpu_after = cpu_seconds(server.pid)
+                    build.cpu_us[name].append((cpu_after[0] - cpu_before[0]) / completed * 1e6)
+                    build.loop_us[name].append((cpu_after[1] - cpu_before[1]) / completed * 1e6)
                     build.rates[name].append(rate)
                     if name == COUNTED:
                         build.answered += completed
@@ -188,9 +207,10 @@ def main() -> None:
     for number, build in enumerate(builds):
         rates = build.rates
         print(f"\n{build.label}")
-        print(f"{'endpoint':<32} {'median req/s':>12}   rounds")
+        print(f"{'endpoint':<32} {'median req/s':>12} {'CPU µs/req':>10} {'loop µs/req':>11}   rounds (req/s)")
         for name, values in rates.items():
-            print(f"{name:<32} {statistics.median(values):>12.0f}   {' '.join(f'{v:.0f}' for v in values)}")
+            print(f"{name:<32} {statistics.median(values):>12.0f} {statistics.median(build.cpu_us[name]):>10.0f} "
+                  f"{statistics.median(build.loop_us[name]):>11.0f}   {' '.join(f'{v:.0f}' for v in values)}")
         healthz = statistics.median(rates["healthz"])
         per_round = [scan / health for scan, health in zip(rates[COUNTED], rates["healthz"], strict=True)]
         print(f"ratio counted scan / healthz: {statistics.median(rates[COUNTED]) / healthz:.2f} "
@@ -207,6 +227,13 @@ def main() -> None:
         for name in ENDPOINTS:
             ratios = [mine / other for mine, other in zip(ours[name], theirs[name], strict=True)]
             print(f"  {name:<32} {statistics.median(ratios):.2f}   ({' '.join(f'{r:.2f}' for r in ratios)})")
+        for label, kind in (("server CPU", "cpu_us"), ("event loop CPU", "loop_us")):
+            print(f"\n{label} per request of {arguments.against} / of this checkout, median of the per-round ratios "
+                  f"(above 1.0: this checkout spends less):")
+            ours_cpu, theirs_cpu = (getattr(build, kind) for build in builds)
+            for name in ENDPOINTS:
+                ratios = [other / mine for mine, other in zip(ours_cpu[name], theirs_cpu[name], strict=True)]
+                print(f"  {name:<32} {statistics.median(ratios):.2f}   ({' '.join(f'{r:.2f}' for r in ratios)})")
 
 
 if __name__ == "__main__":

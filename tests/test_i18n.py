@@ -12,8 +12,10 @@ from sites.catalog.i18n import (
     COMPLETE_LANGUAGES,
     INTERFACE_LANGUAGES,
     LOCALES_DIR,
+    MAX_REMEMBERED_CHARS,
     REVIEWED_LANGUAGES,
     UNREVIEWED,
+    _remembered_choice,
     choose_language,
     format_moment,
     format_number,
@@ -49,6 +51,18 @@ def test_the_remembered_choice_comes_after_the_query_and_before_the_phone():
     assert choose_language(None, "en-US", cookie="km") == "km"
     assert choose_language("vi", "en-US", cookie="km") == "vi"
     assert choose_language(None, "en-US", cookie="not a tag") == "en"
+
+
+def test_a_long_accept_language_is_chosen_from_as_a_short_one_but_not_remembered():
+    """Issue 22: choices for short headers are kept (a bounded cache); a header past MAX_REMEMBERED_CHARS is
+    parsed each time, so a client sending huge headers cannot fill the cache with them."""
+    _remembered_choice.cache_clear()
+    long_header = ", ".join(f"x{number:03d};q=0.1" for number in range(40)) + ", km;q=0.9, en;q=0.5"
+    assert len(long_header) > MAX_REMEMBERED_CHARS
+    assert choose_language(None, long_header) == "km" == choose_language(None, "km;q=0.9, en;q=0.5")
+    assert choose_language(None, long_header) == "km"
+    assert _remembered_choice.cache_info().currsize == 1  # the short header only
+    assert choose_language(None, "km;q=0.9, en;q=0.5", available=["vi", "en"]) == "en"  # other languages, other key
 
 
 def test_interface_languages_are_the_catalogues_present():

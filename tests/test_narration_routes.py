@@ -9,6 +9,8 @@ import pytest
 import soundfile
 
 from api.state import app_state
+from api.views import site_page
+from sites.catalog.narration import NarrationLibrary
 from speech.audio import MAX_RECORDING_BYTES
 from speech.espeak import synthesize
 from tests.support import (
@@ -24,6 +26,7 @@ from tests.support import (
 )
 
 SLUG = "dinh-thoi-an"
+render_page = site_page.site_page_response
 
 
 def _ready(client, slug: str = SLUG, lang: str = "vi"):
@@ -51,6 +54,27 @@ def test_the_page_says_the_narration_is_being_prepared_then_shows_the_player(cli
     assert f"{minutes} phút · {megabytes} MB" in page.text
     assert "Lời thuyết minh là nội dung của trang này" in page.text
     assert _audio_url(page.text) == f"/audio/{SLUG}/vi-{audio.version}.mp3"
+
+
+def test_a_page_still_being_prepared_is_kept_past_its_half_minute_and_shows_a_narration_another_process_made(
+        client, data_dir, monkeypatch):
+    """Issue 22: when the half minute of a "being prepared" page is over and its narration is still not made, the
+    kept page is served again, not rendered again (2.5 ms with its gzip); once the narration exists (here made by
+    another process's library in the same data folder), the page is rendered with its player."""
+    renders = []
+    monkeypatch.setattr(site_page, "site_page_response", lambda *args, **kwargs: renders.append(args[1].slug) or
+                        render_page(*args, **kwargs))
+    monkeypatch.setattr(site_page, "PROVISIONAL_SECONDS", 1e-9)  # every request is in a new half minute
+    page = client.get(f"/sites/{SLUG}", headers=PHONE_BROWSER)
+    assert "Đang chuẩn bị" in page.text and renders == [SLUG]
+    state = app_state(client.app)
+    state.narrations.close()  # this process's worker stops: the narration is not made here
+    again = client.get(f"/sites/{SLUG}", headers=PHONE_BROWSER)
+    assert again.content == page.content and renders == [SLUG]  # kept, though its stamp changed
+    NarrationLibrary(data_dir).generate(state.catalog.registry.get(SLUG), "vi")  # as another worker process would
+    page = client.get(f"/sites/{SLUG}", headers=PHONE_BROWSER)
+    assert "Nghe thuyết minh" in page.text and "Đang chuẩn bị" not in page.text and renders == [SLUG, SLUG]
+    assert page.headers.get("cache-control") != "no-cache"  # final: kept by the cache and browsers
 
 
 def test_the_english_page_plays_the_english_narration_with_english_labels(client):

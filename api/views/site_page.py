@@ -49,9 +49,11 @@ def cached_site_page(request: Request, state: AppState, site: Site, registry: Re
     if student:
         return state.passport_pages.response(request, registry, f"{site.slug}\0student", lang, page,
                                              {**(extra_headers or {}), "Cache-Control": "private, no-store"},
-                                             stamp=provisional_stamp(state, site))
+                                             stamp=provisional_stamp(state, site),
+                                             still_current=lambda: still_being_prepared(state, site, lang))
     return state.page_cache.response(request, registry, site.slug, lang, page, extra_headers,
-                                     stamp=provisional_stamp(state, site))
+                                     stamp=provisional_stamp(state, site),
+                                     still_current=lambda: still_being_prepared(state, site, lang))
 
 
 def stamped_site_page(request: Request, state: AppState, site: Site, registry: Registry, lang: str,
@@ -75,13 +77,22 @@ def stamped_site_page(request: Request, state: AppState, site: Site, registry: R
         response.headers.update({"Cache-Control": "private, no-store", "Content-Security-Policy": page_policy()})
         return response
     return state.passport_pages.response(request, registry, f"{site.slug}\0{note.refused or 'stamped'}", lang, page,
-                                         {"Cache-Control": "private, no-store"}, stamp=provisional_stamp(state, site))
+                                         {"Cache-Control": "private, no-store"}, stamp=provisional_stamp(state, site),
+                                         still_current=lambda: still_being_prepared(state, site, lang))
 
 
 def provisional_stamp(state: AppState, site: Site) -> tuple[int, int]:
-    """Changes when a "being prepared" page of `site` should be rendered again: a narration job of the site
-    finished, or half a minute passed (a job refused by a full queue is then asked for again)."""
+    """Changes when a "being prepared" page of `site` may have to change: a narration job of the site finished, or
+    half a minute passed (a job refused by a full queue is then asked for again, and another process may have
+    made the narration)."""
     return state.narrations.finished(site.slug), int(time.monotonic() // PROVISIONAL_SECONDS)
+
+
+def still_being_prepared(state: AppState, site: Site, lang: str) -> bool:
+    """Whether the narration of the page of `site` in `lang` is still being prepared, so that its "being prepared"
+    page is still right: asked when the page's stamp changed, it asks for the narration again as a render would."""
+    view = narration_view(state.narrations, site, lang)
+    return view is not None and view.url is None
 
 
 def site_page_response(request: Request, site: Site, registry: Registry, settings: Settings, lang: str,

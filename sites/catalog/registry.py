@@ -59,8 +59,8 @@ class Registry:
         for site in self._sites:
             for key in site.keys():
                 self._by_key.setdefault(key, site)
-        self._languages = source_first(lang for site in self.all() for lang in site.languages)
-        self._published = self.all()
+        self._published = [site for site in self._sites if site.published]  # a Site never changes: sorted once
+        self._languages = source_first(lang for site in self._published for lang in site.languages)
         self._index: SearchIndex | None = None  # built on the first search with words
         self._index_lock = threading.Lock()
 
@@ -68,8 +68,12 @@ class Registry:
         return len(self._sites)
 
     def all(self, include_drafts: bool = False) -> list[Site]:
-        """Sites sorted by name (ignoring diacritics)."""
-        return [site for site in self._sites if include_drafts or site.published]
+        """Sites sorted by name (ignoring diacritics): a new list, the caller's to change."""
+        return list(self._sites if include_drafts else self._published)
+
+    def published_count(self) -> int:
+        """How many sites visitors see (what /healthz reports), without listing them."""
+        return len(self._published)
 
     def get(self, slug: str, include_drafts: bool = False) -> Site:
         """The site whose slug is exactly `slug`, or SiteNotFound."""

@@ -24,8 +24,11 @@ def log_request(method: str, raw_path: bytes, route: str, status: int, seconds: 
         return
     path = raw_path[:MAX_PATH].decode("latin-1")
     ms = round(seconds * 1000, 1)
-    access_log.info("%s %s %d %.1fms route=%s", method, path, status, ms, route,
-                    extra={"method": method, "path": path, "route": route, "status": status, "ms": ms})
+    # What access_log.info() does, less its walk up the stack for the caller's file and line, which no format of
+    # ours writes (2 µs of the 10 µs a line costs, in every request).
+    access_log.handle(access_log.makeRecord(
+        ACCESS_LOGGER, logging.INFO, "", 0, "%s %s %d %.1fms route=%s", (method, path, status, ms, route), None,
+        extra={"method": method, "path": path, "route": route, "status": status, "ms": ms}))
 
 
 class JsonFormatter(logging.Formatter):

@@ -15,5 +15,5 @@ async def health(state: StateDep, registry: RegistryDep) -> HealthOut:
     made; `degraded`, with the reason, while pages are served but visits cannot be counted (a damaged visit
     store)."""
     problem = state.visits.problem
-    return HealthOut(status="degraded" if problem else "ok", reason=problem, sites=len(registry.all()),
+    return HealthOut(status="degraded" if problem else "ok", reason=problem, sites=registry.published_count(),
                      content_errors=len(state.catalog.errors), narrations_pending=state.narrations.pending())
