@@ -26,7 +26,6 @@ from api.admin.routes import (
 from api.admin.staff_auth import open_staff_auth
 from api.caches.base_maps import BaseMapCache
 from api.caches.calendar_feeds import AHEAD_INTERVAL, CalendarFeeds
-from api.caches.feed_cache import FeedCache
 from api.caches.list_cache import ListCache
 from api.caches.open_data import OpenDataFiles
 from api.caches.page_cache import PageCache
@@ -159,7 +158,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         visitor_hasher=stores.hasher,
         page_cache=PageCache(),
         passport_pages=PageCache(PASSPORT_PAGES),
-        feeds=FeedCache(),
         lists=ListCache(),
         print_shop=print_shop,
         open_data=open_data_files,

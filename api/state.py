@@ -8,7 +8,6 @@ from fastapi import Depends, FastAPI, Request
 from api.admin.staff_auth import StaffAuth
 from api.caches.base_maps import BaseMapCache
 from api.caches.calendar_feeds import CalendarFeeds
-from api.caches.feed_cache import FeedCache
 from api.caches.list_cache import ListCache
 from api.caches.open_data import OpenDataFiles
 from api.caches.page_cache import PageCache
@@ -40,8 +39,7 @@ class AppState:
     visitor_hasher: VisitorHasher
     page_cache: PageCache
     passport_pages: PageCache  # site pages with a student's passport note (api/views/site_page.py)
-    feeds: FeedCache  # the map's feed, shared for a few seconds
-    lists: ListCache  # rendered lists (home page, /stats, /map, JSON lists), while what they show is unchanged
+    lists: ListCache  # rendered lists (home page, /stats, /map and its feed, JSON lists), while unchanged
     print_shop: PrintShop
     open_data: OpenDataFiles  # /api/open-data/ (issue 23)
     image_worker: ImageWorker  # every photo decode a request causes (issue 21)

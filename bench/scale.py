@@ -11,7 +11,8 @@ pinned: on this 2-core machine the two workers, PostgreSQL and wrk share both co
 each round alternates the endpoints, so that all see the same machine noise. Every worker renders the
 pages once before measuring (a warm-up per worker's connection), and narrations are in place. During the
 scan rounds it also measures where the CPU went, in cores: the server's processes, PostgreSQL's, wrk,
-and the whole machine (/proc/stat: other work on the machine shows as the difference).
+and the whole machine (/proc/stat: other work on the machine shows as the difference), and prints the counted
+scans per CPU-second of 2 workers against 1 (issue 27: at least 0.9).
 
 Run: .venv/bin/python bench/scale.py [--rounds 3] [--seconds 5] [--connections 32]
 """
@@ -185,13 +186,18 @@ def main() -> None:
     print("CPU during the scan rounds, in cores (of 2; the machine's share includes other work on it), and the")
     print("counted scans per CPU-second of the setup (server + PostgreSQL + wrk): its cost, whatever its share")
     print(f"{'setup':<24} {'server':>7} {'PostgreSQL':>11} {'wrk':>5} {'machine':>8} {'scans/CPU-s':>12}")
+    per_cpu_second = {}
     for label, cores in cpu.items():
         used = cores["server"] + cores["PostgreSQL"] + cores["wrk"]
+        per_cpu_second[label] = statistics.mean(results[label]["scan"]) / used
         print(f"{label:<24} {cores['server']:>7.2f} {cores['PostgreSQL']:>11.2f} {cores['wrk']:>5.2f} "
-              f"{cores['machine']:>8.2f} {statistics.mean(results[label]['scan']) / used:>12.0f}")
+              f"{cores['machine']:>8.2f} {per_cpu_second[label]:>12.0f}")
     one, two = scans["PostgreSQL, 1 worker"], scans["PostgreSQL, 2 workers"]
     print(f"PostgreSQL 1 worker / SQLite 1 worker: {one / scans['SQLite, 1 worker']:.2f} (target >= 0.7)")
     print(f"PostgreSQL 2 workers / 1 worker: {two / one:.2f} (target >= 1.5)")
+    efficiency = per_cpu_second["PostgreSQL, 2 workers"] / per_cpu_second["PostgreSQL, 1 worker"]
+    print(f"PostgreSQL scans per CPU-second, 2 workers / 1 worker: {efficiency:.2f} (target >= 0.9, issue 27)")
+    print(f"load average at the end: {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -2,11 +2,14 @@
 while a person reloading a list sees every scan and every content edit at once."""
 
 import re
+import time
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.responses import Response
 
 from api.caches import list_cache
-from api.caches.list_cache import FLOOD_HITS, ListCache
+from api.caches.list_cache import FLOOD_HITS, KEEP_AFTER_SECONDS, ListCache
 from api.state import app_state
 from tests.support import edit_site, phone
 
@@ -57,6 +60,25 @@ def test_a_scan_shows_on_the_next_reload_of_a_kept_list(client):
     assert feature["properties"]["scans"] == 1
 
 
+def scans_on_the_map(client, slug: str) -> int:
+    """The scans the map's feed gives a site's marker."""
+    feed = client.get("/api/map-points.json").json()
+    return next(dict(zip(feed["fields"], row, strict=True)) for row in feed["sites"] if row[2] == slug)["scans"]
+
+
+def test_the_map_feed_is_kept_until_a_scan_and_shows_it_on_the_next_reload(client):
+    """The map's markers read /api/map-points.json: kept like the other lists (issue 27), never older than the
+    last scan this process counted."""
+    kept = app_state(client.app).lists
+    assert [scans_on_the_map(client, "dinh-thoi-an") for _ in range(3)] == [0, 0, 0]
+    assert [key[0] for key in kept._kept] == ["/api/map-points.json"]  # rendered once, served from memory
+    assert client.get("/q/thoian", headers=phone(1)).status_code == 200
+    assert scans_on_the_map(client, "dinh-thoi-an") == 1
+    gzipped = client.get("/api/map-points.json", headers={"Accept-Encoding": "gzip"})
+    assert gzipped.headers["content-encoding"] == "gzip" and gzipped.headers["content-type"] == "application/json"
+    assert gzipped.headers["cache-control"] == "no-cache"
+
+
 def test_a_content_edit_shows_on_the_next_reload_of_the_home_page(content_dir, client):
     assert "Đình Thới An (đã sửa)" not in client.get("/").text
     edit_site(content_dir, "dinh-thoi-an", name="Đình Thới An (đã sửa)")
@@ -97,3 +119,32 @@ def test_a_costly_list_is_kept_ten_times_its_cost_after_its_version_changed(monk
     assert cache.response(registry, "key", 2, costly(0.5, b"second")).body == b"first"  # kept 5 s
     now[0] += 0.2
     assert cache.response(registry, "key", 2, costly(0.5, b"second")).body == b"second"
+
+
+def test_requests_waiting_for_the_same_list_share_one_render():
+    cache, renders, registry = ListCache(), [], object()
+
+    def render() -> Response:  # costly enough to be kept
+        renders.append(1)
+        time.sleep(2 * KEEP_AFTER_SECONDS)
+        return Response(b"{}")
+
+    with ThreadPoolExecutor(8) as pool:
+        bodies = list(pool.map(lambda _: cache.response(registry, ("vi", None), 0, render).body, range(8)))
+    assert bodies == [b"{}"] * 8 and len(renders) == 1
+
+
+def test_the_cache_keeps_no_lock_per_key_once_its_requests_are_answered():
+    """A build lock goes with the last request using it (issue 21: a lock kept per key grew by 63 KB a request);
+    5,000 keys too large to keep leave nothing behind."""
+    cache, registry = ListCache(max_bytes=1000), object()
+    cache.response(registry, "warm-up", 0, lambda: Response(b"x" * 300))
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for number in range(5_000):
+        cache.response(registry, ("vi", f"{number:08}" * 128), 0, lambda: Response(b"x" * 300))  # keys of 1 KB
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    here = [tracemalloc.Filter(True, __file__), tracemalloc.Filter(True, list_cache.__file__)]  # not other threads'
+    grown = sum(stat.size_diff for stat in after.filter_traces(here).compare_to(before.filter_traces(here), "filename"))
+    assert grown < 200_000, f"{grown} bytes kept for 5 MB of keys"

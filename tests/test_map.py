@@ -5,14 +5,9 @@ import base64
 import hashlib
 import re
 import secrets
-import time
-import tracemalloc
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from api.caches import feed_cache
-from api.caches.feed_cache import KEEP_AFTER_SECONDS, MAX_FRESH_SECONDS, FeedCache
 from api.state import app_state
 from map.assets import map_assets
 from map.build import VIETNAM_BOUNDS, MarkerTexts, build_base_map
@@ -144,21 +139,6 @@ def test_provinces_are_known_however_they_are_typed_and_with_no_site(client):
     assert page.status_code == 200 and 'value="Cần Thơ" selected' in page.text
 
 
-def test_the_feed_cache_keeps_nothing_per_key_it_does_not_serve():
-    """Builds under the keep threshold are not kept; their build locks go with the last request using them."""
-    cache = FeedCache()
-    cache.body("registry", "warm-up", lambda: b"{}")
-    tracemalloc.start()
-    before = tracemalloc.take_snapshot()
-    for number in range(5_000):
-        cache.body("registry", ("vi", f"{number:08}" * 128), lambda: b"{}")  # 5,000 keys of 1 KB
-    after = tracemalloc.take_snapshot()
-    tracemalloc.stop()
-    here = [tracemalloc.Filter(True, __file__), tracemalloc.Filter(True, feed_cache.__file__)]  # not other threads'
-    grown = sum(stat.size_diff for stat in after.filter_traces(here).compare_to(before.filter_traces(here), "filename"))
-    assert grown < 200_000, f"{grown} bytes kept for 5 MB of keys"
-
-
 def test_the_base_map_is_kept_but_counts_are_not(client, content_dir):
     first = client.get("/map")
     visit(client, "/q/pothi")
@@ -287,46 +267,3 @@ def test_the_stats_pages_keep_the_sort_and_language(client, monkeypatch):
     assert 'href="/stats?sort=views&amp;lang=en&amp;page=2"' in first.text
     second = client.get("/stats?sort=views&lang=en&page=2")
     assert 'href="/stats?sort=views&amp;lang=en&amp;page=1"' in second.text
-
-
-def test_a_costly_feed_is_kept_in_proportion_to_its_cost_and_a_cheap_one_is_built_every_time(monkeypatch):
-    """The map's feed costs about 0.8 s of CPU at 40,000 sites: kept ten times that long, at most 10 s, building
-    it takes at most a tenth of a core however often it is asked. At 7 sites it takes a few milliseconds and is
-    not kept, so a scan shows on the next reload (test_map_browser.py)."""
-    now = [1000.0]
-    monkeypatch.setattr("api.caches.feed_cache.monotonic", lambda: now[0])
-    cache, builds = FeedCache(), []
-
-    def build(seconds: float):
-        def costly() -> bytes:
-            now[0] += seconds
-            builds.append(seconds)
-            return f"feed {len(builds)}".encode()
-        return costly
-
-    assert cache.body("registry", "vi", build(0.4)) == b"feed 1"
-    now[0] += 3.9
-    assert cache.body("registry", "vi", build(0.4)) == b"feed 1"  # kept 4 s: ten times its cost
-    now[0] += 0.1
-    assert cache.body("registry", "vi", build(2.0)) == b"feed 2"
-    now[0] += MAX_FRESH_SECONDS - 0.1
-    assert cache.body("registry", "vi", build(0)) == b"feed 2"  # at most 10 s, however costly
-    assert cache.body("new registry", "vi", build(0)) == b"feed 3"  # a content change shows at once
-    assert cache.body("new registry", "vi", build(KEEP_AFTER_SECONDS / 2)) == b"feed 4"  # a cheap feed is built
-    assert cache.body("new registry", "vi", build(0)) == b"feed 5"  # every time
-    assert cache.body("new registry", "en", build(1.0)) == b"feed 6"  # each query has its own
-    assert cache.body("new registry", "en", build(0)) == b"feed 6"
-    assert cache.body("new registry", "vi", build(0)) == b"feed 7"
-
-
-def test_requests_waiting_for_the_same_feed_share_one_build():
-    cache, builds = FeedCache(), []
-
-    def build() -> bytes:  # costly enough to be kept
-        builds.append(1)
-        time.sleep(2 * KEEP_AFTER_SECONDS)
-        return b"{}"
-
-    with ThreadPoolExecutor(8) as pool:
-        bodies = list(pool.map(lambda _: cache.body("registry", ("vi", None), build), range(8)))
-    assert bodies == [b"{}"] * 8 and len(builds) == 1

@@ -1,16 +1,18 @@
-"""Rendered lists kept for the next request (issue 27): the home page, /journeys, /stats, /map and the JSON lists
-cost a render that grows with the page, so a flood of them must not make the server render each one.
+"""Rendered lists kept for the next request (issue 27): the home page, /journeys, /stats, /map, the map's feed
+/api/map-points.json and the JSON lists cost a render that grows with the page or the sites, so a flood of them
+must not make the server render each one (the map's feed takes about 0.8 s of CPU at 40,000 sites).
 
 A response is kept per key (the page's own parameters: language, filters, search, page, sort) with the `version`
 of what it shows (the visit store's and the outing store's counts of commits, api/caches/versions.py):
 - while that version stays the same it is served as it is, for at most `MAX_SAME_SECONDS` (another worker's
   visits do not change this process's version: a count is at most that old);
 - when the version changed, it is rendered again, unless it is costly (it took `KEEP_AFTER_SECONDS` or more to
-  render, as the map feed's rule, api/caches/feed_cache.py) or flooded (asked `FLOOD_HITS` times since it was
-  rendered): then it is still served for ten times as long as it took to render (at most `MAX_SAME_SECONDS`),
-  so scans and list requests together cost at most a tenth of a core in renders. A person reloading a cheap list
-  sees the scan made in between.
-While one request renders a key, the others asking for it wait for it (api/caches/feed_cache.py's build locks).
+  render) or flooded (asked `FLOOD_HITS` times since it was rendered): then it is still served for ten times as
+  long as it took to render (at most `MAX_SAME_SECONDS`), so scans and list requests together cost at most a
+  tenth of a core in renders. A person reloading a cheap list sees the scan made in between.
+While one request renders a key, the others asking for it wait for it; a key's build lock exists only while some
+request holds or waits for it, so the locks are bounded whatever keys are asked for (issue 21: a lock kept per key
+grew by 63 KB a request).
 Each is kept plain and gzipped, as the page cache keeps site pages: compressing a kept GeoJSON for every request
 would cost more than the rest of the answer. Everything is forgotten when the catalog loads a new registry. The
 kept bytes are bounded by `max_bytes`, the least recently used dropped first; a response larger than a quarter
@@ -26,9 +28,8 @@ from time import monotonic, thread_time
 
 from starlette.responses import Response
 
-from api.caches.feed_cache import KEEP_AFTER_SECONDS, BuildLock
-
-MAX_SAME_SECONDS = 10.0  # how old a kept list may be at most (the map feed's counts are as old, feed_cache.py)
+KEEP_AFTER_SECONDS = 0.1  # a list rendered faster is not costly: it costs no more than a page
+MAX_SAME_SECONDS = 10.0  # how old a kept list may be at most
 FRESH_PER_RENDER_SECOND = 10.0  # a flooded list that took 20 ms to render is kept 0.2 s after its version changed
 FLOOD_HITS = 5
 LIST_CACHE_BYTES = 16 * 2**20
@@ -129,3 +130,11 @@ def _replay(kept: _Kept, gzip_ok: bool) -> Response:
     response.raw_headers = [*kept.headers, (b"content-length", str(len(body)).encode()),
                             *([(b"content-encoding", b"gzip")] if gzip_ok else [])]
     return response
+
+
+class BuildLock:
+    """The lock under which one key's response is rendered, and how many requests hold or wait for it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0

@@ -19,7 +19,6 @@ from api.admin.staff import SMALL_FORM_FIELDS as LOGIN_FORM_FIELDS
 from api.app import PASSPORT_PAGES
 from api.caches.base_maps import MAX_KEPT_MAPS
 from api.caches.calendar_feeds import FEED_CACHE_BYTES as CALENDAR_FEED_BYTES
-from api.caches.feed_cache import MAX_FEEDS
 from api.caches.list_cache import LIST_CACHE_BYTES
 from api.caches.open_data import OPEN_DATA_CACHE_BYTES
 from api.caches.page_cache import MAX_PAGES
@@ -128,7 +127,6 @@ PNGS = Cache("QR PNGs by content (api/caches/print_shop.py)", PNG_CACHE_BYTES, "
 CARDS = Cache("share cards by version (api/caches/print_shop.py)", CARD_CACHE_BYTES, "bytes",
               "print_shop.cards.max_bytes")
 PDFS = Cache("PDFs by content (api/caches/print_shop.py)", POSTER_CACHE_BYTES, "bytes", "print_shop.pdfs.max_bytes")
-FEEDS = Cache("map feeds by language and filters (api/caches/feed_cache.py)", MAX_FEEDS, "feeds", "feeds._max_feeds")
 LISTS = Cache("rendered lists by path, language and parameters, while their content and counts stay the same "
               "(api/caches/list_cache.py)", LIST_CACHE_BYTES, "bytes", "lists.max_bytes")
 BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/caches/base_maps.py)", MAX_KEPT_MAPS, "maps")
@@ -185,7 +183,7 @@ DOORS: tuple[Door, ...] = (
     Door(GET, "/api/journeys", keys=FILTERED, workers=(Worker.THREADS,)),
     Door(GET, "/api/journeys/{slug}", keys="slug", workers=(Worker.THREADS,)),
     Door(GET, "/api/journeys/{slug}.geojson", keys="slug", workers=(Worker.THREADS,)),
-    Door(GET, "/api/map-points.json", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,), caches=(FEEDS,)),
+    Door(GET, "/api/map-points.json", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     Door(POST, "/api/late-scans", body_bytes=LATE_SCANS_BYTES, keys="device, scan ids, codes",
          limits=(Limit(Settings.model_fields["late_scans_per_day"].default, "phone", "day",
                        "settings.late_scans_per_day"),

@@ -28,8 +28,10 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER = 5.0  # seconds between attempts while the database is unreachable
 PRUNE_EVERY = 300.0  # seconds between deletions of expired gate rows and past days' visitor ids
-_RECORD = ("SELECT record_visits(%s::bytea[], %s::bytea[], %s::bytea[], %s::text[], %s::date[], %s::boolean[],"
-           " %s::timestamptz[], %s, %s, %s)")
+# Arguments and answer in binary (%b, binary=True): psycopg dumps a list as a text array in Python, escaping each
+# element, and PostgreSQL parses it back; binary arrays cost a batch of one visit about half as much (issue 27).
+_RECORD = ("SELECT record_visits(%b::bytea[], %b::bytea[], %b::bytea[], %b::text[], %b::date[], %b::boolean[],"
+           " %b::timestamptz[], %b::interval, %b::interval, %b::integer)")
 # Late scans add to the counts in the order record_visits takes its row locks (daily_counts by slug and day,
 # then site_totals by slug), so the two writers never deadlock each other.
 _ADD_LATE = """
@@ -162,7 +164,7 @@ class PostgresVisitStore:
                 # arrives: one round trip, and no row lock is held while this process's event loop is busy
                 # elsewhere (BEGIN ... COMMIT kept the counts' rows locked between three round trips, so the
                 # other processes' batches waited on this one's event loop).
-                (admitted,) = await (await connection.execute(_RECORD, arguments)).fetchone()
+                (admitted,) = await (await connection.execute(_RECORD, arguments, binary=True)).fetchone()
                 break
             except psycopg.errors.DeadlockDetected:  # should not happen with the lock order; retried if it does
                 if attempt == 2:

@@ -1,8 +1,8 @@
 """The map of sites: `/map` (with the list of sites and their counts under it) and `/map/embed` (for iframes).
 
 The Folium base map is built once per filter and language and kept until content changes (api/caches/base_maps.py);
-the counts are never kept: the page's table reads them on every request, and the markers fetch the slim
-feed /api/map-points.json (the complete GeoJSON for GIS tools stays /api/sites.geojson).
+the page with its table of counts and the markers' slim feed /api/map-points.json are kept while the counts stay the
+same (api/caches/list_cache.py; the complete GeoJSON for GIS tools stays /api/sites.geojson).
 """
 
 import json
@@ -96,19 +96,20 @@ def _map_page(request: Request, state: AppState, registry: Registry, lang: str, 
 
 
 @router.get("/api/map-points.json")
-def map_points_feed(state: StateDep, registry: RegistryDep, lang: LanguageDep, filters: FiltersDep) -> Response:
+def map_points_feed(request: Request, state: StateDep, registry: RegistryDep, lang: LanguageDep,
+                    filters: FiltersDep) -> Response:
     """What the map's markers need and nothing more (docs/api.md): a few dozen bytes a site, so a national map
-    of tens of thousands of sites loads on a phone. Filtered like /api/sites.geojson; built at most once every
-    few seconds per language and filters (api/caches/feed_cache.py)."""
+    of tens of thousands of sites loads on a phone. Filtered like /api/sites.geojson; kept built while the counts
+    stay the same (api/caches/list_cache.py)."""
 
-    def build() -> bytes:
+    def build() -> Response:
         recent = recent_counts(state.visits, registry, vietnam_day(datetime.now(UTC)))
         feed = map_points(filters.search(registry), lang, state.settings.base_url,
                           site_totals(state.visits, registry), recent)
-        return json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
+        body = json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
+        return Response(body, media_type="application/json", headers={"Cache-Control": "no-cache"})  # counts change
 
-    body = state.feeds.body(registry, (lang, filters), build)
-    return Response(body, media_type="application/json", headers={"Cache-Control": "no-cache"})  # counts change
+    return kept_list(request, state, registry, (lang, filters), counts_version(state), build)
 
 
 @router.get("/map/embed", response_class=HTMLResponse)
