@@ -26,7 +26,7 @@ from sites.outings.store import OutingStore
 from sites.plaque_reports.store import ReportStore
 from sites.settings import Settings
 from sites.visits.store import VisitStore
-from sites.visits.store_sqlite import VisitorHasher
+from sites.visits.visitor_hasher import VisitorHasher
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ from sites.storage.postgres import PostgresDatabase
 from sites.storage.schema_version import folder_version, refuse_newer, stamp_folder
 from sites.visits.store import VisitStore
 from sites.visits.store_pg import PostgresVisitStore
-from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher
+from sites.visits.store_sqlite import SQLiteVisitStore
 from sites.visits.visit_gate import VisitGate
+from sites.visits.visitor_hasher import VisitorHasher
 from sites.visits.visitor_keys_pg import PostgresKeyStore
 from sites.visits.visitor_keys_sqlite import KEYS_FILE, SQLiteKeyStore
 

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher
+from sites.visits.store_sqlite import SQLiteVisitStore
 from sites.visits.visit import Visit, VisitKind, vietnam_day
 from sites.visits.visit_gate import ADDRESS_PERIOD_SECONDS, WINDOW_SECONDS, VisitGate
+from sites.visits.visitor_hasher import VisitorHasher
 
 NOON = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # 12:00 in Vietnam
 

@@ -6,24 +6,20 @@ only once the visit is committed, but one writer commits every visit that arrive
 transaction, so a burst of scans costs a few commits, not one each.
 
 Privacy: no address is stored. A visitor is a keyed hash of its random visitor cookie, or of (client address,
-User-Agent) for a browser without one, whose key is random and changes every day (sites/visits/visitor_keys.py), so
+User-Agent) for a browser without one, whose key is random and changes every day (sites/visits/visitor_hasher.py), so
 hashes of different days cannot be linked, and once a day is over its hashes are deleted and only the count of
 distinct ones is kept.
 """
 
 import asyncio
 import contextlib
-import hashlib
 import logging
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
 
-from sites.address_groups import address_group
 from sites.storage.local_db import migrate
 from sites.storage.store_file import StoreDamaged, StoreFile
 from sites.visits.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
@@ -31,50 +27,6 @@ from sites.visits.visit import Counts, Visit, VisitKind, VisitStoreUnavailable, 
 from sites.visits.visit_gate import VisitGate
 
 log = logging.getLogger(__name__)
-
-
-class DailyKeys(Protocol):
-    """Where the day's key comes from (sites/visits/visitor_keys.py); the same for every process of a deployment."""
-
-    def key(self, day: date) -> bytes: ...
-
-
-class VisitorHasher:
-    """Turns a client address and User-Agent into an 8-byte visitor id that is only stable for one day.
-
-    The key is random and replaced every day, so nobody (us included) can recompute an id from an address
-    afterwards. It comes from `keys` (the store), so a visitor seen before and after a restart, or by
-    another process, on the same day counts once; without `keys`, it lives in this object only.
-    """
-
-    def __init__(self, keys: DailyKeys | None = None) -> None:
-        self.keys = keys
-        self._day: date | None = None
-        self._key = b""
-
-    def __call__(self, address: str, user_agent: str, day: date) -> bytes:
-        """The id of a browser without a visitor cookie: its address and User-Agent."""
-        return self._hash(f"{address}\n{user_agent}", day)
-
-    def cookie(self, visitor_cookie: str, user_agent: str, day: date) -> bytes:
-        """The id of a browser by its random visitor cookie (api/public/visitor_cookie.py) and User-Agent: many phones
-        behind one address with one User-Agent are as many visitors, and a client that keeps one cookie while
-        it rotates its User-Agent is held by the ceiling per address as before. The cookie is never stored."""
-        return self._hash(f"cookie\n{visitor_cookie}\n{user_agent}", day)
-
-    def address(self, address: str, day: date) -> bytes:
-        """The id of the network `address` is in (sites/address_groups.py), for limits per address."""
-        return self._hash(address_group(address), day)
-
-    def phone(self, phone_id: str, day: date) -> bytes:
-        """The id of the phone that sent late scans under `phone_id`, for the daily cap: stable for one day only."""
-        return self._hash(f"phone\n{phone_id}", day)
-
-    def _hash(self, text: str, day: date) -> bytes:
-        if day != self._day:  # once a day per process: a blocking call to the store
-            self._key = self.keys.key(day) if self.keys else secrets.token_bytes(32)
-            self._day = day
-        return hashlib.blake2b(text.encode(), key=self._key, digest_size=8).digest()
 
 
 _LATE_COUNT_TABLES = ("daily_counts", "site_totals")  # their late_scans column came after their first release
