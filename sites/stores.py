@@ -15,7 +15,6 @@ from sites.staff.throttle import THROTTLE_FILE, PostgresThrottleStore, SQLiteThr
 from sites.storage.postgres import PostgresDatabase
 from sites.storage.schema_version import folder_version, refuse_newer, stamp_folder
 from sites.visits.store import VisitStore
-from sites.visits.store_pg import PostgresVisitStore
 from sites.visits.store_sqlite import SQLiteVisitStore, VisitorHasher
 from sites.visits.visit_gate import VisitGate
 from sites.visits.visitor_keys import KEYS_FILE, PostgresKeyStore, SQLiteKeyStore
@@ -59,6 +58,8 @@ def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> S
     Each is brought up to this release's schema on opening (sites/storage/schema_version.py); stores of a newer
     release raise SchemaTooNew."""
     if database_url:
+        from sites.visits.store_pg import PostgresVisitStore  # with psycopg: SQLite deployments never load it
+
         database = PostgresDatabase(database_url)
         return Stores(PostgresVisitStore(database, per_address), VisitorHasher(PostgresKeyStore(database)),
                       PostgresSessionStore(database), PostgresThrottleStore(database), PostgresReportStore(database),

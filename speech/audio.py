@@ -4,14 +4,14 @@ speech on 3G), and recordings checked before they are accepted.
 Encoding uses soundfile (libsndfile with LAME). Recordings are decoded with PyAV, whose wheels bundle
 FFmpeg: the only maintained PyPI wheel that reads M4A/AAC as well as MP3, Ogg and WAV, offline. A
 recording is refused before any decoding when its size or its declared duration is too large, and its
-decoding is bounded in audio length, memory (samples stream into the encoder) and time.
+decoding is bounded in audio length, memory (samples stream into the encoder) and time. PyAV is imported by
+the functions that decode an upload: a server nobody uploads a recording to never loads FFmpeg (issue 27).
 """
 
 import io
 import time
 from dataclasses import dataclass
 
-import av
 import numpy as np
 import soundfile
 
@@ -107,6 +107,8 @@ def reencode_recording(data: bytes, name: str, max_bytes: int = MAX_RECORDING_BY
     if len(data) > max_bytes:
         raise RecordingTooLarge(f"'{name}' is {len(data) / 2**20:.1f} MB; at most {max_bytes / 2**20:.0f} MB",
                                 recording=name, size=len(data), max_mb=max_bytes // 2**20)
+    import av
+
     try:
         container = av.open(io.BytesIO(data), mode="r", metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
@@ -126,6 +128,8 @@ def reencode_recording(data: bytes, name: str, max_bytes: int = MAX_RECORDING_BY
 
 def _declared_seconds(container, stream) -> float:
     """The duration the file's headers declare (stream, else container), 0 when none does."""
+    import av
+
     if stream.duration is not None and stream.time_base:
         return float(stream.duration * stream.time_base)
     return container.duration / av.time_base if container.duration else 0.0
@@ -133,6 +137,8 @@ def _declared_seconds(container, stream) -> float:
 
 def _transcode(container, stream, name: str, declared: float, max_seconds: float) -> Audio:
     """Decode `stream` frame by frame into the MP3 encoder, with limits on length and time."""
+    import av
+
     resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
     out = io.BytesIO()
     frames, deadline = 0, time.monotonic() + MAX_DECODE_SECONDS

@@ -11,16 +11,19 @@ so processes starting together apply each file once; the others wait, then find 
 one function do not justify Alembic and SQLAlchemy, which nothing else here uses.
 """
 
+from __future__ import annotations
+
 import contextlib
 import logging
 import threading
 from collections.abc import Iterator
-
-import psycopg
-from psycopg_pool import ConnectionPool
+from typing import TYPE_CHECKING
 
 from sites.storage.migration_files import MIGRATIONS, migration_files
 from sites.storage.schema_version import refuse_newer
+
+if TYPE_CHECKING:  # psycopg is imported when a database is opened: SQLite deployments never load it (issue 27)
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ class PostgresDatabase:
     """
 
     def __init__(self, url: str, max_connections: int = 4):
+        from psycopg_pool import ConnectionPool
+
         self.url = url
         self.schema_ready = False
         self._lock = threading.Lock()
@@ -101,6 +106,8 @@ class PostgresDatabase:
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[psycopg.Connection]:
+        import psycopg
+
         try:
             with self.pool.connection() as connection:
                 yield connection
