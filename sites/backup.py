@@ -185,7 +185,8 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 def _client(database_url: str) -> tuple[str, dict[str, str]]:
     """The connection string for libpq's programs without the password, which goes in their environment
     (a command line is visible to every user of the machine)."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo  # imported here: SQLite deployments never load psycopg (issue 27)
+    # imported here: SQLite deployments never load psycopg (issue 27)
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     params = conninfo_to_dict(database_url)
     env = {**os.environ}

@@ -1,5 +1,5 @@
-"""A fontTools pen that flattens a glyph's curves into polygons (qr/engraving/glyphs.py); its own module, so fontTools is
-imported only where outlines are drawn (the print process), never by the server (issue 27)."""
+"""A fontTools pen that flattens a glyph's curves into polygons (qr/engraving/glyphs.py); its own module, so
+fontTools is imported only where outlines are drawn (the print process), never by the server (issue 27)."""
 
 import math
 

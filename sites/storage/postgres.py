@@ -88,7 +88,7 @@ class PostgresDatabase:
             self.schema_ready = True
 
     @contextlib.contextmanager
-    def transaction(self, exclusive: str | None = None) -> Iterator["QmarkConnection"]:
+    def transaction(self, exclusive: str | None = None) -> Iterator[QmarkConnection]:
         """A connection inside one transaction, committed when the block ends without an error.
 
         Statements use `?` placeholders, as with sqlite3, so a store's SQL serves both back ends. With
@@ -100,7 +100,7 @@ class PostgresDatabase:
                 connection.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (exclusive,))
             yield QmarkConnection(connection)
 
-    def exclusive(self, name: str) -> "ExclusiveTransactions":
+    def exclusive(self, name: str) -> ExclusiveTransactions:
         """This database, as seen by a store whose every transaction must be exclusive (see `transaction`)."""
         return ExclusiveTransactions(self, name)
 
