@@ -3,11 +3,16 @@ map, the health check, the metrics) load none of the heavy libraries that printi
 engraving, calendar feeds, recordings and PostgreSQL need; those are imported where they are used, in the worker
 processes or on the first request that needs them."""
 
+import multiprocessing
 import subprocess
 import sys
+import time
 
 import pytest
 
+from api.caches.base_maps import BaseMapCache
+from map.assets import map_assets
+from map.base_map import BaseMap, MapLayer, MarkerTexts
 from tests.support import REPO, TEST_CONTENT
 
 # Top-level packages the server must not import for a visitor (their size measured alone, in MB): fpdf2 with
@@ -49,3 +54,30 @@ def test_a_visitors_common_requests_load_no_heavy_library():
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "[] []"
+
+
+def _drawn(cache: BaseMapCache) -> BaseMap:
+    return cache.draw([(10.03, 105.77)], [MapLayer("pagoda", "Pagoda"), MapLayer("relic", "Relic")],
+                      data_url="/api/map-points.json",
+                      tile_url="/tiles/{z}/{x}/{y}.png", tile_attribution="© OpenStreetMap",
+                      assets=map_assets(False), texts=MarkerTexts(*"abcdefg", "."))
+
+
+@pytest.mark.slow  # two map processes started: a few seconds
+def test_the_map_process_draws_then_stops_when_idle_and_starts_again():
+    before = set(multiprocessing.active_children())
+    cache = BaseMapCache(idle_seconds=0.5)
+    try:
+        first = _drawn(cache)
+        assert '"/tiles/{z}/{x}/{y}.png"' in first.script and '"Pagoda" : feature_group_' in first.script
+        assert 'class="folium-map"' in first.html
+        started = set(multiprocessing.active_children()) - before
+        assert len(started) == 1
+        deadline = time.monotonic() + 60
+        while any(process.is_alive() for process in started) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(process.is_alive() for process in started)  # stopped once idle
+        assert '"Relic" : feature_group_' in _drawn(cache).script  # a new process draws the next map
+    finally:
+        cache.close()
+    assert set(multiprocessing.active_children()) <= before  # and close() stops it
