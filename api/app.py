@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     visits.observe_commit = metrics.observe_commit
     calendar_feeds = CalendarFeeds()
     calendars = Calendars()
+    base_maps = BaseMapCache()
     if settings.narrate_ahead:  # a reload runs in a thread, never on the event loop
         catalog.after_reload = functools.partial(queue_narrations, narrations)
 
@@ -131,7 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
         # Every worker thread and process is stopped and joined here, none left to interpreter finalisation.
         await asyncio.to_thread(narrations.close)  # the synthesis under way stops within half a second of audio
-        for pool in (print_shop, open_data_files, imports, image_worker, calendar_feeds):
+        for pool in (print_shop, open_data_files, imports, image_worker, calendar_feeds, base_maps):
             await asyncio.to_thread(pool.close)
         await stores.close()
 
@@ -162,7 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         print_shop=print_shop,
         open_data=open_data_files,
         image_worker=image_worker,
-        base_maps=BaseMapCache(),
+        base_maps=base_maps,
         staff_auth=staff_auth,
         writer=ContentWriter(settings.content_dir, settings.data_dir),
         reports=stores.reports,

@@ -3,15 +3,13 @@
 It holds no site data, so it is built once per filter and language and kept: the markers come from the
 slim feed at `data_url` (sites with their visit counts, api/public/routes/map.py), fetched and drawn by
 `visit_markers.js` in the browser, so a new scan shows on the next load and the page does not grow by a
-Folium marker per site.
+Folium marker per site. The server never imports this module: it asks the map process (api/caches/base_maps.py)
+to build through map/base_map.py, so Folium stays out of its memory (issue 27).
 """
 
-import base64
-import hashlib
 import html
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import folium
@@ -19,6 +17,7 @@ from folium.plugins import MarkerCluster
 from folium.template import Template
 
 from map.assets import MapAssets
+from map.base_map import BaseMap, MapLayer, MarkerTexts
 from map.scale import VISIT_STEPS, step_label
 
 # Vietnam, mainland and islands: shown when no site has coordinates.
@@ -32,44 +31,6 @@ UNCLUSTERED_ZOOM = 16
 CHUNK_MS = 100  # Leaflet.markercluster's chunkInterval: work at most this long, then yield to the browser
 CHUNK_PAUSE_MS = 10  # its chunkDelay: how long the browser gets between chunks
 MARKER_SCRIPT = (Path(__file__).parent / "visit_markers.js").read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class MapLayer:
-    """One category of sites: its key in the GeoJSON (`category`) and its name in the layer control,
-    where it shows or hides the category's markers."""
-
-    key: str
-    label: str
-
-
-@dataclass(frozen=True)
-class MarkerTexts:
-    """What the popups and the legend say, in the page's language."""
-
-    scans: str
-    views: str
-    recent: str
-    open_page: str
-    legend_title: str
-    cluster: str
-    load_failed: str
-    thousands: str  # digit group separator: "." in Vietnamese, "," in English
-
-
-@dataclass(frozen=True)
-class BaseMap:
-    """A built map: the element to place in a page, its inline script, and what the page must load first."""
-
-    html: str
-    script: str
-    assets: MapAssets
-
-    @property
-    def script_hash(self) -> str:
-        """The inline script's CSP source (`'sha256-…'`), so the page needs no 'unsafe-inline' scripts."""
-        digest = hashlib.sha256(self.script.encode()).digest()
-        return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 class _VisitMarkers(folium.MacroElement):

@@ -6,14 +6,18 @@ beside, in a red frame; a QR code in the corner opens `/verify/{id}`, whose id s
 signed (sites/outings/certificate_ids.py). Same font, grey-scale black text and fitting rules as the posters.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from pathlib import Path
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from qr.codes import QUIET_ZONE_MODULES, ErrorCorrection, matrix
 from qr.posters import ACCENT_RGB
 from qr.printing import Box, draw_header, draw_qr, fit_text, new_document, normalised, qr_side, text_height
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 WIDTH, HEIGHT, MARGIN = 297.0, 210.0, 18.0
 FRAME_INSET = 7.0

@@ -12,11 +12,12 @@ the sketch; the cards are the list that counts. Same font, grey-scale black and 
 (qr/printing.py).
 """
 
+from __future__ import annotations
+
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from qr.codes import QUIET_ZONE_MODULES, ErrorCorrection, Grid, matrix
 from qr.formats import LeafletFormat
@@ -33,6 +34,9 @@ from qr.printing import (
     qr_side,
     text_height,
 )
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 JOURNEY_CALL = ("Quét mã xem cả hành trình", "Scan for the whole journey")
 UNPLACED = ("Chưa có vị trí chính xác trên sơ đồ: điểm {numbers}", "Exact place not yet known: stops {numbers}")

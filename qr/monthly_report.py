@@ -3,14 +3,18 @@ site's counts, the sites first visited that month (with the day), the plaque pro
 the class outings of each journey. Vietnamese first,
 English beside. Same print rules as the posters (qr/printing.py): embedded font, text that fits its box."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from datetime import timedelta
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from qr.posters import ACCENT_RGB
 from qr.printing import Box, draw_header, fit_text, new_document, text_height
 from sites.visits.monthly_report import MonthlyReport, SiteMonth
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 WIDTH, HEIGHT, MARGIN = 210, 297, 15
 ROW_H = 7.0

@@ -8,11 +8,12 @@ code's printed size follows the scanning distance, about a tenth of it and never
 symbol, without the quiet zone), shrunk only if the page has no room for it.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from qr.codes import ErrorCorrection, Grid, matrix
 from qr.formats import PosterFormat
@@ -32,6 +33,9 @@ from qr.printing import (
     qr_side,
     text_height,
 )
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 CALL_TO_ACTION = ("Quét mã để tìm hiểu", "Scan to learn more")
 

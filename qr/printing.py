@@ -16,19 +16,23 @@ leaflets (qr/journey_leaflets.py), so both follow the same print rules:
   four inks. Long texts wrap and shrink until they fit their box: nothing overflows or is cut.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import fontpkg
-from fpdf import FPDF
 from PIL import Image
 
 from qr.codes import QUIET_ZONE_MODULES, Grid, dark_runs
 from qr.formats import MIN_SYMBOL_MM  # noqa: F401 (the posters and leaflets import it from here)
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_FAMILY = "Be Vietnam Pro"
 SHAPED_FONT_FAMILY = "Noto Sans Khmer"  # a variable font: its bold is the wght=700 instance
@@ -44,6 +48,8 @@ _Texts = TypeVar("_Texts")
 
 def new_document(width: float, height: float, margin: float, title: str, author: str, subject: str) -> FPDF:
     """An empty PDF of `width` x `height` mm with the font registered, grey-scale black, no automatic page break."""
+    from fpdf import FPDF  # here: only the print process draws PDFs (the server never needs fpdf2, issue 27)
+
     pdf = FPDF(unit="mm", format=(width, height))
     pdf.set_margins(margin, margin, margin)
     pdf.set_auto_page_break(False)  # a page that overflowed would silently start a new one

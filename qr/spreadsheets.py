@@ -11,9 +11,6 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
-
 from sites.visits.monthly_report import MonthlyReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -99,21 +96,24 @@ def table_xlsx(sheets: Mapping[str, Iterable[Sequence]]) -> bytes:
     openpyxl's write-only mode (rows streamed, little memory). Control characters, which XLSX cannot hold
     (openpyxl refuses them), are left out of text cells; dates and times (without a zone) become date cells
     shown day first."""
+    # imported here: only an XLSX download pays for openpyxl (issue 27)
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+
+    def cell(sheet, value: object) -> object:
+        if isinstance(value, str):
+            return ILLEGAL_CHARACTERS_RE.sub("", value)
+        if isinstance(value, date):
+            written = WriteOnlyCell(sheet, value)
+            written.number_format = MOMENT_CELL if isinstance(value, datetime) else DATE_CELL
+            return written
+        return value
+
     book = Workbook(write_only=True)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
-            sheet.append([_cell(sheet, cell) for cell in row])
+            sheet.append([cell(sheet, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _cell(sheet, value: object) -> object:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = MOMENT_CELL if isinstance(value, datetime) else DATE_CELL
-        return cell
-    return value

@@ -5,15 +5,19 @@ Each code is at least MIN_SYMBOL_MM (25 mm, quiet zone excluded), and each is de
 on the page before the sheet is given (qr/engraving/print_check.py).
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from qr.codes import QUIET_ZONE_MODULES, ErrorCorrection, dark_runs, matrix
 from qr.engraving.print_check import check_code
 from qr.formats import MIN_SYMBOL_MM
 from qr.printing import Box, draw_qr, fit_text, new_document, nfc
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 PAGE_W, PAGE_H, SHEET_MARGIN, GUTTER = 210.0, 297.0, 10.0, 6.0  # A4; the gutter holds the cut marks
 MIN_STICKER_MM, MAX_STICKER_MM, DEFAULT_STICKER_MM = 30, 120, 50

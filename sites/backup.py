@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
 from sites.catalog.live import SITE_CACHE
 from sites.editing.writer import ContentWriter
 from sites.operations.metric_files import METRICS_FOLDER
@@ -188,6 +185,9 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 def _client(database_url: str) -> tuple[str, dict[str, str]]:
     """The connection string for libpq's programs without the password, which goes in their environment
     (a command line is visible to every user of the machine)."""
+    # imported here: SQLite deployments never load psycopg (issue 27)
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
     params = conninfo_to_dict(database_url)
     env = {**os.environ}
     if password := params.pop("password", None):
@@ -212,6 +212,8 @@ def _dump(database_url: str, target: Path) -> None:
 
 def _load_dump(dump: Path, database_url: str) -> None:
     """Load `dump` into the database, which must hold no table yet; all of it or nothing (one transaction)."""
+    import psycopg  # imported here: SQLite deployments never load psycopg (issue 27)
+
     try:
         with psycopg.connect(database_url, connect_timeout=5) as connection:
             tables = connection.execute("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN "

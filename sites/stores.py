@@ -25,7 +25,6 @@ from sites.staff.throttle_sqlite import THROTTLE_FILE, SQLiteThrottleStore
 from sites.storage.postgres import PostgresDatabase
 from sites.storage.schema_version import folder_version, refuse_newer, stamp_folder
 from sites.visits.store import VisitStore
-from sites.visits.store_pg import PostgresVisitStore
 from sites.visits.store_sqlite import SQLiteVisitStore
 from sites.visits.visit_gate import VisitGate
 from sites.visits.visitor_hasher import VisitorHasher
@@ -71,6 +70,8 @@ def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> S
     Each is brought up to this release's schema on opening (sites/storage/schema_version.py); stores of a newer
     release raise SchemaTooNew."""
     if database_url:
+        from sites.visits.store_pg import PostgresVisitStore  # with psycopg: SQLite deployments never load it
+
         database = PostgresDatabase(database_url)
         return Stores(PostgresVisitStore(database, per_address), VisitorHasher(PostgresKeyStore(database)),
                       PostgresSessionStore(database), PostgresThrottleStore(database), PostgresReportStore(database),

@@ -4,16 +4,20 @@ speech on 3G), and recordings checked before they are accepted.
 Encoding uses soundfile (libsndfile with LAME). Recordings are decoded with PyAV, whose wheels bundle
 FFmpeg: the only maintained PyPI wheel that reads M4A/AAC as well as MP3, Ogg and WAV, offline. A
 recording is refused before any decoding when its size or its declared duration is too large, and its
-decoding is bounded in audio length, memory (samples stream into the encoder) and time.
+decoding is bounded in audio length, memory (samples stream into the encoder) and time. soundfile (with numpy)
+and PyAV are imported by the functions that use them: the app imports this module for its limits, and only
+narration and recordings load the libraries (issue 27).
 """
+
+from __future__ import annotations
 
 import io
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import av
-import numpy as np
-import soundfile
+if TYPE_CHECKING:
+    import numpy as np
 
 SAMPLE_RATE = 22050  # eSpeak NG's own rate; MPEG-2 Layer III at this rate suits speech
 # libsndfile maps 0..1 onto LAME's bitrates (MPEG-2: 160 down to 8 kbit/s); 0.9 gives 24 kbit/s.
@@ -66,6 +70,8 @@ class Audio:
 
 def encode_mp3(samples: np.ndarray, rate: int) -> Audio:
     """16-bit mono `samples` as MP3 in the served format."""
+    import soundfile
+
     out = io.BytesIO()
     soundfile.write(out, samples, rate, format="MP3", compression_level=MP3_COMPRESSION, bitrate_mode="CONSTANT")
     return Audio(out.getvalue(), len(samples) / rate)
@@ -73,6 +79,8 @@ def encode_mp3(samples: np.ndarray, rate: int) -> Audio:
 
 def audio_seconds(data: bytes) -> float:
     """The length of encoded audio (MP3, Ogg, WAV) that libsndfile reads, by decoding its header."""
+    import soundfile
+
     with soundfile.SoundFile(io.BytesIO(data)) as sound:
         return sound.frames / sound.samplerate
 
@@ -81,6 +89,8 @@ def probe_mp3(data_path: str, max_seconds: float = MAX_RECORDING_SECONDS) -> flo
     """The length of the MP3 at `data_path`, from its headers, after decoding its first second to prove it
     is audio; RecordingError when it is not a readable MP3 of at most `max_seconds`. (The size and file
     type are the caller's to check first.)"""
+    import soundfile
+
     name = data_path.rsplit("/", 1)[-1]
     try:
         with soundfile.SoundFile(data_path) as sound:
@@ -107,6 +117,8 @@ def reencode_recording(data: bytes, name: str, max_bytes: int = MAX_RECORDING_BY
     if len(data) > max_bytes:
         raise RecordingTooLarge(f"'{name}' is {len(data) / 2**20:.1f} MB; at most {max_bytes / 2**20:.0f} MB",
                                 recording=name, size=len(data), max_mb=max_bytes // 2**20)
+    import av
+
     try:
         container = av.open(io.BytesIO(data), mode="r", metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
@@ -126,6 +138,8 @@ def reencode_recording(data: bytes, name: str, max_bytes: int = MAX_RECORDING_BY
 
 def _declared_seconds(container, stream) -> float:
     """The duration the file's headers declare (stream, else container), 0 when none does."""
+    import av
+
     if stream.duration is not None and stream.time_base:
         return float(stream.duration * stream.time_base)
     return container.duration / av.time_base if container.duration else 0.0
@@ -133,6 +147,9 @@ def _declared_seconds(container, stream) -> float:
 
 def _transcode(container, stream, name: str, declared: float, max_seconds: float) -> Audio:
     """Decode `stream` frame by frame into the MP3 encoder, with limits on length and time."""
+    import av
+    import soundfile
+
     resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
     out = io.BytesIO()
     frames, deadline = 0, time.monotonic() + MAX_DECODE_SECONDS

@@ -2,15 +2,19 @@
 
 The library and its voice data come from the `espeakng-loader` wheel (libespeak-ng 1.52, GPL-3.0).
 eSpeak NG keeps global state, so every call goes through one lock; synthesis is synchronous and its
-callback collects 16-bit mono PCM in memory.
+callback collects 16-bit mono PCM in memory. The library and numpy are loaded on the first use, not on import
+(issue 27).
 """
+
+from __future__ import annotations
 
 import ctypes
 import threading
 from functools import cache
+from typing import TYPE_CHECKING
 
-import espeakng_loader
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
@@ -35,6 +39,8 @@ class _Engine:
     """The loaded library, its sample rate and the PCM chunks of the synthesis under way."""
 
     def __init__(self) -> None:
+        import espeakng_loader
+
         library = ctypes.CDLL(espeakng_loader.get_library_path())
         library.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         library.espeak_SetSynthCallback.argtypes = [_CALLBACK]
@@ -59,6 +65,8 @@ class _Engine:
         if self.cancel is not None and self.cancel.is_set():
             return 1  # eSpeak NG stops the synthesis
         if count > 0 and wav:
+            import numpy as np
+
             self.chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0
 
@@ -96,6 +104,8 @@ def synthesize(text: str, voice: str, rate: int = DEFAULT_RATE,
         raise SpeechCancelled("speech stopped: the app is shutting down")
     if status != 0:
         raise SpeechError(f"eSpeak NG failed to speak (status {status})")
+    import numpy as np
+
     samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
     return samples, engine.rate
 

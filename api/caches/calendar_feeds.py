@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from api.workpool import WORKER_NICENESS, ByteCache, WorkPool
 from sites.calendar.calendar_index import CalendarIndex
-from sites.calendar.ics import FeedEvent, feed, feed_events, vevents
+from sites.calendar.ics import FeedEvent, feed, feed_events, feed_header, vevents
 from sites.calendar.occurrences import NATIONAL, Occurrence
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
@@ -72,7 +72,8 @@ class CalendarFeeds:
             for (key, site, _), chunk in zip(missing, written, strict=True):
                 self._written[key] = (site, chunk)
         chunks = [self._written[key][1] for key, _, _ in owners]
-        return await asyncio.to_thread(feed, name, chunks)
+        header = await self._pool.run(feed_header, name)
+        return await asyncio.to_thread(feed, header, chunks)
 
     async def write_ahead(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
         """Write the whole feed now (only the sites not written yet), so no subscriber waits for it."""

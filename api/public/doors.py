@@ -64,6 +64,7 @@ class Worker(StrEnum):
     STORE = "the store's writer (group commit) or a thread for a store read"
     OPEN_DATA = "the open data's thread (api/caches/open_data.py OPEN_DATA_WORKERS, OPEN_DATA_QUEUE)"
     CALENDAR = "the calendar feeds' process (api/caches/calendar_feeds.py FEED_WORKERS, FEED_QUEUE)"
+    MAP = "the map process (api/caches/base_maps.py): one build at a time, waited for in a request thread"
     THREADS = "Starlette's thread pool (a plain `def` route or run_in_threadpool: 40 threads for every route)"
 
 
@@ -208,8 +209,9 @@ DOORS: tuple[Door, ...] = (
     Door(GET_HEAD, "/openapi.json"),
     Door(GET, "/api/docs"),
     # --- maps and lists ---
-    Door(GET, "/map", keys=f"{FILTERED}, journey, page, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS, LISTS)),
-    Door(GET, "/map/embed", keys=f"{FILTERED}, lang", workers=(Worker.THREADS,), caches=(BASE_MAPS,)),
+    Door(GET, "/map", keys=f"{FILTERED}, journey, page, lang", workers=(Worker.THREADS, Worker.MAP),
+         caches=(BASE_MAPS, LISTS)),
+    Door(GET, "/map/embed", keys=f"{FILTERED}, lang", workers=(Worker.THREADS, Worker.MAP), caches=(BASE_MAPS,)),
     Door(GET, "/stats", keys="page, sort, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     # --- printing: made once per content, in bounded workers ---
     Door(GET, "/qr/{slug}.png", keys=f"slug, size (at most {QR_MAX_PIXELS} px: imported), cm, dpi, ec",

@@ -7,9 +7,6 @@ and a solid hatch over the same boundaries, so a viewer and a CAM program that f
 import io
 import math
 
-import ezdxf
-from ezdxf import units
-
 from qr.engraving.glyphs import Polygon
 from qr.engraving.layout import Drawing
 
@@ -19,6 +16,9 @@ CORNER_BULGE = 0.41421356237309503  # tan(90° / 4): a quarter circle between tw
 
 def dxf(drawing: Drawing) -> bytes:
     """The DXF file's bytes (ASCII, as ezdxf writes it)."""
+    import ezdxf  # imported here, in the print process: the server never loads it (issue 27)
+    from ezdxf import units
+
     document = ezdxf.new("R2010", units=units.MM)
     for name, colour in LAYERS.items():
         document.layers.add(name, color=colour)

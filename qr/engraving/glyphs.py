@@ -7,16 +7,18 @@ own curve (0.045 mm on 15 mm text), and small text to within FLATNESS_MM: both f
 on steel), and fewer points make the DXF faster to write.
 """
 
+from __future__ import annotations
+
 import functools
-import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import fontpkg
-import uharfbuzz as hb
-from fontTools.pens.basePen import BasePen
-from fontTools.ttLib import TTFont
 
 from qr.printing import FONT_FAMILY, SHAPED_FONT_FAMILY
+
+if TYPE_CHECKING:  # HarfBuzz and fontTools are imported where text is shaped: in the print process (issue 27)
+    import uharfbuzz as hb
 
 FLATNESS_EM = 0.003
 FLATNESS_MM = 0.025
@@ -39,6 +41,9 @@ class Face:
 @functools.cache
 def face(khmer: bool, bold: bool) -> Face:
     """The font for Khmer letters (Noto Sans Khmer) or for every other letter (Be Vietnam Pro), loaded once."""
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont
+
     if khmer:
         path, location = fontpkg.path(SHAPED_FONT_FAMILY, 400), {"wght": 700 if bold else 400}
     else:
@@ -67,6 +72,8 @@ class Shaped:
 def shape(text: str, bold: bool) -> Shaped:
     """`text` shaped in runs of one font each (Khmer letters in Noto Sans Khmer, the rest in Be Vietnam Pro); spaces
     and joiners stay in the run they are in."""
+    import uharfbuzz as hb
+
     glyphs, pen = [], 0.0
     for khmer, run in _runs(text):
         font = face(khmer, bold)
@@ -109,49 +116,8 @@ def outline(shaped: Shaped, x: float, baseline: float, em: float) -> list[list[P
 @functools.lru_cache(maxsize=8192)
 def _glyph_contours(font: Face, gid: int, tolerance: int) -> tuple[tuple[tuple[float, float], ...], ...]:
     """A glyph's contours flattened to polygons within `tolerance` font units, in font units (y up)."""
-    pen = _FlatteningPen(font.glyph_set, tolerance)
+    from qr.engraving.flattening_pen import FlatteningPen
+
+    pen = FlatteningPen(font.glyph_set, tolerance)
     font.glyph_set[font.names[gid]].draw(pen)
     return tuple(tuple(contour) for contour in pen.contours if len(contour) >= 3)
-
-
-class _FlatteningPen(BasePen):
-    """Collects contours as polygons, each curve cut into as few straight pieces as keep it within `tolerance`."""
-
-    def __init__(self, glyph_set, tolerance: float):
-        super().__init__(glyph_set)
-        self.tolerance = tolerance
-        self.contours: list[list[tuple[float, float]]] = []
-
-    def _moveTo(self, pt):
-        self.contours.append([pt])
-
-    def _lineTo(self, pt):
-        self.contours[-1].append(pt)
-
-    def _qCurveToOne(self, pt1, pt2):
-        p0 = self._getCurrentPoint()
-        bend = math.dist((0, 0), (p0[0] - 2 * pt1[0] + pt2[0], p0[1] - 2 * pt1[1] + pt2[1])) / 4
-        steps = max(1, math.ceil(math.sqrt(bend / self.tolerance)))
-        for step in range(1, steps + 1):
-            t = step / steps
-            u = 1 - t
-            self.contours[-1].append((u * u * p0[0] + 2 * u * t * pt1[0] + t * t * pt2[0],
-                                      u * u * p0[1] + 2 * u * t * pt1[1] + t * t * pt2[1]))
-
-    def _curveToOne(self, pt1, pt2, pt3):
-        p0 = self._getCurrentPoint()
-        bend = 0.75 * max(math.dist((0, 0), (p0[0] - 2 * pt1[0] + pt2[0], p0[1] - 2 * pt1[1] + pt2[1])),
-                          math.dist((0, 0), (pt1[0] - 2 * pt2[0] + pt3[0], pt1[1] - 2 * pt2[1] + pt3[1])))
-        steps = max(1, math.ceil(math.sqrt(bend / self.tolerance)))
-        for step in range(1, steps + 1):
-            t = step / steps
-            u = 1 - t
-            self.contours[-1].append(tuple(u ** 3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t ** 3 * d
-                                           for a, b, c, d in zip(p0, pt1, pt2, pt3, strict=True)))
-
-    def _closePath(self):
-        contour = self.contours[-1]
-        if len(contour) > 1 and contour[0] == contour[-1]:
-            contour.pop()
-
-    _endPath = _closePath

@@ -1,8 +1,6 @@
 """The preview of a plate on the admin's edit page: the same drawing as the files, in the material's colours, as
 a PNG drawn by resvg."""
 
-import resvg_py
-
 from qr.codes import ErrorCorrection
 from qr.engraving.layout import PlaqueText, drawing
 from qr.engraving.plates import Plate
@@ -15,6 +13,8 @@ MM_DPI = 96  # resvg-py's default of 0 dpi makes a width in mm zero: "SVG has an
 def preview_png(text: PlaqueText, plate: Plate, width: int = PREVIEW_WIDTH, ec: ErrorCorrection = ErrorCorrection.M
                 ) -> bytes:
     """A PNG `width` px wide of the plate as it will look; raises PlateRefused as the files do."""
+    import resvg_py  # imported here, in the print process: the server never loads it (issue 27)
+
     height = round(width * plate.height / plate.width)
     return bytes(resvg_py.svg_to_bytes(svg_string=preview_svg(drawing(text, plate, ec)), width=width, height=height,
                                        dpi=MM_DPI))

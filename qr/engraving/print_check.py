@@ -8,8 +8,6 @@ check runs on every file rather than only in the tests. resvg (resvg-py, already
 
 import io
 
-import resvg_py
-import zxingcpp
 from PIL import Image
 
 from qr.engraving.glyphs import Polygon
@@ -34,6 +32,9 @@ def check_code(code: list[Polygon], box: Box, module_mm: float, payload: str, in
 
 def decode(code: list[Polygon], box: Box, module_mm: float, inverted: bool) -> str | None:
     """The text zxing-cpp reads from `code` rasterised as the finished plate: dark modules on light."""
+    import resvg_py  # imported here, in the print process: the server never loads them (issue 27)
+    import zxingcpp
+
     engraved, plate = ("#fff", "#000") if inverted else ("#000", "#fff")
     margin = MARGIN_MODULES * module_mm
     x, y, side = box.x - margin, box.y - margin, box.w + 2 * margin

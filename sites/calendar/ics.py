@@ -5,20 +5,25 @@ subscribes updates an occurrence instead of adding it twice, whatever the reques
 `icalendar` takes about 0.35 ms to write one event (bench/calendar_feeds.py): 80,000 occurrences of 10,000 sites
 would take half a minute. So the work is split: `feed_events` turns occurrences into plain `FeedEvent`s (cheap,
 in the server), `vevents` writes each site's events in a worker process (api/caches/calendar_feeds.py), once per
-site and month, and `feed` puts a calendar's header around the written events: a content edit or a province's
+site and month, and `feed` puts a calendar's header (`feed_header`, written there too: the server never loads
+`icalendar`, issue 27) around the written events: a content edit or a province's
 feed writes only what changed. Texts are in Vietnamese, with the site's URL and address.
 """
+
+from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from icalendar import Calendar, Event
 
 from sites.calendar.labels import occurrence_text
 from sites.calendar.occurrences import Occurrence
 from sites.catalog.languages import SOURCE_LANGUAGE
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODUCT = "-//Dia chi do//Lich di tich//VI"
 REFRESH = dt.timedelta(days=1)  # how often a subscribed calendar should fetch the feed again
@@ -67,8 +72,10 @@ def vevents(groups: Sequence[Sequence[FeedEvent]], stamp: dt.datetime) -> list[b
     return [b"".join(_event(event, stamp).to_ical() for event in group) for group in groups]
 
 
-def feed(name: str, written: Iterable[bytes]) -> bytes:
-    """A whole calendar named `name` around events written by `vevents`."""
+def feed_header(name: str) -> bytes:
+    """What a calendar named `name` holds before its events (in the worker process, as `vevents`)."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
@@ -80,10 +87,17 @@ def feed(name: str, written: Iterable[bytes]) -> bytes:
     calendar.add("x-published-ttl", "P1D")
     header = calendar.to_ical()
     assert header.endswith(END)
-    return b"".join([header.removesuffix(END), *written, END])
+    return header.removesuffix(END)
+
+
+def feed(header: bytes, written: Iterable[bytes]) -> bytes:
+    """A whole calendar: its `feed_header` around events written by `vevents`."""
+    return b"".join([header, *written, END])
 
 
 def _event(item: FeedEvent, stamp: dt.datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", stamp)

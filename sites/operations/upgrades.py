@@ -4,8 +4,6 @@ done; and the schema version the doctor compares with this release's (sites/stor
 import asyncio
 from dataclasses import dataclass
 
-import psycopg
-
 from sites.settings import Settings
 from sites.storage.postgres import CONNECTION_OPTIONS, DatabaseUnavailable, describe, migrate
 from sites.storage.schema_version import folder_version, known_version, refuse_newer
@@ -25,6 +23,8 @@ def migrate_stores(settings: Settings) -> Migrated:
     """Apply the pending migrations of `settings`' stores; raises SchemaTooNew (nothing changed) or
     DatabaseUnavailable."""
     if settings.database_url:
+        import psycopg  # imported here: SQLite deployments never load psycopg (issue 27)
+
         url = settings.database_url.get_secret_value()
         before = database_version(url)
         try:
@@ -47,6 +47,8 @@ def migrate_stores(settings: Settings) -> Migrated:
 
 def database_version(url: str) -> int | None:
     """The last migration applied to the PostgreSQL database at `url`, None for an empty database."""
+    import psycopg  # imported here: SQLite deployments never load psycopg (issue 27)
+
     try:
         with psycopg.connect(url, **CONNECTION_OPTIONS) as connection:
             if connection.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is None:

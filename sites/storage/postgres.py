@@ -11,16 +11,19 @@ so processes starting together apply each file once; the others wait, then find 
 one function do not justify Alembic and SQLAlchemy, which nothing else here uses.
 """
 
+from __future__ import annotations
+
 import contextlib
 import logging
 import threading
 from collections.abc import Iterator
-
-import psycopg
-from psycopg_pool import ConnectionPool
+from typing import TYPE_CHECKING
 
 from sites.storage.migration_files import MIGRATIONS, migration_files
 from sites.storage.schema_version import refuse_newer
+
+if TYPE_CHECKING:  # psycopg is imported when a database is opened: SQLite deployments never load it (issue 27)
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ class PostgresDatabase:
     """
 
     def __init__(self, url: str, max_connections: int = 4):
+        from psycopg_pool import ConnectionPool
+
         self.url = url
         self.schema_ready = False
         self._lock = threading.Lock()
@@ -83,7 +88,7 @@ class PostgresDatabase:
             self.schema_ready = True
 
     @contextlib.contextmanager
-    def transaction(self, exclusive: str | None = None) -> Iterator["QmarkConnection"]:
+    def transaction(self, exclusive: str | None = None) -> Iterator[QmarkConnection]:
         """A connection inside one transaction, committed when the block ends without an error.
 
         Statements use `?` placeholders, as with sqlite3, so a store's SQL serves both back ends. With
@@ -95,12 +100,14 @@ class PostgresDatabase:
                 connection.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (exclusive,))
             yield QmarkConnection(connection)
 
-    def exclusive(self, name: str) -> "ExclusiveTransactions":
+    def exclusive(self, name: str) -> ExclusiveTransactions:
         """This database, as seen by a store whose every transaction must be exclusive (see `transaction`)."""
         return ExclusiveTransactions(self, name)
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[psycopg.Connection]:
+        import psycopg
+
         try:
             with self.pool.connection() as connection:
                 yield connection

@@ -7,7 +7,6 @@ A visitor who never installs the app sees nothing of this but a `<link rel="mani
 import functools
 import json
 
-import resvg_py
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
@@ -63,6 +62,8 @@ def icon(name: str) -> Response:
 @functools.cache
 def _icon_png(size: int, maskable: bool) -> bytes:
     """The favicon drawn at `size` px; a maskable icon puts it smaller on a full square of paper colour."""
+    import resvg_py  # on the first icon asked for: most visitors never install the app (issue 27)
+
     svg = FAVICON.read_text(encoding="utf-8")
     if maskable:
         inner = svg.split(">", 1)[1].rsplit("</svg>", 1)[0]

@@ -23,7 +23,7 @@ from api.templating import render
 from api.views.journey_views import journey_language, journey_path
 from api.views.view_models import map_points
 from map.assets import map_assets
-from map.build import BaseMap, MapLayer, MarkerTexts, build_base_map
+from map.base_map import BaseMap, MapLayer, MarkerTexts
 from sites.catalog.i18n import category_label, strings, thousands_separator
 from sites.catalog.journeys import Journey, JourneyNotFound
 from sites.catalog.languages import valid_language_tag
@@ -156,7 +156,7 @@ def _base_map(state: AppState, registry: Registry, lang: str, filters: SiteFilte
         sites = [site for site in filters.search(registry) if site.card.location]
         texts = strings(lang)
         query = urlencode({"lang": lang, **filters.query()})
-        return build_base_map(
+        return state.base_maps.draw(
             [(site.card.location.lat, site.card.location.lon) for site in sites],
             [MapLayer(c.value, category_label(c, lang)) for c in Category if any(s.card.category == c for s in sites)],
             data_url=f"/api/map-points.json?{query}",
