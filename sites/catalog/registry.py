@@ -100,7 +100,7 @@ class Registry:
 
     def search_page(self, query: str = "", category: str | None = None, province: str | None = None,
                     category_words: Mapping[str, str] | None = None, offset: int = 0, limit: int | None = None,
-                    published: bool | None = True, in_text: bool = True) -> "Found":
+                    published: bool | None = True, in_text: bool = True) -> Found:
         """The sites where each word of `query` begins a word of the site's texts (case and diacritics ignored),
         and which pass the filters, from `offset` (`limit` of them; None: all), with how many there are in all;
         sites whose name matches come first, each part in name order. Counted and cut in SQL by the index
