@@ -111,10 +111,14 @@ class SearchIndex:
             return self._db.execute(sql, arguments).fetchone()[0]
 
     def _numbers(self, match: str | None, offset: int, limit: int) -> list[int]:
+        # One row of every number: one step of SQLite, which lets the other threads run once, not once a row
+        # (a request waited for a CPU-bound thread at each row). The numbers are sorted again: group_concat keeps
+        # no order it promises.
         where, arguments = ("WHERE sites MATCH ?", (match,)) if match else ("", ())
         with self._lock:
-            return [number for (number,) in self._db.execute(
-                f"SELECT rowid FROM sites {where} ORDER BY rowid LIMIT ? OFFSET ?", (*arguments, limit, offset))]
+            (numbers,) = self._db.execute(f"SELECT group_concat(rowid, ' ') FROM (SELECT rowid FROM sites {where} "
+                                          "ORDER BY rowid LIMIT ? OFFSET ?)", (*arguments, limit, offset)).fetchone()
+        return sorted(map(int, numbers.split())) if numbers else []
 
 
 def both(*terms: list[str]) -> str | None:
