@@ -10,7 +10,8 @@ when it begins a word of the column searched, as `" word" in site.search_text` d
 splits them into the same words. `detail=column`: no positions are kept, but a word can be asked of a column.
 
 A page puts the sites whose name matches first: each part (name matches, then the others) comes in row order,
-which is registry order, so a page is read with LIMIT and OFFSET and only the total is counted in full.
+which is registry order, so a page is read with LIMIT and OFFSET; the total is counted once per search and index
+(the next page of one search counts nothing again).
 """
 
 import sqlite3
