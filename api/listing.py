@@ -36,6 +36,14 @@ class SiteFilters:
         """The published sites that match; `q` and `category_words` as in `Registry.search`."""
         return registry.search(q, self.category.value if self.category else None, self.province, category_words)
 
+    def page(self, registry: Registry, pager: "Pager", size: int, q: str = "",
+             category_words: Mapping[str, str] | None = None, empty_past_end: bool = False) -> "Page[Site]":
+        """The pager's page of the published sites that match, counted and cut by the search index
+        (`Registry.search_page`): no list of every match is built (issue 27)."""
+        found = registry.search_page(q, self.category.value if self.category else None, self.province,
+                                     category_words, pager.start(size), size)
+        return pager.counted(found.sites, found.total, size, empty_past_end)
+
     def query(self) -> dict[str, str]:
         """The filters in use, as query parameters (province first)."""
         return {key: value for key, value in (("province", self.province or ""),
@@ -86,11 +94,12 @@ FiltersDep = Annotated[SiteFilters, Depends(site_filters)]
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """The rows of one page, its number and the number of pages (at least 1)."""
+    """The rows of one page, its number, the number of pages (at least 1) and of rows in all of them."""
 
     rows: list[T]
     number: int
     pages: int
+    found: int
 
 
 @dataclass(frozen=True)
@@ -102,10 +111,19 @@ class Pager:
     def page(self, rows: list[T], size: int, empty_past_end: bool = False) -> Page[T]:
         """The `size` rows of this page; a 422 naming `page` past the last page (an empty list has one), or no rows
         with `empty_past_end` (the JSON API: any page its schema allows is a 200)."""
-        pages = max(1, math.ceil(len(rows) / size))
+        start = self.start(size)
+        return self.counted(rows[start:start + size], len(rows), size, empty_past_end)
+
+    def start(self, size: int) -> int:
+        """How many rows come before this page."""
+        return (self.number - 1) * size
+
+    def counted(self, rows: list[T], found: int, size: int, empty_past_end: bool = False) -> Page[T]:
+        """This page of a list of `found` rows, its `rows` already cut out (as `page` cuts them)."""
+        pages = max(1, math.ceil(found / size))
         if self.number > pages and not empty_past_end:
             raise invalid_parameter("page", f"there are {pages} pages")
-        return Page(rows[(self.number - 1) * size:self.number * size], self.number, pages)
+        return Page(rows, self.number, pages, found)
 
 
 async def get_pager(page: Annotated[int, Query(ge=1, description="Page of the table, from 1")] = 1) -> Pager:

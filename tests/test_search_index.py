@@ -9,7 +9,7 @@ from sites.catalog.models import KNOWN_PRECISIONS
 from sites.catalog.registry import Registry, distance_km
 from sites.catalog.site import Site
 from sites.catalog.text import fold
-from tests.support import TEST_CONTENT
+from tests.support import TEST_CONTENT, edit_site
 
 
 def scanned(registry: Registry, query: str = "", category: str | None = None, province: str | None = None,
@@ -56,6 +56,36 @@ def test_the_index_finds_what_the_scan_found_in_the_same_order():
             for category in (None, "dinh", "chua", "di-tich-lich-su"):
                 expected = [site.slug for site in scanned(registry, query, category, province, labels)]
                 assert [site.slug for site in registry.search(query, category, province, labels)] == expected
+
+
+def test_each_page_is_that_part_of_the_whole_list_and_counts_it_all():
+    """A page is counted and cut in SQL (Registry.search_page): the same sites as the slice of the whole list,
+    across the border between the names that match and the other matches, with the number of every match."""
+    registry = load_content(TEST_CONTENT).registry
+    labels = category_search_words()
+    for query in ("an", "thoi an", "chua", "di tich", "can tho", "", "khongcodau"):
+        for category, province in ((None, None), ("chua", None), (None, "Cần Thơ"), ("dinh", "Cần Thơ")):
+            whole = [site.slug for site in scanned(registry, query, category, province, labels)]
+            for limit in (1, 2, 3):
+                for offset in range(0, len(whole) + 2):
+                    found = registry.search_page(query, category, province, labels, offset, limit)
+                    assert [site.slug for site in found.sites] == whole[offset:offset + limit], (query, offset)
+                    assert found.total == len(whole), query
+
+
+def test_staff_search_names_and_provinces_with_drafts(content_dir):
+    """The admin list's search (in_text False): words begin words of the name or of today's provinces, drafts
+    included or alone."""
+    edit_site(content_dir, "dinh-phu-luong", published=False)
+    registry = load_content(content_dir).registry
+    slugs = lambda **asked: [site.slug for site in registry.search_page(in_text=False, **asked).sites]  # noqa: E731
+    assert "dinh-phu-luong" not in slugs() and "dinh-phu-luong" in slugs(published=None)
+    assert slugs(published=False) == ["dinh-phu-luong"]
+    assert slugs(query="dinh", published=None) == ["dinh-phu-luong", "dinh-thoi-an"]
+    assert slugs(query="can tho", published=None) == [site.slug for site in registry.all(include_drafts=True)
+                                                       if "Cần Thơ" in site.meta.address.provinces]
+    assert registry.search("communal") and slugs(query="communal") == [], "an English name is not the name"
+    assert registry.search_page("dinh", published=None, in_text=False, limit=1).total == 2
 
 
 def test_the_home_page_orders_results_as_before(client):

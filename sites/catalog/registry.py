@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-import numpy
-
 from sites.catalog.languages import source_first
 from sites.catalog.models import KNOWN_PRECISIONS, Category
+from sites.catalog.place_index import PlaceIndex
 from sites.catalog.provinces import province_names
-from sites.catalog.search_index import SearchIndex
+from sites.catalog.search_index import Query, SearchIndex
 from sites.catalog.site import Site
 from sites.catalog.text import fold
 
@@ -49,6 +48,14 @@ class Nearby:
         return self.km < SAME_AREA_KM
 
 
+@dataclass(frozen=True)
+class Found:
+    """One page of a search: its sites, in order, and how many sites the whole search found."""
+
+    sites: list[Site]
+    total: int
+
+
 class Registry:
     """Every valid site of content/, drafts included; visitor lookups see published sites only."""
 
@@ -61,7 +68,7 @@ class Registry:
                 self._by_key.setdefault(key, site)
         self._published = [site for site in self._sites if site.published]  # a Site never changes: sorted once
         self._languages = source_first(lang for site in self._published for lang in site.languages)
-        self._index: SearchIndex | None = None  # built on the first search with words
+        self._index: SearchIndex | None = None  # built on the first search or filtered list
         self._index_lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -92,59 +99,53 @@ class Registry:
 
     def search(self, query: str = "", category: str | None = None, province: str | None = None,
                category_words: Mapping[str, str] | None = None) -> list[Site]:
-        """Published sites where each word of `query` begins a word of the site's texts (case and
-        diacritics ignored), and which pass the filters; sites whose name matches come first.
+        """Every published site `search_page` finds, in its order (the map, posters and reports: lists whole)."""
+        return self.search_page(query, category, province, category_words).sites
+
+    def search_page(self, query: str = "", category: str | None = None, province: str | None = None,
+                    category_words: Mapping[str, str] | None = None, offset: int = 0, limit: int | None = None,
+                    published: bool | None = True, in_text: bool = True) -> Found:
+        """The sites where each word of `query` begins a word of the site's texts (case and diacritics ignored),
+        and which pass the filters, from `offset` (`limit` of them; None: all), with how many there are in all;
+        sites whose name matches come first, each part in name order. Counted and cut in SQL by the index
+        (issue 27): no request reads every site.
 
         `category_words` (category value -> folded words such as " chua pagoda") also count as texts of a
-        site of that category: the labels are interface strings, which sites/ does not hold.
+        site of that category: the labels are interface strings, which sites/ does not hold. `published`: only
+        published sites (True), only drafts (False) or both (None); `in_text` False: the words are looked for in
+        the name and today's provinces only (the admin list).
         """
         words = fold(query).split()
-        province_key = fold(province) if province else None
-        numbered = list(enumerate(self._published)) if not words else self._matching(words, category_words or {})
-        results = [(number, site) for number, site in numbered
-                   if (not category or site.card.category.value == category)
-                   and (not province_key or province_key in site.province_keys)]
-        if words:
-            in_name = set(self.search_index().matching(words, "names"))
-            results.sort(key=lambda found: found[0] not in in_name)  # stable: name matches first
-        return [site for _, site in results]
-
-    def _matching(self, words: list[str], category_words: Mapping[str, str]) -> list[tuple[int, Site]]:
-        """The published sites (with their numbers, in order) where each word begins a word of their texts or of
-        their category's `category_words`."""
-        index = self.search_index()
-        categories = [[value for value, text in category_words.items() if any(w.startswith(word) for w in text.split())]
-                      for word in words]
-        if not any(categories):
-            numbers = index.matching(words)
-        else:
-            numbers = sorted(set.intersection(*(
-                index.matching_any(word, (number for value in labelled for number in self._numbers_by_category[value]))
-                for word, labelled in zip(words, categories, strict=True))))
-        return [(number, self._published[number]) for number in numbers]
-
-    @cached_property
-    def _numbers_by_category(self) -> dict[str, list[int]]:
-        """The numbers of the published sites of each category."""
-        numbers: dict[str, list[int]] = {category.value: [] for category in Category}
-        for number, site in enumerate(self._published):
-            numbers[site.card.category.value].append(number)
-        return numbers
+        if not words and not category and not province and published:  # the whole list: no index needed
+            end = None if limit is None else offset + limit
+            return Found(self._published[offset:end], len(self._published))
+        labels = {value: text.split() for value, text in (category_words or {}).items()}
+        search = Query(tuple((word, tuple(value for value, texts in labels.items()
+                                          if any(text.startswith(word) for text in texts))) for word in words),
+                       category, fold(province) if province else None, published, in_text)
+        numbers, total = self.search_index().search(search, offset, limit)
+        return Found([self._sites[number] for number in numbers], total)
 
     def search_index(self) -> SearchIndex:
-        """The index of the published sites' words, built on first use (sites/catalog/search_index.py)."""
+        """The index of every site's words and filters, built on first use (sites/catalog/search_index.py)."""
         with self._index_lock:
             if self._index is None:
-                self._index = SearchIndex(self._published)
+                self._index = SearchIndex(self._sites)
             return self._index
 
     def languages(self) -> list[str]:
         """Every language some published site's text exists in, Vietnamese first."""
         return self._languages
 
-    def provinces(self) -> list[str]:
-        """Today's provinces that have at least one published site, sorted."""
-        return sorted({name for site in self.all() for name in site.card.provinces}, key=fold)
+    def provinces(self, include_drafts: bool = False) -> list[str]:
+        """Today's provinces that have at least one published site (or any site), sorted; found once, not on
+        every page that offers them (issue 27)."""
+        return self._provinces[include_drafts]
+
+    @cached_property
+    def _provinces(self) -> dict[bool, list[str]]:
+        return {drafts: sorted({name for site in self.all(drafts) for name in site.card.provinces}, key=fold)
+                for drafts in (False, True)}
 
     def province_named(self, name: str) -> str | None:
         """The province `name` stands for (case and diacritics aside), as the filters know it: one of today's,
@@ -161,47 +162,36 @@ class Registry:
 
     def categories(self) -> list[Category]:
         """Categories that have at least one published site, in the order of the Category enum."""
+        return self._categories
+
+    @cached_property
+    def _categories(self) -> list[Category]:
         used = {site.card.category for site in self.all()}
         return [category for category in Category if category in used]
 
     def nearby(self, site: Site, limit: int = 4, max_km: float = 50.0) -> list[Nearby]:
         """The published sites closest to `site` (both need coordinates), nearest first, then in name order.
 
-        The distances to every placed site are computed at once in numpy (issue 27: one site page read every
-        site in Python, 0.2 s at 1,000 sites with the same place)."""
+        Measured to the points near it only (sites/catalog/place_index.py; issue 27: a site page measured the
+        distance to every placed site)."""
         if site.card.location is None:
             return []
-        placed, lat, lon = self._places
+        placed, places = self._places
         here = site.card.location
-        km = distances_km(math.radians(here.lat), math.radians(here.lon), lat, lon)
-        near = numpy.flatnonzero(km <= max_km)
         itself = self._place_numbers.get(site.slug)
-        if itself is not None and placed[itself] is site:
-            near = near[near != itself]
-        if len(near) > limit:  # the `limit` nearest, ties included, then in name (registry) order
-            cut = numpy.partition(km[near], limit - 1)[limit - 1]
-            near = near[km[near] <= cut]
-        ordered = near[numpy.lexsort((near, km[near]))][:limit]
-        return [Nearby(placed[number], float(km[number]),
-                       {here.precision, placed[number].card.location.precision} <= KNOWN_PRECISIONS)
-                for number in ordered]
+        skip = itself if itself is not None and placed[itself] is site else None
+        return [Nearby(placed[number], km, {here.precision, placed[number].card.location.precision} <= KNOWN_PRECISIONS)
+                for number, km in places.nearest(here.lat, here.lon, limit, max_km, skip)]
 
     @cached_property
-    def _places(self) -> tuple[list[Site], numpy.ndarray, numpy.ndarray]:
-        """The published sites with coordinates, in name order, and their latitudes and longitudes in radians."""
+    def _places(self) -> tuple[list[Site], PlaceIndex]:
+        """The published sites with coordinates, in name order, and the index of their points."""
         placed = [site for site in self._published if site.card.location is not None]
-        return (placed, numpy.radians([site.card.location.lat for site in placed]),
-                numpy.radians([site.card.location.lon for site in placed]))
+        return placed, PlaceIndex([(site.card.location.lat, site.card.location.lon) for site in placed])
 
     @cached_property
     def _place_numbers(self) -> dict[str, int]:
         return {site.slug: number for number, site in enumerate(self._places[0])}
-
-
-def distances_km(lat: float, lon: float, lats: numpy.ndarray, lons: numpy.ndarray) -> numpy.ndarray:
-    """Great-circle distances in kilometres from one point to many (haversine; radians in), as `distance_km`."""
-    a = numpy.sin((lats - lat) / 2) ** 2 + math.cos(lat) * numpy.cos(lats) * numpy.sin((lons - lon) / 2) ** 2
-    return 6371.0 * 2 * numpy.arcsin(numpy.sqrt(a))
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

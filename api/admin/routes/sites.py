@@ -29,8 +29,8 @@ from sites.catalog.i18n import category_label, kinds_label, level_label, staff_l
 from sites.catalog.languages import SOURCE_LANGUAGE
 from sites.catalog.models import QUIZ_CHOICES, QUIZ_QUESTIONS, Category, LocationPrecision, RecognitionLevel, RelicKind
 from sites.catalog.provinces import current_wards, former_provinces
+from sites.catalog.registry import Found
 from sites.catalog.site import PhotoFile, Site
-from sites.catalog.text import fold
 from sites.editing.fields import row_count, site_fields, translation_language
 from sites.editing.site_editor import SiteEditor
 from sites.editing.writer import site_version
@@ -42,6 +42,7 @@ from sites.visits.visit import VisitStoreUnavailable, vietnam_day
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 ADMIN_PAGE_SIZE = 100  # sites a page of /admin: the list does not grow with the number of sites (issue 27)
+STATES = {"": None, "published": True, "draft": False}  # the state filter -> Registry.search_page's `published`
 # The answer to a refused save: the status of the first of these problem types it holds, else 422.
 # What a save button does to the site's state: publish, take back to a draft (unpublish), or keep it.
 PUBLISH_ACTIONS = {"publish": True, "unpublish": False}
@@ -56,28 +57,24 @@ def site_list(request: Request, state: StateDep, user: StaffDep, pager: PagerDep
     state), ADMIN_PAGE_SIZE a page, each with its state and all-time scans and views, the plaques that seem
     silent, and every problem found in content/."""
     catalog = state.catalog
-    every = catalog.registry.all(include_drafts=True)
-    words = fold(q).split()
-    provinces = {name: fold(name) for name in {name for site in every for name in site.card.provinces}}
-    # The folded name is kept by each site: no site's text is folded again per request (issue 27).
-    shown = [site for site in every
-             if all(word in f"{site.folded_name} {' '.join(provinces[name] for name in site.card.provinces)}"
-                    for word in words)
-             and category in ("", site.card.category.value) and province in ("", *site.card.provinces)
-             and state_filter in ("", "published" if site.published else "draft")]
-    page = pager.page(shown, ADMIN_PAGE_SIZE)
+    registry = catalog.registry
+    found = Found([], 0)  # a state of another name: no site
+    if state_filter in STATES:  # the home page's search, drafts included: counted and cut in SQL (issue 27)
+        found = registry.search_page(q, category or None, province or None, None, pager.start(ADMIN_PAGE_SIZE),
+                                     ADMIN_PAGE_SIZE, STATES[state_filter], in_text=False)
+    page = pager.counted(found.sites, found.total, ADMIN_PAGE_SIZE)
     filters = {"q": q, "category": category, "province": province, "state": state_filter}
-    published = [site for site in catalog.registry.all() if user.may_edit_any(site.card.provinces)]
+    published = [site for site in registry.all() if user.may_edit_any(site.card.provinces)]
     try:  # a damaged visit store leaves the list without counts (every staff page names the problem)
-        counts = site_totals(state.visits, catalog.registry)
+        counts = site_totals(state.visits, registry)
         silent = silent_sites(state.visits, published, vietnam_day(datetime.now(UTC)))
     except VisitStoreUnavailable:
         counts, silent = {}, []
     return render_admin(request, "sites.html", {
-        "sites": page.rows, "found": len(shown), "total": len(every), "counts": counts, "silent": silent,
+        "sites": page.rows, "found": page.found, "total": len(registry), "counts": counts, "silent": silent,
         "page": page.number, "pages": page.pages, "page_link": page_link("/admin", filters), "filters": filters,
         "categories": category_choices(),
-        "provinces": sorted({name for site in every for name in site.card.provinces}),
+        "provinces": registry.provinces(include_drafts=True),
         "content_errors": catalog.errors, "kept": catalog.kept})
 
 

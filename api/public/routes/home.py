@@ -36,12 +36,11 @@ def home(
     today = clock.today()
 
     def page() -> HTMLResponse:
-        found = filters.search(registry, q, category_search_words())
-        shown = pager.page(found, HOME_PAGE_SIZE)
+        shown = filters.page(registry, pager, HOME_PAGE_SIZE, q, category_search_words())
         return render(request, "index.html", lang, {
             "upcoming": event_rows(state.calendars.index(registry, today).upcoming(UPCOMING), lang, today),
             "sites": [site_summary_out(site, lang, state.settings.base_url) for site in shown.rows],
-            "count": len(found),
+            "count": shown.found,
             "page": shown.number,
             "pages": shown.pages,
             "page_link": page_link("/", query),

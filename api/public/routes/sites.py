@@ -44,10 +44,9 @@ def list_sites(
     language = visitor_language(request)
 
     def answer() -> JSONResponse:
-        found = filters.search(registry, q, category_search_words())
-        shown = pager.page(found, API_PAGE_SIZE, empty_past_end=True)
+        shown = filters.page(registry, pager, API_PAGE_SIZE, q, category_search_words(), empty_past_end=True)
         return JSONResponse(SiteListOut(
-            count=len(found), page=shown.number, pages=shown.pages,
+            count=shown.found, page=shown.number, pages=shown.pages,
             sites=[site_summary_out(site, language, state.settings.base_url) for site in shown.rows],
         ).model_dump(mode="json"))
 
