@@ -42,7 +42,7 @@ def test_json_not_found_says_what_was_not_found(client):
 def test_unexpected_errors_are_500_in_both_shapes(make_client, monkeypatch):
     client = make_client(raise_server_exceptions=False)
     registry = app_state(client.app).catalog.registry
-    monkeypatch.setattr(registry, "search", lambda *args, **kwargs: 1 / 0)
+    monkeypatch.setattr(registry, "search_page", lambda *args, **kwargs: 1 / 0)
     page = client.get("/", headers={"Accept-Language": "en"})
     assert page.status_code == 500 and "Something went wrong" in page.text and "ZeroDivision" not in page.text
     api = client.get("/api/sites")
