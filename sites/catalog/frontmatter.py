@@ -91,6 +91,14 @@ class ParsedFiles:
             self._entries[path] = entry
         return entry[1], entry[2]
 
+    def export(self) -> list[tuple[str, tuple[int, int], dict, str]]:
+        """Every entry as (path, stamp, front matter, body), to send to another process."""
+        return [(str(path), *entry) for path, entry in self._entries.items()]
+
+    def adopt(self, entries: list[tuple[str, tuple[int, int], dict, str]]) -> None:
+        """Take entries parsed in another process (`export`); `read` still parses a file again if its stamp changed."""
+        self._entries.update((Path(path), (stamp, data, body)) for path, stamp, data, body in entries)
+
     def forget_unused(self) -> None:
         """Drop the entries of files not read since the last call (deleted or renamed files)."""
         kept = {path: entry for path, entry in self._entries.items() if path in self._used}

@@ -1,0 +1,77 @@
+"""Loading many folders with their files parsed in worker processes (issue 27) gives what loading them in the
+server's process gives: the same sites, the same errors in the same order, and no process left behind."""
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sites.catalog.frontmatter import ParsedFiles
+from sites.catalog.loader import load_content
+from sites.catalog.parallel_load import parse_ahead
+from sites.catalog.site_cache import SiteCache
+from tests.support import add_site, edit_site
+
+IN_PROCESS = 10**9  # a threshold never reached: every folder parsed in this process
+
+
+@pytest.fixture
+def mixed_content(content_dir: Path) -> Path:
+    """The tests' sites plus valid copies and a folder for each kind of mistake, in between them when sorted."""
+    for number in range(6):
+        add_site(content_dir, f"di-tich-{number}")
+    add_site(content_dir, "code-da-dung", code="thoian")  # the code of Đình Thới An
+    edit_site(content_dir, "dinh-phu-luong", location={"lat": 999, "lon": 105.6})
+    (content_dir / "chua-khong-ten").mkdir()  # no index.md
+    broken = content_dir / "yaml-hong"
+    shutil.copytree(content_dir / "dinh-thoi-an", broken)
+    (broken / "index.md").write_text("---\nname: [Đình\n---\nThân bài.\n", encoding="utf-8")
+    (content_dir / "linh-son-co-mieu" / "index.EN.md").write_text("---\nname: X\n---\n", encoding="utf-8")
+    (content_dir / "di-tich-2" / "index.fr.md").write_bytes(b"---\nname: \xff\n---\n")  # not UTF-8
+    return content_dir
+
+
+def described(result) -> tuple:
+    sites = [(site.folder, site.meta, site.bodies, site.translations, site.photos, site.recordings)
+             for site in result.registry.all(include_drafts=True)]
+    return sites, [(str(error), error.type, dict(error.ctx)) for error in result.errors]
+
+
+def test_workers_load_the_same_sites_and_errors_in_the_same_order(mixed_content):
+    in_process = load_content(mixed_content, parallel_from=IN_PROCESS)
+    in_workers = load_content(mixed_content, parallel_from=1)
+    assert described(in_workers) == described(in_process)
+    assert len(in_process.registry) == 10  # the four folders with errors left out, and Đình Thới An's code taken
+    assert [(Path(error.file).parent.name, error.type) for error in in_process.errors] == [
+        ("content", "no_index"), ("di-tich-2", "front_matter"), ("dinh-phu-luong", "less_than_equal"),
+        ("linh-son-co-mieu", "rename_translation"), ("yaml-hong", "front_matter"), ("dinh-thoi-an", "key_taken")]
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_fill_the_site_cache_like_the_process(mixed_content, data_dir):
+    cache_file = data_dir / "cache.pickle"
+    cache = SiteCache(mixed_content, cache_file)
+    first = load_content(mixed_content, cache=cache, parallel_from=1)
+    cache.save()
+    again = load_content(mixed_content, cache=SiteCache(mixed_content, cache_file), parallel_from=1)
+    assert described(again) == described(first) == described(load_content(mixed_content, parallel_from=IN_PROCESS))
+
+
+def test_parse_ahead_parses_every_content_file_and_stops_its_processes(mixed_content):
+    folders = sorted(path for path in mixed_content.iterdir() if path.name != "journeys")
+    parsed = ParsedFiles()
+    chunks = list(parse_ahead(folders, parsed, workers=2))
+    assert [folder for chunk in chunks for folder in chunk] == folders and len(chunks) > 2
+    unparsable = {mixed_content / "yaml-hong" / "index.md", mixed_content / "di-tich-2" / "index.fr.md"}
+    expected = set(mixed_content.glob("*/index*.md")) - unparsable
+    assert {Path(path) for path, *_ in parsed.export()} == expected
+    assert multiprocessing.active_children() == []
+
+
+def test_a_load_stopped_midway_leaves_no_process(mixed_content):
+    folders = sorted(path for path in mixed_content.iterdir() if path.name != "journeys")
+    chunks = parse_ahead(folders, ParsedFiles(), workers=2)
+    next(chunks)
+    chunks.close()
+    assert multiprocessing.active_children() == []
