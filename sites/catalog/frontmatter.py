@@ -9,6 +9,8 @@ from sites.catalog.reading import UnreadableFile, read_regular_file, regular_fil
 from sites.catalog.text import nfc, nfc_deep
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+STR_TAG, MAP_TAG, SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+PLAIN_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser is ~10x faster
@@ -24,12 +26,40 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def __init__(self, stream: str | bytes) -> None:
+        super().__init__(stream)
+        self._may_alias = not isinstance(stream, str) or "*" in stream  # an alias is written *name
+
     def get_single_data(self) -> object:
         node = self.get_single_node()
         if node is None:
             return None
-        _refuse_aliases(node)
-        return self.construct_document(node)
+        if self._may_alias:
+            _refuse_aliases(node)
+        try:
+            return self._plain(node)
+        except (_Unusual, RecursionError):
+            return self.construct_document(node)
+
+    def _plain(self, node: yaml.Node) -> object:
+        """What `construct_document` makes of `node`, built directly (PyYAML's generic path is most of the time
+        parsing takes); anything but plain text keys, scalars, maps and lists raises _Unusual, and PyYAML
+        builds the document instead, with its own checks and messages."""
+        tag = node.tag
+        if type(node) is yaml.ScalarNode:
+            if tag == STR_TAG:
+                return node.value
+            if tag not in PLAIN_SCALAR_TAGS:
+                raise _Unusual
+            return self.yaml_constructors[tag](self, node)
+        if tag == MAP_TAG and type(node) is yaml.MappingNode:
+            keys = [key.value for key, _ in node.value if type(key) is yaml.ScalarNode and key.tag == STR_TAG]
+            if len(keys) != len(node.value) or len(set(keys)) != len(keys):  # other keys, or one written twice
+                raise _Unusual
+            return {key: self._plain(value) for key, (_, value) in zip(keys, node.value)}
+        if tag == SEQ_TAG and type(node) is yaml.SequenceNode:
+            return [self._plain(item) for item in node.value]
+        raise _Unusual
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen = set()
@@ -41,6 +71,10 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+class _Unusual(Exception):
+    """The document holds something `_StrictLoader._plain` leaves to PyYAML's constructor."""
 
 
 def _refuse_aliases(root: yaml.Node) -> None:
