@@ -5,18 +5,19 @@ import pytest
 import yaml
 
 from sites.catalog.frontmatter import _refuse_aliases, _StrictLoader
+from sites.catalog.text import nfc_deep
 from tests.support import TEST_CONTENT
 
 
 class GenericLoader(_StrictLoader):
-    """The strict loader as it was: every document through PyYAML's `construct_document`."""
+    """The strict loader as it was: every document through PyYAML's `construct_document`, then in NFC."""
 
     def get_single_data(self) -> object:
         node = self.get_single_node()
         if node is None:
             return None
         _refuse_aliases(node)
-        return self.construct_document(node)
+        return nfc_deep(self.construct_document(node))
 
 
 DOCUMENTS = [
@@ -33,6 +34,7 @@ DOCUMENTS = [
     "key: !!str {a: 1}\n",
     "nested: " + "[" * 3000 + "]" * 3000 + "\n",
     "*star: not an alias\n'a*b': c\n",
+    "te\u0302n: \"D\u0301i\u0300nh\"\nt\u00ean: precomposed\nlist: [o\u031b\u0300]\n",  # one key once in NFC
 ]
 
 

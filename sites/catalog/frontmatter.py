@@ -19,7 +19,8 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
     hundreds of megabytes ("billion laughs"). Front matter never needs them.
 
     Dates stay text (`date: 1947-02-30` is the string "1947-02-30"): the models parse them, so an impossible
-    date is an error naming its file and field, not a crash of PyYAML's date constructor (issue 24)."""
+    date is an error naming its file and field, not a crash of PyYAML's date constructor (issue 24).
+    Every text comes out in NFC (`nfc_deep`), as the models expect."""
 
     yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP_TAG]
@@ -39,16 +40,16 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
         try:
             return self._plain(node)
         except (_Unusual, RecursionError):
-            return self.construct_document(node)
+            return nfc_deep(self.construct_document(node))
 
     def _plain(self, node: yaml.Node) -> object:
-        """What `construct_document` makes of `node`, built directly (PyYAML's generic path is most of the time
-        parsing takes); anything but plain text keys, scalars, maps and lists raises _Unusual, and PyYAML
-        builds the document instead, with its own checks and messages."""
+        """What `construct_document` makes of `node`, its text in NFC (`nfc_deep`), built directly: PyYAML's generic
+        path was most of the time parsing takes. Anything but text keys, scalars, maps and lists raises
+        _Unusual, and PyYAML builds the document instead, with its own checks and messages."""
         tag = node.tag
         if type(node) is yaml.ScalarNode:
             if tag == STR_TAG:
-                return node.value
+                return nfc(node.value)
             if tag not in PLAIN_SCALAR_TAGS:
                 raise _Unusual
             return self.yaml_constructors[tag](self, node)
@@ -56,7 +57,7 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
             keys = [key.value for key, _ in node.value if type(key) is yaml.ScalarNode and key.tag == STR_TAG]
             if len(keys) != len(node.value) or len(set(keys)) != len(keys):  # other keys, or one written twice
                 raise _Unusual
-            return {key: self._plain(value) for key, (_, value) in zip(keys, node.value)}
+            return {nfc(key): self._plain(value) for key, (_, value) in zip(keys, node.value)}
         if tag == SEQ_TAG and type(node) is yaml.SequenceNode:
             return [self._plain(item) for item in node.value]
         raise _Unusual
@@ -165,4 +166,4 @@ def read_front_matter(path: Path) -> tuple[dict, str]:
         raise FrontMatterError(f"front matter is not valid YAML{where}: {problem}") from exc
     if not isinstance(data, dict):
         raise FrontMatterError("front matter must be a list of 'field: value' lines")
-    return nfc_deep(data), nfc(body.strip()) + "\n"
+    return data, nfc(body.strip()) + "\n"
