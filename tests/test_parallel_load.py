@@ -75,3 +75,16 @@ def test_a_load_stopped_midway_leaves_no_process(mixed_content):
     next(chunks)
     chunks.close()
     assert multiprocessing.active_children() == []
+
+
+def test_killed_workers_leave_the_rest_of_the_load_to_this_process(mixed_content):
+    in_process = load_content(mixed_content, parallel_from=IN_PROCESS)
+    folders = sorted(path for path in mixed_content.iterdir() if path.name != "journeys")
+    parsed = ParsedFiles()
+    chunks = parse_ahead(folders, parsed, workers=2)
+    seen = next(chunks)
+    for worker in multiprocessing.active_children():
+        worker.kill()
+    seen += [folder for chunk in chunks for folder in chunk]
+    assert seen == folders and multiprocessing.active_children() == []
+    assert described(load_content(mixed_content, parsed)) == described(in_process)

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from sites.catalog.collector import collector_paused
 from sites.catalog.frontmatter import ParsedFiles
 from sites.catalog.languages import SOURCE_FILE, file_language
 
@@ -59,15 +60,16 @@ def usable_cpus() -> int:
 def parse_folders(folders: list[str]) -> list[tuple[str, tuple[int, int], dict, str]]:
     """In a worker: the parsed front matter of every content file (`index.md`, `index.<tag>.md`) of `folders`."""
     parsed = ParsedFiles()
-    for folder in folders:
-        try:
-            names = os.listdir(folder)
-        except OSError:  # the caller meets the same problem and reports it
-            continue
-        for name in names:
-            if name == SOURCE_FILE or file_language(name) is not None:
-                try:
-                    parsed.read(Path(folder, name))
-                except Exception:  # noqa: BLE001 - the caller reads this file again and reports or raises as without workers
-                    continue
-    return parsed.export()
+    with collector_paused():  # what is parsed stays until it is sent: the collector's passes would find nothing
+        for folder in folders:
+            try:
+                names = os.listdir(folder)
+            except OSError:  # the caller meets the same problem and reports it
+                continue
+            for name in names:
+                if name == SOURCE_FILE or file_language(name) is not None:
+                    try:
+                        parsed.read(Path(folder, name))
+                    except Exception:  # noqa: BLE001 - the caller reads it again, and reports or raises as without workers
+                        continue
+        return parsed.export()
