@@ -3,6 +3,9 @@ server's process gives: the same sites, the same errors in the same order, and n
 
 import multiprocessing
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ from sites.catalog.frontmatter import ParsedFiles
 from sites.catalog.loader import load_content
 from sites.catalog.parallel_load import parse_ahead
 from sites.catalog.site_cache import SiteCache
-from tests.support import add_site, edit_site
+from tests.support import TEST_CONTENT, add_site, edit_site
 
 IN_PROCESS = 10**9  # a threshold never reached: every folder parsed in this process
 
@@ -88,3 +91,43 @@ def test_killed_workers_leave_the_rest_of_the_load_to_this_process(mixed_content
     seen += [folder for chunk in chunks for folder in chunk]
     assert seen == folders and multiprocessing.active_children() == []
     assert described(load_content(mixed_content, parsed)) == described(in_process)
+
+
+KILLED_PARENT = """
+import multiprocessing, sys, time
+from pathlib import Path
+from sites.catalog.frontmatter import ParsedFiles
+from sites.catalog.parallel_load import parse_ahead
+if __name__ == "__main__":
+    folders = [Path(sys.argv[1])] * 400  # the same folder, parsed 400 times: enough for the workers to be busy
+    chunks = parse_ahead(folders, ParsedFiles(), workers=2)
+    next(chunks)
+    print(*[worker.pid for worker in multiprocessing.active_children()], flush=True)
+    time.sleep(60)
+"""
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is a process that has not ended (a zombie waiting to be reaped has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    script = tmp_path / "parent.py"
+    script.write_text(KILLED_PARENT)
+    parent = subprocess.Popen([sys.executable, str(script), str(TEST_CONTENT / "dinh-thoi-an")],
+                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2 and all(running(pid) for pid in workers)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(running(pid) for pid in workers)

@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,8 +37,7 @@ def parse_ahead(folders: list[Path], parsed: ParsedFiles, workers: int | None = 
     size = max(1, min(CHUNK_FOLDERS, len(folders) // (4 * workers)))  # a few chunks each, however few folders
     chunks = [folders[start:start + size] for start in range(0, len(folders), size)]
     # spawn, not fork: a server has threads, and a forked child may inherit a lock held by one of them
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
     try:
         results = pool.map(parse_folders, [[str(folder) for folder in chunk] for chunk in chunks])
         for chunk in chunks:
@@ -50,6 +50,20 @@ def parse_ahead(folders: list[Path], parsed: ParsedFiles, workers: int | None = 
             yield chunk
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker() -> None:
+    """Leave Ctrl-C to the parent, which stops the workers; and end with the parent if it is killed, since
+    a worker waiting for its next job would otherwise wait for ever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), name="exit-with-parent", daemon=True).start()
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def usable_cpus() -> int:
