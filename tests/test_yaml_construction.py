@@ -10,7 +10,9 @@ from tests.support import TEST_CONTENT
 
 
 class GenericLoader(_StrictLoader):
-    """The strict loader as it was: every document through PyYAML's `construct_document`, then in NFC."""
+    """The strict loader as it was: PyYAML's resolver, every document through `construct_document`, then in NFC."""
+
+    resolve = yaml.resolver.BaseResolver.resolve
 
     def get_single_data(self) -> object:
         node = self.get_single_node()
@@ -34,6 +36,7 @@ DOCUMENTS = [
     "key: !!str {a: 1}\n",
     "nested: " + "[" * 3000 + "]" * 3000 + "\n",
     "*star: not an alias\n'a*b': c\n",
+    "a: ''\nb: 0o17\nc: .inf\nd: -.5\ne: No\nf: null\ng: '12'\nh: =\n? !!null ''\n: k\n",
     "te\u0302n: \"D\u0301i\u0300nh\"\nt\u00ean: precomposed\nlist: [o\u031b\u0300]\n",  # one key once in NFC
 ]
 
@@ -56,3 +59,7 @@ def test_the_bundled_content_builds_as_pyyaml_builds_it():
     for path in sorted(TEST_CONTENT.rglob("index*.md")):
         front = path.read_text(encoding="utf-8").split("---\n", 2)[1]
         assert repr(built(_StrictLoader, front)) == repr(built(GenericLoader, front)), path
+
+
+def test_the_safe_loader_has_no_resolver_the_short_resolve_leaves_out():
+    assert None not in _StrictLoader.yaml_implicit_resolvers and not _StrictLoader.yaml_path_resolvers

@@ -27,6 +27,17 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's `BaseResolver.resolve` without its steps for path and wildcard resolvers, which the safe
+        loader has none of: it is called for every node, and was a fifth of parsing."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:  # a plain scalar: true, 12, 1.5, ~ are not text
+                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return STR_TAG
+        return SEQ_TAG if kind is yaml.SequenceNode else MAP_TAG
+
     def __init__(self, stream: str | bytes) -> None:
         super().__init__(stream)
         self._may_alias = not isinstance(stream, str) or "*" in stream  # an alias is written *name
