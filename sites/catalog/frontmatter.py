@@ -9,6 +9,8 @@ from sites.catalog.reading import UnreadableFile, read_regular_file, regular_fil
 from sites.catalog.text import nfc, nfc_deep
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+STR_TAG, MAP_TAG, SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+PLAIN_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser is ~10x faster
@@ -17,19 +19,59 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
     hundreds of megabytes ("billion laughs"). Front matter never needs them.
 
     Dates stay text (`date: 1947-02-30` is the string "1947-02-30"): the models parse them, so an impossible
-    date is an error naming its file and field, not a crash of PyYAML's date constructor (issue 24)."""
+    date is an error naming its file and field, not a crash of PyYAML's date constructor (issue 24).
+    Every text comes out in NFC (`nfc_deep`), as the models expect."""
 
     yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP_TAG]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's `BaseResolver.resolve` without its steps for path and wildcard resolvers, which the safe
+        loader has none of: it is called for every node, and was a fifth of parsing."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:  # a plain scalar: true, 12, 1.5, ~ are not text
+                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return STR_TAG
+        return SEQ_TAG if kind is yaml.SequenceNode else MAP_TAG
+
+    def __init__(self, stream: str | bytes) -> None:
+        super().__init__(stream)
+        self._may_alias = not isinstance(stream, str) or "*" in stream  # an alias is written *name
+
     def get_single_data(self) -> object:
         node = self.get_single_node()
         if node is None:
             return None
-        _refuse_aliases(node)
-        return self.construct_document(node)
+        if self._may_alias:
+            _refuse_aliases(node)
+        try:
+            return self._plain(node)
+        except (_Unusual, RecursionError):
+            return nfc_deep(self.construct_document(node))
+
+    def _plain(self, node: yaml.Node) -> object:
+        """What `construct_document` makes of `node`, its text in NFC (`nfc_deep`), built directly: PyYAML's generic
+        path was most of the time parsing takes. Anything but text keys, scalars, maps and lists raises
+        _Unusual, and PyYAML builds the document instead, with its own checks and messages."""
+        tag = node.tag
+        if type(node) is yaml.ScalarNode:
+            if tag == STR_TAG:
+                return nfc(node.value)
+            if tag not in PLAIN_SCALAR_TAGS:
+                raise _Unusual
+            return self.yaml_constructors[tag](self, node)
+        if tag == MAP_TAG and type(node) is yaml.MappingNode:
+            keys = [key.value for key, _ in node.value if type(key) is yaml.ScalarNode and key.tag == STR_TAG]
+            if len(keys) != len(node.value) or len(set(keys)) != len(keys):  # other keys, or one written twice
+                raise _Unusual
+            return {nfc(key): self._plain(value) for key, (_, value) in zip(keys, node.value)}
+        if tag == SEQ_TAG and type(node) is yaml.SequenceNode:
+            return [self._plain(item) for item in node.value]
+        raise _Unusual
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen = set()
@@ -41,6 +83,10 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+class _Unusual(Exception):
+    """The document holds something `_StrictLoader._plain` leaves to PyYAML's constructor."""
 
 
 def _refuse_aliases(root: yaml.Node) -> None:
@@ -96,6 +142,14 @@ class ParsedFiles:
         for path in [path for path in self._entries if path.parent == folder]:
             del self._entries[path]
 
+    def export(self) -> list[tuple[str, tuple[int, int], dict, str]]:
+        """Every entry as (path, stamp, front matter, body), to send to another process."""
+        return [(str(path), *entry) for path, entry in self._entries.items()]
+
+    def adopt(self, entries: list[tuple[str, tuple[int, int], dict, str]]) -> None:
+        """Take entries parsed in another process (`export`); `read` still parses a file again if its stamp changed."""
+        self._entries.update((Path(path), (stamp, data, body)) for path, stamp, data, body in entries)
+
     def forget_unused(self) -> None:
         """Drop the entries of files not read since the last call (deleted or renamed files)."""
         kept = {path: entry for path, entry in self._entries.items() if path in self._used}
@@ -128,4 +182,4 @@ def read_front_matter(path: Path) -> tuple[dict, str]:
         raise FrontMatterError(f"front matter is not valid YAML{where}: {problem}") from exc
     if not isinstance(data, dict):
         raise FrontMatterError("front matter must be a list of 'field: value' lines")
-    return nfc_deep(data), nfc(body.strip()) + "\n"
+    return data, nfc(body.strip()) + "\n"

@@ -7,7 +7,8 @@ and returns all errors at once, together with a registry of the sites that are v
 import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -25,6 +26,7 @@ from sites.catalog.languages import (
 )
 from sites.catalog.messages import PATTERN_HINTS, english
 from sites.catalog.models import JOURNEYS_FOLDER, PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
+from sites.catalog.parallel_load import parse_ahead
 from sites.catalog.photos import PhotoError, upright_size
 from sites.catalog.quiz import quiz_problems, translation_problems
 from sites.catalog.recordings import RecordingFileError, recording_file
@@ -32,6 +34,9 @@ from sites.catalog.registry import Registry, SiteNotFound
 from sites.catalog.site import PhotoFile, RecordingFile, Site
 from sites.catalog.site_cache import SiteCache
 from sites.catalog.site_events import event_problems, event_translation_problems
+
+
+PARALLEL_FROM = 200  # folders to read before worker processes pay off (starting them costs about a second)
 
 
 @dataclass(frozen=True)
@@ -69,36 +74,71 @@ class LoadResult:
 
 
 def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good: Registry | None = None,
-                 cache: SiteCache | None = None) -> LoadResult:
+                 cache: SiteCache | None = None, parallel_from: int = PARALLEL_FROM) -> LoadResult:
     """Read every site folder of `content_dir` (sorted); folders starting with . or _ and `journeys/` are skipped.
 
     Pass the same `parsed` to successive calls to reuse the parsing of unchanged files. With
     `last_good` (the registry loaded before), a folder that has errors now keeps its previous site:
     a typo in a published site never takes its page and printed QR code offline. Errors are reported
     either way. With `cache`, a folder whose files are unchanged since it was last loaded valid gives
-    that site again without reading its files.
+    that site again without reading its files. When `parallel_from` folders or more must be read, their
+    files are parsed in worker processes first (sites/catalog/parallel_load.py).
     """
     parsed = parsed or ParsedFiles()
     if not content_dir.is_dir():
         raise ContentFolderMissing(f"{content_dir}: no such content folder")
+    folders = [Path(entry.path) for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name)
+               if not entry.name.startswith((".", "_")) and entry.name != JOURNEYS_FOLDER and entry.is_dir()]
+    stamps, cached = _cached_sites(folders, cache)
+    misses = [folder for folder in folders if folder.name not in cached]
     sites: list[Site] = []
     errors: list[ContentError] = []
     kept: dict[str, list[ContentError]] = {}
-    for entry in sorted(os.scandir(content_dir), key=lambda entry: entry.name):
-        if entry.name.startswith((".", "_")) or entry.name == JOURNEYS_FOLDER or not entry.is_dir():
-            continue
-        site, site_errors = _load_site_cached(Path(entry.path), parsed, cache)
-        errors += site_errors
-        if site is None and (site := _previous(last_good, entry.name)) is not None:
-            kept[site.slug] = site_errors
-        if site is not None:
-            sites.append(site)
+    with closing(_load_sites(misses, parsed, parallel_from)) as loaded:
+        for folder in folders:
+            if folder.name in cached:
+                site, site_errors = cached[folder.name], []
+            else:
+                site, site_errors = next(loaded)
+                if site is not None and cache is not None:
+                    site = cache.put(folder.name, stamps[folder.name], site)  # its detail on disk, not in memory
+                    parsed.forget(folder)  # nor its parsed files: the cache gives the site while they are unchanged
+            errors += site_errors
+            if site is None and (site := _previous(last_good, folder.name)) is not None:
+                kept[site.slug] = site_errors
+            if site is not None:
+                sites.append(site)
     parsed.forget_unused()
     if cache is not None:
         cache.forget_unused()
     sites, clash_errors = _without_clashing_keys(sites, last_good, kept)
     served = {site.slug for site in sites}
     return LoadResult(Registry(sites), errors + clash_errors, {slug: kept[slug] for slug in kept if slug in served})
+
+
+def _cached_sites(folders: list[Path], cache: SiteCache | None) -> tuple[dict[str, tuple], dict[str, Site]]:
+    """Each folder's stamps, and the sites `cache` holds for the folders whose files are unchanged (by name)."""
+    stamps: dict[str, tuple] = {}
+    cached: dict[str, Site] = {}
+    if cache is not None:  # stamps taken before reading: a file changed meanwhile is loaded again next time
+        for folder in folders:
+            stamps[folder.name] = cache.stamps(folder)
+            if (site := cache.get(folder.name, stamps[folder.name])) is not None:
+                cached[folder.name] = site
+    return stamps, cached
+
+
+def _load_sites(folders: list[Path], parsed: ParsedFiles,
+                parallel_from: int) -> Iterator[tuple[Site | None, list[ContentError]]]:
+    """`load_site` of each folder in turn, their files parsed ahead by worker processes when there are many."""
+    if len(folders) < parallel_from:
+        for folder in folders:
+            yield load_site(folder, parsed)
+        return
+    with closing(parse_ahead(folders, parsed)) as chunks:
+        for chunk in chunks:
+            for folder in chunk:
+                yield load_site(folder, parsed)
 
 
 def _previous(last_good: Registry | None, slug: str) -> Site | None:
@@ -109,20 +149,6 @@ def _previous(last_good: Registry | None, slug: str) -> Site | None:
         return last_good.get(slug, include_drafts=True)
     except SiteNotFound:
         return None
-
-
-def _load_site_cached(folder: Path, parsed: ParsedFiles, cache: SiteCache | None) -> tuple[Site | None, list[ContentError]]:
-    """`load_site`, or the site `cache` holds for the folder when its files' stamps are unchanged."""
-    if cache is None:
-        return load_site(folder, parsed)
-    stamps = cache.stamps(folder)  # taken before reading: a file changed meanwhile is loaded again next time
-    if (site := cache.get(folder.name, stamps)) is not None:
-        return site, []
-    site, errors = load_site(folder, parsed)
-    if site is None:
-        return None, errors
-    parsed.forget(folder)  # the cache holds the site now: its parsed files are not needed again
-    return cache.put(folder.name, stamps, site), errors
 
 
 def load_site(folder: Path, parsed: ParsedFiles) -> tuple[Site | None, list[ContentError]]:

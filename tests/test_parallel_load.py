@@ -1,0 +1,133 @@
+"""Loading many folders with their files parsed in worker processes (issue 27) gives what loading them in the
+server's process gives: the same sites, the same errors in the same order, and no process left behind."""
+
+import multiprocessing
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sites.catalog.frontmatter import ParsedFiles
+from sites.catalog.loader import load_content
+from sites.catalog.parallel_load import parse_ahead
+from sites.catalog.site_cache import SiteCache
+from tests.support import TEST_CONTENT, add_site, edit_site
+
+IN_PROCESS = 10**9  # a threshold never reached: every folder parsed in this process
+
+
+@pytest.fixture
+def mixed_content(content_dir: Path) -> Path:
+    """The tests' sites plus valid copies and a folder for each kind of mistake, in between them when sorted."""
+    for number in range(6):
+        add_site(content_dir, f"di-tich-{number}")
+    add_site(content_dir, "code-da-dung", code="thoian")  # the code of Đình Thới An
+    edit_site(content_dir, "dinh-phu-luong", location={"lat": 999, "lon": 105.6})
+    (content_dir / "chua-khong-ten").mkdir()  # no index.md
+    broken = content_dir / "yaml-hong"
+    shutil.copytree(content_dir / "dinh-thoi-an", broken)
+    (broken / "index.md").write_text("---\nname: [Đình\n---\nThân bài.\n", encoding="utf-8")
+    (content_dir / "linh-son-co-mieu" / "index.EN.md").write_text("---\nname: X\n---\n", encoding="utf-8")
+    (content_dir / "di-tich-2" / "index.fr.md").write_bytes(b"---\nname: \xff\n---\n")  # not UTF-8
+    return content_dir
+
+
+def described(result) -> tuple:
+    sites = [(site.folder, site.meta, site.bodies, site.translations, site.photos, site.recordings)
+             for site in result.registry.all(include_drafts=True)]
+    return sites, [(str(error), error.type, dict(error.ctx)) for error in result.errors]
+
+
+def test_workers_load_the_same_sites_and_errors_in_the_same_order(mixed_content):
+    in_process = load_content(mixed_content, parallel_from=IN_PROCESS)
+    in_workers = load_content(mixed_content, parallel_from=1)
+    assert described(in_workers) == described(in_process)
+    assert len(in_process.registry) == 10  # the four folders with errors left out, and Đình Thới An's code taken
+    assert [(Path(error.file).parent.name, error.type) for error in in_process.errors] == [
+        ("content", "no_index"), ("di-tich-2", "front_matter"), ("dinh-phu-luong", "less_than_equal"),
+        ("linh-son-co-mieu", "rename_translation"), ("yaml-hong", "front_matter"), ("dinh-thoi-an", "key_taken")]
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_fill_the_site_cache_like_the_process(mixed_content, data_dir):
+    cache_file = data_dir / "cache.pickle"
+    cache = SiteCache(mixed_content, cache_file)
+    first = load_content(mixed_content, cache=cache, parallel_from=1)
+    cache.save()
+    again = load_content(mixed_content, cache=SiteCache(mixed_content, cache_file), parallel_from=1)
+    assert described(again) == described(first) == described(load_content(mixed_content, parallel_from=IN_PROCESS))
+
+
+def test_parse_ahead_parses_every_content_file_and_stops_its_processes(mixed_content):
+    folders = sorted(path for path in mixed_content.iterdir() if path.name != "journeys")
+    parsed = ParsedFiles()
+    chunks = list(parse_ahead(folders, parsed, workers=2))
+    assert [folder for chunk in chunks for folder in chunk] == folders and len(chunks) > 2
+    unparsable = {mixed_content / "yaml-hong" / "index.md", mixed_content / "di-tich-2" / "index.fr.md"}
+    expected = set(mixed_content.glob("*/index*.md")) - unparsable
+    assert {Path(path) for path, *_ in parsed.export()} == expected
+    assert multiprocessing.active_children() == []
+
+
+def test_a_load_stopped_midway_leaves_no_process(mixed_content):
+    folders = sorted(path for path in mixed_content.iterdir() if path.name != "journeys")
+    chunks = parse_ahead(folders, ParsedFiles(), workers=2)
+    next(chunks)
+    chunks.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_killed_workers_leave_the_rest_of_the_load_to_this_process(mixed_content):
+    in_process = load_content(mixed_content, parallel_from=IN_PROCESS)
+    folders = sorted(path for path in mixed_content.iterdir() if path.name != "journeys")
+    parsed = ParsedFiles()
+    chunks = parse_ahead(folders, parsed, workers=2)
+    seen = next(chunks)
+    for worker in multiprocessing.active_children():
+        worker.kill()
+    seen += [folder for chunk in chunks for folder in chunk]
+    assert seen == folders and multiprocessing.active_children() == []
+    assert described(load_content(mixed_content, parsed)) == described(in_process)
+
+
+KILLED_PARENT = """
+import multiprocessing, sys, time
+from pathlib import Path
+from sites.catalog.frontmatter import ParsedFiles
+from sites.catalog.parallel_load import parse_ahead
+if __name__ == "__main__":
+    folders = [Path(sys.argv[1])] * 400  # the same folder, parsed 400 times: enough for the workers to be busy
+    chunks = parse_ahead(folders, ParsedFiles(), workers=2)
+    next(chunks)
+    print(*[worker.pid for worker in multiprocessing.active_children()], flush=True)
+    time.sleep(60)
+"""
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is a process that has not ended (a zombie waiting to be reaped has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    script = tmp_path / "parent.py"
+    script.write_text(KILLED_PARENT)
+    parent = subprocess.Popen([sys.executable, str(script), str(TEST_CONTENT / "dinh-thoi-an")],
+                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2 and all(running(pid) for pid in workers)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(running(pid) for pid in workers)
