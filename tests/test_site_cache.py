@@ -232,3 +232,17 @@ def test_a_start_makes_no_garbage_collection_pass_and_leaves_the_collector_on(tm
         gc.callbacks.remove(callback)
     assert passes == [] and len(catalog.registry) == 300
     assert gc.isenabled() and gc.get_freeze_count() > 300 * 20
+
+
+def test_a_cache_damaged_inside_is_replaced(content_dir, data_dir):
+    """A valid SQLite header over damaged pages: the start replaces the file rather than failing."""
+    cache = data_dir / SITE_CACHE
+    Catalog(content_dir, cache)
+    gc.collect()
+    data = bytearray(cache.read_bytes())
+    data[4096:] = b"\xff" * (len(data) - 4096)  # every page after the first
+    cache.write_bytes(bytes(data))
+    for side in ("-wal", "-shm"):
+        Path(f"{cache}{side}").unlink(missing_ok=True)
+    catalog = Catalog(content_dir, cache)
+    assert fields(catalog) == fields(Catalog(content_dir)) and not catalog.errors

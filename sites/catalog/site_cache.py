@@ -86,10 +86,10 @@ class SiteCache:
     def __init__(self, content_dir: Path, cache_file: Path | None = None) -> None:
         self._content_dir = content_dir
         self._lock = threading.Lock()  # one connection: the loading thread writes, request threads read details
-        self._db = self._open(cache_file)
+        self._db, rows = self._open(cache_file)
         self._rows: dict[str, dict[bytes, int]] = {}  # folder -> stamps -> row
         self._cards: dict[int, bytes] = {}  # row -> card, read at once for the first load, then read one by one
-        for row_id, folder, stamps, card in self._db.execute("SELECT id, folder, stamps, card FROM sites"):
+        for row_id, folder, stamps, card in rows:
             self._rows.setdefault(folder, {})[stamps] = row_id
             self._cards[row_id] = card
         self._details: OrderedDict[int, SiteDetail] = OrderedDict()
@@ -98,19 +98,26 @@ class SiteCache:
         self._puts = 0
         self._stamps: dict[str, list[tuple]] = {}
 
-    def _open(self, cache_file: Path | None) -> sqlite3.Connection:
-        """The cache's connection, its tables made (and emptied if they hold another version's sites)."""
+    def _open(self, cache_file: Path | None) -> tuple[sqlite3.Connection, list[tuple]]:
+        """The cache's connection, its tables made (and emptied if they hold another version's sites), and its rows."""
         if cache_file is None:
-            return self._prepare(sqlite3.connect(":memory:", check_same_thread=False))
+            return self._read(sqlite3.connect(":memory:", check_same_thread=False))
         cache_file.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(cache_file, timeout=BUSY_SECONDS, check_same_thread=False)
         try:
-            return self._prepare(sqlite3.connect(cache_file, timeout=BUSY_SECONDS, check_same_thread=False))
+            return self._read(db)
         except sqlite3.DatabaseError as exc:  # not an SQLite file, or a damaged one: start a new one
             log.warning("replacing the site cache %s: %s", cache_file, exc)
-            cache_file.unlink(missing_ok=True)
-            return self._prepare(sqlite3.connect(cache_file, timeout=BUSY_SECONDS, check_same_thread=False))
+            db.close()
+            for damaged in (cache_file, *(Path(f"{cache_file}{side}") for side in ("-wal", "-shm"))):
+                damaged.unlink(missing_ok=True)
+            return self._read(sqlite3.connect(cache_file, timeout=BUSY_SECONDS, check_same_thread=False))
 
-    def _prepare(self, db: sqlite3.Connection) -> sqlite3.Connection:
+    def _read(self, db: sqlite3.Connection) -> tuple[sqlite3.Connection, list[tuple]]:
+        self._prepare(db)
+        return db, db.execute("SELECT id, folder, stamps, card FROM sites").fetchall()
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
         version = f"{FORMAT} {code_version()} {self._content_dir.resolve()}"
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last writes to a power cut costs a parse
@@ -125,7 +132,6 @@ class SiteCache:
                     log.warning("emptying the site cache: another version of the code or another content folder")
                 db.execute("DELETE FROM sites")
                 db.execute("INSERT OR REPLACE INTO about (key, value) VALUES ('version', ?)", (version,))
-        return db
 
     def know_stamps(self, fingerprint: tuple) -> None:
         """Take the folders' stamps from a content fingerprint just taken (sorted (folder, name, size, time)
