@@ -59,6 +59,21 @@ def test_uids_are_stable_across_requests_and_content_versions(client, content_di
     assert edited.keys() == first.keys()
 
 
+def test_the_written_events_stay_within_their_cap_and_every_feed_stays_whole(client, monkeypatch):
+    from api.caches import calendar_feeds
+
+    monkeypatch.setattr(calendar_feeds, "WRITTEN_BYTES", 2_000)  # a site or two: the others are written again
+    feeds = client.app.state.services.calendar_feeds
+    whole = events_of(client.get("/calendar.ics").content)
+    assert 0 < feeds._written_bytes <= 2_000
+    khanh_hoa = events_of(client.get("/calendar.ics", params={"province": "khanh hoa"}).content)
+    site = events_of(client.get("/sites/dinh-thoi-an.ics").content)
+    assert feeds._written_bytes <= 2_000
+    assert "dinh-thoi-an-thuong-dien-20270520@testserver.example" in site and len(khanh_hoa) < len(whole)
+    unstamped = {uid: {**event, "stamp": None} for uid, event in whole.items()}
+    assert all(unstamped[uid] == {**event, "stamp": None} for uid, event in (khanh_hoa | site).items())
+
+
 def test_a_province_feed_has_its_sites_and_the_national_days_and_an_unknown_one_is_refused(client):
     khanh_hoa = events_of(client.get("/calendar.ics", params={"province": "khanh hoa"}).content)
     owners = {uid.rsplit("-", 1)[0] for uid in khanh_hoa}
