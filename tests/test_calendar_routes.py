@@ -59,6 +59,17 @@ def test_uids_are_stable_across_requests_and_content_versions(client, content_di
     assert edited.keys() == first.keys()
 
 
+def test_after_an_edit_only_the_edited_sites_events_are_written_again(client, content_dir):
+    first = events_of(client.get("/calendar.ics").content)
+    time.sleep(1.1)  # DTSTAMP counts seconds: a site written again has a later one
+    edit_site(content_dir, "dinh-thoi-an", summary="Một tóm tắt mới của đình.")
+    client.app.state.services.catalog.reload()
+    edited = events_of(client.get("/calendar.ics").content)
+    again = {uid for uid in edited if edited[uid]["stamp"] != first[uid]["stamp"]}
+    assert again and all(uid.startswith("dinh-thoi-an-") for uid in again)
+    assert again == {uid for uid in edited if uid.startswith("dinh-thoi-an-")}
+
+
 def test_the_written_events_stay_within_their_cap_and_every_feed_stays_whole(client, monkeypatch):
     from api.caches import calendar_feeds
 
