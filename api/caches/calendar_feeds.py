@@ -10,23 +10,25 @@ a province's feed is put together from the sites already written. Whole feeds ar
 
 Memory stays within fixed caps whatever the number of sites (issue 27): the written events are kept compressed
 (by the worker process), least recently used dropped first past WRITTEN_BYTES; a site dropped is written again
-when a feed asks for it. The whole feed grows with the sites (about 5 KB a site plain): past FEED_CACHE_BYTES it
-is not kept, only gzipped, and put together again from the written events when asked for plain.
+when a feed asks for it, WRITE_BATCH sites at a time. The whole feed grows with the sites (about 5 KB a site plain,
+200 MB at 40,000): a gzipped feed is compressed as it is put together (never held plain), and a feed bigger than
+its cache is put together again from the written events each time it is asked for.
 """
 
 import asyncio
 import datetime as dt
 import gzip
+import io
 import multiprocessing
 import os
 import zlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from api.workpool import ENTRY_OVERHEAD, WORKER_NICENESS, ByteCache, WorkPool
 from sites.calendar.calendar_index import CalendarIndex
-from sites.calendar.ics import FeedEvent, feed, feed_events, vevents
+from sites.calendar.ics import END, FeedEvent, feed, feed_events, vevents
 from sites.calendar.occurrences import NATIONAL, Occurrence
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
@@ -34,6 +36,7 @@ from sites.catalog.site import Site
 FEED_WORKERS, FEED_QUEUE = 1, 8
 FEED_CACHE_BYTES = 96 * 2**20  # the whole feed of 10,000 sites is about 30 MB plain, 3 MB gzipped
 GZIP_LEVEL = 6
+WRITE_BATCH = 500  # sites whose events go to the worker process at once: rows of 500 sites, not of 40,000
 # each site's events written, compressed: under 1 KB a site kept (real text: 0.5 to 0.7 KB), so 40,000 sites' fit; the
 # whole feed's must, or each whole feed would drop the first sites while writing the last and write them all again
 WRITTEN_BYTES = 48 * 2**20
@@ -58,12 +61,8 @@ class CalendarFeeds:
         `national`, the national days; gzipped if asked."""
         self._forget_other_versions(registry, index, base_url)
 
-        def plain() -> Awaitable[bytes]:
-            return self.bodies.get(scope, lambda: self._make(index, name, sites, national, base_url))
-
-        if not gzipped:
-            return await plain()
-        return await self.gzipped.get(scope, lambda: _gzip(plain))  # a whole feed too big to keep plain is not made
+        kept = self.gzipped if gzipped else self.bodies
+        return await kept.get(scope, lambda: self._make(index, name, sites, national, base_url, gzipped))
 
     def _forget_other_versions(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
         version = (registry, index.first, base_url)
@@ -76,20 +75,22 @@ class CalendarFeeds:
             self._written_bytes = sum(len(chunk) + ENTRY_OVERHEAD for _, chunk in self._written.values())
 
     async def _make(self, index: CalendarIndex, name: str, sites: Sequence[Site], national: bool,
-                    base_url: str) -> bytes:
+                    base_url: str, gzipped: bool) -> bytes:
         owners: list[tuple[Hashable, Site | None, list[Occurrence]]] = []
         if national:
             owners.append(((NATIONAL, index.first, base_url), None, [o for o in index.all if o.site is None]))
         owners += [((id(site), index.first, base_url), site, index.of_site(site)) for site in sites]
         chunks = {key: self._chunk(key) for key, _, _ in owners}  # taken now: writing the others may drop them
         missing = [(key, site, items) for key, site, items in owners if chunks[key] is None]
-        if missing:
-            rows = await asyncio.to_thread(_rows, [items for _, _, items in missing], base_url)
-            written = await self._pool.run(_compressed_vevents, rows, dt.datetime.now(dt.UTC).replace(microsecond=0))
-            for (key, site, _), chunk in zip(missing, written, strict=True):
+        stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        for start in range(0, len(missing), WRITE_BATCH):  # a batch's rows at a time, not every site's at once
+            batch = missing[start:start + WRITE_BATCH]
+            rows = await asyncio.to_thread(_rows, [items for _, _, items in batch], base_url)
+            written = await self._pool.run(_compressed_vevents, rows, stamp)
+            for (key, site, _), chunk in zip(batch, written, strict=True):
                 chunks[key] = chunk
                 self._keep(key, site, chunk)
-        return await asyncio.to_thread(_feed, name, list(chunks.values()))
+        return await asyncio.to_thread(_feed_gzipped if gzipped else _feed, name, list(chunks.values()))
 
     def _chunk(self, key: Hashable) -> bytes | None:
         kept = self._written.get(key)
@@ -117,8 +118,15 @@ class CalendarFeeds:
         self._pool.close()
 
 
-async def _gzip(plain: Callable[[], Awaitable[bytes]]) -> bytes:
-    return await asyncio.to_thread(gzip.compress, await plain(), GZIP_LEVEL, mtime=0)
+def _feed_gzipped(name: str, chunks: list[bytes]) -> bytes:
+    """The feed gzipped as it is put together: the plain whole feed (about 5 KB a site) is never held at once."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as stream:
+        stream.write(feed(name, ()).removesuffix(END))
+        for chunk in chunks:
+            stream.write(zlib.decompress(chunk))
+        stream.write(END)
+    return out.getvalue()
 
 
 def _compressed_vevents(groups: list[list[FeedEvent]], stamp: dt.datetime) -> list[bytes]:
