@@ -59,6 +59,39 @@ def test_uids_are_stable_across_requests_and_content_versions(client, content_di
     assert edited.keys() == first.keys()
 
 
+def test_after_an_edit_only_the_edited_sites_events_are_written_again(client, content_dir):
+    first = events_of(client.get("/calendar.ics").content)
+    time.sleep(1.1)  # DTSTAMP counts seconds: a site written again has a later one
+    edit_site(content_dir, "dinh-thoi-an", summary="Một tóm tắt mới của đình.")
+    client.app.state.services.catalog.reload()
+    edited = events_of(client.get("/calendar.ics").content)
+    again = {uid for uid in edited if edited[uid]["stamp"] != first[uid]["stamp"]}
+    assert again and all(uid.startswith("dinh-thoi-an-") for uid in again)
+    assert again == {uid for uid in edited if uid.startswith("dinh-thoi-an-")}
+
+
+def test_the_written_events_stay_within_their_cap_and_every_feed_stays_whole(client, monkeypatch):
+    from api.caches import calendar_feeds
+
+    monkeypatch.setattr(calendar_feeds, "WRITTEN_BYTES", 2_000)  # a site or two: the others are written again
+    feeds = client.app.state.services.calendar_feeds
+    whole = events_of(client.get("/calendar.ics").content)
+    assert 0 < feeds._written_bytes <= 2_000
+    khanh_hoa = events_of(client.get("/calendar.ics", params={"province": "khanh hoa"}).content)
+    site = events_of(client.get("/sites/dinh-thoi-an.ics").content)
+    assert feeds._written_bytes <= 2_000
+    assert "dinh-thoi-an-thuong-dien-20270520@testserver.example" in site and len(khanh_hoa) < len(whole)
+    unstamped = {uid: {**event, "stamp": None} for uid, event in whole.items()}
+    assert all(unstamped[uid] == {**event, "stamp": None} for uid, event in (khanh_hoa | site).items())
+
+
+def test_the_gzipped_feed_says_what_the_plain_one_says(client):
+    plain = client.get("/calendar.ics", headers={"Accept-Encoding": "identity"})
+    gzipped = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers and gzipped.headers["content-encoding"] == "gzip"
+    assert gzipped.content == plain.content  # the test client decoded it; same DTSTAMP: the events were written once
+
+
 def test_a_province_feed_has_its_sites_and_the_national_days_and_an_unknown_one_is_refused(client):
     khanh_hoa = events_of(client.get("/calendar.ics", params={"province": "khanh hoa"}).content)
     owners = {uid.rsplit("-", 1)[0] for uid in khanh_hoa}
@@ -134,9 +167,9 @@ def test_the_whole_feed_is_written_ahead_so_the_first_subscriber_waits_for_nothi
     client = make_client(calendar_ahead=True)
     feeds = client.app.state.services.calendar_feeds
     deadline = time.monotonic() + 120
-    while not feeds.bodies.size and time.monotonic() < deadline:  # the worker process starts, then writes
+    while not feeds.gzipped.size and time.monotonic() < deadline:  # the worker process starts, then writes
         time.sleep(0.2)
-    assert feeds.bodies.size, "the feed was not written ahead"
-    made = feeds.bodies.made
-    assert "Lễ Thượng Điền" in client.get("/calendar.ics").text
-    assert feeds.bodies.made == made  # answered from what was written ahead
+    assert feeds.gzipped.size, "the feed was not written ahead"
+    made = feeds.gzipped.made
+    assert "Lễ Thượng Điền" in client.get("/calendar.ics", headers={"Accept-Encoding": "gzip"}).text
+    assert feeds.gzipped.made == made  # answered from what was written ahead (gzipped, as calendar apps ask)

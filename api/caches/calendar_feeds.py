@@ -7,19 +7,28 @@ process of their own, at low priority, and kept by site and month: the site obje
 folder is unchanged (sites/catalog/site_cache.py), so after an edit only the edited site is written again, and
 a province's feed is put together from the sites already written. Whole feeds are kept plain and gzipped
 (calendar apps ask for gzip; compressing 30 MB on the event loop would stall every scan).
+
+Memory stays within fixed caps whatever the number of sites (issue 27): the written events are kept compressed
+(by the worker process), least recently used dropped first past WRITTEN_BYTES; a site dropped is written again
+when a feed asks for it, WRITE_BATCH sites at a time. The whole feed grows with the sites (about 5 KB a site plain,
+200 MB at 40,000): a gzipped feed is compressed as it is put together (never held plain), and a feed bigger than
+its cache is put together again from the written events each time it is asked for.
 """
 
 import asyncio
 import datetime as dt
 import gzip
+import io
 import multiprocessing
 import os
+import zlib
+from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from api.workpool import WORKER_NICENESS, ByteCache, WorkPool
+from api.workpool import ENTRY_OVERHEAD, WORKER_NICENESS, ByteCache, WorkPool
 from sites.calendar.calendar_index import CalendarIndex
-from sites.calendar.ics import FeedEvent, feed, feed_events, feed_header, vevents
+from sites.calendar.ics import END, FeedEvent, feed, feed_events, feed_header, vevents
 from sites.calendar.occurrences import NATIONAL, Occurrence
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
@@ -27,6 +36,10 @@ from sites.catalog.site import Site
 FEED_WORKERS, FEED_QUEUE = 1, 8
 FEED_CACHE_BYTES = 96 * 2**20  # the whole feed of 10,000 sites is about 30 MB plain, 3 MB gzipped
 GZIP_LEVEL = 6
+WRITE_BATCH = 500  # sites whose events go to the worker process at once: rows of 500 sites, not of 40,000
+# each site's events written, compressed: under 1 KB a site kept (real text: 0.5 to 0.7 KB), so 40,000 sites' fit; the
+# whole feed's must, or each whole feed would drop the first sites while writing the last and write them all again
+WRITTEN_BYTES = 48 * 2**20
 WHOLE, WHOLE_NAME = "province:", "Địa chỉ đỏ"  # the scope and name of the whole feed, /calendar.ics
 AHEAD_INTERVAL = 30  # seconds between checks for a new content version or month to write the feed ahead for
 
@@ -36,7 +49,9 @@ class CalendarFeeds:
 
     def __init__(self) -> None:
         self._pool = WorkPool("calendar feeds", _feed_process, FEED_WORKERS, FEED_QUEUE)
-        self._written: dict[Hashable, tuple[Site | None, bytes]] = {}  # a site's (or the national days') events
+        # a site's (or the national days') events, written and compressed; least recently used first
+        self._written: OrderedDict[Hashable, tuple[Site | None, bytes]] = OrderedDict()
+        self._written_bytes = 0
         self._version: tuple | None = None  # (registry, first day of the month, base URL) the feeds are of
         self.bodies, self.gzipped = ByteCache(FEED_CACHE_BYTES // 8 * 7), ByteCache(FEED_CACHE_BYTES // 8)
 
@@ -45,10 +60,9 @@ class CalendarFeeds:
         """The feed `scope` ("all", "province:<name>", "site:<slug>") named `name`, of `sites`' events and, if
         `national`, the national days; gzipped if asked."""
         self._forget_other_versions(registry, index, base_url)
-        body = await self.bodies.get(scope, lambda: self._make(index, name, sites, national, base_url))
-        if not gzipped:
-            return body
-        return await self.gzipped.get(scope, lambda: asyncio.to_thread(gzip.compress, body, GZIP_LEVEL, mtime=0))
+
+        kept = self.gzipped if gzipped else self.bodies
+        return await kept.get(scope, lambda: self._make(index, name, sites, national, base_url, gzipped))
 
     def _forget_other_versions(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
         version = (registry, index.first, base_url)
@@ -56,24 +70,44 @@ class CalendarFeeds:
             self._version = version
             self.bodies, self.gzipped = ByteCache(FEED_CACHE_BYTES // 8 * 7), ByteCache(FEED_CACHE_BYTES // 8)
             current = {id(site) for site in registry.all()}
-            self._written = {key: kept for key, kept in self._written.items()
-                             if key[1] == index.first and (kept[0] is None or id(kept[0]) in current)}
+            self._written = OrderedDict((key, kept) for key, kept in self._written.items()
+                                        if key[1] == index.first and (kept[0] is None or id(kept[0]) in current))
+            self._written_bytes = sum(len(chunk) + ENTRY_OVERHEAD for _, chunk in self._written.values())
 
     async def _make(self, index: CalendarIndex, name: str, sites: Sequence[Site], national: bool,
-                    base_url: str) -> bytes:
+                    base_url: str, gzipped: bool) -> bytes:
         owners: list[tuple[Hashable, Site | None, list[Occurrence]]] = []
         if national:
             owners.append(((NATIONAL, index.first, base_url), None, [o for o in index.all if o.site is None]))
         owners += [((id(site), index.first, base_url), site, index.of_site(site)) for site in sites]
-        missing = [(key, site, items) for key, site, items in owners if key not in self._written]
-        if missing:
-            rows = await asyncio.to_thread(_rows, [items for _, _, items in missing], base_url)
-            written = await self._pool.run(vevents, rows, dt.datetime.now(dt.UTC).replace(microsecond=0))
-            for (key, site, _), chunk in zip(missing, written, strict=True):
-                self._written[key] = (site, chunk)
-        chunks = [self._written[key][1] for key, _, _ in owners]
+        chunks = {key: self._chunk(key) for key, _, _ in owners}  # taken now: writing the others may drop them
+        missing = [(key, site, items) for key, site, items in owners if chunks[key] is None]
+        stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        for start in range(0, len(missing), WRITE_BATCH):  # a batch's rows at a time, not every site's at once
+            batch = missing[start:start + WRITE_BATCH]
+            rows = await asyncio.to_thread(_rows, [items for _, _, items in batch], base_url)
+            written = await self._pool.run(_compressed_vevents, rows, stamp)
+            for (key, site, _), chunk in zip(batch, written, strict=True):
+                chunks[key] = chunk
+                self._keep(key, site, chunk)
         header = await self._pool.run(feed_header, name)
-        return await asyncio.to_thread(feed, header, chunks)
+        return await asyncio.to_thread(_feed_gzipped if gzipped else _feed, header, list(chunks.values()))
+
+    def _chunk(self, key: Hashable) -> bytes | None:
+        kept = self._written.get(key)
+        if kept is None:
+            return None
+        self._written.move_to_end(key)
+        return kept[1]
+
+    def _keep(self, key: Hashable, site: Site | None, chunk: bytes) -> None:
+        if (old := self._written.pop(key, None)) is not None:
+            self._written_bytes -= len(old[1]) + ENTRY_OVERHEAD
+        self._written[key] = (site, chunk)
+        self._written_bytes += len(chunk) + ENTRY_OVERHEAD
+        while self._written_bytes > WRITTEN_BYTES:
+            _, (_, dropped) = self._written.popitem(last=False)
+            self._written_bytes -= len(dropped) + ENTRY_OVERHEAD
 
     async def write_ahead(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
         """Write the whole feed now (only the sites not written yet), so no subscriber waits for it."""
@@ -83,6 +117,26 @@ class CalendarFeeds:
     def close(self) -> None:
         """Stop the worker process (at the app's shutdown)."""
         self._pool.close()
+
+
+def _feed_gzipped(header: bytes, chunks: list[bytes]) -> bytes:
+    """The feed gzipped as it is put together: the plain whole feed (about 5 KB a site) is never held at once."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as stream:
+        stream.write(header)
+        for chunk in chunks:
+            stream.write(zlib.decompress(chunk))
+        stream.write(END)
+    return out.getvalue()
+
+
+def _compressed_vevents(groups: list[list[FeedEvent]], stamp: dt.datetime) -> list[bytes]:
+    """`vevents`, each group's compressed (in the worker process, so the server spends nothing on it)."""
+    return [zlib.compress(chunk, GZIP_LEVEL) for chunk in vevents(groups, stamp)]
+
+
+def _feed(header: bytes, chunks: list[bytes]) -> bytes:
+    return feed(header, map(zlib.decompress, chunks))
 
 
 def _rows(groups: list[list[Occurrence]], base_url: str) -> list[list[FeedEvent]]:

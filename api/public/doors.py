@@ -18,7 +18,7 @@ from enum import StrEnum
 from api.admin.staff import SMALL_FORM_FIELDS as LOGIN_FORM_FIELDS
 from api.app import PASSPORT_PAGES
 from api.caches.base_maps import MAX_KEPT_MAPS
-from api.caches.calendar_feeds import FEED_CACHE_BYTES as CALENDAR_FEED_BYTES
+from api.caches.calendar_feeds import FEED_CACHE_BYTES as CALENDAR_FEED_BYTES, WRITTEN_BYTES as CALENDAR_WRITTEN_BYTES
 from api.caches.list_cache import LIST_CACHE_BYTES
 from api.caches.open_data import OPEN_DATA_CACHE_BYTES
 from api.caches.page_cache import MAX_PAGES
@@ -134,9 +134,11 @@ BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/cach
 VARIANTS = Cache("photo variants on disk, per photo of the content (data/photo-cache)", len(VARIANT_WIDTHS),
                  "widths")
 # The calendar's index (sites/calendar/calendar_index.py): one per content version and day, replaced, never grown.
-# Besides the feeds, each site's written events are kept: one entry per published site with events, of the month.
 CALENDAR_FEEDS = Cache("calendar feeds by filter (the whole, a known province's, a site's), plain and gzipped, for the "
                        "current content version and month (api/caches/calendar_feeds.py)", CALENDAR_FEED_BYTES, "bytes")
+CALENDAR_EVENTS = Cache("each site's events written for the feeds, compressed, of the month: least recently used "
+                        "dropped, written again when asked for (api/caches/calendar_feeds.py)", CALENDAR_WRITTEN_BYTES,
+                        "bytes")
 # Counted pages: the visit store's writer, the gate, the bot check; scan pages give a visitor cookie (never kept by
 # the server, only its hash in the gate). A site page also asks for its narration and is kept rendered.
 COUNTING = {"limits": (COUNTED,), "workers": (Worker.STORE,), "caches": (BOT_CHECK, VISIT_GATE)}
@@ -234,9 +236,9 @@ DOORS: tuple[Door, ...] = (
     # --- the calendar: filters are closed sets (province, kind), feeds written once per content version and month ---
     Door(GET, "/calendar", keys="province, kind (closed sets), lang", workers=(Worker.THREADS,)),
     Door(GET, "/calendar.ics", keys="province (closed set)", workers=(Worker.THREADS, Worker.CALENDAR),
-         caches=(CALENDAR_FEEDS,)),
+         caches=(CALENDAR_FEEDS, CALENDAR_EVENTS)),
     Door(GET, "/sites/{slug}.ics", keys="slug (published sites only)", workers=(Worker.THREADS, Worker.CALENDAR),
-         caches=(CALENDAR_FEEDS,)),
+         caches=(CALENDAR_FEEDS, CALENDAR_EVENTS)),
     # --- journeys ---
     Door(GET, "/journeys", keys=f"{FILTERED}, page, lang", workers=(Worker.THREADS,), caches=(LISTS,)),
     Door(GET_HEAD, "/journeys/{slug}", keys="slug, lang", **COUNTING),

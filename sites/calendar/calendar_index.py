@@ -36,11 +36,12 @@ class CalendarIndex:
         self.today = today
         self.first, self.last = window(today)
         found: list[Occurrence] = []
+        same_days: dict[dt.date, dt.date] = {}
         for day in national_days():
-            found += occurrences(day, None, self.first, self.last)
+            found += occurrences(day, None, self.first, self.last, same_days)
         for site in (site for site in registry.all() if site.card.has_events):  # the others' detail stays on disk
-            for event in site.meta.events:
-                found += occurrences(event, site, self.first, self.last)
+            for event in site.meta.events:  # read from the site cache; the occurrences keep none of it
+                found += occurrences(event, site, self.first, self.last, same_days)
         found.sort(key=attrgetter("start"))  # stable: on one day, national days, then sites by name (the registry's)
         self.all = found
         self._starts = [item.start for item in found]

@@ -44,9 +44,9 @@ def occurrence_text(item: Occurrence, lang: str) -> OccurrenceText:
         text = item.site.event_texts(lang)[item.event.id]
         site_name = item.site.localized(lang).name
     else:
-        text, site_name = item.event.text(lang), None
+        text, site_name = item.event.national.text(lang), None
     gregorian, lunar = gregorian_label(item.start, lang), lunar_label(item.lunar, lang)
-    dates = f"{lunar} · {gregorian}" if item.event.lunar is not None else f"{gregorian} · {lunar}"
+    dates = f"{lunar} · {gregorian}" if item.event.by_lunar else f"{gregorian} · {lunar}"
     return OccurrenceText(
         name=text.name, note=text.note, content_lang=text.lang, site_name=site_name,
         kind=kind_label(item.kind, lang), dates=dates,

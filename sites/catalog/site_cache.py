@@ -93,6 +93,7 @@ class SiteCache:
             self._rows.setdefault(folder, {})[stamps] = row_id
             self._cards[row_id] = card
         self._details: OrderedDict[int, SiteDetail] = OrderedDict()
+        self._sites: dict[int, Site] = {}  # row -> the site given for it: an unchanged folder gives the same site again
         self._seen: set[str] = set()
         self._used: dict[str, int] = {}  # folder -> the row this load gave
         self._puts = 0
@@ -152,10 +153,12 @@ class SiteCache:
         if row_id is None:
             return None
         card = self._cards.pop(row_id, None)
+        self._used[name] = row_id
+        if (site := self._sites.get(row_id)) is not None:
+            return site
         if card is None:
             with self._lock:
                 card = self._db.execute("SELECT card FROM sites WHERE id = ?", (row_id,)).fetchone()[0]
-        self._used[name] = row_id
         return self._site(row_id, pickle.loads(card))
 
     def put(self, name: str, stamps: tuple, site: Site) -> Site:
@@ -176,7 +179,9 @@ class SiteCache:
         return self._site(row_id, site.card)
 
     def _site(self, row_id: int, card: SiteCard) -> Site:
-        return Site.on_disk(card, self._content_dir, partial(self._detail, row_id))
+        """The site of row `row_id`, kept: what is kept by site (a calendar feed's written events) stays valid."""
+        site = self._sites[row_id] = Site.on_disk(card, self._content_dir, partial(self._detail, row_id))
+        return site
 
     def _detail(self, row_id: int) -> SiteDetail:
         """The detail of row `row_id`, from memory if read lately."""
@@ -212,6 +217,8 @@ class SiteCache:
                 if not self._rows[folder]:
                     del self._rows[folder]
             self._db.execute("DELETE FROM sites WHERE gone < ?", (now - GONE_SECONDS,))
+        used = set(self._used.values())
+        self._sites = {row_id: site for row_id, site in self._sites.items() if row_id in used}
         self._seen, self._used, self._cards = set(), {}, {}
 
     def save(self) -> None:
