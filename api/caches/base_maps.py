@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from map.base_map import BaseMap
 from map.jobs import draw
 from sites.catalog.registry import Registry
+from sites.processes import end_with_parent
 
 MAX_KEPT_MAPS = 256  # a few KB each: every province x category x language x page kind of a large install
 # The map process (about 80 MB) stops after this long without a map to draw: maps are kept until the content
@@ -59,7 +60,8 @@ class BaseMapCache:
                 self._idle = None
             if self._process is None:
                 # spawn, not fork: the server has threads (see api/caches/print_shop.py)
-                self._process = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self._process = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                    initializer=end_with_parent)
             process = self._process
             self._drawing += 1
         try:

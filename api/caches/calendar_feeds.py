@@ -20,7 +20,6 @@ import datetime as dt
 import gzip
 import io
 import multiprocessing
-import os
 import zlib
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -32,6 +31,7 @@ from sites.calendar.ics import END, FeedEvent, feed, feed_events, feed_header, v
 from sites.calendar.occurrences import NATIONAL, Occurrence
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
+from sites.processes import start_low_priority_worker
 
 FEED_WORKERS, FEED_QUEUE = 1, 8
 FEED_CACHE_BYTES = 96 * 2**20  # the whole feed of 10,000 sites is about 30 MB plain, 3 MB gzipped
@@ -146,4 +146,4 @@ def _rows(groups: list[list[Occurrence]], base_url: str) -> list[list[FeedEvent]
 def _feed_process(workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: the server has threads (see api/caches/print_shop.py)
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=os.nice, initargs=(WORKER_NICENESS,))
+                               initializer=start_low_priority_worker, initargs=(WORKER_NICENESS,))

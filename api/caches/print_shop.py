@@ -4,7 +4,6 @@ concurrent work, nothing on the event loop). What they say comes from qr/print_t
 import functools
 import hashlib
 import multiprocessing
-import os
 import pickle
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -14,6 +13,7 @@ from qr.card_texts import CardJob, drawn_card
 from qr.codes import ErrorCorrection, png
 from qr.journey_leaflets import LeafletFormat, LeafletText, leaflet
 from qr.posters import Branding, PosterFormat, PosterText, posters
+from sites.processes import start_low_priority_worker
 
 # A 4000 px PNG is about 25 KB, a 1,000-page poster batch about 2 MB (bench/posters.py): room for many.
 PNG_CACHE_BYTES = 8 * 2**20
@@ -118,4 +118,4 @@ def _png_threads(workers: int) -> ThreadPoolExecutor:
 def _poster_process(workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: the server has threads, and a forked child may inherit a lock held by one of them.
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=os.nice, initargs=(WORKER_NICENESS,))
+                               initializer=start_low_priority_worker, initargs=(WORKER_NICENESS,))

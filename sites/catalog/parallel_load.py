@@ -11,7 +11,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +20,7 @@ from pathlib import Path
 from sites.catalog.collector import collector_paused
 from sites.catalog.frontmatter import ParsedFiles
 from sites.catalog.languages import SOURCE_FILE, file_language
+from sites.processes import end_with_parent
 
 CHUNK_FOLDERS = 200  # folders per job: small enough to keep every worker busy to the end, large enough to pay little
 CHUNKS_AHEAD = 2  # jobs in flight per worker: at 40,000 sites, all at once held 0.5 GB of parsed files in the caller
@@ -65,14 +65,7 @@ def _start_worker() -> None:
     """Leave Ctrl-C to the parent, which stops the workers; and end with the parent if it is killed, since
     a worker waiting for its next job would otherwise wait for ever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_with, args=(parent,), name="exit-with-parent", daemon=True).start()
-
-
-def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
-    parent.join()
-    os._exit(1)
+    end_with_parent()
 
 
 def usable_cpus() -> int:
