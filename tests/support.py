@@ -95,6 +95,15 @@ BASE_URL = "http://testserver.example"
 
 
 
+def running(pid: int) -> bool:
+    """True while process `pid` runs (a zombie waiting for its parent to read its status has finished)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def phone(number: int) -> dict[str, str]:
     """The headers of phone `number`: each number is another visitor (a person counts once per site in 30 min)."""
     return {"User-Agent": PHONE_BROWSER["User-Agent"].replace("SM-A105F", f"SM-A{number}F")}

@@ -14,7 +14,7 @@ from sites.catalog.frontmatter import ParsedFiles
 from sites.catalog.loader import load_content
 from sites.catalog.parallel_load import parse_ahead
 from sites.catalog.site_cache import SiteCache
-from tests.support import TEST_CONTENT, add_site, edit_site
+from tests.support import TEST_CONTENT, add_site, edit_site, running
 
 IN_PROCESS = 10**9  # a threshold never reached: every folder parsed in this process
 
@@ -105,14 +105,6 @@ if __name__ == "__main__":
     print(*[worker.pid for worker in multiprocessing.active_children()], flush=True)
     time.sleep(60)
 """
-
-
-def running(pid: int) -> bool:
-    """Whether `pid` is a process that has not ended (a zombie waiting to be reaped has ended)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")

@@ -29,7 +29,7 @@ from tests.attacks import (
     tree_rss_kb,
 )
 from tests.live import CONSOLE_SCRIPT, free_port, live_server, wait_until_up
-from tests.support import TEST_CONTENT, edit_site
+from tests.support import TEST_CONTENT, edit_site, running
 
 LOOPBACK = "http://127.0.0.1:8000"
 PRINTED = ["/qr/dinh-thoi-an.png", "/qr/dinh-thoi-an.svg", "/posters/dinh-thoi-an.pdf", "/posters.pdf"]
@@ -187,20 +187,11 @@ def test_a_server_stops_at_once_while_a_poster_batch_is_being_made(tmp_path):
         assert workers, "the poster batch runs in a worker process"
         os.kill(target.pid, 15)
         for _ in range(200):  # ten seconds at most (systemd waits 90 before killing)
-            if not any(_running(pid) for pid in [target.pid, *workers]):
+            if not any(running(pid) for pid in [target.pid, *workers]):
                 break
             threading.Event().wait(0.05)
-        assert not _running(target.pid), "the server stopped"
-        assert not any(_running(pid) for pid in workers), "its poster worker stopped with it"
-
-
-def _running(pid: int) -> bool:
-    """True while `pid` runs (a zombie waiting for its parent to read its status has finished)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+        assert not running(target.pid), "the server stopped"
+        assert not any(running(pid) for pid in workers), "its poster worker stopped with it"
 
 
 def test_a_flood_of_report_pdfs_leaves_staff_poster_printing_answered(make_client):
