@@ -9,6 +9,8 @@ import time
 import pytest
 from icalendar import Calendar
 
+from api.state import app_state
+
 from sites.calendar import clock
 from tests.support import BASE_URL, edit_site
 
@@ -83,6 +85,33 @@ def test_the_written_events_stay_within_their_cap_and_every_feed_stays_whole(cli
     assert "dinh-thoi-an-thuong-dien-20270520@testserver.example" in site and len(khanh_hoa) < len(whole)
     unstamped = {uid: {**event, "stamp": None} for uid, event in whole.items()}
     assert all(unstamped[uid] == {**event, "stamp": None} for uid, event in (khanh_hoa | site).items())
+
+
+def test_a_feed_past_its_cap_holds_its_first_days_whole_and_says_so_in_the_feed_and_on_the_page(client, monkeypatch):
+    from sites.calendar import calendar_index
+
+    monkeypatch.setattr(calendar_index, "FEED_EVENTS", 30)  # 40,000 sites' three years would be 200 MB
+    calendar = Calendar.from_ical(client.get("/calendar.ics").content)
+    events = events_of(calendar.to_ical())
+    until = max(event["start"] for event in events.values())
+    state = app_state(client.app)
+    index = state.calendars.index(state.catalog.registry, TODAY)
+    assert 0 < len(events) <= 30 < len(index.all) == 40
+    # every occurrence of the first days, whole days only, national days included
+    assert set(events) == {f"{item.key}@testserver.example" for item in index.all if item.start <= until}
+    assert any(uid.startswith("quoc-gia-") for uid in events)
+    day = f"{until.day}/{until.month}/{until.year}"
+    assert f"chỉ gồm các sự kiện đến ngày {day}" in str(calendar["X-WR-CALDESC"])
+    assert "Choose a province, or a site, for all three years" in str(calendar["DESCRIPTION"])
+    page = client.get("/calendar")
+    assert f"tệp .ics chỉ gồm các sự kiện đến ngày {day}" in page.text
+    # a site's feed is never cut: its three years
+    site = events_of(client.get("/sites/dinh-thoi-an.ics").content)
+    assert len([uid for uid in site if "-thuong-dien-" in uid]) == 3
+    # a province with fewer events than the cap (28 with the national days) has its whole feed, its page no note
+    khanh_hoa = Calendar.from_ical(client.get("/calendar.ics", params={"province": "khanh hoa"}).content)
+    assert len(khanh_hoa.walk("VEVENT")) == 28 and "X-WR-CALDESC" not in khanh_hoa
+    assert "tệp .ics chỉ gồm" not in client.get("/calendar", params={"province": "khanh hoa"}).text
 
 
 def test_the_gzipped_feed_says_what_the_plain_one_says(client):

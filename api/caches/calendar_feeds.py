@@ -10,9 +10,10 @@ a province's feed is put together from the sites already written. Whole feeds ar
 
 Memory stays within fixed caps whatever the number of sites (issue 27): the written events are kept compressed
 (by the worker process), least recently used dropped first past WRITTEN_BYTES; a site dropped is written again
-when a feed asks for it, WRITE_BATCH sites at a time. The whole feed grows with the sites (about 5 KB a site plain,
-200 MB at 40,000): a gzipped feed is compressed as it is put together (never held plain), and a feed bigger than
-its cache is put together again from the written events each time it is asked for.
+when a feed asks for it, WRITE_BATCH sites at a time. A feed holds at most FEED_EVENTS occurrences (its first days'
+past that: sites/calendar/calendar_index.py), about 5 MB plain: three years of every site would be 200 MB at
+40,000 sites, written for minutes, kept by no cache, and read by no phone. A gzipped feed is compressed as it is
+put together (never held plain).
 """
 
 import asyncio
@@ -22,12 +23,12 @@ import io
 import multiprocessing
 import zlib
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
 
 from api.workpool import ENTRY_OVERHEAD, WORKER_NICENESS, ByteCache, WorkPool
-from sites.calendar.calendar_index import CalendarIndex
-from sites.calendar.ics import END, FeedEvent, feed, feed_events, feed_header, vevents
+from sites.calendar.calendar_index import CalendarIndex, FeedSelection
+from sites.calendar.ics import END, FeedEvent, cut_note, feed, feed_events, feed_header, vevents
 from sites.calendar.occurrences import NATIONAL, Occurrence
 from sites.catalog.registry import Registry
 from sites.catalog.site import Site
@@ -55,14 +56,14 @@ class CalendarFeeds:
         self._version: tuple | None = None  # (registry, first day of the month, base URL) the feeds are of
         self.bodies, self.gzipped = ByteCache(FEED_CACHE_BYTES // 8 * 7), ByteCache(FEED_CACHE_BYTES // 8)
 
-    async def body(self, registry: Registry, index: CalendarIndex, scope: str, name: str, sites: Sequence[Site],
-                   national: bool, base_url: str, gzipped: bool) -> bytes:
-        """The feed `scope` ("all", "province:<name>", "site:<slug>") named `name`, of `sites`' events and, if
-        `national`, the national days; gzipped if asked."""
+    async def body(self, registry: Registry, index: CalendarIndex, scope: str, name: str,
+                   select: Callable[[], FeedSelection], base_url: str, gzipped: bool) -> bytes:
+        """The feed `scope` ("province:" for every site's, "province:<name>", "site:<slug>") named `name`, of the
+        occurrences `select()` gives (called, in a thread, only when the feed is not kept); gzipped if asked."""
         self._forget_other_versions(registry, index, base_url)
 
         kept = self.gzipped if gzipped else self.bodies
-        return await kept.get(scope, lambda: self._make(index, name, sites, national, base_url, gzipped))
+        return await kept.get(scope, lambda: self._make(index, name, select, base_url, gzipped))
 
     def _forget_other_versions(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
         version = (registry, index.first, base_url)
@@ -74,12 +75,12 @@ class CalendarFeeds:
                                         if key[1] == index.first and (kept[0] is None or id(kept[0]) in current))
             self._written_bytes = sum(len(chunk) + ENTRY_OVERHEAD for _, chunk in self._written.values())
 
-    async def _make(self, index: CalendarIndex, name: str, sites: Sequence[Site], national: bool,
-                    base_url: str, gzipped: bool) -> bytes:
-        owners: list[tuple[Hashable, Site | None, list[Occurrence]]] = []
-        if national:
-            owners.append(((NATIONAL, index.first, base_url), None, [o for o in index.all if o.site is None]))
-        owners += [((id(site), index.first, base_url), site, index.of_site(site)) for site in sites]
+    async def _make(self, index: CalendarIndex, name: str, select: Callable[[], FeedSelection], base_url: str,
+                    gzipped: bool) -> bytes:
+        selection = await asyncio.to_thread(select)
+        # an owner's first occurrences are the same whichever feed holds them: the key says how many
+        owners = [((id(site) if site else NATIONAL, index.first, base_url, len(items)), site, items)
+                  for site, items in selection.parts]
         chunks = {key: self._chunk(key) for key, _, _ in owners}  # taken now: writing the others may drop them
         missing = [(key, site, items) for key, site, items in owners if chunks[key] is None]
         stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -90,7 +91,7 @@ class CalendarFeeds:
             for (key, site, _), chunk in zip(batch, written, strict=True):
                 chunks[key] = chunk
                 self._keep(key, site, chunk)
-        header = await self._pool.run(feed_header, name)
+        header = await self._pool.run(feed_header, name, cut_note(selection.until))
         return await asyncio.to_thread(_feed_gzipped if gzipped else _feed, header, list(chunks.values()))
 
     def _chunk(self, key: Hashable) -> bytes | None:
@@ -111,8 +112,7 @@ class CalendarFeeds:
 
     async def write_ahead(self, registry: Registry, index: CalendarIndex, base_url: str) -> None:
         """Write the whole feed now (only the sites not written yet), so no subscriber waits for it."""
-        sites = [site for site in registry.all() if site.card.has_events]
-        await self.body(registry, index, WHOLE, WHOLE_NAME, sites, True, base_url, gzipped=True)
+        await self.body(registry, index, WHOLE, WHOLE_NAME, lambda: index.feed(None), base_url, gzipped=True)
 
     def close(self) -> None:
         """Stop the worker process (at the app's shutdown)."""

@@ -11,6 +11,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterable
 from operator import attrgetter
+from typing import NamedTuple
 
 from sites.calendar.national_days import national_days
 from sites.calendar.occurrences import Occurrence, occurrences
@@ -20,6 +21,9 @@ from sites.catalog.site import Site
 from sites.catalog.text import fold
 
 FEED_YEARS = 3  # feeds expand the next three years: lunar dates have no RRULE
+# A feed holds at most this many occurrences (about 5 MB plain, 0.5 MB gzipped, 4 s of writing): enough for the
+# three years of a province's real relics, and what a phone calendar can still read; past it, the first days'.
+FEED_EVENTS = 10_000
 
 
 def window(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -27,6 +31,14 @@ def window(today: dt.date) -> tuple[dt.date, dt.date]:
     three years on: the same all month long, so feeds written for it are kept a month (sites/calendar/ics.py)."""
     following = dt.date(today.year + FEED_YEARS + today.month // 12, today.month % 12 + 1, 1)
     return today.replace(day=1), following - dt.timedelta(days=1)
+
+
+class FeedSelection(NamedTuple):
+    """What one feed holds: each owner's occurrences in date order (a national day's owner is None), and, when the
+    feed had to be cut to FEED_EVENTS, the last day it holds."""
+
+    parts: list[tuple[Site | None, list[Occurrence]]]
+    until: dt.date | None
 
 
 class CalendarIndex:
@@ -49,6 +61,36 @@ class CalendarIndex:
         for item in found:
             if item.site is not None:
                 self._by_site.setdefault(item.site.slug, []).append(item)
+        self._cut_days: dict[str | None, dt.date | None] = {}  # by folded province: a closed set
+
+    def feed(self, province: str | None) -> FeedSelection:
+        """The occurrences of the feed of `province`'s sites (None: every site's) and the national days: the whole
+        window's or, past FEED_EVENTS, those of the first days (of the first day alone, its first FEED_EVENTS, if
+        one day has more); a province's or a site's feed holds the rest."""
+        items, until = self._held(province)
+        parts: dict[str | None, tuple[Site | None, list[Occurrence]]] = {}
+        for item in items:
+            owner = item.site.slug if item.site else None
+            parts.setdefault(owner, (item.site, []))[1].append(item)
+        return FeedSelection(list(parts.values()), until)
+
+    def feed_until(self, province: str | None) -> dt.date | None:
+        """The last day the feed of `province` (None: every site) holds when cut to FEED_EVENTS, else None."""
+        key = fold(province) if province else None
+        if key not in self._cut_days:
+            self._held(province)
+        return self._cut_days[key]
+
+    def _held(self, province: str | None) -> tuple[list[Occurrence], dt.date | None]:
+        items = filtered(self.all, province, None) if province else self.all
+        until = None
+        if len(items) > FEED_EVENTS:
+            first_left_out = items[FEED_EVENTS].start
+            held = bisect.bisect_left(items, first_left_out, hi=FEED_EVENTS, key=attrgetter("start")) or FEED_EVENTS
+            items = items[:held]
+            until = items[-1].start
+        self._cut_days[fold(province) if province else None] = until
+        return items, until
 
     def between(self, first: dt.date, last: dt.date, province: str | None = None,
                 kind: EventKind | None = None) -> list[Occurrence]:

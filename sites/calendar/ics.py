@@ -72,8 +72,19 @@ def vevents(groups: Sequence[Sequence[FeedEvent]], stamp: dt.datetime) -> list[b
     return [b"".join(_event(event, stamp).to_ical() for event in group) for group in groups]
 
 
-def feed_header(name: str) -> bytes:
-    """What a calendar named `name` holds before its events (in the worker process, as `vevents`)."""
+def cut_note(until: dt.date | None) -> str | None:
+    """What a feed cut to the events of its first days (up to `until`) says of itself; None for a whole feed."""
+    if until is None:
+        return None
+    day = f"{until.day}/{until.month}/{until.year}"
+    return (f"Lịch này có quá nhiều sự kiện: chỉ gồm các sự kiện đến ngày {day}. Hãy chọn một tỉnh, hoặc một di tích, "
+            f"để có đủ ba năm. / This calendar has too many events: it holds only those up to {day}. Choose a "
+            f"province, or a site, for all three years.")
+
+
+def feed_header(name: str, note: str | None = None) -> bytes:
+    """What a calendar named `name` holds before its events, with `note` as its description (in the worker
+    process, as `vevents`)."""
     from icalendar import Calendar
 
     calendar = Calendar()
@@ -83,6 +94,9 @@ def feed_header(name: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
+    if note:
+        calendar.add("description", note)
+        calendar.add("x-wr-caldesc", note)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "P1D")
     header = calendar.to_ical()

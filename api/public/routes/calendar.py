@@ -4,6 +4,7 @@ province's) and `/sites/{slug}.ics` (one site's). Feeds come from memory once wr
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,13 +19,11 @@ from api.state import AppState, StateDep
 from api.templating import render
 from api.views.calendar_views import month_rows
 from sites.calendar import clock
-from sites.calendar.calendar_index import CalendarIndex
+from sites.calendar.calendar_index import CalendarIndex, FeedSelection
 from sites.calendar.ics import MEDIA_TYPE
 from sites.calendar.labels import kind_label
 from sites.catalog.models import EventKind
 from sites.catalog.registry import Registry
-from sites.catalog.site import Site
-from sites.catalog.text import fold
 
 router = APIRouter(tags=["calendar"])
 
@@ -68,6 +67,7 @@ def calendar_page(request: Request, state: StateDep, registry: RegistryDep, lang
         "kind": kind.value if kind else "",
         "kinds": [(k.value, kind_label(k, lang)) for k in EventKind],
         "feed_path": feed,
+        "feed_until": index.feed_until(province),
         "filtered": bool(province or kind),
     })
 
@@ -76,12 +76,11 @@ def calendar_page(request: Request, state: StateDep, registry: RegistryDep, lang
     "description": "`province` is no known province"}})
 async def calendar_feed(request: Request, state: StateDep, registry: RegistryDep, province: ProvinceDep) -> Response:
     """Every published event (festivals by the lunar calendar, anniversaries) and the national days, the next
-    three years one by one, as iCalendar (RFC 5545) for phone calendars; `province`: that province's sites only."""
+    three years one by one, as iCalendar (RFC 5545) for phone calendars; `province`: that province's sites only.
+    A feed holds at most 10,000 events: past that, those of the first days, and its description says so."""
     index = await asyncio.to_thread(state.calendars.index, registry, clock.today())
-    key = fold(province) if province else None
-    sites = [site for site in registry.all() if site.card.has_events and (key is None or key in site.province_keys)]
     name = f"{WHOLE_NAME} · {province}" if province else WHOLE_NAME
-    return await _feed(request, state, registry, index, f"{WHOLE}{province or ''}", name, sites, True)
+    return await _feed(request, state, registry, index, f"{WHOLE}{province or ''}", name, lambda: index.feed(province))
 
 
 @router.get("/sites/{slug}.ics", response_class=Response, responses={**NOT_FOUND, **MOVED, **BUSY})
@@ -89,14 +88,14 @@ async def site_feed(request: Request, state: StateDep, registry: RegistryDep, si
     """One site's events, the next three years, as iCalendar (RFC 5545)."""
     index = await asyncio.to_thread(state.calendars.index, registry, clock.today())
     name = f"{site.card.name} · Địa chỉ đỏ"
-    return await _feed(request, state, registry, index, f"site:{site.slug}", name, [site], False)
+    return await _feed(request, state, registry, index, f"site:{site.slug}", name,
+                       lambda: FeedSelection([(site, index.of_site(site))], None))
 
 
 async def _feed(request: Request, state: AppState, registry: Registry, index: CalendarIndex, scope: str, name: str,
-                sites: list[Site], national: bool) -> Response:
+                select: Callable[[], FeedSelection]) -> Response:
     gzipped = "gzip" in request.headers.get("accept-encoding", "")
-    body = await state.calendar_feeds.body(registry, index, scope, name, sites, national,
-                                           state.settings.base_url, gzipped)
+    body = await state.calendar_feeds.body(registry, index, scope, name, select, state.settings.base_url, gzipped)
     headers = {**FEED_HEADERS, "Content-Disposition": 'inline; filename="lich.ics"'}
     if gzipped:
         headers["Content-Encoding"] = "gzip"
