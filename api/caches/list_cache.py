@@ -16,7 +16,8 @@ grew by 63 KB a request).
 Each is kept plain and gzipped, as the page cache keeps site pages: compressing a kept GeoJSON for every request
 would cost more than the rest of the answer. Everything is forgotten when the catalog loads a new registry. The
 kept bytes are bounded by `max_bytes`, the least recently used dropped first; a response larger than a quarter
-of it is served but not kept.
+of it is kept gzipped only (the GeoJSON of 40,000 sites: about 20 MB plain, 600 ms to render, 2 MB gzipped) and
+unzipped for the rare client that does not accept gzip; one whose gzip is that large too is served but not kept.
 """
 
 import gzip
@@ -41,7 +42,7 @@ class _Kept:
     built: float
     fresh_until: float  # when flooded, served whatever the version until then
     status: int
-    body: bytes
+    body: bytes | None  # None: kept gzipped only (too large to keep plain)
     gzipped: bytes
     headers: list[tuple[bytes, bytes]]  # without the length; Vary names Accept-Encoding
     hits: int = 0  # times served since it was rendered
@@ -97,8 +98,10 @@ class ListCache:
         fresh.built = monotonic()
         fresh.cost = thread_time() - cpu
         fresh.fresh_until = fresh.built + min(MAX_SAME_SECONDS, FRESH_PER_RENDER_SECOND * fresh.cost)
-        if rendered.status_code != 200 or len(fresh.body) > self.max_bytes // 4:
+        if rendered.status_code != 200 or len(fresh.gzipped) > self.max_bytes // 4:
             return fresh
+        if len(body) > self.max_bytes // 4:
+            fresh.body = None
         with self._lock:
             old = self._kept.pop(key, None)
             self._bytes += _size(key, fresh) - (_size(key, old) if old else 0)
@@ -111,7 +114,7 @@ class ListCache:
 
 def _size(key: Hashable, kept: _Kept) -> int:
     """What an entry holds in bytes, about: its bodies, its headers and its key (a search may be long)."""
-    return (len(kept.body) + len(kept.gzipped) + sum(len(name) + len(value) for name, value in kept.headers)
+    return (len(kept.body or b"") + len(kept.gzipped) + sum(len(name) + len(value) for name, value in kept.headers)
             + len(repr(key)))
 
 
@@ -124,7 +127,7 @@ def _headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
 
 def _replay(kept: _Kept, gzip_ok: bool) -> Response:
     """A new response with the kept status, body (gzipped if `gzip_ok`) and headers."""
-    body = kept.gzipped if gzip_ok else kept.body
+    body = kept.gzipped if gzip_ok else kept.body if kept.body is not None else gzip.decompress(kept.gzipped)
     response = Response(status_code=kept.status)
     response.body = body
     response.raw_headers = [*kept.headers, (b"content-length", str(len(body)).encode()),
