@@ -57,11 +57,20 @@ class Stores:
 def user_store(data_dir: Path, database_url: str | None, sessions: Sessions | None = None,
                database: PostgresDatabase | None = None) -> UserStore:
     """Staff accounts: users.json in `data_dir`, or PostgreSQL at `database_url` (every server signs the same
-    staff in). `sessions` are those to end when a password changes (by default the deployment's session store);
-    `database` is the open PostgreSQL of the caller's stores, if any (else a small one is opened)."""
-    if database_url:
-        return PostgresUserStore(database or PostgresDatabase(database_url, max_connections=1), data_dir, sessions)
-    return JsonUserStore(data_dir, sessions)
+    staff in). `sessions` are those to end when a password changes (by default the same back end's session store,
+    opened on first use); `database` is the open PostgreSQL of the caller's stores, if any (else a small one)."""
+    shared = (database or PostgresDatabase(database_url, max_connections=1)) if database_url else None
+
+    def open_sessions() -> Sessions:
+        if sessions is not None:
+            return sessions
+        if shared is not None:
+            return Sessions(PostgresSessionStore(shared))
+        return Sessions(SQLiteSessionStore(data_dir / SESSIONS_FILE))
+
+    if shared is not None:
+        return PostgresUserStore(shared, data_dir, open_sessions)
+    return JsonUserStore(data_dir, open_sessions)
 
 
 def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> Stores:

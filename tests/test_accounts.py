@@ -9,11 +9,11 @@ from click.testing import CliRunner
 
 from cli.main import main
 from sites.staff.accounts import User, session_secret
-from sites.staff.accounts_json import JsonUserStore
 from sites.staff.sessions import Sessions
 from sites.staff.sessions_sqlite import SESSIONS_FILE, SQLiteSessionStore
 from sites.staff.throttle import LoginThrottle
 from sites.staff.throttle_sqlite import THROTTLE_FILE, SQLiteThrottleStore
+from sites.stores import user_store
 from tests.live import CONSOLE_SCRIPT
 
 PASSWORD = "mat-khau-dai-du"
@@ -31,14 +31,14 @@ def test_adduser_reads_the_password_from_stdin_and_stores_only_a_hash(data_dir):
     assert PASSWORD not in stored
     assert json.loads(stored)["lan"]["hash"].startswith("$argon2id$")
     assert (data_dir / "users.json").stat().st_mode & 0o777 == 0o600
-    assert JsonUserStore(data_dir).authenticate("lan", PASSWORD) == User("lan", "editor", "Cần Thơ")
+    assert user_store(data_dir, None).authenticate("lan", PASSWORD) == User("lan", "editor", "Cần Thơ")
 
 
 def test_adduser_asks_for_the_password_twice(data_dir):
     result = CliRunner().invoke(main, ["adduser", "hoa", "--role", "admin", "--data-dir", str(data_dir)],
                                 input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
-    assert JsonUserStore(data_dir).get("hoa") == User("hoa", "admin", None)
+    assert user_store(data_dir, None).get("hoa") == User("hoa", "admin", None)
 
 
 @pytest.mark.parametrize(("arguments", "problem"), [

@@ -22,9 +22,9 @@ from api.admin.routes import auth as admin_auth, imports as admin_imports, photo
 from api.app import create_app
 from api.state import app_state
 from sites.settings import Settings
-from sites.staff.accounts_json import JsonUserStore
 from sites.staff.throttle import LoginThrottle
 from sites.staff.throttle_sqlite import SQLiteThrottleStore
+from sites.stores import user_store
 from tests.live import start_server
 from tests.support import BASE_URL, STAFF_PASSWORD, csrf_of, login, snapshot
 
@@ -283,7 +283,7 @@ def test_a_login_takes_as_long_for_an_unknown_name(staff_client, make_client):
 
 @pytest.mark.live
 def test_parallel_guesses_from_one_address_are_counted_before_they_are_checked(tmp_path, content_dir, data_dir):
-    JsonUserStore(data_dir).add("lan", STAFF_PASSWORD, "editor", "Cần Thơ")
+    user_store(data_dir, None).add("lan", STAFF_PASSWORD, "editor", "Cần Thơ")
     base_url, process = start_server(tmp_path, content_dir=str(content_dir), data_dir=str(data_dir))
     try:
         statuses = post_logins_at_once(base_url, [("lan", "sai-mat-khau", None)] * 40)

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from sites.staff.accounts_json import JsonUserStore
+from sites.stores import user_store
 from tests.live import live_server
 from tests.support import (
     PHONE,
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.live  # every test here starts a real `diachido serve`
 
 def test_an_editor_creates_a_journey_on_a_phone_reordering_stops_with_the_buttons(browser, tmp_path):
     shutil.copytree(TEST_CONTENT, tmp_path / "content")
-    JsonUserStore(tmp_path / "data").add("lan", STAFF_PASSWORD, *STAFF["lan"])
+    user_store(tmp_path / "data", None).add("lan", STAFF_PASSWORD, *STAFF["lan"])
     with live_server(tmp_path / "content", tmp_path / "data") as base_url:
         # The journey form loads no script: its row buttons are plain submit buttons.
         context = browser.new_context(viewport=PHONE, user_agent=PHONE_BROWSER["User-Agent"], locale="vi-VN")

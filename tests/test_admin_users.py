@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from sites.staff.accounts import User
-from sites.staff.accounts_json import JsonUserStore
+from sites.stores import user_store
 from tests.live import live_server
 from tests.support import (
     PHONE,
@@ -132,7 +132,7 @@ def test_cli_passwd_and_deluser_end_web_sessions_in_the_deployments_store(staff_
 def test_in_chromium_an_admin_removes_an_editor_whose_open_page_stops_working(browser, tmp_path):
     """At 360 px: the accounts page passes axe, and removing lan signs lan's own browser out at once."""
     shutil.copytree(TEST_CONTENT, tmp_path / "content")
-    store = JsonUserStore(tmp_path / "data")
+    store = user_store(tmp_path / "data", None)
     for name in ("hoa", "lan"):
         store.add(name, STAFF_PASSWORD, *STAFF[name])
     with live_server(tmp_path / "content", tmp_path / "data") as base_url:

@@ -10,7 +10,6 @@ import pytest
 from icalendar import Calendar
 
 from api.state import app_state
-
 from sites.calendar import clock
 from tests.support import BASE_URL, edit_site
 

@@ -21,7 +21,7 @@ import pytest
 from sites.catalog.loader import load_content
 from sites.editing.fields import parse_fields, site_fields
 from sites.editing.writer import ContentWriter, site_version
-from sites.staff.accounts_json import JsonUserStore
+from sites.stores import user_store
 from tests.live import free_port, start_server
 from tests.support import STAFF, STAFF_PASSWORD, TEST_CONTENT, login_from, phone
 
@@ -113,7 +113,7 @@ def test_two_servers_behind_nginx_count_each_answered_scan_once_when_one_is_kill
     shutil.copytree(TEST_CONTENT, writer_content)
     reader_content.mkdir(parents=True)
     sync(writer_content, reader_content)
-    JsonUserStore(tmp_path / "writer" / "data").add("hoa", STAFF_PASSWORD, *STAFF["hoa"])
+    user_store(tmp_path / "writer" / "data", None).add("hoa", STAFF_PASSWORD, *STAFF["hoa"])
     database = postgres.database()
     shared = {"database_url": database, "trusted_proxies": "127.0.0.1", "secret_key": "k" * 48,
               "counted_per_address": "1000000", "reload_interval": "0.3"}

@@ -8,7 +8,6 @@ import subprocess
 import pytest
 
 from sites.staff.accounts import User
-from sites.staff.accounts_json import JsonUserStore
 from sites.stores import user_store
 from tests.live import CONSOLE_SCRIPT, start_server
 from tests.support import STAFF, STAFF_PASSWORD, login_from
@@ -60,8 +59,8 @@ def test_a_user_added_through_one_servers_command_signs_in_on_the_other(postgres
 
 
 def test_an_existing_users_json_is_imported_once_into_an_empty_table(postgres, tmp_path, content_dir):
-    JsonUserStore(tmp_path / "data1").add("hoa", STAFF_PASSWORD, *STAFF["hoa"])
-    JsonUserStore(tmp_path / "data2").add("minh", STAFF_PASSWORD, *STAFF["minh"])  # a second folder: not imported
+    user_store(tmp_path / "data1", None).add("hoa", STAFF_PASSWORD, *STAFF["hoa"])
+    user_store(tmp_path / "data2", None).add("minh", STAFF_PASSWORD, *STAFF["minh"])  # a second folder: not imported
     database = postgres.database()
     ports, processes = two_servers(tmp_path, content_dir, database)  # server 1 starts first and imports
     try:
@@ -72,6 +71,6 @@ def test_an_existing_users_json_is_imported_once_into_an_empty_table(postgres, t
             process.terminate()
             process.wait(timeout=10)
     assert not (tmp_path / "data1" / "users.json").exists() and (tmp_path / "data1" / "users.json.imported").exists()
-    assert JsonUserStore(tmp_path / "data2").get("minh") == User("minh", "editor", "Khánh Hòa")  # left as it was
+    assert user_store(tmp_path / "data2", None).get("minh") == User("minh", "editor", "Khánh Hòa")  # left as it was
     user_store(tmp_path / "data1", database).remove("hoa")
     assert user_store(tmp_path / "data1", database).all() == []  # the imported file is not read again

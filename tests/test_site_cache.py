@@ -18,7 +18,7 @@ import sites.catalog.site_cache
 from sites.catalog.journey_loader import load_all
 from sites.catalog.live import SITE_CACHE, Catalog
 from sites.catalog.loader import load_content
-from sites.catalog.site_cache import GONE_SECONDS, DetailGone, SiteCache
+from sites.catalog.site_cache import GONE_SECONDS, DetailGone
 from tests.synthetic import make_synthetic_content
 
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from cli.main import main
 from sites.catalog.provinces import current_provinces, former_provinces
 from sites.staff.accounts import User
-from sites.staff.accounts_json import JsonUserStore
 from sites.staff.sessions import Sessions
 from sites.staff.sessions_sqlite import SESSIONS_FILE, SQLiteSessionStore
+from sites.stores import user_store
 from tests.live import CONSOLE_SCRIPT
 
 PASSWORD = "mat-khau-dai-du"
@@ -26,7 +26,7 @@ def _run(*arguments, data_dir, input=None):
 @pytest.fixture
 def signed_in(data_dir):
     """lan (editor of Cần Thơ) and hoa (admin), each with a session in the data folder's session store."""
-    store = JsonUserStore(data_dir)
+    store = user_store(data_dir, None)
     store.add("lan", PASSWORD, "editor", "Cần Thơ")
     store.add("hoa", PASSWORD, "admin")
     sessions = Sessions(SQLiteSessionStore(data_dir / SESSIONS_FILE))
@@ -38,7 +38,7 @@ def test_passwd_asks_twice_and_ends_every_session_of_that_user(data_dir, signed_
     result = _run("passwd", "lan", data_dir=data_dir, input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
     assert result.exit_code == 0, result.output
     assert "mọi phiên đăng nhập đã kết thúc" in result.output
-    store = JsonUserStore(data_dir)
+    store = user_store(data_dir, None)
     assert store.authenticate("lan", NEW_PASSWORD) and not store.authenticate("lan", PASSWORD)
     assert sessions.user(lan) is None and sessions.user(hoa) == "hoa"
 
@@ -46,7 +46,7 @@ def test_passwd_asks_twice_and_ends_every_session_of_that_user(data_dir, signed_
 def test_passwd_from_stdin_refuses_a_short_password_and_an_unknown_user(data_dir, signed_in):
     short = _run("passwd", "lan", "--password-stdin", data_dir=data_dir, input="ngan\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
-    assert JsonUserStore(data_dir).authenticate("lan", PASSWORD)
+    assert user_store(data_dir, None).authenticate("lan", PASSWORD)
     unknown = _run("passwd", "khong-co", "--password-stdin", data_dir=data_dir, input=NEW_PASSWORD + "\n")
     assert unknown.exit_code == 1 and "Không có tài khoản" in unknown.output and "Traceback" not in unknown.output
 
@@ -63,7 +63,7 @@ def test_deluser_removes_the_user_and_ends_their_sessions_at_once(data_dir, sign
     sessions, lan, hoa = signed_in
     result = _run("deluser", "lan", data_dir=data_dir)
     assert result.exit_code == 0, result.output
-    assert JsonUserStore(data_dir).get("lan") is None and sessions.user(lan) is None and sessions.user(hoa) == "hoa"
+    assert user_store(data_dir, None).get("lan") is None and sessions.user(lan) is None and sessions.user(hoa) == "hoa"
     again = _run("deluser", "lan", data_dir=data_dir)
     assert again.exit_code == 1 and "there is no user 'lan'" in again.output
 
@@ -83,7 +83,7 @@ def test_adduser_keeps_the_short_name_of_the_province(data_dir):
     result = _run("adduser", "lan", "--province", "thành phố cần thơ", "--password-stdin", data_dir=data_dir,
                   input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
-    assert JsonUserStore(data_dir).get("lan") == User("lan", "editor", "Cần Thơ")
+    assert user_store(data_dir, None).get("lan") == User("lan", "editor", "Cần Thơ")
 
 
 def test_the_province_list_has_34_current_and_63_former_provinces():

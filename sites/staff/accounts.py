@@ -9,7 +9,7 @@ import base64
 import re
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,11 +59,13 @@ class User:
 
 
 class UserStore(ABC):
-    """The users of a deployment, and the sessions to end when a password changes (by default the session
-    store of the same back end). A back end keeps the entries: each is {"role", "province", "hash"}."""
+    """The users of a deployment, and the sessions to end when a password changes, opened by `open_sessions` on
+    first use (`diachido adduser` never needs them; sites/stores.py chooses their back end). A back end keeps the
+    entries: each is {"role", "province", "hash"}."""
 
-    def __init__(self, data_dir: Path, sessions: Sessions | None = None):
-        self._sessions = sessions
+    def __init__(self, data_dir: Path, open_sessions: Callable[[], Sessions]):
+        self._open_sessions = open_sessions
+        self._sessions: Sessions | None = None
         self._data_dir = data_dir
 
     @property
@@ -72,9 +74,11 @@ class UserStore(ABC):
         """Where the accounts are kept, for messages."""
 
     @property
-    @abstractmethod
     def sessions(self) -> Sessions:
         """The sessions to end when a password changes or a user is removed."""
+        if self._sessions is None:
+            self._sessions = self._open_sessions()
+        return self._sessions
 
     def add(self, name: str, password: str, role: str = "editor", province: str | None = None) -> User:
         """Create a user; raises AccountError for a taken or badly formed name, a short password,

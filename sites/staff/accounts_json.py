@@ -1,33 +1,26 @@
 """Staff accounts in a users.json file of the data folder (the default), rewritten atomically (mode 0600)."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from sites.staff.accounts import UserStore
 from sites.staff.sessions import Sessions
-from sites.staff.sessions_sqlite import SESSIONS_FILE, SQLiteSessionStore
 from sites.storage.files import write_bytes_atomically
 
 USERS_FILE = "users.json"
 
 
 class JsonUserStore(UserStore):
-    """The users of one data folder (`users.json`), and the sessions to end when a password changes
-    (by default the data folder's session store)."""
+    """The users of one data folder (`users.json`), and the sessions to end when a password changes."""
 
-    def __init__(self, data_dir: Path, sessions: Sessions | None = None):
-        super().__init__(data_dir, sessions)
+    def __init__(self, data_dir: Path, open_sessions: Callable[[], Sessions]):
+        super().__init__(data_dir, open_sessions)
         self.path = data_dir / USERS_FILE
 
     @property
     def location(self) -> str:
         return str(self.path)
-
-    @property
-    def sessions(self) -> Sessions:
-        if self._sessions is None:  # opened on first use: `diachido adduser` never needs it
-            self._sessions = Sessions(SQLiteSessionStore(self._data_dir / SESSIONS_FILE))
-        return self._sessions
 
     # Each entry is {"role", "province", "hash"}, in the JSON file.
 

@@ -10,12 +10,12 @@ removal of every account does not bring them back.
 import contextlib
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from sites.staff.accounts import UserStore
 from sites.staff.accounts_json import USERS_FILE, read_users_file
 from sites.staff.sessions import Sessions
-from sites.staff.sessions_pg import PostgresSessionStore
 from sites.storage.postgres import DatabaseUnavailable, PostgresDatabase
 
 log = logging.getLogger(__name__)
@@ -26,8 +26,8 @@ IMPORTED_SUFFIX = ".imported"
 class PostgresUserStore(UserStore):
     """The `staff_accounts` table (sites/storage/migrations); `data_dir` is only where a users.json to import may be."""
 
-    def __init__(self, db: PostgresDatabase, data_dir: Path, sessions: Sessions | None = None):
-        super().__init__(data_dir, sessions)
+    def __init__(self, db: PostgresDatabase, data_dir: Path, open_sessions: Callable[[], Sessions]):
+        super().__init__(data_dir, open_sessions)
         self.path = data_dir / USERS_FILE
         self.db = db
         self._import_checked = False
@@ -37,12 +37,6 @@ class PostgresUserStore(UserStore):
     @property
     def location(self) -> str:
         return "PostgreSQL (staff_accounts)"
-
-    @property
-    def sessions(self) -> Sessions:
-        if self._sessions is None:
-            self._sessions = Sessions(PostgresSessionStore(self.db))
-        return self._sessions
 
     def _import_once(self) -> None:
         """Copy users.json into the table if the table is empty (one process at a time), then rename the file."""
