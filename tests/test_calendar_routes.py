@@ -11,7 +11,9 @@ from icalendar import Calendar
 
 from api.state import app_state
 from sites.calendar import clock
+from sites.catalog.loader import load_content
 from tests.support import BASE_URL, edit_site
+from tests.synthetic import make_synthetic_content
 
 TODAY = dt.date(2026, 12, 6)
 
@@ -100,10 +102,10 @@ def test_a_feed_past_its_cap_holds_its_first_days_whole_and_says_so_in_the_feed_
     assert set(events) == {f"{item.key}@testserver.example" for item in index.all if item.start <= until}
     assert any(uid.startswith("quoc-gia-") for uid in events)
     day = f"{until.day}/{until.month}/{until.year}"
-    assert f"chỉ gồm các sự kiện đến ngày {day}" in str(calendar["X-WR-CALDESC"])
+    assert f"chỉ gồm những sự kiện đầu tiên, đến ngày {day}" in str(calendar["X-WR-CALDESC"])
     assert "Choose a province, or a site, for all three years" in str(calendar["DESCRIPTION"])
     page = client.get("/calendar")
-    assert f"tệp .ics chỉ gồm các sự kiện đến ngày {day}" in page.text
+    assert f"tệp .ics chỉ gồm những sự kiện đầu tiên, đến ngày {day}" in page.text
     # a site's feed is never cut: its three years
     site = events_of(client.get("/sites/dinh-thoi-an.ics").content)
     assert len([uid for uid in site if "-thuong-dien-" in uid]) == 3
@@ -111,6 +113,20 @@ def test_a_feed_past_its_cap_holds_its_first_days_whole_and_says_so_in_the_feed_
     khanh_hoa = Calendar.from_ical(client.get("/calendar.ics", params={"province": "khanh hoa"}).content)
     assert len(khanh_hoa.walk("VEVENT")) == 28 and "X-WR-CALDESC" not in khanh_hoa
     assert "tệp .ics chỉ gồm" not in client.get("/calendar", params={"province": "khanh hoa"}).text
+
+
+def test_a_day_too_crowded_to_hold_whole_is_cut_inside_so_the_feed_is_never_nearly_empty(tmp_path, monkeypatch):
+    """Fifty copies of Đình Thới An share their festival days: holding whole days only would leave a national day."""
+    from sites.calendar import calendar_index
+
+    monkeypatch.setattr(calendar_index, "FEED_EVENTS", 30)
+    registry = load_content(make_synthetic_content(tmp_path, 50)).registry
+    index = calendar_index.CalendarIndex(registry, TODAY)
+    parts, until = index.feed(None)
+    held = [item for _, items in parts for item in items]
+    assert len(held) == 30 and until == max(item.start for item in held) == index.all[29].start
+    assert {item.key for item in held} == {item.key for item in index.all[:30]}
+    assert index.feed("Cần Thơ").until == until and index.feed_until(None) == until
 
 
 def test_the_gzipped_feed_says_what_the_plain_one_says(client):

@@ -65,8 +65,8 @@ class CalendarIndex:
 
     def feed(self, province: str | None) -> FeedSelection:
         """The occurrences of the feed of `province`'s sites (None: every site's) and the national days: the whole
-        window's or, past FEED_EVENTS, those of the first days (of the first day alone, its first FEED_EVENTS, if
-        one day has more); a province's or a site's feed holds the rest."""
+        window's or, past FEED_EVENTS, the first ones: whole days, unless a crowded day would leave out more than a
+        tenth of FEED_EVENTS (then its first ones, in the index's order); a province's or a site's feed has the rest."""
         items, until = self._held(province)
         parts: dict[str | None, tuple[Site | None, list[Occurrence]]] = {}
         for item in items:
@@ -85,9 +85,8 @@ class CalendarIndex:
         items = filtered(self.all, province, None) if province else self.all
         until = None
         if len(items) > FEED_EVENTS:
-            first_left_out = items[FEED_EVENTS].start
-            held = bisect.bisect_left(items, first_left_out, hi=FEED_EVENTS, key=attrgetter("start")) or FEED_EVENTS
-            items = items[:held]
+            whole_days = bisect.bisect_left(items, items[FEED_EVENTS].start, hi=FEED_EVENTS, key=attrgetter("start"))
+            items = items[:whole_days if whole_days >= FEED_EVENTS * 9 // 10 else FEED_EVENTS]
             until = items[-1].start
         self._cut_days[fold(province) if province else None] = until
         return items, until

@@ -73,13 +73,13 @@ def vevents(groups: Sequence[Sequence[FeedEvent]], stamp: dt.datetime) -> list[b
 
 
 def cut_note(until: dt.date | None) -> str | None:
-    """What a feed cut to the events of its first days (up to `until`) says of itself; None for a whole feed."""
+    """What a feed cut to its first events (up to `until`) says of itself; None for a whole feed."""
     if until is None:
         return None
     day = f"{until.day}/{until.month}/{until.year}"
-    return (f"Lịch này có quá nhiều sự kiện: chỉ gồm các sự kiện đến ngày {day}. Hãy chọn một tỉnh, hoặc một di tích, "
-            f"để có đủ ba năm. / This calendar has too many events: it holds only those up to {day}. Choose a "
-            f"province, or a site, for all three years.")
+    return (f"Lịch này có quá nhiều sự kiện: chỉ gồm những sự kiện đầu tiên, đến ngày {day}. Hãy chọn một tỉnh, hoặc "
+            f"một di tích, để có đủ ba năm. / This calendar has too many events: it holds only the first ones, up to "
+            f"{day}. Choose a province, or a site, for all three years.")
 
 
 def feed_header(name: str, note: str | None = None) -> bytes:
