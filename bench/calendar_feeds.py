@@ -1,8 +1,9 @@
 """The calendar at 10,000 (or --sites N) synthetic sites, each a copy of Đình Thới An with its three events
-(two lunar festivals and a ranking day): about 90,000 occurrences in the three years the feeds expand.
+(two lunar festivals and a ranking day): about 90,000 occurrences in the three years the feeds expand, of which a
+feed holds the first 10,000 (FEED_EVENTS, sites/calendar/calendar_index.py).
 
 Measured against a live `diachido serve`, side by side with /healthz in the same run: the first /calendar.ics
-(every site's events written in the worker process), the same feed from memory (issue 24 target: under 50 ms),
+(its sites' events written in the worker process), the same feed from memory (issue 24 target: under 50 ms),
 a province's feed put together from sites already written, a site's feed, the /calendar page and the home page,
 and the whole feed again after one site is edited (only that site is written again). A site page's time (one every
 50 ms) while the first feed is being written shows what the worker process takes from visitors.
@@ -87,7 +88,7 @@ def main(count: int) -> None:
             province = f"{base_url}/calendar.ics?province=Kh%C3%A1nh%20H%C3%B2a"
             _, province_first = fetch(province, GZIP)
             print(f"?province= first, memory    {province_first * 1000:8.0f} ms, {best(province, GZIP) * 1000:.1f} ms"
-                  "   (its sites already written)")
+                  "   (its sites' events the whole feed holds already written)")
             site = f"{base_url}/sites/di-tich-00042.ics"
             _, site_first = fetch(site, GZIP)
             print(f"/sites/{{slug}}.ics           {site_first * 1000:8.1f} ms first, {best(site, GZIP) * 1000:.1f} ms")
