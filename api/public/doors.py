@@ -235,8 +235,8 @@ DOORS: tuple[Door, ...] = (
                        "print_shop.reports.max_bytes"),)),
     # --- the calendar: filters are closed sets (province, kind), feeds written once per content version and month ---
     Door(GET, "/calendar", keys="province, kind (closed sets), lang", workers=(Worker.THREADS,)),
-    Door(GET, "/calendar.ics", keys="province (closed set); at most FEED_EVENTS (10,000) events a feed", workers=(Worker.THREADS, Worker.CALENDAR),
-         caches=(CALENDAR_FEEDS, CALENDAR_EVENTS)),
+    Door(GET, "/calendar.ics", keys="province (closed set); at most FEED_EVENTS (10,000) events a feed",
+         workers=(Worker.THREADS, Worker.CALENDAR), caches=(CALENDAR_FEEDS, CALENDAR_EVENTS)),
     Door(GET, "/sites/{slug}.ics", keys="slug (published sites only)", workers=(Worker.THREADS, Worker.CALENDAR),
          caches=(CALENDAR_FEEDS, CALENDAR_EVENTS)),
     # --- journeys ---

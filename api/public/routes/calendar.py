@@ -77,7 +77,7 @@ def calendar_page(request: Request, state: StateDep, registry: RegistryDep, lang
 async def calendar_feed(request: Request, state: StateDep, registry: RegistryDep, province: ProvinceDep) -> Response:
     """Every published event (festivals by the lunar calendar, anniversaries) and the national days, the next
     three years one by one, as iCalendar (RFC 5545) for phone calendars; `province`: that province's sites only.
-    A feed holds at most 10,000 events: past that, those of the first days, and its description says so."""
+    A feed holds at most 10,000 events: past that, the first ones, and its description says so."""
     index = await asyncio.to_thread(state.calendars.index, registry, clock.today())
     name = f"{WHOLE_NAME} · {province}" if province else WHOLE_NAME
     return await _feed(request, state, registry, index, f"{WHOLE}{province or ''}", name, lambda: index.feed(province))
