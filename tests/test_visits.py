@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from sites.visits.store_sqlite import CHECKPOINT_PAGES, SQLiteVisitStore
+from sites.visits.store_sqlite import SQLiteVisitStore
 from sites.visits.visit import Visit, VisitKind, vietnam_day
 from sites.visits.visit_gate import ADDRESS_PERIOD_SECONDS, WINDOW_SECONDS, VisitGate
 from sites.visits.visitor_hasher import VisitorHasher
@@ -51,27 +51,6 @@ def test_record_returns_only_after_the_commit(tmp_path):
 
     assert asyncio.run(main()) == 1
 
-
-
-def test_the_log_is_copied_into_the_file_every_checkpoint_pages_and_is_stored_meanwhile(tmp_path):
-    """Copying the write-ahead log into the file stops the event loop for two fsyncs: it waits for CHECKPOINT_PAGES
-    pages, not SQLite's 1,000, and the visits in the log are stored all the same (another process reads them)."""
-    path = tmp_path / "visits.sqlite3"
-
-    async def main() -> tuple[int, int]:
-        store = SQLiteVisitStore(path)
-        for number in range(400):  # one commit each: a few pages each, over 1,000 in all
-            await store.record(scan(visitor=number.to_bytes(2, "big")))
-        reader = sqlite3.connect(path)
-        scans = reader.execute("SELECT scans FROM site_totals").fetchone()[0]
-        _, log_pages, _ = reader.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        reader.close()
-        await store.close()
-        return scans, log_pages
-
-    scans, log_pages = asyncio.run(main())
-    assert scans == 400
-    assert 1000 < log_pages < CHECKPOINT_PAGES
 
 def test_days_are_vietnamese_days(tmp_path):
     late_evening_utc = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)  # 00:30 on the 25th in Vietnam

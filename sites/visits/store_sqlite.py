@@ -29,12 +29,6 @@ from sites.visits.visit_gate import VisitGate
 log = logging.getLogger(__name__)
 
 
-# A commit that brings the write-ahead log to this many pages copies them into the file, on the event loop, with
-# two fsyncs: 10-20 ms in which no request is answered. SQLite's default of 1,000 pages did so every 60 commits of
-# counted scans under load (bench/scan.py). A pass copies each page changed since the last pass once, however often
-# it changed, so passes ten times rarer cost far less in all; the log file keeps its largest size (40 MB at most).
-# Committed visits are as durable either way: they are in the log.
-CHECKPOINT_PAGES = 10_000
 _LATE_COUNT_TABLES = ("daily_counts", "site_totals")  # their late_scans column came after their first release
 _ADD_DAILY = """
 INSERT INTO daily_counts (slug, day, scans, views, unique_visitors, last_visit) VALUES (?, ?, ?, ?, ?, ?)
@@ -98,7 +92,6 @@ class SQLiteVisitStore:
                     raise StoreDamaged(f"{self.path.name}: " + "; ".join(found))
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
             # Commits run on the event loop: if another process holds the write lock (a sqlite3 shell), wait
             # briefly, then fail that batch (logged) rather than stall every request.
             connection.execute("PRAGMA busy_timeout = 1000")
