@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sites.storage.local_db import migrate
 from sites.storage.store_file import StoreDamaged, StoreFile
+from sites.visits.checkpointer import BACKSTOP_PAGES, Checkpointer
 from sites.visits.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
 from sites.visits.visit import Counts, Visit, VisitKind, VisitStoreUnavailable, vietnam_day
 from sites.visits.visit_gate import VisitGate
@@ -73,12 +74,15 @@ class SQLiteVisitStore:
         self._late_pruned_before: date | None = None
         self._closed = False
         self._writer: sqlite3.Connection | None = None
+        self._checkpointer: Checkpointer | None = None  # copies the log into the file, off the event loop
         try:
             self._writer = self._open()
         except StoreDamaged as exc:
             self._damaged(str(exc))
         except sqlite3.DatabaseError as exc:
             self._damaged(f"{path.name}: {exc}")
+        else:
+            self._checkpointer = Checkpointer(path)
 
     def _open(self) -> sqlite3.Connection:
         """The write connection to a checked store: a new one is created, a damaged one is left untouched."""
@@ -92,6 +96,7 @@ class SQLiteVisitStore:
                     raise StoreDamaged(f"{self.path.name}: " + "; ".join(found))
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")  # sites/visits/checkpointer.py
             # Commits run on the event loop: if another process holds the write lock (a sqlite3 shell), wait
             # briefly, then fail that batch (logged) rather than stall every request.
             connection.execute("PRAGMA busy_timeout = 1000")
@@ -178,6 +183,7 @@ class SQLiteVisitStore:
             started = time.perf_counter()
             results = commit([item for item, _ in pending])
             self.changes += 1
+            self._checkpointer.committed()
             if self.observe_commit:
                 self.observe_commit(time.perf_counter() - started, len(pending))
         except Exception as exc:
@@ -321,6 +327,8 @@ class SQLiteVisitStore:
             self._commit_pending()
         if self._late_pending:
             self._commit_late_pending()
+        if self._checkpointer:
+            self._checkpointer.close()
         if self._writer:
             self._writer.close()
         self._file.close()
