@@ -12,6 +12,7 @@ to copy and sync. Committed visits are as durable either way: they are in the lo
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -21,10 +22,13 @@ BACKSTOP_PAGES = 4000  # the writer's own checkpoint (SQLite's default: 1,000): 
 
 
 class Checkpointer:
-    """A thread that checkpoints the SQLite file at `path` (in WAL mode) after the writer says it committed."""
+    """A thread that checkpoints the SQLite file at `path` (in WAL mode) after the writer says it committed.
 
-    def __init__(self, path: Path, pause: float = PAUSE_SECONDS):
-        self.path, self.pause = path, pause
+    `changed` (sites/storage/store_file.py) says why the file is no longer the one the store opened: then the thread
+    stops before writing into it, and the store reports the damage at its next commit, as it did before."""
+
+    def __init__(self, path: Path, changed: Callable[[], str | None], pause: float = PAUSE_SECONDS):
+        self.path, self.changed, self.pause = path, changed, pause
         self.passes = 0  # checkpoints made, for tests
         self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._committed = threading.Event()
@@ -49,6 +53,8 @@ class Checkpointer:
             if self._closing.is_set():
                 return
             self._committed.clear()
+            if self.changed():
+                return
             try:
                 self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             except sqlite3.Error as exc:  # the writer's own checkpoint takes over; the writer reports damage

@@ -82,7 +82,7 @@ class SQLiteVisitStore:
         except sqlite3.DatabaseError as exc:
             self._damaged(f"{path.name}: {exc}")
         else:
-            self._checkpointer = Checkpointer(path)
+            self._checkpointer = Checkpointer(path, self._file.changed)
 
     def _open(self) -> sqlite3.Connection:
         """The write connection to a checked store: a new one is created, a damaged one is left untouched."""
