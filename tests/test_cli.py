@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cli.main import main
+from cli.main import YOUNG_COLLECTION_THRESHOLD, main
 from tests.support import SHIPPED_CONTENT, TEST_CONTENT, edit_site, read_front_matter, write_front_matter
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "diachido"
@@ -71,3 +71,14 @@ def test_misspelled_setting_is_named(monkeypatch):
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
     assert "DIACHIDO_CONTNET_DIR is not a setting; did you mean DIACHIDO_CONTENT_DIR?" in result.output
+
+
+def test_the_served_app_runs_the_collector_rarely(tmp_path):
+    """`serve` freezes what the app loaded and starts a young collector pass every YOUNG_COLLECTION_THRESHOLD new
+    objects: counted scans waiting for their commit no longer start passes of every object (issue 22)."""
+    program = ("import gc, sys; from cli.main import _app; from sites.settings import Settings; "
+               "_app(Settings(content_dir=sys.argv[1], data_dir=sys.argv[2], narrate_ahead=False, "
+               "calendar_ahead=False)); print(gc.get_threshold()[0], gc.get_freeze_count() > 0)")
+    shown = subprocess.run([sys.executable, "-c", program, str(TEST_CONTENT), str(tmp_path / "data")],
+                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout.split()
+    assert shown == [str(YOUNG_COLLECTION_THRESHOLD), "True"]

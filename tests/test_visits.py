@@ -1,6 +1,7 @@
 """The SQLite visit store on its own: group commit, days in Vietnam time, unique visitors, privacy."""
 
 import asyncio
+import shutil
 import sqlite3
 from datetime import UTC, date, datetime
 
@@ -51,6 +52,27 @@ def test_record_returns_only_after_the_commit(tmp_path):
 
     assert asyncio.run(main()) == 1
 
+
+
+def test_a_thread_copies_the_log_into_the_file_and_stops_with_the_store(tmp_path):
+    """The event loop only commits; the checkpointer's thread copies the committed pages into the file soon after."""
+    path = tmp_path / "visits.sqlite3"
+
+    async def main() -> tuple[int, bool]:
+        store = SQLiteVisitStore(path)
+        await asyncio.gather(*(store.record(scan(visitor=bytes([number]))) for number in range(50)))
+        thread = store._checkpointer._thread
+        for _ in range(100):
+            if store._checkpointer.passes:
+                break
+            await asyncio.sleep(0.05)
+        alone = shutil.copy(path, tmp_path / "file-alone.sqlite3")  # the file without its log
+        await store.close()
+        return sqlite3.connect(alone).execute("SELECT scans FROM site_totals").fetchone()[0], thread.is_alive()
+
+    in_the_file, alive = asyncio.run(main())
+    assert in_the_file == 50
+    assert not alive
 
 def test_days_are_vietnamese_days(tmp_path):
     late_evening_utc = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)  # 00:30 on the 25th in Vietnam
