@@ -60,7 +60,8 @@ def cache_rows(cache_file: Path) -> list[tuple]:
     """Each row of the site cache file, its card and detail unpickled (a set's order differs between processes)."""
     with closing(sqlite3.connect(cache_file)) as db:
         rows = db.execute("SELECT folder, stamps, card, detail, gone FROM sites ORDER BY folder").fetchall()
-    return [(folder, stamps, pickle.loads(card), pickle.loads(detail), gone) for folder, stamps, card, detail, gone in rows]
+    return [(folder, stamps, pickle.loads(card), pickle.loads(detail), gone)
+            for folder, stamps, card, detail, gone in rows]
 
 
 def test_workers_fill_the_site_cache_like_the_process(mixed_content, data_dir):

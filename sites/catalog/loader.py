@@ -136,7 +136,7 @@ def _load_sites(folders: list[Path], parsed: ParsedFiles, parallel_from: int, ca
         for chunk, loads in chunks:
             loads = loads or [FolderLoad(None, None, [])] * len(chunk)  # the workers failed: everything here
             valid = [(folder, load) for folder, load in zip(chunk, loads, strict=True) if load.card is not None]
-            sites = dict(zip((folder for folder, _ in valid), _kept_rows(valid, cache, stamps), strict=True))
+            sites = dict(zip((folder for folder, _ in valid), _worker_sites(valid, cache, stamps), strict=True))
             for folder, load in zip(chunk, loads, strict=True):
                 if folder in sites:
                     yield sites[folder], []
@@ -156,7 +156,7 @@ def _loaded(folder: Path, parsed: ParsedFiles, cache: SiteCache | None,
     return site, errors
 
 
-def _kept_rows(valid: list[tuple[Path, "FolderLoad"]], cache: SiteCache | None,
+def _worker_sites(valid: list[tuple[Path, "FolderLoad"]], cache: SiteCache | None,
                stamps: Mapping[str, tuple]) -> list[Site]:
     """The sites a worker loaded valid: written to `cache` in one statement, or without one, whole in memory."""
     if cache is not None:
