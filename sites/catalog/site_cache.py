@@ -169,7 +169,7 @@ class SiteCache:
 
     def put_rows(self, rows: list[tuple[str, tuple, bytes, bytes]]) -> list[Site]:
         """Keep valid sites given as (folder name, stamps before reading, card and detail pickled with protocol 5),
-        in one statement (a worker process made them: sites/catalog/parallel_load.py); gives each site with its
+        in one statement (a worker process made them: `sites.catalog.loader.load_folders`); gives each site with its
         detail on disk."""
         values = [(name, pickle.dumps(stamps), card, detail) for name, stamps, card, detail in rows]
         with self._lock:
