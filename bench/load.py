@@ -4,11 +4,14 @@ The baseline, measured in the same run on the same files, is reading every file 
 front matter with the C loader and nothing else; the ratio shows what validation costs on top.
 "reload" is a reload after one file changed, reusing the parsing of the others (what the server does).
 With --start COUNT...: a server's start on COUNT synthetic sites (the Catalog it builds), with the site cache
-in the data folder empty and then warm, against parsing alone.
+in the data folder empty and then warm, against parsing alone; the empty start's CPU seconds in the server's
+process and in its worker processes, its peak RSS, and the load average.
 Run: .venv/bin/python bench/load.py [--start 1000 10000 40000]
 """
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -62,11 +65,21 @@ def measure_start(count: int) -> None:
         content = make_synthetic_content(Path(temporary), count)
         cache = Path(temporary) / "data" / SITE_CACHE
         baseline = best_of(1, lambda: parse_only(content))  # also brings the files into the page cache
+        cpu, workers_cpu = time.process_time(), children_cpu()
         empty = best_of(1, lambda: Catalog(content, cache))
+        cpu, workers_cpu = time.process_time() - cpu, children_cpu() - workers_cpu
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process's peak so far: the empty start
         warm = best_of(3, lambda: Catalog(content, cache))
         stamps = best_of(3, lambda: content_fingerprint(content))
         print(f"{count:>6} {empty:>9.2f} {warm:>8.2f} {baseline:>10.2f} {empty / baseline:>10.2f} "
-              f"{warm / baseline:>9.2f} {stamps:>10.2f} {cache.stat().st_size / 1e6:>10.1f}")
+              f"{warm / baseline:>9.2f} {stamps:>10.2f} {cache.stat().st_size / 1e6:>10.1f} {cpu:>8.1f} "
+              f"{workers_cpu:>11.1f} {peak:>9.0f} {os.getloadavg()[0]:>5.1f}")
+
+
+def children_cpu() -> float:
+    """CPU seconds of the ended child processes (the workers of an empty start) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -75,7 +88,8 @@ def main() -> None:
     arguments = parser.parse_args()
     if arguments.start:
         print(f"{'sites':>6} {'empty (s)':>9} {'warm (s)':>8} {'parse (s)':>10} {'empty/parse':>10} "
-              f"{'warm/parse':>9} {'stamps (s)':>10} {'cache (MB)':>10}")
+              f"{'warm/parse':>9} {'stamps (s)':>10} {'cache (MB)':>10} {'CPU (s)':>8} {'workers (s)':>11} "
+              f"{'peak (MB)':>9} {'load':>5}")
         for count in arguments.start:
             measure_start(count)
         return

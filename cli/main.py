@@ -162,13 +162,15 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
 
 def _fill_site_cache(settings: Settings) -> None:
     """Load content/ once, in a process of its own, so that the workers start on a full site cache rather than each
-    reading and validating every site (issue 27); what the loading held goes with that process."""
+    reading and validating every site (issue 27); what the loading held goes with that process, and the process (with
+    its own workers) with the server if the server is killed meanwhile."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from sites.catalog.live import SITE_CACHE, fill_site_cache
+    from sites.processes import end_with_parent
 
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as loader:
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=end_with_parent) as loader:
         loader.submit(fill_site_cache, settings.content_dir, settings.data_dir / SITE_CACHE).result()
 
 

@@ -1,18 +1,22 @@
-"""Loading many folders with their files parsed in worker processes (issue 27) gives what loading them in the
-server's process gives: the same sites, the same errors in the same order, and no process left behind."""
+"""Loading many folders in worker processes (issue 27) gives what loading them in the server's process gives: the
+same sites, the same site cache rows, the same errors in the same order, and no process left behind."""
 
 import multiprocessing
+import os
+import pickle
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from sites.catalog.frontmatter import ParsedFiles
-from sites.catalog.loader import load_content
-from sites.catalog.parallel_load import parse_ahead
+import sites.catalog.loader
+from sites.catalog.loader import load_content, load_folders
+from sites.catalog.parallel_load import run_ahead
 from sites.catalog.site_cache import SiteCache
 from tests.support import TEST_CONTENT, add_site, edit_site, running
 
@@ -52,55 +56,75 @@ def test_workers_load_the_same_sites_and_errors_in_the_same_order(mixed_content)
     assert multiprocessing.active_children() == []
 
 
+def cache_rows(cache_file: Path) -> list[tuple]:
+    """Each row of the site cache file, its card and detail unpickled (a set's order differs between processes)."""
+    with closing(sqlite3.connect(cache_file)) as db:
+        rows = db.execute("SELECT folder, stamps, card, detail, gone FROM sites ORDER BY folder").fetchall()
+    return [(folder, stamps, pickle.loads(card), pickle.loads(detail), gone)
+            for folder, stamps, card, detail, gone in rows]
+
+
 def test_workers_fill_the_site_cache_like_the_process(mixed_content, data_dir):
-    cache_file = data_dir / "cache.pickle"
+    cache_file, in_process_file = data_dir / "workers.sqlite3", data_dir / "process.sqlite3"
     cache = SiteCache(mixed_content, cache_file)
     first = load_content(mixed_content, cache=cache, parallel_from=1)
     cache.save()
+    in_process = SiteCache(mixed_content, in_process_file)
+    load_content(mixed_content, cache=in_process, parallel_from=IN_PROCESS)
+    in_process.save()
+    assert cache_rows(cache_file) == cache_rows(in_process_file)
+    assert len(cache_rows(cache_file)) == 11  # the ten sites served and the one whose code another site took first
     again = load_content(mixed_content, cache=SiteCache(mixed_content, cache_file), parallel_from=1)
     assert described(again) == described(first) == described(load_content(mixed_content, parallel_from=IN_PROCESS))
 
 
-def test_parse_ahead_parses_every_content_file_and_stops_its_processes(mixed_content):
+def test_run_ahead_loads_every_folder_in_workers_and_stops_its_processes(mixed_content):
     folders = sorted(path for path in mixed_content.iterdir() if path.name != "journeys")
-    parsed = ParsedFiles()
-    chunks = list(parse_ahead(folders, parsed, workers=2))
-    assert [folder for chunk in chunks for folder in chunk] == folders and len(chunks) > 2
-    unparsable = {mixed_content / "yaml-hong" / "index.md", mixed_content / "di-tich-2" / "index.fr.md"}
-    expected = set(mixed_content.glob("*/index*.md")) - unparsable
-    assert {Path(path) for path, *_ in parsed.export()} == expected
+    chunks = list(run_ahead(folders, load_folders, workers=2))
+    assert [folder for chunk, _ in chunks for folder in chunk] == folders and len(chunks) > 2
+    loads = {folder.name: load for chunk, found in chunks for folder, load in zip(chunk, found, strict=True)}
+    with_errors = {"chua-khong-ten", "di-tich-2", "dinh-phu-luong", "linh-son-co-mieu", "yaml-hong"}
+    assert {name for name, load in loads.items() if load.card is None} == with_errors
+    assert all(pickle.loads(loads[name].card).slug == name for name in set(loads) - with_errors)
+    # A folder with errors comes back as the files its worker could parse, for this process to word its errors.
+    assert {Path(path).name for path, *_ in loads["dinh-phu-luong"].parsed} == {"index.md", "index.en.md"}
+    assert {Path(path).name for path, *_ in loads["di-tich-2"].parsed} == {"index.md"}  # not index.fr.md
     assert multiprocessing.active_children() == []
 
 
 def test_a_load_stopped_midway_leaves_no_process(mixed_content):
     folders = sorted(path for path in mixed_content.iterdir() if path.name != "journeys")
-    chunks = parse_ahead(folders, ParsedFiles(), workers=2)
+    chunks = run_ahead(folders, load_folders, workers=2)
     next(chunks)
     chunks.close()
     assert multiprocessing.active_children() == []
 
 
-def test_killed_workers_leave_the_rest_of_the_load_to_this_process(mixed_content):
+def load_or_die(folders: list[str]) -> list:
+    """A worker's job that kills its worker at the folder di-tich-3."""
+    if any(Path(folder).name == "di-tich-3" for folder in folders):
+        os._exit(1)
+    return load_folders(folders)
+
+
+def test_killed_workers_leave_the_rest_of_the_load_to_this_process(mixed_content, data_dir, monkeypatch, caplog):
     in_process = load_content(mixed_content, parallel_from=IN_PROCESS)
-    folders = sorted(path for path in mixed_content.iterdir() if path.name != "journeys")
-    parsed = ParsedFiles()
-    chunks = parse_ahead(folders, parsed, workers=2)
-    seen = next(chunks)
-    for worker in multiprocessing.active_children():
-        worker.kill()
-    seen += [folder for chunk in chunks for folder in chunk]
-    assert seen == folders and multiprocessing.active_children() == []
-    assert described(load_content(mixed_content, parsed)) == described(in_process)
+    monkeypatch.setattr(sites.catalog.loader, "load_folders", load_or_die)
+    assert described(load_content(mixed_content, parallel_from=1)) == described(in_process)
+    assert "the worker processes failed" in caplog.text
+    cache = SiteCache(mixed_content, data_dir / "cache.sqlite3")
+    assert described(load_content(mixed_content, cache=cache, parallel_from=1)) == described(in_process)
+    assert multiprocessing.active_children() == []
 
 
 KILLED_PARENT = """
 import multiprocessing, sys, time
 from pathlib import Path
-from sites.catalog.frontmatter import ParsedFiles
-from sites.catalog.parallel_load import parse_ahead
+from sites.catalog.loader import load_folders
+from sites.catalog.parallel_load import run_ahead
 if __name__ == "__main__":
-    folders = [Path(sys.argv[1])] * 400  # the same folder, parsed 400 times: enough for the workers to be busy
-    chunks = parse_ahead(folders, ParsedFiles(), workers=2)
+    folders = [Path(sys.argv[1])] * 400  # the same folder, loaded 400 times: enough for the workers to be busy
+    chunks = run_ahead(folders, load_folders, workers=2)
     next(chunks)
     print(*[worker.pid for worker in multiprocessing.active_children()], flush=True)
     time.sleep(60)

@@ -6,15 +6,17 @@ and returns all errors at once, together with a registry of the sites that are v
 
 import difflib
 import os
+import pickle
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from sites.catalog.collector import collector_paused
 from sites.catalog.frontmatter import FrontMatterError, ParsedFiles
 from sites.catalog.languages import (
     SOURCE_FILE,
@@ -26,7 +28,7 @@ from sites.catalog.languages import (
 )
 from sites.catalog.messages import PATTERN_HINTS, english
 from sites.catalog.models import JOURNEYS_FOLDER, PATTERN_FORMATS, SLUG_PATTERN, SiteFrontMatter, Translation
-from sites.catalog.parallel_load import parse_ahead
+from sites.catalog.parallel_load import run_ahead
 from sites.catalog.photos import PhotoError, upright_size
 from sites.catalog.quiz import quiz_problems, translation_problems
 from sites.catalog.recordings import RecordingFileError, recording_file
@@ -36,7 +38,7 @@ from sites.catalog.site_cache import SiteCache
 from sites.catalog.site_events import event_problems, event_translation_problems
 
 
-PARALLEL_FROM = 200  # folders to read before worker processes pay off (starting them costs about a second)
+PARALLEL_FROM = 200  # folders to load before worker processes pay off (starting them costs about a second)
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,8 @@ def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good
     `last_good` (the registry loaded before), a folder that has errors now keeps its previous site:
     a typo in a published site never takes its page and printed QR code offline. Errors are reported
     either way. With `cache`, a folder whose files are unchanged since it was last loaded valid gives
-    that site again without reading its files. When `parallel_from` folders or more must be read, their
-    files are parsed in worker processes first (sites/catalog/parallel_load.py).
+    that site again without reading its files. When `parallel_from` folders or more must be read, they are
+    loaded in worker processes (sites/catalog/parallel_load.py, `load_folders`).
     """
     parsed = parsed or ParsedFiles()
     if not content_dir.is_dir():
@@ -94,15 +96,9 @@ def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good
     sites: list[Site] = []
     errors: list[ContentError] = []
     kept: dict[str, list[ContentError]] = {}
-    with closing(_load_sites(misses, parsed, parallel_from)) as loaded:
+    with closing(_load_sites(misses, parsed, parallel_from, cache, stamps)) as loaded:
         for folder in folders:
-            if folder.name in cached:
-                site, site_errors = cached[folder.name], []
-            else:
-                site, site_errors = next(loaded)
-                if site is not None and cache is not None:
-                    site = cache.put(folder.name, stamps[folder.name], site)  # its detail on disk, not in memory
-                    parsed.forget(folder)  # nor its parsed files: the cache gives the site while they are unchanged
+            site, site_errors = (cached[folder.name], []) if folder.name in cached else next(loaded)
             errors += site_errors
             if site is None and (site := _previous(last_good, folder.name)) is not None:
                 kept[site.slug] = site_errors
@@ -128,17 +124,72 @@ def _cached_sites(folders: list[Path], cache: SiteCache | None) -> tuple[dict[st
     return stamps, cached
 
 
-def _load_sites(folders: list[Path], parsed: ParsedFiles,
-                parallel_from: int) -> Iterator[tuple[Site | None, list[ContentError]]]:
-    """`load_site` of each folder in turn, their files parsed ahead by worker processes when there are many."""
+def _load_sites(folders: list[Path], parsed: ParsedFiles, parallel_from: int, cache: SiteCache | None,
+                stamps: Mapping[str, tuple]) -> Iterator[tuple[Site | None, list[ContentError]]]:
+    """Each folder's site (kept in `cache` when given, as of `stamps`) and errors, in order; the folders loaded in
+    worker processes when there are many (`load_folders`), except those with errors, loaded here again to word them."""
     if len(folders) < parallel_from:
         for folder in folders:
-            yield load_site(folder, parsed)
+            yield _loaded(folder, parsed, cache, stamps)
         return
-    with closing(parse_ahead(folders, parsed)) as chunks:
-        for chunk in chunks:
-            for folder in chunk:
-                yield load_site(folder, parsed)
+    with closing(run_ahead(folders, load_folders)) as chunks:
+        for chunk, loads in chunks:
+            loads = loads or [FolderLoad(None, None, [])] * len(chunk)  # the workers failed: everything here
+            valid = [(folder, load) for folder, load in zip(chunk, loads, strict=True) if load.card is not None]
+            sites = dict(zip((folder for folder, _ in valid), _worker_sites(valid, cache, stamps), strict=True))
+            for folder, load in zip(chunk, loads, strict=True):
+                if folder in sites:
+                    yield sites[folder], []
+                else:
+                    parsed.adopt(load.parsed)
+                    yield _loaded(folder, parsed, cache, stamps)
+
+
+def _loaded(folder: Path, parsed: ParsedFiles, cache: SiteCache | None,
+            stamps: Mapping[str, tuple]) -> tuple[Site | None, list[ContentError]]:
+    """`load_site` of `folder`, the site kept in `cache` when valid (its detail on disk, not in memory; nor its
+    parsed files: the cache gives the site while they are unchanged)."""
+    site, errors = load_site(folder, parsed)
+    if site is not None and cache is not None:
+        site = cache.put(folder.name, stamps[folder.name], site)
+        parsed.forget(folder)
+    return site, errors
+
+
+def _worker_sites(valid: list[tuple[Path, "FolderLoad"]], cache: SiteCache | None,
+               stamps: Mapping[str, tuple]) -> list[Site]:
+    """The sites a worker loaded valid: written to `cache` in one statement, or without one, whole in memory."""
+    if cache is not None:
+        return cache.put_rows([(folder.name, stamps[folder.name], load.card, load.detail) for folder, load in valid])
+    details = [pickle.loads(load.detail) for _, load in valid]
+    return [Site(detail.meta, folder, detail.bodies, detail.translations, detail.photos, detail.recordings)
+            for (folder, _), detail in zip(valid, details, strict=True)]
+
+
+class FolderLoad(NamedTuple):
+    """What a worker gives for one folder (`load_folders`): a valid site as the site cache's row (its card and
+    detail pickled, protocol 5), or else the front matter it parsed, to load the folder with in the caller."""
+
+    card: bytes | None
+    detail: bytes | None
+    parsed: list[tuple[str, tuple[int, int], dict, str]]
+
+
+def load_folders(folders: list[str]) -> list[FolderLoad]:
+    """In a worker process (sites/catalog/parallel_load.py): each folder loaded by `load_site`."""
+    loads = []
+    with collector_paused():  # what is made stays until it is sent: the collector's passes would find nothing
+        for folder in folders:
+            parsed = ParsedFiles()
+            try:
+                site, _ = load_site(Path(folder), parsed)
+            except Exception:  # noqa: BLE001 - the caller loads it again, and raises as without workers
+                site = None
+            if site is None:  # errors: worded by the caller, with its own last valid version of the site
+                loads.append(FolderLoad(None, None, parsed.export()))
+            else:
+                loads.append(FolderLoad(pickle.dumps(site.card, protocol=5), pickle.dumps(site.detail, protocol=5), []))
+    return loads
 
 
 def _previous(last_good: Registry | None, slug: str) -> Site | None:

@@ -1,10 +1,11 @@
-"""Parsing many content files' front matter in worker processes, for a start with an empty site cache (issue 27).
+"""Loading many site folders in worker processes, for a start with an empty site cache (issue 27).
 
-YAML parsing is most of loading a site and holds the GIL, so a start on 40,000 sites used one core. Here the
-folders are parsed by chunks in a few processes and their files' front matter handed to the caller's
-`ParsedFiles`; the caller then loads each site as it would anyway (`load_site`), which reads a file again only
-when it changed meanwhile or could not be parsed: errors are found and worded in one place, in one order.
-Validation stays in the calling process: pydantic models cost more to send between processes than to make.
+Parsing the YAML, validating it with the pydantic models and pickling the site for the site cache is nearly all of
+loading a site and holds the GIL, so a start on 40,000 sites used one core. Here the folders go by chunks to a few
+processes, each running a job (`sites.catalog.loader.load_folders`) that gives back, for every folder, what the
+caller keeps of it; the caller writes and keeps the results in folder order, so errors are found and worded in one
+place, in one order. At most CHUNKS_AHEAD chunks a worker are in flight, so the results waiting for the caller stay
+few whatever the count of folders.
 """
 
 import logging
@@ -12,14 +13,12 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
-from sites.catalog.collector import collector_paused
-from sites.catalog.frontmatter import ParsedFiles
-from sites.catalog.languages import SOURCE_FILE, file_language
 from sites.processes import end_with_parent
 
 CHUNK_FOLDERS = 200  # folders per job: small enough to keep every worker busy to the end, large enough to pay little
@@ -27,14 +26,15 @@ CHUNKS_AHEAD = 2  # jobs in flight per worker: at 40,000 sites, all at once held
 log = logging.getLogger(__name__)
 
 
-def parse_ahead(folders: list[Path], parsed: ParsedFiles, workers: int | None = None) -> Iterator[list[Path]]:
-    """Yield `folders` in their order by chunks, each once its content files are parsed into `parsed` by
-    `workers` processes (default: one per usable CPU). With fewer than two workers, or when the processes
-    cannot be started or one dies, the chunks come unparsed and the caller parses them itself.
-    The processes are stopped when the generator ends or is closed."""
+def run_ahead(folders: list[Path], job: Callable[[list[str]], list[Any]],
+              workers: int | None = None) -> Iterator[tuple[list[Path], list[Any] | None]]:
+    """Yield `folders` in their order by chunks, each with what `job` (a module's function, run in a worker
+    process on the chunk's folders as text) returned for it, by `workers` processes (default: one per usable
+    CPU). With fewer than two workers, or when the processes cannot be started or one dies, the chunks come
+    with None and the caller loads them itself. The processes are stopped when the generator ends or is closed."""
     workers = min(workers or usable_cpus(), len(folders))
     if workers < 2:
-        yield folders
+        yield folders, None
         return
     size = max(1, min(CHUNK_FOLDERS, len(folders) // (4 * workers)))  # a few chunks each, however few folders
     chunks = [folders[start:start + size] for start in range(0, len(folders), size)]
@@ -43,19 +43,17 @@ def parse_ahead(folders: list[Path], parsed: ParsedFiles, workers: int | None = 
     ahead: deque[Future] = deque()
     try:
         for number, chunk in enumerate(chunks):
-            failed = False
-            try:  # CHUNKS_AHEAD a worker in flight: parsed files waiting for the caller are held in its memory
+            result = None
+            try:  # CHUNKS_AHEAD a worker in flight: results waiting for the caller are held in its memory
                 while pool is not None and len(ahead) < min(CHUNKS_AHEAD * workers, len(chunks) - number):
-                    ahead.append(pool.submit(parse_folders, [str(folder) for folder in chunks[number + len(ahead)]]))
+                    ahead.append(pool.submit(job, [str(folder) for folder in chunks[number + len(ahead)]]))
                 if ahead:
-                    parsed.adopt(ahead.popleft().result())
+                    result = ahead.popleft().result()
             except (BrokenProcessPool, OSError) as exc:  # a worker was killed, or could not start
-                log.warning("parsing content in this process only: the worker processes failed (%s)", exc)
-                failed = True
-            if failed:
+                log.warning("loading content in this process only: the worker processes failed (%s)", exc)
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool, ahead = None, deque()
-            yield chunk
+            yield chunk, result
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -71,21 +69,3 @@ def _start_worker() -> None:
 def usable_cpus() -> int:
     """The CPUs this process may run on (fewer than the machine's in a container or under taskset)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def parse_folders(folders: list[str]) -> list[tuple[str, tuple[int, int], dict, str]]:
-    """In a worker: the parsed front matter of every content file (`index.md`, `index.<tag>.md`) of `folders`."""
-    parsed = ParsedFiles()
-    with collector_paused():  # what is parsed stays until it is sent: the collector's passes would find nothing
-        for folder in folders:
-            try:
-                names = os.listdir(folder)
-            except OSError:  # the caller meets the same problem and reports it
-                continue
-            for name in names:
-                if name == SOURCE_FILE or file_language(name) is not None:
-                    try:
-                        parsed.read(Path(folder, name))
-                    except Exception:  # noqa: BLE001 - the caller reads it again, and reports or raises as without workers
-                        continue
-        return parsed.export()

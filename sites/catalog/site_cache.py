@@ -164,19 +164,29 @@ class SiteCache:
     def put(self, name: str, stamps: tuple, site: Site) -> Site:
         """Keep the valid `site` loaded from folder `name` whose files had `stamps` before reading; gives the same
         site with its detail on disk."""
-        key, card = pickle.dumps(stamps), pickle.dumps(site.card, protocol=5)
-        detail = pickle.dumps(site.detail, protocol=5)
+        return self.put_rows([(name, stamps, pickle.dumps(site.card, protocol=5),
+                               pickle.dumps(site.detail, protocol=5))])[0]
+
+    def put_rows(self, rows: list[tuple[str, tuple, bytes, bytes]]) -> list[Site]:
+        """Keep valid sites given as (folder name, stamps before reading, card and detail pickled with protocol 5),
+        in one statement (a worker process made them: `sites.catalog.loader.load_folders`); gives each site with its
+        detail on disk."""
+        values = [(name, pickle.dumps(stamps), card, detail) for name, stamps, card, detail in rows]
         with self._lock:
-            self._db.execute("INSERT INTO sites (folder, stamps, card, detail) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT (folder, stamps) DO UPDATE SET gone = NULL", (name, key, card, detail))
-            row_id = self._db.execute("SELECT id FROM sites WHERE folder = ? AND stamps = ?", (name, key)).fetchone()[0]
-            self._puts += 1
-            if self._puts % PUTS_A_COMMIT == 0:
+            self._db.executemany("INSERT INTO sites (folder, stamps, card, detail) VALUES (?, ?, ?, ?) "
+                                 "ON CONFLICT (folder, stamps) DO UPDATE SET gone = NULL", values)
+            find = "SELECT id FROM sites WHERE folder = ? AND stamps = ?"
+            row_ids = [self._db.execute(find, (name, key)).fetchone()[0] for name, key, _, _ in values]
+            if (self._puts + len(rows)) // PUTS_A_COMMIT > self._puts // PUTS_A_COMMIT:
                 self._db.commit()
-        self._rows.setdefault(name, {})[key] = row_id
-        self._seen.add(name)
-        self._used[name] = row_id
-        return self._site(row_id, site.card)
+            self._puts += len(rows)
+        sites = []
+        for (name, key, card, _), row_id in zip(values, row_ids, strict=True):
+            self._rows.setdefault(name, {})[key] = row_id
+            self._seen.add(name)
+            self._used[name] = row_id
+            sites.append(self._site(row_id, pickle.loads(card)))
+        return sites
 
     def _site(self, row_id: int, card: SiteCard) -> Site:
         """The site of row `row_id`, kept: what is kept by site (a calendar feed's written events) stays valid."""
