@@ -24,14 +24,16 @@ from sites.catalog.live import SITE_CACHE
 from sites.editing.writer import ContentWriter
 from sites.operations.metric_files import METRICS_FOLDER
 from sites.storage.files import make_private, write_bytes_atomically
+from sites.visits.commit_turns import TURNS_FILE
 
 SUFFIX = ".tar.gz"
 MANIFEST = "manifest.json"
 DATABASE_DUMP = "postgresql.sql"
 FORMAT = 1
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")  # part of the live database: the backup API copies their pages
-# In the data folder, remade from content/ when missing, or emptied at each start (metrics): left out.
-DERIVED = {SITE_CACHE, "photo-cache", METRICS_FOLDER}
+# In the data folder, remade from content/ when missing, emptied at each start (metrics) or shared by the running
+# processes only (commit turns): left out.
+DERIVED = {SITE_CACHE, "photo-cache", METRICS_FOLDER, TURNS_FILE}
 LAST_BACKUP = "last-backup.json"  # in the data folder: when the last backup was made, and where to
 
 

@@ -24,6 +24,7 @@ from sites.staff.throttle_pg import PostgresThrottleStore
 from sites.staff.throttle_sqlite import THROTTLE_FILE, SQLiteThrottleStore
 from sites.storage.postgres import PostgresDatabase
 from sites.storage.schema_version import folder_version, refuse_newer, stamp_folder
+from sites.visits.commit_turns import TURNS_FILE, CommitTurns
 from sites.visits.store import VisitStore
 from sites.visits.store_sqlite import SQLiteVisitStore
 from sites.visits.visit_gate import VisitGate
@@ -82,7 +83,8 @@ def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> S
         from sites.visits.store_pg import PostgresVisitStore  # with psycopg: SQLite deployments never load it
 
         database = PostgresDatabase(database_url)
-        return Stores(PostgresVisitStore(database, per_address), VisitorHasher(PostgresKeyStore(database)),
+        visits = PostgresVisitStore(database, per_address, CommitTurns(data_dir / TURNS_FILE))
+        return Stores(visits, VisitorHasher(PostgresKeyStore(database)),
                       PostgresSessionStore(database), PostgresThrottleStore(database), PostgresReportStore(database),
                       PostgresOutingStore(database), PostgresCertificateKey(database), database)
     refuse_newer(folder_version(data_dir), str(data_dir))

@@ -4,7 +4,8 @@ process and server.
 Group commit as with SQLite: `record` returns once its visit is committed, and one writer per process sends
 every visit queued meanwhile in one transaction, as one call of the `record_visits` function
 (sites/storage/migrations): the visit gate (window per visitor and site, ceiling per address) is decided there, in
-the same transaction as the counts, so several processes count a visitor once.
+the same transaction as the counts, so several processes count a visitor once. The processes of one server take
+turns (sites/visits/commit_turns.py): a batch waits, at most 2 ms, while another process's commit is in flight.
 
 An unreachable database is not damage: `problem` says why, visits are served and not counted (logged),
 statistics answer 503, and a probe tries the database every `RETRY_AFTER` seconds until it answers again.
@@ -20,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 import psycopg
 
 from sites.storage.postgres import CONNECTION_OPTIONS, DatabaseUnavailable, PostgresDatabase, describe
+from sites.visits.commit_turns import CommitTurns
 from sites.visits.late_scans import KEEP_IDS, LateBatch, Outcome, admit, counted_times, quota_keys, sender_use, tallies
 from sites.visits.visit import Counts, Visit, VisitKind, VisitStoreUnavailable, vietnam_day
 from sites.visits.visit_gate import ADDRESS_PERIOD_SECONDS, WINDOW_SECONDS
@@ -53,10 +55,12 @@ ON CONFLICT (slug) DO UPDATE SET scans = site_totals.scans + excluded.scans,
 
 
 class PostgresVisitStore:
-    """Visit counts in PostgreSQL; `per_address` is the ceiling of counted visits per address per hour."""
+    """Visit counts in PostgreSQL; `per_address` is the ceiling of counted visits per address per hour; `turns` is
+    this process's place among the server's processes that take turns to commit (None: it never waits)."""
 
-    def __init__(self, db: PostgresDatabase, per_address: int):
+    def __init__(self, db: PostgresDatabase, per_address: int, turns: CommitTurns | None = None):
         self.db, self.per_address = db, per_address
+        self.turns = turns or CommitTurns(None)
         self.changes = 0  # batches committed by this process (sites/visits/store.py)
         self._pending: list[tuple[Visit, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
@@ -115,10 +119,17 @@ class PostgresVisitStore:
         return await committed
 
     async def _write_pending(self) -> None:
-        """Commit the queued visits, batch after batch: visits queued while one batch commits form the next."""
+        """Commit the queued visits, batch after batch: visits queued while one batch commits form the next, and
+        while another process of the server commits, the batch waits for its end (at most 2 ms) to grow."""
         while self._pending:
+            if wait := self.turns.wait():
+                await asyncio.sleep(wait)
             batch, self._pending = self._pending, []
-            committed = await self._settle(batch, self._commit, self._disconnect)
+            self.turns.commit_starts()
+            try:
+                committed = await self._settle(batch, self._commit, self._disconnect)
+            finally:
+                self.turns.commit_ends()
             if committed and time.monotonic() - self._pruned_at > PRUNE_EVERY:
                 await self._prune()
 
@@ -336,3 +347,4 @@ class PostgresVisitStore:
                 await writer
         await self._disconnect()
         await self._disconnect_late()
+        self.turns.close()
