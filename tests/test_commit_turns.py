@@ -14,8 +14,17 @@ from sites.visits.store_pg import PostgresVisitStore
 from sites.visits.visit import Visit, VisitKind
 
 
+def _slow(turns: CommitTurns) -> CommitTurns:
+    """`turns` after one commit of 0.1 s: it now expects its commits to take about 13 ms, so a test checking
+    that another process waits meanwhile has milliseconds to spare on a busy machine."""
+    turns.commit_starts()
+    time.sleep(0.1)
+    turns.commit_ends()
+    return turns
+
+
 def test_a_batch_waits_only_while_another_process_commits_and_never_longer_than_the_bound(tmp_path):
-    mine, other = CommitTurns(tmp_path / TURNS_FILE), CommitTurns(tmp_path / TURNS_FILE)
+    mine, other = _slow(CommitTurns(tmp_path / TURNS_FILE)), _slow(CommitTurns(tmp_path / TURNS_FILE))
     assert mine.wait() == 0  # nobody commits: at once, as one worker alone always does
     other.commit_starts()
     assert 0 < mine.wait() <= MAX_WAIT
@@ -66,7 +75,7 @@ def test_without_a_file_to_share_visits_are_committed_without_waiting(tmp_path, 
 
 def test_visits_arriving_while_another_process_commits_join_one_batch_and_all_are_counted(postgres, tmp_path):
     database = PostgresDatabase(postgres.database())
-    other = CommitTurns(tmp_path / TURNS_FILE)
+    other = _slow(CommitTurns(tmp_path / TURNS_FILE))
     store = PostgresVisitStore(database, 1000, CommitTurns(tmp_path / TURNS_FILE))
     batches = []
     store.observe_commit = lambda seconds, items: batches.append(items)

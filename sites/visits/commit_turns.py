@@ -1,11 +1,11 @@
 """The processes of one server take turns to commit visits to PostgreSQL (issue 27).
 
 While one process's batch is being committed, another holds its next batch back until that commit is expected to
-end, at most `MAX_WAIT`, and the visits it receives meanwhile join the batch. Two workers then commit batches
-about as large as one worker does, instead of twice as many half-size ones: each commit costs about 0.8 ms of CPU
-of its own, whatever its size (a round trip, a transaction, the function call, both processes woken up), so two
-workers counted a scan for 18-25 % more CPU than one (docs/benchmarks.md). Nothing waits while no other process is
-committing: one worker alone, or a quiet server, commits at once as before.
+end, at most `MAX_WAIT`, and the visits it receives meanwhile join the batch. Two workers then commit larger
+batches (12 visits against 8 under bench/scale.py's load; one worker alone: 16): each commit costs about 0.8 ms of
+CPU of its own, whatever its size (a round trip, a transaction, the function call, both processes woken up), so
+two workers counted a scan for 18-25 % more CPU than one, and 10-15 % more with turns (docs/benchmarks.md).
+Nothing waits while no other process is committing: one worker alone, or a quiet server, commits at once as before.
 
 The processes share a small file in the data folder, mapped in memory: a slot per process, holding its pid and,
 while it commits, when it expects that commit to end (CLOCK_MONOTONIC nanoseconds, one clock for the whole
