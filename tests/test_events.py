@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sites.calendar.calendar_index import CalendarIndex, window
+from sites.calendar.calendar_index import CalendarIndex, Calendars, window
 from sites.calendar.national_days import national_days
+from sites.catalog.live import SITE_CACHE, Catalog
 from sites.catalog.loader import load_content
 from sites.catalog.messages import vietnamese
 from tests.support import TEST_CONTENT, edit_site, read_front_matter, write_front_matter
@@ -113,3 +114,23 @@ def test_national_days_are_data():
     days = {day.id: (day.date.day, day.date.month) for day in national_days()}
     assert sorted(days.values()) == sorted([(27, 7), (22, 12), (26, 3), (30, 4), (2, 9), (19, 5)])
     assert all(day.text("en").lang == "en" for day in national_days())
+
+
+def test_after_an_edit_the_index_reads_again_only_the_edited_sites_events(content_dir, data_dir):
+    """A new content version's index keeps the occurrences of the sites whose folders did not change (the site
+    cache gives back the same site: nothing read from disk for them) and equals an index made from scratch."""
+    catalog, calendars, today = Catalog(content_dir, data_dir / SITE_CACHE), Calendars(), dt.date(2026, 12, 6)
+    before = calendars.index(catalog.registry, today)
+    edit_site(content_dir, THOI_AN, name="Đình Thới An (đã sửa)")
+    catalog.reload()
+    after = calendars.index(catalog.registry, today)
+
+    def keys(index: CalendarIndex) -> list[tuple[str, str]]:
+        return [(item.key, item.site.meta.name if item.site else "") for item in index.all]
+
+    assert keys(after) == keys(CalendarIndex(catalog.registry, today)) != keys(before)
+    assert {name for key, name in keys(after) if key.startswith(THOI_AN)} == {"Đình Thới An (đã sửa)"}
+    others = [site for site in catalog.registry.all() if site.slug != THOI_AN and after.of_site(site)]
+    assert len(others) == 3
+    assert all(after.of_site(site) is before.of_site(site) for site in others)  # kept, not read again
+    assert after.of_site(catalog.registry.get(THOI_AN)) is not before.of_site(catalog.registry.get(THOI_AN))

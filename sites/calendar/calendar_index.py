@@ -41,26 +41,42 @@ class FeedSelection(NamedTuple):
     until: dt.date | None
 
 
-class CalendarIndex:
-    """The occurrences of `window(today)`, by date then by name, and each site's own."""
+class _SiteOccurrences(NamedTuple):
+    """One site's occurrences in an index's window, by date, and the site they were read from."""
 
-    def __init__(self, registry: Registry, today: dt.date):
+    site: Site
+    items: list[Occurrence]
+
+
+class CalendarIndex:
+    """The occurrences of `window(today)`, by date then by name, and each site's own.
+
+    With `previous` (the index of an earlier content version, for the same window), a site whose folder did not
+    change keeps its occurrences from there: the site cache gives back the very same `Site` for it, so only the
+    edited sites' events are read from disk. At 40,000 sites, reading every site's detail took 11 s of CPU after
+    each edit, on the serving process."""
+
+    def __init__(self, registry: Registry, today: dt.date, previous: "CalendarIndex | None" = None):
         self.today = today
         self.first, self.last = window(today)
+        kept = previous._by_site if previous is not None and previous.first == self.first else {}
         found: list[Occurrence] = []
         same_days: dict[dt.date, dt.date] = {}
         for day in national_days():
             found += occurrences(day, None, self.first, self.last, same_days)
+        self._by_site: dict[str, _SiteOccurrences] = {}  # every site with events, even with none in the window
         for site in (site for site in registry.all() if site.card.has_events):  # the others' detail stays on disk
-            for event in site.meta.events:  # read from the site cache; the occurrences keep none of it
-                found += occurrences(event, site, self.first, self.last, same_days)
+            own = kept.get(site.slug)
+            if own is None or own.site is not site:
+                # read from the site cache; the occurrences keep none of it
+                own = _SiteOccurrences(site, sorted((item for event in site.meta.events
+                                                     for item in occurrences(event, site, self.first, self.last,
+                                                                             same_days)), key=attrgetter("start")))
+            self._by_site[site.slug] = own
+            found += own.items
         found.sort(key=attrgetter("start"))  # stable: on one day, national days, then sites by name (the registry's)
         self.all = found
         self._starts = [item.start for item in found]
-        self._by_site: dict[str, list[Occurrence]] = {}
-        for item in found:
-            if item.site is not None:
-                self._by_site.setdefault(item.site.slug, []).append(item)
         self._cut_days: dict[str | None, dt.date | None] = {}  # by folded province: a closed set
 
     def feed(self, province: str | None) -> FeedSelection:
@@ -111,7 +127,8 @@ class CalendarIndex:
 
     def of_site(self, site: Site) -> list[Occurrence]:
         """`site`'s own occurrences in the window, by date."""
-        return self._by_site.get(site.slug, [])
+        own = self._by_site.get(site.slug)
+        return own.items if own is not None else []
 
     def next_of(self, site: Site) -> Occurrence | None:
         """`site`'s next occurrence not over yet, if any."""
@@ -126,7 +143,8 @@ def filtered(items: Iterable[Occurrence], province: str | None, kind: EventKind 
 
 
 class Calendars:
-    """The index of the current registry and day, made once by the first request that needs it."""
+    """The index of the current registry and day, made once by the first request that needs it (from the last
+    one's occurrences for the sites that did not change)."""
 
     def __init__(self) -> None:
         self._index: CalendarIndex | None = None
@@ -138,7 +156,7 @@ class Calendars:
         with self._lock:
             kept = self._index
             if kept is None or self._registry is not registry or kept.today != today:
-                kept = self._index = CalendarIndex(registry, today)
+                kept = self._index = CalendarIndex(registry, today, previous=kept)
                 self._registry = registry
             return kept
 
