@@ -1,6 +1,6 @@
 """Fixtures: apps built by the factory on a temporary copy of tests/content/ and a temporary data folder; and the
 markers of tests that need more than Python (see README, Test): `browser` for Chromium, `postgres` for a
-PostgreSQL cluster, `live` for a real `diachido serve`, `slow` for more than about two seconds
+PostgreSQL cluster, `live` for a real `diachido serve`, `slow` for more than about a second
 (the quick run leaves all four out, README)."""
 
 import os

@@ -89,6 +89,7 @@ def test_a_forged_or_stale_cookie_is_no_session(staff_client):
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
+@pytest.mark.slow
 def test_login_returns_to_the_page_asked_for_but_never_elsewhere(staff_client):
     client = staff_client("hoa")
     client.post("/admin/logout", data={"csrf_token": csrf_of(client.get("/admin").text)})
@@ -109,6 +110,7 @@ def test_logout_ends_the_session(backend, staff_client):
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
+@pytest.mark.slow
 def test_five_wrong_passwords_lock_the_name_for_a_while(backend, staff_client, make_client):
     staff_client("lan")  # creates the user
     client = make_client()
@@ -187,6 +189,7 @@ def test_a_session_ends_twelve_hours_after_login_however_busy(staff_client):
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
+@pytest.mark.slow
 def test_a_new_password_ends_the_users_sessions_everywhere(backend, staff_client, users):
     laptop, phone, other = staff_client("hoa"), staff_client("hoa"), staff_client("lan")
     # As `diachido passwd` will: on the deployment's session store (PostgreSQL's, when it is set).
@@ -267,6 +270,7 @@ def test_a_trusted_proxy_must_be_an_address_or_network(value):
     assert Settings(trusted_proxies=" 10.0.0.1,fd00::/8 ").trusted_proxies == ["10.0.0.1/32", "fd00::/8"]
 
 
+@pytest.mark.slow
 def test_a_login_takes_as_long_for_an_unknown_name(staff_client, make_client):
     staff_client("lan")
     client, known, unknown = make_client(), [], []

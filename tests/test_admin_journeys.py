@@ -192,6 +192,7 @@ def test_the_journey_form_takes_the_province_from_the_site_forms_list(staff_clie
     assert '<option value="Cần Thơ">' in journey_options and 'name="province" value=' not in journey
 
 
+@pytest.mark.slow
 def test_a_published_journeys_edit_page_links_its_public_page_qr_code_and_leaflets(staff_client):
     client = staff_client("lan")
     page = client.get("/admin/journeys/ve-nguon-o-mon").text

@@ -36,6 +36,7 @@ def outings(client):
     return client.app.state.services.outings
 
 
+@pytest.mark.slow
 def test_an_editor_runs_outings_of_their_province_only(staff_client):
     lan, minh, hoa = staff_client("lan"), staff_client("minh"), staff_client("hoa")
     code = create(lan)
@@ -100,6 +101,7 @@ def test_a_one_day_outing_shows_its_day_once(staff_client):
     assert f"{TODAY:%d/%m/%Y} · " in page and f"– {TODAY:%d/%m/%Y}" not in page
 
 
+@pytest.mark.slow
 def test_the_class_sheet_opens_the_class_link(staff_client):
     lan = staff_client("lan")
     code = create(lan)
@@ -142,6 +144,7 @@ def test_the_table_and_its_exports_show_each_student_and_neutralise_formulas(sta
         [int(cell) if cell.isdigit() else cell for cell in row] for row in rows]
 
 
+@pytest.mark.slow
 def test_a_flooded_outings_table_comes_in_small_pages_and_its_exports_hold_everyone(staff_client, backend):
     # Issue 21: 5,000 students made the teacher's page 5.2 MB.
     lan = staff_client("lan")

@@ -84,6 +84,7 @@ def test_an_edit_is_saved_and_the_previous_version_kept(staff_client, content_di
     assert [path.read_bytes() for path in (data_dir / "history" / "dinh-thoi-an").glob("*/index.md")] == [before]
 
 
+@pytest.mark.slow
 def test_the_second_of_two_editors_is_refused(staff_client, content_dir):
     first, second = staff_client("hoa"), staff_client("lan")
     first_form, second_form = form_of(first, "dinh-thoi-an"), form_of(second, "dinh-thoi-an")
@@ -108,6 +109,7 @@ def test_renaming_a_published_site_keeps_the_old_slug_working(staff_client, cont
     assert moved.status_code == 301 and moved.headers["location"] == "/sites/dinh-thoi-an-o-mon"
 
 
+@pytest.mark.slow
 def test_editors_are_refused_sites_of_another_province(staff_client, content_dir):
     client = staff_client("minh")  # editor of Khánh Hòa
     before = snapshot(content_dir)

@@ -90,6 +90,7 @@ def test_a_removed_user_is_signed_out_at_once(staff_client, backend):
     assert "lan" not in set(PageParser(admin.get("/admin/users").text).text)
 
 
+@pytest.mark.slow
 def test_a_password_reset_ends_the_sessions_and_the_new_password_works(staff_client, make_client, backend):
     admin, editor = staff_client("hoa"), staff_client("lan")
     response = post_form(admin, "/admin/users/lan", {"action": "password", "password": NEW_PASSWORD},
@@ -113,6 +114,7 @@ def test_an_admin_cannot_remove_their_own_account(staff_client, backend, users):
     assert response.status_code == 422 and users.get("hoa") is not None
 
 
+@pytest.mark.slow
 def test_cli_passwd_and_deluser_end_web_sessions_in_the_deployments_store(staff_client, data_dir, backend,
                                                                           monkeypatch):
     """With DIACHIDO_DATABASE_URL the sessions are in PostgreSQL: the command ends them there."""

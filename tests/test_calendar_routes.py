@@ -62,6 +62,7 @@ def test_uids_are_stable_across_requests_and_content_versions(client, content_di
     assert edited.keys() == first.keys()
 
 
+@pytest.mark.slow
 def test_after_an_edit_only_the_edited_sites_events_are_written_again(client, content_dir):
     first = events_of(client.get("/calendar.ics").content)
     time.sleep(1.1)  # DTSTAMP counts seconds: a site written again has a later one

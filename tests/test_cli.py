@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli.main import YOUNG_COLLECTION_THRESHOLD, main
@@ -73,6 +74,7 @@ def test_misspelled_setting_is_named(monkeypatch):
     assert "DIACHIDO_CONTNET_DIR is not a setting; did you mean DIACHIDO_CONTENT_DIR?" in result.output
 
 
+@pytest.mark.slow
 def test_the_served_app_runs_the_collector_rarely(tmp_path):
     """`serve` freezes what the app loaded and starts a young collector pass every YOUNG_COLLECTION_THRESHOLD new
     objects: counted scans waiting for their commit no longer start passes of every object (issue 22)."""

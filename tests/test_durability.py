@@ -105,6 +105,7 @@ def assert_degraded_but_serving(get, store: Path, damaged: bytes) -> None:
 
 
 @pytest.mark.parametrize("kind", ["truncated", "zero", "garbage"])
+@pytest.mark.slow
 def test_a_damaged_store_at_start_is_reported_and_kept_while_pages_are_served(make_client, staff_client, data_dir,
                                                                                  kind, caplog):
     first = make_client()

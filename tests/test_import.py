@@ -136,6 +136,7 @@ def test_cli_import_writes_drafts_or_names_every_bad_row(content_dir, data_dir, 
     assert load_content(content_dir).errors == []
 
 
+@pytest.mark.slow
 def test_cli_imports_hundreds_of_rows(content_dir, data_dir, tmp_path):
     # No wall-clock bound here (the project's rule: no absolute times in tests): every row becomes a draft.
     rows = [[f"Di tích {n}", *GOOD[1:]] for n in range(200)]
@@ -283,6 +284,7 @@ def peak_rss_kib(path) -> int:
     return int(result.stdout)
 
 
+@pytest.mark.slow
 def test_a_fake_dimension_costs_no_memory(tmp_path):
     # The 1.5 KB file: <dimension ref="A1:XFD10000"> and a row far down made openpyxl fill
     # 10,000 rows of 16,384 cells (1.3 GB). Compared with a good file read by the same code.

@@ -12,6 +12,7 @@ staff member would refuse too.
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli.main import main
@@ -143,6 +144,7 @@ def test_hand_written_files_follow_the_same_rule(content_dir):
         ("Thanh Hóa", "special-national", 2013)
 
 
+@pytest.mark.slow
 def test_a_site_of_several_provinces_is_listed_and_edited_under_each(content_dir, staff_client, make_client):
     add_site(content_dir, "duong-thu", name="Đường thử nghiệm", location={"lat": 16.8, "lon": 107.1}, address={
         "text": "Nhiều tỉnh", "province": "Quảng Trị", "other_provinces": ["Cần Thơ", "Khánh Hòa"],

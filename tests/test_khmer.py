@@ -56,6 +56,7 @@ def decoded(data: bytes) -> str:
     return found[0].text
 
 
+@pytest.mark.slow
 def test_khmer_poster_is_shaped_names_the_site_and_scans(bundled):
     response = bundled.get("/posters/chua-pothi-somron.pdf?lang=km")
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"

@@ -138,6 +138,7 @@ def test_two_offline_opens_of_one_plaque_within_a_minute_count_one(backend, make
     assert totals(client) == {**NOTHING, "scans": 4, "late_scans": 4}
 
 
+@pytest.mark.slow
 def test_forged_ids_from_five_addresses_add_at_most_the_ceiling_per_site_and_address(backend, make_client):
     client = make_client()
 

@@ -40,6 +40,7 @@ def test_home_pager_keeps_the_search_and_language(many):
     assert 'href="/?q=thoi+an&amp;lang=en&amp;page=2"' in page
 
 
+@pytest.mark.slow
 def test_home_page_does_not_grow_with_the_number_of_sites(tmp_path, make_client):
     sizes = []
     for count in (60, 240):

@@ -4,6 +4,7 @@ that name that field, and what is served is safe (no crash, no script)."""
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from api.views.view_models import site_out
@@ -24,6 +25,7 @@ FIELDS = st.sampled_from([*SiteFrontMatter.model_fields, "unknown_field"])
 
 @given(field=FIELDS, value=VALUES)
 @settings(max_examples=300, deadline=None)
+@pytest.mark.slow
 def test_any_value_in_any_field_gives_a_site_or_errors_naming_the_field(field, value):
     with tempfile.TemporaryDirectory() as temporary:
         content = Path(temporary)
@@ -42,6 +44,7 @@ def test_any_value_in_any_field_gives_a_site_or_errors_naming_the_field(field, v
 
 @given(body=st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=300))
 @settings(max_examples=300, deadline=None)
+@pytest.mark.slow
 def test_any_story_renders_without_script(body):
     with tempfile.TemporaryDirectory() as temporary:
         content = Path(temporary)

@@ -144,6 +144,7 @@ def peak_rss_of_loading(content_dir: Path) -> int:
     return int(result.stdout)
 
 
+@pytest.mark.slow
 def test_loading_reads_photo_sizes_from_headers_without_decoding(content_dir):
     folder = content_dir / THOI_AN
     Image.new("RGB", (20, 20), "red").save(folder / "anh.png")

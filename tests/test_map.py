@@ -195,6 +195,7 @@ def test_tiles_and_attribution_come_from_the_settings(make_client):
     assert "img-src 'self' data: https://*.tiles.example.vn;" in page.headers["content-security-policy"]
 
 
+@pytest.mark.slow
 def test_the_attribution_prefix_is_a_setting_shown_as_text(make_client):
     assert '"attribution_prefix": "Leaflet"' in inline_script(make_client().get("/map").text)
     page = make_client(map_attribution_prefix="Sở <b>VH</b>").get("/map/embed")

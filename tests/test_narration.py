@@ -131,6 +131,7 @@ def test_status_answers_ready_without_generating_again(generated):
     assert status.ready and status.audio == audio and audio.path.stat().st_mtime_ns == stamp
 
 
+@pytest.mark.slow
 def test_changed_text_makes_a_new_file_and_removes_the_old(content_dir, tmp_path):
     library = NarrationLibrary(tmp_path / "data")
     site = load_content(content_dir).registry.get("dinh-thoi-an")

@@ -77,6 +77,7 @@ def test_a_page_still_being_prepared_is_kept_past_its_half_minute_and_shows_a_na
     assert page.headers.get("cache-control") != "no-cache"  # final: kept by the cache and browsers
 
 
+@pytest.mark.slow
 def test_the_english_page_plays_the_english_narration_with_english_labels(client):
     audio = _ready(client, lang="en")
     page = client.get(f"/sites/{SLUG}?lang=en", headers=PHONE_BROWSER)
@@ -174,6 +175,7 @@ def _upload(client, lang: str, name: str, data: bytes, narrator: str = "Nguyễn
     return post_form(client, f"/admin/sites/{SLUG}", fields, files={f"narration_upload.{lang}": (name, data, "audio/mpeg")})
 
 
+@pytest.mark.slow
 def test_an_uploaded_recording_replaces_the_automatic_voice_and_the_page_names_the_narrator(staff_client, content_dir):
     client = staff_client("hoa")
     automatic = _ready(client)

@@ -64,6 +64,7 @@ def cache_rows(cache_file: Path) -> list[tuple]:
             for folder, stamps, card, detail, gone in rows]
 
 
+@pytest.mark.slow
 def test_workers_fill_the_site_cache_like_the_process(mixed_content, data_dir):
     cache_file, in_process_file = data_dir / "workers.sqlite3", data_dir / "process.sqlite3"
     cache = SiteCache(mixed_content, cache_file)
@@ -107,6 +108,7 @@ def load_or_die(folders: list[str]) -> list:
     return load_folders(folders)
 
 
+@pytest.mark.slow
 def test_killed_workers_leave_the_rest_of_the_load_to_this_process(mixed_content, data_dir, monkeypatch, caplog):
     in_process = load_content(mixed_content, parallel_from=IN_PROCESS)
     monkeypatch.setattr(sites.catalog.loader, "load_folders", load_or_die)

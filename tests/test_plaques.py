@@ -68,6 +68,7 @@ def record_scans(data_dir, scans: dict[str, list[int]]) -> None:
     asyncio.run(main())
 
 
+@pytest.mark.slow
 def test_the_admin_list_names_silent_plaques_of_the_users_province(staff_client, data_dir):
     admin = staff_client("hoa")  # the app creates the data folder and the visit store
     weekly_before = {ago: 2 for ago in range(QUIET + 1, QUIET + BEFORE, 7)}
@@ -126,6 +127,7 @@ def report(client, fields: dict, files=None, slug: str = "dinh-thoi-an", address
                        headers=phone(address_phone), follow_redirects=False)
 
 
+@pytest.mark.slow
 def test_a_visitor_reports_a_damaged_plaque_and_an_editor_closes_the_task(backend, staff_client, make_client):
     """On SQLite and on PostgreSQL (the same store interface and SQL)."""
     visitor = make_client()

@@ -192,6 +192,7 @@ def test_nothing_to_print_or_text_that_cannot_fit_is_refused():
 
 # The web routes, on a temporary copy of the bundled content.
 
+@pytest.mark.slow
 def test_site_poster_route_prints_the_site_in_each_format(client):
     for fmt in PosterFormat:
         response = client.get(f"/posters/dinh-thoi-an.pdf?format={fmt.value}")
@@ -229,6 +230,7 @@ def test_unknown_or_draft_site_is_404_and_an_alias_redirects(client, content_dir
     assert moved.status_code == 301 and moved.headers["location"] == "/posters/dinh-thoi-an.pdf?format=a5"
 
 
+@pytest.mark.slow
 def test_batch_route_has_one_page_per_published_site(content_dir, make_client):
     add_site(content_dir, "dinh-nhap", name="Đình Nháp", published=False)
     client = make_client()
@@ -246,6 +248,7 @@ def test_batch_route_has_one_page_per_published_site(content_dir, make_client):
 @pytest.mark.parametrize(("query", "pages"), [
     ("province=Cần Thơ", 5), ("province=ninh thuan", 2), ("category=dinh", 2), ("category=mieu&province=Cần Thơ", 2),
 ])
+@pytest.mark.slow
 def test_batch_route_filters_by_province_and_category(client, query, pages):
     response = client.get(f"/posters.pdf?format=a5&{query}")
     assert response.status_code == 200
@@ -412,6 +415,7 @@ def test_bleed_route_and_cli(client, tmp_path, monkeypatch):
         (width + 2 * slug, height + 2 * slug), abs=0.1)
 
 
+@pytest.mark.slow
 def test_route_prints_the_sites_first_photo_from_its_960_px_variant(content_dir, make_client, data_dir):
     folder = add_site(content_dir, "dinh-co-anh", name="Đình Có Ảnh",
                       photos=[{"file": "san.jpg", "caption": "Sân đình", "credit": "Ảnh: Đoàn xã Thới An"}])

@@ -70,6 +70,7 @@ def test_the_cache_is_bounded_by_bytes_and_makes_each_key_once():
     asyncio.run(scenario())
 
 
+@pytest.mark.slow
 def test_a_poster_batch_is_made_once_per_content_version(make_client, content_dir):
     client = make_client()
     results = []
@@ -194,6 +195,7 @@ def test_a_server_stops_at_once_while_a_poster_batch_is_being_made(tmp_path):
         assert not any(running(pid) for pid in workers), "its poster worker stopped with it"
 
 
+@pytest.mark.slow
 def test_a_flood_of_report_pdfs_leaves_staff_poster_printing_answered(make_client):
     """Issue 21, item 7: report PDFs for 8 clients' random values took the poster worker's queue, and 6 of 12
     poster requests got 503. Reports have their own small queue: 12 months at once are made or refused

@@ -75,6 +75,7 @@ def test_every_formula_start_is_neutralised(value):
     assert neutralised("Đình") == "Đình" and neutralised(-1) == -1
 
 
+@pytest.mark.slow
 def test_pdf_report_has_the_counts_the_chart_and_honest_sections(visited):
     response = visited.get(f"/stats/report.pdf?month={this_month()}&province=Cần Thơ")
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
@@ -139,6 +140,7 @@ def test_cli_writes_the_report_and_names_a_bad_month(visited, content_dir, data_
     assert bad.exit_code == 2 and "--month" in bad.output
 
 
+@pytest.mark.slow
 def test_the_plaque_problems_visitors_reported_that_month_are_in_the_pdf_and_the_xlsx(visited):
     """Issue 18: the monthly report lists plaque problems, those of the province only, with their state."""
     state = app_state(visited.app)

@@ -61,6 +61,7 @@ def test_a_class_of_40_phones_behind_one_school_router_counts_40(backend, client
     assert counts(client, "linh-son-co-mieu") == {"scans": 40, "views": 0, "unique_visitors": 40}
 
 
+@pytest.mark.slow
 def test_40_phones_with_visitor_cookies_behind_one_address_and_one_reduced_agent_count_40(backend, client):
     # Chrome's reduced User-Agent is the same for every Android phone; the TestClients share one address.
     phones = [TestClient(client.app, base_url=str(client.base_url)) for _ in range(40)]  # 40 cookie jars

@@ -21,6 +21,7 @@ def codes_on(pdf: bytes, index: int) -> list[str]:
                                                            formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
+@pytest.mark.slow
 def test_sticker_sheets_are_a4_pages_of_codes_that_all_read(staff_client):
     client = staff_client()
     assert 'href="/admin/stickers.pdf?size=50"' in client.get("/admin").text
@@ -36,6 +37,7 @@ def test_sticker_sheets_are_a4_pages_of_codes_that_all_read(staff_client):
     assert set(codes_on(response.content, 0)) == urls
 
 
+@pytest.mark.slow
 def test_a_provinces_stickers_hold_only_its_sites(staff_client):
     client = staff_client()
     response = client.get("/admin/stickers.pdf", params={"size": 60, "province": "Cần Thơ"})

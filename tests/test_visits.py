@@ -148,6 +148,7 @@ def test_a_failed_commit_fails_the_waiting_visits_and_the_store_goes_on(tmp_path
     assert daily["dinh-thoi-an"][date(2026, 11, 25)].scans == 1
 
 
+@pytest.mark.slow
 def test_a_failed_commit_that_is_not_damage_leaves_the_store_working(tmp_path):
     path = tmp_path / "visits.sqlite3"
     store = SQLiteVisitStore(path)
