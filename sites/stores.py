@@ -1,7 +1,7 @@
 """Every shared store of a deployment, from one setting: SQLite files in the data folder (the default, one
 process), or PostgreSQL when a database URL is given (many processes and servers)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sites.outings.certificate_key import CertificateKey
@@ -22,7 +22,6 @@ from sites.staff.sessions_sqlite import SESSIONS_FILE, SQLiteSessionStore
 from sites.staff.throttle import ThrottleStore
 from sites.staff.throttle_pg import PostgresThrottleStore
 from sites.staff.throttle_sqlite import THROTTLE_FILE, SQLiteThrottleStore
-from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import PostgresDatabase
 from sites.storage.schema_version import folder_version, refuse_newer, stamp_folder
 from sites.visits.commit_turns import TURNS_FILE, CommitTurns
@@ -49,14 +48,9 @@ class Stores:
     outings: OutingStore
     certificate_key: CertificateKey
     database: PostgresDatabase | None = None
-    files: list[LocalDatabase] = field(default_factory=list)  # the SQLite files of the stores but the visits'
 
     async def close(self) -> None:
-        """Commit the visits queued, then close every store's SQLite file (each copies its write-ahead log back
-        and removes it: a stopped server leaves plain .sqlite3 files) or the PostgreSQL pool."""
         await self.visits.close()
-        for file in self.files:
-            file.close()
         if self.database:
             self.database.close()
 
@@ -94,12 +88,11 @@ def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> S
                       PostgresSessionStore(database), PostgresThrottleStore(database), PostgresReportStore(database),
                       PostgresOutingStore(database), PostgresCertificateKey(database), database)
     refuse_newer(folder_version(data_dir), str(data_dir))
-    keys, sessions = SQLiteKeyStore(data_dir / KEYS_FILE), SQLiteSessionStore(data_dir / SESSIONS_FILE)
-    throttle, reports = SQLiteThrottleStore(data_dir / THROTTLE_FILE), SQLiteReportStore(data_dir / REPORTS_FILE)
-    outings, certificate_key = SQLiteOutingStore(data_dir / OUTINGS_FILE), SQLiteCertificateKey(data_dir / KEY_FILE)
-    stores = Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)), VisitorHasher(keys),
-                    sessions, throttle, reports, outings, certificate_key,
-                    files=[store.db for store in (keys, sessions, throttle, reports, outings, certificate_key)])
+    stores = Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)),
+                    VisitorHasher(SQLiteKeyStore(data_dir / KEYS_FILE)),
+                    SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE),
+                    SQLiteReportStore(data_dir / REPORTS_FILE), SQLiteOutingStore(data_dir / OUTINGS_FILE),
+                    SQLiteCertificateKey(data_dir / KEY_FILE))
     if stores.visits.problem is None:  # a damaged store was left as it is, not brought up to date
         stamp_folder(data_dir)
     return stores

@@ -5,7 +5,6 @@ interpreter finalised made both end with a segmentation fault (exit 139) after a
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -14,7 +13,6 @@ import urllib.request
 
 import pytest
 
-from sites.catalog.live import SITE_CACHE
 from tests.live import start_server
 from tests.support import PHONE_BROWSER, REPO, TEST_CONTENT
 
@@ -88,16 +86,3 @@ def test_a_script_that_builds_two_apps_and_renders_a_page_exits_0(tmp_path):
                               cwd=REPO, capture_output=True, text=True, timeout=120)
         assert (done.returncode, done.stdout) == (0, "200 True\n"), done.stderr
         shutil.rmtree(tmp_path / "data")
-
-
-def test_a_stopped_app_leaves_its_stores_as_plain_sqlite_files(make_client, data_dir):
-    """Every store's file and the site cache are closed at shutdown: each write-ahead log is copied back and
-    removed, so a folder copied after a stop holds everything in its .sqlite3 files."""
-    client = make_client()
-    assert client.get("/q/thoian", headers=PHONE_BROWSER).status_code == 200
-    client.__exit__(None, None, None)
-    assert len([path for path in data_dir.glob("*.sqlite3") if path.name != SITE_CACHE]) == 7
-    assert (data_dir / SITE_CACHE).is_file()
-    assert [path.name for path in data_dir.iterdir() if path.name.endswith(("-wal", "-shm"))] == []
-    with sqlite3.connect(data_dir / "visits.sqlite3") as visits:  # the scan, in the file itself
-        assert visits.execute("SELECT scans FROM site_totals WHERE slug = 'dinh-thoi-an'").fetchone() == (1,)

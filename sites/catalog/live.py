@@ -63,10 +63,6 @@ class Catalog:
             self.reload()
             gc.freeze()  # the sites live as long as the process: later collections need not scan them again
 
-    def close(self) -> None:
-        """Close the site cache, at shutdown: sites whose detail is on disk can no longer be read."""
-        self._sites.close()
-
     def reload(self) -> None:
         """Load the folder again; on errors the valid sites are served and each error is logged.
 

@@ -99,11 +99,6 @@ class SiteCache:
         self._puts = 0
         self._stamps: dict[str, list[tuple]] = {}
 
-    def close(self) -> None:
-        """Close the file (its write-ahead log copied back and removed); details are no longer read from it."""
-        with self._lock:
-            self._db.close()
-
     def _open(self, cache_file: Path | None) -> tuple[sqlite3.Connection, list[tuple]]:
         """The cache's connection, its tables made (and emptied if they hold another version's sites), and its rows."""
         if cache_file is None:
