@@ -53,8 +53,8 @@ class CalendarIndex:
 
     With `previous` (the index of an earlier content version, for the same window), a site whose folder did not
     change keeps its occurrences from there: the site cache gives back the very same `Site` for it, so only the
-    edited sites' events are read from disk. At 40,000 sites, reading every site's detail took 11 s of CPU after
-    each edit, on the serving process."""
+    edited sites' events are read from disk. At 40,000 sites, reading every site's detail took 14 s of CPU after
+    each edit, on the serving process; keeping the others' took 0.12 s."""
 
     def __init__(self, registry: Registry, today: dt.date, previous: "CalendarIndex | None" = None):
         self.today = today
