@@ -126,7 +126,11 @@ class Pager:
         return Page(rows, self.number, pages, found)
 
 
-async def get_pager(page: Annotated[int, Query(ge=1, description="Page of the table, from 1")] = 1) -> Pager:
+MAX_PAGE = 1_000_000  # far past the last page of any list; a larger number would overflow SQLite's OFFSET (a 500)
+
+
+async def get_pager(page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page of the table, from 1")] = 1
+                    ) -> Pager:
     return Pager(page)
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.support import PHONE_BROWSER
 from tests.synthetic import make_synthetic_content
 
 SITES = 120
@@ -67,3 +68,11 @@ def test_api_sites_are_paged_and_empty_past_the_last_page(tmp_path, make_client,
     assert (last["page"], len(last["sites"])) == (3, SITES - 100)
     past = client.get("/api/sites?page=4")
     assert past.status_code == 200 and past.json()["sites"] == [] and past.json()["count"] == SITES
+
+
+def test_a_page_number_too_large_for_the_database_is_refused_naming_the_parameter(client):
+    """A number past SQLite's integers made the search's OFFSET overflow: a 500 on an anonymous door."""
+    for path in ("/api/sites?page=18446744073709553&q=0", "/?page=18446744073709553&q=dinh"):
+        response = client.get(path, headers=PHONE_BROWSER)
+        assert response.status_code == 422, (path, response.status_code)
+        assert "page" in response.text
