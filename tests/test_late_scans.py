@@ -209,6 +209,8 @@ def test_a_malformed_body_is_refused_whole_naming_the_field(backend, make_client
         ["body", "scans", 0, "at"]]
     assert refused_field({**good, "scans": [scan(), {**scan(), "id": "1"}]}) == [["body", "scans", 1, "id"]]
     assert refused_field({**good, "sent_at": 1764500000}) == [["body", "sent_at"]]  # seconds, not a time
+    assert refused_field({**good, "sent_at": "4", "scans": [{**scan(), "at": "3"}]}) == [  # seconds as text
+        ["body", "sent_at"], ["body", "scans", 0, "at"]]
     assert refused_field({key: value for key, value in good.items() if key != "scans"}) == [["body", "scans"]]
     assert totals(client) == NOTHING
 

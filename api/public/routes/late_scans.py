@@ -9,6 +9,7 @@ Bots and HTTP tools get 200 with every scan refused, not 403: a phone whose brow
 learns that its scans will never count and stops sending them, instead of retrying forever.
 """
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -40,11 +41,13 @@ _REFUSALS = {
 
 
 router = APIRouter(route_class=JsonBody)
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")  # what starts an ISO 8601 date and time
 
 
 def _text(value: object) -> object:
-    """Times come as ISO 8601 text only: pydantic would also take a number of seconds, which no phone sends."""
-    if not isinstance(value, str):
+    """Times come as ISO 8601 text only: pydantic would also take a number of seconds, even written as text ("3"),
+    which no phone sends and the API's schema (format date-time) does not allow."""
+    if not isinstance(value, str) or not _ISO_DATE_TIME.match(value):
         raise ValueError("an ISO 8601 time with its offset, as text")
     return value
 
