@@ -9,6 +9,7 @@ import re
 import signal
 import sqlite3
 import subprocess
+import tarfile
 import threading
 import time
 from html.parser import HTMLParser
@@ -84,8 +85,14 @@ REPO = Path(__file__).resolve().parent.parent
 TEST_CONTENT = Path(__file__).resolve().parent / "content"
 
 
-# content/ as shipped and as staff change it: only for checks that hold whatever sites it has (no counts).
-SHIPPED_CONTENT = REPO / "content"
+def shipped_content(target: Path) -> Path:
+    """content/ as committed (git archive HEAD), extracted under `target`: the sites as shipped, whatever was
+    changed by hand in the working folder since. Only for checks that hold whatever sites it has (no counts)."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD", "content"], capture_output=True,
+                             check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as shipped:
+        shipped.extractall(target, filter="data")
+    return target / "content"
 
 
 BASE_URL = "http://testserver.example"
