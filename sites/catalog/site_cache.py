@@ -6,27 +6,24 @@ detail (front matter, bodies, translations, photos: read back from the file when
 most recent ones kept in memory), so a server holds only the cards of 40,000 sites (issue 27). The workers of
 `serve --workers N` share the file.
 
-The file names the code version (a hash of the sites package and the pydantic and Python versions) and the content
-folder: another code or content folder, or a damaged file, means parsing and validating everything again. Only
-valid sites are kept: a folder with errors is always loaded, and its errors reported, as without a cache. A row no
-load uses any more (its folder removed, or a newer version of it loaded) is marked gone and deleted after
-GONE_SECONDS, so that another worker still serving it until its next reload can read it meanwhile.
+The file names the version of the code that loads sites (sites/catalog/loading_code.py) and the content folder:
+another version of that code or another content folder, or a damaged file, means parsing and validating everything
+again. Only valid sites are kept: a folder with errors is always loaded, and its errors reported, as without a
+cache. A row no load uses any more (its folder removed, or a newer version of it loaded) is marked gone and deleted
+after GONE_SECONDS, so that another worker still serving it until its next reload can read it meanwhile.
 """
 
-import hashlib
 import logging
 import os
 import pickle
 import sqlite3
-import sys
 import threading
 import time
 from collections import OrderedDict
 from functools import partial
 from pathlib import Path
 
-import pydantic
-
+from sites.catalog.loading_code import code_version
 from sites.catalog.site import Site, SiteCard, SiteDetail
 
 log = logging.getLogger(__name__)
@@ -52,15 +49,6 @@ CREATE TABLE IF NOT EXISTS sites (
 
 class DetailGone(LookupError):
     """The cache no longer holds a site's detail: another worker deleted it after the site's folder changed."""
-
-
-def code_version() -> str:
-    """A hash of what decides how files become sites: the sites package's code (every room), pydantic's and
-    Python's versions."""
-    digest = hashlib.sha256(f"{pydantic.VERSION} {sys.version}".encode())
-    for source in sorted(Path(__file__).parent.parent.rglob("*.py")):
-        digest.update(source.name.encode() + source.read_bytes())
-    return digest.hexdigest()
 
 
 def folder_stamps(path: str) -> tuple[tuple[str, int, int], ...]:
