@@ -1,14 +1,17 @@
 """A killed server keeps every stamp it acknowledged (issue 14: "durable like scans")."""
 
+import contextlib
 import http.client
 import shutil
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from sites.outings.store import OutingStore
 from sites.outings.store_pg import PostgresOutingStore
 from sites.outings.store_sqlite import OUTINGS_FILE, SQLiteOutingStore
 from sites.storage.postgres import PostgresDatabase
@@ -21,8 +24,17 @@ STUDENTS = 60
 STOP_CODES = ["thoian", "phuluong", "linhson", "pothi", "camthien"]
 
 
-def open_store(backend: str | None, data_dir: Path):
-    return PostgresOutingStore(PostgresDatabase(backend)) if backend else SQLiteOutingStore(data_dir / OUTINGS_FILE)
+@contextlib.contextmanager
+def opened_store(backend: str | None, data_dir: Path) -> Iterator[OutingStore]:
+    """The outing store of `backend`, its PostgreSQL pool closed at the end (not left to the garbage collector)."""
+    if not backend:
+        yield SQLiteOutingStore(data_dir / OUTINGS_FILE)
+        return
+    database = PostgresDatabase(backend)
+    try:
+        yield PostgresOutingStore(database)
+    finally:
+        database.close()
 
 
 def scan_stops(base_url: str, student: int, token: str, acknowledged: list, stop: threading.Event) -> None:
@@ -47,11 +59,11 @@ def test_sigkill_during_a_class_burst_loses_no_acknowledged_stamp(backend, tmp_p
     shutil.copytree(TEST_CONTENT, tmp_path / "content")
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    store = open_store(backend, data_dir)
     now = datetime.now(UTC)
-    outing = store.create("ve-nguon-o-mon", "9A1", "Cần Thơ", now - timedelta(hours=1), now + timedelta(hours=2),
-                          "lan", now)
-    passports = [store.join(outing.code, f"student {number}", now) for number in range(STUDENTS)]
+    with opened_store(backend, data_dir) as store:
+        outing = store.create("ve-nguon-o-mon", "9A1", "Cần Thơ", now - timedelta(hours=1), now + timedelta(hours=2),
+                              "lan", now)
+        passports = [store.join(outing.code, f"student {number}", now) for number in range(STUDENTS)]
     settings = {"content_dir": str(tmp_path / "content"), "data_dir": str(data_dir),
                 "counted_per_address": "1000000", **({"database_url": backend} if backend else {})}
     base_url, process = start_server(tmp_path, **settings)
@@ -63,9 +75,9 @@ def test_sigkill_during_a_class_burst_loses_no_acknowledged_stamp(backend, tmp_p
 
     codes = {site: code for site, code in zip(
         ["dinh-thoi-an", "dinh-phu-luong", "linh-son-co-mieu", "chua-pothi-somron", "chua-cam-thien-dai-de"],
-        STOP_CODES)}
+        STOP_CODES, strict=True)}
     ids = {joined.passport.id: number for number, joined in enumerate(passports)}
-    stored = {(ids[row.passport.id], codes[stamp.slug]) for row in open_store(backend, data_dir).table(outing.code)
-              for stamp in row.stamps}
+    with opened_store(backend, data_dir) as store:
+        stored = {(ids[row.passport.id], codes[stamp.slug]) for row in store.table(outing.code) for stamp in row.stamps}
     assert len(acknowledged) >= 60 and set(acknowledged) <= stored
     assert len(stored) < STUDENTS * len(STOP_CODES), "the kill came before the end of the burst"
