@@ -4,6 +4,7 @@ folder again, with its errors; a cache of other code, another content folder or 
 detail is read from the file when asked for, so a server holds only the cards (issue 27), and workers sharing the
 file keep reading the versions they serve."""
 
+import datetime as dt
 import gc
 import os
 import shutil
@@ -15,6 +16,7 @@ import pytest
 
 import sites.catalog.loader
 import sites.catalog.site_cache
+from sites.calendar.calendar_index import CalendarIndex
 from sites.catalog.journey_loader import load_all
 from sites.catalog.live import SITE_CACHE, Catalog
 from sites.catalog.loader import load_content
@@ -158,6 +160,19 @@ def test_a_site_s_detail_is_read_from_the_file_when_asked_for(content_dir, data_
     assert site.meta == load_content(content_dir).registry.get("dinh-thoi-an").meta
 
 
+def test_the_calendar_reads_the_sites_events_without_their_detail(content_dir, data_dir):
+    catalog = Catalog(content_dir, data_dir / SITE_CACHE)
+    catalog._sites._details.clear()
+    today = dt.date(2026, 12, 6)
+    index = CalendarIndex(catalog.registry, today)
+    assert not catalog._sites._details  # no site's detail was read: only the events, from their own column
+    fresh = load_content(content_dir).registry
+    with_events = [site for site in fresh.all() if site.meta.events]
+    assert with_events and all(catalog.registry.get(site.slug).events == site.meta.events for site in with_events)
+    assert [(item.site and item.site.slug, item.event.id, item.start) for item in index.all] == [
+        (item.site and item.site.slug, item.event.id, item.start) for item in CalendarIndex(fresh, today).all]
+
+
 def test_workers_sharing_the_file_keep_reading_the_version_they_serve(content_dir, data_dir, monkeypatch):
     """One worker reloads an edited site; another, not reloaded yet, still reads the version it serves; the old
     version is deleted only GONE_SECONDS later, and a folder with errors keeps every version."""
@@ -178,6 +193,8 @@ def test_workers_sharing_the_file_keep_reading_the_version_they_serve(content_di
     second._sites._details.clear()
     with pytest.raises(DetailGone):
         served.meta
+    with pytest.raises(DetailGone):
+        served.events
     second.reload()
     assert second.registry.get("dinh-thoi-an").meta.name == "Đình Thới An Mới"
 

@@ -69,7 +69,7 @@ class CalendarIndex:
             own = kept.get(site.slug)
             if own is None or own.site is not site:
                 # read from the site cache; the occurrences keep none of it
-                own = _SiteOccurrences(site, sorted((item for event in site.meta.events
+                own = _SiteOccurrences(site, sorted((item for event in site.events
                                                      for item in occurrences(event, site, self.first, self.last,
                                                                              same_days)), key=attrgetter("start")))
             self._by_site[site.slug] = own
@@ -165,7 +165,7 @@ def next_of_site(site: Site, today: dt.date) -> Occurrence | None:
     """`site`'s next occurrence not over yet (one going on today counts), from its events alone: a site page
     needs no index of every site."""
     first, last = today - dt.timedelta(days=MAX_EVENT_DAYS), today + dt.timedelta(days=400)
-    found = [item for event in site.meta.events for item in occurrences(event, site, first, last)
+    found = [item for event in site.events for item in occurrences(event, site, first, last)
              if item.last_day >= today]
     return min(found, key=lambda item: (item.start, item.event.id), default=None)
 
@@ -174,6 +174,6 @@ def events_between(sites: Iterable[Site], first: dt.date, last: dt.date) -> list
     """The national days' and `sites`' occurrences starting in `first`..`last`, by date (a month's report: no
     index of every site needed)."""
     found = [item for day in national_days() for item in occurrences(day, None, first, last)]
-    found += [item for site in sites if site.card.has_events for event in site.meta.events
+    found += [item for site in sites if site.card.has_events for event in site.events
               for item in occurrences(event, site, first, last)]
     return sorted((item for item in found if first <= item.start), key=attrgetter("start"))

@@ -34,7 +34,7 @@ from sites.catalog.quiz import quiz_problems, translation_problems
 from sites.catalog.recordings import RecordingFileError, recording_file
 from sites.catalog.registry import Registry, SiteNotFound
 from sites.catalog.site import PhotoFile, RecordingFile, Site
-from sites.catalog.site_cache import SiteCache
+from sites.catalog.site_cache import SiteCache, cache_row
 from sites.catalog.site_events import event_problems, event_translation_problems
 
 
@@ -134,7 +134,7 @@ def _load_sites(folders: list[Path], parsed: ParsedFiles, parallel_from: int, ca
         return
     with closing(run_ahead(folders, load_folders)) as chunks:
         for chunk, loads in chunks:
-            loads = loads or [FolderLoad(None, None, [])] * len(chunk)  # the workers failed: everything here
+            loads = loads or [FolderLoad(None, None, None, [])] * len(chunk)  # the workers failed: everything here
             valid = [(folder, load) for folder, load in zip(chunk, loads, strict=True) if load.card is not None]
             sites = dict(zip((folder for folder, _ in valid), _worker_sites(valid, cache, stamps), strict=True))
             for folder, load in zip(chunk, loads, strict=True):
@@ -160,17 +160,19 @@ def _worker_sites(valid: list[tuple[Path, "FolderLoad"]], cache: SiteCache | Non
                stamps: Mapping[str, tuple]) -> list[Site]:
     """The sites a worker loaded valid: written to `cache` in one statement, or without one, whole in memory."""
     if cache is not None:
-        return cache.put_rows([(folder.name, stamps[folder.name], load.card, load.detail) for folder, load in valid])
+        return cache.put_rows([(folder.name, stamps[folder.name], load.card, load.events, load.detail)
+                               for folder, load in valid])
     details = [pickle.loads(load.detail) for _, load in valid]
     return [Site(detail.meta, folder, detail.bodies, detail.translations, detail.photos, detail.recordings)
             for (folder, _), detail in zip(valid, details, strict=True)]
 
 
 class FolderLoad(NamedTuple):
-    """What a worker gives for one folder (`load_folders`): a valid site as the site cache's row (its card and
-    detail pickled, protocol 5), or else the front matter it parsed, to load the folder with in the caller."""
+    """What a worker gives for one folder (`load_folders`): a valid site as the site cache's row (its card, events
+    and detail pickled: `cache_row`), or else the front matter it parsed, to load the folder with in the caller."""
 
     card: bytes | None
+    events: bytes | None
     detail: bytes | None
     parsed: list[tuple[str, tuple[int, int], dict, str]]
 
@@ -186,9 +188,9 @@ def load_folders(folders: list[str]) -> list[FolderLoad]:
             except Exception:  # noqa: BLE001 - the caller loads it again, and raises as without workers
                 site = None
             if site is None:  # errors: worded by the caller, with its own last valid version of the site
-                loads.append(FolderLoad(None, None, parsed.export()))
+                loads.append(FolderLoad(None, None, None, parsed.export()))
             else:
-                loads.append(FolderLoad(pickle.dumps(site.card, protocol=5), pickle.dumps(site.detail, protocol=5), []))
+                loads.append(FolderLoad(*cache_row(site), []))
     return loads
 
 

@@ -11,6 +11,7 @@ from sites.catalog.markdown import render_markdown
 from sites.catalog.models import (
     CAPTION_LANGUAGE,
     Category,
+    Event,
     Location,
     LocationPrecision,
     SiteFrontMatter,
@@ -141,22 +142,26 @@ class Site:
     """One site of content/: its card, always in memory, and its detail, in memory or read from the site cache on
     disk (sites/catalog/site_cache.py) each time it is asked for (that cache keeps the recently read ones)."""
 
-    __slots__ = ("card", "_folder", "_content_dir", "_detail", "_read")
+    __slots__ = ("card", "_folder", "_content_dir", "_detail", "_read", "_read_events")
 
     def __init__(self, meta: SiteFrontMatter, folder: Path, bodies: dict[str, str],
                  translations: dict[str, Translation] | None = None, photos: list[PhotoFile] | None = None,
                  recordings: dict[str, RecordingFile] | None = None):
         self._detail: SiteDetail | None = SiteDetail(meta, bodies, translations or {}, photos or [], recordings or {})
         self._read: Callable[[], SiteDetail] | None = None
+        self._read_events: Callable[[], list[Event]] | None = None
         self.card = SiteCard.of(self._detail)
         self._folder: Path | None = folder
         self._content_dir: Path | None = None
 
     @classmethod
-    def on_disk(cls, card: SiteCard, content_dir: Path, read: Callable[[], SiteDetail]) -> "Site":
-        """The site of `card`, in its folder of `content_dir`, whose detail `read()` gives (from the site cache)."""
+    def on_disk(cls, card: SiteCard, content_dir: Path, read: Callable[[], SiteDetail],
+                read_events: Callable[[], list[Event]]) -> "Site":
+        """The site of `card`, in its folder of `content_dir`, whose detail `read()` gives, and its events alone
+        `read_events()` (from the site cache)."""
         site = cls.__new__(cls)
-        site.card, site._folder, site._content_dir, site._detail, site._read = card, None, content_dir, None, read
+        site.card, site._folder, site._content_dir, site._detail = card, None, content_dir, None
+        site._read, site._read_events = read, read_events
         return site
 
     @property
@@ -175,6 +180,12 @@ class Site:
     @property
     def meta(self) -> SiteFrontMatter:
         return self.detail.meta
+
+    @property
+    def events(self) -> list[Event]:
+        """The site's anniversaries and festivals: the calendar asks for every site's, and reading them alone from
+        the site cache costs a tenth of reading the detail."""
+        return self._detail.meta.events if self._detail is not None else self._read_events()
 
     @property
     def bodies(self) -> dict[str, str]:

@@ -1,9 +1,10 @@
 """The site cache: every valid site loaded, kept in an SQLite file between starts and read back as it is needed.
 
 A restart reuses each site folder whose files are unchanged, keyed by the folder's files' names, sizes and
-modification times. Each row holds a site's card (what lists, the map and search need, kept in memory) and its
-detail (front matter, bodies, translations, photos: read back from the file when a request asks for them, the
-most recent ones kept in memory), so a server holds only the cards of 40,000 sites (issue 27). The workers of
+modification times. Each row holds a site's card (what lists, the map and search need, kept in memory), its events
+(read back for the calendar without the rest) and its detail (front matter, bodies, translations, photos: read back
+from the file when a request asks for them, the most recent ones kept in memory), so a server holds only the cards of
+40,000 sites (issue 27). The workers of
 `serve --workers N` share the file.
 
 The file names the version of the code that loads sites (sites/catalog/loading_code.py) and the content folder:
@@ -24,26 +25,28 @@ from functools import partial
 from pathlib import Path
 
 from sites.catalog.loading_code import code_version
+from sites.catalog.models import Event
 from sites.catalog.site import Site, SiteCard, SiteDetail
 
 log = logging.getLogger(__name__)
-FORMAT = "diachido-site-cache 2"
+FORMAT = "diachido-site-cache 3"
 DETAILS_KEPT = 512  # the details read most recently, in memory: a site page's own, its neighbours', a list page's
 GONE_SECONDS = 600  # far longer than any worker takes to notice a change to content/ and reload
 PUTS_A_COMMIT = 500  # a start on an empty cache commits as it goes: another worker's writes wait at most this long
 BUSY_SECONDS = 120  # how long a write waits for another worker's
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+ABOUT_TABLE = "CREATE TABLE IF NOT EXISTS about (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+SITES_TABLE = """
 CREATE TABLE IF NOT EXISTS sites (
     id INTEGER PRIMARY KEY,
     folder TEXT NOT NULL,
     stamps BLOB NOT NULL,
-    card BLOB NOT NULL,
-    detail BLOB NOT NULL,
     gone REAL,
+    card BLOB NOT NULL,
+    events BLOB NOT NULL,
+    detail BLOB NOT NULL,  -- last: reading the columns before it does not read its pages
     UNIQUE (folder, stamps)
-);
+)
 """
 
 
@@ -112,14 +115,14 @@ class SiteCache:
         db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last writes to a power cut costs a parse
         with db:
             db.execute("BEGIN IMMEDIATE")
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            db.execute(ABOUT_TABLE)
+            db.execute(SITES_TABLE)
             known = db.execute("SELECT value FROM about WHERE key = 'version'").fetchone()
             if known is None or known[0] != version:
                 if known is not None:
                     log.warning("emptying the site cache: another version of the code or another content folder")
-                db.execute("DELETE FROM sites")
+                db.execute("DROP TABLE sites")  # another format may have other columns
+                db.execute(SITES_TABLE)
                 db.execute("INSERT OR REPLACE INTO about (key, value) VALUES ('version', ?)", (version,))
 
     def know_stamps(self, fingerprint: tuple) -> None:
@@ -152,24 +155,22 @@ class SiteCache:
     def put(self, name: str, stamps: tuple, site: Site) -> Site:
         """Keep the valid `site` loaded from folder `name` whose files had `stamps` before reading; gives the same
         site with its detail on disk."""
-        return self.put_rows([(name, stamps, pickle.dumps(site.card, protocol=5),
-                               pickle.dumps(site.detail, protocol=5))])[0]
+        return self.put_rows([(name, stamps, *cache_row(site))])[0]
 
-    def put_rows(self, rows: list[tuple[str, tuple, bytes, bytes]]) -> list[Site]:
-        """Keep valid sites given as (folder name, stamps before reading, card and detail pickled with protocol 5),
-        in one statement (a worker process made them: `sites.catalog.loader.load_folders`); gives each site with its
-        detail on disk."""
-        values = [(name, pickle.dumps(stamps), card, detail) for name, stamps, card, detail in rows]
+    def put_rows(self, rows: list[tuple[str, tuple, bytes, bytes, bytes]]) -> list[Site]:
+        """Keep valid sites given as (folder name, stamps before reading, *`cache_row(site)`), in one statement (a
+        worker process made them: `sites.catalog.loader.load_folders`); gives each site with its detail on disk."""
+        values = [(name, pickle.dumps(stamps), *row) for name, stamps, *row in rows]
         with self._lock:
-            self._db.executemany("INSERT INTO sites (folder, stamps, card, detail) VALUES (?, ?, ?, ?) "
+            self._db.executemany("INSERT INTO sites (folder, stamps, card, events, detail) VALUES (?, ?, ?, ?, ?) "
                                  "ON CONFLICT (folder, stamps) DO UPDATE SET gone = NULL", values)
             find = "SELECT id FROM sites WHERE folder = ? AND stamps = ?"
-            row_ids = [self._db.execute(find, (name, key)).fetchone()[0] for name, key, _, _ in values]
+            row_ids = [self._db.execute(find, (name, key)).fetchone()[0] for name, key, *_ in values]
             if (self._puts + len(rows)) // PUTS_A_COMMIT > self._puts // PUTS_A_COMMIT:
                 self._db.commit()
             self._puts += len(rows)
         sites = []
-        for (name, key, card, _), row_id in zip(values, row_ids, strict=True):
+        for (name, key, card, *_), row_id in zip(values, row_ids, strict=True):
             self._rows.setdefault(name, {})[key] = row_id
             self._seen.add(name)
             self._used[name] = row_id
@@ -178,8 +179,20 @@ class SiteCache:
 
     def _site(self, row_id: int, card: SiteCard) -> Site:
         """The site of row `row_id`, kept: what is kept by site (a calendar feed's written events) stays valid."""
-        site = self._sites[row_id] = Site.on_disk(card, self._content_dir, partial(self._detail, row_id))
+        site = self._sites[row_id] = Site.on_disk(card, self._content_dir, partial(self._detail, row_id),
+                                                  partial(self._events, row_id))
         return site
+
+    def _events(self, row_id: int) -> list[Event]:
+        """The events of row `row_id`, from its detail if read lately, else alone: the calendar asks for every site's."""
+        with self._lock:
+            detail = self._details.get(row_id)
+            row = None if detail else self._db.execute("SELECT events FROM sites WHERE id = ?", (row_id,)).fetchone()
+        if detail is not None:
+            return detail.meta.events
+        if row is None:
+            raise DetailGone(row_id)
+        return pickle.loads(row[0])
 
     def _detail(self, row_id: int) -> SiteDetail:
         """The detail of row `row_id`, from memory if read lately."""
@@ -223,3 +236,9 @@ class SiteCache:
         """Commit what this load wrote, for the next start and the other workers."""
         with self._lock:
             self._db.commit()
+
+
+def cache_row(site: Site) -> tuple[bytes, bytes, bytes]:
+    """The card, events and detail of a valid `site`, pickled (protocol 5) as the cache keeps them."""
+    return (pickle.dumps(site.card, protocol=5), pickle.dumps(site.meta.events, protocol=5),
+            pickle.dumps(site.detail, protocol=5))
