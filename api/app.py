@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for pool in (print_shop, open_data_files, imports, image_worker, calendar_feeds, base_maps):
             await asyncio.to_thread(pool.close)
         await stores.close()
+        catalog.close()
 
     app = FastAPI(
         title="Địa chỉ đỏ",

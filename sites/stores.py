@@ -22,6 +22,7 @@ from sites.staff.sessions_sqlite import SESSIONS_FILE, SQLiteSessionStore
 from sites.staff.throttle import ThrottleStore
 from sites.staff.throttle_pg import PostgresThrottleStore
 from sites.staff.throttle_sqlite import THROTTLE_FILE, SQLiteThrottleStore
+from sites.storage.local_db import LocalDatabase
 from sites.storage.postgres import PostgresDatabase
 from sites.storage.schema_version import folder_version, refuse_newer, stamp_folder
 from sites.visits.commit_turns import TURNS_FILE, CommitTurns
@@ -48,11 +49,15 @@ class Stores:
     outings: OutingStore
     certificate_key: CertificateKey
     database: PostgresDatabase | None = None
+    local_files: tuple[LocalDatabase, ...] = ()  # the small SQLite files behind the stores but the visits'
 
     async def close(self) -> None:
+        """Commit what is waiting and close every store (the SQLite files' logs copied into them): at shutdown."""
         await self.visits.close()
         if self.database:
             self.database.close()
+        for local_file in self.local_files:
+            local_file.close()
 
 
 def user_store(data_dir: Path, database_url: str | None, sessions: Sessions | None = None,
@@ -88,11 +93,12 @@ def open_stores(data_dir: Path, database_url: str | None, per_address: int) -> S
                       PostgresSessionStore(database), PostgresThrottleStore(database), PostgresReportStore(database),
                       PostgresOutingStore(database), PostgresCertificateKey(database), database)
     refuse_newer(folder_version(data_dir), str(data_dir))
-    stores = Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)),
-                    VisitorHasher(SQLiteKeyStore(data_dir / KEYS_FILE)),
-                    SQLiteSessionStore(data_dir / SESSIONS_FILE), SQLiteThrottleStore(data_dir / THROTTLE_FILE),
-                    SQLiteReportStore(data_dir / REPORTS_FILE), SQLiteOutingStore(data_dir / OUTINGS_FILE),
-                    SQLiteCertificateKey(data_dir / KEY_FILE))
+    keys, sessions = SQLiteKeyStore(data_dir / KEYS_FILE), SQLiteSessionStore(data_dir / SESSIONS_FILE)
+    throttle, reports = SQLiteThrottleStore(data_dir / THROTTLE_FILE), SQLiteReportStore(data_dir / REPORTS_FILE)
+    outings, certificate_key = SQLiteOutingStore(data_dir / OUTINGS_FILE), SQLiteCertificateKey(data_dir / KEY_FILE)
+    tables = (keys, sessions, throttle, reports, outings, certificate_key)
+    stores = Stores(SQLiteVisitStore(data_dir / VISITS_FILE, VisitGate(per_address)), VisitorHasher(keys), sessions,
+                    throttle, reports, outings, certificate_key, local_files=tuple(table.db for table in tables))
     if stores.visits.problem is None:  # a damaged store was left as it is, not brought up to date
         stamp_folder(data_dir)
     return stores

@@ -2,17 +2,22 @@
 built apps and never shut them down, end without a crash. A daemon thread running eSpeak's callback while the
 interpreter finalised made both end with a segmentation fault (exit 139) after all their work succeeded."""
 
+import contextlib
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
 
+from sites.form_guard import MIN_FILL_SECONDS
+from sites.plaque_reports.store_sqlite import REPORTS_FILE
 from tests.live import start_server
 from tests.support import PHONE_BROWSER, REPO, TEST_CONTENT
 
@@ -86,3 +91,33 @@ def test_a_script_that_builds_two_apps_and_renders_a_page_exits_0(tmp_path):
                               cwd=REPO, capture_output=True, text=True, timeout=120)
         assert (done.returncode, done.stdout) == (0, "200 True\n"), done.stderr
         shutil.rmtree(tmp_path / "data")
+
+
+@pytest.mark.live
+def test_a_stopped_server_leaves_each_sqlite_file_whole_without_its_log(tmp_path):
+    """SIGTERM closes every SQLite store and the site cache: their write-ahead logs are copied into the files and
+    removed, so a copy of the stopped server's `*.sqlite3` files alone keeps a visitor's report of a damaged plaque."""
+    shutil.copytree(TEST_CONTENT, tmp_path / "content")
+    data_dir = tmp_path / "data"
+    base, process = start_server(tmp_path, content_dir=str(tmp_path / "content"), data_dir=str(data_dir))
+    try:
+        form = _get(f"{base}/sites/{SLUG}/report")[2].decode()
+        token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+        time.sleep(MIN_FILL_SECONDS + 0.2)  # a person takes that long to fill the form in
+        body = urllib.parse.urlencode({"token": token, "kind": "damaged", "comment": "Bảng bị nứt"}).encode()
+        request = urllib.request.Request(f"{base}/sites/{SLUG}/report", data=body, headers=PHONE_BROWSER)
+        with urllib.request.urlopen(request, timeout=30) as answer:  # the 303 to the thanks, followed
+            assert answer.status == 200 and answer.url.endswith("/report?sent=1")
+        assert list(data_dir.glob("*.sqlite3-wal"))  # while it runs, the changes are in the logs
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == -signal.SIGTERM
+
+    assert not [path.name for path in data_dir.iterdir() if path.name.endswith(("-wal", "-shm"))]
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in data_dir.glob("*.sqlite3"):
+        shutil.copy(path, copy)
+    with contextlib.closing(sqlite3.connect(copy / REPORTS_FILE)) as reports:
+        assert reports.execute("SELECT slug, kind, comment FROM plaque_reports").fetchall() == [
+            (SLUG, "damaged", "Bảng bị nứt")]

@@ -160,6 +160,14 @@ def test_a_site_s_detail_is_read_from_the_file_when_asked_for(content_dir, data_
     assert site.meta == load_content(content_dir).registry.get("dinh-thoi-an").meta
 
 
+def test_a_closed_cache_leaves_no_log_and_opens_its_file_again_when_read(content_dir, data_dir):
+    catalog = Catalog(content_dir, data_dir / SITE_CACHE)
+    catalog.close()
+    assert not [path.name for path in data_dir.iterdir() if path.name.endswith(("-wal", "-shm"))]
+    catalog._sites._details.clear()
+    assert catalog.registry.get("dinh-thoi-an").meta.name == "Đình Thới An"
+
+
 def test_the_calendar_reads_the_sites_events_without_their_detail(content_dir, data_dir):
     catalog = Catalog(content_dir, data_dir / SITE_CACHE)
     catalog._sites._details.clear()

@@ -88,6 +88,10 @@ class Catalog:
         log.info("loaded %d sites and %d journeys from %s (%d errors)", len(self.registry), len(self.journeys),
                  self.content_dir, len(self.errors))
 
+    def close(self) -> None:
+        """Close the site cache's file (at shutdown); reading a site's detail later opens it again."""
+        self._sites.close()
+
     def reload_if_changed(self) -> bool:
         """Reload when the folder's files changed since the last load; True if it reloaded."""
         if content_fingerprint(self.content_dir) == self._fingerprint:

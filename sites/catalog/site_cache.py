@@ -77,7 +77,9 @@ class SiteCache:
     def __init__(self, content_dir: Path, cache_file: Path | None = None) -> None:
         self._content_dir = content_dir
         self._lock = threading.Lock()  # one connection: the loading thread writes, request threads read details
-        self._db, rows = self._open(cache_file)
+        self._file = cache_file
+        self._connection: sqlite3.Connection | None
+        self._connection, rows = self._open(cache_file)
         self._rows: dict[str, dict[bytes, int]] = {}  # folder -> stamps -> row
         self._cards: dict[int, bytes] = {}  # row -> card, read at once for the first load, then read one by one
         for row_id, folder, stamps, card in rows:
@@ -104,6 +106,22 @@ class SiteCache:
             for damaged in (cache_file, *(Path(f"{cache_file}{side}") for side in ("-wal", "-shm"))):
                 damaged.unlink(missing_ok=True)
             return self._read(sqlite3.connect(cache_file, timeout=BUSY_SECONDS, check_same_thread=False))
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The connection (under `_lock`), opened again if `close` closed it: an app's lifespan may run twice."""
+        if self._connection is None:
+            self._connection = sqlite3.connect(self._file, timeout=BUSY_SECONDS, check_same_thread=False)
+        return self._connection
+
+    def close(self) -> None:
+        """Commit and close the file, its log copied into it (at shutdown); a later read opens it again. A cache in
+        memory stays open: it would be lost."""
+        with self._lock:
+            if self._file is not None and self._connection is not None:
+                self._connection.commit()
+                self._connection.close()
+                self._connection = None
 
     def _read(self, db: sqlite3.Connection) -> tuple[sqlite3.Connection, list[tuple]]:
         self._prepare(db)
@@ -184,7 +202,7 @@ class SiteCache:
         return site
 
     def _events(self, row_id: int) -> list[Event]:
-        """The events of row `row_id`, from its detail if read lately, else alone: the calendar asks for every site's."""
+        """The events of row `row_id`, from its detail if read lately, else alone (the calendar asks for all)."""
         with self._lock:
             detail = self._details.get(row_id)
             row = None if detail else self._db.execute("SELECT events FROM sites WHERE id = ?", (row_id,)).fetchone()

@@ -28,17 +28,24 @@ class LocalDatabase:
     def __init__(self, path: Path, store: str):
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # SQLite gives -wal/-shm the same mode
-        self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._connection.execute("PRAGMA journal_mode = WAL")
-        self._connection.execute("PRAGMA synchronous = NORMAL")
-        self._connection.execute("PRAGMA busy_timeout = 2000")  # another process holding the write lock
+        self._path = path
+        self._connection: sqlite3.Connection | None = self._connect()
         migrate(self._connection, store)
         self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA busy_timeout = 2000")  # another process holding the write lock
+        return connection
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """The connection inside one write transaction, committed when the block ends without an error."""
         with self._lock:
+            if self._connection is None:  # closed by a shutdown, used again: an app's lifespan may run more than once
+                self._connection = self._connect()
             self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self._connection
@@ -48,8 +55,13 @@ class LocalDatabase:
             self._connection.execute("COMMIT")
 
     def close(self) -> None:
+        """Close the connection. The last one to close copies the write-ahead log into the file and removes it, so
+        the file alone holds every change (a copy of the stopped server's data folder needs no -wal file). A later
+        transaction opens the file again."""
         with self._lock:
-            self._connection.close()
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
 def migrate(connection: sqlite3.Connection, store: str) -> list[int]:

@@ -58,3 +58,17 @@ def test_a_failing_migration_changes_nothing_and_a_fixed_one_applies_once(tmp_pa
     assert migrate(connection, "notes") == [2]
     assert migrate(connection, "notes") == []  # a second process opening it later
     assert [row[1] for row in connection.execute("PRAGMA table_info(notes)")] == ["id", "text", "author"]
+
+
+def test_closed_stores_leave_no_log_and_open_their_file_again_when_used(tmp_path):
+    """At shutdown each small file's log is copied into it and removed; an app whose lifespan runs again (a test
+    client entered twice) uses the same stores, which open their files again."""
+    import asyncio
+
+    stores = open_stores(tmp_path, None, CEILING)
+    key = stores.certificate_key.get()
+    assert list(tmp_path.glob("*.sqlite3-wal"))
+    asyncio.run(stores.close())
+    assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(("-wal", "-shm"))]
+    assert stores.certificate_key.get() == key
+    assert len(stores.local_files) == len({path.name for path in SQLITE_MIGRATIONS.iterdir()}) - 1  # all but visits
