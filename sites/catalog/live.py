@@ -102,8 +102,8 @@ class Catalog:
 
 def fill_site_cache(content_dir: Path, site_cache: Path) -> None:
     """Load `content_dir` through the site cache `site_cache`, leaving in it every valid site (`serve --workers N`
-    does it before starting the workers)."""
-    Catalog(content_dir, site_cache)
+    does it before starting the workers), and closing it."""
+    Catalog(content_dir, site_cache).close()
 
 
 def _render_long_bodies(registry: Registry) -> None:
