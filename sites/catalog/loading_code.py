@@ -9,6 +9,7 @@ the outings, the web pages) keeps the cache: a start on 40,000 sites takes secon
 import ast
 import hashlib
 import sys
+from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import packages_distributions, version
 from pathlib import Path
@@ -73,7 +74,7 @@ def module_file(name: str) -> Path | None:
     return None
 
 
-def data_files(sources) -> set[Path]:
+def data_files(sources: Iterable[Path]) -> set[Path]:
     """The data files (`DATA_SUFFIXES`) in the folders of `sources`."""
     return {path for folder in {source.parent for source in sources} for path in folder.iterdir()
             if path.suffix in DATA_SUFFIXES}

@@ -183,8 +183,8 @@ class Site:
 
     @property
     def events(self) -> list[Event]:
-        """The site's anniversaries and festivals: the calendar asks for every site's, and reading them alone from
-        the site cache costs a tenth of reading the detail."""
+        """The site's anniversaries and festivals: the calendar asks for every site's, and the site cache reads them
+        alone, without the detail's pages."""
         return self._detail.meta.events if self._detail is not None else self._read_events()
 
     @property

@@ -4,8 +4,7 @@ A restart reuses each site folder whose files are unchanged, keyed by the folder
 modification times. Each row holds a site's card (what lists, the map and search need, kept in memory), its events
 (read back for the calendar without the rest) and its detail (front matter, bodies, translations, photos: read back
 from the file when a request asks for them, the most recent ones kept in memory), so a server holds only the cards of
-40,000 sites (issue 27). The workers of
-`serve --workers N` share the file.
+40,000 sites (issue 27). The workers of `serve --workers N` share the file.
 
 The file names the version of the code that loads sites (sites/catalog/loading_code.py) and the content folder:
 another version of that code or another content folder, or a damaged file, means parsing and validating everything
