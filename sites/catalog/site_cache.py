@@ -149,10 +149,11 @@ class SiteCache:
         for folder, *stamp in fingerprint:
             self._stamps.setdefault(folder, []).append(tuple(stamp))
 
-    def stamps(self, folder: Path) -> tuple:
-        """The stamps of `folder`'s files: from the fingerprint given to `know_stamps` (once), else looked at now."""
-        known = self._stamps.pop(folder.name, None)
-        return tuple(known) if known is not None else folder_stamps(str(folder))
+    def stamps(self, content_dir: Path, name: str) -> tuple:
+        """The stamps of the files of folder `name` of `content_dir`: from the fingerprint given to `know_stamps`
+        (once), else looked at now."""
+        known = self._stamps.pop(name, None)
+        return tuple(known) if known is not None else folder_stamps(os.path.join(content_dir, name))
 
     def get(self, name: str, stamps: tuple) -> Site | None:
         """The site cached for folder `name` if its files still have these stamps."""
@@ -233,17 +234,20 @@ class SiteCache:
         delete the rows gone for long; a folder with errors now keeps all its rows (a worker may serve any of them as
         its last valid version)."""
         now = time.time()
+        gone: list[tuple[float, int]] = []
         with self._lock:
             for folder, versions in list(self._rows.items()):
                 if folder in self._seen and folder not in self._used:  # errors now: a worker may serve any version
                     self._db.execute("UPDATE sites SET gone = NULL WHERE folder = ?", (folder,))
                     continue
                 old = [row_id for row_id in versions.values() if row_id != self._used.get(folder)]
-                self._db.executemany("UPDATE sites SET gone = ? WHERE id = ? AND gone IS NULL",
-                                     [(now, row_id) for row_id in old])
+                if not old:  # the usual case: an empty statement for each of 40,000 folders did nothing
+                    continue
+                gone += [(now, row_id) for row_id in old]
                 self._rows[folder] = {key: row_id for key, row_id in versions.items() if row_id not in old}
                 if not self._rows[folder]:
                     del self._rows[folder]
+            self._db.executemany("UPDATE sites SET gone = ? WHERE id = ? AND gone IS NULL", gone)
             self._db.execute("DELETE FROM sites WHERE gone < ?", (now - GONE_SECONDS,))
         used = set(self._used.values())
         self._sites = {row_id: site for row_id, site in self._sites.items() if row_id in used}
