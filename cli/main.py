@@ -112,6 +112,7 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
     """Chạy máy chủ web / run the web server."""
     import uvicorn
 
+    from sites.operations.malloc_arenas import limit_malloc_arenas
     from sites.operations.metric_files import MULTIPROCESS_DIR, fresh_metrics_folder
     from sites.operations.request_log import logging_config
     from sites.operations.startup import staff_account_count, welcome_lines
@@ -130,6 +131,7 @@ def serve(host: str, port: int, workers: int, content_dir: Path | None, data_dir
                                  "several workers need PostgreSQL: set DIACHIDO_DATABASE_URL, or use --workers 1 "
                                  "(SQLite counts visits in one process)", param_hint="--workers")
     _refuse_newer_stores(settings)
+    limit_malloc_arenas()  # before any thread, and inherited by the workers
     logging.config.dictConfig(logging_config(settings.log_format))  # once nothing stops the start
     if settings.base_url_unreachable():
         _warn_loopback(settings, "Mã QR và áp phích bị từ chối cho đến khi sửa / QR codes and posters are refused "

@@ -69,6 +69,8 @@ def test_two_workers_on_postgresql_count_each_visitor_once_and_see_content_edits
         server = _server_pid(base_url)
         workers = _workers(server)
         assert len(workers) == 2
+        for worker in workers:  # glibc reads it as a worker starts (sites/operations/malloc_arenas.py)
+            assert b"MALLOC_ARENA_MAX=2" in Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
 
         # The kernel decides which worker accepts each connection; on a busy machine one can take a whole round,
         # so the same phones scan again (still counted once each) until both workers have served scans.
