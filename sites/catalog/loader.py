@@ -92,7 +92,7 @@ def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good
     # by name: 40,000 Path objects, and their .name asked again and again, were a tenth of a warm start
     names = sorted(entry.name for entry in os.scandir(content_dir)
                    if not entry.name.startswith((".", "_")) and entry.name != JOURNEYS_FOLDER and entry.is_dir())
-    stamps, cached = _cached_sites(content_dir, names, cache)
+    stamps, cached = _cached_sites(names, cache)
     misses = [content_dir / name for name in names if name not in cached]
     sites: list[Site] = []
     errors: list[ContentError] = []
@@ -113,14 +113,13 @@ def load_content(content_dir: Path, parsed: ParsedFiles | None = None, last_good
     return LoadResult(Registry(sites), errors + clash_errors, {slug: kept[slug] for slug in kept if slug in served})
 
 
-def _cached_sites(content_dir: Path, names: list[str],
-                  cache: SiteCache | None) -> tuple[dict[str, tuple], dict[str, Site]]:
+def _cached_sites(names: list[str], cache: SiteCache | None) -> tuple[dict[str, tuple], dict[str, Site]]:
     """The stamps of each folder named in `names`, and the sites `cache` holds for those whose files are unchanged."""
     stamps: dict[str, tuple] = {}
     cached: dict[str, Site] = {}
     if cache is not None:  # stamps taken before reading: a file changed meanwhile is loaded again next time
         for name in names:
-            stamps[name] = cache.stamps(content_dir, name)
+            stamps[name] = cache.stamps(name)
             if (site := cache.get(name, stamps[name])) is not None:
                 cached[name] = site
     return stamps, cached

@@ -94,9 +94,9 @@ class SiteCache:
     def _open(self, cache_file: Path | None) -> tuple[sqlite3.Connection, list[tuple]]:
         """The cache's connection, its tables made (and emptied if they hold another version's sites), and its rows."""
         if cache_file is None:
-            return self._read(sqlite3.connect(":memory:", check_same_thread=False))
+            return self._read(self._connect())
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(cache_file, timeout=BUSY_SECONDS, check_same_thread=False)
+        db = self._connect()
         try:
             return self._read(db)
         except sqlite3.DatabaseError as exc:  # not an SQLite file, or a damaged one: start a new one
@@ -104,13 +104,17 @@ class SiteCache:
             db.close()
             for damaged in (cache_file, *(Path(f"{cache_file}{side}") for side in ("-wal", "-shm"))):
                 damaged.unlink(missing_ok=True)
-            return self._read(sqlite3.connect(cache_file, timeout=BUSY_SECONDS, check_same_thread=False))
+            return self._read(self._connect())
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection to the cache's file (or to memory without one)."""
+        return sqlite3.connect(self._file or ":memory:", timeout=BUSY_SECONDS, check_same_thread=False)
 
     @property
     def _db(self) -> sqlite3.Connection:
         """The connection (under `_lock`), opened again if `close` closed it: an app's lifespan may run twice."""
         if self._connection is None:
-            self._connection = sqlite3.connect(self._file, timeout=BUSY_SECONDS, check_same_thread=False)
+            self._connection = self._connect()
         return self._connection
 
     def close(self) -> None:
@@ -149,11 +153,11 @@ class SiteCache:
         for folder, *stamp in fingerprint:
             self._stamps.setdefault(folder, []).append(tuple(stamp))
 
-    def stamps(self, content_dir: Path, name: str) -> tuple:
-        """The stamps of the files of folder `name` of `content_dir`: from the fingerprint given to `know_stamps`
-        (once), else looked at now."""
+    def stamps(self, name: str) -> tuple:
+        """The stamps of the files of folder `name`: from the fingerprint given to `know_stamps` (once), else looked
+        at now."""
         known = self._stamps.pop(name, None)
-        return tuple(known) if known is not None else folder_stamps(os.path.join(content_dir, name))
+        return tuple(known) if known is not None else folder_stamps(os.path.join(self._content_dir, name))
 
     def get(self, name: str, stamps: tuple) -> Site | None:
         """The site cached for folder `name` if its files still have these stamps."""
@@ -205,12 +209,7 @@ class SiteCache:
         """The events of row `row_id`, from its detail if read lately, else alone (the calendar asks for all)."""
         with self._lock:
             detail = self._details.get(row_id)
-            row = None if detail else self._db.execute("SELECT events FROM sites WHERE id = ?", (row_id,)).fetchone()
-        if detail is not None:
-            return detail.meta.events
-        if row is None:
-            raise DetailGone(row_id)
-        return pickle.loads(row[0])
+        return detail.meta.events if detail is not None else self._unpickled(row_id, "events")
 
     def _detail(self, row_id: int) -> SiteDetail:
         """The detail of row `row_id`, from memory if read lately."""
@@ -219,15 +218,20 @@ class SiteCache:
             if detail is not None:
                 self._details.move_to_end(row_id)
                 return detail
-            row = self._db.execute("SELECT detail FROM sites WHERE id = ?", (row_id,)).fetchone()
-        if row is None:
-            raise DetailGone(row_id)
-        detail = pickle.loads(row[0])
+        detail = self._unpickled(row_id, "detail")
         with self._lock:
             self._details[row_id] = detail
             if len(self._details) > DETAILS_KEPT:
                 self._details.popitem(last=False)
         return detail
+
+    def _unpickled(self, row_id: int, column: str) -> object:
+        """Column `column` ("events" or "detail") of row `row_id`, unpickled; DetailGone if the row was deleted."""
+        with self._lock:
+            row = self._db.execute(f"SELECT {column} FROM sites WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise DetailGone(row_id)
+        return pickle.loads(row[0])
 
     def forget_unused(self) -> None:
         """Mark gone the rows of folders no longer there and the older versions of folders loaded again, and
