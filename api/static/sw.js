@@ -152,14 +152,15 @@ function forget(listUrl) {
 
 // Online again: send the kept scans, and save again every list whose content version changed (then tell the
 // open pages: `{refreshed: page address}`). Forced when the connection is back, else once every REFRESH_MS.
-// The page's `online` event can come before the network answers this worker: a forced refresh that could not
-// reach the server tries again, RETRIES times, waiting 1, 2, 4... seconds.
+// The page's `online` event can come before the network answers this worker: a refresh that could not reach the
+// server tries again, RETRIES times, waiting 1, 2, 4... seconds. Every refresh does, not only a forced one: the
+// phone stops an idle worker, and the one it starts next has forgotten that it served pages offline (wasOffline).
 function sync(force) {
   return flush().catch(function () {}).then(function () {
     if (!force && Date.now() - lastRefresh < REFRESH_MS) return;
     lastRefresh = Date.now();
     wasOffline = false;
-    return refresh(force ? RETRIES : 0, 1000);
+    return refresh(RETRIES, 1000);
   });
 }
 
