@@ -125,7 +125,7 @@ def roman_value(numeral: str) -> int | None:
     if not numeral or not re.fullmatch(_ROMAN_NUMERAL, numeral):
         return None
     values = [_ROMAN[letter] for letter in numeral]
-    return sum(-value if value < following else value for value, following in zip(values, values[1:] + [0]))
+    return sum(-value if value < following else value for value, following in zip(values, values[1:] + [0], strict=True))
 
 
 def _roman_to_digits(text: str, after: str) -> str:
@@ -170,7 +170,7 @@ def speakable_english(text: str) -> str:
     text = _roman_to_digits(text, after="king|emperor|pope")
     text = re.sub(r"(\d)\s*[–—]\s*(?=\d)", r"\1 to ", text)
     text = re.sub(r"(\d)\s*km(?!\w)", r"\1 kilometres", text)
-    text = re.sub(r"\d{%d,}" % (LONGEST_NUMBER + 1), lambda m: " ".join(m[0]), text)
+    text = re.sub(rf"\d{{{LONGEST_NUMBER + 1},}}", lambda m: " ".join(m[0]), text)
     return _tidy(text)
 
 

@@ -247,7 +247,7 @@ def report_pdf_flood(target: Target) -> Counter:
     reports = [functools.partial(report_pdf, n) for n in range(32)]
     posters = [functools.partial(poster, n) for n in range(12)]
     # the clients start; staff print while they go on
-    return in_parallel(reports[:8] + [job for pair in zip(posters, reports[8:20]) for job in pair] + reports[20:], 8)
+    return in_parallel(reports[:8] + [job for pair in zip(posters, reports[8:20], strict=True) for job in pair] + reports[20:], 8)
 
 
 def flat_png(width: int, height: int, rows: int | None = None) -> bytes:

@@ -37,7 +37,7 @@ def test_an_editor_creates_a_journey_on_a_phone_reordering_stops_with_the_button
         page.fill("#f-summary", "Hai ngôi đình làng ở Ô Môn.")
         page.select_option("#f-travel_mode", "bicycle")
         for site in ("dinh-thoi-an", "dinh-phu-luong"):
-            page.select_option("select[name='stops.%d.site']" % page.locator("li.stop").count(), site)
+            page.select_option(f"select[name='stops.{page.locator('li.stop').count()}.site']", site)
             page.get_by_role("button", name="+ Thêm vào hành trình / Add to the journey").click()
         assert page.locator("li.stop").count() == 2
         assert page.locator("li.stop .location-problem").count() == 2, "both sites sit on the district centre"

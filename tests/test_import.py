@@ -301,7 +301,7 @@ def test_a_site_already_there_is_refused_without_a_slug_and_reported_with_only_v
     arguments = ["--content-dir", str(content_dir), "--data-dir", str(data_dir)]
     assert CliRunner().invoke(main, ["import", str(SAMPLE), *arguments]).exit_code == 0
     again = tmp_path / "lai.csv"
-    again.write_bytes(SAMPLE.read_bytes().replace("Chùa Mới".encode(), "chua moi".encode()))
+    again.write_bytes(SAMPLE.read_bytes().replace("Chùa Mới".encode(), b"chua moi"))
     before = snapshot(content_dir)
     result = CliRunner().invoke(main, ["import", str(again), "--only-valid", *arguments])
     assert result.exit_code == 1 and "✗ 2 dòng lỗi" in result.output

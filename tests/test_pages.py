@@ -7,7 +7,7 @@ import re
 from PIL import Image
 
 from api.state import app_state
-from tests.support import OFFLINE_SCRIPT_ONLY, add_site, edit_site, scripts
+from tests.support import OFFLINE_SCRIPT_ONLY, PageParser, add_site, edit_site, scripts
 
 
 def site_names(html: str) -> list[str]:
@@ -85,7 +85,6 @@ def test_language_switch_and_hreflang_links(client):
         "km": "http://testserver.example/sites/dinh-thoi-an?lang=km",
         "x-default": "http://testserver.example/sites/dinh-thoi-an",
     }
-from tests.support import PageParser
 
 
 def test_chosen_language_is_kept_in_links(client):

@@ -28,7 +28,7 @@ def test_every_bundled_site_has_its_quiz_in_vietnamese_and_english(slug):
     assert vi.lang == "vi" and en.lang == "en" and all(question.lang == "en" for question in en)
     assert [q.id for q in en] == [q.id for q in vi]
     assert [(len(q.choices), q.answer) for q in en] == [(len(q.choices), q.answer) for q in vi]
-    assert all(q.question != e.question and q.explanation != e.explanation for q, e in zip(vi, en))
+    assert all(q.question != e.question and q.explanation != e.explanation for q, e in zip(vi, en, strict=True))
 
 
 def test_a_language_without_a_quiz_falls_back_to_vietnamese():

@@ -200,9 +200,9 @@ def test_workers_sharing_the_file_keep_reading_the_version_they_serve(content_di
     first.reload()  # the old version, gone for longer than GONE_SECONDS, is deleted
     second._sites._details.clear()
     with pytest.raises(DetailGone):
-        served.meta
+        _ = served.meta
     with pytest.raises(DetailGone):
-        served.events
+        _ = served.events
     second.reload()
     assert second.registry.get("dinh-thoi-an").meta.name == "Đình Thới An Mới"
 

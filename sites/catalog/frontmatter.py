@@ -68,7 +68,7 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C par
             keys = [key.value for key, _ in node.value if type(key) is yaml.ScalarNode and key.tag == STR_TAG]
             if len(keys) != len(node.value) or len(set(keys)) != len(keys):  # other keys, or one written twice
                 raise _Unusual
-            return {nfc(key): self._plain(value) for key, (_, value) in zip(keys, node.value)}
+            return {nfc(key): self._plain(value) for key, (_, value) in zip(keys, node.value, strict=True)}
         if tag == SEQ_TAG and type(node) is yaml.SequenceNode:
             return [self._plain(item) for item in node.value]
         raise _Unusual

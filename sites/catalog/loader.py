@@ -37,7 +37,6 @@ from sites.catalog.site import PhotoFile, RecordingFile, Site
 from sites.catalog.site_cache import SiteCache, cache_row
 from sites.catalog.site_events import event_problems, event_translation_problems
 
-
 PARALLEL_FROM = 200  # folders to load before worker processes pay off (starting them costs about a second)
 
 

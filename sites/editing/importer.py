@@ -302,7 +302,7 @@ def _csv_table(data: bytes) -> Iterator[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), dialect="excel", delimiter=delimiter, strict=True)
     number, line = 0, 0
     try:
-        for number, cells in enumerate(reader, start=1):
+        for number, cells in enumerate(reader, start=1):  # noqa: B007 - the error below names the row
             line = reader.line_num
             yield cells
     except csv.Error as exc:

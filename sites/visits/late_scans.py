@@ -130,8 +130,8 @@ def tallies(batches: Iterable[LateBatch],
             outcomes: list[list[Outcome]]) -> dict[tuple[str, date], tuple[int, datetime]]:
     """The counted scans per (site, day) with the latest of their times, for adding to the counts."""
     counted: dict[tuple[str, date], tuple[int, datetime]] = {}
-    for batch, decided in zip(batches, outcomes):
-        for scan, outcome in zip(batch.scans, decided):
+    for batch, decided in zip(batches, outcomes, strict=True):
+        for scan, outcome in zip(batch.scans, decided, strict=True):
             if outcome is Outcome.COUNTED:
                 number, last = counted.get((scan.slug, scan.day), (0, scan.at))
                 counted[(scan.slug, scan.day)] = (number + 1, max(last, scan.at))
@@ -147,8 +147,8 @@ def quota_keys(batches: Iterable[LateBatch]) -> set[tuple[date, bytes]]:
 def sender_use(batches: Iterable[LateBatch], outcomes: list[list[Outcome]]) -> dict[tuple[date, bytes], int]:
     """The counted scans of `batches` per (day received, sender), for adding to the quotas."""
     use: dict[tuple[date, bytes], int] = {}
-    for batch, decided in zip(batches, outcomes):
-        for scan, outcome in zip(batch.scans, decided):
+    for batch, decided in zip(batches, outcomes, strict=True):
+        for scan, outcome in zip(batch.scans, decided, strict=True):
             if outcome is Outcome.COUNTED:
                 for sender in (*batch.senders, batch.site_sender(scan.slug)):
                     use[(batch.received, sender)] = use.get((batch.received, sender), 0) + 1
@@ -158,5 +158,5 @@ def sender_use(batches: Iterable[LateBatch], outcomes: list[list[Outcome]]) -> d
 def counted_times(batches: Iterable[LateBatch],
                   outcomes: list[list[Outcome]]) -> list[tuple[date, bytes, str, datetime]]:
     """(day received, phone, site, scan time) of each counted scan of `batches`, for the window of later ones."""
-    return [(batch.received, batch.phone, scan.slug, scan.at) for batch, decided in zip(batches, outcomes)
-            for scan, outcome in zip(batch.scans, decided) if outcome is Outcome.COUNTED]
+    return [(batch.received, batch.phone, scan.slug, scan.at) for batch, decided in zip(batches, outcomes, strict=True)
+            for scan, outcome in zip(batch.scans, decided, strict=True) if outcome is Outcome.COUNTED]

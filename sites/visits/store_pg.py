@@ -242,17 +242,17 @@ class PostgresVisitStore:
                 ([day for day, _ in phones], [phone for _, phone in phones]))).fetchall():
             counted_at.setdefault((day, phone, slug), []).append(at)
         outcomes = admit(batches, known, used, counted_at)
-        counted = [(scan.id, scan.day) for batch, decided in zip(batches, outcomes)
-                   for scan, outcome in zip(batch.scans, decided) if outcome is Outcome.COUNTED]
+        counted = [(scan.id, scan.day) for batch, decided in zip(batches, outcomes, strict=True)
+                   for scan, outcome in zip(batch.scans, decided, strict=True) if outcome is Outcome.COUNTED]
         stored = {row[0] for row in await (await connection.execute(
             "INSERT INTO late_scan_ids SELECT * FROM unnest(%s::bytea[], %s::date[]) ON CONFLICT DO NOTHING"
             " RETURNING id", ([i for i, _ in counted], [day for _, day in counted]))).fetchall()}
-        for decided, batch in zip(outcomes, batches):  # counted by another process since the SELECT
+        for decided, batch in zip(outcomes, batches, strict=True):  # counted by another process since the SELECT
             for index, scan in enumerate(batch.scans):
                 if decided[index] is Outcome.COUNTED and scan.id not in stored:
                     decided[index] = Outcome.DUPLICATE
         windows = counted_times(batches, outcomes)  # (day, phone, slug, at) rows, as columns below
-        columns = [list(column) for column in zip(*windows)] or [[], [], [], []]
+        columns = [list(column) for column in zip(*windows, strict=True)] or [[], [], [], []]
         await connection.execute("INSERT INTO late_windows SELECT * FROM unnest(%s::date[], %s::bytea[], %s::text[],"
                                  " %s::timestamptz[]) ON CONFLICT DO NOTHING", columns)
         added = tallies(batches, outcomes)

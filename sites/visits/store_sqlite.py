@@ -252,8 +252,8 @@ class SQLiteVisitStore:
                            [(day.isoformat(), phone, slug, at.astimezone(UTC).isoformat())
                             for day, phone, slug, at in counted_times(batches, outcomes)])
             db.executemany("INSERT INTO late_scan_ids VALUES (?, ?)",
-                           [(scan.id, scan.day.isoformat()) for batch, decided in zip(batches, outcomes)
-                            for scan, outcome in zip(batch.scans, decided) if outcome is Outcome.COUNTED])
+                           [(scan.id, scan.day.isoformat()) for batch, decided in zip(batches, outcomes, strict=True)
+                            for scan, outcome in zip(batch.scans, decided, strict=True) if outcome is Outcome.COUNTED])
             counted = [(slug, day.isoformat(), number, last.astimezone(UTC).isoformat(), number)
                        for (slug, day), (number, last) in tallies(batches, outcomes).items()]
             db.executemany(_ADD_LATE_DAILY, counted)
