@@ -13,7 +13,8 @@ from speech.audio import MAX_RECORDING_BYTES
 
 # The largest single upload (a recording; a photo or spreadsheet is smaller), plus the form's text fields.
 MAX_BODY_BYTES = max(MAX_UPLOAD_BYTES, MAX_RECORDING_BYTES) + 256 * 1024
-TOO_LARGE = (f"Tệp quá lớn (ảnh tối đa {MAX_UPLOAD_BYTES // 1048576} MB, ghi âm tối đa {MAX_RECORDING_BYTES // 1048576} MB)"
+TOO_LARGE = (f"Tệp quá lớn (ảnh tối đa {MAX_UPLOAD_BYTES // 1048576} MB, "
+             f"ghi âm tối đa {MAX_RECORDING_BYTES // 1048576} MB)"
              " / the upload is too large")
 SMALL_FORM_BYTES = 16 * 1024  # a form of a few short fields (a nickname, a password, an answer), with room to spare
 FORM_TOO_LARGE = "Biểu mẫu quá lớn / the form is too large"

@@ -9,8 +9,9 @@ RSS (VmHWM, reset before each attack, and the sampled RSS of the server with its
 the poster worker), the RSS the attack left behind ("after"), and the scans' p50/p99 during the attack against
 idle, all from one run.
 Targets: peak < idle + 300 MB; scan p99 during an attack < 5x idle p99. Before each attack it waits (at most
-30 s) for the server to go quiet (the row says when it did not); `own+MB` is the peak against the memory just before that attack, `+MB`
-against idle (what the target is about: it includes what earlier attacks left, such as the poster process).
+30 s) for the server to go quiet (the row says when it did not); `own+MB` is the peak against the memory just
+before that attack, `+MB` against idle (what the target is about: it includes what earlier attacks left, such as
+the poster process).
 
 To add an attack: write `def name(target: Target) -> Counter` that sends a bounded number of requests and
 returns their status codes, and decorate it with `@attack("label")`. What must happen before the measured part
@@ -74,8 +75,8 @@ def main() -> None:
         idle_p50, idle_p99 = percentile(idle, 0.5), percentile(idle, 0.99)
         print(f"idle: RSS {idle_rss:.0f} MB; scan p50 {idle_p50:.1f} ms, p99 {idle_p99:.1f} ms ({len(idle)} scans)")
         print(f"targets: +MB < {RSS_BUDGET_MB}, p99 x < {P99_RATIO_BUDGET} (ok: both met)")
-        print(f"{'attack':<56} {'s':>5} {'peak MB':>8} {'tree MB':>8} {'+MB':>5} {'own+MB':>6} {'after':>5} {'p50':>6} {'p99':>6} "
-              f"{'p99 x':>6} {'scans':>6} {'ok':>3}  statuses")
+        print(f"{'attack':<56} {'s':>5} {'peak MB':>8} {'tree MB':>8} {'+MB':>5} {'own+MB':>6} {'after':>5} "
+              f"{'p50':>6} {'p99':>6} {'p99 x':>6} {'scans':>6} {'ok':>3}  statuses")
         for label, (prepare, run) in chosen.items():
             quiet = settle(target.pid)
             prepared = () if prepare is None else (prepare(target),)
@@ -89,7 +90,8 @@ def main() -> None:
             ok = peak < idle_rss + RSS_BUDGET_MB and p99 < P99_RATIO_BUDGET * idle_p99
             print(f"{label:<56} {seconds:>5.1f} {rss['hwm']:>8.0f} {rss['tree']:>8.0f} {peak - idle_rss:>5.0f} "
                   f"{peak - rss['before']:>6.0f} {after:>5.0f} "
-                  f"{percentile(timings, 0.5):>6.1f} {p99:>6.1f} {p99 / idle_p99:>6.1f} {len(timings):>6} {'yes' if ok else 'NO':>3}  "
+                  f"{percentile(timings, 0.5):>6.1f} {p99:>6.1f} {p99 / idle_p99:>6.1f} {len(timings):>6} "
+                  f"{'yes' if ok else 'NO':>3}  "
                   f"{dict(statuses)}{'' if quiet else ' (the server was still busy with earlier work)'}")
 
 

@@ -31,7 +31,8 @@ def journey(stops: int) -> LeafletText:
         title="Hành trình về địa chỉ đỏ: các di tích của quận Ô Môn", summary=SUMMARY, facts=f"Xe đạp · {stops} điểm",
         url=f"{BASE}/j/omon", organisation="Đoàn TNCS Hồ Chí Minh quận Ô Môn",
         stops=tuple(LeafletStop(
-            number=n, name=("Khu di tích lịch sử cách mạng Đình Thới An " * 2 if n % 5 == 0 else "Đình Thới An") + f" {n}",
+            number=n, name=("Khu di tích lịch sử cách mạng Đình Thới An " * 2 if n % 5 == 0
+                            else "Đình Thới An") + f" {n}",
             summary=SUMMARY, distance="Từ điểm trước: ≈ 2,3 km", url=f"{BASE}/q/dt{n:03d}",
             point=None if n % 4 == 0 else (10.1 + n * 0.01, 105.6 + (n % 5) * 0.01),
         ) for n in range(1, stops + 1)),
@@ -100,7 +101,8 @@ def main() -> None:
     parser.add_argument("--stops", type=int, default=30)
     parser.add_argument("--runs", type=int, default=20)
     arguments = parser.parse_args()
-    site = PosterText("Đình Thới An", "Đình", "Di tích lịch sử - văn hóa cấp thành phố, 2004", SUMMARY, f"{BASE}/q/thoian")
+    site = PosterText("Đình Thới An", "Đình", "Di tích lịch sử - văn hóa cấp thành phố, 2004", SUMMARY,
+                      f"{BASE}/q/thoian")
     poster_s = timed(lambda: poster(site, PosterFormat.a4, Branding("Đoàn TNCS Hồ Chí Minh")), arguments.runs)
     print(f"{'build':>28} {'median ms':>10} {'x poster':>9}")
     print(f"{'one A4 poster':>28} {poster_s * 1000:>10.1f} {1:>9.2f}")

@@ -141,7 +141,8 @@ def main(count: int) -> None:
                                         ("/api/map-points.json", feed, feed_time)):
                 zipped = len(gzip.compress(body))
                 print(f"{name:22} {seconds * 1000:8.1f} ms   {len(body) / 1e6:.2f} MB "
-                      f"({len(body) / count:.0f} B a site), gzipped {zipped / 1e6:.2f} MB   ratio to /healthz {seconds / health:.0f}x")
+                      f"({len(body) / count:.0f} B a site), gzipped {zipped / 1e6:.2f} MB   "
+                      f"ratio to /healthz {seconds / health:.0f}x")
             print(f"map feed / GeoJSON     {len(feed) / len(geojson):8.2f} raw, "
                   f"{len(gzip.compress(feed)) / len(gzip.compress(geojson)):.2f} gzipped  (target < 2 MB gzipped)")
 

@@ -176,7 +176,8 @@ def _draw_route(pdf: FPDF, stops: list[LeafletStop], box: Box, s: float) -> floa
     positions = [(inner.x + inner.w / 2 + (x - cx) * mm_per_km, inner.y + inner.h / 2 - (y - cy) * mm_per_km)
                  for x, y in zip(xs, ys, strict=True)]
     pdf.set_line_width(0.7)
-    for (a, stop_a), (b, stop_b) in zip(zip(positions, placed, strict=True), zip(positions[1:], placed[1:], strict=True), strict=False):
+    for (a, stop_a), (b, stop_b) in zip(zip(positions, placed, strict=True),
+                                        zip(positions[1:], placed[1:], strict=True), strict=False):
         skipped = stop_b.number - stop_a.number > 1  # an unplaced stop lies between: dashed
         if skipped:
             pdf.set_dash_pattern(dash=2, gap=1.5)

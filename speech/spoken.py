@@ -125,7 +125,8 @@ def roman_value(numeral: str) -> int | None:
     if not numeral or not re.fullmatch(_ROMAN_NUMERAL, numeral):
         return None
     values = [_ROMAN[letter] for letter in numeral]
-    return sum(-value if value < following else value for value, following in zip(values, values[1:] + [0], strict=True))
+    return sum(-value if value < following else value
+               for value, following in zip(values, values[1:] + [0], strict=True))
 
 
 def _roman_to_digits(text: str, after: str) -> str:

@@ -155,7 +155,8 @@ def scan_flood(target: Target) -> Counter:
         with contextlib.closing(connection):
             for number in range(first, 2000, 8):
                 agent = PHONE.replace("SM-A105F", f"SM-A{number:04d}")
-                statuses[request(target, "GET", f"/q/{target.code}", {"User-Agent": agent}, connection=connection)[0]] += 1
+                statuses[request(target, "GET", f"/q/{target.code}", {"User-Agent": agent},
+                                 connection=connection)[0]] += 1
         return statuses
 
     with ThreadPoolExecutor(8) as pool:
@@ -247,7 +248,8 @@ def report_pdf_flood(target: Target) -> Counter:
     reports = [functools.partial(report_pdf, n) for n in range(32)]
     posters = [functools.partial(poster, n) for n in range(12)]
     # the clients start; staff print while they go on
-    return in_parallel(reports[:8] + [job for pair in zip(posters, reports[8:20], strict=True) for job in pair] + reports[20:], 8)
+    return in_parallel(reports[:8] + [job for pair in zip(posters, reports[8:20], strict=True) for job in pair]
+                       + reports[20:], 8)
 
 
 def flat_png(width: int, height: int, rows: int | None = None) -> bytes:

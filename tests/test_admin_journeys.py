@@ -176,7 +176,8 @@ def test_an_editor_stops_only_at_sites_of_their_province(staff_client, content_d
     response = post_form(client, "/admin/journeys/new", {**NEW_JOURNEY, "stops.1.site": "bay-da-pi-nang-tac"})
     assert response.status_code == 422
     assert errors_next_to(response.text, "stops.1.site") == ["Di tích &#39;bay-da-pi-nang-tac&#39; không thuộc tỉnh "
-                                                             "Cần Thơ / &#39;bay-da-pi-nang-tac&#39; is not a site of Cần Thơ"]
+                                                             "Cần Thơ / &#39;bay-da-pi-nang-tac&#39; is not a site "
+                                                             "of Cần Thơ"]
     assert snapshot(content_dir) == before
 
 

@@ -21,7 +21,8 @@ from tests.support import BASE_URL, one_line, page_image, page_text, post_form
 JOURNEY = "ve-nguon-o-mon"  # Cần Thơ
 TODAY = vietnam_day(datetime.now(UTC))
 OUTING = {"journey": JOURNEY, "name": "Lớp 10A1 – về nguồn Ô Môn",
-          "valid_from": (TODAY - timedelta(days=1)).isoformat(), "valid_until": (TODAY + timedelta(days=30)).isoformat()}
+          "valid_from": (TODAY - timedelta(days=1)).isoformat(),
+          "valid_until": (TODAY + timedelta(days=30)).isoformat()}
 HOSTILE = '=HYPERLINK("http://evil.example","bấm")'
 
 

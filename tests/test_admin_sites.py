@@ -217,7 +217,8 @@ def test_a_photo_just_over_10_mb_is_named_next_to_the_upload(staff_client, conte
     response = post_form(client, "/admin/new", NEW_SITE,
                          files={"photo_upload": ("big.jpg", bytes(10 * 1024 * 1024 + 10), "image/jpeg")})
     assert response.status_code == 413
-    assert errors_next_to(response.text, "photo_upload")[0].startswith("big.jpg: Ảnh quá lớn / the photo is 10.0 MB; at most 10")
+    assert errors_next_to(response.text, "photo_upload")[0].startswith(
+        "big.jpg: Ảnh quá lớn / the photo is 10.0 MB; at most 10")
     assert snapshot(content_dir) == before
 
 
@@ -347,7 +348,8 @@ def test_the_list_searches_without_diacritics_filters_and_shows_visit_counts(sta
     rows = lambda page: re.findall(r'<code>([a-z0-9-]+)</code></td>', page)  # noqa: E731
     page = client.get("/admin", params={"q": "dinh thoi"}).text
     assert rows(page) == ["dinh-thoi-an"]
-    assert re.search(r'dinh-thoi-an</code></td>\s*<td[^>]*>Cần Thơ</td>.*?<td class="count"[^>]*>3</td><td class="count"[^>]*>2</td>',
+    assert re.search(r'dinh-thoi-an</code></td>\s*<td[^>]*>Cần Thơ</td>.*?'
+                     r'<td class="count"[^>]*>3</td><td class="count"[^>]*>2</td>',
                      page, re.S)
     assert set(rows(client.get("/admin", params={"q": "khanh hoa"}).text)) == {"bay-da-pi-nang-tac",
                                                                               "tham-sat-lang-thanh-duc-1947"}

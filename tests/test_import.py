@@ -169,7 +169,8 @@ UNPARSABLE = [
 
 
 @pytest.mark.parametrize(("line", "message"), UNPARSABLE,
-                         ids=["text-after-quote", "text-after-quoted-cell", "unclosed-quote", "extra-cell", "long-cell"])
+                         ids=["text-after-quote", "text-after-quoted-cell", "unclosed-quote", "extra-cell",
+                              "long-cell"])
 def test_a_row_that_does_not_parse_is_refused_by_row_and_column(staff_client, content_dir, line, message):
     before = snapshot(content_dir)
     response = upload(staff_client("hoa"), b"\n".join([HEADER, GOOD_LINE, line.encode(), GOOD_LINE]) + b"\n")

@@ -95,6 +95,7 @@ def test_the_map_page_draws_a_journey_route_on_the_sites_map(browser, journey_se
 
 def test_journey_pages_pass_axe_accessibility_checks(browser, journey_server):
     page = offline_page(browser, journey_server, "/journeys")
-    paths = ["/journeys", "/journeys/ve-nguon-o-mon", "/journeys/dia-chi-do-ninh-thuan?lang=en", "/sites/dinh-phu-luong"]
+    paths = ["/journeys", "/journeys/ve-nguon-o-mon", "/journeys/dia-chi-do-ninh-thuan?lang=en",
+             "/sites/dinh-phu-luong"]
     assert axe_failures(page, journey_server, paths) == {}
     page.context.close()

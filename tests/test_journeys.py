@@ -170,7 +170,8 @@ def test_an_unknown_point_makes_the_total_a_lower_bound_or_unknown():
     known = itinerary([Point(10.0, 105.0), Point(10.1, 105.1), Point(10.2, 105.2)], TravelMode.motorbike)
     assert known.complete and total_label(known, "vi").startswith("≈ ") and "chưa rõ" not in total_label(known, "vi")
     partial = itinerary([Point(10.0, 105.0), Point(10.1, 105.1), None], TravelMode.motorbike)
-    assert total_label(partial, "vi").startswith("ít nhất ≈ ") and total_label(partial, "vi").endswith("1 chặng chưa rõ")
+    assert (total_label(partial, "vi").startswith("ít nhất ≈ ")
+            and total_label(partial, "vi").endswith("1 chặng chưa rõ"))
     assert total_label(partial, "en").startswith("at least ≈ ") and partial.known_km == known.legs[0].km
     assert total_label(itinerary([None, POTHI], TravelMode.walk), "en") == "distance unknown"
 

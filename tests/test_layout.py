@@ -39,12 +39,14 @@ def test_the_command_line_imports_only_the_app_factory_of_the_web_layer():
 
 
 def test_tests_never_import_the_benches():
-    """The harness lives in tests/ (live.py, postgres.py, synthetic.py, attacks.py); bench/ imports it, not the reverse."""
+    """The harness lives in tests/ (live.py, postgres.py, synthetic.py, attacks.py); bench/ imports it, not the
+    reverse."""
     for path in sorted((REPO / "tests").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
                 [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
-            assert not [name for name in names if name.split(".")[0] == "bench"], f"{path.relative_to(REPO)} imports bench"
+            assert not [name for name in names
+                        if name.split(".")[0] == "bench"], f"{path.relative_to(REPO)} imports bench"
 
 
 PACKAGES = ("speech", "sites", "qr", "map", "api", "cli")  # in layer order: each imports only those before it
@@ -112,7 +114,8 @@ def test_check_loads_no_web_framework_nor_pdf_or_map_library():
     script = ("import sys; from click.testing import CliRunner; from cli.main import main; "
               f"result = CliRunner().invoke(main, ['check', {str(TEST_CONTENT)!r}]); "
               "assert result.exit_code == 0, result.output; "
-              "print(sorted({m.split('.')[0] for m in sys.modules} & {'fastapi', 'starlette', 'folium', 'fpdf', 'uvicorn'}))")
+              "print(sorted({m.split('.')[0] for m in sys.modules} & "
+              "{'fastapi', 'starlette', 'folium', 'fpdf', 'uvicorn'}))")
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
     assert loaded.stdout.strip() == "[]", loaded.stderr
 

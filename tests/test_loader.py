@@ -170,14 +170,16 @@ def test_every_error_is_reported_at_once(content_dir):
 
 
 def test_any_language_tag_is_a_translation(content_dir):
-    (content_dir / "dinh-thoi-an" / "index.zh-Hant.md").write_text("---\nname: 順安亭\nsummary: x\n---\n", encoding="utf-8")
+    (content_dir / "dinh-thoi-an" / "index.zh-Hant.md").write_text("---\nname: 順安亭\nsummary: x\n---\n",
+                                                                   encoding="utf-8")
     site = load_content(content_dir).registry.get("dinh-thoi-an")
     assert site.languages == ["vi", "en", "zh-Hant"]
     assert site.localized("zh-Hant").name == "順安亭" and not site.localized("zh-Hant").reviewed
 
 
 @pytest.mark.parametrize(("name", "problem"), [
-    ("index.xx.md", "'xx' is not a BCP 47 language tag that CLDR knows (e.g. km, en, zh-Hant); name the file index.<tag>.md"),
+    ("index.xx.md", "'xx' is not a BCP 47 language tag that CLDR knows (e.g. km, en, zh-Hant); "
+                    "name the file index.<tag>.md"),
     ("index.zh-hant.md", "rename this file to index.zh-Hant.md"),
     ("index.vi.md", "rename this file to index.md"),
 ])

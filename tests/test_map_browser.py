@@ -44,7 +44,9 @@ MARKER_LOOKS_JS = """() => {
 CLUSTERED_JS = """() => {
     const map = window[document.querySelector('.folium-map')?.id];
     let count = -1;
-    if (map instanceof L.Map) map.eachLayer(layer => { if (layer instanceof L.MarkerClusterGroup) count = layer.getLayers().length; });
+    if (map instanceof L.Map) map.eachLayer(layer => {
+        if (layer instanceof L.MarkerClusterGroup) count = layer.getLayers().length;
+    });
     return count;
 }"""
 # What is on screen: sites drawn on their own plus the number written on each cluster.

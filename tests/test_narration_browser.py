@@ -13,7 +13,8 @@ LOAD_METADATA = """async () => {
   audio.preload = 'metadata';
   const loaded = new Promise((ok, fail) => {
     audio.addEventListener('loadedmetadata', ok, {once: true});
-    audio.addEventListener('error', () => fail(new Error('media error ' + (audio.error && audio.error.code))), {once: true});
+    audio.addEventListener('error', () => fail(new Error('media error ' + (audio.error && audio.error.code))),
+                           {once: true});
   });
   audio.load();
   await loaded;

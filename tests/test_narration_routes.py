@@ -172,7 +172,8 @@ def test_the_page_with_its_player_stays_light_and_may_play_its_own_audio(client)
 
 def _upload(client, lang: str, name: str, data: bytes, narrator: str = "Nguyễn Thị Lan, Đoàn phường Thới An"):
     fields = {**form_of(client, SLUG), f"narration.{lang}.narrator": narrator}
-    return post_form(client, f"/admin/sites/{SLUG}", fields, files={f"narration_upload.{lang}": (name, data, "audio/mpeg")})
+    return post_form(client, f"/admin/sites/{SLUG}", fields,
+                     files={f"narration_upload.{lang}": (name, data, "audio/mpeg")})
 
 
 @pytest.mark.slow

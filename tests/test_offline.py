@@ -55,7 +55,8 @@ def test_saving_a_page_is_not_a_visit(client):
 
 def test_the_manifest_is_in_the_visitor_language_and_linked_from_every_visitor_page(client):
     assert client.get("/manifest.webmanifest").json()["name"] == "Địa chỉ đỏ"
-    assert client.get("/manifest.webmanifest", headers={"Accept-Language": "en"}).json()["short_name"] == "Red Addresses"
+    assert client.get("/manifest.webmanifest",
+                      headers={"Accept-Language": "en"}).json()["short_name"] == "Red Addresses"
     for path in ("/", "/sites/dinh-thoi-an", "/journeys/ve-nguon-o-mon", "/stats", "/offline"):
         page = client.get(path).text
         assert '<link rel="manifest" href="/manifest.webmanifest?lang=vi">' in page, path

@@ -149,7 +149,8 @@ def test_a_saved_journey_opens_offline_and_its_scans_are_counted_once_on_their_d
     assert page.is_visible("text=Lưu để dùng khi không có mạng")
     page.screenshot(path=shots / "journey-before-saving-360.png", full_page=True)
     save(page, "Đã lưu 5/5 điểm · ")
-    assert page.is_visible("#offline-save [data-action=remove]") and not page.is_visible("#offline-save [data-action=save]")
+    assert (page.is_visible("#offline-save [data-action=remove]")
+            and not page.is_visible("#offline-save [data-action=save]"))
     page.screenshot(path=shots / "journey-saved-360.png", full_page=True)
 
     context.set_offline(True)

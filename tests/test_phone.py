@@ -29,9 +29,11 @@ ADMIN = ["/admin", "/admin/new", "/admin/sites/dinh-thoi-an", "/admin/sites/dinh
 # WCAG 2.2 target size (minimum): a target is at least 24x24 CSS px, or a 24 px circle on its centre touches no
 # other target; links inside a sentence or a block of text are exempt (the "inline" exception).
 SMALL_TARGETS = """() => {
-  const targets = [...document.querySelectorAll('a[href], button, summary, select, input:not([type=hidden]), [role=button]')]
+  const targets = [...document.querySelectorAll(
+      'a[href], button, summary, select, input:not([type=hidden]), [role=button]')]
     .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0
-      && getComputedStyle(el).visibility !== 'hidden' && !el.closest('[aria-hidden=true], .sr'); });  // not a pointer target
+      && getComputedStyle(el).visibility !== 'hidden'
+      && !el.closest('[aria-hidden=true], .sr'); });  // not a pointer target
   const inline = el => getComputedStyle(el).display === 'inline'
     && el.parentElement.textContent.trim().length > el.textContent.trim().length + 3
     && !el.closest('nav, .langs, .admin-nav, td, th, .leaflet-control-zoom');
@@ -150,7 +152,8 @@ SITES_ON_SCREEN = """() => {
     if (!(layer instanceof L.CircleMarker && layer.feature)) return;
     const p = map.latLngToContainerPoint(layer.getLatLng()), r = layer.options.radius;
     found.push({slug: layer.feature.properties.slug, radius: r,
-                left: box.left + p.x - r, right: box.left + p.x + r, top: box.top + p.y - r, bottom: box.top + p.y + r});
+                left: box.left + p.x - r, right: box.left + p.x + r,
+                top: box.top + p.y - r, bottom: box.top + p.y + r});
   });
   document.querySelectorAll('.site-cluster').forEach(icon => {
     const r = icon.getBoundingClientRect();

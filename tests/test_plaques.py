@@ -112,7 +112,8 @@ def test_form_tokens_are_bound_to_the_site_the_secret_and_time():
     assert token_ok("secret", "dinh-thoi-an", token, 1000 + MIN_FILL_SECONDS)
     assert not token_ok("secret", "dinh-thoi-an", token, 1001), "posted faster than a person fills it in"
     assert not token_ok("secret", "dinh-thoi-an", token, 1000 + TOKEN_LIFETIME + 1), "too old"
-    assert not token_ok("secret", "chua-pothi-somron", token, 1010) and not token_ok("other", "dinh-thoi-an", token, 1010)
+    assert (not token_ok("secret", "chua-pothi-somron", token, 1010)
+            and not token_ok("other", "dinh-thoi-an", token, 1010))
     assert not token_ok("secret", "dinh-thoi-an", "x.y", 1010) and not token_ok("secret", "dinh-thoi-an", "", 1010)
     assert form_token("secret", "dinh-thoi-an", 1000) != token, "each form its own token, even in the same second"
 
@@ -134,7 +135,8 @@ def test_a_visitor_reports_a_damaged_plaque_and_an_editor_closes_the_task(backen
     page = visitor.get("/sites/dinh-thoi-an", headers=phone(1))
     assert 'href="/sites/dinh-thoi-an/report"' in page.text
     form = visitor.get("/sites/dinh-thoi-an/report", headers=phone(1))
-    assert form.status_code == 200 and "Báo bảng QR hỏng hoặc mất" in form.text and scripts(form.text) == OFFLINE_SCRIPT_ONLY
+    assert (form.status_code == 200 and "Báo bảng QR hỏng hoặc mất" in form.text
+            and scripts(form.text) == OFFLINE_SCRIPT_ONLY)
     assert "Plaque damaged or missing" in make_client().get("/sites/dinh-thoi-an?lang=en").text
     sent = report(visitor, {"kind": "damaged", "comment": "Bảng bị nứt góc trái", "website": ""},
                   files={"photo": ("bang.jpg", photo_bytes((120, 80), gps=True), "image/jpeg")})

@@ -294,7 +294,8 @@ def test_two_processes_on_one_database_count_a_visitor_once(postgres, content_di
     one, two = (make_client(database_url=database, data_dir=tmp_path / name) for name in ("one", "two"))
     for client in (one, two, one):
         assert client.get("/q/camthien", headers=returning_phone(7)).status_code == 200
-    two.get("/sites/chua-cam-thien-dai-de", headers=returning_phone(7))  # reading on after the scan, on the other process
+    # reading on after the scan, on the other process
+    two.get("/sites/chua-cam-thien-dai-de", headers=returning_phone(7))
     assert counts(one, "chua-cam-thien-dai-de") == {"scans": 1, "views": 0, "unique_visitors": 1}
 
 

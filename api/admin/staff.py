@@ -96,7 +96,8 @@ def checked_form(limit: int, max_fields: int, max_files: int) -> Callable[[Reque
         try:
             sent, cookie = form.get("csrf_token"), request.cookies.get(SESSION_COOKIE)
             if not (isinstance(sent, str) and cookie and secrets.compare_digest(sent, _csrf_token(request, cookie))):
-                raise HTTPException(403, "Biểu mẫu đã hết hạn, hãy tải lại trang / the form expired (CSRF check); reload")
+                raise HTTPException(403, "Biểu mẫu đã hết hạn, hãy tải lại trang"
+                                         " / the form expired (CSRF check); reload")
             yield form
         finally:
             await form.close()

@@ -57,8 +57,10 @@ class Worker(StrEnum):
 
     QR_PNG = "print shop: the QR PNG thread (api/caches/print_shop.py PNG_WORKERS, PNG_QUEUE)"
     POSTERS = "print shop: the poster process (api/caches/print_shop.py POSTER_WORKERS, POSTER_QUEUE)"
-    REPORT_PDF = "the monthly reports' own queue in the print process (api/caches/print_shop.py REPORT_WORKERS, REPORT_QUEUE)"
-    IMAGES = "the image worker (api/image_worker.py IMAGE_WORKERS, VISITOR_QUEUE; photo variants: sites/catalog/photos.py)"
+    REPORT_PDF = ("the monthly reports' own queue in the print process "
+                  "(api/caches/print_shop.py REPORT_WORKERS, REPORT_QUEUE)")
+    IMAGES = ("the image worker (api/image_worker.py IMAGE_WORKERS, VISITOR_QUEUE; "
+              "photo variants: sites/catalog/photos.py)")
     NARRATION = "the narration worker (sites/catalog/narration.py QUEUE_LIMIT waiting, else 'not ready')"
     PASSWORDS = "the password-check slots (api/admin/staff_auth.py PasswordCheckSlots)"
     STORE = "the store's writer (group commit) or a thread for a store read"
@@ -116,7 +118,8 @@ class Door:
 GET, GET_HEAD, POST = ("GET",), ("GET", "HEAD"), ("POST",)
 
 # --- what the doors share ---
-PAGES = Cache("rendered site pages (api/caches/page_cache.py), emptied on reload", MAX_PAGES, "pages", "page_cache._max_pages")
+PAGES = Cache("rendered site pages (api/caches/page_cache.py), emptied on reload", MAX_PAGES, "pages",
+              "page_cache._max_pages")
 PASSPORT_NOTES = Cache("site pages with a passport note", PASSPORT_PAGES, "pages", "passport_pages._max_pages")
 # The User-Agent is cut to MAX_AGENT_CHARS before it is matched and cached, so the cache is bounded in bytes too.
 BOT_CHECK = Cache(f"bot check verdicts by User-Agent, cut to {MAX_AGENT_CHARS} characters (api/public/counting.py)",
@@ -130,7 +133,8 @@ CARDS = Cache("share cards by version (api/caches/print_shop.py)", CARD_CACHE_BY
 PDFS = Cache("PDFs by content (api/caches/print_shop.py)", POSTER_CACHE_BYTES, "bytes", "print_shop.pdfs.max_bytes")
 LISTS = Cache("rendered lists by path, language and parameters, while their content and counts stay the same "
               "(api/caches/list_cache.py)", LIST_CACHE_BYTES, "bytes", "lists.max_bytes")
-BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/caches/base_maps.py)", MAX_KEPT_MAPS, "maps")
+BASE_MAPS = Cache("Folium base maps by language, filters and page kind (api/caches/base_maps.py)", MAX_KEPT_MAPS,
+                  "maps")
 VARIANTS = Cache("photo variants on disk, per photo of the content (data/photo-cache)", len(VARIANT_WIDTHS),
                  "widths")
 # The calendar's index (sites/calendar/calendar_index.py): one per content version and day, replaced, never grown.

@@ -27,7 +27,8 @@ def language_tag(tag: str) -> str:
         locale = None
     canonical = "-".join(part for part in (locale.language, locale.script, locale.territory, locale.variant)
                          if part) if locale else ""
-    if not canonical or canonical.lower() != written.lower():  # Babel drops subtags it does not know ("no-such" -> "no")
+    # Babel drops subtags it does not know ("no-such" -> "no")
+    if not canonical or canonical.lower() != written.lower():
         raise InvalidLanguageTag(
             f"'{tag}' is not a BCP 47 language tag that CLDR knows (e.g. km, en, zh-Hant)")
     return canonical

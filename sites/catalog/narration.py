@@ -4,8 +4,9 @@ from the name, summary and story, once per content version, into DATA_DIR/narrat
 `NarrationLibrary.status(site, lang)` answers at once (never synthesises): ready with the file, its
 length and size, or not yet, in which case it asks the background generator, one thread at low CPU
 priority with a bounded queue and one job per file, which then makes every published site's narration
-ahead. Routes call `status`; `diachido narrate` calls `generate`. A file is named by a hash of the spoken text, voice and engine version, so a changed text
-makes a new file (the old one is removed) and a URL with the name can be cached for ever.
+ahead. Routes call `status`; `diachido narrate` calls `generate`. A file is named by a hash of the spoken
+text, voice and engine version, so a changed text makes a new file (the old one is removed) and a URL with
+the name can be cached for ever.
 """
 
 import hashlib
@@ -132,7 +133,8 @@ class NarrationLibrary:
     def status(self, site: Site, lang: str) -> NarrationStatus:
         """The narration of `site` in `lang` if ready; if not, its generation is queued (never run here)."""
         if (recording := site.recordings.get(lang)) is not None:
-            return NarrationStatus(NarrationAudio(recording.path, recording.seconds, recording.size, recording.narrator))
+            return NarrationStatus(NarrationAudio(recording.path, recording.seconds, recording.size,
+                                                  recording.narrator))
         path = self.generated_path(site, lang)
         if (audio := _generated(path)) is not None:
             return NarrationStatus(audio)

@@ -227,7 +227,8 @@ def report_lines(report: ImportReport) -> Iterable[str]:
     """Each problem of each bad row, as a line naming the row and the field, Vietnamese first."""
     for row in report.bad_rows:
         for error in row.errors:
-            yield f"dòng / row {row.row} ({row.name or '?'}): {error.field}: {bilingual(error.type, error.ctx, error.message)}"
+            yield (f"dòng / row {row.row} ({row.name or '?'}): {error.field}: "
+                   f"{bilingual(error.type, error.ctx, error.message)}")
 
 
 def province_notes(report: ImportReport) -> Iterable[str]:

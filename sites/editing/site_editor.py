@@ -173,7 +173,8 @@ class SiteEditor:
                                              reason=str(problem), **problem.ctx))
             return
         name = f"narration-{upload.lang}{RECORDING_SUFFIX}"
-        edit.fields.update({f"narration.{upload.lang}.file": name, f"narration.{upload.lang}.narrator": upload.narrator})
+        edit.fields.update({f"narration.{upload.lang}.file": name,
+                            f"narration.{upload.lang}.narrator": upload.narrator})
         edit.photos += (NewPhoto(name, audio.data),)
 
     def _check(self, edit: Edit) -> None:

@@ -46,7 +46,8 @@ class VersionConflict(Exception):
 
 @dataclass(frozen=True)
 class NewPhoto:
-    """A cleaned photo (or re-encoded recording) to store in the site folder under `file` (named in the front matter)."""
+    """A cleaned photo (or re-encoded recording) to store in the site folder under `file` (named in the front
+    matter)."""
 
     file: str
     data: bytes

@@ -1,6 +1,6 @@
 """The limits on joining a class outing, on recovering a passport and on unknown class codes: per address group
-and per outing, per process, as the plaque-report form's (sites/form_guard.py). Kept apart from the passport cookie so that the app's state
-can hold one without importing the web code that reads the state."""
+and per outing, per process, as the plaque-report form's (sites/form_guard.py). Kept apart from the passport cookie
+so that the app's state can hold one without importing the web code that reads the state."""
 
 from dataclasses import dataclass, field
 

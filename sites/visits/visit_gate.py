@@ -25,7 +25,8 @@ MAX_ENTRIES = 100_000  # each about 250 bytes: tens of MB at most, whatever the 
 
 def repeats(earlier: float, later: float, window: float = WINDOW_SECONDS) -> bool:
     """Whether a visit at `later` repeats one of the same visitor and site counted at `earlier` (seconds): the rule
-    of live visits (VisitGate) and of late scans by the phone's scan times (sites/visits/late_scans.py), either order."""
+    of live visits (VisitGate) and of late scans by the phone's scan times (sites/visits/late_scans.py), either
+    order."""
     return abs(later - earlier) < window
 
 

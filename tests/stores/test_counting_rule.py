@@ -43,7 +43,8 @@ CASES = {
     "the cookie given with an answer takes over the window, counted or repeated": (
         [(0, "address+agent", "home", "dinh", SCAN, "cookie"), (60, "cookie", "home", "dinh", SCAN, ""),
          (WINDOW + 120, "address+agent", "home", "dinh", SCAN, ""),
-         (WINDOW + 180, "address+agent", "home", "dinh", SCAN, "cookie2"), (WINDOW + 240, "cookie2", "home", "dinh", SCAN, "")],
+         (WINDOW + 180, "address+agent", "home", "dinh", SCAN, "cookie2"),
+         (WINDOW + 240, "cookie2", "home", "dinh", SCAN, "")],
         [True, False, True, False, False]),
 }
 

@@ -1,4 +1,5 @@
-"""The admin's spreadsheet import at `/admin/import`: upload a CSV or XLSX file, see each bad row and field, get drafts."""
+"""The admin's spreadsheet import at `/admin/import`: upload a CSV or XLSX file, see each bad row and field,
+get drafts."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse

@@ -1,5 +1,6 @@
 """The admin's site pages: `/admin` (the list with states and errors), `/admin/new` and `/admin/sites/{slug}`
-(the form to add or edit a site, with a photo and recordings to upload), previews of drafts and of unsaved edits, publishing."""
+(the form to add or edit a site, with a photo and recordings to upload), previews of drafts and of unsaved edits,
+publishing."""
 
 from datetime import UTC, datetime
 from typing import Annotated

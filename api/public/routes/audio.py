@@ -53,4 +53,5 @@ def journey_playlist(state: StateDep, slug: str, lang: LanguageDep) -> Response:
             lines += [f"#EXTINF:{round(audio.seconds)},{stop.number}. {stop.site.localized(lang).name}",
                       base_url + audio_url(stop.site.slug, spoken, audio)]
     return Response("\n".join(lines) + "\n", media_type=PLAYLIST_TYPE,
-                    headers={"Cache-Control": "no-cache", "Content-Disposition": f'inline; filename="{journey.slug}.m3u"'})
+                    headers={"Cache-Control": "no-cache",
+                             "Content-Disposition": f'inline; filename="{journey.slug}.m3u"'})

@@ -26,7 +26,8 @@ def install_api_docs(app: FastAPI, path: str = "/api/docs") -> None:
                                swagger_css_url=f"{ASSETS_PATH}/swagger-ui.css",
                                swagger_favicon_url="/static/favicon.svg").body
     # After Swagger UI's stylesheet: larger tap targets on phones.
-    page = page.replace(b"swagger-ui.css\">", b"swagger-ui.css\">\n<link rel=\"stylesheet\" href=\"/static/api-docs.css\">", 1)
+    page = page.replace(b"swagger-ui.css\">",
+                        b"swagger-ui.css\">\n<link rel=\"stylesheet\" href=\"/static/api-docs.css\">", 1)
     inline = [_csp_hash(script) for script in re.findall(rb"<script>(.*?)</script>", page, re.DOTALL)]
     headers = {"Content-Security-Policy": docs_policy(inline)}
     app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS_DIR), name="swagger-ui")

@@ -31,7 +31,8 @@ BleedQuery = Annotated[bool, Query(
 )]
 
 
-@router.get("/posters/{slug}.pdf", response_class=Response, responses={**PDF, **NOT_FOUND, **MOVED, **NOT_MODIFIED, **REFUSED, **BUSY})
+@router.get("/posters/{slug}.pdf", response_class=Response,
+            responses={**PDF, **NOT_FOUND, **MOVED, **NOT_MODIFIED, **REFUSED, **BUSY})
 async def site_poster(request: Request, site: SiteDep, settings: SettingsDep, shop: PrintShopDep,
                       format: FormatQuery = PosterFormat.a4, lang: LangQuery = None,
                       bleed: BleedQuery = False) -> Response:
