@@ -111,6 +111,11 @@ def running(pid: int) -> bool:
         return False
 
 
+def sqlite_logs(folder: Path) -> list[str]:
+    """The SQLite logs (-wal) and shared-memory files (-shm) in `folder`: none once every file there is closed."""
+    return sorted(path.name for path in folder.iterdir() if path.name.endswith(("-wal", "-shm")))
+
+
 def phone(number: int) -> dict[str, str]:
     """The headers of phone `number`: each number is another visitor (a person counts once per site in 30 min)."""
     return {"User-Agent": PHONE_BROWSER["User-Agent"].replace("SM-A105F", f"SM-A{number}F")}

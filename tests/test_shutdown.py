@@ -19,7 +19,7 @@ import pytest
 from sites.form_guard import MIN_FILL_SECONDS
 from sites.plaque_reports.store_sqlite import REPORTS_FILE
 from tests.live import start_server
-from tests.support import PHONE_BROWSER, REPO, TEST_CONTENT
+from tests.support import PHONE_BROWSER, REPO, TEST_CONTENT, sqlite_logs
 
 # The crash this guards against (exit -11 or 139 from eSpeak's callbacks during finalisation) came 3 and 4 times
 # in 4 when it was found (commit b378958): four rounds of 4.5 s miss it with a chance of 1 in 256 at most.
@@ -115,7 +115,7 @@ def test_a_stopped_server_leaves_each_sqlite_file_whole_without_its_log(tmp_path
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == -signal.SIGTERM
 
-    assert not [path.name for path in data_dir.iterdir() if path.name.endswith(("-wal", "-shm"))]
+    assert not sqlite_logs(data_dir)
     copy = tmp_path / "copy"
     copy.mkdir()
     for path in data_dir.glob("*.sqlite3"):

@@ -21,6 +21,7 @@ from sites.catalog.journey_loader import load_all
 from sites.catalog.live import SITE_CACHE, Catalog
 from sites.catalog.loader import load_content
 from sites.catalog.site_cache import GONE_SECONDS, DetailGone
+from tests.support import sqlite_logs
 from tests.synthetic import make_synthetic_content
 
 
@@ -163,7 +164,7 @@ def test_a_site_s_detail_is_read_from_the_file_when_asked_for(content_dir, data_
 def test_a_closed_cache_leaves_no_log_and_opens_its_file_again_when_read(content_dir, data_dir):
     catalog = Catalog(content_dir, data_dir / SITE_CACHE)
     catalog.close()
-    assert not [path.name for path in data_dir.iterdir() if path.name.endswith(("-wal", "-shm"))]
+    assert not sqlite_logs(data_dir)
     catalog._sites._details.clear()
     assert catalog.registry.get("dinh-thoi-an").meta.name == "Đình Thới An"
 

@@ -10,6 +10,7 @@ from sites.storage.local_db import LocalDatabase, migrate
 from sites.storage.migration_files import SQLITE_MIGRATIONS, migration_files
 from sites.stores import open_stores
 from tests.stores.conftest import CEILING
+from tests.support import sqlite_logs
 
 
 def newest(store: str) -> int:
@@ -69,6 +70,6 @@ def test_closed_stores_leave_no_log_and_open_their_file_again_when_used(tmp_path
     key = stores.certificate_key.get()
     assert list(tmp_path.glob("*.sqlite3-wal"))
     asyncio.run(stores.close())
-    assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(("-wal", "-shm"))]
+    assert not sqlite_logs(tmp_path)
     assert stores.certificate_key.get() == key
     assert len(stores.local_files) == len({path.name for path in SQLITE_MIGRATIONS.iterdir()}) - 1  # all but visits
